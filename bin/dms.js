@@ -1,0 +1,18 @@
+#!/usr/bin/env node
+// The CLI runs the compiled TypeScript (npm run build); see server/cli/dms.ts.
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+const entry = new URL('../dist/server/cli/dms.js', import.meta.url);
+if (!existsSync(fileURLToPath(entry))) {
+  console.error('dms: the server is not built yet; run `npm run build` first');
+  process.exit(1);
+}
+const { main } = await import(entry.href);
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (err) => {
+    console.error(err);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,8 @@
+import { Administration } from './organisation/administration.entity.js';
+import { Aoo } from './organisation/aoo.entity.js';
+import { Membership } from './organisation/membership.entity.js';
+import { Uor } from './organisation/uor.entity.js';
+import { User } from './organisation/user.entity.js';
+
+/** Every entity of the core modules; plugins contribute theirs through the plugin contract. */
+export const coreEntities = [Administration, Aoo, Uor, User, Membership];

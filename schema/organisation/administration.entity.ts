@@ -1,0 +1,31 @@
+import { randomUUID } from 'node:crypto';
+import { Entity, OptionalProps, PrimaryKey, Property } from '@mikro-orm/core';
+import { Authorized, Field, ID, ObjectType } from 'type-graphql';
+
+/** A public body, identified by its IPA code (`CodiceAmministrazione`). */
+@Entity({ tableName: 'administration' })
+@ObjectType({ description: 'A public body, identified by its IPA code' })
+@Authorized()
+export class Administration {
+  [OptionalProps]?: 'createdAt' | 'taxCode';
+
+  @PrimaryKey({ type: 'uuid' })
+  @Field(() => ID)
+  id: string = randomUUID();
+
+  @Property({ length: 32 })
+  @Field({ description: 'IPA code of the administration (CodiceAmministrazione)' })
+  ipaCode!: string;
+
+  @Property({ length: 300 })
+  @Field()
+  name!: string;
+
+  @Property({ length: 16, nullable: true })
+  @Field(() => String, { nullable: true, description: 'Codice fiscale of the body' })
+  taxCode: string | null = null;
+
+  @Property({ type: 'timestamptz' })
+  @Field()
+  createdAt: Date = new Date();
+}

@@ -1,0 +1,48 @@
+import { randomUUID } from 'node:crypto';
+import { Entity, OptionalProps, ManyToOne, PrimaryKey, Property, type Rel } from '@mikro-orm/core';
+import { Authorized, Field, ID, ObjectType } from 'type-graphql';
+import { Administration } from './administration.entity.js';
+import { User } from './user.entity.js';
+
+/**
+ * Area Organizzativa Omogenea: the unit that owns one protocol register. Data of different
+ * AOOs never mix.
+ */
+@Entity({ tableName: 'aoo' })
+@ObjectType({ description: 'Area Organizzativa Omogenea: owns one protocol register' })
+@Authorized()
+export class Aoo {
+  [OptionalProps]?: 'createdAt' | 'rgd';
+
+  @PrimaryKey({ type: 'uuid' })
+  @Field(() => ID)
+  id: string = randomUUID();
+
+  @ManyToOne(() => Administration)
+  administration!: Rel<Administration>;
+
+  /** IPA `Codice_uni_aoo` (7 characters starting with A) or a legacy `cod_aoo`. */
+  @Property({ length: 16 })
+  @Field({ description: 'IPA Codice_uni_aoo (or legacy cod_aoo)' })
+  code!: string;
+
+  @Property({ length: 300 })
+  @Field()
+  name!: string;
+
+  @Property({ length: 254 })
+  @Field({ description: 'Institutional PEC address' })
+  pecAddress!: string;
+
+  @Property({ length: 16 })
+  @Field({ description: 'Code of the protocol register (segnatura CodiceRegistro)' })
+  registerCode!: string;
+
+  /** Responsabile della Gestione Documentale. */
+  @ManyToOne(() => User, { nullable: true })
+  rgd: Rel<User> | null = null;
+
+  @Property({ type: 'timestamptz' })
+  @Field()
+  createdAt: Date = new Date();
+}

@@ -1,0 +1,107 @@
+import { Authorized, Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
+import { Acl } from '../../server/auth/acl.js';
+import { Permission } from '../../server/auth/permission.js';
+import type { RequestContext } from '../../server/context.js';
+import { Administration } from './administration.entity.js';
+import { Aoo } from './aoo.entity.js';
+import { Membership } from './membership.entity.js';
+import { orgLoaders } from './org-loaders.js';
+import { canReadOrg } from './org-visibility.js';
+import { Uor } from './uor.entity.js';
+import { User } from './user.entity.js';
+
+/**
+ * Nested organisation fields. Each goes through a per-request DataLoader and the same row
+ * visibility as the root queries: a nested path never shows more than a root query would.
+ */
+async function present<T>(value: Promise<T | null>, what: string): Promise<T> {
+  const v = await value;
+  // The parent is visible, so its AOO-level relations are too; reaching here means a broken invariant.
+  if (v === null) throw new Error(`${what} not visible although its parent is`);
+  return v;
+}
+
+@Resolver(() => Aoo)
+export class AooFieldsResolver {
+  @FieldResolver(() => Administration)
+  @Authorized()
+  administration(@Root() aoo: Aoo, @Ctx() ctx: RequestContext): Promise<Administration> {
+    return present(orgLoaders.administration(ctx).load(aoo.administration.id), 'administration');
+  }
+
+  @FieldResolver(() => [Uor], { description: 'All UORs of the AOO (empty without ORG_READ)' })
+  @Authorized()
+  async uors(@Root() aoo: Aoo, @Ctx() ctx: RequestContext): Promise<Uor[]> {
+    return canReadOrg(ctx, aoo.id) ? orgLoaders.uorsOfAoo(ctx).load(aoo.id) : [];
+  }
+
+  @FieldResolver(() => User, { nullable: true, description: 'Responsabile della Gestione Documentale' })
+  @Authorized()
+  rgd(@Root() aoo: Aoo, @Ctx() ctx: RequestContext): Promise<User | null> {
+    return aoo.rgd ? orgLoaders.user(ctx).load(aoo.rgd.id) : Promise.resolve(null);
+  }
+}
+
+@Resolver(() => Uor)
+export class UorFieldsResolver {
+  @FieldResolver(() => Aoo)
+  @Authorized()
+  aoo(@Root() uor: Uor, @Ctx() ctx: RequestContext): Promise<Aoo> {
+    return present(orgLoaders.aoo(ctx).load(uor.aoo.id), 'aoo');
+  }
+
+  @FieldResolver(() => Uor, { nullable: true })
+  @Authorized()
+  parent(@Root() uor: Uor, @Ctx() ctx: RequestContext): Promise<Uor | null> {
+    return uor.parent ? orgLoaders.uor(ctx).load(uor.parent.id) : Promise.resolve(null);
+  }
+
+  @FieldResolver(() => [Uor])
+  @Authorized()
+  async children(@Root() uor: Uor, @Ctx() ctx: RequestContext): Promise<Uor[]> {
+    return canReadOrg(ctx, uor.aoo.id) ? orgLoaders.childrenOfUor(ctx).load(uor.id) : [];
+  }
+
+  @FieldResolver(() => User, { nullable: true })
+  @Authorized()
+  head(@Root() uor: Uor, @Ctx() ctx: RequestContext): Promise<User | null> {
+    return uor.head ? orgLoaders.user(ctx).load(uor.head.id) : Promise.resolve(null);
+  }
+
+  @FieldResolver(() => [Membership], { description: 'Active memberships' })
+  @Authorized()
+  async memberships(@Root() uor: Uor, @Ctx() ctx: RequestContext): Promise<Membership[]> {
+    return canReadOrg(ctx, uor.aoo.id) ? orgLoaders.membershipsOfUor(ctx).load(uor.id) : [];
+  }
+}
+
+@Resolver(() => User)
+export class UserFieldsResolver {
+  @FieldResolver(() => [Membership], { description: 'Memberships, including ended ones, in AOOs the caller may read' })
+  @Authorized()
+  memberships(@Root() user: User, @Ctx() ctx: RequestContext): Promise<Membership[]> {
+    return orgLoaders.membershipsOfUser(ctx).load(user.id);
+  }
+
+  @FieldResolver(() => String, { nullable: true, description: "The identity provider's subject of the user" })
+  @Authorized()
+  @Acl<User>(Permission.ORG_ADMIN, (ctx, user) => ctx.user?.id === user.id || ctx.user?.platformAdmin === true || ctx.grants.has(Permission.ORG_ADMIN))
+  subject(@Root() user: User): string {
+    return user.subject;
+  }
+}
+
+@Resolver(() => Membership)
+export class MembershipFieldsResolver {
+  @FieldResolver(() => User)
+  @Authorized()
+  user(@Root() m: Membership, @Ctx() ctx: RequestContext): Promise<User> {
+    return present(orgLoaders.user(ctx).load(m.user.id), 'user');
+  }
+
+  @FieldResolver(() => Uor)
+  @Authorized()
+  uor(@Root() m: Membership, @Ctx() ctx: RequestContext): Promise<Uor> {
+    return present(orgLoaders.uor(ctx).load(m.uor.id), 'uor');
+  }
+}

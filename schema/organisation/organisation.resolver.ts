@@ -1,0 +1,95 @@
+import { Arg, Authorized, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
+import type { RequestContext } from '../../server/context.js';
+import { Administration } from './administration.entity.js';
+import { Aoo } from './aoo.entity.js';
+import {
+  CreateAdministrationInput,
+  CreateAooInput,
+  CreateUorInput,
+  UpdateAdministrationInput,
+  UpdateAooInput,
+  UpdateUorInput,
+} from './organisation.inputs.js';
+import { visibleAdministration, visibleAoo, visibleUor } from './org-lookup.js';
+import * as structure from './org-structure.service.js';
+import { listAdministrations, listAoos } from './org-queries.js';
+import { Uor } from './uor.entity.js';
+
+@Resolver()
+export class OrganisationResolver {
+  @Query(() => [Administration], { description: 'Administrations in which the caller holds a grant' })
+  @Authorized()
+  administrations(@Ctx() ctx: RequestContext): Promise<Administration[]> {
+    return listAdministrations(ctx);
+  }
+
+  @Query(() => Administration)
+  @Authorized()
+  administration(@Ctx() ctx: RequestContext, @Arg('id', () => ID) id: string): Promise<Administration> {
+    return visibleAdministration(ctx, ctx.em, id);
+  }
+
+  @Query(() => [Aoo], { description: 'AOOs in which the caller holds a grant' })
+  @Authorized()
+  aoos(@Ctx() ctx: RequestContext): Promise<Aoo[]> {
+    return listAoos(ctx);
+  }
+
+  @Query(() => Aoo)
+  @Authorized()
+  aoo(@Ctx() ctx: RequestContext, @Arg('id', () => ID) id: string): Promise<Aoo> {
+    return visibleAoo(ctx, ctx.em, id);
+  }
+
+  @Query(() => Uor)
+  @Authorized()
+  uor(@Ctx() ctx: RequestContext, @Arg('id', () => ID) id: string): Promise<Uor> {
+    return visibleUor(ctx, ctx.em, id);
+  }
+
+  @Mutation(() => Administration)
+  @Authorized()
+  createAdministration(@Ctx() ctx: RequestContext, @Arg('input') input: CreateAdministrationInput): Promise<Administration> {
+    return structure.createAdministration(ctx, input);
+  }
+
+  @Mutation(() => Administration)
+  @Authorized()
+  updateAdministration(@Ctx() ctx: RequestContext, @Arg('id', () => ID) id: string, @Arg('input') input: UpdateAdministrationInput): Promise<Administration> {
+    return structure.updateAdministration(ctx, id, input);
+  }
+
+  @Mutation(() => Aoo)
+  @Authorized()
+  createAoo(@Ctx() ctx: RequestContext, @Arg('input') input: CreateAooInput): Promise<Aoo> {
+    return structure.createAoo(ctx, input);
+  }
+
+  @Mutation(() => Aoo)
+  @Authorized()
+  updateAoo(@Ctx() ctx: RequestContext, @Arg('id', () => ID) id: string, @Arg('input') input: UpdateAooInput): Promise<Aoo> {
+    return structure.updateAoo(ctx, id, input);
+  }
+
+  @Mutation(() => Uor)
+  @Authorized()
+  createUor(@Ctx() ctx: RequestContext, @Arg('input') input: CreateUorInput): Promise<Uor> {
+    return structure.createUor(ctx, input);
+  }
+
+  @Mutation(() => Uor)
+  @Authorized()
+  updateUor(@Ctx() ctx: RequestContext, @Arg('id', () => ID) id: string, @Arg('input') input: UpdateUorInput): Promise<Uor> {
+    return structure.updateUor(ctx, id, input);
+  }
+
+  @Mutation(() => Uor, { description: 'Close a UOR from a date (default today); it is never deleted' })
+  @Authorized()
+  deactivateUor(
+    @Ctx() ctx: RequestContext,
+    @Arg('id', () => ID) id: string,
+    @Arg('activeTo', () => String, { nullable: true }) activeTo?: string | null,
+  ): Promise<Uor> {
+    return structure.deactivateUor(ctx, id, activeTo);
+  }
+}

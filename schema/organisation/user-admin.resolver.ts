@@ -1,0 +1,58 @@
+import { Arg, Authorized, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
+import type { RequestContext } from '../../server/context.js';
+import { Membership } from './membership.entity.js';
+import { AddMembershipInput, CreateUserInput, UpdateUserInput } from './organisation.inputs.js';
+import { visibleUser } from './org-lookup.js';
+import * as users from './user-admin.service.js';
+import { User } from './user.entity.js';
+
+@Resolver()
+export class UserAdminResolver {
+  @Query(() => [User], { description: 'Users of an AOO (members, past members, and users created there)' })
+  @Authorized()
+  users(@Ctx() ctx: RequestContext, @Arg('aooId', () => ID) aooId: string): Promise<User[]> {
+    return users.listUsers(ctx, aooId);
+  }
+
+  @Query(() => User)
+  @Authorized()
+  user(@Ctx() ctx: RequestContext, @Arg('id', () => ID) id: string): Promise<User> {
+    return visibleUser(ctx, ctx.em, id);
+  }
+
+  @Mutation(() => User)
+  @Authorized()
+  createUser(@Ctx() ctx: RequestContext, @Arg('input') input: CreateUserInput): Promise<User> {
+    return users.createUser(ctx, input);
+  }
+
+  @Mutation(() => User)
+  @Authorized()
+  updateUser(@Ctx() ctx: RequestContext, @Arg('id', () => ID) id: string, @Arg('input') input: UpdateUserInput): Promise<User> {
+    return users.updateUser(ctx, id, input);
+  }
+
+  @Mutation(() => User, { description: 'Users are deactivated, never deleted; their tokens stop working at once' })
+  @Authorized()
+  deactivateUser(@Ctx() ctx: RequestContext, @Arg('id', () => ID) id: string): Promise<User> {
+    return users.setUserActive(ctx, id, false);
+  }
+
+  @Mutation(() => User)
+  @Authorized()
+  reactivateUser(@Ctx() ctx: RequestContext, @Arg('id', () => ID) id: string): Promise<User> {
+    return users.setUserActive(ctx, id, true);
+  }
+
+  @Mutation(() => Membership)
+  @Authorized()
+  addMembership(@Ctx() ctx: RequestContext, @Arg('input') input: AddMembershipInput): Promise<Membership> {
+    return users.addMembership(ctx, input);
+  }
+
+  @Mutation(() => Membership, { description: 'End a membership; it stays on record' })
+  @Authorized()
+  endMembership(@Ctx() ctx: RequestContext, @Arg('id', () => ID) id: string): Promise<Membership> {
+    return users.endMembership(ctx, id);
+  }
+}

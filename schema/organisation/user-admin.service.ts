@@ -1,0 +1,117 @@
+import type { RequestContext } from '../../server/context.js';
+import { DomainError, NotFoundError } from '../../server/errors/domain-error.js';
+import { isUuid, matching, optionalEmail, optionalText, requiredText } from '../../server/errors/input-checks.js';
+import { diff, recordAudit } from '../audit/audit.service.js';
+import { forbidden } from '../../server/auth/auth-checker.js';
+import { Membership } from './membership.entity.js';
+import type { AddMembershipInput, CreateUserInput, UpdateUserInput } from './organisation.inputs.js';
+import { aoosOfUser, visibleAoo, visibleUor, visibleUser } from './org-lookup.js';
+import { canAdminOrg, canReadOrg } from './org-visibility.js';
+import { uniqueOr } from './org-structure.service.js';
+import { User } from './user.entity.js';
+
+const USERNAME = /^[a-z0-9][a-z0-9._-]{1,63}$/;
+
+/** A user is administered by the admins of any AOO the user belongs to (or was created in). */
+async function requireUserAdmin(ctx: RequestContext, user: User, what: string): Promise<void> {
+  if (ctx.user?.platformAdmin) return;
+  const aoos = await aoosOfUser(ctx.em, user);
+  if (!aoos.some((aooId) => canAdminOrg(ctx, aooId))) throw forbidden(what);
+}
+
+export async function createUser(ctx: RequestContext, input: CreateUserInput): Promise<User> {
+  const username = matching('username', input.username.toLowerCase(), USERNAME, '2-64 lowercase letters, digits, . _ or -, starting with a letter or digit');
+  const givenName = requiredText('givenName', input.givenName, 100);
+  const familyName = requiredText('familyName', input.familyName, 100);
+  const email = optionalEmail('email', input.email) ?? null;
+  const subject = optionalText('subject', input.subject, 255) ?? username;
+  return uniqueOr('username', `the username ${username} or the subject ${subject} is taken`, () =>
+    ctx.em.transactional(async (em) => {
+      const aoo = await visibleAoo(ctx, em, input.aooId);
+      if (!canAdminOrg(ctx, aoo.id)) throw forbidden('create users in this AOO');
+      const user = em.create(User, { username, givenName, familyName, email, subject, createdInAooId: aoo.id });
+      await em.flush();
+      await recordAudit(ctx, em, { aooId: aoo.id, operation: 'user.create', targetType: 'User', targetId: user.id, changes: { username, givenName, familyName, email, subject } });
+      return user;
+    }),
+  );
+}
+
+export async function updateUser(ctx: RequestContext, id: string, input: UpdateUserInput): Promise<User> {
+  const givenName = input.givenName == null ? undefined : requiredText('givenName', input.givenName, 100);
+  const familyName = input.familyName == null ? undefined : requiredText('familyName', input.familyName, 100);
+  const email = optionalEmail('email', input.email);
+  return ctx.em.transactional(async (em) => {
+    const user = await visibleUser(ctx, em, id);
+    await requireUserAdmin(ctx, user, 'change this user');
+    const changes = diff(user, { givenName, familyName, email });
+    em.assign(user, { ...(givenName !== undefined && { givenName }), ...(familyName !== undefined && { familyName }), ...(email !== undefined && { email }) });
+    await em.flush();
+    await recordAudit(ctx, em, { aooId: user.createdInAooId, operation: 'user.update', targetType: 'User', targetId: user.id, changes });
+    return user;
+  });
+}
+
+/** Users who ever acted are deactivated, never deleted; their tokens stop working at once. */
+export async function setUserActive(ctx: RequestContext, id: string, active: boolean): Promise<User> {
+  return ctx.em.transactional(async (em) => {
+    const user = await visibleUser(ctx, em, id);
+    await requireUserAdmin(ctx, user, active ? 'reactivate this user' : 'deactivate this user');
+    if (ctx.user?.id === user.id && !active) throw new DomainError('CANNOT_DEACTIVATE_SELF', 'You cannot deactivate yourself: ask another administrator');
+    const changes = diff(user, { active });
+    user.active = active;
+    user.deactivatedAt = active ? null : ctx.clock.now();
+    await em.flush();
+    await recordAudit(ctx, em, { aooId: user.createdInAooId, operation: active ? 'user.reactivate' : 'user.deactivate', targetType: 'User', targetId: user.id, changes });
+    return user;
+  });
+}
+
+export async function addMembership(ctx: RequestContext, input: AddMembershipInput): Promise<Membership> {
+  return uniqueOr('profile', 'the user already holds this profile in this UOR', () =>
+    ctx.em.transactional(async (em) => {
+      const uor = await visibleUor(ctx, em, input.uorId);
+      if (!canAdminOrg(ctx, uor.aoo.id)) throw forbidden('assign users in this AOO');
+      if (uor.activeTo !== null) throw new DomainError('UOR_INACTIVE', `UOR ${uor.code} was closed on ${uor.activeTo}`, { field: 'uorId' });
+      const user = await visibleUser(ctx, em, input.userId);
+      if (!user.active) throw new DomainError('USER_INACTIVE', `User ${user.username} is deactivated`, { field: 'userId' });
+      const membership = em.create(Membership, { user, uor, profile: input.profile });
+      await em.flush();
+      await recordAudit(ctx, em, {
+        aooId: uor.aoo.id,
+        operation: 'membership.add',
+        targetType: 'Membership',
+        targetId: membership.id,
+        changes: { userId: user.id, uorId: uor.id, profile: input.profile },
+      });
+      return membership;
+    }),
+  );
+}
+
+export async function endMembership(ctx: RequestContext, id: string): Promise<Membership> {
+  return ctx.em.transactional(async (em) => {
+    const membership = isUuid(id) ? await em.findOne(Membership, { id }, { populate: ['uor'] }) : null;
+    if (!membership || !canAdminOrg(ctx, membership.uor.aoo.id)) {
+      // Org readers of the AOO learn nothing more than "not found" either: ending needs admin.
+      throw new NotFoundError('Membership', id);
+    }
+    if (membership.endedAt !== null) throw new DomainError('MEMBERSHIP_ENDED', 'This membership has ended already');
+    membership.endedAt = ctx.clock.now();
+    await em.flush();
+    await recordAudit(ctx, em, { aooId: membership.uor.aoo.id, operation: 'membership.end', targetType: 'Membership', targetId: membership.id, changes: {} });
+    return membership;
+  });
+}
+
+/** Visible to the caller, for lists: users of the AOOs whose structure the caller may read. */
+export async function listUsers(ctx: RequestContext, aooId: string): Promise<User[]> {
+  const aoo = await visibleAoo(ctx, ctx.em, aooId);
+  if (!canReadOrg(ctx, aoo.id)) throw forbidden('list the users of this AOO');
+  const rows = await ctx.em.execute<Array<{ id: string }>>(
+    `select u.id from app_user u where u.created_in_aoo_id = ?
+      or exists (select 1 from membership m join uor o on o.id = m.uor_id where m.user_id = u.id and o.aoo_id = ?)`,
+    [aoo.id, aoo.id],
+  );
+  return ctx.em.find(User, { id: { $in: rows.map((r) => r.id) } }, { orderBy: { username: 'asc' } });
+}

@@ -1,0 +1,23 @@
+import type { NonEmptyArray } from 'type-graphql';
+import { MeResolver } from './organisation/me.resolver.js';
+import {
+  AooFieldsResolver,
+  MembershipFieldsResolver,
+  UorFieldsResolver,
+  UserFieldsResolver,
+} from './organisation/org-fields.resolver.js';
+import { OrganisationResolver } from './organisation/organisation.resolver.js';
+import { UserAdminResolver } from './organisation/user-admin.resolver.js';
+import { SystemResolver } from './system/system.resolver.js';
+
+/** Every resolver of the core modules; plugins contribute theirs through the plugin contract. */
+export const coreResolvers: NonEmptyArray<Function> = [
+  SystemResolver,
+  MeResolver,
+  OrganisationResolver,
+  UserAdminResolver,
+  AooFieldsResolver,
+  UorFieldsResolver,
+  UserFieldsResolver,
+  MembershipFieldsResolver,
+];

@@ -1,0 +1,36 @@
+import { romeDay } from '../clock.js';
+import type { Platform } from '../platform.js';
+import { loadGrants } from '../../schema/organisation/access.service.js';
+import { Grants } from '../../schema/organisation/grants.js';
+import { User } from '../../schema/organisation/user.entity.js';
+import { AuthenticationError } from './token-service.js';
+
+export interface Caller {
+  user: User | null;
+  grants: Grants;
+  expiresAt: Date | null;
+}
+
+export const ANONYMOUS: Caller = { user: null, grants: Grants.NONE, expiresAt: null };
+
+/** Extracts the token of an `Authorization: Bearer …` value; undefined when absent. */
+export function bearerToken(header: string | undefined | null): string | undefined {
+  if (header === undefined || header === null || header === '') return undefined;
+  const m = /^Bearer\s+(\S+)\s*$/i.exec(header);
+  if (!m?.[1]) throw new AuthenticationError('invalid', 'The Authorization header must be "Bearer <token>"');
+  return m[1];
+}
+
+/**
+ * Maps a token to an active user and computes their grants. Unknown subjects and deactivated
+ * users are refused exactly like invalid tokens.
+ */
+export async function authenticate(platform: Platform, token: string | undefined): Promise<Caller> {
+  if (token === undefined) return ANONYMOUS;
+  const verified = await platform.tokens.verify(token);
+  const em = platform.orm.em.fork();
+  const user = await em.findOne(User, { subject: verified.subject });
+  if (!user || !user.active) throw new AuthenticationError('unknown_user', 'The token does not belong to an active user');
+  const grants = await loadGrants(em, user.id, romeDay(platform.clock.now()));
+  return { user, grants, expiresAt: verified.expiresAt };
+}

@@ -1,0 +1,109 @@
+import { randomBytes } from 'node:crypto';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { createRemoteJWKSet, errors as joseErrors, jwtVerify, SignJWT, type JWTVerifyGetKey } from 'jose';
+import type { Config } from '../config.js';
+
+export type AuthFailure = 'expired' | 'invalid' | 'unknown_user';
+
+export class AuthenticationError extends Error {
+  constructor(
+    readonly reason: AuthFailure,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'AuthenticationError';
+  }
+}
+
+export interface VerifiedToken {
+  subject: string;
+  /** null when the token has no `exp` (refused: every token must expire). */
+  expiresAt: Date;
+}
+
+const DEV_SECRET_FILE = 'dev-jwt-secret';
+
+/**
+ * Verifies bearer tokens: HS256 with a configured secret, or the keys an OIDC provider
+ * publishes at a JWKS URL. Without either (development only) a random secret is generated
+ * once and kept in the data folder, so `dms token` and the server agree.
+ */
+export class TokenService {
+  private constructor(
+    private readonly key: Uint8Array | JWTVerifyGetKey,
+    private readonly canIssue: boolean,
+    private readonly issuer: string | undefined,
+    private readonly audience: string | undefined,
+  ) {}
+
+  static async create(config: Config): Promise<TokenService> {
+    const { auth } = config;
+    if (auth.jwksUrl !== undefined) {
+      return new TokenService(createRemoteJWKSet(new URL(auth.jwksUrl)), false, auth.issuer, auth.audience);
+    }
+    const secret = auth.jwtSecret ?? (await devSecret(config.dataDir));
+    return new TokenService(new TextEncoder().encode(secret), true, auth.issuer, auth.audience);
+  }
+
+  async verify(token: string): Promise<VerifiedToken> {
+    try {
+      const options = {
+        issuer: this.issuer,
+        audience: this.audience,
+        algorithms: this.canIssue ? ['HS256'] : ['RS256', 'RS384', 'RS512', 'PS256', 'ES256', 'ES384', 'EdDSA'],
+        requiredClaims: ['sub', 'exp'],
+      };
+      const { payload } =
+        this.key instanceof Uint8Array
+          ? await jwtVerify(token, this.key, options)
+          : await jwtVerify(token, this.key, options);
+      if (typeof payload.sub !== 'string' || typeof payload.exp !== 'number') {
+        throw new AuthenticationError('invalid', 'The token has no subject or expiry');
+      }
+      return { subject: payload.sub, expiresAt: new Date(payload.exp * 1000) };
+    } catch (e) {
+      if (e instanceof AuthenticationError) throw e;
+      if (e instanceof joseErrors.JWTExpired) throw new AuthenticationError('expired', 'The token has expired');
+      throw new AuthenticationError('invalid', 'The token is not valid');
+    }
+  }
+
+  /** Issues a token for a subject; only with a local HS256 secret (dev and tests). */
+  async issue(subject: string, ttlSeconds: number): Promise<string> {
+    if (!this.canIssue || !(this.key instanceof Uint8Array)) {
+      throw new Error('Tokens are issued by the identity provider when JWT_JWKS_URL is configured');
+    }
+    let jwt = new SignJWT({})
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject(subject)
+      .setIssuedAt()
+      .setExpirationTime(Math.floor(Date.now() / 1000) + ttlSeconds);
+    if (this.issuer) jwt = jwt.setIssuer(this.issuer);
+    if (this.audience) jwt = jwt.setAudience(this.audience);
+    return jwt.sign(this.key);
+  }
+}
+
+async function devSecret(dataDir: string): Promise<string> {
+  const file = path.join(dataDir, DEV_SECRET_FILE);
+  try {
+    return (await readFile(file, 'utf8')).trim();
+  } catch {
+    await mkdir(dataDir, { recursive: true });
+    const secret = randomBytes(32).toString('base64url');
+    // wx: two processes starting together must not overwrite each other's secret.
+    await writeFile(file, secret, { mode: 0o600, flag: 'wx' }).catch(async () => undefined);
+    return (await readFile(file, 'utf8')).trim();
+  }
+}
+
+/** Parses `8h`, `30m`, `3600s`, `1d` into seconds. */
+export function parseTtl(ttl: string): number {
+  const m = /^(\d+)\s*([smhd])?$/.exec(ttl.trim());
+  if (!m) throw new Error(`Invalid TTL "${ttl}": use a number followed by s, m, h or d (e.g. 8h)`);
+  const n = Number(m[1]);
+  const unit = { s: 1, m: 60, h: 3600, d: 86400 }[m[2] ?? 's'] ?? 1;
+  if (n <= 0) throw new Error(`Invalid TTL "${ttl}": must be positive`);
+  return n * unit;
+}

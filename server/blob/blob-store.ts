@@ -1,0 +1,86 @@
+import type { Readable } from 'node:stream';
+
+/** What a finished write produced: the final, content-addressed key and what was measured. */
+export interface StoredBlob {
+  key: string;
+  sha256: string; // lowercase hex
+  size: number;
+}
+
+export interface BlobStat {
+  key: string;
+  size: number;
+}
+
+export interface PutOptions {
+  /** Reject (and store nothing under a final key) beyond this many bytes. */
+  maxBytes?: number;
+  /** When given, the write fails unless the bytes have exactly this size / digest. */
+  expectedSize?: number;
+  expectedSha256?: string;
+}
+
+export interface ByteRange {
+  start: number; // inclusive
+  end: number; // inclusive
+}
+
+/**
+ * File bytes live outside the database, content-addressed by SHA-256. A put streams to a
+ * temporary key while hashing, then moves to the final key `sha256/<aa>/<bb>/<hex>`, so a
+ * write that fails midway never leaves a partial object under a final key.
+ */
+export interface BlobStore {
+  readonly driver: 'fs' | 's3';
+  put(body: Readable, options?: PutOptions): Promise<StoredBlob>;
+  get(key: string, range?: ByteRange): Promise<Readable>;
+  /** null when there is no such object. */
+  stat(key: string): Promise<BlobStat | null>;
+  delete(key: string): Promise<void>;
+  /** A time-limited URL a browser can GET without our token (s3), or null where the driver has none (fs). */
+  presignedGet(key: string, expirySeconds: number, fileName?: string): Promise<string | null>;
+  /** Keys under the final prefix, for the orphan collector and the scrub job. */
+  list(): AsyncIterable<BlobStat>;
+  /** Reachability, for /readyz. Throws when unreachable. */
+  ping(): Promise<void>;
+}
+
+export function finalKeyFor(sha256: string): string {
+  return `sha256/${sha256.slice(0, 2)}/${sha256.slice(2, 4)}/${sha256}`;
+}
+
+export class BlobTooLargeError extends Error {
+  constructor(readonly maxBytes: number) {
+    super(`The content exceeds the maximum size of ${maxBytes} bytes`);
+    this.name = 'BlobTooLargeError';
+  }
+}
+
+export class BlobMismatchError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'BlobMismatchError';
+  }
+}
+
+export class BlobNotFoundError extends Error {
+  constructor(readonly key: string) {
+    super(`No stored object under ${key}`);
+    this.name = 'BlobNotFoundError';
+  }
+}
+
+/** Exactly the shape finalKeyFor produces; anything else (e.g. `../../etc/passwd`) is refused. */
+const FINAL_KEY = /^sha256\/([0-9a-f]{2})\/([0-9a-f]{2})\/(([0-9a-f]{2})([0-9a-f]{2})[0-9a-f]{60})$/;
+
+export function isFinalKey(key: string): boolean {
+  const m = FINAL_KEY.exec(key);
+  return m !== null && m[1] === m[4] && m[2] === m[5];
+}
+
+export class InvalidBlobKeyError extends Error {
+  constructor(readonly key: string) {
+    super(`Not a content-addressed blob key: ${JSON.stringify(key)}`);
+    this.name = 'InvalidBlobKeyError';
+  }
+}

@@ -1,0 +1,87 @@
+import 'reflect-metadata';
+import { createBlobStore } from './blob/create-blob-store.js';
+import { systemClock, type Clock } from './clock.js';
+import type { Config } from './config.js';
+import { startEmbeddedPostgres, type EmbeddedDatabase } from './db/embedded-postgres.js';
+import { migrate, openOrm } from './db/orm.js';
+import { seedDemo } from './demo/seed-demo.js';
+import { createAppPubSub } from './events/pubsub.js';
+import { buildAppSchema } from './graphql/schema.js';
+import { startAppServer, type AppServer, type RouteInstaller } from './http/app-server.js';
+import { createLogger, type Logger } from './logger.js';
+import type { Platform } from './platform.js';
+import { coreRoutes } from '../schema/routes.js';
+import { TokenService } from './auth/token-service.js';
+
+export interface Runtime {
+  platform: Platform;
+  /** Closes what bootstrap opened, in reverse order. */
+  close(): Promise<void>;
+}
+
+export interface BootstrapOptions {
+  logger?: Logger;
+  clock?: Clock;
+  /** Apply migrations (and seed when configured). CLI commands like `token` only read. */
+  prepareDatabase?: boolean;
+}
+
+/** Opens the database (embedded or configured), storage, tokens and the event bus. */
+export async function bootstrap(config: Config, options: BootstrapOptions = {}): Promise<Runtime> {
+  const logger = options.logger ?? createLogger(config.logLevel);
+  const closers: Array<() => Promise<void>> = [];
+  const close = async (): Promise<void> => {
+    for (const c of closers.reverse()) {
+      await c().catch((err: unknown) => logger.error({ err }, 'error while closing'));
+    }
+  };
+  try {
+    let databaseUrl = config.databaseUrl;
+    if (databaseUrl === undefined) {
+      const embedded: EmbeddedDatabase = await startEmbeddedPostgres(config.dataDir, config.embeddedPgPort, logger);
+      closers.push(() => embedded.stop());
+      databaseUrl = embedded.url;
+    }
+    const orm = await openOrm(databaseUrl, logger);
+    closers.push(() => orm.close(true));
+    if (options.prepareDatabase !== false) {
+      if (config.migrateOnStart) {
+        const applied = await migrate(orm);
+        if (applied.length > 0) logger.info({ applied }, 'migrations applied');
+      }
+      if (config.seedDemo && (await seedDemo(orm.em.fork()))) logger.info('demo data loaded');
+    }
+    const blobs = await createBlobStore(config.blob);
+    const tokens = await TokenService.create(config);
+    const pubSub = createAppPubSub(config.redisUrl);
+    closers.push(() => pubSub.close());
+    const platform: Platform = { config, logger, orm, blobs, tokens, pubSub: pubSub.pubSub, clock: options.clock ?? systemClock };
+    return { platform, close };
+  } catch (e) {
+    await close();
+    throw e;
+  }
+}
+
+export interface RunningApp extends Runtime {
+  server: AppServer;
+}
+
+export async function startApp(config: Config, options: BootstrapOptions = {}, routes: RouteInstaller[] = coreRoutes): Promise<RunningApp> {
+  const runtime = await bootstrap(config, options);
+  try {
+    const schema = await buildAppSchema(runtime.platform.pubSub);
+    const server = await startAppServer(runtime.platform, schema, routes);
+    return {
+      ...runtime,
+      server,
+      close: async () => {
+        await server.stop();
+        await runtime.close();
+      },
+    };
+  } catch (e) {
+    await runtime.close();
+    throw e;
+  }
+}

@@ -1,0 +1,242 @@
+import path from 'node:path';
+
+/**
+ * The whole runtime configuration, read once from environment variables and validated at start.
+ * A wrong or missing value stops the process with a message naming the variable and the form
+ * it expects (see README "Configuration").
+ */
+export interface Config {
+  nodeEnv: 'development' | 'production' | 'test';
+  host: string;
+  port: number;
+  /** Project-local folder for embedded PostgreSQL data, fs blobs and the dev JWT secret. */
+  dataDir: string;
+  /** Absent: run embedded PostgreSQL under dataDir. */
+  databaseUrl: string | undefined;
+  /** Port of the embedded PostgreSQL when databaseUrl is absent. */
+  embeddedPgPort: number;
+  /** Apply pending migrations at start (always true outside production unless disabled). */
+  migrateOnStart: boolean;
+  seedDemo: boolean;
+  blob: FsBlobConfig | S3BlobConfig;
+  auth: AuthConfig;
+  graphql: GraphqlConfig;
+  uploadMaxBytes: number;
+  redisUrl: string | undefined;
+  shutdownTimeoutMs: number;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+}
+
+export interface FsBlobConfig {
+  driver: 'fs';
+  dir: string;
+}
+
+export interface S3BlobConfig {
+  driver: 's3';
+  endPoint: string;
+  port: number;
+  useSSL: boolean;
+  accessKey: string;
+  secretKey: string;
+  bucket: string;
+  region: string;
+}
+
+export interface AuthConfig {
+  /** HS256 secret; undefined when a JWKS URL is configured or the dev secret is to be generated. */
+  jwtSecret: string | undefined;
+  jwksUrl: string | undefined;
+  issuer: string | undefined;
+  audience: string | undefined;
+}
+
+export interface GraphqlConfig {
+  introspection: boolean;
+  landingPage: boolean;
+  maxDepth: number;
+  maxAliases: number;
+  maxTokens: number;
+  maxCost: number;
+  maxDirectives: number;
+}
+
+export class ConfigError extends Error {
+  constructor(
+    readonly variable: string,
+    expected: string,
+    got: string | undefined,
+  ) {
+    super(
+      `Invalid configuration: ${variable} must be ${expected}` +
+        (got === undefined ? ' (it is not set)' : ` (got ${JSON.stringify(got)})`),
+    );
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+/** The variables the app reads; docker-compose.yml is checked against this list by a test. */
+export const CONFIG_VARIABLES = [
+  'NODE_ENV',
+  'HOST',
+  'PORT',
+  'DATA_DIR',
+  'DATABASE_URL',
+  'EMBEDDED_PG_PORT',
+  'MIGRATE_ON_START',
+  'SEED_DEMO',
+  'BLOB_DRIVER',
+  'BLOB_DIR',
+  'S3_ENDPOINT',
+  'S3_ACCESS_KEY',
+  'S3_SECRET_KEY',
+  'S3_BUCKET',
+  'S3_REGION',
+  'JWT_SECRET',
+  'JWT_JWKS_URL',
+  'JWT_ISSUER',
+  'JWT_AUDIENCE',
+  'GRAPHQL_INTROSPECTION',
+  'GRAPHQL_MAX_DEPTH',
+  'GRAPHQL_MAX_ALIASES',
+  'GRAPHQL_MAX_TOKENS',
+  'GRAPHQL_MAX_COST',
+  'UPLOAD_MAX_BYTES',
+  'REDIS_URL',
+  'SHUTDOWN_TIMEOUT_MS',
+  'LOG_LEVEL',
+] as const;
+
+/** Variables that production deployments must set (the compose file must provide them). */
+export const PRODUCTION_REQUIRED = ['DATABASE_URL', 'JWT_SECRET or JWT_JWKS_URL', 'BLOB_DRIVER'] as const;
+
+function nonEmpty(env: Env, name: string): string | undefined {
+  const v = env[name];
+  return v === undefined || v.trim() === '' ? undefined : v.trim();
+}
+
+function intVar(env: Env, name: string, def: number, min: number, max: number): number {
+  const raw = nonEmpty(env, name);
+  if (raw === undefined) return def;
+  if (!/^\d+$/.test(raw)) throw new ConfigError(name, `an integer between ${min} and ${max}`, raw);
+  const n = Number(raw);
+  if (n < min || n > max) throw new ConfigError(name, `an integer between ${min} and ${max}`, raw);
+  return n;
+}
+
+function boolVar(env: Env, name: string, def: boolean): boolean {
+  const raw = nonEmpty(env, name);
+  if (raw === undefined) return def;
+  if (/^(true|1|yes)$/i.test(raw)) return true;
+  if (/^(false|0|no)$/i.test(raw)) return false;
+  throw new ConfigError(name, 'true or false', raw);
+}
+
+function urlVar(env: Env, name: string, protocols: string[]): string | undefined {
+  const raw = nonEmpty(env, name);
+  if (raw === undefined) return undefined;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError(name, `a URL (${protocols.join(' or ')})`, redact(raw));
+  }
+  if (!protocols.includes(url.protocol)) {
+    throw new ConfigError(name, `a URL (${protocols.join(' or ')})`, redact(raw));
+  }
+  return raw;
+}
+
+/** Never echo passwords embedded in URLs into logs. */
+function redact(raw: string): string {
+  return raw.replace(/\/\/([^:/@]+):([^@]+)@/, '//$1:***@');
+}
+
+function oneOf<T extends string>(env: Env, name: string, values: readonly T[], def: T): T {
+  const raw = nonEmpty(env, name);
+  if (raw === undefined) return def;
+  if (!(values as readonly string[]).includes(raw)) throw new ConfigError(name, `one of ${values.join(', ')}`, raw);
+  return raw as T;
+}
+
+function required(env: Env, name: string, expected: string): string {
+  const v = nonEmpty(env, name);
+  if (v === undefined) throw new ConfigError(name, expected, undefined);
+  return v;
+}
+
+function s3Config(env: Env): S3BlobConfig {
+  const endpointRaw = required(env, 'S3_ENDPOINT', 'the URL of the S3 endpoint, e.g. http://minio:9000');
+  const endpoint = urlVar(env, 'S3_ENDPOINT', ['http:', 'https:']) ?? endpointRaw;
+  const url = new URL(endpoint);
+  const useSSL = url.protocol === 'https:';
+  const bucket = required(env, 'S3_BUCKET', 'a bucket name (3-63 lowercase letters, digits, dots, hyphens)');
+  if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(bucket)) {
+    throw new ConfigError('S3_BUCKET', 'a bucket name (3-63 lowercase letters, digits, dots, hyphens)', bucket);
+  }
+  return {
+    driver: 's3',
+    endPoint: url.hostname,
+    port: url.port ? Number(url.port) : useSSL ? 443 : 80,
+    useSSL,
+    accessKey: required(env, 'S3_ACCESS_KEY', 'the access key of the S3 account'),
+    secretKey: required(env, 'S3_SECRET_KEY', 'the secret key of the S3 account'),
+    bucket,
+    region: nonEmpty(env, 'S3_REGION') ?? 'us-east-1',
+  };
+}
+
+export function loadConfig(env: Env = process.env, cwd: string = process.cwd()): Config {
+  const nodeEnv = oneOf(env, 'NODE_ENV', ['development', 'production', 'test'] as const, 'development');
+  const production = nodeEnv === 'production';
+  const dataDir = path.resolve(cwd, nonEmpty(env, 'DATA_DIR') ?? '.data');
+  const databaseUrl = urlVar(env, 'DATABASE_URL', ['postgres:', 'postgresql:']);
+  if (production && databaseUrl === undefined) {
+    throw new ConfigError('DATABASE_URL', 'a postgres:// URL in production (embedded PostgreSQL is for development)', undefined);
+  }
+  const driver = oneOf(env, 'BLOB_DRIVER', ['fs', 's3'] as const, nonEmpty(env, 'S3_ENDPOINT') ? 's3' : 'fs');
+  const blob: Config['blob'] =
+    driver === 's3' ? s3Config(env) : { driver: 'fs', dir: path.resolve(cwd, nonEmpty(env, 'BLOB_DIR') ?? path.join(dataDir, 'blobs')) };
+
+  const jwtSecret = nonEmpty(env, 'JWT_SECRET');
+  if (jwtSecret !== undefined && Buffer.byteLength(jwtSecret) < 32) {
+    throw new ConfigError('JWT_SECRET', 'at least 32 bytes of secret for HS256', '<hidden>');
+  }
+  const jwksUrl = urlVar(env, 'JWT_JWKS_URL', ['https:', 'http:']);
+  if (production && jwtSecret === undefined && jwksUrl === undefined) {
+    throw new ConfigError('JWT_SECRET', 'set (or JWT_JWKS_URL) in production; the generated dev secret is refused there', undefined);
+  }
+  const introspection = boolVar(env, 'GRAPHQL_INTROSPECTION', !production);
+  return {
+    nodeEnv,
+    host: nonEmpty(env, 'HOST') ?? '127.0.0.1',
+    port: intVar(env, 'PORT', 4000, 0, 65535),
+    dataDir,
+    databaseUrl,
+    embeddedPgPort: intVar(env, 'EMBEDDED_PG_PORT', 54329, 1, 65535),
+    migrateOnStart: boolVar(env, 'MIGRATE_ON_START', true),
+    seedDemo: boolVar(env, 'SEED_DEMO', databaseUrl === undefined),
+    blob,
+    auth: {
+      jwtSecret,
+      jwksUrl,
+      issuer: nonEmpty(env, 'JWT_ISSUER'),
+      audience: nonEmpty(env, 'JWT_AUDIENCE'),
+    },
+    graphql: {
+      introspection,
+      landingPage: introspection,
+      maxDepth: intVar(env, 'GRAPHQL_MAX_DEPTH', 12, 2, 100),
+      maxAliases: intVar(env, 'GRAPHQL_MAX_ALIASES', 30, 1, 1000),
+      maxTokens: intVar(env, 'GRAPHQL_MAX_TOKENS', 2000, 50, 100000),
+      maxCost: intVar(env, 'GRAPHQL_MAX_COST', 5000, 10, 1000000),
+      maxDirectives: 50,
+    },
+    uploadMaxBytes: intVar(env, 'UPLOAD_MAX_BYTES', 2 * 1024 ** 3, 1, Number.MAX_SAFE_INTEGER),
+    redisUrl: urlVar(env, 'REDIS_URL', ['redis:', 'rediss:']),
+    shutdownTimeoutMs: intVar(env, 'SHUTDOWN_TIMEOUT_MS', 10000, 0, 600000),
+    logLevel: oneOf(env, 'LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info'),
+  };
+}

@@ -1,0 +1,9 @@
+import type { MigrationObject } from '@mikro-orm/core';
+import { Migration20261123000001_organisation } from './Migration20261123000001_organisation.js';
+import { Migration20261123000002_audit_platform_admin } from './Migration20261123000002_audit_platform_admin.js';
+
+/** Every migration, in order. Listed explicitly so the compiled build needs no file discovery. */
+export const migrationsList: MigrationObject[] = [
+  { name: 'Migration20261123000001_organisation', class: Migration20261123000001_organisation },
+  { name: 'Migration20261123000002_audit_platform_admin', class: Migration20261123000002_audit_platform_admin },
+];

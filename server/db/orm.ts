@@ -1,0 +1,45 @@
+import { MikroORM, ReflectMetadataProvider, type Options } from '@mikro-orm/core';
+import { Migrator } from '@mikro-orm/migrations';
+import { PostgreSqlDriver } from '@mikro-orm/postgresql';
+import { coreEntities } from '../../schema/entities.js';
+import type { Logger } from '../logger.js';
+import { migrationsList } from './migrations/index.js';
+
+export type Orm = MikroORM<PostgreSqlDriver>;
+
+export function ormOptions(clientUrl: string, logger: Logger, extraEntities: Function[] = []): Options<PostgreSqlDriver> {
+  return {
+    driver: PostgreSqlDriver,
+    clientUrl,
+    entities: [...coreEntities, ...extraEntities],
+    metadataProvider: ReflectMetadataProvider,
+    discovery: { requireEntitiesArray: true, disableDynamicFileAccess: true },
+    extensions: [Migrator],
+    migrations: {
+      migrationsList,
+      tableName: 'mikro_orm_migrations',
+      transactional: true,
+      allOrNothing: true,
+      snapshot: false,
+    },
+    // Request work must use a fork (RequestContext.em); the global manager is off limits.
+    allowGlobalContext: false,
+    forceUtcTimezone: true,
+    pool: { min: 0, max: 10 },
+    logger: (message: string) => logger.debug({ component: 'orm' }, message),
+  };
+}
+
+export async function openOrm(clientUrl: string, logger: Logger, extraEntities: Function[] = []): Promise<Orm> {
+  return MikroORM.init<PostgreSqlDriver>(ormOptions(clientUrl, logger, extraEntities));
+}
+
+export async function migrate(orm: Orm): Promise<string[]> {
+  const applied = await orm.getMigrator().up();
+  return applied.map((m) => m.name);
+}
+
+export async function pendingMigrations(orm: Orm): Promise<string[]> {
+  const pending = await orm.getMigrator().getPendingMigrations();
+  return pending.map((m) => m.name);
+}

@@ -1,0 +1,66 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { ConfigError, loadConfig } from '../../server/config.js';
+
+const DMS = fileURLToPath(new URL('../../../bin/dms.js', import.meta.url));
+
+function expectConfigError(env: Record<string, string>, variable: string, message: RegExp): void {
+  assert.throws(
+    () => loadConfig(env, '/srv'),
+    (e: unknown) => e instanceof ConfigError && e.variable === variable && message.test(e.message),
+  );
+}
+
+describe('configuration', () => {
+  it('has working embedded defaults', () => {
+    const c = loadConfig({}, '/srv/app');
+    assert.equal(c.databaseUrl, undefined);
+    assert.equal(c.port, 4000);
+    assert.deepEqual(c.blob, { driver: 'fs', dir: '/srv/app/.data/blobs' });
+    assert.equal(c.seedDemo, true);
+    assert.equal(c.graphql.introspection, true);
+  });
+
+  it('names the variable and the expected form for wrong values', () => {
+    expectConfigError({ PORT: 'abc' }, 'PORT', /PORT must be an integer between 0 and 65535 \(got "abc"\)/);
+    expectConfigError({ PORT: '70000' }, 'PORT', /between 0 and 65535/);
+    expectConfigError({ DATABASE_URL: 'mysql://x' }, 'DATABASE_URL', /a URL \(postgres: or postgresql:\)/);
+    expectConfigError({ BLOB_DRIVER: 'ftp' }, 'BLOB_DRIVER', /one of fs, s3/);
+    expectConfigError({ BLOB_DRIVER: 's3' }, 'S3_ENDPOINT', /is not set/);
+    expectConfigError(
+      { S3_ENDPOINT: 'http://minio:9000', S3_ACCESS_KEY: 'a', S3_SECRET_KEY: 'b', S3_BUCKET: 'Bad_Bucket' },
+      'S3_BUCKET',
+      /bucket name/,
+    );
+    expectConfigError({ JWT_SECRET: 'short' }, 'JWT_SECRET', /at least 32 bytes/);
+    expectConfigError({ SEED_DEMO: 'maybe' }, 'SEED_DEMO', /true or false/);
+    expectConfigError({ LOG_LEVEL: 'loud' }, 'LOG_LEVEL', /one of fatal/);
+  });
+
+  it('never echoes a password embedded in a URL', () => {
+    assert.throws(
+      () => loadConfig({ DATABASE_URL: 'mysql://u:secret@h/db' }),
+      (e: unknown) => e instanceof Error && !e.message.includes('secret') && e.message.includes('***'),
+    );
+  });
+
+  it('requires a database, a JWT key and no introspection in production', () => {
+    expectConfigError({ NODE_ENV: 'production' }, 'DATABASE_URL', /production/);
+    expectConfigError({ NODE_ENV: 'production', DATABASE_URL: 'postgres://db/dms' }, 'JWT_SECRET', /production/);
+    const c = loadConfig({ NODE_ENV: 'production', DATABASE_URL: 'postgres://db/dms', JWT_SECRET: 'k'.repeat(32) });
+    assert.equal(c.graphql.introspection, false);
+    assert.equal(c.graphql.landingPage, false);
+    assert.equal(c.seedDemo, false);
+  });
+
+  it('stops the process with the message when started with a wrong value', async () => {
+    const child = spawn(process.execPath, [DMS, 'start'], { env: { ...process.env, PORT: 'not-a-port' } });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+    assert.equal(code, 78);
+    assert.match(stderr, /PORT must be an integer/);
+  });
+});

@@ -1,0 +1,160 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { SignJWT } from 'jose';
+import { startTestEnv, type TestEnv } from '../harness/test-env.js';
+import { RawWsClient } from '../harness/ws-client.js';
+import { withClient } from '../harness/database.js';
+
+describe('server: health, authentication, limits, WebSocket', () => {
+  let env: TestEnv;
+  before(async () => {
+    env = await startTestEnv({ env: { GRAPHQL_MAX_DEPTH: '6', GRAPHQL_MAX_ALIASES: '5' } });
+  });
+  after(async () => {
+    await env.close();
+  });
+
+  it('answers /healthz and /readyz with the database and storage checked', async () => {
+    const health = await fetch(`${env.baseUrl}/healthz`);
+    assert.equal(health.status, 200);
+    const ready = await fetch(`${env.baseUrl}/readyz`);
+    assert.equal(ready.status, 200);
+    assert.deepEqual(await ready.json(), { status: 'ready', checks: { database: 'ok', blobStorage: 'ok' } });
+  });
+
+  it('puts a request id on every response, reusing a well-formed incoming one', async () => {
+    const mine = await fetch(`${env.baseUrl}/healthz`, { headers: { 'x-request-id': 'proxy-123456' } });
+    assert.equal(mine.headers.get('x-request-id'), 'proxy-123456');
+    const generated = await fetch(`${env.baseUrl}/healthz`, { headers: { 'x-request-id': 'bad id with spaces' } });
+    assert.match(generated.headers.get('x-request-id') ?? '', /^[0-9a-f-]{36}$/);
+  });
+
+  it('returns the caller for a valid token', async () => {
+    const client = await env.asUser('protocollista');
+    const data = await client.data<{ me: { username: string; givenName: string } }>('{ me { username givenName } }');
+    assert.deepEqual(data.me, { username: 'protocollista', givenName: 'Paola' });
+  });
+
+  it('computes effective grants from memberships and the UOR tree', async () => {
+    const client = await env.asUser('rpa.ragioneria');
+    const data = await client.data<{ myGrants: Array<{ permission: string; uorIds: string[] | null }> }>(
+      '{ myGrants { permission uorIds } }',
+    );
+    const read = data.myGrants.find((g) => g.permission === 'PROTOCOL_READ');
+    // Area finanziaria and its two offices; nothing of the other areas.
+    assert.equal(read?.uorIds?.length, 3);
+    assert.ok(!data.myGrants.some((g) => g.permission === 'PROTOCOL_ANNUL'));
+  });
+
+  it('serves public fields without a token and refuses the rest with UNAUTHENTICATED', async () => {
+    const info = await env.anonymous.request<{ serverInfo: { version: string } }>('{ serverInfo { version } }');
+    assert.equal(info.status, 200);
+    assert.equal(info.data?.serverInfo.version, '0.1.0');
+    const me = await env.anonymous.request('{ me { username } }');
+    assert.equal(me.errors?.[0]?.extensions?.['code'], 'UNAUTHENTICATED');
+    assert.equal(me.data, null);
+  });
+
+  it('answers 401 for malformed, forged, expired and unknown-subject tokens', async () => {
+    const forged = await new SignJWT({})
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject('protocollista')
+      .setExpirationTime('1h')
+      .sign(new TextEncoder().encode('x'.repeat(40)));
+    const expired = await env.platform.tokens.issue('protocollista', -10);
+    const unknown = await env.platform.tokens.issue('nobody', 60);
+    for (const [label, header] of [
+      ['malformed', 'Bearer'],
+      ['not bearer', 'Basic abc'],
+      ['forged', `Bearer ${forged}`],
+      ['expired', `Bearer ${expired}`],
+      ['unknown subject', `Bearer ${unknown}`],
+    ] as const) {
+      const res = await fetch(env.graphqlUrl, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: header },
+        body: JSON.stringify({ query: '{ me { username } }' }),
+      });
+      assert.equal(res.status, 401, label);
+      assert.match(res.headers.get('www-authenticate') ?? '', /^Bearer error="invalid_token"/, label);
+      const body = (await res.json()) as { errors: Array<{ extensions: { code: string } }> };
+      assert.equal(body.errors[0]?.extensions.code, 'UNAUTHENTICATED', label);
+    }
+  });
+
+  it('refuses tokens of deactivated users', async () => {
+    const token = await env.tokenFor('lettore');
+    await withClient(env.databaseUrl, (c) => c.query(`update app_user set active = false where username = 'lettore'`));
+    try {
+      const res = await fetch(env.graphqlUrl, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        body: JSON.stringify({ query: '{ me { username } }' }),
+      });
+      assert.equal(res.status, 401);
+    } finally {
+      await withClient(env.databaseUrl, (c) => c.query(`update app_user set active = true where username = 'lettore'`));
+    }
+  });
+
+  it('enforces depth, alias and token limits on HTTP', async () => {
+    const client = await env.asUser('protocollista');
+    const aliased = await client.request('{ me { username } a1: me { username } a2: me { username } a3: me { username } a4: me { username } a5: me { username } a6: me { username } }');
+    assert.ok(aliased.errors?.some((e) => /alias/i.test(e.message)), JSON.stringify(aliased.errors));
+    assert.equal(aliased.data, undefined);
+    const huge = await client.request(`{ ${Array.from({ length: 1500 }, () => 'serverInfo { version }').join(' ')} }`);
+    assert.ok(huge.errors?.some((e) => /token/i.test(e.message)), JSON.stringify(huge.errors?.[0]));
+  });
+
+  it('hides field suggestions that would reveal the schema', async () => {
+    const client = await env.asUser('protocollista');
+    const r = await client.request('{ me { usernam } }');
+    assert.ok(r.errors?.length);
+    for (const e of r.errors ?? []) assert.doesNotMatch(e.message, /Did you mean/);
+  });
+
+  it('serves subscriptions on the same port to authenticated sockets', async () => {
+    const ws = await RawWsClient.open(env.wsUrl);
+    ws.init(`Bearer ${await env.tokenFor('protocollista')}`);
+    await ws.next((m) => m.type === 'connection_ack');
+    ws.send({ id: '1', type: 'subscribe', payload: { query: 'subscription { heartbeat(intervalSeconds: 1) { at } }' } });
+    const tick = await ws.next((m) => m.type === 'next' && m.id === '1');
+    assert.match(JSON.stringify(tick.payload), /"at":"\d{4}-/);
+    ws.close();
+  });
+
+  it('closes sockets with 4403 for a bad token and 4401 for none', async () => {
+    const bad = await RawWsClient.open(env.wsUrl);
+    bad.init('Bearer not-a-token');
+    assert.equal((await bad.closed).code, 4403);
+    const none = await RawWsClient.open(env.wsUrl);
+    none.init();
+    assert.equal((await none.closed).code, 4401);
+  });
+
+  it('closes the socket with 4401 when the token expires', async () => {
+    const ws = await RawWsClient.open(env.wsUrl);
+    ws.init(`Bearer ${await env.tokenFor('protocollista', 1)}`);
+    await ws.next((m) => m.type === 'connection_ack');
+    const closed = await ws.closed;
+    assert.equal(closed.code, 4401);
+    assert.equal(closed.reason, 'Token expired');
+  });
+
+  it('applies the same limits on WebSocket and refuses queries there', async () => {
+    const ws = await RawWsClient.open(env.wsUrl);
+    ws.init(`Bearer ${await env.tokenFor('protocollista')}`);
+    await ws.next((m) => m.type === 'connection_ack');
+    const aliases = Array.from({ length: 7 }, (_, i) => `h${i}: heartbeat { at }`).join(' ');
+    ws.send({ id: 'a', type: 'subscribe', payload: { query: `subscription { ${aliases} }` } });
+    const err = await ws.next((m) => m.type === 'error' && m.id === 'a');
+    assert.match(JSON.stringify(err.payload), /alias/i);
+    ws.send({ id: 'q', type: 'subscribe', payload: { query: '{ me { username } }' } });
+    const q = await ws.next((m) => m.type === 'error' && m.id === 'q');
+    assert.match(JSON.stringify(q.payload), /Only subscriptions/);
+    ws.send({ id: 's', type: 'subscribe', payload: { query: 'subscription { heartbeat { att } }' } });
+    const s = await ws.next((m) => m.type === 'error' && m.id === 's');
+    assert.doesNotMatch(JSON.stringify(s.payload), /Did you mean/);
+    ws.close();
+  });
+});

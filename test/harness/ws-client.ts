@@ -1,0 +1,62 @@
+import WebSocket from 'ws';
+
+export interface WsMessage {
+  type: string;
+  id?: string;
+  payload?: unknown;
+}
+
+/** A raw graphql-transport-ws connection, so tests can see close codes and every frame. */
+export class RawWsClient {
+  readonly messages: WsMessage[] = [];
+  readonly closed: Promise<{ code: number; reason: string }>;
+  private waiters: Array<() => void> = [];
+
+  private constructor(readonly socket: WebSocket) {
+    socket.on('message', (data: WebSocket.RawData) => {
+      this.messages.push(JSON.parse(data.toString()) as WsMessage);
+      for (const w of this.waiters.splice(0)) w();
+    });
+    this.closed = new Promise((resolve) => socket.on('close', (code, reason) => resolve({ code, reason: reason.toString() })));
+  }
+
+  static async open(url: string): Promise<RawWsClient> {
+    const socket = new WebSocket(url, 'graphql-transport-ws');
+    const client = new RawWsClient(socket);
+    await new Promise<void>((resolve, reject) => {
+      socket.once('open', () => resolve());
+      socket.once('error', reject);
+    });
+    return client;
+  }
+
+  send(message: WsMessage): void {
+    this.socket.send(JSON.stringify(message));
+  }
+
+  init(authorization?: string): void {
+    this.send({ type: 'connection_init', payload: authorization ? { authorization } : {} });
+  }
+
+  /** Resolves with the first message matching, waiting up to timeoutMs. */
+  async next(match: (m: WsMessage) => boolean, timeoutMs = 5000): Promise<WsMessage> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const found = this.messages.find(match);
+      if (found) return found;
+      const left = deadline - Date.now();
+      if (left <= 0) throw new Error(`no matching message within ${timeoutMs} ms; got ${JSON.stringify(this.messages)}`);
+      await new Promise<void>((resolve) => {
+        const t = setTimeout(resolve, left);
+        this.waiters.push(() => {
+          clearTimeout(t);
+          resolve();
+        });
+      });
+    }
+  }
+
+  close(): void {
+    this.socket.close();
+  }
+}
