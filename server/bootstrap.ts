@@ -38,7 +38,11 @@ export async function bootstrap(config: Config, options: BootstrapOptions = {}):
   try {
     let databaseUrl = config.databaseUrl;
     if (databaseUrl === undefined) {
-      const embedded: EmbeddedDatabase = await startEmbeddedPostgres(config.dataDir, config.embeddedPgPort, logger);
+      const embedded: EmbeddedDatabase = await startEmbeddedPostgres(
+        config.dataDir,
+        config.embeddedPgPort,
+        logger,
+      );
       closers.push(() => embedded.stop());
       databaseUrl = embedded.url;
     }
@@ -51,11 +55,19 @@ export async function bootstrap(config: Config, options: BootstrapOptions = {}):
       }
       if (config.seedDemo && (await seedDemo(orm.em.fork()))) logger.info('demo data loaded');
     }
-    const blobs = await createBlobStore(config.blob);
+    const blobs = createBlobStore(config.blob);
     const tokens = await TokenService.create(config);
     const pubSub = createAppPubSub(config.redisUrl);
     closers.push(() => pubSub.close());
-    const platform: Platform = { config, logger, orm, blobs, tokens, pubSub: pubSub.pubSub, clock: options.clock ?? systemClock };
+    const platform: Platform = {
+      config,
+      logger,
+      orm,
+      blobs,
+      tokens,
+      pubSub: pubSub.pubSub,
+      clock: options.clock ?? systemClock,
+    };
     return { platform, close };
   } catch (e) {
     await close();
@@ -67,7 +79,11 @@ export interface RunningApp extends Runtime {
   server: AppServer;
 }
 
-export async function startApp(config: Config, options: BootstrapOptions = {}, routes: RouteInstaller[] = coreRoutes): Promise<RunningApp> {
+export async function startApp(
+  config: Config,
+  options: BootstrapOptions = {},
+  routes: RouteInstaller[] = coreRoutes,
+): Promise<RunningApp> {
   const runtime = await bootstrap(config, options);
   try {
     const schema = await buildAppSchema(runtime.platform.pubSub);

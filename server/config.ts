@@ -157,7 +157,8 @@ function redact(raw: string): string {
 function oneOf<T extends string>(env: Env, name: string, values: readonly T[], def: T): T {
   const raw = nonEmpty(env, name);
   if (raw === undefined) return def;
-  if (!(values as readonly string[]).includes(raw)) throw new ConfigError(name, `one of ${values.join(', ')}`, raw);
+  if (!(values as readonly string[]).includes(raw))
+    throw new ConfigError(name, `one of ${values.join(', ')}`, raw);
   return raw as T;
 }
 
@@ -174,7 +175,11 @@ function s3Config(env: Env): S3BlobConfig {
   const useSSL = url.protocol === 'https:';
   const bucket = required(env, 'S3_BUCKET', 'a bucket name (3-63 lowercase letters, digits, dots, hyphens)');
   if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(bucket)) {
-    throw new ConfigError('S3_BUCKET', 'a bucket name (3-63 lowercase letters, digits, dots, hyphens)', bucket);
+    throw new ConfigError(
+      'S3_BUCKET',
+      'a bucket name (3-63 lowercase letters, digits, dots, hyphens)',
+      bucket,
+    );
   }
   return {
     driver: 's3',
@@ -194,11 +199,17 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
   const dataDir = path.resolve(cwd, nonEmpty(env, 'DATA_DIR') ?? '.data');
   const databaseUrl = urlVar(env, 'DATABASE_URL', ['postgres:', 'postgresql:']);
   if (production && databaseUrl === undefined) {
-    throw new ConfigError('DATABASE_URL', 'a postgres:// URL in production (embedded PostgreSQL is for development)', undefined);
+    throw new ConfigError(
+      'DATABASE_URL',
+      'a postgres:// URL in production (embedded PostgreSQL is for development)',
+      undefined,
+    );
   }
   const driver = oneOf(env, 'BLOB_DRIVER', ['fs', 's3'] as const, nonEmpty(env, 'S3_ENDPOINT') ? 's3' : 'fs');
   const blob: Config['blob'] =
-    driver === 's3' ? s3Config(env) : { driver: 'fs', dir: path.resolve(cwd, nonEmpty(env, 'BLOB_DIR') ?? path.join(dataDir, 'blobs')) };
+    driver === 's3'
+      ? s3Config(env)
+      : { driver: 'fs', dir: path.resolve(cwd, nonEmpty(env, 'BLOB_DIR') ?? path.join(dataDir, 'blobs')) };
 
   const jwtSecret = nonEmpty(env, 'JWT_SECRET');
   if (jwtSecret !== undefined && Buffer.byteLength(jwtSecret) < 32) {
@@ -206,7 +217,11 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
   }
   const jwksUrl = urlVar(env, 'JWT_JWKS_URL', ['https:', 'http:']);
   if (production && jwtSecret === undefined && jwksUrl === undefined) {
-    throw new ConfigError('JWT_SECRET', 'set (or JWT_JWKS_URL) in production; the generated dev secret is refused there', undefined);
+    throw new ConfigError(
+      'JWT_SECRET',
+      'set (or JWT_JWKS_URL) in production; the generated dev secret is refused there',
+      undefined,
+    );
   }
   const introspection = boolVar(env, 'GRAPHQL_INTROSPECTION', !production);
   return {
@@ -237,6 +252,11 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     uploadMaxBytes: intVar(env, 'UPLOAD_MAX_BYTES', 2 * 1024 ** 3, 1, Number.MAX_SAFE_INTEGER),
     redisUrl: urlVar(env, 'REDIS_URL', ['redis:', 'rediss:']),
     shutdownTimeoutMs: intVar(env, 'SHUTDOWN_TIMEOUT_MS', 10000, 0, 600000),
-    logLevel: oneOf(env, 'LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info'),
+    logLevel: oneOf(
+      env,
+      'LOG_LEVEL',
+      ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const,
+      'info',
+    ),
   };
 }

@@ -29,7 +29,12 @@ export interface ContextOrigin {
   userAgent: string | null;
 }
 
-export function createContext(platform: Platform, user: User | null, grants: Grants, origin: ContextOrigin): RequestContext {
+export function createContext(
+  platform: Platform,
+  user: User | null,
+  grants: Grants,
+  origin: ContextOrigin,
+): RequestContext {
   return {
     em: platform.orm.em.fork(),
     user,

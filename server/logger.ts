@@ -8,6 +8,9 @@ export function createLogger(level: Config['logLevel']): Logger {
     level,
     base: { service: 'dms' },
     // Tokens and cookies never reach the logs.
-    redact: { paths: ['req.headers.authorization', 'req.headers.cookie', '*.password', '*.secretKey'], remove: true },
+    redact: {
+      paths: ['req.headers.authorization', 'req.headers.cookie', '*.password', '*.secretKey'],
+      remove: true,
+    },
   });
 }

@@ -41,7 +41,8 @@ export class Grants {
 
   entries(): Array<{ aooId: string; permission: Permission; scope: UorScope }> {
     const out: Array<{ aooId: string; permission: Permission; scope: UorScope }> = [];
-    for (const [aooId, perms] of this.byAoo) for (const [permission, scope] of perms) out.push({ aooId, permission, scope });
+    for (const [aooId, perms] of this.byAoo)
+      for (const [permission, scope] of perms) out.push({ aooId, permission, scope });
     return out;
   }
 }
@@ -52,7 +53,7 @@ export class GrantsBuilder {
 
   add(aooId: string, permission: Permission, scope: UorScope): this {
     let perms = this.byAoo.get(aooId);
-    if (!perms) this.byAoo.set(aooId, (perms = new Map()));
+    if (!perms) this.byAoo.set(aooId, (perms = new Map<Permission, UorScope>()));
     const current = perms.get(permission);
     if (current === 'ALL' || scope === 'ALL') perms.set(permission, 'ALL');
     else perms.set(permission, new Set([...(current ?? []), ...scope]));

@@ -77,7 +77,9 @@ export class UorFieldsResolver {
 
 @Resolver(() => User)
 export class UserFieldsResolver {
-  @FieldResolver(() => [Membership], { description: 'Memberships, including ended ones, in AOOs the caller may read' })
+  @FieldResolver(() => [Membership], {
+    description: 'Memberships, including ended ones, in AOOs the caller may read',
+  })
   @Authorized()
   memberships(@Root() user: User, @Ctx() ctx: RequestContext): Promise<Membership[]> {
     return orgLoaders.membershipsOfUser(ctx).load(user.id);
@@ -85,7 +87,11 @@ export class UserFieldsResolver {
 
   @FieldResolver(() => String, { nullable: true, description: "The identity provider's subject of the user" })
   @Authorized()
-  @Acl<User>(Permission.ORG_ADMIN, (ctx, user) => ctx.user?.id === user.id || ctx.user?.platformAdmin === true || ctx.grants.has(Permission.ORG_ADMIN))
+  @Acl<User>(
+    Permission.ORG_ADMIN,
+    (ctx, user) =>
+      ctx.user?.id === user.id || ctx.user?.platformAdmin === true || ctx.grants.has(Permission.ORG_ADMIN),
+  )
   subject(@Root() user: User): string {
     return user.subject;
   }

@@ -29,40 +29,119 @@ function grouped<T>(rows: T[], keys: readonly string[], keyOf: (r: T) => string)
 
 export const orgLoaders = {
   aoo: (ctx: RequestContext) =>
-    loader(ctx, 'org.aoo', () => new DataLoader<string, Aoo | null>(async (ids) => byId(await ctx.em.find(Aoo, { id: { $in: [...ids] } }), ids).map((a) => (a && canSeeAoo(ctx, a.id) ? a : null)))),
+    loader(
+      ctx,
+      'org.aoo',
+      () =>
+        new DataLoader<string, Aoo | null>(async (ids) =>
+          byId(await ctx.em.find(Aoo, { id: { $in: [...ids] } }), ids).map((a) =>
+            a && canSeeAoo(ctx, a.id) ? a : null,
+          ),
+        ),
+    ),
   administration: (ctx: RequestContext) =>
-    loader(ctx, 'org.administration', () => new DataLoader<string, Administration | null>(async (ids) => byId(await ctx.em.find(Administration, { id: { $in: [...ids] } }), ids))),
+    loader(
+      ctx,
+      'org.administration',
+      () =>
+        new DataLoader<string, Administration | null>(async (ids) =>
+          byId(await ctx.em.find(Administration, { id: { $in: [...ids] } }), ids),
+        ),
+    ),
   uor: (ctx: RequestContext) =>
-    loader(ctx, 'org.uor', () => new DataLoader<string, Uor | null>(async (ids) => byId(await ctx.em.find(Uor, { id: { $in: [...ids] } }), ids).map((u) => (u && canReadOrg(ctx, u.aoo.id) ? u : null)))),
+    loader(
+      ctx,
+      'org.uor',
+      () =>
+        new DataLoader<string, Uor | null>(async (ids) =>
+          byId(await ctx.em.find(Uor, { id: { $in: [...ids] } }), ids).map((u) =>
+            u && canReadOrg(ctx, u.aoo.id) ? u : null,
+          ),
+        ),
+    ),
   /** Users, visible when they belong to (or were created in) an AOO whose structure the caller reads. */
   user: (ctx: RequestContext) =>
-    loader(ctx, 'org.user', () =>
-      new DataLoader<string, User | null>(async (ids) => {
-        const users = await ctx.em.find(User, { id: { $in: [...ids] } });
-        if (isPlatformAdmin(ctx)) return byId(users, ids);
-        const rows = await ctx.em.execute<Array<{ user_id: string; aoo_id: string }>>(
-          `select distinct m.user_id, u.aoo_id from membership m join uor u on u.id = m.uor_id where m.user_id in (${ids.map(() => '?').join(',')})`,
-          [...ids],
-        );
-        const visible = new Set(rows.filter((r) => canReadOrg(ctx, r.aoo_id)).map((r) => r.user_id));
-        for (const u of users) if (u.id === ctx.user?.id || (u.createdInAooId !== null && canReadOrg(ctx, u.createdInAooId))) visible.add(u.id);
-        return byId(users.filter((u) => visible.has(u.id)), ids);
-      }),
+    loader(
+      ctx,
+      'org.user',
+      () =>
+        new DataLoader<string, User | null>(async (ids) => {
+          const users = await ctx.em.find(User, { id: { $in: [...ids] } });
+          if (isPlatformAdmin(ctx)) return byId(users, ids);
+          const rows = await ctx.em.execute<Array<{ user_id: string; aoo_id: string }>>(
+            `select distinct m.user_id, u.aoo_id from membership m join uor u on u.id = m.uor_id where m.user_id in (${ids.map(() => '?').join(',')})`,
+            [...ids],
+          );
+          const visible = new Set(rows.filter((r) => canReadOrg(ctx, r.aoo_id)).map((r) => r.user_id));
+          for (const u of users)
+            if (u.id === ctx.user?.id || (u.createdInAooId !== null && canReadOrg(ctx, u.createdInAooId)))
+              visible.add(u.id);
+          return byId(
+            users.filter((u) => visible.has(u.id)),
+            ids,
+          );
+        }),
     ),
   uorsOfAoo: (ctx: RequestContext) =>
-    loader(ctx, 'org.uorsOfAoo', () => new DataLoader<string, Uor[]>(async (aooIds) => grouped(await ctx.em.find(Uor, { aoo: { $in: [...aooIds] } }, { orderBy: { code: 'asc' } }), aooIds, (u) => u.aoo.id))),
-  childrenOfUor: (ctx: RequestContext) =>
-    loader(ctx, 'org.childrenOfUor', () => new DataLoader<string, Uor[]>(async (ids) => grouped(await ctx.em.find(Uor, { parent: { $in: [...ids] } }, { orderBy: { code: 'asc' } }), ids, (u) => u.parent?.id ?? ''))),
-  membershipsOfUor: (ctx: RequestContext) =>
-    loader(ctx, 'org.membershipsOfUor', () => new DataLoader<string, Membership[]>(async (ids) => grouped(await ctx.em.find(Membership, { uor: { $in: [...ids] }, endedAt: null }, { orderBy: { createdAt: 'asc' } }), ids, (m) => m.uor.id))),
-  membershipsOfUser: (ctx: RequestContext) =>
-    loader(ctx, 'org.membershipsOfUser', () =>
-      new DataLoader<string, Membership[]>(async (ids) =>
-        grouped(
-          (await ctx.em.find(Membership, { user: { $in: [...ids] } }, { populate: ['uor'], orderBy: { createdAt: 'asc' } })).filter((m) => canReadOrg(ctx, m.uor.aoo.id) || m.user.id === ctx.user?.id),
-          ids,
-          (m) => m.user.id,
+    loader(
+      ctx,
+      'org.uorsOfAoo',
+      () =>
+        new DataLoader<string, Uor[]>(async (aooIds) =>
+          grouped(
+            await ctx.em.find(Uor, { aoo: { $in: [...aooIds] } }, { orderBy: { code: 'asc' } }),
+            aooIds,
+            (u) => u.aoo.id,
+          ),
         ),
-      ),
+    ),
+  childrenOfUor: (ctx: RequestContext) =>
+    loader(
+      ctx,
+      'org.childrenOfUor',
+      () =>
+        new DataLoader<string, Uor[]>(async (ids) =>
+          grouped(
+            await ctx.em.find(Uor, { parent: { $in: [...ids] } }, { orderBy: { code: 'asc' } }),
+            ids,
+            (u) => u.parent?.id ?? '',
+          ),
+        ),
+    ),
+  membershipsOfUor: (ctx: RequestContext) =>
+    loader(
+      ctx,
+      'org.membershipsOfUor',
+      () =>
+        new DataLoader<string, Membership[]>(async (ids) =>
+          grouped(
+            await ctx.em.find(
+              Membership,
+              { uor: { $in: [...ids] }, endedAt: null },
+              { orderBy: { createdAt: 'asc' } },
+            ),
+            ids,
+            (m) => m.uor.id,
+          ),
+        ),
+    ),
+  membershipsOfUser: (ctx: RequestContext) =>
+    loader(
+      ctx,
+      'org.membershipsOfUser',
+      () =>
+        new DataLoader<string, Membership[]>(async (ids) =>
+          grouped(
+            (
+              await ctx.em.find(
+                Membership,
+                { user: { $in: [...ids] } },
+                { populate: ['uor'], orderBy: { createdAt: 'asc' } },
+              )
+            ).filter((m) => canReadOrg(ctx, m.uor.aoo.id) || m.user.id === ctx.user?.id),
+            ids,
+            (m) => m.user.id,
+          ),
+        ),
     ),
 };

@@ -12,7 +12,11 @@ import { canReadOrg, canSeeAoo, isPlatformAdmin } from './org-visibility.js';
  * Lookups by id that apply row visibility: a record the caller may not see raises the same
  * NOT_FOUND as a record that does not exist.
  */
-export async function visibleAdministration(ctx: RequestContext, em: EntityManager, id: string): Promise<Administration> {
+export async function visibleAdministration(
+  ctx: RequestContext,
+  em: EntityManager,
+  id: string,
+): Promise<Administration> {
   const adm = isUuid(id) ? await em.findOne(Administration, { id }) : null;
   if (!adm) throw new NotFoundError('Administration', id);
   if (isPlatformAdmin(ctx)) return adm;

@@ -4,7 +4,13 @@ import { forbidden } from '../../server/auth/auth-checker.js';
 import { romeDay } from '../../server/clock.js';
 import type { RequestContext } from '../../server/context.js';
 import { ConflictError, DomainError, InvalidInputError } from '../../server/errors/domain-error.js';
-import { isoDate, matching, optionalEmail, optionalText, requiredText } from '../../server/errors/input-checks.js';
+import {
+  isoDate,
+  matching,
+  optionalEmail,
+  optionalText,
+  requiredText,
+} from '../../server/errors/input-checks.js';
 import { diff, recordAudit } from '../audit/audit.service.js';
 import { Administration } from './administration.entity.js';
 import { Aoo } from './aoo.entity.js';
@@ -42,7 +48,10 @@ export async function uniqueOr<T>(field: string, message: string, work: () => Pr
   }
 }
 
-export async function createAdministration(ctx: RequestContext, input: CreateAdministrationInput): Promise<Administration> {
+export async function createAdministration(
+  ctx: RequestContext,
+  input: CreateAdministrationInput,
+): Promise<Administration> {
   requirePlatformAdmin(ctx, 'create administrations');
   const ipaCode = matching('ipaCode', input.ipaCode, IPA_CODE, '1-32 letters, digits or _');
   const name = requiredText('name', input.name, 300);
@@ -51,22 +60,39 @@ export async function createAdministration(ctx: RequestContext, input: CreateAdm
     ctx.em.transactional(async (em) => {
       const adm = em.create(Administration, { ipaCode, name, taxCode });
       await em.flush();
-      await recordAudit(ctx, em, { aooId: null, operation: 'administration.create', targetType: 'Administration', targetId: adm.id, changes: { ipaCode, name, taxCode } });
+      await recordAudit(ctx, em, {
+        aooId: null,
+        operation: 'administration.create',
+        targetType: 'Administration',
+        targetId: adm.id,
+        changes: { ipaCode, name, taxCode },
+      });
       return adm;
     }),
   );
 }
 
-export async function updateAdministration(ctx: RequestContext, id: string, input: UpdateAdministrationInput): Promise<Administration> {
+export async function updateAdministration(
+  ctx: RequestContext,
+  id: string,
+  input: UpdateAdministrationInput,
+): Promise<Administration> {
   requirePlatformAdmin(ctx, 'change administrations');
-  const name = input.name === undefined || input.name === null ? undefined : requiredText('name', input.name, 300);
+  const name =
+    input.name === undefined || input.name === null ? undefined : requiredText('name', input.name, 300);
   const taxCode = optionalText('taxCode', input.taxCode, 16);
   return ctx.em.transactional(async (em) => {
     const adm = await visibleAdministration(ctx, em, id);
     const changes = diff(adm, { name, taxCode });
     em.assign(adm, { ...(name !== undefined && { name }), ...(taxCode !== undefined && { taxCode }) });
     await em.flush();
-    await recordAudit(ctx, em, { aooId: null, operation: 'administration.update', targetType: 'Administration', targetId: adm.id, changes });
+    await recordAudit(ctx, em, {
+      aooId: null,
+      operation: 'administration.update',
+      targetType: 'Administration',
+      targetId: adm.id,
+      changes,
+    });
     return adm;
   });
 }
@@ -76,22 +102,41 @@ export async function createAoo(ctx: RequestContext, input: CreateAooInput): Pro
   const code = matching('code', input.code, AOO_CODE, '1-16 letters, digits or _ (IPA Codice_uni_aoo)');
   const name = requiredText('name', input.name, 300);
   const pecAddress = optionalEmail('pecAddress', input.pecAddress);
-  if (!pecAddress) throw new InvalidInputError('pecAddress', 'must not be empty: every AOO has an institutional PEC address');
-  const registerCode = matching('registerCode', input.registerCode, /^[A-Za-z0-9_]{1,16}$/, '1-16 letters, digits or _');
+  if (!pecAddress)
+    throw new InvalidInputError(
+      'pecAddress',
+      'must not be empty: every AOO has an institutional PEC address',
+    );
+  const registerCode = matching(
+    'registerCode',
+    input.registerCode,
+    /^[A-Za-z0-9_]{1,16}$/,
+    '1-16 letters, digits or _',
+  );
   return uniqueOr('code', `the administration has an AOO with code ${code} already`, () =>
     ctx.em.transactional(async (em) => {
       const administration = await visibleAdministration(ctx, em, input.administrationId);
       const aoo = em.create(Aoo, { administration, code, name, pecAddress, registerCode });
       await em.flush();
-      await recordAudit(ctx, em, { aooId: aoo.id, operation: 'aoo.create', targetType: 'Aoo', targetId: aoo.id, changes: { code, name, pecAddress, registerCode } });
+      await recordAudit(ctx, em, {
+        aooId: aoo.id,
+        operation: 'aoo.create',
+        targetType: 'Aoo',
+        targetId: aoo.id,
+        changes: { code, name, pecAddress, registerCode },
+      });
       return aoo;
     }),
   );
 }
 
 export async function updateAoo(ctx: RequestContext, id: string, input: UpdateAooInput): Promise<Aoo> {
-  const name = input.name === undefined || input.name === null ? undefined : requiredText('name', input.name, 300);
-  const pecAddress = input.pecAddress === undefined || input.pecAddress === null ? undefined : optionalEmail('pecAddress', input.pecAddress);
+  const name =
+    input.name === undefined || input.name === null ? undefined : requiredText('name', input.name, 300);
+  const pecAddress =
+    input.pecAddress === undefined || input.pecAddress === null
+      ? undefined
+      : optionalEmail('pecAddress', input.pecAddress);
   if (pecAddress === null) throw new InvalidInputError('pecAddress', 'must not be empty');
   return ctx.em.transactional(async (em) => {
     const aoo = await visibleAoo(ctx, em, id);
@@ -105,7 +150,13 @@ export async function updateAoo(ctx: RequestContext, id: string, input: UpdateAo
       aoo.rgd = rgd;
     }
     await em.flush();
-    await recordAudit(ctx, em, { aooId: aoo.id, operation: 'aoo.update', targetType: 'Aoo', targetId: aoo.id, changes });
+    await recordAudit(ctx, em, {
+      aooId: aoo.id,
+      operation: 'aoo.update',
+      targetType: 'Aoo',
+      targetId: aoo.id,
+      changes,
+    });
     return aoo;
   });
 }
@@ -136,7 +187,8 @@ export async function createUor(ctx: RequestContext, input: CreateUorInput): Pro
 }
 
 export async function updateUor(ctx: RequestContext, id: string, input: UpdateUorInput): Promise<Uor> {
-  const name = input.name === undefined || input.name === null ? undefined : requiredText('name', input.name, 300);
+  const name =
+    input.name === undefined || input.name === null ? undefined : requiredText('name', input.name, 300);
   const email = optionalEmail('email', input.email);
   return ctx.em.transactional(async (em) => {
     const uor = await visibleUor(ctx, em, id);
@@ -145,7 +197,8 @@ export async function updateUor(ctx: RequestContext, id: string, input: UpdateUo
     if (name !== undefined) uor.name = name;
     if (email !== undefined) uor.email = email;
     if (input.parentId !== undefined) {
-      const parent = input.parentId === null ? null : await sameAooUor(ctx, em, input.parentId, uor.aoo.id, 'parentId');
+      const parent =
+        input.parentId === null ? null : await sameAooUor(ctx, em, input.parentId, uor.aoo.id, 'parentId');
       if (parent) await refuseCycle(em, uor, parent);
       changes['parentId'] = [uor.parent?.id ?? null, parent?.id ?? null];
       uor.parent = parent;
@@ -156,31 +209,60 @@ export async function updateUor(ctx: RequestContext, id: string, input: UpdateUo
       uor.head = head;
     }
     await em.flush();
-    await recordAudit(ctx, em, { aooId: uor.aoo.id, operation: 'uor.update', targetType: 'Uor', targetId: uor.id, changes });
+    await recordAudit(ctx, em, {
+      aooId: uor.aoo.id,
+      operation: 'uor.update',
+      targetType: 'Uor',
+      targetId: uor.id,
+      changes,
+    });
     return uor;
   });
 }
 
 /** UORs that ever acted are closed with an end date, never deleted. */
-export async function deactivateUor(ctx: RequestContext, id: string, activeTo: string | null | undefined): Promise<Uor> {
+export async function deactivateUor(
+  ctx: RequestContext,
+  id: string,
+  activeTo: string | null | undefined,
+): Promise<Uor> {
   return ctx.em.transactional(async (em) => {
     const uor = await visibleUor(ctx, em, id);
     requireOrgAdmin(ctx, uor.aoo.id, 'deactivate UORs of this AOO');
     const end = activeTo ? isoDate('activeTo', activeTo) : romeDay(ctx.clock.now());
-    if (end < uor.activeFrom) throw new InvalidInputError('activeTo', `must not precede activeFrom (${uor.activeFrom})`);
-    const openChildren = await em.count(Uor, { parent: uor.id, $or: [{ activeTo: null }, { activeTo: { $gt: end } }] });
+    if (end < uor.activeFrom)
+      throw new InvalidInputError('activeTo', `must not precede activeFrom (${uor.activeFrom})`);
+    const openChildren = await em.count(Uor, {
+      parent: uor.id,
+      $or: [{ activeTo: null }, { activeTo: { $gt: end } }],
+    });
     if (openChildren > 0) {
-      throw new DomainError('UOR_HAS_ACTIVE_CHILDREN', `UOR ${uor.code} has ${openChildren} active sub-UORs: deactivate or move them first`);
+      throw new DomainError(
+        'UOR_HAS_ACTIVE_CHILDREN',
+        `UOR ${uor.code} has ${openChildren} active sub-UORs: deactivate or move them first`,
+      );
     }
     const changes = diff(uor, { activeTo: end });
     uor.activeTo = end;
     await em.flush();
-    await recordAudit(ctx, em, { aooId: uor.aoo.id, operation: 'uor.deactivate', targetType: 'Uor', targetId: uor.id, changes });
+    await recordAudit(ctx, em, {
+      aooId: uor.aoo.id,
+      operation: 'uor.deactivate',
+      targetType: 'Uor',
+      targetId: uor.id,
+      changes,
+    });
     return uor;
   });
 }
 
-async function sameAooUor(ctx: RequestContext, em: EntityManager, id: string, aooId: string, field: string): Promise<Uor> {
+async function sameAooUor(
+  ctx: RequestContext,
+  em: EntityManager,
+  id: string,
+  aooId: string,
+  field: string,
+): Promise<Uor> {
   const uor = await visibleUor(ctx, em, id);
   if (uor.aoo.id !== aooId) throw new InvalidInputError(field, 'must be a UOR of the same AOO');
   return uor;
@@ -197,6 +279,10 @@ async function refuseCycle(em: EntityManager, uor: Uor, newParent: Uor): Promise
     [newParent.id],
   );
   if (rows.some((r) => r.id === uor.id)) {
-    throw new DomainError('UOR_CYCLE', `UOR ${uor.code} cannot be placed under ${newParent.code}: it is ${newParent.code} itself or one of its ancestors`, { field: 'parentId' });
+    throw new DomainError(
+      'UOR_CYCLE',
+      `UOR ${uor.code} cannot be placed under ${newParent.code}: it is ${newParent.code} itself or one of its ancestors`,
+      { field: 'parentId' },
+    );
   }
 }

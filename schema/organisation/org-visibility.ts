@@ -8,7 +8,12 @@ import type { RequestContext } from '../../server/context.js';
 
 /** Whether the caller may read the structure (UORs, users, memberships) of the AOO. */
 export function canReadOrg(ctx: RequestContext, aooId: string): boolean {
-  return ctx.user !== null && (ctx.user.platformAdmin || ctx.grants.has(Permission.ORG_READ, aooId) || ctx.grants.has(Permission.ORG_ADMIN, aooId));
+  return (
+    ctx.user !== null &&
+    (ctx.user.platformAdmin ||
+      ctx.grants.has(Permission.ORG_READ, aooId) ||
+      ctx.grants.has(Permission.ORG_ADMIN, aooId))
+  );
 }
 
 /** Whether the caller may change the structure of the AOO. */
@@ -24,7 +29,9 @@ export function canSeeAoo(ctx: RequestContext, aooId: string): boolean {
 /** AOOs whose structure the caller may read; 'ALL' for a platform administrator. */
 export function readableAooIds(ctx: RequestContext): string[] | 'ALL' {
   if (ctx.user?.platformAdmin) return 'ALL';
-  return [...new Set([...ctx.grants.aoosWith(Permission.ORG_READ), ...ctx.grants.aoosWith(Permission.ORG_ADMIN)])];
+  return [
+    ...new Set([...ctx.grants.aoosWith(Permission.ORG_READ), ...ctx.grants.aoosWith(Permission.ORG_ADMIN)]),
+  ];
 }
 
 export function visibleAooIds(ctx: RequestContext): string[] | 'ALL' {

@@ -65,7 +65,10 @@ export class CreateUorInput {
 export class UpdateUorInput {
   @Field(() => String, { nullable: true })
   name?: string;
-  @Field(() => ID, { nullable: true, description: 'Move under another UOR of the same AOO; null makes it a root' })
+  @Field(() => ID, {
+    nullable: true,
+    description: 'Move under another UOR of the same AOO; null makes it a root',
+  })
   parentId?: string | null;
   @Field(() => ID, { nullable: true })
   headId?: string | null;
@@ -85,7 +88,10 @@ export class CreateUserInput {
   familyName!: string;
   @Field(() => String, { nullable: true })
   email?: string | null;
-  @Field(() => String, { nullable: true, description: "The identity provider's subject; default: the username" })
+  @Field(() => String, {
+    nullable: true,
+    description: "The identity provider's subject; default: the username",
+  })
   subject?: string | null;
 }
 

@@ -49,13 +49,20 @@ export class OrganisationResolver {
 
   @Mutation(() => Administration)
   @Authorized()
-  createAdministration(@Ctx() ctx: RequestContext, @Arg('input') input: CreateAdministrationInput): Promise<Administration> {
+  createAdministration(
+    @Ctx() ctx: RequestContext,
+    @Arg('input') input: CreateAdministrationInput,
+  ): Promise<Administration> {
     return structure.createAdministration(ctx, input);
   }
 
   @Mutation(() => Administration)
   @Authorized()
-  updateAdministration(@Ctx() ctx: RequestContext, @Arg('id', () => ID) id: string, @Arg('input') input: UpdateAdministrationInput): Promise<Administration> {
+  updateAdministration(
+    @Ctx() ctx: RequestContext,
+    @Arg('id', () => ID) id: string,
+    @Arg('input') input: UpdateAdministrationInput,
+  ): Promise<Administration> {
     return structure.updateAdministration(ctx, id, input);
   }
 
@@ -67,7 +74,11 @@ export class OrganisationResolver {
 
   @Mutation(() => Aoo)
   @Authorized()
-  updateAoo(@Ctx() ctx: RequestContext, @Arg('id', () => ID) id: string, @Arg('input') input: UpdateAooInput): Promise<Aoo> {
+  updateAoo(
+    @Ctx() ctx: RequestContext,
+    @Arg('id', () => ID) id: string,
+    @Arg('input') input: UpdateAooInput,
+  ): Promise<Aoo> {
     return structure.updateAoo(ctx, id, input);
   }
 
@@ -79,7 +90,11 @@ export class OrganisationResolver {
 
   @Mutation(() => Uor)
   @Authorized()
-  updateUor(@Ctx() ctx: RequestContext, @Arg('id', () => ID) id: string, @Arg('input') input: UpdateUorInput): Promise<Uor> {
+  updateUor(
+    @Ctx() ctx: RequestContext,
+    @Arg('id', () => ID) id: string,
+    @Arg('input') input: UpdateUorInput,
+  ): Promise<Uor> {
     return structure.updateUor(ctx, id, input);
   }
 

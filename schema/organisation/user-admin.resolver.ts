@@ -28,11 +28,17 @@ export class UserAdminResolver {
 
   @Mutation(() => User)
   @Authorized()
-  updateUser(@Ctx() ctx: RequestContext, @Arg('id', () => ID) id: string, @Arg('input') input: UpdateUserInput): Promise<User> {
+  updateUser(
+    @Ctx() ctx: RequestContext,
+    @Arg('id', () => ID) id: string,
+    @Arg('input') input: UpdateUserInput,
+  ): Promise<User> {
     return users.updateUser(ctx, id, input);
   }
 
-  @Mutation(() => User, { description: 'Users are deactivated, never deleted; their tokens stop working at once' })
+  @Mutation(() => User, {
+    description: 'Users are deactivated, never deleted; their tokens stop working at once',
+  })
   @Authorized()
   deactivateUser(@Ctx() ctx: RequestContext, @Arg('id', () => ID) id: string): Promise<User> {
     return users.setUserActive(ctx, id, false);

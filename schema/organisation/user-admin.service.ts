@@ -1,6 +1,12 @@
 import type { RequestContext } from '../../server/context.js';
 import { DomainError, NotFoundError } from '../../server/errors/domain-error.js';
-import { isUuid, matching, optionalEmail, optionalText, requiredText } from '../../server/errors/input-checks.js';
+import {
+  isUuid,
+  matching,
+  optionalEmail,
+  optionalText,
+  requiredText,
+} from '../../server/errors/input-checks.js';
 import { diff, recordAudit } from '../audit/audit.service.js';
 import { forbidden } from '../../server/auth/auth-checker.js';
 import { Membership } from './membership.entity.js';
@@ -20,7 +26,12 @@ async function requireUserAdmin(ctx: RequestContext, user: User, what: string): 
 }
 
 export async function createUser(ctx: RequestContext, input: CreateUserInput): Promise<User> {
-  const username = matching('username', input.username.toLowerCase(), USERNAME, '2-64 lowercase letters, digits, . _ or -, starting with a letter or digit');
+  const username = matching(
+    'username',
+    input.username.toLowerCase(),
+    USERNAME,
+    '2-64 lowercase letters, digits, . _ or -, starting with a letter or digit',
+  );
   const givenName = requiredText('givenName', input.givenName, 100);
   const familyName = requiredText('familyName', input.familyName, 100);
   const email = optionalEmail('email', input.email) ?? null;
@@ -29,9 +40,22 @@ export async function createUser(ctx: RequestContext, input: CreateUserInput): P
     ctx.em.transactional(async (em) => {
       const aoo = await visibleAoo(ctx, em, input.aooId);
       if (!canAdminOrg(ctx, aoo.id)) throw forbidden('create users in this AOO');
-      const user = em.create(User, { username, givenName, familyName, email, subject, createdInAooId: aoo.id });
+      const user = em.create(User, {
+        username,
+        givenName,
+        familyName,
+        email,
+        subject,
+        createdInAooId: aoo.id,
+      });
       await em.flush();
-      await recordAudit(ctx, em, { aooId: aoo.id, operation: 'user.create', targetType: 'User', targetId: user.id, changes: { username, givenName, familyName, email, subject } });
+      await recordAudit(ctx, em, {
+        aooId: aoo.id,
+        operation: 'user.create',
+        targetType: 'User',
+        targetId: user.id,
+        changes: { username, givenName, familyName, email, subject },
+      });
       return user;
     }),
   );
@@ -45,9 +69,19 @@ export async function updateUser(ctx: RequestContext, id: string, input: UpdateU
     const user = await visibleUser(ctx, em, id);
     await requireUserAdmin(ctx, user, 'change this user');
     const changes = diff(user, { givenName, familyName, email });
-    em.assign(user, { ...(givenName !== undefined && { givenName }), ...(familyName !== undefined && { familyName }), ...(email !== undefined && { email }) });
+    em.assign(user, {
+      ...(givenName !== undefined && { givenName }),
+      ...(familyName !== undefined && { familyName }),
+      ...(email !== undefined && { email }),
+    });
     await em.flush();
-    await recordAudit(ctx, em, { aooId: user.createdInAooId, operation: 'user.update', targetType: 'User', targetId: user.id, changes });
+    await recordAudit(ctx, em, {
+      aooId: user.createdInAooId,
+      operation: 'user.update',
+      targetType: 'User',
+      targetId: user.id,
+      changes,
+    });
     return user;
   });
 }
@@ -57,12 +91,22 @@ export async function setUserActive(ctx: RequestContext, id: string, active: boo
   return ctx.em.transactional(async (em) => {
     const user = await visibleUser(ctx, em, id);
     await requireUserAdmin(ctx, user, active ? 'reactivate this user' : 'deactivate this user');
-    if (ctx.user?.id === user.id && !active) throw new DomainError('CANNOT_DEACTIVATE_SELF', 'You cannot deactivate yourself: ask another administrator');
+    if (ctx.user?.id === user.id && !active)
+      throw new DomainError(
+        'CANNOT_DEACTIVATE_SELF',
+        'You cannot deactivate yourself: ask another administrator',
+      );
     const changes = diff(user, { active });
     user.active = active;
     user.deactivatedAt = active ? null : ctx.clock.now();
     await em.flush();
-    await recordAudit(ctx, em, { aooId: user.createdInAooId, operation: active ? 'user.reactivate' : 'user.deactivate', targetType: 'User', targetId: user.id, changes });
+    await recordAudit(ctx, em, {
+      aooId: user.createdInAooId,
+      operation: active ? 'user.reactivate' : 'user.deactivate',
+      targetType: 'User',
+      targetId: user.id,
+      changes,
+    });
     return user;
   });
 }
@@ -72,9 +116,13 @@ export async function addMembership(ctx: RequestContext, input: AddMembershipInp
     ctx.em.transactional(async (em) => {
       const uor = await visibleUor(ctx, em, input.uorId);
       if (!canAdminOrg(ctx, uor.aoo.id)) throw forbidden('assign users in this AOO');
-      if (uor.activeTo !== null) throw new DomainError('UOR_INACTIVE', `UOR ${uor.code} was closed on ${uor.activeTo}`, { field: 'uorId' });
+      if (uor.activeTo !== null)
+        throw new DomainError('UOR_INACTIVE', `UOR ${uor.code} was closed on ${uor.activeTo}`, {
+          field: 'uorId',
+        });
       const user = await visibleUser(ctx, em, input.userId);
-      if (!user.active) throw new DomainError('USER_INACTIVE', `User ${user.username} is deactivated`, { field: 'userId' });
+      if (!user.active)
+        throw new DomainError('USER_INACTIVE', `User ${user.username} is deactivated`, { field: 'userId' });
       const membership = em.create(Membership, { user, uor, profile: input.profile });
       await em.flush();
       await recordAudit(ctx, em, {
@@ -96,10 +144,17 @@ export async function endMembership(ctx: RequestContext, id: string): Promise<Me
       // Org readers of the AOO learn nothing more than "not found" either: ending needs admin.
       throw new NotFoundError('Membership', id);
     }
-    if (membership.endedAt !== null) throw new DomainError('MEMBERSHIP_ENDED', 'This membership has ended already');
+    if (membership.endedAt !== null)
+      throw new DomainError('MEMBERSHIP_ENDED', 'This membership has ended already');
     membership.endedAt = ctx.clock.now();
     await em.flush();
-    await recordAudit(ctx, em, { aooId: membership.uor.aoo.id, operation: 'membership.end', targetType: 'Membership', targetId: membership.id, changes: {} });
+    await recordAudit(ctx, em, {
+      aooId: membership.uor.aoo.id,
+      operation: 'membership.end',
+      targetType: 'Membership',
+      targetId: membership.id,
+      changes: {},
+    });
     return membership;
   });
 }

@@ -7,7 +7,8 @@ import { Authorized, Field, ID, ObjectType } from 'type-graphql';
 @ObjectType({ description: 'A person who uses the platform' })
 @Authorized()
 export class User {
-  [OptionalProps]?: 'createdAt' | 'active' | 'email' | 'deactivatedAt' | 'displayName' | 'platformAdmin' | 'createdInAooId';
+  [OptionalProps]?:
+    'createdAt' | 'active' | 'email' | 'deactivatedAt' | 'displayName' | 'platformAdmin' | 'createdInAooId';
 
   @PrimaryKey({ type: 'uuid' })
   @Field(() => ID)

@@ -34,7 +34,10 @@ export class SystemResolver {
     subscribe: ({ args }) => ticks((args as { intervalSeconds: number }).intervalSeconds),
   })
   @Authorized()
-  heartbeat(@Root() at: Date, @Arg('intervalSeconds', () => Int, { defaultValue: 15 }) _intervalSeconds: number): Heartbeat {
+  heartbeat(
+    @Root() at: Date,
+    @Arg('intervalSeconds', () => Int, { defaultValue: 15 }) _intervalSeconds: number,
+  ): Heartbeat {
     return { at };
   }
 }

@@ -1,4 +1,11 @@
-import { DirectiveLocation, GraphQLDirective, GraphQLEnumType, GraphQLError, GraphQLNonNull, type GraphQLResolveInfo } from "graphql";
+import {
+  DirectiveLocation,
+  GraphQLDirective,
+  GraphQLEnumType,
+  GraphQLError,
+  GraphQLNonNull,
+  type GraphQLResolveInfo,
+} from 'graphql';
 import { Directive, UseMiddleware } from 'type-graphql';
 import type { RequestContext } from '../context.js';
 import { Permission } from './permission.js';
@@ -16,7 +23,8 @@ export const aclPermissionEnum = new GraphQLEnumType({
 
 export const aclDirective = new GraphQLDirective({
   name: 'acl',
-  description: 'The field is masked (null with a FIELD_MASKED error) for callers without this permission on the record',
+  description:
+    'The field is masked (null with a FIELD_MASKED error) for callers without this permission on the record',
   locations: [DirectiveLocation.FIELD_DEFINITION],
   args: { read: { type: new GraphQLNonNull(aclPermissionEnum) } },
 });
@@ -25,14 +33,19 @@ export type AclRule<TRoot> = (ctx: RequestContext, root: TRoot) => boolean;
 
 export function Acl<TRoot>(read: Permission, allowed: AclRule<TRoot>): PropertyDecorator & MethodDecorator {
   const directive = Directive(`@acl(read: ${read})`);
-  const middleware = UseMiddleware(async ({ root, context, info }: { root: unknown; context: RequestContext; info: GraphQLResolveInfo }, next: () => Promise<unknown>) => {
-    if (!allowed(context, root as TRoot)) {
-      throw new GraphQLError(`${info.parentType.name}.${info.fieldName} is masked: it needs ${read}`, {
-        extensions: { code: 'FIELD_MASKED', permission: read },
-      });
-    }
-    return next();
-  });
+  const middleware = UseMiddleware(
+    async (
+      { root, context, info }: { root: unknown; context: RequestContext; info: GraphQLResolveInfo },
+      next: () => Promise<unknown>,
+    ) => {
+      if (!allowed(context, root as TRoot)) {
+        throw new GraphQLError(`${info.parentType.name}.${info.fieldName} is masked: it needs ${read}`, {
+          extensions: { code: 'FIELD_MASKED', permission: read },
+        });
+      }
+      return next();
+    },
+  );
   return (target: object, key: string | symbol, descriptor?: PropertyDescriptor) => {
     directive(target, key, descriptor as TypedPropertyDescriptor<unknown>);
     middleware(target, key, descriptor as TypedPropertyDescriptor<unknown>);

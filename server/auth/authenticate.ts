@@ -30,7 +30,8 @@ export async function authenticate(platform: Platform, token: string | undefined
   const verified = await platform.tokens.verify(token);
   const em = platform.orm.em.fork();
   const user = await em.findOne(User, { subject: verified.subject });
-  if (!user || !user.active) throw new AuthenticationError('unknown_user', 'The token does not belong to an active user');
+  if (!user || !user.active)
+    throw new AuthenticationError('unknown_user', 'The token does not belong to an active user');
   const grants = await loadGrants(em, user.id, romeDay(platform.clock.now()));
   return { user, grants, expiresAt: verified.expiresAt };
 }

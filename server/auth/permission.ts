@@ -34,6 +34,9 @@ export enum Permission {
   AUDIT_READ = 'AUDIT_READ',
 }
 
-registerEnumType(Permission, { name: 'Permission', description: 'A right, granted per AOO and optionally per UOR subtree' });
+registerEnumType(Permission, {
+  name: 'Permission',
+  description: 'A right, granted per AOO and optionally per UOR subtree',
+});
 
 export const ALL_PERMISSIONS: readonly Permission[] = Object.values(Permission);

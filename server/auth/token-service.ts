@@ -51,7 +51,9 @@ export class TokenService {
       const options = {
         issuer: this.issuer,
         audience: this.audience,
-        algorithms: this.canIssue ? ['HS256'] : ['RS256', 'RS384', 'RS512', 'PS256', 'ES256', 'ES384', 'EdDSA'],
+        algorithms: this.canIssue
+          ? ['HS256']
+          : ['RS256', 'RS384', 'RS512', 'PS256', 'ES256', 'ES384', 'EdDSA'],
         requiredClaims: ['sub', 'exp'],
       };
       const { payload } =
@@ -64,7 +66,8 @@ export class TokenService {
       return { subject: payload.sub, expiresAt: new Date(payload.exp * 1000) };
     } catch (e) {
       if (e instanceof AuthenticationError) throw e;
-      if (e instanceof joseErrors.JWTExpired) throw new AuthenticationError('expired', 'The token has expired');
+      if (e instanceof joseErrors.JWTExpired)
+        throw new AuthenticationError('expired', 'The token has expired');
       throw new AuthenticationError('invalid', 'The token is not valid');
     }
   }
@@ -93,7 +96,7 @@ async function devSecret(dataDir: string): Promise<string> {
     await mkdir(dataDir, { recursive: true });
     const secret = randomBytes(32).toString('base64url');
     // wx: two processes starting together must not overwrite each other's secret.
-    await writeFile(file, secret, { mode: 0o600, flag: 'wx' }).catch(async () => undefined);
+    await writeFile(file, secret, { mode: 0o600, flag: 'wx' }).catch(() => undefined);
     return (await readFile(file, 'utf8')).trim();
   }
 }

@@ -38,7 +38,11 @@ export async function main(argv: string[]): Promise<number> {
       case 'seed-demo': {
         const runtime = await bootstrap({ ...loadConfig(), seedDemo: false });
         try {
-          console.log((await seedDemo(runtime.platform.orm.em.fork())) ? 'Demo data loaded' : 'Demo data already present');
+          console.log(
+            (await seedDemo(runtime.platform.orm.em.fork()))
+              ? 'Demo data loaded'
+              : 'Demo data already present',
+          );
         } finally {
           await runtime.close();
         }
@@ -47,7 +51,10 @@ export async function main(argv: string[]): Promise<number> {
       case 'token':
         return await token(rest);
       case 'emit-schema': {
-        const { values } = parseArgs({ args: rest, options: { out: { type: 'string', default: 'schema/schema.graphql' } } });
+        const { values } = parseArgs({
+          args: rest,
+          options: { out: { type: 'string', default: 'schema/schema.graphql' } },
+        });
         const pubSub = createAppPubSub(undefined);
         await writeFile(values.out, printAppSchema(await buildAppSchema(pubSub.pubSub)));
         console.log(`Wrote ${values.out}`);
@@ -97,7 +104,11 @@ async function start(config: Config): Promise<number> {
 }
 
 async function token(args: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { ttl: { type: 'string', default: '8h' } } });
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { ttl: { type: 'string', default: '8h' } },
+  });
   const username = positionals[0];
   if (username === undefined) {
     console.error('Usage: dms token <username> [--ttl 8h]');

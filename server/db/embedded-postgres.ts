@@ -16,14 +16,18 @@ const DATABASE = 'dms';
  * project-local data folder. Only for development and demos; production points DATABASE_URL
  * at a managed server.
  */
-export async function startEmbeddedPostgres(dataDir: string, port: number, logger: Logger): Promise<EmbeddedDatabase> {
+export async function startEmbeddedPostgres(
+  dataDir: string,
+  port: number,
+  logger: Logger,
+): Promise<EmbeddedDatabase> {
   const databaseDir = path.join(dataDir, 'pg');
   await mkdir(dataDir, { recursive: true });
   const url = `postgres://postgres:postgres@127.0.0.1:${port}/${DATABASE}`;
   // A second process (e.g. `dms token` beside a running `dms start`) reuses the running server.
   if (await reachable(url)) {
     logger.debug({ port }, 'embedded PostgreSQL already running; reusing it');
-    return { url, stop: async () => undefined };
+    return { url, stop: () => Promise.resolve() };
   }
   const EmbeddedPostgres = await loadEmbeddedPostgres();
   const server = new EmbeddedPostgres({
@@ -43,7 +47,9 @@ export async function startEmbeddedPostgres(dataDir: string, port: number, logge
     await server.initialise();
   }
   await server.start();
-  const client = new pg.Client({ connectionString: `postgres://postgres:postgres@127.0.0.1:${port}/postgres` });
+  const client = new pg.Client({
+    connectionString: `postgres://postgres:postgres@127.0.0.1:${port}/postgres`,
+  });
   await client.connect();
   try {
     const { rowCount } = await client.query('select 1 from pg_database where datname = $1', [DATABASE]);

@@ -7,7 +7,11 @@ import { migrationsList } from './migrations/index.js';
 
 export type Orm = MikroORM<PostgreSqlDriver>;
 
-export function ormOptions(clientUrl: string, logger: Logger, extraEntities: Function[] = []): Options<PostgreSqlDriver> {
+export function ormOptions(
+  clientUrl: string,
+  logger: Logger,
+  extraEntities: Function[] = [],
+): Options<PostgreSqlDriver> {
   return {
     driver: PostgreSqlDriver,
     clientUrl,
@@ -30,7 +34,11 @@ export function ormOptions(clientUrl: string, logger: Logger, extraEntities: Fun
   };
 }
 
-export async function openOrm(clientUrl: string, logger: Logger, extraEntities: Function[] = []): Promise<Orm> {
+export async function openOrm(
+  clientUrl: string,
+  logger: Logger,
+  extraEntities: Function[] = [],
+): Promise<Orm> {
   return MikroORM.init<PostgreSqlDriver>(ormOptions(clientUrl, logger, extraEntities));
 }
 

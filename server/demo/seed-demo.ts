@@ -19,13 +19,37 @@ interface DemoUser {
 
 /** One user per profile of DOMAIN §1, in sensible offices of a small municipality. */
 export const DEMO_USERS: readonly DemoUser[] = [
-  { username: 'admin', givenName: 'Amelia', familyName: 'Amministratrice', uor: 'SEG', profile: Profile.SYSTEM_ADMIN },
+  {
+    username: 'admin',
+    givenName: 'Amelia',
+    familyName: 'Amministratrice',
+    uor: 'SEG',
+    profile: Profile.SYSTEM_ADMIN,
+  },
   { username: 'rgd', givenName: 'Roberto', familyName: 'Gestione', uor: 'SEG', profile: Profile.RGD },
-  { username: 'protocollista', givenName: 'Paola', familyName: 'Protocollo', uor: 'PROT', profile: Profile.PROTOCOLLISTA },
-  { username: 'rpa.ragioneria', givenName: 'Rita', familyName: 'Ragioneria', uor: 'FIN', profile: Profile.RPA },
+  {
+    username: 'protocollista',
+    givenName: 'Paola',
+    familyName: 'Protocollo',
+    uor: 'PROT',
+    profile: Profile.PROTOCOLLISTA,
+  },
+  {
+    username: 'rpa.ragioneria',
+    givenName: 'Rita',
+    familyName: 'Ragioneria',
+    uor: 'FIN',
+    profile: Profile.RPA,
+  },
   { username: 'rpa.tecnico', givenName: 'Tommaso', familyName: 'Tecnico', uor: 'TEC', profile: Profile.RPA },
   { username: 'lettore', givenName: 'Luca', familyName: 'Lettore', uor: 'RAG', profile: Profile.READ_ONLY },
-  { username: 'segretario', givenName: 'Sara', familyName: 'Segretaria', uor: 'SEG', profile: Profile.TOTAL_VISIBILITY },
+  {
+    username: 'segretario',
+    givenName: 'Sara',
+    familyName: 'Segretaria',
+    uor: 'SEG',
+    profile: Profile.TOTAL_VISIBILITY,
+  },
 ];
 
 // code, name, parent code

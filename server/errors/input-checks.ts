@@ -4,12 +4,17 @@ import { InvalidInputError } from './domain-error.js';
 export function requiredText(field: string, value: string, max: number): string {
   const v = value.trim();
   if (v.length === 0) throw new InvalidInputError(field, 'must not be empty');
-  if (v.length > max) throw new InvalidInputError(field, `must be at most ${max} characters (got ${v.length})`);
+  if (v.length > max)
+    throw new InvalidInputError(field, `must be at most ${max} characters (got ${v.length})`);
   return v;
 }
 
 /** undefined stays undefined (field not changed); empty becomes null (cleared). */
-export function optionalText(field: string, value: string | null | undefined, max: number): string | null | undefined {
+export function optionalText(
+  field: string,
+  value: string | null | undefined,
+  max: number,
+): string | null | undefined {
   if (value === undefined) return undefined;
   if (value === null || value.trim() === '') return null;
   return requiredText(field, value, max);
@@ -17,7 +22,8 @@ export function optionalText(field: string, value: string | null | undefined, ma
 
 export function matching(field: string, value: string, pattern: RegExp, expected: string): string {
   const v = value.trim();
-  if (!pattern.test(v)) throw new InvalidInputError(field, `must be ${expected} (got ${JSON.stringify(v.slice(0, 80))})`);
+  if (!pattern.test(v))
+    throw new InvalidInputError(field, `must be ${expected} (got ${JSON.stringify(v.slice(0, 80))})`);
   return v;
 }
 
@@ -33,7 +39,10 @@ const ISO_DATE = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
 
 export function isoDate(field: string, value: string): string {
   const v = matching(field, value, ISO_DATE, 'a date YYYY-MM-DD');
-  if (Number.isNaN(Date.parse(`${v}T00:00:00Z`)) || new Date(`${v}T00:00:00Z`).toISOString().slice(0, 10) !== v) {
+  if (
+    Number.isNaN(Date.parse(`${v}T00:00:00Z`)) ||
+    new Date(`${v}T00:00:00Z`).toISOString().slice(0, 10) !== v
+  ) {
     throw new InvalidInputError(field, `is not a calendar date (got ${v})`);
   }
   return v;

@@ -15,12 +15,12 @@ export interface PubSubHandle {
  * load balancer delivers every event.
  */
 export function createAppPubSub(redisUrl: string | undefined): PubSubHandle {
-  if (redisUrl === undefined) return { pubSub: createPubSub() as AppPubSub, close: async () => undefined };
+  if (redisUrl === undefined) return { pubSub: createPubSub(), close: () => Promise.resolve() };
   const publishClient = new Redis(redisUrl, { lazyConnect: false, maxRetriesPerRequest: 3 });
   const subscribeClient = new Redis(redisUrl, { lazyConnect: false, maxRetriesPerRequest: 3 });
   const eventTarget = createRedisEventTarget({ publishClient, subscribeClient });
   return {
-    pubSub: createPubSub({ eventTarget }) as AppPubSub,
+    pubSub: createPubSub({ eventTarget }),
     close: async () => {
       await Promise.allSettled([publishClient.quit(), subscribeClient.quit()]);
     },

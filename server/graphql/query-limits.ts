@@ -1,7 +1,14 @@
 import { ApolloArmor } from '@escape.tech/graphql-armor';
 import { MaxTokensParserWLexer } from '@escape.tech/graphql-armor-max-tokens';
 import type { ApolloServerPlugin } from '@apollo/server';
-import { GraphQLError, specifiedRules, validate, type DocumentNode, type GraphQLSchema, type ValidationRule } from 'graphql';
+import {
+  GraphQLError,
+  specifiedRules,
+  validate,
+  type DocumentNode,
+  type GraphQLSchema,
+  type ValidationRule,
+} from 'graphql';
 import type { GraphqlConfig } from '../config.js';
 
 export interface QueryLimits {
@@ -17,7 +24,10 @@ const SUGGESTION = /\s*Did you mean .*\?$/;
 /** Field suggestions would let a probe discover the schema with introspection off. */
 export function withoutSuggestions(error: GraphQLError): GraphQLError {
   if (!SUGGESTION.test(error.message)) return error;
-  return new GraphQLError(error.message.replace(SUGGESTION, ''), { nodes: error.nodes, extensions: error.extensions });
+  return new GraphQLError(error.message.replace(SUGGESTION, ''), {
+    nodes: error.nodes,
+    extensions: error.extensions,
+  });
 }
 
 export function createQueryLimits(config: GraphqlConfig): QueryLimits {
@@ -26,7 +36,14 @@ export function createQueryLimits(config: GraphqlConfig): QueryLimits {
     maxAliases: { n: config.maxAliases, exposeLimits: true },
     maxDirectives: { n: config.maxDirectives, exposeLimits: true },
     maxTokens: { n: config.maxTokens, exposeLimits: true },
-    costLimit: { maxCost: config.maxCost, objectCost: 2, scalarCost: 1, depthCostFactor: 1.5, ignoreIntrospection: true, exposeLimits: true },
+    costLimit: {
+      maxCost: config.maxCost,
+      objectCost: 2,
+      scalarCost: 1,
+      depthCostFactor: 1.5,
+      ignoreIntrospection: true,
+      exposeLimits: true,
+    },
     blockFieldSuggestion: { enabled: true },
   });
   const { plugins, validationRules } = armor.protect();
@@ -37,7 +54,10 @@ export function createQueryLimits(config: GraphqlConfig): QueryLimits {
     parseAndValidate(schema, source) {
       let document: DocumentNode;
       try {
-        document = new MaxTokensParserWLexer(source, { n: config.maxTokens, exposeLimits: true }).parseDocument();
+        document = new MaxTokensParserWLexer(source, {
+          n: config.maxTokens,
+          exposeLimits: true,
+        }).parseDocument();
       } catch (e) {
         return [e instanceof GraphQLError ? withoutSuggestions(e) : new GraphQLError('Syntax error')];
       }

@@ -7,7 +7,10 @@ import { aclDirective } from '../auth/acl.js';
 import { authChecker } from '../auth/auth-checker.js';
 import type { AppPubSub } from '../events/pubsub.js';
 
-export async function buildAppSchema(pubSub: AppPubSub, extraResolvers: Function[] = []): Promise<GraphQLSchema> {
+export async function buildAppSchema(
+  pubSub: AppPubSub,
+  extraResolvers: Function[] = [],
+): Promise<GraphQLSchema> {
   const resolvers = [...coreResolvers, ...extraResolvers] as NonEmptyArray<Function>;
   return buildSchema({
     resolvers,

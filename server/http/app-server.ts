@@ -2,9 +2,7 @@ import { createServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
-import {
-  ApolloServerPluginLandingPageDisabled,
-} from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import { expressMiddleware } from '@as-integrations/express5';
 import express, { type NextFunction, type Request, type Response } from 'express';
@@ -49,11 +47,14 @@ export async function startAppServer(
     allowBatchedHttpRequests: false,
     includeStacktraceInErrorResponses: config.nodeEnv === 'development',
     hideSchemaDetailsFromClientErrors: true,
-    formatError: (formatted: GraphQLFormattedError, error: unknown) => formatError(formatted, error, platform),
+    formatError: (formatted: GraphQLFormattedError, error: unknown) =>
+      formatError(formatted, error, platform),
     plugins: [
       ...limits.plugins,
       ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: config.shutdownTimeoutMs }),
-      config.graphql.landingPage ? ApolloServerPluginLandingPageLocalDefault({ embed: true }) : ApolloServerPluginLandingPageDisabled(),
+      config.graphql.landingPage
+        ? ApolloServerPluginLandingPageLocalDefault({ embed: true })
+        : ApolloServerPluginLandingPageDisabled(),
     ],
   });
   await apollo.start();
@@ -66,19 +67,26 @@ export async function startAppServer(
     authentication(platform),
     express.json({ limit: '1mb' }),
     expressMiddleware(apollo, {
-      context: async ({ req }) =>
-        createContext(platform, req.caller.user, req.caller.grants, {
-          requestId: req.requestId,
-          clientIp: req.ip ?? null,
-          userAgent: req.header('user-agent') ?? null,
-        }),
+      context: ({ req }) =>
+        Promise.resolve(
+          createContext(platform, req.caller.user, req.caller.grants, {
+            requestId: req.requestId,
+            clientIp: req.ip ?? null,
+            userAgent: req.header('user-agent') ?? null,
+          }),
+        ),
     }),
   );
   app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
-    const status = typeof err === 'object' && err !== null && 'status' in err && typeof err.status === 'number' ? err.status : 500;
+    const status =
+      typeof err === 'object' && err !== null && 'status' in err && typeof err.status === 'number'
+        ? err.status
+        : 500;
     if (status >= 500) logger.error({ err, requestId: req.requestId }, 'unhandled error');
     if (!res.headersSent) {
-      res.status(status).json({ error: status >= 500 ? 'Internal error' : (err as Error).message, requestId: req.requestId });
+      res
+        .status(status)
+        .json({ error: status >= 500 ? 'Internal error' : (err as Error).message, requestId: req.requestId });
     }
   });
 
@@ -103,15 +111,25 @@ export async function startAppServer(
   };
 }
 
-function formatError(formatted: GraphQLFormattedError, error: unknown, platform: Platform): GraphQLFormattedError {
+function formatError(
+  formatted: GraphQLFormattedError,
+  error: unknown,
+  platform: Platform,
+): GraphQLFormattedError {
   const code = formatted.extensions?.['code'];
   if (code === 'INTERNAL_SERVER_ERROR' || code === undefined) {
     platform.logger.error({ err: error }, 'unexpected GraphQL error');
     if (platform.config.nodeEnv === 'production') {
-      return { message: 'Internal server error', locations: formatted.locations, path: formatted.path, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
+      return {
+        message: 'Internal server error',
+        locations: formatted.locations,
+        path: formatted.path,
+        extensions: { code: 'INTERNAL_SERVER_ERROR' },
+      };
     }
   }
-  if (code === 'GRAPHQL_VALIDATION_FAILED') return { ...formatted, message: formatted.message.replace(/\s*Did you mean .*\?$/, '') };
+  if (code === 'GRAPHQL_VALIDATION_FAILED')
+    return { ...formatted, message: formatted.message.replace(/\s*Did you mean .*\?$/, '') };
   return formatted;
 }
 

@@ -27,7 +27,9 @@ export function authentication(platform: Platform) {
       res
         .status(401)
         .setHeader('WWW-Authenticate', `Bearer error="invalid_token", error_description="${e.message}"`)
-        .json({ errors: [{ message: e.message, extensions: { code: 'UNAUTHENTICATED', reason: e.reason } }] });
+        .json({
+          errors: [{ message: e.message, extensions: { code: 'UNAUTHENTICATED', reason: e.reason } }],
+        });
     }
   };
 }

@@ -1,6 +1,6 @@
 import type { Server as HttpServer, IncomingMessage } from 'node:http';
 import { randomUUID } from 'node:crypto';
-import { getOperationAST, GraphQLError, type GraphQLSchema } from 'graphql';
+import { getOperationAST, GraphQLError, OperationTypeNode, type GraphQLSchema } from 'graphql';
 import { CloseCode } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer, type WebSocket } from 'ws';
@@ -25,7 +25,12 @@ export interface GraphqlWsHandle {
  * graphql-ws on the same port and path as HTTP. It bypasses Apollo, so authentication
  * (connection_init), the query limits and the operation-type check are applied here.
  */
-export function attachGraphqlWs(httpServer: HttpServer, schema: GraphQLSchema, platform: Platform, limits: QueryLimits): GraphqlWsHandle {
+export function attachGraphqlWs(
+  httpServer: HttpServer,
+  schema: GraphQLSchema,
+  platform: Platform,
+  limits: QueryLimits,
+): GraphqlWsHandle {
   const wss = new WebSocketServer({ server: httpServer, path: '/graphql', maxPayload: 256 * 1024 });
   const cleanup = useServer<Record<string, unknown> | undefined, SocketExtra>(
     {
@@ -36,19 +41,28 @@ export function attachGraphqlWs(httpServer: HttpServer, schema: GraphQLSchema, p
         try {
           const caller = await authenticate(platform, bearerToken(typeof raw === 'string' ? raw : undefined));
           if (!caller.user) {
-            ctx.extra.socket.close(CloseCode.Unauthorized, 'Authentication required: connectionParams.authorization');
+            ctx.extra.socket.close(
+              CloseCode.Unauthorized,
+              'Authentication required: connectionParams.authorization',
+            );
             return false;
           }
           ctx.extra.caller = caller;
           if (caller.expiresAt) {
             const ms = Math.max(caller.expiresAt.getTime() - Date.now(), 0);
             // setTimeout overflows beyond ~24.8 days; such tokens are re-checked daily.
-            ctx.extra.expiryTimer = setTimeout(() => ctx.extra.socket.close(CloseCode.Unauthorized, 'Token expired'), Math.min(ms, 2 ** 31 - 1));
+            ctx.extra.expiryTimer = setTimeout(
+              () => ctx.extra.socket.close(CloseCode.Unauthorized, 'Token expired'),
+              Math.min(ms, 2 ** 31 - 1),
+            );
           }
           return true;
         } catch (e) {
           if (!(e instanceof AuthenticationError)) throw e;
-          ctx.extra.socket.close(e.reason === 'expired' ? CloseCode.Unauthorized : CloseCode.Forbidden, e.message);
+          ctx.extra.socket.close(
+            e.reason === 'expired' ? CloseCode.Unauthorized : CloseCode.Forbidden,
+            e.message,
+          );
           return false;
         }
       },
@@ -60,11 +74,16 @@ export function attachGraphqlWs(httpServer: HttpServer, schema: GraphQLSchema, p
         if (!('kind' in checked)) return checked;
         const operation = getOperationAST(checked, payload.operationName);
         if (!operation) return [new GraphQLError('Unable to identify the operation')];
-        if (operation.operation !== 'subscription') {
-          return [new GraphQLError('Only subscriptions are served over WebSocket; send queries and mutations over HTTP')];
+        if (operation.operation !== OperationTypeNode.SUBSCRIPTION) {
+          return [
+            new GraphQLError(
+              'Only subscriptions are served over WebSocket; send queries and mutations over HTTP',
+            ),
+          ];
         }
         const caller = ctx.extra.caller;
-        if (!caller?.user) return [new GraphQLError('Authentication required', { extensions: { code: 'UNAUTHENTICATED' } })];
+        if (!caller?.user)
+          return [new GraphQLError('Authentication required', { extensions: { code: 'UNAUTHENTICATED' } })];
         const contextValue = createContext(platform, caller.user, caller.grants, {
           requestId: randomUUID(),
           clientIp: ctx.extra.request.socket.remoteAddress ?? null,

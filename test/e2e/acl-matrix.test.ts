@@ -34,12 +34,20 @@ interface Ids {
 type Where = 'demo' | 'other';
 
 const actors: Actor[] = [
-  ...DEMO_USERS.map((u) => ({ username: u.username, profile: u.profile, aoo: 'demo' as const, platformAdmin: u.profile === Profile.SYSTEM_ADMIN })),
+  ...DEMO_USERS.map((u) => ({
+    username: u.username,
+    profile: u.profile,
+    aoo: 'demo' as const,
+    platformAdmin: u.profile === Profile.SYSTEM_ADMIN,
+  })),
   { username: 'altrove.protocollo', profile: Profile.PROTOCOLLISTA, aoo: 'other', platformAdmin: false },
 ];
 
 function holds(actor: Actor, where: Where, permission: Permission): boolean {
-  return actor.platformAdmin || (actor.aoo === where && PROFILE_TEMPLATES[actor.profile].permissions.includes(permission));
+  return (
+    actor.platformAdmin ||
+    (actor.aoo === where && PROFILE_TEMPLATES[actor.profile].permissions.includes(permission))
+  );
 }
 const canRead = (a: Actor, w: Where) => holds(a, w, Permission.ORG_READ) || holds(a, w, Permission.ORG_ADMIN);
 const canSee = (a: Actor, w: Where) => a.platformAdmin || a.aoo === w;
@@ -58,9 +66,17 @@ function pick(ids: Ids, where: Where, kind: 'Aoo' | 'Administration' | 'Uor' | '
   return ids[key];
 }
 
-async function ok(client: GraphqlClient, query: string, variables: Record<string, unknown>): Promise<{ ok: boolean; data: unknown; codes: unknown[] }> {
+async function ok(
+  client: GraphqlClient,
+  query: string,
+  variables: Record<string, unknown>,
+): Promise<{ ok: boolean; data: unknown; codes: unknown[] }> {
   const r = await client.request(query, variables);
-  return { ok: !r.errors?.length && r.data != null, data: r.data, codes: (r.errors ?? []).map((e) => e.extensions?.['code']) };
+  return {
+    ok: !r.errors?.length && r.data != null,
+    data: r.data,
+    codes: (r.errors ?? []).map((e) => e.extensions?.['code']),
+  };
 }
 
 const operations: Operation[] = [
@@ -68,7 +84,8 @@ const operations: Operation[] = [
     name: 'aoo(id)',
     path: 'root',
     expected: canSee,
-    run: async (c, ids, w) => (await ok(c, 'query($id: ID!) { aoo(id: $id) { id code } }', { id: pick(ids, w, 'Aoo') })).ok,
+    run: async (c, ids, w) =>
+      (await ok(c, 'query($id: ID!) { aoo(id: $id) { id code } }', { id: pick(ids, w, 'Aoo') })).ok,
   },
   {
     name: 'aoos list contains the AOO',
@@ -83,19 +100,28 @@ const operations: Operation[] = [
     name: 'administration(id)',
     path: 'root',
     expected: canSee,
-    run: async (c, ids, w) => (await ok(c, 'query($id: ID!) { administration(id: $id) { id } }', { id: pick(ids, w, 'Administration') })).ok,
+    run: async (c, ids, w) =>
+      (
+        await ok(c, 'query($id: ID!) { administration(id: $id) { id } }', {
+          id: pick(ids, w, 'Administration'),
+        })
+      ).ok,
   },
   {
     name: 'administrations list',
     path: 'list',
     expected: canSee,
-    run: async (c, ids, w) => (await c.data<{ administrations: Array<{ id: string }> }>('{ administrations { id } }')).administrations.some((a) => a.id === pick(ids, w, 'Administration')),
+    run: async (c, ids, w) =>
+      (
+        await c.data<{ administrations: Array<{ id: string }> }>('{ administrations { id } }')
+      ).administrations.some((a) => a.id === pick(ids, w, 'Administration')),
   },
   {
     name: 'uor(id)',
     path: 'root',
     expected: canRead,
-    run: async (c, ids, w) => (await ok(c, 'query($id: ID!) { uor(id: $id) { id } }', { id: pick(ids, w, 'Uor') })).ok,
+    run: async (c, ids, w) =>
+      (await ok(c, 'query($id: ID!) { uor(id: $id) { id } }', { id: pick(ids, w, 'Uor') })).ok,
   },
   {
     name: 'aoo.uors (nested)',
@@ -111,7 +137,9 @@ const operations: Operation[] = [
     path: 'nested',
     expected: canRead,
     run: async (c, ids, w) => {
-      const r = await ok(c, 'query($id: ID!) { aoo(id: $id) { uors { memberships { user { id } } } } }', { id: pick(ids, w, 'Aoo') });
+      const r = await ok(c, 'query($id: ID!) { aoo(id: $id) { uors { memberships { user { id } } } } }', {
+        id: pick(ids, w, 'Aoo'),
+      });
       return r.ok && JSON.stringify(r.data).includes(pick(ids, w, 'User'));
     },
   },
@@ -119,7 +147,8 @@ const operations: Operation[] = [
     name: 'user(id)',
     path: 'root',
     expected: canRead,
-    run: async (c, ids, w) => (await ok(c, 'query($id: ID!) { user(id: $id) { id } }', { id: pick(ids, w, 'User') })).ok,
+    run: async (c, ids, w) =>
+      (await ok(c, 'query($id: ID!) { user(id: $id) { id } }', { id: pick(ids, w, 'User') })).ok,
   },
   {
     name: 'users(aooId) list',
@@ -134,39 +163,75 @@ const operations: Operation[] = [
     name: 'updateUor',
     path: 'mutation',
     expected: canAdmin,
-    run: async (c, ids, w) => (await ok(c, 'mutation($id: ID!) { updateUor(id: $id, input: { email: "x@example.it" }) { id } }', { id: pick(ids, w, 'Uor') })).ok,
+    run: async (c, ids, w) =>
+      (
+        await ok(c, 'mutation($id: ID!) { updateUor(id: $id, input: { email: "x@example.it" }) { id } }', {
+          id: pick(ids, w, 'Uor'),
+        })
+      ).ok,
   },
   {
     name: 'createUor',
     path: 'mutation',
     expected: canAdmin,
     run: async (c, ids, w) =>
-      (await ok(c, 'mutation($aoo: ID!, $code: String!) { createUor(input: { aooId: $aoo, code: $code, name: "Nuovo ufficio" }) { id } }', { aoo: pick(ids, w, 'Aoo'), code: `N${randomUUID().slice(0, 8)}` })).ok,
+      (
+        await ok(
+          c,
+          'mutation($aoo: ID!, $code: String!) { createUor(input: { aooId: $aoo, code: $code, name: "Nuovo ufficio" }) { id } }',
+          { aoo: pick(ids, w, 'Aoo'), code: `N${randomUUID().slice(0, 8)}` },
+        )
+      ).ok,
   },
   {
     name: 'createUser',
     path: 'mutation',
     expected: canAdmin,
     run: async (c, ids, w) =>
-      (await ok(c, 'mutation($aoo: ID!, $u: String!) { createUser(input: { aooId: $aoo, username: $u, givenName: "N", familyName: "N" }) { id } }', { aoo: pick(ids, w, 'Aoo'), u: `u${randomUUID().slice(0, 8)}` })).ok,
+      (
+        await ok(
+          c,
+          'mutation($aoo: ID!, $u: String!) { createUser(input: { aooId: $aoo, username: $u, givenName: "N", familyName: "N" }) { id } }',
+          { aoo: pick(ids, w, 'Aoo'), u: `u${randomUUID().slice(0, 8)}` },
+        )
+      ).ok,
   },
   {
     name: 'updateUser',
     path: 'mutation',
     expected: canAdmin,
-    run: async (c, ids, w) => (await ok(c, 'mutation($id: ID!) { updateUser(id: $id, input: { email: "y@example.it" }) { id } }', { id: pick(ids, w, 'User') })).ok,
+    run: async (c, ids, w) =>
+      (
+        await ok(c, 'mutation($id: ID!) { updateUser(id: $id, input: { email: "y@example.it" }) { id } }', {
+          id: pick(ids, w, 'User'),
+        })
+      ).ok,
   },
   {
     name: 'updateAoo',
     path: 'mutation',
     expected: canAdmin,
-    run: async (c, ids, w) => (await ok(c, 'mutation($id: ID!) { updateAoo(id: $id, input: { pecAddress: "pec@pec.example.it" }) { id } }', { id: pick(ids, w, 'Aoo') })).ok,
+    run: async (c, ids, w) =>
+      (
+        await ok(
+          c,
+          'mutation($id: ID!) { updateAoo(id: $id, input: { pecAddress: "pec@pec.example.it" }) { id } }',
+          { id: pick(ids, w, 'Aoo') },
+        )
+      ).ok,
   },
   {
     name: 'createAdministration',
     path: 'mutation',
     expected: (a) => a.platformAdmin,
-    run: async (c) => (await ok(c, 'mutation($ipa: String!) { createAdministration(input: { ipaCode: $ipa, name: "Ente" }) { id } }', { ipa: `c_${randomUUID().slice(0, 8)}` })).ok,
+    run: async (c) =>
+      (
+        await ok(
+          c,
+          'mutation($ipa: String!) { createAdministration(input: { ipaCode: $ipa, name: "Ente" }) { id } }',
+          { ipa: `c_${randomUUID().slice(0, 8)}` },
+        )
+      ).ok,
   },
 ];
 
@@ -178,22 +243,35 @@ describe('ACL matrix: organisation records', () => {
   before(async () => {
     env = await startTestEnv();
     const admin = await env.asUser('admin');
-    const demo = await admin.data<{ aoos: Array<{ id: string; administration: { id: string }; uors: Array<{ id: string; code: string }>; rgd: { id: string } }> }>(
-      '{ aoos { id administration { id } uors { id code } rgd { id } } }',
-    );
+    const demo = await admin.data<{
+      aoos: Array<{
+        id: string;
+        administration: { id: string };
+        uors: Array<{ id: string; code: string }>;
+        rgd: { id: string };
+      }>;
+    }>('{ aoos { id administration { id } uors { id code } rgd { id } } }');
     const demoAoo = demo.aoos[0];
     assert.ok(demoAoo);
-    const adm = await admin.data<{ createAdministration: { id: string } }>('mutation { createAdministration(input: { ipaCode: "c_altrove", name: "Comune di Altrove" }) { id } }');
+    const adm = await admin.data<{ createAdministration: { id: string } }>(
+      'mutation { createAdministration(input: { ipaCode: "c_altrove", name: "Comune di Altrove" }) { id } }',
+    );
     const aoo = await admin.data<{ createAoo: { id: string } }>(
       'mutation($a: ID!) { createAoo(input: { administrationId: $a, code: "AALTR01", name: "AOO Altrove", pecAddress: "protocollo@pec.altrove.it", registerCode: "REG" }) { id } }',
       { a: adm.createAdministration.id },
     );
-    const uor = await admin.data<{ createUor: { id: string } }>('mutation($a: ID!) { createUor(input: { aooId: $a, code: "PROT", name: "Protocollo" }) { id } }', { a: aoo.createAoo.id });
+    const uor = await admin.data<{ createUor: { id: string } }>(
+      'mutation($a: ID!) { createUor(input: { aooId: $a, code: "PROT", name: "Protocollo" }) { id } }',
+      { a: aoo.createAoo.id },
+    );
     const user = await admin.data<{ createUser: { id: string } }>(
       'mutation($a: ID!) { createUser(input: { aooId: $a, username: "altrove.protocollo", givenName: "Alda", familyName: "Altrove" }) { id } }',
       { a: aoo.createAoo.id },
     );
-    await admin.data('mutation($u: ID!, $o: ID!) { addMembership(input: { userId: $u, uorId: $o, profile: PROTOCOLLISTA }) { id } }', { u: user.createUser.id, o: uor.createUor.id });
+    await admin.data(
+      'mutation($u: ID!, $o: ID!) { addMembership(input: { userId: $u, uorId: $o, profile: PROTOCOLLISTA }) { id } }',
+      { u: user.createUser.id, o: uor.createUor.id },
+    );
     ids = {
       demoAoo: demoAoo.id,
       otherAoo: aoo.createAoo.id,
@@ -219,7 +297,10 @@ describe('ACL matrix: organisation records', () => {
           assert.ok(client);
           const got = await op.run(client, ids, where);
           const want = op.expected(actor, where);
-          if (got !== want) mismatches.push(`${actor.username} on ${where}: expected ${want ? 'allow' : 'deny'}, got ${got ? 'allow' : 'deny'}`);
+          if (got !== want)
+            mismatches.push(
+              `${actor.username} on ${where}: expected ${want ? 'allow' : 'deny'}, got ${got ? 'allow' : 'deny'}`,
+            );
         }
       }
       assert.deepEqual(mismatches, []);
@@ -235,19 +316,32 @@ describe('ACL matrix: organisation records', () => {
       ['user', ids.demoUser],
       ['administration', ids.demoAdministration],
     ] as const) {
-      const hidden: GraphqlResponse<unknown> = await outsider.request(`query($id: ID!) { ${field}(id: $id) { id } }`, { id });
+      const hidden: GraphqlResponse<unknown> = await outsider.request(
+        `query($id: ID!) { ${field}(id: $id) { id } }`,
+        { id },
+      );
       const missingId = randomUUID();
-      const missing: GraphqlResponse<unknown> = await outsider.request(`query($id: ID!) { ${field}(id: $id) { id } }`, { id: missingId });
+      const missing: GraphqlResponse<unknown> = await outsider.request(
+        `query($id: ID!) { ${field}(id: $id) { id } }`,
+        { id: missingId },
+      );
       assert.equal(hidden.status, missing.status, field);
       assert.deepEqual(hidden.errors?.[0]?.extensions, missing.errors?.[0]?.extensions, field);
-      assert.equal(hidden.errors?.[0]?.message.replace(id, '<id>'), missing.errors?.[0]?.message.replace(missingId, '<id>'), field);
+      assert.equal(
+        hidden.errors?.[0]?.message.replace(id, '<id>'),
+        missing.errors?.[0]?.message.replace(missingId, '<id>'),
+        field,
+      );
     }
   });
 
   it('masks the identity-provider subject for callers without ORG_ADMIN, and says so in the error', async () => {
     const reader = clients.get('lettore');
     assert.ok(reader);
-    const r = await reader.request<{ user: { id: string; subject: string | null } }>('query($id: ID!) { user(id: $id) { id subject } }', { id: ids.demoUser });
+    const r = await reader.request<{ user: { id: string; subject: string | null } }>(
+      'query($id: ID!) { user(id: $id) { id subject } }',
+      { id: ids.demoUser },
+    );
     assert.equal(r.data?.user.id, ids.demoUser);
     assert.equal(r.data?.user.subject, null);
     assert.equal(r.errors?.[0]?.extensions?.['code'], 'FIELD_MASKED');
@@ -255,7 +349,10 @@ describe('ACL matrix: organisation records', () => {
     assert.equal(self.me.subject, 'lettore');
     const admin = clients.get('admin');
     assert.ok(admin);
-    const a = await admin.data<{ user: { subject: string } }>('query($id: ID!) { user(id: $id) { subject } }', { id: ids.demoUser });
+    const a = await admin.data<{ user: { subject: string } }>(
+      'query($id: ID!) { user(id: $id) { subject } }',
+      { id: ids.demoUser },
+    );
     assert.equal(a.user.subject, 'rgd');
   });
 });

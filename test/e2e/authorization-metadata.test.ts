@@ -31,7 +31,8 @@ describe('authorization metadata', () => {
     }
     for (const fr of storage.fieldResolvers) {
       checked++;
-      if (!authorized(fr.target, fr.methodName)) missing.push(`${fr.target.name}.${fr.methodName} (field resolver)`);
+      if (!authorized(fr.target, fr.methodName))
+        missing.push(`${fr.target.name}.${fr.methodName} (field resolver)`);
     }
     assert.ok(checked > 10, `walked ${checked} fields`);
     assert.deepEqual(missing, [], `fields without authorization metadata: ${missing.join(', ')}`);

@@ -48,8 +48,16 @@ describe('configuration', () => {
 
   it('requires a database, a JWT key and no introspection in production', () => {
     expectConfigError({ NODE_ENV: 'production' }, 'DATABASE_URL', /production/);
-    expectConfigError({ NODE_ENV: 'production', DATABASE_URL: 'postgres://db/dms' }, 'JWT_SECRET', /production/);
-    const c = loadConfig({ NODE_ENV: 'production', DATABASE_URL: 'postgres://db/dms', JWT_SECRET: 'k'.repeat(32) });
+    expectConfigError(
+      { NODE_ENV: 'production', DATABASE_URL: 'postgres://db/dms' },
+      'JWT_SECRET',
+      /production/,
+    );
+    const c = loadConfig({
+      NODE_ENV: 'production',
+      DATABASE_URL: 'postgres://db/dms',
+      JWT_SECRET: 'k'.repeat(32),
+    });
     assert.equal(c.graphql.introspection, false);
     assert.equal(c.graphql.landingPage, false);
     assert.equal(c.seedDemo, false);

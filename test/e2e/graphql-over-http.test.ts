@@ -4,7 +4,7 @@ import { serverAudits } from 'graphql-http';
 import { startTestEnv, type TestEnv } from '../harness/test-env.js';
 
 /** The GraphQL-over-HTTP spec audits of the graphql-http package against our server. */
-describe('GraphQL over HTTP conformance', async () => {
+describe('GraphQL over HTTP conformance', () => {
   let env: TestEnv;
   before(async () => {
     env = await startTestEnv({ seedDemo: false });

@@ -25,13 +25,17 @@ describe('server: health, authentication, limits, WebSocket', () => {
   it('puts a request id on every response, reusing a well-formed incoming one', async () => {
     const mine = await fetch(`${env.baseUrl}/healthz`, { headers: { 'x-request-id': 'proxy-123456' } });
     assert.equal(mine.headers.get('x-request-id'), 'proxy-123456');
-    const generated = await fetch(`${env.baseUrl}/healthz`, { headers: { 'x-request-id': 'bad id with spaces' } });
+    const generated = await fetch(`${env.baseUrl}/healthz`, {
+      headers: { 'x-request-id': 'bad id with spaces' },
+    });
     assert.match(generated.headers.get('x-request-id') ?? '', /^[0-9a-f-]{36}$/);
   });
 
   it('returns the caller for a valid token', async () => {
     const client = await env.asUser('protocollista');
-    const data = await client.data<{ me: { username: string; givenName: string } }>('{ me { username givenName } }');
+    const data = await client.data<{ me: { username: string; givenName: string } }>(
+      '{ me { username givenName } }',
+    );
     assert.deepEqual(data.me, { username: 'protocollista', givenName: 'Paola' });
   });
 
@@ -47,7 +51,9 @@ describe('server: health, authentication, limits, WebSocket', () => {
   });
 
   it('serves public fields without a token and refuses the rest with UNAUTHENTICATED', async () => {
-    const info = await env.anonymous.request<{ serverInfo: { version: string } }>('{ serverInfo { version } }');
+    const info = await env.anonymous.request<{ serverInfo: { version: string } }>(
+      '{ serverInfo { version } }',
+    );
     assert.equal(info.status, 200);
     assert.equal(info.data?.serverInfo.version, '0.1.0');
     const me = await env.anonymous.request('{ me { username } }');
@@ -84,7 +90,9 @@ describe('server: health, authentication, limits, WebSocket', () => {
 
   it('refuses tokens of deactivated users', async () => {
     const token = await env.tokenFor('lettore');
-    await withClient(env.databaseUrl, (c) => c.query(`update app_user set active = false where username = 'lettore'`));
+    await withClient(env.databaseUrl, (c) =>
+      c.query(`update app_user set active = false where username = 'lettore'`),
+    );
     try {
       const res = await fetch(env.graphqlUrl, {
         method: 'POST',
@@ -93,17 +101,29 @@ describe('server: health, authentication, limits, WebSocket', () => {
       });
       assert.equal(res.status, 401);
     } finally {
-      await withClient(env.databaseUrl, (c) => c.query(`update app_user set active = true where username = 'lettore'`));
+      await withClient(env.databaseUrl, (c) =>
+        c.query(`update app_user set active = true where username = 'lettore'`),
+      );
     }
   });
 
   it('enforces depth, alias and token limits on HTTP', async () => {
     const client = await env.asUser('protocollista');
-    const aliased = await client.request('{ me { username } a1: me { username } a2: me { username } a3: me { username } a4: me { username } a5: me { username } a6: me { username } }');
-    assert.ok(aliased.errors?.some((e) => /alias/i.test(e.message)), JSON.stringify(aliased.errors));
+    const aliased = await client.request(
+      '{ me { username } a1: me { username } a2: me { username } a3: me { username } a4: me { username } a5: me { username } a6: me { username } }',
+    );
+    assert.ok(
+      aliased.errors?.some((e) => /alias/i.test(e.message)),
+      JSON.stringify(aliased.errors),
+    );
     assert.equal(aliased.data, undefined);
-    const huge = await client.request(`{ ${Array.from({ length: 1500 }, () => 'serverInfo { version }').join(' ')} }`);
-    assert.ok(huge.errors?.some((e) => /token/i.test(e.message)), JSON.stringify(huge.errors?.[0]));
+    const huge = await client.request(
+      `{ ${Array.from({ length: 1500 }, () => 'serverInfo { version }').join(' ')} }`,
+    );
+    assert.ok(
+      huge.errors?.some((e) => /token/i.test(e.message)),
+      JSON.stringify(huge.errors?.[0]),
+    );
   });
 
   it('hides field suggestions that would reveal the schema', async () => {
@@ -117,7 +137,11 @@ describe('server: health, authentication, limits, WebSocket', () => {
     const ws = await RawWsClient.open(env.wsUrl);
     ws.init(`Bearer ${await env.tokenFor('protocollista')}`);
     await ws.next((m) => m.type === 'connection_ack');
-    ws.send({ id: '1', type: 'subscribe', payload: { query: 'subscription { heartbeat(intervalSeconds: 1) { at } }' } });
+    ws.send({
+      id: '1',
+      type: 'subscribe',
+      payload: { query: 'subscription { heartbeat(intervalSeconds: 1) { at } }' },
+    });
     const tick = await ws.next((m) => m.type === 'next' && m.id === '1');
     assert.match(JSON.stringify(tick.payload), /"at":"\d{4}-/);
     ws.close();

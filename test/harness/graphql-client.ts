@@ -31,7 +31,10 @@ export class GraphqlClient {
   }
 
   /** The data of a request that must succeed; throws with the errors otherwise. */
-  async data<TData = Record<string, unknown>>(query: string, variables?: Record<string, unknown>): Promise<TData> {
+  async data<TData = Record<string, unknown>>(
+    query: string,
+    variables?: Record<string, unknown>,
+  ): Promise<TData> {
     const r = await this.request<TData>(query, variables);
     if (r.errors?.length || r.data === undefined || r.data === null) {
       throw new Error(`GraphQL request failed (${r.status}): ${JSON.stringify(r.errors)}`);

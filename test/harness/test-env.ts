@@ -54,7 +54,13 @@ export async function startTestEnv(options: TestEnvOptions = {}): Promise<TestEn
     LOG_LEVEL: process.env['TEST_LOG_LEVEL'] ?? 'silent',
     SHUTDOWN_TIMEOUT_MS: '2000',
     ...(s3
-      ? { BLOB_DRIVER: 's3', S3_ENDPOINT: s3.endpoint, S3_ACCESS_KEY: s3.accessKey, S3_SECRET_KEY: s3.secretKey, S3_BUCKET: s3.bucket }
+      ? {
+          BLOB_DRIVER: 's3',
+          S3_ENDPOINT: s3.endpoint,
+          S3_ACCESS_KEY: s3.accessKey,
+          S3_SECRET_KEY: s3.secretKey,
+          S3_BUCKET: s3.bucket,
+        }
       : { BLOB_DRIVER: 'fs' }),
     ...options.env,
   };

@@ -5,5 +5,8 @@ import { Migration20261123000002_audit_platform_admin } from './Migration2026112
 /** Every migration, in order. Listed explicitly so the compiled build needs no file discovery. */
 export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261123000001_organisation', class: Migration20261123000001_organisation },
-  { name: 'Migration20261123000002_audit_platform_admin', class: Migration20261123000002_audit_platform_admin },
+  {
+    name: 'Migration20261123000002_audit_platform_admin',
+    class: Migration20261123000002_audit_platform_admin,
+  },
 ];
