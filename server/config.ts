@@ -15,7 +15,7 @@ export interface Config {
   databaseUrl: string | undefined;
   /** Port of the embedded PostgreSQL when databaseUrl is absent. */
   embeddedPgPort: number;
-  /** Apply pending migrations at start (always true outside production unless disabled). */
+  /** Apply pending migrations at start (replicas serialise on an advisory lock). */
   migrateOnStart: boolean;
   seedDemo: boolean;
   blob: FsBlobConfig | S3BlobConfig;
@@ -110,7 +110,11 @@ export const CONFIG_VARIABLES = [
 ] as const;
 
 /** Variables that production deployments must set (the compose file must provide them). */
-export const PRODUCTION_REQUIRED = ['DATABASE_URL', 'JWT_SECRET or JWT_JWKS_URL', 'BLOB_DRIVER'] as const;
+export const PRODUCTION_REQUIRED = [
+  'DATABASE_URL',
+  'JWT_SECRET or JWT_JWKS_URL (+ JWT_AUDIENCE)',
+  'BLOB_DRIVER',
+] as const;
 
 function nonEmpty(env: Env, name: string): string | undefined {
   const v = env[name];
@@ -205,6 +209,14 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
       undefined,
     );
   }
+  if (production && nonEmpty(env, 'BLOB_DRIVER') === undefined) {
+    // A container's filesystem is lost with it: production must choose its storage explicitly.
+    throw new ConfigError(
+      'BLOB_DRIVER',
+      'set in production (s3, or fs with BLOB_DIR on a persistent volume)',
+      undefined,
+    );
+  }
   const driver = oneOf(env, 'BLOB_DRIVER', ['fs', 's3'] as const, nonEmpty(env, 'S3_ENDPOINT') ? 's3' : 'fs');
   const blob: Config['blob'] =
     driver === 's3'
@@ -223,6 +235,25 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
       undefined,
     );
   }
+  if (production && jwksUrl !== undefined && nonEmpty(env, 'JWT_AUDIENCE') === undefined) {
+    // Without an audience check, tokens the provider issued for other applications would be accepted.
+    throw new ConfigError('JWT_AUDIENCE', 'set in production when JWT_JWKS_URL is used', undefined);
+  }
+  if (jwtSecret !== undefined && jwksUrl !== undefined) {
+    throw new ConfigError(
+      'JWT_JWKS_URL',
+      'unset when JWT_SECRET is set (choose one way to verify tokens)',
+      jwksUrl,
+    );
+  }
+  const seedDemo = boolVar(env, 'SEED_DEMO', databaseUrl === undefined);
+  if (production && seedDemo) {
+    throw new ConfigError(
+      'SEED_DEMO',
+      'false in production (demo users have well-known names)',
+      env['SEED_DEMO'],
+    );
+  }
   const introspection = boolVar(env, 'GRAPHQL_INTROSPECTION', !production);
   return {
     nodeEnv,
@@ -232,7 +263,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     databaseUrl,
     embeddedPgPort: intVar(env, 'EMBEDDED_PG_PORT', 54329, 1, 65535),
     migrateOnStart: boolVar(env, 'MIGRATE_ON_START', true),
-    seedDemo: boolVar(env, 'SEED_DEMO', databaseUrl === undefined),
+    seedDemo,
     blob,
     auth: {
       jwtSecret,

@@ -1,6 +1,7 @@
 import { MikroORM, ReflectMetadataProvider, type Options } from '@mikro-orm/core';
 import { Migrator } from '@mikro-orm/migrations';
 import { PostgreSqlDriver } from '@mikro-orm/postgresql';
+import pg from 'pg';
 import { coreEntities } from '../../schema/entities.js';
 import type { Logger } from '../logger.js';
 import { migrationsList } from './migrations/index.js';
@@ -42,9 +43,21 @@ export async function openOrm(
   return MikroORM.init<PostgreSqlDriver>(ormOptions(clientUrl, logger, extraEntities));
 }
 
+// Any constant shared by every replica; pg advisory locks are per database.
+const MIGRATION_LOCK = 7_238_001;
+
+/** Applies pending migrations; replicas starting together take turns on an advisory lock. */
 export async function migrate(orm: Orm): Promise<string[]> {
-  const applied = await orm.getMigrator().up();
-  return applied.map((m) => m.name);
+  // A dedicated session holds the lock, so the migrator's own connections stay free.
+  const lock = new pg.Client({ connectionString: orm.config.get('clientUrl') });
+  await lock.connect();
+  try {
+    await lock.query('select pg_advisory_lock($1)', [MIGRATION_LOCK]);
+    const applied = await orm.getMigrator().up();
+    return applied.map((m) => m.name);
+  } finally {
+    await lock.end(); // ending the session releases the lock
+  }
 }
 
 export async function pendingMigrations(orm: Orm): Promise<string[]> {

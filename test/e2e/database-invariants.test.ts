@@ -1,0 +1,74 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { migrate, openOrm, pendingMigrations, type Orm } from '../../server/db/orm.js';
+import { createLogger } from '../../server/logger.js';
+import { seedDemo } from '../../server/demo/seed-demo.js';
+import { createTestDatabase, withClient, type TestDatabase } from '../harness/database.js';
+
+/** What PostgreSQL itself guarantees, whatever code writes to it. */
+describe('database: migrations and invariants', () => {
+  let db: TestDatabase;
+  let orms: Orm[];
+  before(async () => {
+    db = await createTestDatabase();
+    const logger = createLogger('silent');
+    orms = [await openOrm(db.url, logger), await openOrm(db.url, logger)];
+  });
+  after(async () => {
+    for (const orm of orms) await orm.close(true);
+    await db.drop();
+  });
+
+  it('applies migrations once when two replicas start together', async () => {
+    const [a, b] = await Promise.all(orms.map((orm) => migrate(orm)));
+    const all = [...(a ?? []), ...(b ?? [])];
+    assert.ok(all.length >= 2, 'migrations were applied');
+    assert.equal(new Set(all).size, all.length, 'no migration ran twice');
+    for (const orm of orms) assert.deepEqual(await pendingMigrations(orm), []);
+    const [orm] = orms;
+    assert.ok(orm);
+    assert.equal(await seedDemo(orm.em.fork()), true);
+    assert.equal(await seedDemo(orm.em.fork()), false, 'the demo seed is idempotent');
+  });
+
+  it('never deletes users, UORs or memberships', async () => {
+    for (const table of ['app_user', 'uor', 'membership']) {
+      await assert.rejects(
+        withClient(db.url, (c) => c.query(`delete from ${table}`)),
+        /never deleted/,
+        table,
+      );
+    }
+  });
+
+  it('keeps the UOR hierarchy a tree within one AOO', async () => {
+    await assert.rejects(
+      withClient(db.url, (c) =>
+        c.query(`update uor set parent_id = (select id from uor where code = 'RAG') where code = 'SEG'`),
+      ),
+      /own ancestor/,
+    );
+    await assert.rejects(
+      withClient(db.url, (c) => c.query(`update uor set parent_id = id where code = 'TEC'`)),
+      /uor_not_own_parent|own ancestor/,
+    );
+  });
+
+  it('keeps the audit table append-only', async () => {
+    await withClient(db.url, (c) =>
+      c.query(`insert into audit_event (operation, target_type) values ('test', 'Test')`),
+    );
+    await assert.rejects(
+      withClient(db.url, (c) => c.query(`update audit_event set operation = 'x'`)),
+      /append-only/,
+    );
+    await assert.rejects(
+      withClient(db.url, (c) => c.query(`delete from audit_event`)),
+      /append-only/,
+    );
+    await assert.rejects(
+      withClient(db.url, (c) => c.query(`truncate audit_event`)),
+      /append-only/,
+    );
+  });
+});
