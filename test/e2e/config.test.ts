@@ -48,16 +48,21 @@ describe('configuration', () => {
 
   it('requires a database, a JWT key and no introspection in production', () => {
     expectConfigError({ NODE_ENV: 'production' }, 'DATABASE_URL', /production/);
+    const prod = { NODE_ENV: 'production', DATABASE_URL: 'postgres://db/dms', JWT_SECRET: 'k'.repeat(32) };
+    expectConfigError({ ...prod, JWT_SECRET: '', BLOB_DRIVER: 'fs' }, 'JWT_SECRET', /production/);
+    expectConfigError(prod, 'BLOB_DRIVER', /set in production/);
+    expectConfigError({ ...prod, BLOB_DRIVER: 'fs', SEED_DEMO: 'true' }, 'SEED_DEMO', /false in production/);
     expectConfigError(
-      { NODE_ENV: 'production', DATABASE_URL: 'postgres://db/dms' },
-      'JWT_SECRET',
-      /production/,
+      { ...prod, JWT_SECRET: '', BLOB_DRIVER: 'fs', JWT_JWKS_URL: 'https://idp.example.it/jwks' },
+      'JWT_AUDIENCE',
+      /JWT_JWKS_URL/,
     );
-    const c = loadConfig({
-      NODE_ENV: 'production',
-      DATABASE_URL: 'postgres://db/dms',
-      JWT_SECRET: 'k'.repeat(32),
-    });
+    expectConfigError(
+      { ...prod, BLOB_DRIVER: 'fs', JWT_JWKS_URL: 'https://idp.example.it/jwks' },
+      'JWT_JWKS_URL',
+      /choose one/,
+    );
+    const c = loadConfig({ ...prod, BLOB_DRIVER: 'fs' });
     assert.equal(c.graphql.introspection, false);
     assert.equal(c.graphql.landingPage, false);
     assert.equal(c.seedDemo, false);
