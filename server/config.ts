@@ -235,16 +235,16 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
       undefined,
     );
   }
-  if (production && jwksUrl !== undefined && nonEmpty(env, 'JWT_AUDIENCE') === undefined) {
-    // Without an audience check, tokens the provider issued for other applications would be accepted.
-    throw new ConfigError('JWT_AUDIENCE', 'set in production when JWT_JWKS_URL is used', undefined);
-  }
   if (jwtSecret !== undefined && jwksUrl !== undefined) {
     throw new ConfigError(
       'JWT_JWKS_URL',
       'unset when JWT_SECRET is set (choose one way to verify tokens)',
       jwksUrl,
     );
+  }
+  if (production && jwksUrl !== undefined && nonEmpty(env, 'JWT_AUDIENCE') === undefined) {
+    // Without an audience check, tokens the provider issued for other applications would be accepted.
+    throw new ConfigError('JWT_AUDIENCE', 'set in production when JWT_JWKS_URL is used', undefined);
   }
   const seedDemo = boolVar(env, 'SEED_DEMO', databaseUrl === undefined);
   if (production && seedDemo) {
