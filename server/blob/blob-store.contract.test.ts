@@ -125,7 +125,12 @@ for (const [name, makeSubject] of subjects) {
       assert.equal(stored.sha256, sha256(bytes));
       assert.equal(stored.size, bytes.length);
       assert.equal(stored.key, finalKeyFor(sha256(bytes)));
-      assert.deepEqual(await s.store.stat(stored.key), { key: stored.key, size: bytes.length });
+      const st = await s.store.stat(stored.key);
+      assert.deepEqual({ key: st?.key, size: st?.size }, { key: stored.key, size: bytes.length });
+      assert.ok(
+        st && Math.abs(st.lastModified.getTime() - Date.now()) < 60_000,
+        'lastModified is the write time',
+      );
       assert.deepEqual(await s.leftovers(), []);
     });
 
@@ -169,7 +174,7 @@ for (const [name, makeSubject] of subjects) {
       const after = await listAll(s.store);
       assert.equal(after.length, before.length + 1);
       assert.deepEqual(
-        after.filter((x) => x.key === a.key),
+        after.filter((x) => x.key === a.key).map((x) => ({ key: x.key, size: x.size })),
         [{ key: a.key, size: 4096 }],
       );
       assert.deepEqual(await s.leftovers(), []);

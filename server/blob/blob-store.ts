@@ -10,6 +10,8 @@ export interface StoredBlob {
 export interface BlobStat {
   key: string;
   size: number;
+  /** When the object was written: the orphan collector only removes objects older than its grace period. */
+  lastModified: Date;
 }
 
 export interface PutOptions {

@@ -114,7 +114,7 @@ export class FsBlobStore implements BlobStore {
 
   async stat(key: string): Promise<BlobStat | null> {
     const s = await statOrNull(this.pathFor(key));
-    return s?.isFile() ? { key, size: s.size } : null;
+    return s?.isFile() ? { key, size: s.size, lastModified: s.mtime } : null;
   }
 
   async delete(key: string): Promise<void> {
@@ -148,7 +148,7 @@ export class FsBlobStore implements BlobStore {
           const key = `sha256/${level1}/${level2}/${entry.name}`;
           if (!isFinalKey(key)) continue;
           const s = await statOrNull(path.join(dir, entry.name));
-          if (s) yield { key, size: s.size };
+          if (s) yield { key, size: s.size, lastModified: s.mtime };
         }
       }
     }

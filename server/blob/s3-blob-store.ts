@@ -201,7 +201,7 @@ export class S3BlobStore implements BlobStore {
     assertFinalKey(key);
     try {
       const s = await this.client.statObject(this.bucket, key);
-      return { key, size: s.size };
+      return { key, size: s.size, lastModified: s.lastModified };
     } catch (err) {
       if (isNotFound(err)) return null;
       throw err;
@@ -227,7 +227,9 @@ export class S3BlobStore implements BlobStore {
     do {
       const page = await this.client.listObjectsV2Query(this.bucket, 'sha256/', token, '', 1000, '');
       for (const item of page.objects) {
-        if (item.name !== undefined && isFinalKey(item.name)) yield { key: item.name, size: item.size };
+        if (item.name !== undefined && isFinalKey(item.name)) {
+          yield { key: item.name, size: item.size, lastModified: item.lastModified ?? new Date(0) };
+        }
       }
       token = page.isTruncated ? page.nextContinuationToken : '';
     } while (token !== '');
