@@ -1,4 +1,7 @@
 import type { NonEmptyArray } from 'type-graphql';
+import { DocumentFieldsResolver, DocumentFileFieldsResolver, StoredFileFieldsResolver } from './documents/document-fields.resolver.js';
+import { DocumentResolver } from './documents/document.resolver.js';
+import { FileResolver } from './documents/file.resolver.js';
 import { MeResolver } from './organisation/me.resolver.js';
 import {
   AooFieldsResolver,
@@ -20,4 +23,9 @@ export const coreResolvers: NonEmptyArray<Function> = [
   UorFieldsResolver,
   UserFieldsResolver,
   MembershipFieldsResolver,
+  DocumentResolver,
+  FileResolver,
+  DocumentFieldsResolver,
+  DocumentFileFieldsResolver,
+  StoredFileFieldsResolver,
 ];

@@ -38,12 +38,23 @@ function requireOrgAdmin(ctx: RequestContext, aooId: string, what: string): void
   if (!canAdminOrg(ctx, aooId)) throw forbidden(what);
 }
 
-/** Runs a write; a unique violation on a code becomes a CONFLICT naming the field. */
-export async function uniqueOr<T>(field: string, message: string, work: () => Promise<T>): Promise<T> {
+/**
+ * Runs a write; a unique violation on a code becomes a CONFLICT naming the field. Where several
+ * unique constraints can clash, `byConstraint` names the field and message of the others.
+ */
+export async function uniqueOr<T>(
+  field: string,
+  message: string,
+  work: () => Promise<T>,
+  byConstraint: Record<string, [field: string, message: string]> = {},
+): Promise<T> {
   try {
     return await work();
   } catch (e) {
-    if (e instanceof UniqueConstraintViolationException) throw new ConflictError(field, message);
+    if (e instanceof UniqueConstraintViolationException) {
+      const [f, m] = byConstraint[(e as { constraint?: string }).constraint ?? ''] ?? [field, message];
+      throw new ConflictError(f, m);
+    }
     throw e;
   }
 }
@@ -170,8 +181,9 @@ export async function createUor(ctx: RequestContext, input: CreateUorInput): Pro
     ctx.em.transactional(async (em) => {
       const aoo = await visibleAoo(ctx, em, input.aooId);
       requireOrgAdmin(ctx, aoo.id, 'create UORs in this AOO');
-      const parent = input.parentId ? await sameAooUor(ctx, em, input.parentId, aoo.id, 'parentId') : null;
-      const head = input.headId ? await visibleUser(ctx, em, input.headId) : null;
+      // An empty id is a bad id, not "no parent": only null (or leaving the field out) means none.
+      const parent = input.parentId != null ? await parentUor(ctx, em, input.parentId, aoo.id) : null;
+      const head = input.headId != null ? await visibleUser(ctx, em, input.headId) : null;
       const uor = em.create(Uor, { aoo, code, name, parent, head, email, activeFrom });
       await em.flush();
       await recordAudit(ctx, em, {
@@ -197,8 +209,7 @@ export async function updateUor(ctx: RequestContext, id: string, input: UpdateUo
     if (name !== undefined) uor.name = name;
     if (email !== undefined) uor.email = email;
     if (input.parentId !== undefined) {
-      const parent =
-        input.parentId === null ? null : await sameAooUor(ctx, em, input.parentId, uor.aoo.id, 'parentId');
+      const parent = input.parentId === null ? null : await parentUor(ctx, em, input.parentId, uor.aoo.id);
       if (parent) await refuseCycle(em, uor, parent);
       changes['parentId'] = [uor.parent?.id ?? null, parent?.id ?? null];
       uor.parent = parent;
@@ -256,15 +267,14 @@ export async function deactivateUor(
   });
 }
 
-async function sameAooUor(
-  ctx: RequestContext,
-  em: EntityManager,
-  id: string,
-  aooId: string,
-  field: string,
-): Promise<Uor> {
+/** A new parent: an open UOR of the same AOO (a closed UOR has no active sub-UORs). */
+async function parentUor(ctx: RequestContext, em: EntityManager, id: string, aooId: string): Promise<Uor> {
   const uor = await visibleUor(ctx, em, id);
-  if (uor.aoo.id !== aooId) throw new InvalidInputError(field, 'must be a UOR of the same AOO');
+  if (uor.aoo.id !== aooId) throw new InvalidInputError('parentId', 'must be a UOR of the same AOO');
+  if (uor.activeTo !== null) {
+    const message = `UOR ${uor.code} was closed on ${uor.activeTo}: it takes no sub-UORs`;
+    throw new DomainError('UOR_INACTIVE', message, { field: 'parentId' });
+  }
   return uor;
 }
 

@@ -36,28 +36,32 @@ export async function createUser(ctx: RequestContext, input: CreateUserInput): P
   const familyName = requiredText('familyName', input.familyName, 100);
   const email = optionalEmail('email', input.email) ?? null;
   const subject = optionalText('subject', input.subject, 255) ?? username;
-  return uniqueOr('username', `the username ${username} or the subject ${subject} is taken`, () =>
-    ctx.em.transactional(async (em) => {
-      const aoo = await visibleAoo(ctx, em, input.aooId);
-      if (!canAdminOrg(ctx, aoo.id)) throw forbidden('create users in this AOO');
-      const user = em.create(User, {
-        username,
-        givenName,
-        familyName,
-        email,
-        subject,
-        createdInAooId: aoo.id,
-      });
-      await em.flush();
-      await recordAudit(ctx, em, {
-        aooId: aoo.id,
-        operation: 'user.create',
-        targetType: 'User',
-        targetId: user.id,
-        changes: { username, givenName, familyName, email, subject },
-      });
-      return user;
-    }),
+  return uniqueOr(
+    'username',
+    `the username ${username} is taken`,
+    () =>
+      ctx.em.transactional(async (em) => {
+        const aoo = await visibleAoo(ctx, em, input.aooId);
+        if (!canAdminOrg(ctx, aoo.id)) throw forbidden('create users in this AOO');
+        const user = em.create(User, {
+          username,
+          givenName,
+          familyName,
+          email,
+          subject,
+          createdInAooId: aoo.id,
+        });
+        await em.flush();
+        await recordAudit(ctx, em, {
+          aooId: aoo.id,
+          operation: 'user.create',
+          targetType: 'User',
+          targetId: user.id,
+          changes: { username, givenName, familyName, email, subject },
+        });
+        return user;
+      }),
+    { app_user_subject_unique: ['subject', `the subject ${subject} belongs to another user`] },
   );
 }
 
@@ -96,6 +100,9 @@ export async function setUserActive(ctx: RequestContext, id: string, active: boo
         'CANNOT_DEACTIVATE_SELF',
         'You cannot deactivate yourself: ask another administrator',
       );
+    // Deactivating twice would overwrite when the user was deactivated.
+    if (!active && !user.active)
+      throw new DomainError('USER_INACTIVE', `User ${user.username} is deactivated already`);
     const changes = diff(user, { active });
     user.active = active;
     user.deactivatedAt = active ? null : ctx.clock.now();

@@ -1,9 +1,15 @@
 import { InvalidInputError } from './domain-error.js';
 
-/** Trimmed, non-empty, at most `max` characters. */
+// NUL cannot be stored in PostgreSQL text at all; the other control characters have no place in
+// single-line values such as names and codes.
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u001f\u007f]/;
+
+/** Trimmed, single-line, non-empty, at most `max` characters. */
 export function requiredText(field: string, value: string, max: number): string {
   const v = value.trim();
   if (v.length === 0) throw new InvalidInputError(field, 'must not be empty');
+  if (CONTROL.test(v)) throw new InvalidInputError(field, 'must not contain control characters');
   if (v.length > max)
     throw new InvalidInputError(field, `must be at most ${max} characters (got ${v.length})`);
   return v;
@@ -40,6 +46,8 @@ const ISO_DATE = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
 export function isoDate(field: string, value: string): string {
   const v = matching(field, value, ISO_DATE, 'a date YYYY-MM-DD');
   if (
+    // PostgreSQL has no year 0000 (1 BC precedes AD 1) and rejects it as out of range.
+    v.startsWith('0000') ||
     Number.isNaN(Date.parse(`${v}T00:00:00Z`)) ||
     new Date(`${v}T00:00:00Z`).toISOString().slice(0, 10) !== v
   ) {

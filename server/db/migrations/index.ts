@@ -1,6 +1,7 @@
 import type { MigrationObject } from '@mikro-orm/core';
 import { Migration20261123000001_organisation } from './Migration20261123000001_organisation.js';
 import { Migration20261123000002_audit_platform_admin } from './Migration20261123000002_audit_platform_admin.js';
+import { Migration20261123000003_documents_files } from './Migration20261123000003_documents_files.js';
 
 /** Every migration, in order. Listed explicitly so the compiled build needs no file discovery. */
 export const migrationsList: MigrationObject[] = [
@@ -9,4 +10,5 @@ export const migrationsList: MigrationObject[] = [
     name: 'Migration20261123000002_audit_platform_admin',
     class: Migration20261123000002_audit_platform_admin,
   },
+  { name: 'Migration20261123000003_documents_files', class: Migration20261123000003_documents_files },
 ];

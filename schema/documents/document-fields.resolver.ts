@@ -1,0 +1,98 @@
+import { Authorized, Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
+import type { RequestContext } from '../../server/context.js';
+import { Aoo } from '../organisation/aoo.entity.js';
+import { orgLoaders } from '../organisation/org-loaders.js';
+import { Uor } from '../organisation/uor.entity.js';
+import { User } from '../organisation/user.entity.js';
+import { DocumentFile } from './document-file.entity.js';
+import { documentLoaders } from './document-loaders.js';
+import { Document } from './document.entity.js';
+import { SignatureInfo } from './signature-info.types.js';
+import { StoredFile } from './stored-file.entity.js';
+
+/**
+ * Nested document fields. A Document reaches here only after canSeeDocument; its files are
+ * then visible through it. Organisation records still pass their own visibility (a document's
+ * creator may be a user the caller cannot see: null).
+ */
+@Resolver(() => Document)
+export class DocumentFieldsResolver {
+  @FieldResolver(() => Aoo, { nullable: true })
+  @Authorized()
+  aoo(@Root() doc: Document, @Ctx() ctx: RequestContext): Promise<Aoo | null> {
+    return orgLoaders.aoo(ctx).load(doc.aoo.id);
+  }
+
+  @FieldResolver(() => Uor, { nullable: true, description: 'The responsible UOR' })
+  @Authorized()
+  uor(@Root() doc: Document, @Ctx() ctx: RequestContext): Promise<Uor | null> {
+    return orgLoaders.uor(ctx).load(doc.uor.id);
+  }
+
+  @FieldResolver(() => User, { nullable: true })
+  @Authorized()
+  createdBy(@Root() doc: Document, @Ctx() ctx: RequestContext): Promise<User | null> {
+    return orgLoaders.user(ctx).load(doc.createdBy.id);
+  }
+
+  @FieldResolver(() => DocumentFile, { nullable: true, description: 'The primary document (slot 0)' })
+  @Authorized()
+  async primary(@Root() doc: Document, @Ctx() ctx: RequestContext): Promise<DocumentFile | null> {
+    return (await documentLoaders.currentFiles(ctx).load(doc.id)).find((f) => f.position === 0) ?? null;
+  }
+
+  @FieldResolver(() => [DocumentFile], { description: 'Current attachments, in order' })
+  @Authorized()
+  async attachments(@Root() doc: Document, @Ctx() ctx: RequestContext): Promise<DocumentFile[]> {
+    return (await documentLoaders.currentFiles(ctx).load(doc.id)).filter((f) => f.position > 0);
+  }
+
+  @FieldResolver(() => [DocumentFile], { description: 'Every version of every slot, superseded ones included' })
+  @Authorized()
+  fileHistory(@Root() doc: Document, @Ctx() ctx: RequestContext): Promise<DocumentFile[]> {
+    return documentLoaders.allFiles(ctx).load(doc.id);
+  }
+}
+
+@Resolver(() => DocumentFile)
+export class DocumentFileFieldsResolver {
+  @FieldResolver(() => StoredFile)
+  @Authorized()
+  async file(@Root() df: DocumentFile, @Ctx() ctx: RequestContext): Promise<StoredFile> {
+    const file = await documentLoaders.storedFile(ctx).load(df.file.id);
+    if (!file) throw new Error(`stored file ${df.file.id} of document file ${df.id} is missing`);
+    return file;
+  }
+}
+
+@Resolver(() => StoredFile)
+export class StoredFileFieldsResolver {
+  @FieldResolver(() => User, { nullable: true })
+  @Authorized()
+  uploadedBy(@Root() file: StoredFile, @Ctx() ctx: RequestContext): Promise<User | null> {
+    return orgLoaders.user(ctx).load(file.uploadedBy.id);
+  }
+
+  @FieldResolver(() => SignatureInfo)
+  @Authorized()
+  signature(@Root() file: StoredFile): SignatureInfo {
+    const d = file.signatureDetail;
+    return {
+      status: file.signatureStatus,
+      label: d.label,
+      kind: d.kind,
+      detail: d.detail,
+      signingTime: d.signingTime ? new Date(d.signingTime) : null,
+      envelopeDepth: d.envelopeDepth,
+      signers: d.signers.map((s) => ({
+        commonName: s.commonName ?? null,
+        fiscalCode: s.fiscalCode ?? null,
+        subject: s.subject,
+        issuer: s.issuer,
+        notBefore: new Date(s.notBefore),
+        notAfter: new Date(s.notAfter),
+        certificateSerial: s.certificateSerial,
+      })),
+    };
+  }
+}

@@ -1,0 +1,50 @@
+import { randomUUID } from 'node:crypto';
+import { Entity, ManyToOne, OptionalProps, PrimaryKey, Property, type Rel } from '@mikro-orm/core';
+import { Authorized, Field, ID, Int, ObjectType } from 'type-graphql';
+import { User } from '../organisation/user.entity.js';
+import { Document } from './document.entity.js';
+import { StoredFile } from './stored-file.entity.js';
+
+/**
+ * A file in a document slot: position 0 is the primary document, 1..n the attachments. A
+ * draft may replace a slot's file: the old row is superseded, never rewritten.
+ */
+@Entity({ tableName: 'document_file' })
+@ObjectType({ description: 'A version of the file in one slot of a document (0 = primary, 1.. = attachments)' })
+@Authorized()
+export class DocumentFile {
+  [OptionalProps]?: 'createdAt' | 'supersededAt' | 'description';
+
+  @PrimaryKey({ type: 'uuid' })
+  @Field(() => ID)
+  id: string = randomUUID();
+
+  @ManyToOne(() => Document)
+  document!: Rel<Document>;
+
+  @ManyToOne(() => StoredFile)
+  file!: Rel<StoredFile>;
+
+  @Property()
+  @Field(() => Int)
+  position!: number;
+
+  @Property()
+  @Field(() => Int)
+  version!: number;
+
+  @Property({ length: 1000, nullable: true })
+  @Field(() => String, { nullable: true })
+  description: string | null = null;
+
+  @ManyToOne(() => User, { fieldName: 'created_by' })
+  createdBy!: Rel<User>;
+
+  @Property({ type: 'timestamptz' })
+  @Field()
+  createdAt: Date = new Date();
+
+  @Property({ type: 'timestamptz', nullable: true })
+  @Field(() => Date, { nullable: true })
+  supersededAt: Date | null = null;
+}

@@ -1,0 +1,52 @@
+import { randomUUID } from 'node:crypto';
+import { Entity, Enum, ManyToOne, OptionalProps, PrimaryKey, Property, type Rel } from '@mikro-orm/core';
+import { Authorized, Field, ID, ObjectType } from 'type-graphql';
+import { Aoo } from '../organisation/aoo.entity.js';
+import { Uor } from '../organisation/uor.entity.js';
+import { User } from '../organisation/user.entity.js';
+import { DocumentKind } from './document-enums.js';
+
+/**
+ * A document: a primary file with ordered attachments, owned by a UOR of one AOO. Protocol
+ * registration (a later module) sets registeredAt; from then on its files are immutable.
+ */
+@Entity({ tableName: 'document' })
+@ObjectType({ description: 'A document: primary file plus ordered attachments' })
+@Authorized()
+export class Document {
+  [OptionalProps]?: 'createdAt' | 'registeredAt' | 'isDraft';
+
+  @PrimaryKey({ type: 'uuid' })
+  @Field(() => ID)
+  id: string = randomUUID();
+
+  @ManyToOne(() => Aoo)
+  aoo!: Rel<Aoo>;
+
+  /** The responsible office; row visibility follows it. */
+  @ManyToOne(() => Uor)
+  uor!: Rel<Uor>;
+
+  @Enum({ items: () => DocumentKind })
+  @Field(() => DocumentKind)
+  kind!: DocumentKind;
+
+  @Property({ length: 2000 })
+  @Field()
+  oggetto!: string;
+
+  @ManyToOne(() => User, { fieldName: 'created_by' })
+  createdBy!: Rel<User>;
+
+  @Property({ type: 'timestamptz' })
+  @Field()
+  createdAt: Date = new Date();
+
+  @Property({ type: 'timestamptz', nullable: true })
+  @Field(() => Date, { nullable: true, description: 'Set by registration; the files are immutable from then on' })
+  registeredAt: Date | null = null;
+
+  get isDraft(): boolean {
+    return this.registeredAt === null;
+  }
+}

@@ -1,0 +1,36 @@
+import { Field, ID, InputType, Int } from 'type-graphql';
+import { DocumentKind } from './document-enums.js';
+
+@InputType()
+export class AttachmentInput {
+  @Field(() => ID)
+  fileId!: string;
+  @Field(() => String, { nullable: true, description: 'Description of the attachment (a registratura element once registered)' })
+  description?: string | null;
+}
+
+@InputType()
+export class CreateDocumentInput {
+  @Field(() => ID, { description: 'The responsible UOR; the document belongs to its AOO' })
+  uorId!: string;
+  @Field(() => DocumentKind)
+  kind!: DocumentKind;
+  @Field()
+  oggetto!: string;
+  @Field(() => ID, { description: 'The primary file (an upload from POST /files)' })
+  primaryFileId!: string;
+  @Field(() => [AttachmentInput], { defaultValue: [] })
+  attachments!: AttachmentInput[];
+}
+
+@InputType()
+export class ReplaceDocumentFileInput {
+  @Field(() => ID)
+  documentId!: string;
+  @Field(() => Int, { description: '0 = primary document, 1.. = attachments' })
+  position!: number;
+  @Field(() => ID)
+  fileId!: string;
+  @Field(() => String, { nullable: true })
+  description?: string | null;
+}

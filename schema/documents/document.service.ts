@@ -1,0 +1,135 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { forbidden } from '../../server/auth/auth-checker.js';
+import { Permission } from '../../server/auth/permission.js';
+import type { RequestContext } from '../../server/context.js';
+import { DomainError, InvalidInputError, NotFoundError } from '../../server/errors/domain-error.js';
+import { isUuid, optionalText, requiredText } from '../../server/errors/input-checks.js';
+import { recordAudit } from '../audit/audit.service.js';
+import { visibleUor } from '../organisation/org-lookup.js';
+import { User } from '../organisation/user.entity.js';
+import { DocumentFile } from './document-file.entity.js';
+import type { CreateDocumentInput, ReplaceDocumentFileInput } from './document.inputs.js';
+import { canSeeDocument, canSeeFile } from './document-visibility.js';
+import { Document } from './document.entity.js';
+import { StoredFile } from './stored-file.entity.js';
+
+const MAX_ATTACHMENTS = 500;
+
+export async function findVisibleDocument(ctx: RequestContext, em: EntityManager, id: string): Promise<Document> {
+  const doc = isUuid(id) ? await em.findOne(Document, { id }) : null;
+  if (!doc || !canSeeDocument(ctx, doc)) throw new NotFoundError('Document', id);
+  return doc;
+}
+
+async function usableFile(ctx: RequestContext, em: EntityManager, fileId: string, field: string): Promise<StoredFile> {
+  const file = isUuid(fileId) ? await em.findOne(StoredFile, { id: fileId }) : null;
+  if (!file || !(await canSeeFile(ctx, em, file))) throw new InvalidInputError(field, `file ${fileId} not found`);
+  return file;
+}
+
+function requireWrite(ctx: RequestContext, doc: Document): void {
+  if (!ctx.grants.covers(Permission.DOCUMENT_CREATE, doc.aoo.id, doc.uor.id) && doc.createdBy.id !== ctx.user?.id) {
+    throw forbidden('change this document');
+  }
+  if (!doc.isDraft) {
+    throw new DomainError('DOCUMENT_REGISTERED', 'The document is registered: its files are immutable (corrections go into annotations)');
+  }
+}
+
+/** A document with its primary file and ordered attachments, in one transaction. */
+export async function createDocument(ctx: RequestContext, input: CreateDocumentInput): Promise<Document> {
+  const user = ctx.user;
+  if (!user) throw forbidden('create documents');
+  const oggetto = requiredText('oggetto', input.oggetto, 2000);
+  if (input.attachments.length > MAX_ATTACHMENTS) throw new InvalidInputError('attachments', `at most ${MAX_ATTACHMENTS} attachments`);
+  const descriptions = input.attachments.map((a, i) => optionalText(`attachments[${i}].description`, a.description, 1000) ?? null);
+  return ctx.em.transactional(async (em) => {
+    const uor = await visibleUor(ctx, em, input.uorId).catch(() => {
+      throw new InvalidInputError('uorId', `UOR ${input.uorId} not found`);
+    });
+    if (!ctx.grants.covers(Permission.DOCUMENT_CREATE, uor.aoo.id, uor.id)) throw forbidden(`create documents for UOR ${uor.code}`);
+    const primary = await usableFile(ctx, em, input.primaryFileId, 'primaryFileId');
+    const attachments = [];
+    for (const [i, a] of input.attachments.entries()) attachments.push(await usableFile(ctx, em, a.fileId, `attachments[${i}].fileId`));
+    const createdBy = em.getReference(User, user.id);
+    const doc = em.create(Document, { aoo: uor.aoo, uor, kind: input.kind, oggetto, createdBy });
+    em.create(DocumentFile, { document: doc, file: primary, position: 0, version: 1, createdBy });
+    attachments.forEach((file, i) =>
+      em.create(DocumentFile, { document: doc, file, position: i + 1, version: 1, description: descriptions[i] ?? null, createdBy }),
+    );
+    await em.flush();
+    await recordAudit(ctx, em, {
+      aooId: uor.aoo.id,
+      operation: 'document.create',
+      targetType: 'Document',
+      targetId: doc.id,
+      changes: { kind: input.kind, oggetto, uorId: uor.id, files: [primary.id, ...attachments.map((f) => f.id)] },
+    });
+    return doc;
+  });
+}
+
+/**
+ * A draft's slot gets a new file; the previous version stays on record, superseded. Position
+ * = current number of attachments + 1 appends an attachment.
+ */
+export async function replaceDocumentFile(ctx: RequestContext, input: ReplaceDocumentFileInput): Promise<DocumentFile> {
+  const user = ctx.user;
+  if (!user) throw forbidden('change documents');
+  const description = optionalText('description', input.description, 1000);
+  return ctx.em.transactional(async (em) => {
+    const doc = await findVisibleDocument(ctx, em, input.documentId);
+    // Lock the document: two replacements of one slot must not both become version n+1.
+    await em.execute('select id from document where id = ? for update', [doc.id]);
+    await em.refresh(doc);
+    requireWrite(ctx, doc);
+    const current = await em.find(DocumentFile, { document: doc.id, supersededAt: null });
+    const slot = current.find((f) => f.position === input.position);
+    if (!slot && input.position !== current.length) {
+      throw new InvalidInputError('position', `must be an existing slot (0..${current.length - 1}) or ${current.length} to add an attachment`);
+    }
+    if (input.position === 0 && !slot) throw new InvalidInputError('position', 'the document has no primary file');
+    const file = await usableFile(ctx, em, input.fileId, 'fileId');
+    const version = slot ? (await em.count(DocumentFile, { document: doc.id, position: input.position })) + 1 : 1;
+    if (slot) {
+      slot.supersededAt = ctx.clock.now();
+      await em.flush(); // the partial unique index allows one current row per slot
+    }
+    const next = em.create(DocumentFile, {
+      document: doc,
+      file,
+      position: input.position,
+      version,
+      description: description === undefined ? (slot?.description ?? null) : description,
+      createdBy: em.getReference(User, user.id),
+    });
+    await em.flush();
+    await recordAudit(ctx, em, {
+      aooId: doc.aoo.id,
+      operation: slot ? 'document.replaceFile' : 'document.addAttachment',
+      targetType: 'Document',
+      targetId: doc.id,
+      changes: { position: input.position, version, fileId: [slot?.file.id ?? null, file.id] },
+    });
+    return next;
+  });
+}
+
+export async function listDocuments(ctx: RequestContext, aooId: string, limit: number, offset: number): Promise<Document[]> {
+  const { documentVisibilitySql } = await import('./document-visibility.js');
+  const v = documentVisibilitySql(ctx);
+  const rows = await ctx.em.execute<Array<{ id: string }>>(
+    `select d.id from document d where d.aoo_id = ? and ${v.sql} order by d.created_at desc, d.id limit ? offset ?`,
+    [aooId, ...v.params, limit, offset],
+  );
+  const docs = await ctx.em.find(Document, { id: { $in: rows.map((r) => r.id) } });
+  const order = new Map(rows.map((r, i) => [r.id, i]));
+  return docs.sort((a, b) => (order.get(a.id) ?? 0) - (order.get(b.id) ?? 0));
+}
+
+export async function countDocuments(ctx: RequestContext, aooId: string): Promise<number> {
+  const { documentVisibilitySql } = await import('./document-visibility.js');
+  const v = documentVisibilitySql(ctx);
+  const rows = await ctx.em.execute<Array<{ n: string }>>(`select count(*) as n from document d where d.aoo_id = ? and ${v.sql}`, [aooId, ...v.params]);
+  return Number(rows[0]?.n ?? 0);
+}

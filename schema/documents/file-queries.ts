@@ -1,0 +1,21 @@
+import type { RequestContext } from '../../server/context.js';
+import { NotFoundError } from '../../server/errors/domain-error.js';
+import { isUuid } from '../../server/errors/input-checks.js';
+import { canSeeFile } from './document-visibility.js';
+import { StoredFile } from './stored-file.entity.js';
+
+/** The file if the caller may see it; NOT_FOUND alike for missing and hidden files. */
+export async function findVisibleFile(ctx: RequestContext, id: string): Promise<StoredFile> {
+  const file = isUuid(id) ? await ctx.em.findOne(StoredFile, { id }) : null;
+  if (!file || !(await canSeeFile(ctx, ctx.em, file))) throw new NotFoundError('File', id);
+  return file;
+}
+
+/** The AOO of the first document holding the file (for the audit trail); null if unattached. */
+export async function owningAooOf(ctx: RequestContext, fileId: string): Promise<string | null> {
+  const rows = await ctx.em.execute<Array<{ aoo_id: string }>>(
+    `select d.aoo_id from document_file df join document d on d.id = df.document_id where df.file_id = ? order by df.created_at limit 1`,
+    [fileId],
+  );
+  return rows[0]?.aoo_id ?? null;
+}

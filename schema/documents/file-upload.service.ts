@@ -1,0 +1,115 @@
+import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { PassThrough } from 'node:stream';
+import { Permission } from '../../server/auth/permission.js';
+import { forbidden } from '../../server/auth/auth-checker.js';
+import { BlobTooLargeError } from '../../server/blob/blob-store.js';
+import type { RequestContext } from '../../server/context.js';
+import { DomainError, InvalidInputError } from '../../server/errors/domain-error.js';
+import { recordAudit } from '../audit/audit.service.js';
+import { User } from '../organisation/user.entity.js';
+import { blobLockKey } from './blob-lock.js';
+import { FormatSniffer, type FormatInspection } from './inspection/index.js';
+import { inspectSignature } from './signature-inspection.js';
+import { StoredFile } from './stored-file.entity.js';
+
+export interface UploadSource {
+  body: Readable;
+  /** As sent in X-File-Name (percent-encoding already decoded). */
+  fileName: string | undefined;
+  declaredMediaType: string | undefined;
+}
+
+export class UploadTooLargeError extends DomainError {
+  constructor(maxBytes: number) {
+    super('PAYLOAD_TOO_LARGE', `The file exceeds the maximum upload size of ${maxBytes} bytes`, { maxBytes });
+  }
+}
+
+export class StorageUnavailableError extends DomainError {
+  constructor(detail: string) {
+    super('STORAGE_UNAVAILABLE', `File storage is unavailable, nothing was saved: ${detail}`);
+  }
+}
+
+/** Names are kept for display and downloads: no paths, no control characters. */
+export function cleanFileName(raw: string | undefined): string {
+  if (raw === undefined || raw.trim() === '') throw new InvalidInputError('X-File-Name', 'the file name header is required');
+  const base = raw.replace(/\\/g, '/').split('/').pop()?.trim() ?? '';
+  // eslint-disable-next-line no-control-regex -- control characters are exactly what is refused
+  if (base === '' || base === '.' || base === '..' || /[\u0000-\u001f\u007f]/.test(base)) {
+    throw new InvalidInputError('X-File-Name', 'must be a plain file name without control characters');
+  }
+  if (base.length > 255) throw new InvalidInputError('X-File-Name', `must be at most 255 characters (got ${base.length})`);
+  return base;
+}
+
+/**
+ * Stores an upload: bytes stream to storage while being hashed and sniffed (constant memory),
+ * land under their content-addressed key, and only then is the row committed. Storage down:
+ * no row. Database down after the blob write: no row, and the orphan collector removes the
+ * blob after its grace period.
+ */
+export async function uploadFile(ctx: RequestContext, source: UploadSource): Promise<StoredFile> {
+  const user = ctx.user;
+  if (!user) throw forbidden('upload files');
+  if (!ctx.grants.has(Permission.DOCUMENT_CREATE)) throw forbidden('upload files (needs DOCUMENT_CREATE)');
+  const originalName = cleanFileName(source.fileName);
+  const declaredMediaType = source.declaredMediaType?.slice(0, 255) ?? null;
+  const maxBytes = ctx.platform.config.uploadMaxBytes;
+
+  const sniffer = new FormatSniffer();
+  const sniffing = sniffer.createPassThrough();
+  const tee = new PassThrough();
+  const piping = pipeline(source.body, sniffing, tee);
+  let stored;
+  try {
+    [stored] = await Promise.all([ctx.platform.blobs.put(tee, { maxBytes }), piping]);
+  } catch (e) {
+    source.body.destroy();
+    if (e instanceof BlobTooLargeError) throw new UploadTooLargeError(maxBytes);
+    if (isClientAbort(e)) throw new DomainError('UPLOAD_ABORTED', 'The upload was interrupted before the end of the body; nothing was saved');
+    ctx.logger.error({ err: e }, 'blob storage write failed');
+    throw new StorageUnavailableError(e instanceof Error ? e.message : String(e));
+  }
+  const format: FormatInspection = await sniffer.finish();
+  const signature = await inspectSignature(ctx.platform.blobs, stored, format);
+
+  return ctx.em.transactional(async (em) => {
+    // Serialises with the orphan collector for this blob: it cannot remove the object between
+    // our write and our row, and if it removed an older copy just before, we notice here.
+    await em.execute('select pg_advisory_xact_lock(?)', [blobLockKey(stored.sha256)]);
+    if ((await ctx.platform.blobs.stat(stored.key)) === null) {
+      throw new StorageUnavailableError('the stored object vanished before it was recorded; retry the upload');
+    }
+    const file = em.create(StoredFile, {
+      sha256: stored.sha256,
+      size: stored.size,
+      blobKey: stored.key,
+      mediaType: format.mediaType,
+      declaredMediaType,
+      originalName,
+      format: format.format,
+      formatAccepted: format.accepted,
+      pdfaPart: format.pdfA ? `${format.pdfA.part}${format.pdfA.conformance ?? ''}` : null,
+      signatureKind: signature.kind,
+      signatureStatus: signature.status,
+      signatureDetail: signature.detail,
+      uploadedBy: em.getReference(User, user.id),
+    });
+    await em.flush();
+    await recordAudit(ctx, em, {
+      aooId: null,
+      operation: 'file.upload',
+      targetType: 'StoredFile',
+      targetId: file.id,
+      changes: { sha256: stored.sha256, size: stored.size, originalName, format: format.format },
+    });
+    return file;
+  });
+}
+
+function isClientAbort(e: unknown): boolean {
+  const code = (e as { code?: unknown } | null)?.code;
+  return code === 'ECONNRESET' || code === 'ERR_STREAM_PREMATURE_CLOSE' || code === 'ECONNABORTED';
+}

@@ -1,0 +1,149 @@
+import { randomUUID } from 'node:crypto';
+import { pipeline } from 'node:stream/promises';
+import type { Express, NextFunction, Request, Response } from 'express';
+import { GraphQLError } from 'graphql';
+import { ANONYMOUS, authenticate, bearerToken, type Caller } from '../../server/auth/authenticate.js';
+import { AuthenticationError } from '../../server/auth/token-service.js';
+import { romeDay } from '../../server/clock.js';
+import { createContext, type RequestContext } from '../../server/context.js';
+import type { Platform } from '../../server/platform.js';
+import { loadGrants } from '../organisation/access.service.js';
+import { User } from '../organisation/user.entity.js';
+import { recordAudit } from '../audit/audit.service.js';
+import { contentDisposition, parseByteRange } from './byte-range.js';
+import { verifyDownloadLink } from './download-link.js';
+import { uploadFile } from './file-upload.service.js';
+import { findVisibleFile, owningAooOf } from './file-queries.js';
+
+const STATUS_BY_CODE: Record<string, number> = {
+  UNAUTHENTICATED: 401,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  BAD_USER_INPUT: 400,
+  UPLOAD_ABORTED: 400,
+  PAYLOAD_TOO_LARGE: 413,
+  STORAGE_UNAVAILABLE: 503,
+};
+
+/**
+ * File bytes move over plain HTTP beside GraphQL: `POST /files` (raw body, X-File-Name) and
+ * `GET /files/:id` (ranges, digest header, bearer token or a signed link).
+ */
+export function fileRoutes(app: Express, platform: Platform): void {
+  app.post('/files', (req, res, next) => {
+    handle(platform, req, res, next, async (ctx) => {
+      const max = platform.config.uploadMaxBytes;
+      const declared = Number(req.header('content-length'));
+      if (Number.isFinite(declared) && declared > max) {
+        // Refuse before reading: the client learns at once and stops sending.
+        res.setHeader('Connection', 'close');
+        res.status(413).json({ error: { code: 'PAYLOAD_TOO_LARGE', message: `The file exceeds the maximum upload size of ${max} bytes` } });
+        req.resume();
+        return;
+      }
+      const file = await uploadFile(ctx, {
+        body: req,
+        fileName: decodeName(req.header('x-file-name')),
+        declaredMediaType: req.header('content-type'),
+      });
+      res.status(201).json({ id: file.id, sha256: file.sha256, size: file.size, mediaType: file.mediaType });
+    });
+  });
+
+  app.get('/files/:id', (req, res, next) => {
+    handle(platform, req, res, next, async (ctx) => {
+      const file = await findVisibleFile(ctx, String(req.params['id']));
+      const range = parseByteRange(req.header('range'), file.size);
+      res.setHeader('Accept-Ranges', 'bytes');
+      res.setHeader('ETag', `"${file.sha256}"`);
+      res.setHeader('Repr-Digest', `sha-256=:${Buffer.from(file.sha256, 'hex').toString('base64')}:`);
+      res.setHeader('X-Content-SHA256', file.sha256);
+      res.setHeader('Content-Type', file.mediaType);
+      res.setHeader('Content-Disposition', contentDisposition(file.originalName));
+      res.setHeader('X-Content-Type-Options', 'nosniff');
+      res.setHeader('Cache-Control', 'private, no-store');
+      if (range.kind === 'unsatisfiable') {
+        res.setHeader('Content-Range', `bytes */${file.size}`);
+        res.status(416).end();
+        return;
+      }
+      const partial = range.kind === 'partial';
+      const [start, end] = partial ? [range.start, range.end] : [0, file.size - 1];
+      // Every download is an audited read (001 §6.4 / DOMAIN §7).
+      await recordAudit(ctx, ctx.em, {
+        aooId: await owningAooOf(ctx, file.id),
+        operation: 'file.download',
+        targetType: 'StoredFile',
+        targetId: file.id,
+        changes: partial ? { range: [start, end] } : {},
+      });
+      res.status(partial ? 206 : 200);
+      if (partial) res.setHeader('Content-Range', `bytes ${start}-${end}/${file.size}`);
+      res.setHeader('Content-Length', String(file.size === 0 ? 0 : end - start + 1));
+      if (req.method === 'HEAD' || file.size === 0) {
+        res.end();
+        return;
+      }
+      const body = await platform.blobs.get(file.blobKey, partial ? { start, end } : undefined);
+      await pipeline(body, res).catch((err: unknown) => {
+        // A client that goes away mid-download is not a server error.
+        if (!res.writableFinished) ctx.logger.debug({ err }, 'download interrupted');
+      });
+    });
+  });
+}
+
+function decodeName(raw: string | undefined): string | undefined {
+  if (raw === undefined) return undefined;
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    return raw;
+  }
+}
+
+async function callerFor(platform: Platform, req: Request): Promise<Caller> {
+  if (typeof req.query['sig'] === 'string' && req.method !== 'POST') {
+    const claims = await verifyDownloadLink(platform, String(req.params['id']), req.query, Math.floor(Date.now() / 1000));
+    if (!claims) throw new AuthenticationError('expired', 'The download link is invalid or has expired');
+    const em = platform.orm.em.fork();
+    const user = await em.findOne(User, { id: claims.userId });
+    if (!user || !user.active) throw new AuthenticationError('unknown_user', 'The download link belongs to no active user');
+    return { user, grants: await loadGrants(em, user.id, romeDay(platform.clock.now())), expiresAt: new Date(claims.expiresAt * 1000) };
+  }
+  return authenticate(platform, bearerToken(req.header('authorization')));
+}
+
+/** Authenticates, builds the request context, maps typed errors to HTTP statuses. */
+function handle(platform: Platform, req: Request, res: Response, next: NextFunction, work: (ctx: RequestContext) => Promise<void>): void {
+  void (async () => {
+    let caller: Caller = ANONYMOUS;
+    try {
+      caller = await callerFor(platform, req);
+      if (!caller.user) throw new AuthenticationError('invalid', 'Authentication required: send "Authorization: Bearer <token>"');
+      const ctx = createContext(platform, caller.user, caller.grants, {
+        requestId: req.requestId ?? randomUUID(),
+        clientIp: req.ip ?? null,
+        userAgent: req.header('user-agent') ?? null,
+      });
+      await work(ctx);
+    } catch (e) {
+      if (res.headersSent) {
+        res.destroy();
+        return;
+      }
+      if (e instanceof AuthenticationError) {
+        res.status(401).setHeader('WWW-Authenticate', 'Bearer error="invalid_token"').json({ error: { code: 'UNAUTHENTICATED', message: e.message } });
+        return;
+      }
+      const code = e instanceof GraphQLError ? e.extensions['code'] : undefined;
+      const status = typeof code === 'string' ? STATUS_BY_CODE[code] : undefined;
+      if (status === undefined || !(e instanceof GraphQLError)) {
+        next(e);
+        return;
+      }
+      if (req.method === 'POST' && !req.readableEnded) res.setHeader('Connection', 'close');
+      res.status(status).json({ error: { code, message: e.message, ...e.extensions } });
+    }
+  })();
+}

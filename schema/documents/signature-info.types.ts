@@ -1,0 +1,55 @@
+import { Authorized, Field, Int, ObjectType } from 'type-graphql';
+import { Acl } from '../../server/auth/acl.js';
+import { Permission } from '../../server/auth/permission.js';
+import { SignatureStatus } from './document-enums.js';
+
+@ObjectType({ description: 'A signer, from the certificate carried in the signature' })
+@Authorized()
+export class Signer {
+  @Field(() => String, { nullable: true })
+  commonName!: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Codice fiscale from the certificate serialNumber (personal data)' })
+  @Acl<Signer>(Permission.PROTOCOL_READ_PERSONAL_DATA, (ctx) => ctx.grants.has(Permission.PROTOCOL_READ_PERSONAL_DATA))
+  fiscalCode!: string | null;
+
+  @Field()
+  subject!: string;
+
+  @Field()
+  issuer!: string;
+
+  @Field()
+  notBefore!: Date;
+
+  @Field()
+  notAfter!: Date;
+
+  @Field()
+  certificateSerial!: string;
+}
+
+@ObjectType({ description: 'What the signature check found (it never blocks registration)' })
+@Authorized()
+export class SignatureInfo {
+  @Field(() => SignatureStatus)
+  status!: SignatureStatus;
+
+  @Field({ description: 'The outcome in the words of the manuals, e.g. "certificato scaduto"' })
+  label!: string;
+
+  @Field({ description: 'CADES, PADES, XADES or NONE' })
+  kind!: string;
+
+  @Field()
+  detail!: string;
+
+  @Field(() => Date, { nullable: true, description: "The signer's claimed signing time" })
+  signingTime!: Date | null;
+
+  @Field(() => Int, { description: 'Nested .p7m envelopes (file.pdf.p7m.p7m = 2)' })
+  envelopeDepth!: number;
+
+  @Field(() => [Signer])
+  signers!: Signer[];
+}
