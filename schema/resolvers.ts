@@ -1,7 +1,12 @@
 import type { NonEmptyArray } from 'type-graphql';
-import { DocumentFieldsResolver, DocumentFileFieldsResolver, StoredFileFieldsResolver } from './documents/document-fields.resolver.js';
+import {
+  DocumentFieldsResolver,
+  DocumentFileFieldsResolver,
+  StoredFileFieldsResolver,
+} from './documents/document-fields.resolver.js';
 import { DocumentResolver } from './documents/document.resolver.js';
 import { FileResolver } from './documents/file.resolver.js';
+import { UploadResolver } from './documents/upload.resolver.js';
 import { MeResolver } from './organisation/me.resolver.js';
 import {
   AooFieldsResolver,
@@ -25,6 +30,7 @@ export const coreResolvers: NonEmptyArray<Function> = [
   MembershipFieldsResolver,
   DocumentResolver,
   FileResolver,
+  UploadResolver,
   DocumentFieldsResolver,
   DocumentFileFieldsResolver,
   StoredFileFieldsResolver,

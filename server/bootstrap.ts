@@ -12,9 +12,13 @@ import { createLogger, type Logger } from './logger.js';
 import type { Platform } from './platform.js';
 import { coreRoutes } from '../schema/routes.js';
 import { TokenService } from './auth/token-service.js';
+import { JobQueue } from './jobs/job-queue.js';
+import { coreJobs } from '../schema/jobs.js';
 
 export interface Runtime {
   platform: Platform;
+  /** The database actually used (the embedded one when DATABASE_URL is absent). */
+  databaseUrl: string;
   /** Closes what bootstrap opened, in reverse order. */
   close(): Promise<void>;
 }
@@ -68,7 +72,7 @@ export async function bootstrap(config: Config, options: BootstrapOptions = {}):
       pubSub: pubSub.pubSub,
       clock: options.clock ?? systemClock,
     };
-    return { platform, close };
+    return { platform, databaseUrl, close };
   } catch (e) {
     await close();
     throw e;
@@ -77,6 +81,7 @@ export async function bootstrap(config: Config, options: BootstrapOptions = {}):
 
 export interface RunningApp extends Runtime {
   server: AppServer;
+  jobs: JobQueue | null;
 }
 
 export async function startApp(
@@ -88,11 +93,21 @@ export async function startApp(
   try {
     const schema = await buildAppSchema(runtime.platform.pubSub);
     const server = await startAppServer(runtime.platform, schema, routes);
+    const jobs = config.jobsEnabled
+      ? await JobQueue.start(runtime.platform, runtime.databaseUrl, coreJobs(config.orphanGraceMs)).catch(
+          async (e: unknown) => {
+            await server.stop();
+            throw e;
+          },
+        )
+      : null;
     return {
       ...runtime,
       server,
+      jobs,
       close: async () => {
         await server.stop();
+        await jobs?.stop();
         await runtime.close();
       },
     };

@@ -22,6 +22,10 @@ export interface Config {
   auth: AuthConfig;
   graphql: GraphqlConfig;
   uploadMaxBytes: number;
+  /** Run the job queue (pg-boss) in this process. */
+  jobsEnabled: boolean;
+  /** Unreferenced stored objects younger than this are left alone (uploads in progress). */
+  orphanGraceMs: number;
   redisUrl: string | undefined;
   shutdownTimeoutMs: number;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -104,6 +108,8 @@ export const CONFIG_VARIABLES = [
   'GRAPHQL_MAX_TOKENS',
   'GRAPHQL_MAX_COST',
   'UPLOAD_MAX_BYTES',
+  'JOBS_ENABLED',
+  'BLOB_ORPHAN_GRACE_HOURS',
   'REDIS_URL',
   'SHUTDOWN_TIMEOUT_MS',
   'LOG_LEVEL',
@@ -281,6 +287,8 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
       maxDirectives: 50,
     },
     uploadMaxBytes: intVar(env, 'UPLOAD_MAX_BYTES', 2 * 1024 ** 3, 1, Number.MAX_SAFE_INTEGER),
+    jobsEnabled: boolVar(env, 'JOBS_ENABLED', true),
+    orphanGraceMs: intVar(env, 'BLOB_ORPHAN_GRACE_HOURS', 24, 1, 24 * 365) * 3600_000,
     redisUrl: urlVar(env, 'REDIS_URL', ['redis:', 'rediss:']),
     shutdownTimeoutMs: intVar(env, 'SHUTDOWN_TIMEOUT_MS', 10000, 0, 600000),
     logLevel: oneOf(

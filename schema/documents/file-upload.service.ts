@@ -3,7 +3,7 @@ import { pipeline } from 'node:stream/promises';
 import { PassThrough } from 'node:stream';
 import { Permission } from '../../server/auth/permission.js';
 import { forbidden } from '../../server/auth/auth-checker.js';
-import { BlobTooLargeError } from '../../server/blob/blob-store.js';
+import { BlobTooLargeError, type StoredBlob } from '../../server/blob/blob-store.js';
 import type { RequestContext } from '../../server/context.js';
 import { DomainError, InvalidInputError } from '../../server/errors/domain-error.js';
 import { recordAudit } from '../audit/audit.service.js';
@@ -34,13 +34,15 @@ export class StorageUnavailableError extends DomainError {
 
 /** Names are kept for display and downloads: no paths, no control characters. */
 export function cleanFileName(raw: string | undefined): string {
-  if (raw === undefined || raw.trim() === '') throw new InvalidInputError('X-File-Name', 'the file name header is required');
+  if (raw === undefined || raw.trim() === '')
+    throw new InvalidInputError('X-File-Name', 'the file name header is required');
   const base = raw.replace(/\\/g, '/').split('/').pop()?.trim() ?? '';
   // eslint-disable-next-line no-control-regex -- control characters are exactly what is refused
   if (base === '' || base === '.' || base === '..' || /[\u0000-\u001f\u007f]/.test(base)) {
     throw new InvalidInputError('X-File-Name', 'must be a plain file name without control characters');
   }
-  if (base.length > 255) throw new InvalidInputError('X-File-Name', `must be at most 255 characters (got ${base.length})`);
+  if (base.length > 255)
+    throw new InvalidInputError('X-File-Name', `must be at most 255 characters (got ${base.length})`);
   return base;
 }
 
@@ -68,19 +70,40 @@ export async function uploadFile(ctx: RequestContext, source: UploadSource): Pro
   } catch (e) {
     source.body.destroy();
     if (e instanceof BlobTooLargeError) throw new UploadTooLargeError(maxBytes);
-    if (isClientAbort(e)) throw new DomainError('UPLOAD_ABORTED', 'The upload was interrupted before the end of the body; nothing was saved');
+    if (isClientAbort(e))
+      throw new DomainError(
+        'UPLOAD_ABORTED',
+        'The upload was interrupted before the end of the body; nothing was saved',
+      );
     ctx.logger.error({ err: e }, 'blob storage write failed');
     throw new StorageUnavailableError(e instanceof Error ? e.message : String(e));
   }
   const format: FormatInspection = await sniffer.finish();
-  const signature = await inspectSignature(ctx.platform.blobs, stored, format);
+  return recordStoredBlob(ctx, stored, format, originalName, declaredMediaType);
+}
 
+/**
+ * Commits the row of a blob already at its final key: signature check, then the insert under
+ * the per-digest advisory lock shared with the orphan collector. Used by both upload paths.
+ */
+export async function recordStoredBlob(
+  ctx: RequestContext,
+  stored: StoredBlob,
+  format: FormatInspection,
+  originalName: string,
+  declaredMediaType: string | null,
+): Promise<StoredFile> {
+  const user = ctx.user;
+  if (!user) throw forbidden('upload files');
+  const signature = await inspectSignature(ctx.platform.blobs, stored, format);
   return ctx.em.transactional(async (em) => {
     // Serialises with the orphan collector for this blob: it cannot remove the object between
     // our write and our row, and if it removed an older copy just before, we notice here.
     await em.execute('select pg_advisory_xact_lock(?)', [blobLockKey(stored.sha256)]);
     if ((await ctx.platform.blobs.stat(stored.key)) === null) {
-      throw new StorageUnavailableError('the stored object vanished before it was recorded; retry the upload');
+      throw new StorageUnavailableError(
+        'the stored object vanished before it was recorded; retry the upload',
+      );
     }
     const file = em.create(StoredFile, {
       sha256: stored.sha256,

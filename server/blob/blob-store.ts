@@ -45,6 +45,27 @@ export interface BlobStore {
   list(): AsyncIterable<BlobStat>;
   /** Reachability, for /readyz. Throws when unreachable. */
   ping(): Promise<void>;
+  /** Present where clients can send bytes straight to storage (s3): presigned PUT, then promote. */
+  readonly directUploads?: DirectUploads;
+}
+
+/**
+ * Browser-to-storage uploads: the client PUTs to a temporary key with a presigned URL; the
+ * commit re-reads the object, verifies size and digest, moves it under its final key.
+ */
+export interface DirectUploads {
+  presignedPut(tempKey: string, expirySeconds: number): Promise<string>;
+  /** Size of the uploaded temporary object, null while nothing was uploaded. */
+  statTemp(tempKey: string): Promise<number | null>;
+  /** Verifies against options (expectedSize, expectedSha256, maxBytes) and stores under the final key. */
+  promote(tempKey: string, options: PutOptions): Promise<StoredBlob>;
+  discard(tempKey: string): Promise<void>;
+}
+
+const TEMP_UPLOAD_KEY = /^uploads\/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+export function assertTempUploadKey(key: string): void {
+  if (!TEMP_UPLOAD_KEY.test(key)) throw new Error(`not a temporary upload key: ${key}`);
 }
 
 export function finalKeyFor(sha256: string): string {

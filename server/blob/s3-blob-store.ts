@@ -7,12 +7,14 @@ import { finished } from 'node:stream/promises';
 import { Client } from 'minio';
 import type { S3BlobConfig } from '../config.js';
 import {
+  assertTempUploadKey,
   BlobNotFoundError,
   finalKeyFor,
   isFinalKey,
   type BlobStat,
   type BlobStore,
   type ByteRange,
+  type DirectUploads,
   type PutOptions,
   type StoredBlob,
 } from './blob-store.js';
@@ -128,6 +130,33 @@ export class S3BlobStore implements BlobStore {
       S3_SINGLE_PUT_LIMIT,
     );
   }
+
+  readonly directUploads: DirectUploads = {
+    presignedPut: (tempKey, expirySeconds) => {
+      assertTempUploadKey(tempKey);
+      return this.client.presignedPutObject(this.bucket, tempKey, expirySeconds);
+    },
+    statTemp: async (tempKey) => {
+      assertTempUploadKey(tempKey);
+      try {
+        return (await this.client.statObject(this.bucket, tempKey)).size;
+      } catch (err) {
+        if (isNotFound(err)) return null;
+        throw err;
+      }
+    },
+    promote: async (tempKey, options) => {
+      assertTempUploadKey(tempKey);
+      // Re-read through put(): the bytes are hashed and checked by us, not taken on trust.
+      const stored = await this.put(await this.client.getObject(this.bucket, tempKey), options);
+      await this.client.removeObject(this.bucket, tempKey);
+      return stored;
+    },
+    discard: async (tempKey) => {
+      assertTempUploadKey(tempKey);
+      await this.client.removeObject(this.bucket, tempKey);
+    },
+  };
 
   async put(body: Readable, options?: PutOptions): Promise<StoredBlob> {
     const spooled = await spoolToFile(body, this.spoolDir, options);

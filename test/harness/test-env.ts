@@ -53,6 +53,7 @@ export async function startTestEnv(options: TestEnvOptions = {}): Promise<TestEn
     JWT_SECRET: randomBytes(32).toString('base64url'),
     LOG_LEVEL: process.env['TEST_LOG_LEVEL'] ?? 'silent',
     SHUTDOWN_TIMEOUT_MS: '2000',
+    JOBS_ENABLED: 'false',
     ...(s3
       ? {
           BLOB_DRIVER: 's3',

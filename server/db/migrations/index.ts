@@ -2,6 +2,7 @@ import type { MigrationObject } from '@mikro-orm/core';
 import { Migration20261123000001_organisation } from './Migration20261123000001_organisation.js';
 import { Migration20261123000002_audit_platform_admin } from './Migration20261123000002_audit_platform_admin.js';
 import { Migration20261123000003_documents_files } from './Migration20261123000003_documents_files.js';
+import { Migration20261123000004_upload_sessions } from './Migration20261123000004_upload_sessions.js';
 
 /** Every migration, in order. Listed explicitly so the compiled build needs no file discovery. */
 export const migrationsList: MigrationObject[] = [
@@ -11,4 +12,5 @@ export const migrationsList: MigrationObject[] = [
     class: Migration20261123000002_audit_platform_admin,
   },
   { name: 'Migration20261123000003_documents_files', class: Migration20261123000003_documents_files },
+  { name: 'Migration20261123000004_upload_sessions', class: Migration20261123000004_upload_sessions },
 ];

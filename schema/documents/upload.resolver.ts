@@ -1,0 +1,52 @@
+import { Arg, Authorized, Ctx, Field, ID, InputType, Mutation, ObjectType, Resolver } from 'type-graphql';
+import { GraphQLSafeInt } from 'graphql-scalars';
+import { Permission } from '../../server/auth/permission.js';
+import type { RequestContext } from '../../server/context.js';
+import { commitUpload, createUpload } from './direct-upload.service.js';
+import { StoredFile } from './stored-file.entity.js';
+
+@InputType()
+export class CreateUploadInput {
+  @Field()
+  fileName!: string;
+  @Field(() => GraphQLSafeInt)
+  size!: number;
+  @Field({ description: 'SHA-256 of the bytes, hex: verified at commit' })
+  sha256!: string;
+  @Field(() => String, { nullable: true })
+  mediaType?: string | null;
+}
+
+@ObjectType({ description: 'Where to PUT the bytes of a direct upload, until when' })
+export class UploadTicket {
+  @Field(() => ID)
+  @Authorized()
+  uploadId!: string;
+
+  @Field({ description: 'Presigned URL: PUT the raw bytes here, then call commitUpload' })
+  @Authorized()
+  url!: string;
+
+  @Field()
+  @Authorized()
+  expiresAt!: Date;
+}
+
+@Resolver()
+export class UploadResolver {
+  @Mutation(() => UploadTicket, {
+    description: 'Start a direct upload to object storage (s3 driver; otherwise POST /files)',
+  })
+  @Authorized(Permission.DOCUMENT_CREATE)
+  createUpload(@Ctx() ctx: RequestContext, @Arg('input') input: CreateUploadInput): Promise<UploadTicket> {
+    return createUpload(ctx, input);
+  }
+
+  @Mutation(() => StoredFile, {
+    description: 'Verify size and digest of a direct upload and record the file',
+  })
+  @Authorized(Permission.DOCUMENT_CREATE)
+  commitUpload(@Ctx() ctx: RequestContext, @Arg('uploadId', () => ID) uploadId: string): Promise<StoredFile> {
+    return commitUpload(ctx, uploadId);
+  }
+}
