@@ -45,6 +45,8 @@ export interface S3BlobConfig {
   secretKey: string;
   bucket: string;
   region: string;
+  /** Objects up to this size go in one streamed PUT; larger ones use multipart (S3 limit 5 GiB). */
+  singlePutMaxBytes: number;
 }
 
 export interface AuthConfig {
@@ -98,6 +100,7 @@ export const CONFIG_VARIABLES = [
   'S3_SECRET_KEY',
   'S3_BUCKET',
   'S3_REGION',
+  'S3_SINGLE_PUT_MAX_MB',
   'JWT_SECRET',
   'JWT_JWKS_URL',
   'JWT_ISSUER',
@@ -200,6 +203,7 @@ function s3Config(env: Env): S3BlobConfig {
     secretKey: required(env, 'S3_SECRET_KEY', 'the secret key of the S3 account'),
     bucket,
     region: nonEmpty(env, 'S3_REGION') ?? 'us-east-1',
+    singlePutMaxBytes: intVar(env, 'S3_SINGLE_PUT_MAX_MB', 64, 5, 5120) * 1024 * 1024,
   };
 }
 

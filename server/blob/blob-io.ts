@@ -82,13 +82,14 @@ export async function removeQuietly(file: string): Promise<void> {
 
 /**
  * Streams `body` into a new file under `dir` while hashing and counting, in constant memory,
- * enforces the put options and fsyncs the file. On any failure (source error, too large,
- * mismatch, disk error) the file is removed before the promise rejects.
+ * enforces the put options and, when `durable`, fsyncs the file. On any failure (source error,
+ * too large, mismatch, disk error) the file is removed before the promise rejects.
  */
 export async function spoolToFile(
   body: Readable,
   dir: string,
   options: PutOptions = {},
+  durable = true,
 ): Promise<SpooledFile> {
   try {
     validatePutOptions(options);
@@ -102,7 +103,8 @@ export async function spoolToFile(
   const meter = new MeasuringStream(options);
   try {
     // `flush` fsyncs before close, so a crash after we report success cannot lose the bytes.
-    await pipeline(body, meter, createWriteStream(file, { flags: 'wx', mode: 0o600, flush: true }));
+    // A spool that is only re-read at once (s3) skips it: a crash loses the upload anyway.
+    await pipeline(body, meter, createWriteStream(file, { flags: 'wx', mode: 0o600, flush: durable }));
     const sha256 = meter.hash.digest('hex');
     if (options.expectedSize !== undefined && meter.size !== options.expectedSize) {
       throw new BlobMismatchError(`Expected ${options.expectedSize} bytes, got ${meter.size}`);

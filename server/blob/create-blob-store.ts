@@ -9,6 +9,6 @@ export function createBlobStore(config: Config['blob']): BlobStore {
     case 'fs':
       return new FsBlobStore(config);
     case 's3':
-      return new S3BlobStore(config);
+      return new S3BlobStore(config, { singlePutMaxBytes: config.singlePutMaxBytes });
   }
 }

@@ -159,7 +159,8 @@ export class S3BlobStore implements BlobStore {
   };
 
   async put(body: Readable, options?: PutOptions): Promise<StoredBlob> {
-    const spooled = await spoolToFile(body, this.spoolDir, options);
+    // Not fsynced: the spool is read back at once; durability comes from the S3 PUT.
+    const spooled = await spoolToFile(body, this.spoolDir, options, false);
     try {
       const key = finalKeyFor(spooled.sha256);
       const existing = await this.stat(key);

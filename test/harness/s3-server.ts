@@ -59,6 +59,8 @@ export async function startS3Server(): Promise<RunningS3Server> {
       secretKey: SECRET_KEY,
       bucket: BUCKET,
       region: 'us-east-1',
+      // s3rver has no multipart listing (STACK.md): keep test objects in single PUTs.
+      singlePutMaxBytes: 64 * 1024 * 1024,
     },
     async stop() {
       // Clients keep sockets alive; without this close() would wait for them to time out.
