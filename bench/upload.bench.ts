@@ -129,7 +129,7 @@ async function main(): Promise<void> {
         },
         body: Readable.toWeb(payload(round + 1000)) as ReadableStream,
         duplex: 'half',
-      } as RequestInit);
+      });
       const body = await res.text();
       const serverS = Number(process.hrtime.bigint() - t) / 1e9;
       clearInterval(sampler);

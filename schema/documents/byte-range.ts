@@ -1,4 +1,5 @@
-export type RangeResult = { kind: 'full' } | { kind: 'partial'; start: number; end: number } | { kind: 'unsatisfiable' };
+export type RangeResult =
+  { kind: 'full' } | { kind: 'partial'; start: number; end: number } | { kind: 'unsatisfiable' };
 
 /**
  * One `Range: bytes=…` range (RFC 9110 §14.1.2). Several ranges are answered with the whole

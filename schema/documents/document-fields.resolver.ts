@@ -47,7 +47,9 @@ export class DocumentFieldsResolver {
     return (await documentLoaders.currentFiles(ctx).load(doc.id)).filter((f) => f.position > 0);
   }
 
-  @FieldResolver(() => [DocumentFile], { description: 'Every version of every slot, superseded ones included' })
+  @FieldResolver(() => [DocumentFile], {
+    description: 'Every version of every slot, superseded ones included',
+  })
   @Authorized()
   fileHistory(@Root() doc: Document, @Ctx() ctx: RequestContext): Promise<DocumentFile[]> {
     return documentLoaders.allFiles(ctx).load(doc.id);

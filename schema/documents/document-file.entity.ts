@@ -10,7 +10,9 @@ import { StoredFile } from './stored-file.entity.js';
  * draft may replace a slot's file: the old row is superseded, never rewritten.
  */
 @Entity({ tableName: 'document_file' })
-@ObjectType({ description: 'A version of the file in one slot of a document (0 = primary, 1.. = attachments)' })
+@ObjectType({
+  description: 'A version of the file in one slot of a document (0 = primary, 1.. = attachments)',
+})
 @Authorized()
 export class DocumentFile {
   [OptionalProps]?: 'createdAt' | 'supersededAt' | 'description';

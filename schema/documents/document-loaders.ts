@@ -12,22 +12,49 @@ function grouped<T>(rows: T[], keys: readonly string[], keyOf: (r: T) => string)
 /** Per-request loaders for nested document fields; callers pass only documents already visible. */
 export const documentLoaders = {
   currentFiles: (ctx: RequestContext) =>
-    loader(ctx, 'doc.currentFiles', () =>
-      new DataLoader<string, DocumentFile[]>(async (ids) =>
-        grouped(await ctx.em.find(DocumentFile, { document: { $in: [...ids] }, supersededAt: null }, { orderBy: { position: 'asc' } }), ids, (f) => f.document.id),
-      ),
+    loader(
+      ctx,
+      'doc.currentFiles',
+      () =>
+        new DataLoader<string, DocumentFile[]>(async (ids) =>
+          grouped(
+            await ctx.em.find(
+              DocumentFile,
+              { document: { $in: [...ids] }, supersededAt: null },
+              { orderBy: { position: 'asc' } },
+            ),
+            ids,
+            (f) => f.document.id,
+          ),
+        ),
     ),
   allFiles: (ctx: RequestContext) =>
-    loader(ctx, 'doc.allFiles', () =>
-      new DataLoader<string, DocumentFile[]>(async (ids) =>
-        grouped(await ctx.em.find(DocumentFile, { document: { $in: [...ids] } }, { orderBy: { position: 'asc', version: 'asc' } }), ids, (f) => f.document.id),
-      ),
+    loader(
+      ctx,
+      'doc.allFiles',
+      () =>
+        new DataLoader<string, DocumentFile[]>(async (ids) =>
+          grouped(
+            await ctx.em.find(
+              DocumentFile,
+              { document: { $in: [...ids] } },
+              { orderBy: { position: 'asc', version: 'asc' } },
+            ),
+            ids,
+            (f) => f.document.id,
+          ),
+        ),
     ),
   storedFile: (ctx: RequestContext) =>
-    loader(ctx, 'doc.storedFile', () =>
-      new DataLoader<string, StoredFile | null>(async (ids) => {
-        const files = new Map((await ctx.em.find(StoredFile, { id: { $in: [...ids] } })).map((f) => [f.id, f]));
-        return ids.map((id) => files.get(id) ?? null);
-      }),
+    loader(
+      ctx,
+      'doc.storedFile',
+      () =>
+        new DataLoader<string, StoredFile | null>(async (ids) => {
+          const files = new Map(
+            (await ctx.em.find(StoredFile, { id: { $in: [...ids] } })).map((f) => [f.id, f]),
+          );
+          return ids.map((id) => files.get(id) ?? null);
+        }),
     ),
 };

@@ -43,7 +43,10 @@ export class Document {
   createdAt: Date = new Date();
 
   @Property({ type: 'timestamptz', nullable: true })
-  @Field(() => Date, { nullable: true, description: 'Set by registration; the files are immutable from then on' })
+  @Field(() => Date, {
+    nullable: true,
+    description: 'Set by registration; the files are immutable from then on',
+  })
   registeredAt: Date | null = null;
 
   get isDraft(): boolean {

@@ -5,7 +5,10 @@ import { DocumentKind } from './document-enums.js';
 export class AttachmentInput {
   @Field(() => ID)
   fileId!: string;
-  @Field(() => String, { nullable: true, description: 'Description of the attachment (a registratura element once registered)' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'Description of the attachment (a registratura element once registered)',
+  })
   description?: string | null;
 }
 

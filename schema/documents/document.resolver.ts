@@ -40,9 +40,14 @@ export class DocumentResolver {
     return documents.createDocument(ctx, input);
   }
 
-  @Mutation(() => DocumentFile, { description: "Replace a draft's file (the old version stays, superseded) or append an attachment" })
+  @Mutation(() => DocumentFile, {
+    description: "Replace a draft's file (the old version stays, superseded) or append an attachment",
+  })
   @Authorized(Permission.DOCUMENT_CREATE)
-  replaceDocumentFile(@Ctx() ctx: RequestContext, @Arg('input') input: ReplaceDocumentFileInput): Promise<DocumentFile> {
+  replaceDocumentFile(
+    @Ctx() ctx: RequestContext,
+    @Arg('input') input: ReplaceDocumentFileInput,
+  ): Promise<DocumentFile> {
     return documents.replaceDocumentFile(ctx, input);
   }
 }

@@ -15,24 +15,40 @@ import { StoredFile } from './stored-file.entity.js';
 
 const MAX_ATTACHMENTS = 500;
 
-export async function findVisibleDocument(ctx: RequestContext, em: EntityManager, id: string): Promise<Document> {
+export async function findVisibleDocument(
+  ctx: RequestContext,
+  em: EntityManager,
+  id: string,
+): Promise<Document> {
   const doc = isUuid(id) ? await em.findOne(Document, { id }) : null;
   if (!doc || !canSeeDocument(ctx, doc)) throw new NotFoundError('Document', id);
   return doc;
 }
 
-async function usableFile(ctx: RequestContext, em: EntityManager, fileId: string, field: string): Promise<StoredFile> {
+async function usableFile(
+  ctx: RequestContext,
+  em: EntityManager,
+  fileId: string,
+  field: string,
+): Promise<StoredFile> {
   const file = isUuid(fileId) ? await em.findOne(StoredFile, { id: fileId }) : null;
-  if (!file || !(await canSeeFile(ctx, em, file))) throw new InvalidInputError(field, `file ${fileId} not found`);
+  if (!file || !(await canSeeFile(ctx, em, file)))
+    throw new InvalidInputError(field, `file ${fileId} not found`);
   return file;
 }
 
 function requireWrite(ctx: RequestContext, doc: Document): void {
-  if (!ctx.grants.covers(Permission.DOCUMENT_CREATE, doc.aoo.id, doc.uor.id) && doc.createdBy.id !== ctx.user?.id) {
+  if (
+    !ctx.grants.covers(Permission.DOCUMENT_CREATE, doc.aoo.id, doc.uor.id) &&
+    doc.createdBy.id !== ctx.user?.id
+  ) {
     throw forbidden('change this document');
   }
   if (!doc.isDraft) {
-    throw new DomainError('DOCUMENT_REGISTERED', 'The document is registered: its files are immutable (corrections go into annotations)');
+    throw new DomainError(
+      'DOCUMENT_REGISTERED',
+      'The document is registered: its files are immutable (corrections go into annotations)',
+    );
   }
 }
 
@@ -41,21 +57,33 @@ export async function createDocument(ctx: RequestContext, input: CreateDocumentI
   const user = ctx.user;
   if (!user) throw forbidden('create documents');
   const oggetto = requiredText('oggetto', input.oggetto, 2000);
-  if (input.attachments.length > MAX_ATTACHMENTS) throw new InvalidInputError('attachments', `at most ${MAX_ATTACHMENTS} attachments`);
-  const descriptions = input.attachments.map((a, i) => optionalText(`attachments[${i}].description`, a.description, 1000) ?? null);
+  if (input.attachments.length > MAX_ATTACHMENTS)
+    throw new InvalidInputError('attachments', `at most ${MAX_ATTACHMENTS} attachments`);
+  const descriptions = input.attachments.map(
+    (a, i) => optionalText(`attachments[${i}].description`, a.description, 1000) ?? null,
+  );
   return ctx.em.transactional(async (em) => {
     const uor = await visibleUor(ctx, em, input.uorId).catch(() => {
       throw new InvalidInputError('uorId', `UOR ${input.uorId} not found`);
     });
-    if (!ctx.grants.covers(Permission.DOCUMENT_CREATE, uor.aoo.id, uor.id)) throw forbidden(`create documents for UOR ${uor.code}`);
+    if (!ctx.grants.covers(Permission.DOCUMENT_CREATE, uor.aoo.id, uor.id))
+      throw forbidden(`create documents for UOR ${uor.code}`);
     const primary = await usableFile(ctx, em, input.primaryFileId, 'primaryFileId');
     const attachments = [];
-    for (const [i, a] of input.attachments.entries()) attachments.push(await usableFile(ctx, em, a.fileId, `attachments[${i}].fileId`));
+    for (const [i, a] of input.attachments.entries())
+      attachments.push(await usableFile(ctx, em, a.fileId, `attachments[${i}].fileId`));
     const createdBy = em.getReference(User, user.id);
     const doc = em.create(Document, { aoo: uor.aoo, uor, kind: input.kind, oggetto, createdBy });
     em.create(DocumentFile, { document: doc, file: primary, position: 0, version: 1, createdBy });
     attachments.forEach((file, i) =>
-      em.create(DocumentFile, { document: doc, file, position: i + 1, version: 1, description: descriptions[i] ?? null, createdBy }),
+      em.create(DocumentFile, {
+        document: doc,
+        file,
+        position: i + 1,
+        version: 1,
+        description: descriptions[i] ?? null,
+        createdBy,
+      }),
     );
     await em.flush();
     await recordAudit(ctx, em, {
@@ -63,7 +91,12 @@ export async function createDocument(ctx: RequestContext, input: CreateDocumentI
       operation: 'document.create',
       targetType: 'Document',
       targetId: doc.id,
-      changes: { kind: input.kind, oggetto, uorId: uor.id, files: [primary.id, ...attachments.map((f) => f.id)] },
+      changes: {
+        kind: input.kind,
+        oggetto,
+        uorId: uor.id,
+        files: [primary.id, ...attachments.map((f) => f.id)],
+      },
     });
     return doc;
   });
@@ -73,7 +106,10 @@ export async function createDocument(ctx: RequestContext, input: CreateDocumentI
  * A draft's slot gets a new file; the previous version stays on record, superseded. Position
  * = current number of attachments + 1 appends an attachment.
  */
-export async function replaceDocumentFile(ctx: RequestContext, input: ReplaceDocumentFileInput): Promise<DocumentFile> {
+export async function replaceDocumentFile(
+  ctx: RequestContext,
+  input: ReplaceDocumentFileInput,
+): Promise<DocumentFile> {
   const user = ctx.user;
   if (!user) throw forbidden('change documents');
   const description = optionalText('description', input.description, 1000);
@@ -86,11 +122,17 @@ export async function replaceDocumentFile(ctx: RequestContext, input: ReplaceDoc
     const current = await em.find(DocumentFile, { document: doc.id, supersededAt: null });
     const slot = current.find((f) => f.position === input.position);
     if (!slot && input.position !== current.length) {
-      throw new InvalidInputError('position', `must be an existing slot (0..${current.length - 1}) or ${current.length} to add an attachment`);
+      throw new InvalidInputError(
+        'position',
+        `must be an existing slot (0..${current.length - 1}) or ${current.length} to add an attachment`,
+      );
     }
-    if (input.position === 0 && !slot) throw new InvalidInputError('position', 'the document has no primary file');
+    if (input.position === 0 && !slot)
+      throw new InvalidInputError('position', 'the document has no primary file');
     const file = await usableFile(ctx, em, input.fileId, 'fileId');
-    const version = slot ? (await em.count(DocumentFile, { document: doc.id, position: input.position })) + 1 : 1;
+    const version = slot
+      ? (await em.count(DocumentFile, { document: doc.id, position: input.position })) + 1
+      : 1;
     if (slot) {
       slot.supersededAt = ctx.clock.now();
       await em.flush(); // the partial unique index allows one current row per slot
@@ -115,7 +157,12 @@ export async function replaceDocumentFile(ctx: RequestContext, input: ReplaceDoc
   });
 }
 
-export async function listDocuments(ctx: RequestContext, aooId: string, limit: number, offset: number): Promise<Document[]> {
+export async function listDocuments(
+  ctx: RequestContext,
+  aooId: string,
+  limit: number,
+  offset: number,
+): Promise<Document[]> {
   const { documentVisibilitySql } = await import('./document-visibility.js');
   const v = documentVisibilitySql(ctx);
   const rows = await ctx.em.execute<Array<{ id: string }>>(
@@ -130,6 +177,9 @@ export async function listDocuments(ctx: RequestContext, aooId: string, limit: n
 export async function countDocuments(ctx: RequestContext, aooId: string): Promise<number> {
   const { documentVisibilitySql } = await import('./document-visibility.js');
   const v = documentVisibilitySql(ctx);
-  const rows = await ctx.em.execute<Array<{ n: string }>>(`select count(*) as n from document d where d.aoo_id = ? and ${v.sql}`, [aooId, ...v.params]);
+  const rows = await ctx.em.execute<Array<{ n: string }>>(
+    `select count(*) as n from document d where d.aoo_id = ? and ${v.sql}`,
+    [aooId, ...v.params],
+  );
   return Number(rows[0]?.n ?? 0);
 }

@@ -33,9 +33,15 @@ export async function signDownloadLink(platform: Platform, claims: LinkClaims): 
 }
 
 /** null when the signature is wrong or the link has expired. */
-export async function verifyDownloadLink(platform: Platform, fileId: string, query: Record<string, unknown>, nowSeconds: number): Promise<LinkClaims | null> {
+export async function verifyDownloadLink(
+  platform: Platform,
+  fileId: string,
+  query: Record<string, unknown>,
+  nowSeconds: number,
+): Promise<LinkClaims | null> {
   const { u, exp, sig } = query;
-  if (typeof u !== 'string' || typeof exp !== 'string' || typeof sig !== 'string' || !/^\d{1,12}$/.test(exp)) return null;
+  if (typeof u !== 'string' || typeof exp !== 'string' || typeof sig !== 'string' || !/^\d{1,12}$/.test(exp))
+    return null;
   const claims = { fileId, userId: u, expiresAt: Number(exp) };
   const expected = Buffer.from(mac(await linkKey(platform), claims));
   const given = Buffer.from(sig);

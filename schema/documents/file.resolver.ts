@@ -20,10 +20,15 @@ export class FileResolver {
     @Arg('id', () => ID) id: string,
     @Arg('ttlSeconds', () => Int, { defaultValue: 300 }) ttlSeconds: number,
   ): Promise<string> {
-    if (ttlSeconds < 1 || ttlSeconds > 3600) throw new InvalidInputError('ttlSeconds', 'must be between 1 and 3600');
+    if (ttlSeconds < 1 || ttlSeconds > 3600)
+      throw new InvalidInputError('ttlSeconds', 'must be between 1 and 3600');
     const file = await findVisibleFile(ctx, id);
     const user = ctx.user;
     if (!user) throw new InvalidInputError('id', 'no caller');
-    return signDownloadLink(ctx.platform, { fileId: file.id, userId: user.id, expiresAt: Math.floor(ctx.clock.now().getTime() / 1000) + ttlSeconds });
+    return signDownloadLink(ctx.platform, {
+      fileId: file.id,
+      userId: user.id,
+      expiresAt: Math.floor(ctx.clock.now().getTime() / 1000) + ttlSeconds,
+    });
   }
 }

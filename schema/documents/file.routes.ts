@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { PassThrough, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Express, NextFunction, Request, Response } from 'express';
 import { GraphQLError } from 'graphql';
@@ -37,12 +38,19 @@ export function fileRoutes(app: Express, platform: Platform): void {
       if (Number.isFinite(declared) && declared > max) {
         // Refuse before reading: the client learns at once and stops sending.
         res.setHeader('Connection', 'close');
-        res.status(413).json({ error: { code: 'PAYLOAD_TOO_LARGE', message: `The file exceeds the maximum upload size of ${max} bytes` } });
+        res
+          .status(413)
+          .json({
+            error: {
+              code: 'PAYLOAD_TOO_LARGE',
+              message: `The file exceeds the maximum upload size of ${max} bytes`,
+            },
+          });
         req.resume();
         return;
       }
       const file = await uploadFile(ctx, {
-        body: req,
+        body: uploadBody(req),
         fileName: decodeName(req.header('x-file-name')),
         declaredMediaType: req.header('content-type'),
       });
@@ -93,6 +101,30 @@ export function fileRoutes(app: Express, platform: Platform): void {
   });
 }
 
+/**
+ * The request body as a stream the upload may destroy (too large, storage down) without
+ * destroying the request itself: destroying an unfinished IncomingMessage destroys its socket,
+ * so the error response (413, 503) never reached the client and the request log, reading
+ * req.ip from the vanished socket, threw outside any handler. What is left of the body is
+ * drained and the connection closed after the response (see handle). A client that goes away
+ * still fails the upload.
+ */
+function uploadBody(req: Request): Readable {
+  const body = new PassThrough();
+  req.pipe(body);
+  req.once('error', (err) => body.destroy(err));
+  req.once('close', () => {
+    if (!req.complete) body.destroy(Object.assign(new Error('The client aborted the upload'), { code: 'ECONNRESET' }));
+  });
+  body.once('close', () => {
+    if (!req.readableEnded) {
+      req.unpipe(body);
+      req.resume();
+    }
+  });
+  return body;
+}
+
 function decodeName(raw: string | undefined): string | undefined {
   if (raw === undefined) return undefined;
   try {
@@ -104,23 +136,43 @@ function decodeName(raw: string | undefined): string | undefined {
 
 async function callerFor(platform: Platform, req: Request): Promise<Caller> {
   if (typeof req.query['sig'] === 'string' && req.method !== 'POST') {
-    const claims = await verifyDownloadLink(platform, String(req.params['id']), req.query, Math.floor(Date.now() / 1000));
+    const claims = await verifyDownloadLink(
+      platform,
+      String(req.params['id']),
+      req.query,
+      Math.floor(Date.now() / 1000),
+    );
     if (!claims) throw new AuthenticationError('expired', 'The download link is invalid or has expired');
     const em = platform.orm.em.fork();
     const user = await em.findOne(User, { id: claims.userId });
-    if (!user || !user.active) throw new AuthenticationError('unknown_user', 'The download link belongs to no active user');
-    return { user, grants: await loadGrants(em, user.id, romeDay(platform.clock.now())), expiresAt: new Date(claims.expiresAt * 1000) };
+    if (!user || !user.active)
+      throw new AuthenticationError('unknown_user', 'The download link belongs to no active user');
+    return {
+      user,
+      grants: await loadGrants(em, user.id, romeDay(platform.clock.now())),
+      expiresAt: new Date(claims.expiresAt * 1000),
+    };
   }
   return authenticate(platform, bearerToken(req.header('authorization')));
 }
 
 /** Authenticates, builds the request context, maps typed errors to HTTP statuses. */
-function handle(platform: Platform, req: Request, res: Response, next: NextFunction, work: (ctx: RequestContext) => Promise<void>): void {
+function handle(
+  platform: Platform,
+  req: Request,
+  res: Response,
+  next: NextFunction,
+  work: (ctx: RequestContext) => Promise<void>,
+): void {
   void (async () => {
     let caller: Caller = ANONYMOUS;
     try {
       caller = await callerFor(platform, req);
-      if (!caller.user) throw new AuthenticationError('invalid', 'Authentication required: send "Authorization: Bearer <token>"');
+      if (!caller.user)
+        throw new AuthenticationError(
+          'invalid',
+          'Authentication required: send "Authorization: Bearer <token>"',
+        );
       const ctx = createContext(platform, caller.user, caller.grants, {
         requestId: req.requestId ?? randomUUID(),
         clientIp: req.ip ?? null,
@@ -133,7 +185,10 @@ function handle(platform: Platform, req: Request, res: Response, next: NextFunct
         return;
       }
       if (e instanceof AuthenticationError) {
-        res.status(401).setHeader('WWW-Authenticate', 'Bearer error="invalid_token"').json({ error: { code: 'UNAUTHENTICATED', message: e.message } });
+        res
+          .status(401)
+          .setHeader('WWW-Authenticate', 'Bearer error="invalid_token"')
+          .json({ error: { code: 'UNAUTHENTICATED', message: e.message } });
         return;
       }
       const code = e instanceof GraphQLError ? e.extensions['code'] : undefined;

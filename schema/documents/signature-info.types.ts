@@ -9,8 +9,13 @@ export class Signer {
   @Field(() => String, { nullable: true })
   commonName!: string | null;
 
-  @Field(() => String, { nullable: true, description: 'Codice fiscale from the certificate serialNumber (personal data)' })
-  @Acl<Signer>(Permission.PROTOCOL_READ_PERSONAL_DATA, (ctx) => ctx.grants.has(Permission.PROTOCOL_READ_PERSONAL_DATA))
+  @Field(() => String, {
+    nullable: true,
+    description: 'Codice fiscale from the certificate serialNumber (personal data)',
+  })
+  @Acl<Signer>(Permission.PROTOCOL_READ_PERSONAL_DATA, (ctx) =>
+    ctx.grants.has(Permission.PROTOCOL_READ_PERSONAL_DATA),
+  )
   fiscalCode!: string | null;
 
   @Field()

@@ -22,9 +22,18 @@ export interface SignatureRecord {
  * signature field, XML). Signed files are read back from storage, up to the in-memory limit;
  * the outcome is recorded and never blocks anything (DOMAIN §10).
  */
-export async function inspectSignature(blobs: BlobStore, stored: StoredBlob, format: FormatInspection): Promise<SignatureRecord> {
+export async function inspectSignature(
+  blobs: BlobStore,
+  stored: StoredBlob,
+  format: FormatInspection,
+): Promise<SignatureRecord> {
   const mayBeSigned = format.signatureHint !== undefined || format.format === DocumentFormat.XML;
-  if (!mayBeSigned) return record({ status: SignatureStatus.FIRMA_MANCANTE, kind: 'NONE', detail: 'no digital signature found' });
+  if (!mayBeSigned)
+    return record({
+      status: SignatureStatus.FIRMA_MANCANTE,
+      kind: 'NONE',
+      detail: 'no digital signature found',
+    });
   if (stored.size > MAX_IN_MEMORY_SIGNED_BYTES) {
     return record({
       status: SignatureStatus.IMPOSSIBILE_EFFETTUARE_VERIFICA,
@@ -41,7 +50,14 @@ function record(o: { status: SignatureStatus; kind: SignatureKind; detail: strin
   return {
     kind: o.kind,
     status: o.status,
-    detail: { kind: o.kind, label: SIGNATURE_STATUS_LABELS[o.status], detail: o.detail, signingTime: null, envelopeDepth: 0, signers: [] },
+    detail: {
+      kind: o.kind,
+      label: SIGNATURE_STATUS_LABELS[o.status],
+      detail: o.detail,
+      signingTime: null,
+      envelopeDepth: 0,
+      signers: [],
+    },
   };
 }
 
@@ -55,7 +71,11 @@ export function fromOutcome(o: SignatureOutcome): SignatureRecord {
       detail: o.detail,
       signingTime: o.signingTime?.toISOString() ?? null,
       envelopeDepth: o.envelopeDepth,
-      signers: o.signers.map((s) => ({ ...s, notBefore: s.notBefore.toISOString(), notAfter: s.notAfter.toISOString() })),
+      signers: o.signers.map((s) => ({
+        ...s,
+        notBefore: s.notBefore.toISOString(),
+        notAfter: s.notAfter.toISOString(),
+      })),
     },
   };
 }

@@ -1,5 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import { BigIntType, Entity, Enum, ManyToOne, OptionalProps, PrimaryKey, Property, type Rel } from '@mikro-orm/core';
+import {
+  BigIntType,
+  Entity,
+  Enum,
+  ManyToOne,
+  OptionalProps,
+  PrimaryKey,
+  Property,
+  type Rel,
+} from '@mikro-orm/core';
 import { GraphQLSafeInt } from 'graphql-scalars';
 import { Authorized, Field, ID, ObjectType } from 'type-graphql';
 import { User } from '../organisation/user.entity.js';
@@ -21,7 +30,9 @@ export interface StoredSignature {
  * (same bytes uploaded twice); the bytes are stored once.
  */
 @Entity({ tableName: 'stored_file' })
-@ObjectType('StoredFile', { description: 'An uploaded file: its digest, size, detected format and signature outcome' })
+@ObjectType('StoredFile', {
+  description: 'An uploaded file: its digest, size, detected format and signature outcome',
+})
 @Authorized()
 export class StoredFile {
   [OptionalProps]?: 'uploadedAt' | 'declaredMediaType' | 'pdfaPart';

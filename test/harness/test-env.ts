@@ -10,7 +10,7 @@ import type { Platform } from '../../server/platform.js';
 import { User } from '../../schema/organisation/user.entity.js';
 import { createTestDatabase } from './database.js';
 import { GraphqlClient } from './graphql-client.js';
-import { startS3Server } from './s3-server.js';
+import { startS3Server, type RunningS3Server } from './s3-server.js';
 
 export interface TestEnvOptions {
   blobDriver?: 'fs' | 's3';
@@ -29,6 +29,8 @@ export interface TestEnv {
   graphqlUrl: string;
   wsUrl: string;
   databaseUrl: string;
+  /** The S3-protocol server of `blobDriver: 's3'` (fault tests stop it; stop() is idempotent). */
+  s3: RunningS3Server | undefined;
   anonymous: GraphqlClient;
   asUser(username: string): Promise<GraphqlClient>;
   tokenFor(username: string, ttlSeconds?: number): Promise<string>;
@@ -42,7 +44,7 @@ export interface TestEnv {
 export async function startTestEnv(options: TestEnvOptions = {}): Promise<TestEnv> {
   const db = await createTestDatabase();
   const dataDir = await mkdtemp(path.join(tmpdir(), 'dms-test-'));
-  const s3 = options.blobDriver === 's3' ? await startS3Server() : undefined;
+  const s3 = options.blobDriver === 's3' ? onceStopped(await startS3Server()) : undefined;
   const env: Record<string, string> = {
     NODE_ENV: 'test',
     HOST: '127.0.0.1',
@@ -89,6 +91,7 @@ export async function startTestEnv(options: TestEnvOptions = {}): Promise<TestEn
     graphqlUrl,
     wsUrl: `ws://127.0.0.1:${app.server.port}/graphql`,
     databaseUrl: db.url,
+    s3,
     anonymous: new GraphqlClient(graphqlUrl, undefined),
     asUser: async (username) => new GraphqlClient(graphqlUrl, await tokenFor(username)),
     tokenFor,
@@ -99,4 +102,9 @@ export async function startTestEnv(options: TestEnvOptions = {}): Promise<TestEn
       await rm(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+function onceStopped(server: RunningS3Server): RunningS3Server {
+  let stopping: Promise<void> | undefined;
+  return { ...server, stop: () => (stopping ??= server.stop()) };
 }
