@@ -5,6 +5,7 @@ import { buildSchema, type NonEmptyArray } from 'type-graphql';
 import { coreResolvers } from '../../schema/resolvers.js';
 import { aclDirective } from '../auth/acl.js';
 import { authChecker } from '../auth/auth-checker.js';
+import { refreshCallerPerEvent } from './subscription-event-auth.js';
 import type { AppPubSub } from '../events/pubsub.js';
 
 export async function buildAppSchema(
@@ -19,6 +20,7 @@ export async function buildAppSchema(
     authMode: 'error',
     pubSub,
     directives: [aclDirective],
+    globalMiddlewares: [refreshCallerPerEvent],
     validate: false,
   });
 }

@@ -147,6 +147,32 @@ describe('server: health, authentication, limits, WebSocket', () => {
     ws.close();
   });
 
+  it('re-checks the subscriber at every event: a deactivated user stops receiving', async () => {
+    const ws = await RawWsClient.open(env.wsUrl);
+    ws.init(`Bearer ${await env.tokenFor('segretario')}`);
+    await ws.next((m) => m.type === 'connection_ack');
+    ws.send({
+      id: 'h',
+      type: 'subscribe',
+      payload: { query: 'subscription { heartbeat(intervalSeconds: 1) { at } }' },
+    });
+    await ws.next((m) => m.type === 'next' && m.id === 'h' && JSON.stringify(m.payload).includes('"at"'));
+    await withClient(env.databaseUrl, (c) =>
+      c.query(`update app_user set active = false where username = 'segretario'`),
+    );
+    try {
+      const denied = await ws.next(
+        (m) => m.type === 'next' && m.id === 'h' && JSON.stringify(m.payload).includes('UNAUTHENTICATED'),
+      );
+      assert.match(JSON.stringify(denied.payload), /no longer an active user/);
+    } finally {
+      await withClient(env.databaseUrl, (c) =>
+        c.query(`update app_user set active = true where username = 'segretario'`),
+      );
+      ws.close();
+    }
+  });
+
   it('closes sockets with 4403 for a bad token and 4401 for none', async () => {
     const bad = await RawWsClient.open(env.wsUrl);
     bad.init('Bearer not-a-token');
