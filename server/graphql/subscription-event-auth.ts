@@ -12,7 +12,7 @@ import { User } from '../../schema/organisation/user.entity.js';
  * visibility is decided on today's rights.
  */
 export const refreshCallerPerEvent: MiddlewareFn<RequestContext> = async ({ context, info }, next) => {
-  if (info.parentType.name !== 'Subscription' || info.path.prev !== undefined) return next();
+  if (info.parentType.name !== 'Subscription' || info.path.prev !== undefined) return (await next()) as unknown;
   const userId = context.user?.id;
   if (userId === undefined)
     throw new GraphQLError('Authentication required', { extensions: { code: 'UNAUTHENTICATED' } });
@@ -27,5 +27,5 @@ export const refreshCallerPerEvent: MiddlewareFn<RequestContext> = async ({ cont
   context.user = user;
   context.grants = await loadGrants(em, user.id, romeDay(context.clock.now()));
   context.loaders.clear();
-  return next();
+  return (await next()) as unknown;
 };
