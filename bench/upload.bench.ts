@@ -18,7 +18,7 @@ import { startS3Server } from '../test/harness/s3-server.js';
 
 const MB = 1024 * 1024;
 const SIZE = Number(process.env['BENCH_UPLOAD_MB'] ?? 1024) * MB;
-const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 2);
+const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 3);
 const DMS = fileURLToPath(new URL('../../bin/dms.js', import.meta.url));
 
 /** SIZE pseudo-random bytes, generated as they are read (the bench itself stays small). */
