@@ -43,6 +43,8 @@ export const PROFILE_TEMPLATES: Readonly<Record<Profile, ProfileTemplate>> = {
       P.PROTOCOL_REGISTER,
       P.PROTOCOL_UPDATE,
       P.PROTOCOL_ANNUL,
+      P.PROTOCOL_READ_RESERVED,
+      P.PROTOCOL_PARTICOLARE,
       P.PROTOCOL_READ_PERSONAL_DATA,
       P.DOCUMENT_CREATE,
       P.TITOLARIO_MANAGE,
@@ -70,6 +72,8 @@ export const PROFILE_TEMPLATES: Readonly<Record<Profile, ProfileTemplate>> = {
       P.PROTOCOL_READ,
       P.PROTOCOL_REGISTER,
       P.PROTOCOL_UPDATE,
+      // Riservato documents stay limited to those involved (001 §8.9); the right only enables it.
+      P.PROTOCOL_READ_RESERVED,
       P.PROTOCOL_READ_PERSONAL_DATA,
       P.DOCUMENT_CREATE,
       P.FASCICOLO_MANAGE,
@@ -77,7 +81,14 @@ export const PROFILE_TEMPLATES: Readonly<Record<Profile, ProfileTemplate>> = {
   },
   [Profile.TOTAL_VISIBILITY]: {
     scope: GrantScope.AOO,
-    permissions: [P.ORG_READ, P.PROTOCOL_READ, P.PROTOCOL_READ_PERSONAL_DATA],
+    // The head of the institution and the secretariats: reserved and particolare when named (001 §8.10).
+    permissions: [
+      P.ORG_READ,
+      P.PROTOCOL_READ,
+      P.PROTOCOL_READ_RESERVED,
+      P.PROTOCOL_PARTICOLARE,
+      P.PROTOCOL_READ_PERSONAL_DATA,
+    ],
   },
   [Profile.READ_ONLY]: {
     scope: GrantScope.UOR,
