@@ -45,6 +45,9 @@ export async function startAppServer(
     introspection: config.graphql.introspection,
     validationRules: limits.validationRules,
     allowBatchedHttpRequests: false,
+    // Our CLI owns SIGTERM/SIGINT and drains everything (jobs, sockets, database) in order;
+    // Apollo's own handler would re-raise the signal and kill the process mid-drain.
+    stopOnTerminationSignals: false,
     includeStacktraceInErrorResponses: config.nodeEnv === 'development',
     hideSchemaDetailsFromClientErrors: true,
     formatError: (formatted: GraphQLFormattedError, error: unknown) =>

@@ -28,7 +28,8 @@ describe('graceful shutdown', () => {
     const child = spawn(process.execPath, [DMS, 'start'], {
       env: {
         ...process.env,
-        NODE_ENV: 'test',
+        // development, as `npm start` runs: libraries behave differently under NODE_ENV=test.
+        NODE_ENV: 'development',
         PORT: '0',
         HOST: '127.0.0.1',
         DATABASE_URL: db.url,
@@ -37,6 +38,7 @@ describe('graceful shutdown', () => {
         SEED_DEMO: 'false',
         LOG_LEVEL: 'warn',
         SHUTDOWN_TIMEOUT_MS: '5000',
+        JOBS_ENABLED: 'true',
       },
     });
     const port = await readyPort(child);
