@@ -126,6 +126,15 @@ describe('server: health, authentication, limits, WebSocket', () => {
     );
   });
 
+  it('enforces the depth limit on nested organisation paths', async () => {
+    const client = await env.asUser('protocollista');
+    const shallow = await client.request('{ aoos { uors { memberships { user { username } } } } }');
+    assert.equal(shallow.errors, undefined, JSON.stringify(shallow.errors));
+    const deep = await client.request('{ aoos { uors { memberships { user { memberships { uor { aoo { id } } } } } } } }');
+    assert.ok(deep.errors?.some((e) => /depth/i.test(e.message)), JSON.stringify(deep.errors));
+    assert.equal(deep.data, undefined);
+  });
+
   it('hides field suggestions that would reveal the schema', async () => {
     const client = await env.asUser('protocollista');
     const r = await client.request('{ me { usernam } }');
