@@ -1,5 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { createWriteStream } from 'node:fs';
+import { createWriteStream, type WriteStream } from 'node:fs';
+import { once } from 'node:events';
 import { mkdir, open, readdir, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { Transform, type Readable, type TransformCallback } from 'node:stream';
@@ -101,10 +102,15 @@ export async function spoolToFile(
   }
   const file = path.join(dir, randomUUID());
   const meter = new MeasuringStream(options);
+  let sink: WriteStream | undefined;
   try {
     // `flush` fsyncs before close, so a crash after we report success cannot lose the bytes.
     // A spool that is only re-read at once (s3) skips it: a crash loses the upload anyway.
-    await pipeline(body, meter, createWriteStream(file, { flags: 'wx', mode: 0o600, flush: durable }));
+    await pipeline(
+      body,
+      meter,
+      (sink = createWriteStream(file, { flags: 'wx', mode: 0o600, flush: durable })),
+    );
     const sha256 = meter.hash.digest('hex');
     if (options.expectedSize !== undefined && meter.size !== options.expectedSize) {
       throw new BlobMismatchError(`Expected ${options.expectedSize} bytes, got ${meter.size}`);
@@ -114,7 +120,9 @@ export async function spoolToFile(
     }
     return { path: file, sha256, size: meter.size };
   } catch (err) {
-    // pipeline settles only after every stream has closed, so the file is no longer being written.
+    // A sink destroyed while its file was still being opened creates the file afterwards:
+    // wait for it to close, or the removal below could run first and leave the file behind.
+    if (sink && !sink.closed) await once(sink, 'close').catch(() => undefined);
     await removeQuietly(file);
     throw err;
   }
