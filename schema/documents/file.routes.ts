@@ -38,14 +38,12 @@ export function fileRoutes(app: Express, platform: Platform): void {
       if (Number.isFinite(declared) && declared > max) {
         // Refuse before reading: the client learns at once and stops sending.
         res.setHeader('Connection', 'close');
-        res
-          .status(413)
-          .json({
-            error: {
-              code: 'PAYLOAD_TOO_LARGE',
-              message: `The file exceeds the maximum upload size of ${max} bytes`,
-            },
-          });
+        res.status(413).json({
+          error: {
+            code: 'PAYLOAD_TOO_LARGE',
+            message: `The file exceeds the maximum upload size of ${max} bytes`,
+          },
+        });
         req.resume();
         return;
       }
@@ -114,7 +112,8 @@ function uploadBody(req: Request): Readable {
   req.pipe(body);
   req.once('error', (err) => body.destroy(err));
   req.once('close', () => {
-    if (!req.complete) body.destroy(Object.assign(new Error('The client aborted the upload'), { code: 'ECONNRESET' }));
+    if (!req.complete)
+      body.destroy(Object.assign(new Error('The client aborted the upload'), { code: 'ECONNRESET' }));
   });
   body.once('close', () => {
     if (!req.readableEnded) {
@@ -140,7 +139,8 @@ async function callerFor(platform: Platform, req: Request): Promise<Caller> {
       platform,
       String(req.params['id']),
       req.query,
-      Math.floor(Date.now() / 1000),
+      // The clock the link was signed with (fileDownloadLink uses ctx.clock), not the host's.
+      Math.floor(platform.clock.now().getTime() / 1000),
     );
     if (!claims) throw new AuthenticationError('expired', 'The download link is invalid or has expired');
     const em = platform.orm.em.fork();

@@ -1,0 +1,351 @@
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { after, before, describe, it } from 'node:test';
+import {
+  CREATE_DOCUMENT,
+  count,
+  createDocument,
+  demoIds,
+  errorCode,
+  gql,
+  sql,
+  uniqueBytes,
+  upload,
+  type CreatedDocument,
+  type DemoIds,
+  type UploadedFile,
+} from '../harness/files-helpers.js';
+import { startTestEnv, type TestEnv } from '../harness/test-env.js';
+
+/**
+ * Documents over GraphQL: a primary file plus ordered attachments, validation without side
+ * effects, versioned replacement of a draft's files, immutability once registered, and row
+ * visibility through root queries, lists, counts and nested paths.
+ */
+const DOCUMENT = `query($id: ID!) {
+  document(id: $id) {
+    id oggetto kind registeredAt
+    primary { position version file { id sha256 } }
+    attachments { position version description file { id } }
+    fileHistory { position version supersededAt file { id } }
+  }
+}`;
+const REPLACE = `mutation($input: ReplaceDocumentFileInput!) {
+  replaceDocumentFile(input: $input) { position version description supersededAt file { id } }
+}`;
+
+interface DocumentView {
+  id: string;
+  oggetto: string;
+  kind: string;
+  registeredAt: string | null;
+  primary: { position: number; version: number; file: { id: string; sha256: string } } | null;
+  attachments: Array<{ position: number; version: number; description: string | null; file: { id: string } }>;
+  fileHistory: Array<{
+    position: number;
+    version: number;
+    supersededAt: string | null;
+    file: { id: string };
+  }>;
+}
+
+describe('documents', () => {
+  let env: TestEnv;
+  let ids: DemoIds;
+  const rowCounts = async (): Promise<[number, number]> => [
+    await count(env, 'select 1 from document'),
+    await count(env, 'select 1 from document_file'),
+  ];
+  const view = async (user: string, id: string): Promise<DocumentView> => {
+    const r = await gql<{ document: DocumentView }>(env, user, DOCUMENT, { id });
+    assert.equal(r.errors, undefined);
+    assert.ok(r.data);
+    return r.data.document;
+  };
+  const replace = (user: string, input: Record<string, unknown>) =>
+    gql<{
+      replaceDocumentFile: {
+        position: number;
+        version: number;
+        description: string | null;
+        supersededAt: string | null;
+        file: { id: string };
+      };
+    }>(env, user, REPLACE, { input });
+
+  before(async () => {
+    env = await startTestEnv({ blobDriver: 'fs' });
+    ids = await demoIds(env);
+  });
+  after(async () => {
+    await env.close();
+  });
+
+  describe('a draft with a primary file and attachments', () => {
+    let primary: UploadedFile;
+    let first: UploadedFile;
+    let second: UploadedFile;
+    let doc: CreatedDocument;
+    before(async () => {
+      primary = await upload(env, 'rpa.ragioneria', uniqueBytes('primary'), 'delibera.pdf');
+      first = await upload(env, 'rpa.ragioneria', uniqueBytes('allegato 1'), 'allegato-1.pdf');
+      second = await upload(env, 'rpa.ragioneria', uniqueBytes('allegato 2'), 'allegato-2.pdf');
+    });
+
+    it('createDocument stores the primary file and the attachments in order, with descriptions', async () => {
+      doc = await createDocument(env, 'rpa.ragioneria', {
+        uorId: ids.uor['RAG'] ?? '',
+        oggetto: '  Delibera di variazione di bilancio  ',
+        primaryFileId: primary.id,
+        attachments: [
+          { fileId: first.id, description: 'Prospetto delle variazioni' },
+          { fileId: second.id, description: 'Parere del revisore' },
+        ],
+      });
+      const d = await view('rpa.ragioneria', doc.id);
+      assert.equal(d.oggetto, 'Delibera di variazione di bilancio');
+      assert.equal(d.kind, 'NON_PROTOCOLLATO');
+      assert.equal(d.registeredAt, null);
+      assert.deepEqual(d.primary, {
+        position: 0,
+        version: 1,
+        file: { id: primary.id, sha256: primary.sha256 },
+      });
+      assert.deepEqual(d.attachments, [
+        { position: 1, version: 1, description: 'Prospetto delle variazioni', file: { id: first.id } },
+        { position: 2, version: 1, description: 'Parere del revisore', file: { id: second.id } },
+      ]);
+      const audit = await sql(env, `select operation, actor_id from audit_event where target_id = $1`, [
+        doc.id,
+      ]);
+      assert.deepEqual(audit, [{ operation: 'document.create', actor_id: ids.user['rpa.ragioneria'] }]);
+    });
+
+    it('refuses invalid input, unknown or hidden files and foreign UORs without writing anything', async () => {
+      const counts = await rowCounts();
+      const mine = await upload(env, 'rpa.tecnico', uniqueBytes('tecnico'));
+      const hidden = await upload(env, 'protocollista', uniqueBytes('not attached anywhere'));
+      const base = {
+        uorId: ids.uor['RAG'],
+        kind: 'NON_PROTOCOLLATO',
+        oggetto: 'Oggetto',
+        primaryFileId: primary.id,
+        attachments: [],
+      };
+      const attempt = async (user: string, input: Record<string, unknown>) => {
+        const r = await gql(env, user, CREATE_DOCUMENT, { input: { ...base, ...input } });
+        assert.equal(r.data, null);
+        return {
+          code: errorCode(r),
+          field: r.errors?.[0]?.extensions?.['field'],
+          message: r.errors?.[0]?.message ?? '',
+        };
+      };
+      assert.deepEqual(
+        (({ code, field }) => ({ code, field }))(await attempt('rpa.ragioneria', { oggetto: '   ' })),
+        {
+          code: 'BAD_USER_INPUT',
+          field: 'oggetto',
+        },
+      );
+      const unknown = await attempt('rpa.ragioneria', { primaryFileId: randomUUID() });
+      const notVisible = await attempt('rpa.ragioneria', { primaryFileId: hidden.id });
+      assert.deepEqual([unknown.code, unknown.field], ['BAD_USER_INPUT', 'primaryFileId']);
+      assert.deepEqual([notVisible.code, notVisible.field], ['BAD_USER_INPUT', 'primaryFileId']);
+      assert.equal(notVisible.message.replace(hidden.id, 'X'), `primaryFileId: file X not found`);
+      const hiddenAttachment = await attempt('rpa.ragioneria', { attachments: [{ fileId: hidden.id }] });
+      assert.deepEqual(
+        [hiddenAttachment.code, hiddenAttachment.field],
+        ['BAD_USER_INPUT', 'attachments[0].fileId'],
+      );
+      assert.equal((await attempt('rpa.tecnico', { primaryFileId: mine.id })).code, 'FORBIDDEN');
+      assert.equal((await attempt('lettore', { primaryFileId: mine.id })).code, 'FORBIDDEN');
+      assert.deepEqual(await rowCounts(), counts);
+      // The same input, valid, is accepted (the refusals above were about what they changed).
+      await createDocument(env, 'rpa.tecnico', { uorId: ids.uor['LLPP'] ?? '', primaryFileId: mine.id });
+      assert.deepEqual(await rowCounts(), [counts[0] + 1, counts[1] + 1]);
+    });
+
+    it('replaceDocumentFile adds version 2 and keeps version 1 superseded', async () => {
+      const next = await upload(env, 'rpa.ragioneria', uniqueBytes('primary v2'), 'delibera-v2.pdf');
+      const r = await replace('rpa.ragioneria', { documentId: doc.id, position: 0, fileId: next.id });
+      assert.equal(r.errors, undefined);
+      assert.deepEqual(r.data?.replaceDocumentFile, {
+        position: 0,
+        version: 2,
+        description: null,
+        supersededAt: null,
+        file: { id: next.id },
+      });
+      const d = await view('rpa.ragioneria', doc.id);
+      assert.deepEqual(d.primary, { position: 0, version: 2, file: { id: next.id, sha256: next.sha256 } });
+      const slot0 = d.fileHistory.filter((f) => f.position === 0);
+      assert.deepEqual(
+        slot0.map((f) => [f.version, f.file.id, f.supersededAt === null]),
+        [
+          [1, primary.id, false],
+          [2, next.id, true],
+        ],
+      );
+      assert.equal(d.attachments.length, 2, 'the attachments are untouched');
+      // The replaced file stays readable through the document's history.
+      const old = await gql<{ file: { id: string } }>(
+        env,
+        'lettore',
+        'query($id: ID!) { file(id: $id) { id } }',
+        { id: primary.id },
+      );
+      assert.equal(old.data?.file.id, primary.id);
+    });
+
+    it('appends an attachment at position = current count and refuses any other new position', async () => {
+      const extra = await upload(env, 'rpa.ragioneria', uniqueBytes('allegato 3'));
+      const counts = await rowCounts();
+      for (const position of [4, 17, -1]) {
+        const bad = await replace('rpa.ragioneria', { documentId: doc.id, position, fileId: extra.id });
+        assert.equal(errorCode(bad), 'BAD_USER_INPUT', `position ${position}`);
+        assert.equal(bad.errors?.[0]?.extensions?.['field'], 'position');
+      }
+      assert.deepEqual(await rowCounts(), counts);
+      const r = await replace('rpa.ragioneria', {
+        documentId: doc.id,
+        position: 3,
+        fileId: extra.id,
+        description: 'Relazione tecnica',
+      });
+      assert.equal(r.errors, undefined);
+      assert.deepEqual(r.data?.replaceDocumentFile, {
+        position: 3,
+        version: 1,
+        description: 'Relazione tecnica',
+        supersededAt: null,
+        file: { id: extra.id },
+      });
+      const d = await view('rpa.ragioneria', doc.id);
+      assert.deepEqual(
+        d.attachments.map((a) => [a.position, a.description]),
+        [
+          [1, 'Prospetto delle variazioni'],
+          [2, 'Parere del revisore'],
+          [3, 'Relazione tecnica'],
+        ],
+      );
+    });
+
+    it('a registered document refuses replaceDocumentFile with DOCUMENT_REGISTERED and stays as it was', async () => {
+      const other = await upload(env, 'rpa.ragioneria', uniqueBytes('too late'));
+      await sql(env, 'update document set registered_at = now() where id = $1', [doc.id]);
+      const before = await view('rpa.ragioneria', doc.id);
+      assert.notEqual(before.registeredAt, null);
+      const counts = await rowCounts();
+      for (const position of [0, 1, 4]) {
+        const r = await replace('protocollista', {
+          documentId: doc.id,
+          position,
+          fileId: other.id,
+          description: 'x',
+        });
+        assert.equal(errorCode(r), 'DOCUMENT_REGISTERED', `position ${position}`);
+        assert.equal(r.data, null);
+      }
+      assert.deepEqual(await rowCounts(), counts);
+      assert.deepEqual(await view('rpa.ragioneria', doc.id), before);
+    });
+  });
+
+  describe('visibility through lists, counts and nested paths', () => {
+    const LIST = `query($aoo: ID!) { documentCount(aooId: $aoo) documents(aooId: $aoo, first: 100) { id uor { code } primary { file { id } } } }`;
+    const UOR_FOR: Record<string, string[]> = {
+      'rpa.ragioneria': ['FIN', 'RAG', 'TRIB'],
+      'rpa.tecnico': ['TEC', 'LLPP'],
+      lettore: ['RAG'],
+    };
+    const fileOfRag: { id?: string; doc?: string } = {};
+    before(async () => {
+      for (const [user, uor] of [
+        ['rpa.ragioneria', 'RAG'],
+        ['rpa.ragioneria', 'TRIB'],
+        ['rpa.tecnico', 'TEC'],
+        ['protocollista', 'PROT'],
+        ['protocollista', 'RAG'],
+      ] as const) {
+        const f = await upload(env, user, uniqueBytes(`${user} ${uor}`));
+        const d = await createDocument(env, user, {
+          uorId: ids.uor[uor] ?? '',
+          primaryFileId: f.id,
+          oggetto: `Pratica ${uor}`,
+        });
+        if (uor === 'RAG') Object.assign(fileOfRag, { id: f.id, doc: d.id });
+      }
+    });
+
+    it('documents and documentCount show each user exactly the documents of the UORs they read', async () => {
+      const all = await sql<{ id: string; code: string; created_by: string }>(
+        env,
+        'select d.id, u.code, d.created_by from document d join uor u on u.id = d.uor_id where d.aoo_id = $1',
+        [ids.aooId],
+      );
+      assert.ok(all.some((d) => d.code === 'RAG') && all.some((d) => d.code === 'TEC'));
+      for (const user of [
+        'rpa.ragioneria',
+        'rpa.tecnico',
+        'lettore',
+        'segretario',
+        'protocollista',
+        'admin',
+      ]) {
+        const r = await gql<{
+          documentCount: number;
+          documents: Array<{ id: string; uor: { code: string }; primary: { file: { id: string } } }>;
+        }>(env, user, LIST, { aoo: ids.aooId });
+        assert.equal(r.errors, undefined, user);
+        const scope = UOR_FOR[user];
+        const reads =
+          user === 'admin'
+            ? []
+            : scope
+              ? all.filter((d) => scope.includes(d.code) || d.created_by === ids.user[user])
+              : all;
+        assert.deepEqual(r.data?.documents.map((d) => d.id).sort(), reads.map((d) => d.id).sort(), user);
+        assert.equal(r.data?.documentCount, reads.length, user);
+      }
+      const malformed = await gql(env, 'segretario', LIST, { aoo: 'not-a-uuid' });
+      assert.deepEqual([malformed.errors, malformed.data], [undefined, { documentCount: 0, documents: [] }]);
+      const tecnico = await gql<{ documentCount: number; documents: Array<{ uor: { code: string } }> }>(
+        env,
+        'rpa.tecnico',
+        LIST,
+        { aoo: ids.aooId },
+      );
+      assert.equal(tecnico.data?.documents.filter((d) => d.uor.code === 'RAG').length, 0);
+      const lettore = await gql<{ documents: Array<{ uor: { code: string } }> }>(env, 'lettore', LIST, {
+        aoo: ids.aooId,
+      });
+      assert.ok((lettore.data?.documents.filter((d) => d.uor.code === 'RAG').length ?? 0) >= 3);
+    });
+
+    it('a hidden document is not found through document(id), nor its files through nested paths or file(id)', async () => {
+      const NESTED = `query($id: ID!) { document(id: $id) { id primary { file { id sha256 } } fileHistory { file { id } } } }`;
+      const hidden = await gql(env, 'rpa.tecnico', NESTED, { id: fileOfRag.doc });
+      const missing = await gql(env, 'rpa.tecnico', NESTED, { id: randomUUID() });
+      assert.equal(hidden.data, null);
+      assert.equal(errorCode(hidden), 'NOT_FOUND');
+      assert.equal(errorCode(missing), 'NOT_FOUND');
+      assert.doesNotMatch(JSON.stringify(hidden), new RegExp(fileOfRag.id ?? 'none'));
+      assert.equal(
+        errorCode(
+          await gql(env, 'rpa.tecnico', 'query($id: ID!) { file(id: $id) { id } }', { id: fileOfRag.id }),
+        ),
+        'NOT_FOUND',
+      );
+      const list = await gql<{ documents: unknown[] }>(env, 'rpa.tecnico', LIST, { aoo: ids.aooId });
+      assert.equal(list.errors, undefined);
+      assert.ok((list.data?.documents.length ?? 0) > 0);
+      assert.doesNotMatch(JSON.stringify(list), new RegExp(`${fileOfRag.id}|${fileOfRag.doc}`));
+      const visible = await gql<{ document: { primary: { file: { id: string } } } }>(env, 'lettore', NESTED, {
+        id: fileOfRag.doc,
+      });
+      assert.equal(visible.data?.document.primary.file.id, fileOfRag.id);
+    });
+  });
+});

@@ -1,0 +1,415 @@
+import assert from 'node:assert/strict';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { readdir } from 'node:fs/promises';
+import { after, before, describe, it } from 'node:test';
+import { buildPdf } from '../../schema/documents/inspection/pdf-fixture.js';
+import { cmsSign, createTestPki, type TestPki } from '../../schema/documents/inspection/pki-fixture.js';
+import {
+  count,
+  createDocument,
+  demoIds,
+  download,
+  errorCode,
+  gql,
+  postFile,
+  sha256Hex,
+  sleep,
+  sql,
+  storedKeys,
+  uniqueBytes,
+  upload,
+  type DemoIds,
+  type UploadedFile,
+} from '../harness/files-helpers.js';
+import { startTestEnv, type TestEnv } from '../harness/test-env.js';
+
+/**
+ * Files over HTTP and GraphQL, for both blob drivers: upload (digest, size, format, duplicate
+ * content stored once, limits, authorization), download (headers, ranges, row visibility,
+ * signed links, audit) and the signature outcome recorded at upload.
+ */
+const FILE_QUERY = `query($id: ID!) {
+  file(id: $id) { id sha256 size mediaType originalName format formatAccepted
+    signature { status kind signers { commonName fiscalCode } } }
+}`;
+
+interface FileMeta {
+  id: string;
+  sha256: string;
+  size: number;
+  mediaType: string;
+  originalName: string;
+  format: string;
+  formatAccepted: boolean;
+  signature: {
+    status: string;
+    kind: string;
+    signers: Array<{ commonName: string | null; fiscalCode: string | null }>;
+  };
+}
+
+const downloadsOf = (
+  env: TestEnv,
+  fileId: string,
+): Promise<Array<{ actor_id: string; aoo_id: string | null }>> =>
+  sql(
+    env,
+    `select actor_id, aoo_id from audit_event where operation = 'file.download' and target_id = $1 order by id`,
+    [fileId],
+  );
+
+for (const driver of ['fs', 's3'] as const) {
+  describe(`files with the ${driver} driver`, () => {
+    let env: TestEnv;
+    let ids: DemoIds;
+    before(async () => {
+      env = await startTestEnv({ blobDriver: driver });
+      ids = await demoIds(env);
+    });
+    after(async () => {
+      await env.close();
+    });
+
+    it('stores an upload and answers 201 with its digest, size and media type, like file(id)', async () => {
+      const pdf = buildPdf({ pageText: `upload ${driver}` }).bytes;
+      const r = await postFile(
+        env,
+        await env.tokenFor('protocollista'),
+        pdf,
+        'lettera.pdf',
+        'application/pdf',
+      );
+      assert.equal(r.status, 201);
+      const body = r.body as unknown as UploadedFile;
+      assert.match(body.id, /^[0-9a-f-]{36}$/);
+      assert.deepEqual(
+        { ...body, id: undefined },
+        { id: undefined, sha256: sha256Hex(pdf), size: pdf.length, mediaType: 'application/pdf' },
+      );
+      const meta = await gql<{ file: FileMeta }>(env, 'protocollista', FILE_QUERY, { id: body.id });
+      assert.equal(meta.errors, undefined);
+      assert.deepEqual(
+        {
+          id: meta.data?.file.id,
+          sha256: meta.data?.file.sha256,
+          size: meta.data?.file.size,
+          mediaType: meta.data?.file.mediaType,
+        },
+        body,
+      );
+      assert.equal(meta.data?.file.originalName, 'lettera.pdf');
+      assert.equal(meta.data?.file.format, 'PDF');
+      assert.equal(meta.data?.file.formatAccepted, true);
+      assert.equal(meta.data?.file.signature.status, 'FIRMA_MANCANTE', 'an unsigned PDF');
+      assert.deepEqual(await storedKeys(env).then((k) => k.filter((key) => key.endsWith(body.sha256))), [
+        `sha256/${body.sha256.slice(0, 2)}/${body.sha256.slice(2, 4)}/${body.sha256}`,
+      ]);
+    });
+
+    it('keeps duplicate content once: two rows, one stored object', async () => {
+      const bytes = uniqueBytes('duplicate', 4096);
+      const before = await storedKeys(env);
+      const a = await upload(env, 'protocollista', bytes, 'a.txt');
+      const b = await upload(env, 'rpa.ragioneria', bytes, 'b.txt');
+      assert.notEqual(a.id, b.id);
+      assert.equal(a.sha256, b.sha256);
+      assert.equal(await count(env, 'select 1 from stored_file where sha256 = $1', [a.sha256]), 2);
+      const after = await storedKeys(env);
+      assert.equal(after.length, before.length + 1);
+      assert.equal(after.filter((k) => k.endsWith(a.sha256)).length, 1);
+    });
+
+    it('refuses uploads without a file name (400), without a token (401), without DOCUMENT_CREATE (403), saving nothing', async () => {
+      const rows = await count(env, 'select 1 from stored_file');
+      const keys = await storedKeys(env);
+      const bytes = uniqueBytes('refused');
+      const noName = await postFile(env, await env.tokenFor('protocollista'), bytes, null);
+      assert.equal(noName.status, 400);
+      assert.equal((noName.body['error'] as Record<string, unknown>)['code'], 'BAD_USER_INPUT');
+      assert.equal((noName.body['error'] as Record<string, unknown>)['field'], 'X-File-Name');
+      const anonymous = await postFile(env, null, bytes);
+      assert.equal(anonymous.status, 401);
+      assert.equal((anonymous.body['error'] as Record<string, unknown>)['code'], 'UNAUTHENTICATED');
+      const admin = await postFile(env, await env.tokenFor('admin'), bytes);
+      assert.equal(admin.status, 403);
+      assert.equal((admin.body['error'] as Record<string, unknown>)['code'], 'FORBIDDEN');
+      assert.equal(await count(env, 'select 1 from stored_file'), rows);
+      assert.deepEqual(await storedKeys(env), keys);
+    });
+
+    it('downloads the exact bytes with disposition, digest, ETag and range headers; HEAD sends headers only', async () => {
+      const bytes = randomBytes(3000);
+      const name = 'relazione è già “finale”.bin';
+      const file = await upload(env, 'protocollista', bytes, name);
+      const token = await env.tokenFor('protocollista');
+      const r = await download(env, file.id, { token });
+      assert.equal(r.status, 200);
+      assert.ok(r.body.equals(bytes));
+      assert.equal(r.headers.get('content-length'), '3000');
+      const disposition = r.headers.get('content-disposition') ?? '';
+      assert.match(disposition, /^attachment; filename="[\x20-\x7e]+"/);
+      assert.ok(disposition.includes(`filename*=UTF-8''${encodeURIComponent(name)}`), disposition);
+      assert.equal(
+        r.headers.get('repr-digest'),
+        `sha-256=:${Buffer.from(sha256Hex(bytes), 'hex').toString('base64')}:`,
+      );
+      assert.equal(r.headers.get('x-content-sha256'), sha256Hex(bytes));
+      assert.equal(r.headers.get('etag'), `"${sha256Hex(bytes)}"`);
+      assert.equal(r.headers.get('accept-ranges'), 'bytes');
+      const head = await download(env, file.id, { token, method: 'HEAD' });
+      assert.equal(head.status, 200);
+      assert.equal(head.headers.get('content-length'), '3000');
+      assert.equal(head.headers.get('etag'), `"${sha256Hex(bytes)}"`);
+      assert.equal(head.body.length, 0);
+    });
+
+    it('answers byte ranges: 206 with exact bytes, suffix ranges, 416 beyond the end', async () => {
+      const bytes = randomBytes(1000);
+      const file = await upload(env, 'protocollista', bytes);
+      const token = await env.tokenFor('protocollista');
+      const mid = await download(env, file.id, { token, range: 'bytes=10-19' });
+      assert.equal(mid.status, 206);
+      assert.ok(mid.body.equals(bytes.subarray(10, 20)));
+      assert.equal(mid.headers.get('content-range'), 'bytes 10-19/1000');
+      assert.equal(mid.headers.get('content-length'), '10');
+      const suffix = await download(env, file.id, { token, range: 'bytes=-7' });
+      assert.equal(suffix.status, 206);
+      assert.ok(suffix.body.equals(bytes.subarray(993)));
+      assert.equal(suffix.headers.get('content-range'), 'bytes 993-999/1000');
+      const open = await download(env, file.id, { token, range: 'bytes=995-' });
+      assert.equal(open.status, 206);
+      assert.ok(open.body.equals(bytes.subarray(995)));
+      const beyond = await download(env, file.id, { token, range: 'bytes=1000-1010' });
+      assert.equal(beyond.status, 416);
+      assert.equal(beyond.headers.get('content-range'), 'bytes */1000');
+    });
+
+    describe('row visibility', () => {
+      let file: UploadedFile;
+      let bytes: Buffer;
+      before(async () => {
+        bytes = uniqueBytes('visibility', 2048);
+        file = await upload(env, 'rpa.ragioneria', bytes, 'bilancio.txt');
+      });
+
+      it('shows a file attached to no document to its uploader only, like a missing one to everyone else', async () => {
+        assert.equal(
+          (await download(env, file.id, { token: await env.tokenFor('rpa.ragioneria') })).status,
+          200,
+        );
+        const mine = await gql<{ file: FileMeta }>(env, 'rpa.ragioneria', FILE_QUERY, { id: file.id });
+        assert.equal(mine.data?.file.sha256, file.sha256);
+        const random = randomUUID();
+        for (const user of ['segretario', 'protocollista', 'lettore', 'rpa.tecnico']) {
+          const token = await env.tokenFor(user);
+          const hidden = await download(env, file.id, { token });
+          const missing = await download(env, random, { token });
+          assert.equal(hidden.status, 404, user);
+          assert.equal(missing.status, 404);
+          assert.equal(
+            hidden.body.toString().replaceAll(file.id, 'X'),
+            missing.body.toString().replaceAll(random, 'X'),
+          );
+          const viaGraphql = await gql(env, user, FILE_QUERY, { id: file.id });
+          const viaRandom = await gql(env, user, FILE_QUERY, { id: random });
+          assert.equal(errorCode(viaGraphql), 'NOT_FOUND', user);
+          assert.equal(viaGraphql.data, null);
+          assert.deepEqual(
+            { ...viaGraphql.errors?.[0], message: viaGraphql.errors?.[0]?.message.replace(file.id, 'X') },
+            { ...viaRandom.errors?.[0], message: viaRandom.errors?.[0]?.message.replace(random, 'X') },
+          );
+        }
+      });
+
+      it('once attached to a document of RAG: readers of RAG download it, rpa.tecnico gets 404', async () => {
+        await createDocument(env, 'rpa.ragioneria', { uorId: ids.uor['RAG'] ?? '', primaryFileId: file.id });
+        for (const user of ['rpa.ragioneria', 'lettore', 'segretario', 'protocollista']) {
+          const r = await download(env, file.id, { token: await env.tokenFor(user) });
+          assert.equal(r.status, 200, user);
+          assert.ok(r.body.equals(bytes));
+        }
+        assert.equal(
+          (await download(env, file.id, { token: await env.tokenFor('rpa.tecnico') })).status,
+          404,
+        );
+        assert.equal(errorCode(await gql(env, 'rpa.tecnico', FILE_QUERY, { id: file.id })), 'NOT_FOUND');
+      });
+
+      it('audits each successful download once, with its actor and the AOO; refused ones are not downloads', async () => {
+        const before = (await downloadsOf(env, file.id)).length;
+        await download(env, file.id, { token: await env.tokenFor('lettore') });
+        await download(env, file.id, { token: await env.tokenFor('segretario'), range: 'bytes=0-9' });
+        await download(env, file.id, { token: await env.tokenFor('rpa.tecnico') });
+        const rows = (await downloadsOf(env, file.id)).slice(before);
+        assert.deepEqual(rows, [
+          { actor_id: ids.user['lettore'], aoo_id: ids.aooId },
+          { actor_id: ids.user['segretario'], aoo_id: ids.aooId },
+        ]);
+      });
+
+      it('signed links: work without a token, refuse a tampered or expired one, follow the holder’s visibility', async () => {
+        const LINK = 'mutation($id: ID!, $ttl: Int!) { fileDownloadLink(id: $id, ttlSeconds: $ttl) }';
+        const link = async (user: string, ttl: number): Promise<string> => {
+          const r = await gql<{ fileDownloadLink: string }>(env, user, LINK, { id: file.id, ttl });
+          assert.equal(r.errors, undefined);
+          return r.data?.fileDownloadLink ?? '';
+        };
+        const path = await link('rpa.ragioneria', 60);
+        assert.match(path, new RegExp(`^/files/${file.id}\\?u=[0-9a-f-]+&exp=\\d+&sig=[\\w-]+$`));
+        const before = (await downloadsOf(env, file.id)).length;
+        const ok = await download(env, path);
+        assert.equal(ok.status, 200);
+        assert.ok(ok.body.equals(bytes));
+        assert.deepEqual((await downloadsOf(env, file.id)).slice(before), [
+          { actor_id: ids.user['rpa.ragioneria'], aoo_id: ids.aooId },
+        ]);
+        const sig = /sig=([\w-]+)/.exec(path)?.[1] ?? '';
+        const tampered = path.replace(`sig=${sig}`, `sig=${sig.startsWith('A') ? 'B' : 'A'}${sig.slice(1)}`);
+        assert.equal((await download(env, tampered)).status, 401);
+        const otherUser = path.replace(/u=[0-9a-f-]+/, `u=${ids.user['segretario']}`);
+        assert.equal((await download(env, otherUser)).status, 401, 'the link is bound to its holder');
+        assert.equal(
+          (await gql(env, 'rpa.tecnico', LINK, { id: file.id, ttl: 60 })).errors?.[0]?.extensions?.['code'],
+          'NOT_FOUND',
+        );
+
+        const short = await link('rpa.ragioneria', 1);
+        await sleep(2100);
+        assert.equal((await download(env, short)).status, 401);
+
+        const lettoreLink = await link('lettore', 300);
+        assert.equal((await download(env, lettoreLink)).status, 200);
+        const lettore = ids.user['lettore'];
+        await sql(env, 'update membership set ended_at = now() where user_id = $1 and ended_at is null', [
+          lettore,
+        ]);
+        try {
+          assert.equal((await download(env, lettoreLink)).status, 404);
+        } finally {
+          await sql(env, 'update membership set ended_at = null where user_id = $1', [lettore]);
+        }
+        assert.equal(
+          (await download(env, lettoreLink)).status,
+          200,
+          'visibility restored with the membership',
+        );
+      });
+    });
+
+    describe('signature and format outcomes', () => {
+      let pki: TestPki;
+      before(async () => {
+        pki = await createTestPki();
+      });
+      after(() => pki.cleanup());
+
+      it('a valid CAdES .p7m is FIRMA_VALIDA; the signer’s fiscal code is masked without PROTOCOL_READ_PERSONAL_DATA', async () => {
+        const p7m = cmsSign(pki, [pki.valid], buildPdf({ pageText: 'determina' }).bytes);
+        const file = await upload(env, 'rpa.ragioneria', p7m, 'determina.pdf.p7m');
+        await createDocument(env, 'rpa.ragioneria', { uorId: ids.uor['RAG'] ?? '', primaryFileId: file.id });
+        const full = await gql<{ file: FileMeta }>(env, 'protocollista', FILE_QUERY, { id: file.id });
+        assert.equal(full.errors, undefined);
+        assert.equal(full.data?.file.signature.status, 'FIRMA_VALIDA');
+        assert.equal(full.data?.file.signature.kind, 'CADES');
+        assert.deepEqual(full.data?.file.signature.signers, [
+          { commonName: 'Mario Rossi', fiscalCode: 'RSSMRA80A01H501U' },
+        ]);
+        const masked = await gql<{ file: FileMeta }>(env, 'lettore', FILE_QUERY, { id: file.id });
+        assert.deepEqual(masked.data?.file.signature.signers, [
+          { commonName: 'Mario Rossi', fiscalCode: null },
+        ]);
+        assert.deepEqual(
+          masked.errors?.map((e) => [e.extensions?.['code'], e.path?.join('.')]),
+          [['FIELD_MASKED', 'file.signature.signers.0.fiscalCode']],
+        );
+      });
+
+      it('random bytes are format OTHER, not an accepted format, without signature', async () => {
+        const file = await upload(env, 'protocollista', randomBytes(512), 'blob.dat');
+        const r = await gql<{ file: FileMeta }>(env, 'protocollista', FILE_QUERY, { id: file.id });
+        assert.equal(r.data?.file.format, 'OTHER');
+        assert.equal(r.data?.file.formatAccepted, false);
+        assert.equal(r.data?.file.signature.status, 'FIRMA_MANCANTE');
+        assert.equal(file.mediaType, 'application/octet-stream');
+      });
+    });
+  });
+
+  describe(`upload size limit with the ${driver} driver`, () => {
+    let env: TestEnv;
+    before(async () => {
+      env = await startTestEnv({ blobDriver: driver, env: { UPLOAD_MAX_BYTES: '1000' } });
+    });
+    after(async () => {
+      await env.close();
+    });
+
+    const chunked = (chunks: number, size: number): ReadableStream<Uint8Array> => {
+      let sent = 0;
+      return new ReadableStream({
+        async pull(controller) {
+          if (sent === chunks) return controller.close();
+          sent += 1;
+          await sleep(5);
+          controller.enqueue(new Uint8Array(randomBytes(size)));
+        },
+      });
+    };
+    const post = async (
+      body: Buffer | ReadableStream<Uint8Array>,
+    ): Promise<{ status: number; code: unknown }> => {
+      const res = await fetch(`${env.baseUrl}/files`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${await env.tokenFor('protocollista')}`, 'x-file-name': 'big.bin' },
+        body,
+        duplex: 'half',
+      });
+      const json = (await res.json()) as { error?: { code?: unknown } };
+      return { status: res.status, code: json.error?.code };
+    };
+
+    it('accepts exactly the limit, answers 413 beyond it (declared or streamed) and keeps nothing', async () => {
+      const rows = await count(env, 'select 1 from stored_file');
+      const keys = await storedKeys(env);
+      assert.deepEqual(await post(randomBytes(1001)), { status: 413, code: 'PAYLOAD_TOO_LARGE' });
+      assert.deepEqual(await post(chunked(10, 300)), { status: 413, code: 'PAYLOAD_TOO_LARGE' });
+      assert.equal(await count(env, 'select 1 from stored_file'), rows);
+      assert.deepEqual(await storedKeys(env), keys);
+      if (env.config.blob.driver === 'fs') {
+        await sleep(200);
+        assert.deepEqual(await readdirOrEmpty(`${env.config.blob.dir}/tmp`), []);
+      }
+      assert.equal((await post(chunked(4, 250))).status, 201, 'a streamed body of exactly the limit');
+      assert.equal((await post(randomBytes(1000))).status, 201);
+      assert.equal(await count(env, 'select 1 from stored_file'), rows + 2);
+    });
+  });
+}
+
+describe('signed links with a shifted platform clock', () => {
+  let env: TestEnv;
+  before(async () => {
+    env = await startTestEnv({ clock: { now: () => new Date(Date.now() - 86_400_000) } });
+  });
+  after(async () => {
+    await env.close();
+  });
+
+  it('expire by the clock that signed them, not the host clock', async () => {
+    const file = await upload(env, 'protocollista', uniqueBytes('clock'));
+    const r = await gql<{ fileDownloadLink: string }>(
+      env,
+      'protocollista',
+      'mutation($id: ID!) { fileDownloadLink(id: $id, ttlSeconds: 60) }',
+      {
+        id: file.id,
+      },
+    );
+    const link = r.data?.fileDownloadLink ?? '';
+    const exp = Number(/exp=(\d+)/.exec(link)?.[1]);
+    assert.ok(exp < Date.now() / 1000 - 3600, 'by the host clock the link is long expired');
+    assert.equal((await download(env, link)).status, 200);
+  });
+});
+
+const readdirOrEmpty = (dir: string): Promise<string[]> => readdir(dir).catch(() => []);
