@@ -9,7 +9,7 @@ import { visibleUor } from '../organisation/org-lookup.js';
 import { User } from '../organisation/user.entity.js';
 import { DocumentFile } from './document-file.entity.js';
 import type { CreateDocumentInput, ReplaceDocumentFileInput } from './document.inputs.js';
-import { canSeeDocument, canSeeFile } from './document-visibility.js';
+import { canSeeDocument, canSeeFile, documentVisibilitySql } from './document-visibility.js';
 import { Document } from './document.entity.js';
 import { StoredFile } from './stored-file.entity.js';
 
@@ -163,7 +163,8 @@ export async function listDocuments(
   limit: number,
   offset: number,
 ): Promise<Document[]> {
-  const { documentVisibilitySql } = await import('./document-visibility.js');
+  // Like an AOO without visible documents (a malformed id used to reach SQL: an internal error).
+  if (!isUuid(aooId)) return [];
   const v = documentVisibilitySql(ctx);
   const rows = await ctx.em.execute<Array<{ id: string }>>(
     `select d.id from document d where d.aoo_id = ? and ${v.sql} order by d.created_at desc, d.id limit ? offset ?`,
@@ -175,7 +176,7 @@ export async function listDocuments(
 }
 
 export async function countDocuments(ctx: RequestContext, aooId: string): Promise<number> {
-  const { documentVisibilitySql } = await import('./document-visibility.js');
+  if (!isUuid(aooId)) return 0;
   const v = documentVisibilitySql(ctx);
   const rows = await ctx.em.execute<Array<{ n: string }>>(
     `select count(*) as n from document d where d.aoo_id = ? and ${v.sql}`,
