@@ -1,4 +1,5 @@
 import { Document } from './documents/document.entity.js';
+import { DocumentAccess } from './documents/document-access.entity.js';
 import { DocumentFile } from './documents/document-file.entity.js';
 import { StoredFile } from './documents/stored-file.entity.js';
 import { UploadSession } from './documents/upload-session.entity.js';
@@ -19,4 +20,5 @@ export const coreEntities = [
   Document,
   DocumentFile,
   UploadSession,
+  DocumentAccess,
 ];

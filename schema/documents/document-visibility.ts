@@ -1,36 +1,89 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Permission } from '../../server/auth/permission.js';
+import { romeDay } from '../../server/clock.js';
 import type { RequestContext } from '../../server/context.js';
-import { Document } from './document.entity.js';
+import type { Document } from './document.entity.js';
 import type { StoredFile } from './stored-file.entity.js';
 
-/**
- * Row visibility of documents, used by every path (GraphQL root and nested fields, lists,
- * file downloads, signed links). Until assignments exist (a later module adds RPA and CC
- * rights, riservato and particolare): the creator, and whoever reads the owning UOR.
- */
-export function canSeeDocument(ctx: RequestContext, doc: Document): boolean {
-  if (ctx.user === null) return false;
-  if (doc.createdBy.id === ctx.user.id) return true;
-  return ctx.grants.covers(Permission.PROTOCOL_READ, doc.aoo.id, doc.uor.id);
+export interface SqlFragment {
+  sql: string;
+  params: unknown[];
 }
 
-/** The SQL form of canSeeDocument for lists and counts: `document d` must be in scope. */
-export function documentVisibilitySql(ctx: RequestContext): { sql: string; params: unknown[] } {
-  if (ctx.user === null) return { sql: 'false', params: [] };
-  const clauses: string[] = ['d.created_by = ?'];
-  const params: unknown[] = [ctx.user.id];
+/**
+ * Row visibility of documents: the one rule every path uses (GraphQL root and nested fields,
+ * lists, counts, file downloads, signed links), written once as SQL over `document d`.
+ *
+ * - protocollo particolare (001 §8.10): only users named on it who hold PROTOCOL_PARTICOLARE;
+ * - riservato until a date (001 §8.9): before it, only the users involved (the creator and
+ *   those recorded) who hold PROTOCOL_READ_RESERVED; from that day, the normal rule;
+ * - normal: the creator, and whoever holds PROTOCOL_READ over the owning UOR.
+ * Assignments (RPA, CC) extend the normal rule when that module arrives.
+ */
+export function documentVisibilitySql(ctx: RequestContext): SqlFragment {
+  const user = ctx.user;
+  if (user === null) return { sql: 'false', params: [] };
+  const normal: string[] = ['d.created_by = ?'];
+  const normalParams: unknown[] = [user.id];
   for (const aooId of ctx.grants.aoosWith(Permission.PROTOCOL_READ)) {
     const scope = ctx.grants.scope(Permission.PROTOCOL_READ, aooId);
     if (scope === 'ALL') {
-      clauses.push('d.aoo_id = ?');
-      params.push(aooId);
+      normal.push('d.aoo_id = ?');
+      normalParams.push(aooId);
     } else if (scope !== undefined && scope.size > 0) {
-      clauses.push(`(d.aoo_id = ? and d.uor_id in (${[...scope].map(() => '?').join(',')}))`);
-      params.push(aooId, ...scope);
+      normal.push(`(d.aoo_id = ? and d.uor_id in (${[...scope].map(() => '?').join(',')}))`);
+      normalParams.push(aooId, ...scope);
     }
   }
-  return { sql: `(${clauses.join(' or ')})`, params };
+  const particolareAoos = inAoos(ctx, Permission.PROTOCOL_PARTICOLARE);
+  const reservedAoos = inAoos(ctx, Permission.PROTOCOL_READ_RESERVED);
+  const access = (reason: 'NAMED' | 'INVOLVED') =>
+    `exists (select 1 from document_access da where da.document_id = d.id and da.user_id = ? and da.reason = '${reason}')`;
+  return {
+    sql: `(case
+      when d.particolare then ${access('NAMED')} and ${particolareAoos.sql}
+      when d.reserved_until is not null and d.reserved_until > ?::date
+        then (d.created_by = ? or ${access('INVOLVED')}) and ${reservedAoos.sql}
+      else (${normal.join(' or ')}) end)`,
+    params: [
+      user.id,
+      ...particolareAoos.params,
+      romeDay(ctx.clock.now()),
+      user.id,
+      user.id,
+      ...reservedAoos.params,
+      ...normalParams,
+    ],
+  };
+}
+
+function inAoos(ctx: RequestContext, permission: Permission): SqlFragment {
+  const aoos = ctx.grants.aoosWith(permission);
+  if (aoos.length === 0) return { sql: 'false', params: [] };
+  return { sql: `d.aoo_id in (${aoos.map(() => '?').join(',')})`, params: aoos };
+}
+
+export async function canSeeDocument(
+  ctx: RequestContext,
+  em: EntityManager,
+  doc: Document,
+): Promise<boolean> {
+  return (await visibleDocumentIds(ctx, em, [doc.id])).has(doc.id);
+}
+
+/** Which of these documents the caller may see (one query, for loaders and lists). */
+export async function visibleDocumentIds(
+  ctx: RequestContext,
+  em: EntityManager,
+  ids: readonly string[],
+): Promise<Set<string>> {
+  if (ids.length === 0 || ctx.user === null) return new Set();
+  const v = documentVisibilitySql(ctx);
+  const rows = await em.execute<Array<{ id: string }>>(
+    `select d.id from document d where d.id in (${ids.map(() => '?').join(',')}) and ${v.sql}`,
+    [...ids, ...v.params],
+  );
+  return new Set(rows.map((r) => r.id));
 }
 
 /**
@@ -48,5 +101,3 @@ export async function canSeeFile(ctx: RequestContext, em: EntityManager, file: S
   );
   return rows.length > 0;
 }
-
-export { Document };

@@ -14,7 +14,7 @@ import { DocumentKind } from './document-enums.js';
 @ObjectType({ description: 'A document: primary file plus ordered attachments' })
 @Authorized()
 export class Document {
-  [OptionalProps]?: 'createdAt' | 'registeredAt' | 'isDraft';
+  [OptionalProps]?: 'createdAt' | 'registeredAt' | 'isDraft' | 'reservedUntil' | 'particolare';
 
   @PrimaryKey({ type: 'uuid' })
   @Field(() => ID)
@@ -48,6 +48,19 @@ export class Document {
     description: 'Set by registration; the files are immutable from then on',
   })
   registeredAt: Date | null = null;
+
+  /** Riservato (001 §8.9): until this day (exclusive) only involved users with the reserved right see it. */
+  @Property({ type: 'date', nullable: true })
+  @Field(() => String, {
+    nullable: true,
+    description: 'Riservato: from this day (YYYY-MM-DD) on, normal visibility applies',
+  })
+  reservedUntil: string | null = null;
+
+  /** Protocollo particolare (001 §8.10): only the named users with the particolare right see it. */
+  @Property()
+  @Field()
+  particolare: boolean = false;
 
   get isDraft(): boolean {
     return this.registeredAt === null;

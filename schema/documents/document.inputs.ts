@@ -24,6 +24,21 @@ export class CreateDocumentInput {
   primaryFileId!: string;
   @Field(() => [AttachmentInput], { defaultValue: [] })
   attachments!: AttachmentInput[];
+  @Field(() => String, {
+    nullable: true,
+    description: 'Riservato until this day (YYYY-MM-DD, after today); needs PROTOCOL_READ_RESERVED',
+  })
+  reservedUntil?: string | null;
+  @Field({
+    defaultValue: false,
+    description: 'Protocollo particolare: only the named users see it; needs PROTOCOL_PARTICOLARE',
+  })
+  particolare!: boolean;
+  @Field(() => [ID], {
+    defaultValue: [],
+    description: 'Users involved (riservato) or named (particolare) besides the creator',
+  })
+  accessUserIds!: string[];
 }
 
 @InputType()

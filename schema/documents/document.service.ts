@@ -3,7 +3,9 @@ import { forbidden } from '../../server/auth/auth-checker.js';
 import { Permission } from '../../server/auth/permission.js';
 import type { RequestContext } from '../../server/context.js';
 import { DomainError, InvalidInputError, NotFoundError } from '../../server/errors/domain-error.js';
-import { isUuid, optionalText, requiredText } from '../../server/errors/input-checks.js';
+import { isoDate, isUuid, optionalText, requiredText } from '../../server/errors/input-checks.js';
+import { romeDay } from '../../server/clock.js';
+import { DocumentAccess, DocumentAccessReason } from './document-access.entity.js';
 import { recordAudit } from '../audit/audit.service.js';
 import { visibleUor } from '../organisation/org-lookup.js';
 import { User } from '../organisation/user.entity.js';
@@ -21,7 +23,7 @@ export async function findVisibleDocument(
   id: string,
 ): Promise<Document> {
   const doc = isUuid(id) ? await em.findOne(Document, { id }) : null;
-  if (!doc || !canSeeDocument(ctx, doc)) throw new NotFoundError('Document', id);
+  if (!doc || !(await canSeeDocument(ctx, em, doc))) throw new NotFoundError('Document', id);
   return doc;
 }
 
@@ -52,6 +54,62 @@ function requireWrite(ctx: RequestContext, doc: Document): void {
   }
 }
 
+interface Confidentiality {
+  reservedUntil: string | null;
+  reason: DocumentAccessReason | null;
+  userIds: string[];
+}
+
+/**
+ * Riservato and particolare at creation: the creator must hold the right (else the document
+ * would be invisible to its own author), and the listed users must be active users of the AOO.
+ */
+async function confidentialityOf(
+  ctx: RequestContext,
+  em: EntityManager,
+  input: Pick<CreateDocumentInput, 'reservedUntil' | 'particolare' | 'accessUserIds'>,
+  aooId: string,
+): Promise<Confidentiality> {
+  const reservedUntil = input.reservedUntil ? isoDate('reservedUntil', input.reservedUntil) : null;
+  if (reservedUntil !== null && reservedUntil <= romeDay(ctx.clock.now())) {
+    throw new InvalidInputError('reservedUntil', 'must be a day after today');
+  }
+  if (input.particolare && !ctx.grants.has(Permission.PROTOCOL_PARTICOLARE, aooId)) {
+    throw forbidden('create a protocollo particolare (needs PROTOCOL_PARTICOLARE)');
+  }
+  if (reservedUntil !== null && !ctx.grants.has(Permission.PROTOCOL_READ_RESERVED, aooId)) {
+    throw forbidden('create a riservato document (needs PROTOCOL_READ_RESERVED)');
+  }
+  const reason = input.particolare
+    ? DocumentAccessReason.NAMED
+    : reservedUntil !== null
+      ? DocumentAccessReason.INVOLVED
+      : null;
+  const userIds = [...new Set(input.accessUserIds)];
+  if (reason === null && userIds.length > 0) {
+    throw new InvalidInputError(
+      'accessUserIds',
+      'only riservato or particolare documents have involved or named users',
+    );
+  }
+  for (const [i, id] of userIds.entries()) {
+    if (!(await isActiveUserOfAoo(em, aooId, id))) {
+      throw new InvalidInputError(`accessUserIds[${i}]`, `user ${id} is not an active user of this AOO`);
+    }
+  }
+  return { reservedUntil, reason, userIds };
+}
+
+async function isActiveUserOfAoo(em: EntityManager, aooId: string, userId: string): Promise<boolean> {
+  if (!isUuid(userId)) return false;
+  const rows = await em.execute<Array<{ one: number }>>(
+    `select 1 as one from membership m join uor u on u.id = m.uor_id join app_user au on au.id = m.user_id
+      where m.user_id = ? and u.aoo_id = ? and m.ended_at is null and au.active limit 1`,
+    [userId, aooId],
+  );
+  return rows.length > 0;
+}
+
 /** A document with its primary file and ordered attachments, in one transaction. */
 export async function createDocument(ctx: RequestContext, input: CreateDocumentInput): Promise<Document> {
   const user = ctx.user;
@@ -73,7 +131,26 @@ export async function createDocument(ctx: RequestContext, input: CreateDocumentI
     for (const [i, a] of input.attachments.entries())
       attachments.push(await usableFile(ctx, em, a.fileId, `attachments[${i}].fileId`));
     const createdBy = em.getReference(User, user.id);
-    const doc = em.create(Document, { aoo: uor.aoo, uor, kind: input.kind, oggetto, createdBy });
+    const confidentiality = await confidentialityOf(ctx, em, input, uor.aoo.id);
+    const doc = em.create(Document, {
+      aoo: uor.aoo,
+      uor,
+      kind: input.kind,
+      oggetto,
+      createdBy,
+      reservedUntil: confidentiality.reservedUntil,
+      particolare: input.particolare,
+    });
+    if (confidentiality.reason) {
+      for (const person of [user.id, ...confidentiality.userIds.filter((id) => id !== user.id)]) {
+        em.create(DocumentAccess, {
+          document: doc,
+          user: em.getReference(User, person),
+          reason: confidentiality.reason,
+          grantedBy: createdBy,
+        });
+      }
+    }
     em.create(DocumentFile, { document: doc, file: primary, position: 0, version: 1, createdBy });
     attachments.forEach((file, i) =>
       em.create(DocumentFile, {
@@ -96,6 +173,9 @@ export async function createDocument(ctx: RequestContext, input: CreateDocumentI
         oggetto,
         uorId: uor.id,
         files: [primary.id, ...attachments.map((f) => f.id)],
+        reservedUntil: confidentiality.reservedUntil,
+        particolare: input.particolare,
+        accessUserIds: confidentiality.userIds,
       },
     });
     return doc;

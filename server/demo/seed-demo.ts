@@ -53,7 +53,7 @@ export const DEMO_USERS: readonly DemoUser[] = [
 ];
 
 // code, name, parent code
-const DEMO_UORS: ReadonlyArray<[string, string, string | null]> = [
+export const DEMO_UORS: ReadonlyArray<[string, string, string | null]> = [
   ['SEG', 'Segreteria generale', null],
   ['PROT', 'Ufficio protocollo', 'SEG'],
   ['FIN', 'Area finanziaria', 'SEG'],

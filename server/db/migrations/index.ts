@@ -3,6 +3,7 @@ import { Migration20261123000001_organisation } from './Migration20261123000001_
 import { Migration20261123000002_audit_platform_admin } from './Migration20261123000002_audit_platform_admin.js';
 import { Migration20261123000003_documents_files } from './Migration20261123000003_documents_files.js';
 import { Migration20261123000004_upload_sessions } from './Migration20261123000004_upload_sessions.js';
+import { Migration20261123000005_document_confidentiality } from './Migration20261123000005_document_confidentiality.js';
 
 /** Every migration, in order. Listed explicitly so the compiled build needs no file discovery. */
 export const migrationsList: MigrationObject[] = [
@@ -13,4 +14,8 @@ export const migrationsList: MigrationObject[] = [
   },
   { name: 'Migration20261123000003_documents_files', class: Migration20261123000003_documents_files },
   { name: 'Migration20261123000004_upload_sessions', class: Migration20261123000004_upload_sessions },
+  {
+    name: 'Migration20261123000005_document_confidentiality',
+    class: Migration20261123000005_document_confidentiality,
+  },
 ];

@@ -1,0 +1,279 @@
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { after, before, describe, it } from 'node:test';
+import { Permission } from '../../server/auth/permission.js';
+import { DEMO_UORS, DEMO_USERS } from '../../server/demo/seed-demo.js';
+import { GrantScope, PROFILE_TEMPLATES, Profile } from '../../schema/organisation/profile.js';
+import { withClient } from '../harness/database.js';
+import type { GraphqlClient } from '../harness/graphql-client.js';
+import { startTestEnv, type TestEnv } from '../harness/test-env.js';
+
+/**
+ * The ACL matrix for documents and their files: every demo profile (and a user of another
+ * AOO) × document state (normal, riservato before and after its date, particolare, other AOO)
+ * × path (root, list, count, nested file, byte download). Expectations follow from
+ * PROFILE_TEMPLATES, the demo UOR tree and who is involved or named.
+ */
+type State = 'normal' | 'riservato' | 'riservatoPast' | 'particolare' | 'otherAoo';
+const STATES: State[] = ['normal', 'riservato', 'riservatoPast', 'particolare', 'otherAoo'];
+
+interface Actor {
+  username: string;
+  profile: Profile;
+  uor: string;
+  aoo: 'demo' | 'other';
+}
+
+const actors: Actor[] = [
+  ...DEMO_USERS.map((u) => ({ username: u.username, profile: u.profile, uor: u.uor, aoo: 'demo' as const })),
+  { username: 'altrove.protocollo', profile: Profile.PROTOCOLLISTA, uor: 'PROT', aoo: 'other' },
+];
+
+// Who made each document, and who is involved (riservato) or named (particolare) on it.
+const CREATOR: Record<State, string> = {
+  normal: 'protocollista',
+  riservato: 'rgd',
+  riservatoPast: 'rgd',
+  particolare: 'rgd',
+  otherAoo: 'altrove.protocollo',
+};
+const LISTED: Partial<Record<State, string[]>> = {
+  riservato: ['rpa.ragioneria', 'lettore'],
+  particolare: ['segretario', 'rpa.tecnico'],
+};
+const HEADS: Record<string, string> = { 'rpa.ragioneria': 'FIN', 'rpa.tecnico': 'TEC' };
+
+function subtree(code: string): Set<string> {
+  const out = new Set([code]);
+  for (let grew = true; grew;) {
+    grew = false;
+    for (const [child, , parent] of DEMO_UORS)
+      if (parent && out.has(parent) && !out.has(child)) grew = out.add(child).size > 0;
+  }
+  return out;
+}
+
+function holds(a: Actor, where: 'demo' | 'other', p: Permission): boolean {
+  return a.aoo === where && PROFILE_TEMPLATES[a.profile].permissions.includes(p);
+}
+
+/** PROTOCOL_READ over the RAG office, from the profile's scope and the UOR tree. */
+function readsRag(a: Actor, where: 'demo' | 'other'): boolean {
+  if (!holds(a, where, Permission.PROTOCOL_READ)) return false;
+  const scope = PROFILE_TEMPLATES[a.profile].scope;
+  if (where === 'other' || scope === GrantScope.AOO) return true; // the other AOO's document sits in its only UOR
+  const reach =
+    scope === GrantScope.UOR_SUBTREE || HEADS[a.username] === a.uor ? subtree(a.uor) : new Set([a.uor]);
+  return reach.has('RAG');
+}
+
+function expected(a: Actor, state: State): boolean {
+  if (CREATOR[state] === a.username) return true;
+  const where = state === 'otherAoo' ? 'other' : 'demo';
+  const listed = LISTED[state]?.includes(a.username) ?? false;
+  if (state === 'particolare') return listed && holds(a, where, Permission.PROTOCOL_PARTICOLARE);
+  if (state === 'riservato') return listed && holds(a, where, Permission.PROTOCOL_READ_RESERVED);
+  return readsRag(a, where);
+}
+
+interface Doc {
+  id: string;
+  fileId: string;
+}
+
+describe('ACL matrix: documents and files', () => {
+  let env: TestEnv;
+  const clients = new Map<string, GraphqlClient>();
+  const docs = {} as Record<State, Doc>;
+  let demoAooId = '';
+  let otherAooId = '';
+
+  async function upload(username: string): Promise<string> {
+    const res = await fetch(`${env.baseUrl}/files`, {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${await env.tokenFor(username)}`,
+        'x-file-name': 'atto.pdf',
+        'content-type': 'application/pdf',
+      },
+      body: Buffer.concat([Buffer.from('%PDF-1.4\n'), randomBytes(64)]),
+    });
+    assert.equal(res.status, 201);
+    return ((await res.json()) as { id: string }).id;
+  }
+
+  async function userId(username: string): Promise<string> {
+    return withClient(
+      env.databaseUrl,
+      async (c) =>
+        (await c.query<{ id: string }>('select id from app_user where username = $1', [username])).rows[0]
+          ?.id ?? '',
+    );
+  }
+
+  async function create(state: State, uorId: string, extra: Record<string, unknown>): Promise<Doc> {
+    const creator = CREATOR[state];
+    const fileId = await upload(creator);
+    const client = clients.get(creator);
+    assert.ok(client);
+    const r = await client.data<{ createDocument: { id: string } }>(
+      'mutation($i: CreateDocumentInput!) { createDocument(input: $i) { id } }',
+      {
+        i: {
+          uorId,
+          kind: 'NON_PROTOCOLLATO',
+          oggetto: `Documento ${state}`,
+          primaryFileId: fileId,
+          ...extra,
+        },
+      },
+    );
+    return { id: r.createDocument.id, fileId };
+  }
+
+  before(async () => {
+    env = await startTestEnv();
+    const admin = await env.asUser('admin');
+    const demo = await admin.data<{ aoos: Array<{ id: string; uors: Array<{ id: string; code: string }> }> }>(
+      '{ aoos { id uors { id code } } }',
+    );
+    demoAooId = demo.aoos[0]?.id ?? '';
+    const rag = demo.aoos[0]?.uors.find((u) => u.code === 'RAG')?.id ?? '';
+    const adm = await admin.data<{ createAdministration: { id: string } }>(
+      'mutation { createAdministration(input: { ipaCode: "c_altrove", name: "Comune di Altrove" }) { id } }',
+    );
+    const aoo = await admin.data<{ createAoo: { id: string } }>(
+      'mutation($a: ID!) { createAoo(input: { administrationId: $a, code: "AALTR01", name: "AOO Altrove", pecAddress: "protocollo@pec.altrove.it", registerCode: "REG" }) { id } }',
+      { a: adm.createAdministration.id },
+    );
+    otherAooId = aoo.createAoo.id;
+    const uor = await admin.data<{ createUor: { id: string } }>(
+      'mutation($a: ID!) { createUor(input: { aooId: $a, code: "PROT", name: "Protocollo" }) { id } }',
+      { a: otherAooId },
+    );
+    const user = await admin.data<{ createUser: { id: string } }>(
+      'mutation($a: ID!) { createUser(input: { aooId: $a, username: "altrove.protocollo", givenName: "Alda", familyName: "Altrove" }) { id } }',
+      { a: otherAooId },
+    );
+    await admin.data(
+      'mutation($u: ID!, $o: ID!) { addMembership(input: { userId: $u, uorId: $o, profile: PROTOCOLLISTA }) { id } }',
+      { u: user.createUser.id, o: uor.createUor.id },
+    );
+    for (const a of actors) clients.set(a.username, await env.asUser(a.username));
+
+    const tomorrow = new Date(Date.now() + 2 * 86400_000).toISOString().slice(0, 10);
+    const listed = async (state: State) => Promise.all((LISTED[state] ?? []).map(userId));
+    docs.normal = await create('normal', rag, {});
+    docs.riservato = await create('riservato', rag, {
+      reservedUntil: tomorrow,
+      accessUserIds: await listed('riservato'),
+    });
+    docs.riservatoPast = await create('riservatoPast', rag, {
+      reservedUntil: tomorrow,
+      accessUserIds: await listed('riservato'),
+    });
+    // The reservation date has passed: from that day the normal rule applies.
+    await withClient(env.databaseUrl, (c) =>
+      c.query(`update document set reserved_until = current_date - 1 where id = $1`, [docs.riservatoPast.id]),
+    );
+    docs.particolare = await create('particolare', rag, {
+      particolare: true,
+      accessUserIds: await listed('particolare'),
+    });
+    docs.otherAoo = await create('otherAoo', uor.createUor.id, {});
+  });
+  after(async () => {
+    await env.close();
+  });
+
+  const paths: Array<{ name: string; run: (c: GraphqlClient, d: Doc, state: State) => Promise<boolean> }> = [
+    {
+      name: 'root document(id)',
+      run: async (c, d) =>
+        !(await c.request('query($id: ID!) { document(id: $id) { id } }', { id: d.id })).errors,
+    },
+    {
+      name: 'list documents(aooId)',
+      run: async (c, d, s) => {
+        const r = await c.request<{ documents: Array<{ id: string }> }>(
+          'query($a: ID!) { documents(aooId: $a, first: 500) { id } }',
+          { a: s === 'otherAoo' ? otherAooId : demoAooId },
+        );
+        return r.data?.documents.some((x) => x.id === d.id) ?? false;
+      },
+    },
+    {
+      name: 'nested document.primary.file',
+      run: async (c, d) => {
+        const r = await c.request<{ document: { primary: { file: { id: string } } } }>(
+          'query($id: ID!) { document(id: $id) { primary { file { id } } } }',
+          { id: d.id },
+        );
+        return r.data?.document.primary.file.id === d.fileId;
+      },
+    },
+    {
+      name: 'root file(id)',
+      run: async (c, d) =>
+        !(await c.request('query($id: ID!) { file(id: $id) { id } }', { id: d.fileId })).errors,
+    },
+    {
+      name: 'GET /files/:id',
+      run: async (c, d) =>
+        (
+          await fetch(`${env.baseUrl}/files/${d.fileId}`, {
+            headers: { authorization: `Bearer ${c.token ?? ''}` },
+          })
+        ).status === 200,
+    },
+  ];
+
+  for (const path of paths) {
+    it(path.name, async () => {
+      const mismatches: string[] = [];
+      for (const a of actors) {
+        const client = clients.get(a.username);
+        assert.ok(client);
+        for (const state of STATES) {
+          const got = await path.run(client, docs[state], state);
+          if (got !== expected(a, state))
+            mismatches.push(`${a.username} × ${state}: expected ${expected(a, state) ? 'allow' : 'deny'}`);
+        }
+      }
+      assert.deepEqual(mismatches, []);
+    });
+  }
+
+  it('count documentCount(aooId) equals the number of visible documents', async () => {
+    for (const a of actors) {
+      const client = clients.get(a.username);
+      assert.ok(client);
+      const want = STATES.filter((s) => s !== 'otherAoo' && expected(a, s)).length;
+      const r = await client.data<{ documentCount: number }>('query($a: ID!) { documentCount(aooId: $a) }', {
+        a: demoAooId,
+      });
+      assert.equal(r.documentCount, want, a.username);
+    }
+  });
+
+  it('refuses confidential documents to creators without the right', async () => {
+    const fileId = await upload('protocollista');
+    const client = clients.get('protocollista');
+    assert.ok(client);
+    const r = await client.request(
+      'mutation($i: CreateDocumentInput!) { createDocument(input: $i) { id } }',
+      {
+        i: {
+          uorId: (
+            await client.data<{ aoos: Array<{ uors: Array<{ id: string }> }> }>('{ aoos { uors { id } } }')
+          ).aoos[0]?.uors[0]?.id,
+          kind: 'NON_PROTOCOLLATO',
+          oggetto: 'x',
+          primaryFileId: fileId,
+          particolare: true,
+        },
+      },
+    );
+    assert.equal(r.errors?.[0]?.extensions?.['code'], 'FORBIDDEN');
+  });
+});
