@@ -1,6 +1,7 @@
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { PassThrough } from 'node:stream';
+import { GraphQLError } from 'graphql';
 import { Permission } from '../../server/auth/permission.js';
 import { forbidden } from '../../server/auth/auth-checker.js';
 import { BlobTooLargeError, type StoredBlob } from '../../server/blob/blob-store.js';
@@ -96,7 +97,7 @@ export async function recordStoredBlob(
   const user = ctx.user;
   if (!user) throw forbidden('upload files');
   const signature = await inspectSignature(ctx.platform.blobs, stored, format);
-  return ctx.em.transactional(async (em) => {
+  const recording = ctx.em.transactional(async (em) => {
     // Serialises with the orphan collector for this blob: it cannot remove the object between
     // our write and our row, and if it removed an older copy just before, we notice here.
     await em.execute('select pg_advisory_xact_lock(?)', [blobLockKey(stored.sha256)]);
@@ -130,6 +131,18 @@ export async function recordStoredBlob(
     });
     return file;
   });
+  try {
+    return await recording;
+  } catch (e) {
+    if (e instanceof GraphQLError) throw e;
+    // The bytes are safe under their final key; without a row they are an orphan the
+    // collector removes after its grace period. The client only needs to retry.
+    ctx.logger.error({ err: e, sha256: stored.sha256 }, 'recording an uploaded file failed');
+    throw new DomainError(
+      'RECORD_FAILED',
+      'The file could not be recorded (database unavailable); nothing was saved, retry the upload',
+    );
+  }
 }
 
 function isClientAbort(e: unknown): boolean {

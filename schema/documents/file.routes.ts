@@ -24,6 +24,7 @@ const STATUS_BY_CODE: Record<string, number> = {
   UPLOAD_ABORTED: 400,
   PAYLOAD_TOO_LARGE: 413,
   STORAGE_UNAVAILABLE: 503,
+  RECORD_FAILED: 503,
 };
 
 /**
@@ -75,22 +76,28 @@ export function fileRoutes(app: Express, platform: Platform): void {
       }
       const partial = range.kind === 'partial';
       const [start, end] = partial ? [range.start, range.end] : [0, file.size - 1];
-      // Every download is an audited read (001 §6.4 / DOMAIN §7).
-      await recordAudit(ctx, ctx.em, {
-        aooId: await owningAooOf(ctx, file.id),
-        operation: 'file.download',
-        targetType: 'StoredFile',
-        targetId: file.id,
-        changes: partial ? { range: [start, end] } : {},
-      });
+      const sendsBytes = req.method !== 'HEAD' && file.size > 0;
+      // Open the object first: a download that cannot be served is not recorded as one.
+      const body = sendsBytes
+        ? await platform.blobs.get(file.blobKey, partial ? { start, end } : undefined)
+        : null;
+      if (req.method !== 'HEAD') {
+        // Every download is an audited read (001 §6.4 / DOMAIN §7).
+        await recordAudit(ctx, ctx.em, {
+          aooId: await owningAooOf(ctx, file.id),
+          operation: 'file.download',
+          targetType: 'StoredFile',
+          targetId: file.id,
+          changes: partial ? { range: [start, end] } : {},
+        });
+      }
       res.status(partial ? 206 : 200);
       if (partial) res.setHeader('Content-Range', `bytes ${start}-${end}/${file.size}`);
       res.setHeader('Content-Length', String(file.size === 0 ? 0 : end - start + 1));
-      if (req.method === 'HEAD' || file.size === 0) {
+      if (body === null) {
         res.end();
         return;
       }
-      const body = await platform.blobs.get(file.blobKey, partial ? { start, end } : undefined);
       await pipeline(body, res).catch((err: unknown) => {
         // A client that goes away mid-download is not a server error.
         if (!res.writableFinished) ctx.logger.debug({ err }, 'download interrupted');

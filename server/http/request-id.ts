@@ -25,7 +25,8 @@ export function requestIdAndLog(logger: Logger) {
           path: req.originalUrl.split('?')[0],
           status: res.statusCode,
           ms: Number(process.hrtime.bigint() - started) / 1e6,
-          ip: req.ip,
+          // req.ip reads the socket, which a destroyed request may no longer have.
+          ip: req.socket?.remoteAddress,
         },
         'request',
       );

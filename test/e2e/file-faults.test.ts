@@ -149,7 +149,8 @@ describe('file faults with the fs driver', () => {
         'drop trigger fail_stored_file_insert on stored_file; drop function fail_stored_file_insert();',
       );
     }
-    assert.equal(failed.status, 500);
+    assert.equal(failed.status, 503);
+    assert.equal((failed.body['error'] as { code?: string } | undefined)?.code, 'RECORD_FAILED');
     assert.equal(failed.body['id'], undefined);
     assert.equal(
       await count(env, 'select 1 from stored_file where sha256 = $1', [sha256Hex(orphanBytes)]),
