@@ -12,7 +12,8 @@ import { User } from '../../schema/organisation/user.entity.js';
  * visibility is decided on today's rights.
  */
 export const refreshCallerPerEvent: MiddlewareFn<RequestContext> = async ({ context, info }, next) => {
-  if (info.parentType.name !== 'Subscription' || info.path.prev !== undefined) return (await next()) as unknown;
+  if (info.parentType.name !== 'Subscription' || info.path.prev !== undefined)
+    return (await next()) as unknown;
   const userId = context.user?.id;
   if (userId === undefined)
     throw new GraphQLError('Authentication required', { extensions: { code: 'UNAUTHENTICATED' } });

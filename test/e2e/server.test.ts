@@ -130,8 +130,13 @@ describe('server: health, authentication, limits, WebSocket', () => {
     const client = await env.asUser('protocollista');
     const shallow = await client.request('{ aoos { uors { memberships { user { username } } } } }');
     assert.equal(shallow.errors, undefined, JSON.stringify(shallow.errors));
-    const deep = await client.request('{ aoos { uors { memberships { user { memberships { uor { aoo { id } } } } } } } }');
-    assert.ok(deep.errors?.some((e) => /depth/i.test(e.message)), JSON.stringify(deep.errors));
+    const deep = await client.request(
+      '{ aoos { uors { memberships { user { memberships { uor { aoo { id } } } } } } } }',
+    );
+    assert.ok(
+      deep.errors?.some((e) => /depth/i.test(e.message)),
+      JSON.stringify(deep.errors),
+    );
     assert.equal(deep.data, undefined);
   });
 

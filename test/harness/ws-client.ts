@@ -14,7 +14,11 @@ export class RawWsClient {
 
   private constructor(readonly socket: WebSocket) {
     socket.on('message', (data: WebSocket.RawData) => {
-      const bytes = Array.isArray(data) ? Buffer.concat(data) : Buffer.isBuffer(data) ? data : Buffer.from(new Uint8Array(data));
+      const bytes = Array.isArray(data)
+        ? Buffer.concat(data)
+        : Buffer.isBuffer(data)
+          ? data
+          : Buffer.from(new Uint8Array(data));
       this.messages.push(JSON.parse(bytes.toString('utf8')) as WsMessage);
       for (const w of this.waiters.splice(0)) w();
     });
