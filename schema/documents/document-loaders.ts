@@ -1,13 +1,8 @@
 import DataLoader from 'dataloader';
 import { loader, type RequestContext } from '../../server/context.js';
+import { grouped } from '../../server/graphql/loader-helpers.js';
 import { DocumentFile } from './document-file.entity.js';
 import { StoredFile } from './stored-file.entity.js';
-
-function grouped<T>(rows: T[], keys: readonly string[], keyOf: (r: T) => string): T[][] {
-  const map = new Map<string, T[]>();
-  for (const r of rows) map.set(keyOf(r), [...(map.get(keyOf(r)) ?? []), r]);
-  return keys.map((k) => map.get(k) ?? []);
-}
 
 /** Per-request loaders for nested document fields; callers pass only documents already visible. */
 export const documentLoaders = {

@@ -1,5 +1,6 @@
 import DataLoader from 'dataloader';
 import { loader, type RequestContext } from '../../server/context.js';
+import { byId, grouped } from '../../server/graphql/loader-helpers.js';
 import { Administration } from './administration.entity.js';
 import { Aoo } from './aoo.entity.js';
 import { Membership } from './membership.entity.js';
@@ -11,22 +12,6 @@ import { User } from './user.entity.js';
  * Per-request loaders for nested organisation fields: one query per field per request level,
  * whatever the number of parents, and row visibility applied to what they return.
  */
-function byId<T extends { id: string }>(rows: T[], ids: readonly string[]): Array<T | null> {
-  const map = new Map(rows.map((r) => [r.id, r]));
-  return ids.map((id) => map.get(id) ?? null);
-}
-
-function grouped<T>(rows: T[], keys: readonly string[], keyOf: (r: T) => string): T[][] {
-  const map = new Map<string, T[]>();
-  for (const r of rows) {
-    const k = keyOf(r);
-    const list = map.get(k) ?? [];
-    list.push(r);
-    map.set(k, list);
-  }
-  return keys.map((k) => map.get(k) ?? []);
-}
-
 export const orgLoaders = {
   aoo: (ctx: RequestContext) =>
     loader(

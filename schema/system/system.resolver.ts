@@ -1,6 +1,5 @@
 import { Arg, Authorized, Field, Int, ObjectType, Query, Resolver, Root, Subscription } from 'type-graphql';
 import { Public } from '../../server/auth/public.js';
-import type { RequestContext } from '../../server/context.js';
 import { VERSION } from '../../server/version.js';
 
 @ObjectType({ description: 'What any client may know about the server before signing in' })
@@ -49,5 +48,3 @@ async function* ticks(intervalSeconds: number): AsyncGenerator<Date> {
     await new Promise((resolve) => setTimeout(resolve, ms));
   }
 }
-
-export type { RequestContext };

@@ -22,9 +22,13 @@ export interface QueryLimits {
 const SUGGESTION = /\s*Did you mean .*\?$/;
 
 /** Field suggestions would let a probe discover the schema with introspection off. */
+export function stripSuggestion(message: string): string {
+  return message.replace(SUGGESTION, '');
+}
+
 export function withoutSuggestions(error: GraphQLError): GraphQLError {
   if (!SUGGESTION.test(error.message)) return error;
-  return new GraphQLError(error.message.replace(SUGGESTION, ''), {
+  return new GraphQLError(stripSuggestion(error.message), {
     nodes: error.nodes,
     extensions: error.extensions,
   });

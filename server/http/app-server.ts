@@ -8,7 +8,7 @@ import { expressMiddleware } from '@as-integrations/express5';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { GraphQLFormattedError, GraphQLSchema } from 'graphql';
 import { createContext, type RequestContext } from '../context.js';
-import { createQueryLimits, withoutSuggestions } from '../graphql/query-limits.js';
+import { createQueryLimits, stripSuggestion } from '../graphql/query-limits.js';
 import type { Platform } from '../platform.js';
 import { authentication } from './authentication.js';
 import { attachGraphqlWs, type GraphqlWsHandle } from './graphql-ws.js';
@@ -132,8 +132,6 @@ function formatError(
     }
   }
   if (code === 'GRAPHQL_VALIDATION_FAILED')
-    return { ...formatted, message: formatted.message.replace(/\s*Did you mean .*\?$/, '') };
+    return { ...formatted, message: stripSuggestion(formatted.message) };
   return formatted;
 }
-
-export { withoutSuggestions };

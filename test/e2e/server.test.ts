@@ -222,3 +222,34 @@ describe('server: health, authentication, limits, WebSocket', () => {
     ws.close();
   });
 });
+
+describe('server: cost limit', () => {
+  let env: TestEnv;
+  before(async () => {
+    env = await startTestEnv({ env: { GRAPHQL_MAX_COST: '30' } });
+  });
+  after(async () => {
+    await env.close();
+  });
+
+  it('rejects a query whose static cost exceeds the limit, on HTTP and WebSocket', async () => {
+    const client = await env.asUser('protocollista');
+    const cheap = await client.request('{ me { username } }');
+    assert.equal(cheap.errors, undefined);
+    const costly = await client.request(
+      '{ aoos { uors { code name memberships { profile user { username givenName familyName } } } } }',
+    );
+    assert.ok(
+      costly.errors?.some((e) => /cost/i.test(e.message)),
+      JSON.stringify(costly.errors),
+    );
+    const ws = await RawWsClient.open(env.wsUrl);
+    ws.init(`Bearer ${await env.tokenFor('protocollista')}`);
+    await ws.next((m) => m.type === 'connection_ack');
+    const fields = Array.from({ length: 40 }, () => 'at').join(' ');
+    ws.send({ id: 'c', type: 'subscribe', payload: { query: `subscription { heartbeat { ${fields} } }` } });
+    const err = await ws.next((m) => m.type === 'error' && m.id === 'c');
+    assert.match(JSON.stringify(err.payload), /cost/i);
+    ws.close();
+  });
+});

@@ -1,0 +1,98 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { GraphqlClient } from '../harness/graphql-client.js';
+import { startTestEnv, type TestEnv } from '../harness/test-env.js';
+
+/**
+ * Nested fields go through per-request DataLoaders: the number of SQL statements a query
+ * runs must not grow with the number of rows it returns.
+ */
+describe('SQL statements per query', () => {
+  let env: TestEnv;
+  let admin: GraphqlClient;
+  let statements = 0;
+  before(async () => {
+    env = await startTestEnv();
+    admin = await env.asUser('admin');
+    env.platform.orm.em
+      .getConnection()
+      .getKnex()
+      .on('query', () => statements++);
+  });
+  after(async () => {
+    await env.close();
+  });
+
+  async function count(query: string): Promise<number> {
+    statements = 0;
+    await admin.data(query);
+    return statements;
+  }
+
+  it('stays constant for the organisation tree as it grows', async () => {
+    const query =
+      '{ aoos { administration { name } uors { code parent { code } head { username } memberships { profile user { username memberships { uor { code } } } } children { code } } } }';
+    const small = await count(query);
+    const aooId = (await admin.data<{ aoos: Array<{ id: string }> }>('{ aoos { id } }')).aoos[0]?.id;
+    for (let i = 0; i < 15; i++) {
+      const uor = await admin.data<{ createUor: { id: string } }>(
+        'mutation($a: ID!, $c: String!) { createUor(input: { aooId: $a, code: $c, name: "Ufficio" }) { id } }',
+        { a: aooId, c: `U${i}` },
+      );
+      const user = await admin.data<{ createUser: { id: string } }>(
+        'mutation($a: ID!, $u: String!) { createUser(input: { aooId: $a, username: $u, givenName: "N", familyName: "N" }) { id } }',
+        { a: aooId, u: `utente.${i}` },
+      );
+      await admin.data(
+        'mutation($u: ID!, $o: ID!) { addMembership(input: { userId: $u, uorId: $o, profile: READ_ONLY }) { id } }',
+        { u: user.createUser.id, o: uor.createUor.id },
+      );
+    }
+    const large = await count(query);
+    assert.ok(small > 0, 'statements were counted');
+    // DataLoader batches are cut by ticks, so a level may take one extra batch; N+1 would add 15+.
+    assert.ok(large <= small + 2, `${small} statements for 7 UORs, ${large} for 22`);
+  });
+
+  it('stays constant for documents with their files as the list grows', async () => {
+    const protocollista = await env.asUser('protocollista');
+    const token = protocollista.token ?? '';
+    const { aoos } = await protocollista.data<{ aoos: Array<{ id: string; uors: Array<{ id: string }> }> }>(
+      '{ aoos { id uors { id } } }',
+    );
+    const aoo = aoos[0];
+    assert.ok(aoo);
+    const addDocument = async (n: number): Promise<void> => {
+      const ids: string[] = [];
+      for (let i = 0; i < 2; i++) {
+        const res = await fetch(`${env.baseUrl}/files`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${token}`, 'x-file-name': `f${n}-${i}.txt` },
+          body: `documento ${n} file ${i}`,
+        });
+        ids.push(((await res.json()) as { id: string }).id);
+      }
+      await protocollista.data('mutation($i: CreateDocumentInput!) { createDocument(input: $i) { id } }', {
+        i: {
+          uorId: aoo.uors[0]?.id,
+          kind: 'NON_PROTOCOLLATO',
+          oggetto: `Documento ${n}`,
+          primaryFileId: ids[0],
+          attachments: [{ fileId: ids[1], description: 'allegato' }],
+        },
+      });
+    };
+    const query = `{ documents(aooId: "${aoo.id}", first: 100) { oggetto aoo { code } uor { code } createdBy { username } primary { file { sha256 signature { status } uploadedBy { username } } } attachments { description file { size } } fileHistory { version } } }`;
+    const countAs = async (): Promise<number> => {
+      statements = 0;
+      await protocollista.data(query);
+      return statements;
+    };
+    for (let n = 0; n < 2; n++) await addDocument(n);
+    const small = await countAs();
+    for (let n = 2; n < 12; n++) await addDocument(n);
+    const large = await countAs();
+    assert.ok(small > 0);
+    assert.ok(large <= small + 2, `${small} statements for 2 documents, ${large} for 12`);
+  });
+});
