@@ -237,7 +237,8 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
   if (jwtSecret !== undefined && Buffer.byteLength(jwtSecret) < 32) {
     throw new ConfigError('JWT_SECRET', 'at least 32 bytes of secret for HS256', '<hidden>');
   }
-  const jwksUrl = urlVar(env, 'JWT_JWKS_URL', ['https:', 'http:']);
+  // Keys fetched over plain HTTP could be swapped on the way: https only in production.
+  const jwksUrl = urlVar(env, 'JWT_JWKS_URL', production ? ['https:'] : ['https:', 'http:']);
   if (production && jwtSecret === undefined && jwksUrl === undefined) {
     throw new ConfigError(
       'JWT_SECRET',

@@ -1,0 +1,86 @@
+import assert from 'node:assert/strict';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { after, before, describe, it } from 'node:test';
+import { exportJWK, generateKeyPair, SignJWT, type CryptoKey } from 'jose';
+import { startTestEnv, type TestEnv } from '../harness/test-env.js';
+
+/**
+ * Tokens from an OIDC provider: RS256 verified against the provider's JWKS (served here by a
+ * real HTTP server on loopback), with issuer and audience checked.
+ */
+describe('authentication with a JWKS URL', () => {
+  let env: TestEnv;
+  let jwks: Server;
+  let providerKey: CryptoKey;
+  let strangerKey: CryptoKey;
+
+  const token = (opts: { key?: CryptoKey; aud?: string; iss?: string; sub?: string } = {}) =>
+    new SignJWT({})
+      .setProtectedHeader({ alg: 'RS256', kid: 'k1' })
+      .setSubject(opts.sub ?? 'protocollista')
+      .setIssuer(opts.iss ?? 'https://idp.example.it')
+      .setAudience(opts.aud ?? 'dms')
+      .setExpirationTime('10m')
+      .sign(opts.key ?? providerKey);
+
+  const me = async (bearer: string) =>
+    fetch(env.graphqlUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${bearer}` },
+      body: JSON.stringify({ query: '{ me { username } }' }),
+    });
+
+  before(async () => {
+    const provider = await generateKeyPair('RS256');
+    providerKey = provider.privateKey;
+    strangerKey = (await generateKeyPair('RS256')).privateKey;
+    const publicJwk = { ...(await exportJWK(provider.publicKey)), kid: 'k1', alg: 'RS256', use: 'sig' };
+    jwks = createServer((_req, res) => {
+      res.setHeader('content-type', 'application/json');
+      res.end(JSON.stringify({ keys: [publicJwk] }));
+    });
+    await new Promise<void>((resolve) => jwks.listen(0, '127.0.0.1', resolve));
+    const { port } = jwks.address() as AddressInfo;
+    env = await startTestEnv({
+      env: {
+        JWT_SECRET: '',
+        JWT_JWKS_URL: `http://127.0.0.1:${port}/jwks.json`,
+        JWT_ISSUER: 'https://idp.example.it',
+        JWT_AUDIENCE: 'dms',
+      },
+    });
+  });
+  after(async () => {
+    await env.close();
+    await new Promise((resolve) => jwks.close(resolve));
+  });
+
+  it('accepts a provider token and maps its subject to the user', async () => {
+    const res = await me(await token());
+    assert.equal(res.status, 200);
+    assert.deepEqual(await res.json(), { data: { me: { username: 'protocollista' } } });
+  });
+
+  it('refuses other audiences, other issuers, other keys and symmetric tokens', async () => {
+    const hs = await new SignJWT({})
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject('protocollista')
+      .setAudience('dms')
+      .setIssuer('https://idp.example.it')
+      .setExpirationTime('10m')
+      .sign(new TextEncoder().encode('s'.repeat(40)));
+    for (const [label, bearer] of [
+      ['audience', await token({ aud: 'another-app' })],
+      ['issuer', await token({ iss: 'https://evil.example' })],
+      ['key', await token({ key: strangerKey })],
+      ['HS256', hs],
+    ] as const) {
+      assert.equal((await me(bearer)).status, 401, label);
+    }
+  });
+
+  it('does not issue tokens itself', async () => {
+    await assert.rejects(env.platform.tokens.issue('protocollista', 60), /identity provider/);
+  });
+});
