@@ -11,7 +11,7 @@ import { SignatureInfo } from './signature-info.types.js';
 import { StoredFile } from './stored-file.entity.js';
 
 /**
- * Nested document fields. A Document reaches here only after canSeeDocument; its files are
+ * Nested document fields. A Document reaches here only through the visibility rule (document-visibility.ts); its files are
  * then visible through it. Organisation records still pass their own visibility (a document's
  * creator may be a user the caller cannot see: null).
  */

@@ -2,7 +2,6 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { Permission } from '../../server/auth/permission.js';
 import { romeDay } from '../../server/clock.js';
 import type { RequestContext } from '../../server/context.js';
-import type { Document } from './document.entity.js';
 import type { StoredFile } from './stored-file.entity.js';
 
 export interface SqlFragment {
@@ -63,14 +62,6 @@ function inAoos(ctx: RequestContext, permission: Permission): SqlFragment {
   return { sql: `d.aoo_id in (${aoos.map(() => '?').join(',')})`, params: aoos };
 }
 
-export async function canSeeDocument(
-  ctx: RequestContext,
-  em: EntityManager,
-  doc: Document,
-): Promise<boolean> {
-  return (await visibleDocumentIds(ctx, em, [doc.id])).has(doc.id);
-}
-
 /** Which of these documents the caller may see (one query, for loaders and lists). */
 export async function visibleDocumentIds(
   ctx: RequestContext,
@@ -90,14 +81,24 @@ export async function visibleDocumentIds(
  * A file is visible to its uploader, and to whoever sees a document that holds (or held) it.
  * A file not yet attached to a document is visible only to its uploader.
  */
-export async function canSeeFile(ctx: RequestContext, em: EntityManager, file: StoredFile): Promise<boolean> {
-  if (ctx.user === null) return false;
-  if (file.uploadedBy.id === ctx.user.id) return true;
+export async function visibleFileIds(
+  ctx: RequestContext,
+  em: EntityManager,
+  ids: readonly string[],
+): Promise<Set<string>> {
+  if (ids.length === 0 || ctx.user === null) return new Set();
   const visibility = documentVisibilitySql(ctx);
-  const rows = await em.execute<Array<{ one: number }>>(
-    `select 1 as one from document_file df join document d on d.id = df.document_id
-      where df.file_id = ? and ${visibility.sql} limit 1`,
-    [file.id, ...visibility.params],
+  const rows = await em.execute<Array<{ id: string }>>(
+    `select f.id from stored_file f
+      where f.id in (${ids.map(() => '?').join(',')})
+        and (f.uploaded_by = ? or exists (
+          select 1 from document_file df join document d on d.id = df.document_id
+           where df.file_id = f.id and ${visibility.sql}))`,
+    [...ids, ctx.user.id, ...visibility.params],
   );
-  return rows.length > 0;
+  return new Set(rows.map((r) => r.id));
+}
+
+export async function canSeeFile(ctx: RequestContext, em: EntityManager, file: StoredFile): Promise<boolean> {
+  return (await visibleFileIds(ctx, em, [file.id])).has(file.id);
 }

@@ -11,7 +11,7 @@ import { visibleUor } from '../organisation/org-lookup.js';
 import { User } from '../organisation/user.entity.js';
 import { DocumentFile } from './document-file.entity.js';
 import type { CreateDocumentInput, ReplaceDocumentFileInput } from './document.inputs.js';
-import { canSeeDocument, canSeeFile, documentVisibilitySql } from './document-visibility.js';
+import { canSeeFile, documentVisibilitySql, visibleDocumentIds } from './document-visibility.js';
 import { Document } from './document.entity.js';
 import { StoredFile } from './stored-file.entity.js';
 
@@ -22,8 +22,10 @@ export async function findVisibleDocument(
   em: EntityManager,
   id: string,
 ): Promise<Document> {
-  const doc = isUuid(id) ? await em.findOne(Document, { id }) : null;
-  if (!doc || !(await canSeeDocument(ctx, em, doc))) throw new NotFoundError('Document', id);
+  // Visibility first, in one statement: a missing and a hidden document cost the same work.
+  const visible = isUuid(id) && (await visibleDocumentIds(ctx, em, [id])).has(id);
+  const doc = visible ? await em.findOne(Document, { id }) : null;
+  if (!doc) throw new NotFoundError('Document', id);
   return doc;
 }
 

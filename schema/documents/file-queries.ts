@@ -1,13 +1,15 @@
 import type { RequestContext } from '../../server/context.js';
 import { NotFoundError } from '../../server/errors/domain-error.js';
 import { isUuid } from '../../server/errors/input-checks.js';
-import { canSeeFile } from './document-visibility.js';
+import { visibleFileIds } from './document-visibility.js';
 import { StoredFile } from './stored-file.entity.js';
 
 /** The file if the caller may see it; NOT_FOUND alike for missing and hidden files. */
 export async function findVisibleFile(ctx: RequestContext, id: string): Promise<StoredFile> {
-  const file = isUuid(id) ? await ctx.em.findOne(StoredFile, { id }) : null;
-  if (!file || !(await canSeeFile(ctx, ctx.em, file))) throw new NotFoundError('File', id);
+  // Visibility first, in one statement: a missing and a hidden file cost the same work.
+  const visible = isUuid(id) && (await visibleFileIds(ctx, ctx.em, [id])).has(id);
+  const file = visible ? await ctx.em.findOne(StoredFile, { id }) : null;
+  if (!file) throw new NotFoundError('File', id);
   return file;
 }
 

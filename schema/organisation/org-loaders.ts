@@ -1,10 +1,11 @@
 import DataLoader from 'dataloader';
 import { loader, type RequestContext } from '../../server/context.js';
 import { byId, grouped } from '../../server/graphql/loader-helpers.js';
+import { visibleUserIds } from './org-lookup.js';
 import { Administration } from './administration.entity.js';
 import { Aoo } from './aoo.entity.js';
 import { Membership } from './membership.entity.js';
-import { canReadOrg, canSeeAoo, isPlatformAdmin } from './org-visibility.js';
+import { canReadOrg, canSeeAoo } from './org-visibility.js';
 import { Uor } from './uor.entity.js';
 import { User } from './user.entity.js';
 
@@ -51,20 +52,9 @@ export const orgLoaders = {
       'org.user',
       () =>
         new DataLoader<string, User | null>(async (ids) => {
-          const users = await ctx.em.find(User, { id: { $in: [...ids] } });
-          if (isPlatformAdmin(ctx)) return byId(users, ids);
-          const rows = await ctx.em.execute<Array<{ user_id: string; aoo_id: string }>>(
-            `select distinct m.user_id, u.aoo_id from membership m join uor u on u.id = m.uor_id where m.user_id in (${ids.map(() => '?').join(',')})`,
-            [...ids],
-          );
-          const visible = new Set(rows.filter((r) => canReadOrg(ctx, r.aoo_id)).map((r) => r.user_id));
-          for (const u of users)
-            if (u.id === ctx.user?.id || (u.createdInAooId !== null && canReadOrg(ctx, u.createdInAooId)))
-              visible.add(u.id);
-          return byId(
-            users.filter((u) => visible.has(u.id)),
-            ids,
-          );
+          // The same rule as user(id): one visibility query, then the visible rows.
+          const visible = await visibleUserIds(ctx, ctx.em, ids);
+          return byId(visible.size > 0 ? await ctx.em.find(User, { id: { $in: [...visible] } }) : [], ids);
         }),
     ),
   uorsOfAoo: (ctx: RequestContext) =>

@@ -6,7 +6,7 @@ import { Administration } from './administration.entity.js';
 import { Aoo } from './aoo.entity.js';
 import { Uor } from './uor.entity.js';
 import { User } from './user.entity.js';
-import { canReadOrg, canSeeAoo, isPlatformAdmin } from './org-visibility.js';
+import { canReadOrg, canSeeAoo, isPlatformAdmin, readableAooIds } from './org-visibility.js';
 
 /**
  * Lookups by id that apply row visibility: a record the caller may not see raises the same
@@ -38,8 +38,10 @@ export async function visibleUor(ctx: RequestContext, em: EntityManager, id: str
 }
 
 export async function visibleUser(ctx: RequestContext, em: EntityManager, id: string): Promise<User> {
-  const user = isUuid(id) ? await em.findOne(User, { id }) : null;
-  if (!user || !(await canSeeUser(ctx, em, user))) throw new NotFoundError('User', id);
+  // Visibility first, in one statement: a missing and a hidden user cost the same work.
+  const visible = isUuid(id) && (await visibleUserIds(ctx, em, [id])).has(id);
+  const user = visible ? await em.findOne(User, { id }) : null;
+  if (!user) throw new NotFoundError('User', id);
   return user;
 }
 
@@ -54,8 +56,33 @@ export async function aoosOfUser(em: EntityManager, user: User): Promise<string[
   return ids;
 }
 
-export async function canSeeUser(ctx: RequestContext, em: EntityManager, user: User): Promise<boolean> {
-  if (ctx.user === null) return false;
-  if (ctx.user.id === user.id || ctx.user.platformAdmin) return true;
-  return (await aoosOfUser(em, user)).some((aooId) => canReadOrg(ctx, aooId));
+/**
+ * Users the caller may see: themselves, and users who belong (or belonged) to, or were
+ * created in, an AOO whose structure the caller reads. A platform administrator sees all.
+ */
+export async function visibleUserIds(
+  ctx: RequestContext,
+  em: EntityManager,
+  ids: readonly string[],
+): Promise<Set<string>> {
+  const me = ctx.user;
+  if (me === null || ids.length === 0) return new Set();
+  const marks = ids.map(() => '?').join(',');
+  if (me.platformAdmin) {
+    const rows = await em.execute<Array<{ id: string }>>(`select id from app_user where id in (${marks})`, [
+      ...ids,
+    ]);
+    return new Set(rows.map((r) => r.id));
+  }
+  const readable = readableAooIds(ctx);
+  const aoos = readable === 'ALL' ? [] : readable;
+  const inAoos = aoos.length === 0 ? 'in (null)' : `in (${aoos.map(() => '?').join(',')})`;
+  const rows = await em.execute<Array<{ id: string }>>(
+    `select u.id from app_user u where u.id in (${marks}) and (
+       u.id = ?
+       or u.created_in_aoo_id ${inAoos}
+       or exists (select 1 from membership m join uor o on o.id = m.uor_id where m.user_id = u.id and o.aoo_id ${inAoos}))`,
+    [...ids, me.id, ...aoos, ...aoos],
+  );
+  return new Set(rows.map((r) => r.id));
 }
