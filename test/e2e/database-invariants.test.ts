@@ -54,6 +54,26 @@ describe('database: migrations and invariants', () => {
     );
   });
 
+  it('keeps a document in the AOO of its UOR', async () => {
+    await withClient(db.url, async (c) => {
+      await c.query(`insert into administration (id, ipa_code, name) values (gen_random_uuid(), 'c_x', 'X')`);
+      await c.query(
+        `insert into aoo (id, administration_id, code, name, pec_address, register_code)
+         select gen_random_uuid(), id, 'AX', 'X', 'x@pec.it', 'R' from administration where ipa_code = 'c_x'`,
+      );
+    });
+    await assert.rejects(
+      withClient(db.url, (c) =>
+        c.query(
+          `insert into document (id, aoo_id, uor_id, kind, oggetto, created_by)
+           select gen_random_uuid(), (select id from aoo where code = 'AX'), (select id from uor where code = 'RAG'),
+                  'NON_PROTOCOLLATO', 'x', (select id from app_user where username = 'protocollista')`,
+        ),
+      ),
+      /document_uor_in_aoo/,
+    );
+  });
+
   it('keeps the audit table append-only', async () => {
     await withClient(db.url, (c) =>
       c.query(`insert into audit_event (operation, target_type) values ('test', 'Test')`),

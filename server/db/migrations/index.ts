@@ -4,6 +4,7 @@ import { Migration20261123000002_audit_platform_admin } from './Migration2026112
 import { Migration20261123000003_documents_files } from './Migration20261123000003_documents_files.js';
 import { Migration20261123000004_upload_sessions } from './Migration20261123000004_upload_sessions.js';
 import { Migration20261123000005_document_confidentiality } from './Migration20261123000005_document_confidentiality.js';
+import { Migration20261123000006_document_uor_in_aoo } from './Migration20261123000006_document_uor_in_aoo.js';
 
 /** Every migration, in order. Listed explicitly so the compiled build needs no file discovery. */
 export const migrationsList: MigrationObject[] = [
@@ -18,4 +19,5 @@ export const migrationsList: MigrationObject[] = [
     name: 'Migration20261123000005_document_confidentiality',
     class: Migration20261123000005_document_confidentiality,
   },
+  { name: 'Migration20261123000006_document_uor_in_aoo', class: Migration20261123000006_document_uor_in_aoo },
 ];
