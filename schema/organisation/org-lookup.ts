@@ -46,13 +46,17 @@ export async function visibleUser(ctx: RequestContext, em: EntityManager, id: st
 }
 
 /** AOOs a user belongs to (or belonged to, or was created in). */
-export async function aoosOfUser(em: EntityManager, user: User): Promise<string[]> {
+/**
+ * The AOOs whose administrators answer for a user's identity: those of the active
+ * memberships, or, for a user with none, the AOO the user was created in.
+ */
+export async function governingAoosOfUser(em: EntityManager, user: User): Promise<string[]> {
   const rows = await em.execute<Array<{ aoo_id: string }>>(
-    `select distinct u.aoo_id from membership m join uor u on u.id = m.uor_id where m.user_id = ?`,
+    `select distinct u.aoo_id from membership m join uor u on u.id = m.uor_id where m.user_id = ? and m.ended_at is null`,
     [user.id],
   );
   const ids = rows.map((r) => r.aoo_id);
-  if (user.createdInAooId !== null) ids.push(user.createdInAooId);
+  if (ids.length === 0 && user.createdInAooId !== null) ids.push(user.createdInAooId);
   return ids;
 }
 

@@ -11,18 +11,29 @@ import { diff, recordAudit } from '../audit/audit.service.js';
 import { forbidden } from '../../server/auth/auth-checker.js';
 import { Membership } from './membership.entity.js';
 import type { AddMembershipInput, CreateUserInput, UpdateUserInput } from './organisation.inputs.js';
-import { aoosOfUser, visibleAoo, visibleUor, visibleUser } from './org-lookup.js';
+import { governingAoosOfUser, visibleAoo, visibleUor, visibleUser } from './org-lookup.js';
 import { canAdminOrg, canReadOrg } from './org-visibility.js';
 import { uniqueOr } from './org-structure.service.js';
 import { User } from './user.entity.js';
 
 const USERNAME = /^[a-z0-9][a-z0-9._-]{1,63}$/;
 
-/** A user is administered by the admins of any AOO the user belongs to (or was created in). */
+/**
+ * A user's identity (names, e-mail, active flag) serves every AOO the user works in, so its
+ * changes need the administrators' right in ALL of them: an administrator of one AOO cannot
+ * take over a user of another by first adding them to their own.
+ */
 async function requireUserAdmin(ctx: RequestContext, user: User, what: string): Promise<void> {
   if (ctx.user?.platformAdmin) return;
-  const aoos = await aoosOfUser(ctx.em, user);
-  if (!aoos.some((aooId) => canAdminOrg(ctx, aooId))) throw forbidden(what);
+  const aoos = await governingAoosOfUser(ctx.em, user);
+  if (aoos.length === 0 || !aoos.every((aooId) => canAdminOrg(ctx, aooId))) throw forbidden(what);
+}
+
+/** Nobody grants or removes their own rights: another administrator must (two-person rule). */
+function refuseSelf(ctx: RequestContext, userId: string, what: string): void {
+  if (ctx.user && !ctx.user.platformAdmin && ctx.user.id === userId) {
+    throw forbidden(`${what} of your own: another administrator must do it`);
+  }
 }
 
 export async function createUser(ctx: RequestContext, input: CreateUserInput): Promise<User> {
@@ -128,6 +139,7 @@ export async function addMembership(ctx: RequestContext, input: AddMembershipInp
           field: 'uorId',
         });
       const user = await visibleUser(ctx, em, input.userId);
+      refuseSelf(ctx, user.id, 'change the memberships');
       if (!user.active)
         throw new DomainError('USER_INACTIVE', `User ${user.username} is deactivated`, { field: 'userId' });
       const membership = em.create(Membership, { user, uor, profile: input.profile });
@@ -151,6 +163,7 @@ export async function endMembership(ctx: RequestContext, id: string): Promise<Me
       // Org readers of the AOO learn nothing more than "not found" either: ending needs admin.
       throw new NotFoundError('Membership', id);
     }
+    refuseSelf(ctx, membership.user.id, 'end the memberships');
     if (membership.endedAt !== null)
       throw new DomainError('MEMBERSHIP_ENDED', 'This membership has ended already');
     membership.endedAt = ctx.clock.now();
