@@ -1,4 +1,5 @@
 import { Authorized, Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
+import { Permission } from '../../server/auth/permission.js';
 import type { RequestContext } from '../../server/context.js';
 import { Aoo } from '../organisation/aoo.entity.js';
 import { orgLoaders } from '../organisation/org-loaders.js';
@@ -77,8 +78,16 @@ export class StoredFileFieldsResolver {
 
   @FieldResolver(() => SignatureInfo)
   @Authorized()
-  signature(@Root() file: StoredFile): SignatureInfo {
+  async signature(@Root() file: StoredFile, @Ctx() ctx: RequestContext): Promise<SignatureInfo> {
     const d = file.signatureDetail;
+    // Personal data of signers: PROTOCOL_READ_PERSONAL_DATA in the AOO of a document the caller
+    // sees the file through, or, for the uploader of a file not yet filed, in any AOO.
+    const aoos = await documentLoaders.visibleAoosOfFile(ctx).load(file.id);
+    const personalDataVisible =
+      aoos.some((aooId) => ctx.grants.has(Permission.PROTOCOL_READ_PERSONAL_DATA, aooId)) ||
+      (aoos.length === 0 &&
+        file.uploadedBy.id === ctx.user?.id &&
+        ctx.grants.has(Permission.PROTOCOL_READ_PERSONAL_DATA));
     return {
       status: file.signatureStatus,
       label: d.label,
@@ -87,6 +96,7 @@ export class StoredFileFieldsResolver {
       signingTime: d.signingTime ? new Date(d.signingTime) : null,
       envelopeDepth: d.envelopeDepth,
       signers: d.signers.map((s) => ({
+        personalDataVisible,
         commonName: s.commonName ?? null,
         fiscalCode: s.fiscalCode ?? null,
         subject: s.subject,

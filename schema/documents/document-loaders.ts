@@ -1,6 +1,7 @@
 import DataLoader from 'dataloader';
 import { loader, type RequestContext } from '../../server/context.js';
 import { grouped } from '../../server/graphql/loader-helpers.js';
+import { documentVisibilitySql } from './document-visibility.js';
 import { DocumentFile } from './document-file.entity.js';
 import { StoredFile } from './stored-file.entity.js';
 
@@ -50,6 +51,22 @@ export const documentLoaders = {
             (await ctx.em.find(StoredFile, { id: { $in: [...ids] } })).map((f) => [f.id, f]),
           );
           return ids.map((id) => files.get(id) ?? null);
+        }),
+    ),
+  /** AOOs of the documents holding each file that the caller sees (personal-data rules name them). */
+  visibleAoosOfFile: (ctx: RequestContext) =>
+    loader(
+      ctx,
+      'doc.visibleAoosOfFile',
+      () =>
+        new DataLoader<string, string[]>(async (ids) => {
+          const v = documentVisibilitySql(ctx);
+          const rows = await ctx.em.execute<Array<{ file_id: string; aoo_id: string }>>(
+            `select distinct df.file_id, d.aoo_id from document_file df join document d on d.id = df.document_id
+              where df.file_id in (${ids.map(() => '?').join(',')}) and ${v.sql}`,
+            [...ids, ...v.params],
+          );
+          return grouped(rows, ids, (r) => r.file_id).map((list) => list.map((r) => r.aoo_id));
         }),
     ),
 };

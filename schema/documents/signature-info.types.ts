@@ -3,9 +3,15 @@ import { Acl } from '../../server/auth/acl.js';
 import { Permission } from '../../server/auth/permission.js';
 import { SignatureStatus } from './document-enums.js';
 
+/** Signer data the caller may see: the certificate's subject carries the codice fiscale. */
+const personalData = (_ctx: unknown, signer: Signer): boolean => signer.personalDataVisible;
+
 @ObjectType({ description: 'A signer, from the certificate carried in the signature' })
 @Authorized()
 export class Signer {
+  /** Decided by the file's resolver from the AOOs of the documents the caller sees it through. */
+  personalDataVisible!: boolean;
+
   @Field(() => String, { nullable: true })
   commonName!: string | null;
 
@@ -13,12 +19,14 @@ export class Signer {
     nullable: true,
     description: 'Codice fiscale from the certificate serialNumber (personal data)',
   })
-  @Acl<Signer>(Permission.PROTOCOL_READ_PERSONAL_DATA, (ctx) =>
-    ctx.grants.has(Permission.PROTOCOL_READ_PERSONAL_DATA),
-  )
+  @Acl<Signer>(Permission.PROTOCOL_READ_PERSONAL_DATA, personalData)
   fiscalCode!: string | null;
 
-  @Field()
+  @Field(() => String, {
+    nullable: true,
+    description: 'Subject distinguished name (holds the codice fiscale)',
+  })
+  @Acl<Signer>(Permission.PROTOCOL_READ_PERSONAL_DATA, personalData)
   subject!: string;
 
   @Field()

@@ -87,11 +87,12 @@ export class UserFieldsResolver {
 
   @FieldResolver(() => String, { nullable: true, description: "The identity provider's subject of the user" })
   @Authorized()
-  @Acl<User>(
-    Permission.ORG_ADMIN,
-    (ctx, user) =>
-      ctx.user?.id === user.id || ctx.user?.platformAdmin === true || ctx.grants.has(Permission.ORG_ADMIN),
-  )
+  @Acl<User>(Permission.ORG_ADMIN, async (ctx, user) => {
+    if (ctx.user?.id === user.id || ctx.user?.platformAdmin === true) return true;
+    // An administrator of one of the AOOs the user works in, not of any AOO.
+    const aoos = await orgLoaders.governingAoos(ctx).load(user.id);
+    return aoos.some((aooId) => ctx.grants.has(Permission.ORG_ADMIN, aooId));
+  })
   subject(@Root() user: User): string {
     return user.subject;
   }

@@ -57,6 +57,25 @@ export const orgLoaders = {
           return byId(visible.size > 0 ? await ctx.em.find(User, { id: { $in: [...visible] } }) : [], ids);
         }),
     ),
+  /** AOOs of each user's active memberships, or the AOO it was created in (see governingAoosOfUser). */
+  governingAoos: (ctx: RequestContext) =>
+    loader(
+      ctx,
+      'org.governingAoos',
+      () =>
+        new DataLoader<string, string[]>(async (ids) => {
+          const rows = await ctx.em.execute<Array<{ user_id: string; aoo_id: string }>>(
+            `select distinct m.user_id, u.aoo_id from membership m join uor u on u.id = m.uor_id
+              where m.ended_at is null and m.user_id in (${ids.map(() => '?').join(',')})
+             union
+             select id as user_id, created_in_aoo_id as aoo_id from app_user au
+              where au.id in (${ids.map(() => '?').join(',')}) and au.created_in_aoo_id is not null
+                and not exists (select 1 from membership m where m.user_id = au.id and m.ended_at is null)`,
+            [...ids, ...ids],
+          );
+          return grouped(rows, ids, (r) => r.user_id).map((list) => list.map((r) => r.aoo_id));
+        }),
+    ),
   uorsOfAoo: (ctx: RequestContext) =>
     loader(
       ctx,

@@ -29,7 +29,8 @@ export const aclDirective = new GraphQLDirective({
   args: { read: { type: new GraphQLNonNull(aclPermissionEnum) } },
 });
 
-export type AclRule<TRoot> = (ctx: RequestContext, root: TRoot) => boolean;
+/** Whether the caller may read the field of this record; rules name the record's AOO. */
+export type AclRule<TRoot> = (ctx: RequestContext, root: TRoot) => boolean | Promise<boolean>;
 
 export function Acl<TRoot>(read: Permission, allowed: AclRule<TRoot>): PropertyDecorator & MethodDecorator {
   const directive = Directive(`@acl(read: ${read})`);
@@ -38,7 +39,7 @@ export function Acl<TRoot>(read: Permission, allowed: AclRule<TRoot>): PropertyD
       { root, context, info }: { root: unknown; context: RequestContext; info: GraphQLResolveInfo },
       next: () => Promise<unknown>,
     ) => {
-      if (!allowed(context, root as TRoot)) {
+      if (!(await allowed(context, root as TRoot))) {
         throw new GraphQLError(`${info.parentType.name}.${info.fieldName} is masked: it needs ${read}`, {
           extensions: { code: 'FIELD_MASKED', permission: read },
         });

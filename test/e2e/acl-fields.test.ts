@@ -1,0 +1,132 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { buildPdf } from '../../schema/documents/inspection/pdf-fixture.js';
+import { cmsSign, createTestPki, type TestPki } from '../../schema/documents/inspection/pki-fixture.js';
+import type { GraphqlClient } from '../harness/graphql-client.js';
+import { startTestEnv, type TestEnv } from '../harness/test-env.js';
+
+/**
+ * Field-level ACL names the record's AOO: a right held in another AOO unmasks nothing, and no
+ * other field repeats a masked value (the certificate subject holds the codice fiscale).
+ */
+describe('field-level ACL across AOOs', () => {
+  let env: TestEnv;
+  let pki: TestPki;
+  let admin: GraphqlClient;
+  let adminB: GraphqlClient;
+  let doppio: GraphqlClient;
+  let rgdId = '';
+  let userBId = '';
+  let fileId = '';
+
+  const SIGNERS =
+    'query($id: ID!) { file(id: $id) { signature { signers { commonName fiscalCode subject issuer } } } }';
+
+  before(async () => {
+    env = await startTestEnv();
+    pki = await createTestPki();
+    admin = await env.asUser('admin');
+    const demo = await admin.data<{
+      aoos: Array<{ id: string; rgd: { id: string }; uors: Array<{ id: string; code: string }> }>;
+    }>('{ aoos { id rgd { id } uors { id code } } }');
+    const aooA = demo.aoos[0];
+    assert.ok(aooA);
+    rgdId = aooA.rgd.id;
+    const rag = aooA.uors.find((u) => u.code === 'RAG')?.id ?? '';
+    const adm = await admin.data<{ createAdministration: { id: string } }>(
+      'mutation { createAdministration(input: { ipaCode: "c_b", name: "Ente B" }) { id } }',
+    );
+    const aooB = (
+      await admin.data<{ createAoo: { id: string } }>(
+        'mutation($a: ID!) { createAoo(input: { administrationId: $a, code: "ABBBB01", name: "AOO B", pecAddress: "b@pec.b.it", registerCode: "R" }) { id } }',
+        { a: adm.createAdministration.id },
+      )
+    ).createAoo.id;
+    const uorB = (
+      await admin.data<{ createUor: { id: string } }>(
+        'mutation($a: ID!) { createUor(input: { aooId: $a, code: "SEGB", name: "Segreteria B" }) { id } }',
+        { a: aooB },
+      )
+    ).createUor.id;
+    const member = async (username: string, profileB: string) => {
+      const id = (
+        await admin.data<{ createUser: { id: string } }>(
+          'mutation($a: ID!, $u: String!) { createUser(input: { aooId: $a, username: $u, givenName: "B", familyName: "B" }) { id } }',
+          { a: aooB, u: username },
+        )
+      ).createUser.id;
+      await admin.data(
+        `mutation($u: ID!, $o: ID!) { addMembership(input: { userId: $u, uorId: $o, profile: ${profileB} }) { id } }`,
+        { u: id, o: uorB },
+      );
+      // Each also reads the RAG office of AOO A, without personal-data or admin rights there.
+      await admin.data(
+        'mutation($u: ID!, $o: ID!) { addMembership(input: { userId: $u, uorId: $o, profile: READ_ONLY }) { id } }',
+        { u: id, o: rag },
+      );
+      return id;
+    };
+    await member('admin.b', 'SYSTEM_ADMIN');
+    await member('doppio', 'PROTOCOLLISTA');
+    userBId = await member('solo.b', 'READ_ONLY');
+    adminB = await env.asUser('admin.b');
+    doppio = await env.asUser('doppio');
+
+    const p7m = cmsSign(pki, [pki.valid], buildPdf({ pageText: 'determina' }).bytes);
+    const up = await fetch(`${env.baseUrl}/files`, {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${await env.tokenFor('rpa.ragioneria')}`,
+        'x-file-name': 'determina.pdf.p7m',
+      },
+      body: p7m,
+    });
+    fileId = ((await up.json()) as { id: string }).id;
+    const rpa = await env.asUser('rpa.ragioneria');
+    await rpa.data('mutation($i: CreateDocumentInput!) { createDocument(input: $i) { id } }', {
+      i: { uorId: rag, kind: 'NON_PROTOCOLLATO', oggetto: 'Determina', primaryFileId: fileId },
+    });
+  });
+  after(async () => {
+    pki.cleanup();
+    await env.close();
+  });
+
+  it("masks a signer's fiscal code and subject for a reader whose personal-data right is in another AOO", async () => {
+    const r = await doppio.request<{
+      file: { signature: { signers: Array<Record<string, string | null>> } };
+    }>(SIGNERS, { id: fileId });
+    const signer = r.data?.file.signature.signers[0];
+    assert.equal(signer?.['commonName'], 'Mario Rossi');
+    assert.equal(signer?.['fiscalCode'], null);
+    assert.equal(signer?.['subject'], null);
+    assert.doesNotMatch(JSON.stringify(r.data), /RSSMRA80A01H501U/);
+    assert.deepEqual(
+      r.errors?.map((e) => e.extensions?.['code']),
+      ['FIELD_MASKED', 'FIELD_MASKED'],
+    );
+  });
+
+  it('shows them to a reader with the right in the document’s AOO', async () => {
+    const protocollista = await env.asUser('protocollista');
+    const r = await protocollista.data<{
+      file: { signature: { signers: Array<Record<string, string | null>> } };
+    }>(SIGNERS, { id: fileId });
+    assert.equal(r.file.signature.signers[0]?.['fiscalCode'], 'RSSMRA80A01H501U');
+    assert.match(r.file.signature.signers[0]?.['subject'] ?? '', /RSSMRA80A01H501U/);
+  });
+
+  it('shows the identity-provider subject only to administrators of an AOO the user works in', async () => {
+    const foreign = await adminB.request<{ user: { subject: string | null } }>(
+      'query($id: ID!) { user(id: $id) { subject } }',
+      { id: rgdId },
+    );
+    assert.equal(foreign.data?.user.subject, null);
+    assert.equal(foreign.errors?.[0]?.extensions?.['code'], 'FIELD_MASKED');
+    const own = await adminB.data<{ user: { subject: string } }>(
+      'query($id: ID!) { user(id: $id) { subject } }',
+      { id: userBId },
+    );
+    assert.equal(own.user.subject, 'solo.b');
+  });
+});
