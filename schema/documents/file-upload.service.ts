@@ -1,6 +1,7 @@
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { PassThrough } from 'node:stream';
+import type { EntityManager } from '@mikro-orm/postgresql';
 import { GraphQLError } from 'graphql';
 import { Permission } from '../../server/auth/permission.js';
 import { forbidden } from '../../server/auth/auth-checker.js';
@@ -86,6 +87,8 @@ export async function uploadFile(ctx: RequestContext, source: UploadSource): Pro
 /**
  * Commits the row of a blob already at its final key: signature check, then the insert under
  * the per-digest advisory lock shared with the orphan collector. Used by both upload paths.
+ * `onRecorded` runs inside the same transaction, after the row: what it writes commits (or
+ * rolls back) together with the file.
  */
 export async function recordStoredBlob(
   ctx: RequestContext,
@@ -93,6 +96,7 @@ export async function recordStoredBlob(
   format: FormatInspection,
   originalName: string,
   declaredMediaType: string | null,
+  onRecorded?: (em: EntityManager, file: StoredFile) => Promise<void>,
 ): Promise<StoredFile> {
   const user = ctx.user;
   if (!user) throw forbidden('upload files');
@@ -129,6 +133,7 @@ export async function recordStoredBlob(
       targetId: file.id,
       changes: { sha256: stored.sha256, size: stored.size, originalName, format: format.format },
     });
+    await onRecorded?.(em, file);
     return file;
   });
   try {

@@ -11,7 +11,8 @@ import {
 import { User } from '../organisation/user.entity.js';
 import { StoredFile } from './stored-file.entity.js';
 
-export type UploadSessionState = 'OPEN' | 'COMMITTED' | 'FAILED' | 'EXPIRED';
+/** COMMITTING: one commit has claimed the session and is verifying and recording its bytes. */
+export type UploadSessionState = 'OPEN' | 'COMMITTING' | 'COMMITTED' | 'FAILED' | 'EXPIRED';
 
 /** A presigned direct upload: what the client promised (size, digest) until it is committed. */
 @Entity({ tableName: 'upload_session' })

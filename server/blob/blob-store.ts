@@ -57,7 +57,10 @@ export interface DirectUploads {
   presignedPut(tempKey: string, expirySeconds: number): Promise<string>;
   /** Size of the uploaded temporary object, null while nothing was uploaded. */
   statTemp(tempKey: string): Promise<number | null>;
-  /** Verifies against options (expectedSize, expectedSha256, maxBytes) and stores under the final key. */
+  /**
+   * Verifies against options (expectedSize, expectedSha256, maxBytes) and stores under the final
+   * key. The temporary object is left in place: discard it once the file is recorded.
+   */
   promote(tempKey: string, options: PutOptions): Promise<StoredBlob>;
   discard(tempKey: string): Promise<void>;
 }

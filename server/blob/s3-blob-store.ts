@@ -148,9 +148,9 @@ export class S3BlobStore implements BlobStore {
     promote: async (tempKey, options) => {
       assertTempUploadKey(tempKey);
       // Re-read through put(): the bytes are hashed and checked by us, not taken on trust.
-      const stored = await this.put(await this.client.getObject(this.bucket, tempKey), options);
-      await this.client.removeObject(this.bucket, tempKey);
-      return stored;
+      // The temporary object stays until the caller has recorded the file (then discard), so
+      // a commit that fails after this point can be retried without uploading again.
+      return this.put(await this.client.getObject(this.bucket, tempKey), options);
     },
     discard: async (tempKey) => {
       assertTempUploadKey(tempKey);

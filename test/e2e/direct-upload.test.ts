@@ -114,6 +114,131 @@ describe('direct uploads (s3 presigned PUT + commit)', () => {
     const r = await client.request(COMMIT, { id: t.uploadId });
     assert.equal(r.errors?.[0]?.extensions?.['code'], 'UPLOAD_CLOSED');
   });
+
+  it('4 concurrent commits of one upload record exactly one file, the same for every success', async () => {
+    const bytes = randomBytes(200_000);
+    const t = await ticket(client, bytes, 'concorrente.bin');
+    assert.equal((await fetch(t.url, { method: 'PUT', body: bytes })).status, 200);
+    const results = await Promise.all(
+      Array.from({ length: 4 }, () =>
+        client.request<{ commitUpload: { id: string } }>(COMMIT, { id: t.uploadId }),
+      ),
+    );
+    const ids = results.flatMap((r) => (r.data?.commitUpload ? [r.data.commitUpload.id] : []));
+    const codes = results.flatMap((r) => (r.errors ?? []).map((e) => e.extensions?.['code']));
+    assert.ok(ids.length >= 1, JSON.stringify(results));
+    assert.equal(new Set(ids).size, 1, 'every successful commit names the same file');
+    assert.deepEqual(
+      codes.filter((c) => c !== 'UPLOAD_IN_PROGRESS'),
+      [],
+      'a commit that lost the race is told the upload is in progress',
+    );
+    assert.equal(ids.length + codes.length, 4);
+    assert.equal(await rows(env, `select count(*) as n from stored_file where sha256 = '${sha(bytes)}'`), 1);
+    const again = await client.data<{ commitUpload: { id: string } }>(COMMIT, { id: t.uploadId });
+    assert.equal(again.commitUpload.id, ids[0]);
+    const session = await withClient(
+      env.databaseUrl,
+      async (c) =>
+        (
+          await c.query<{ state: string; file_id: string }>(
+            'select state, file_id from upload_session where id = $1',
+            [t.uploadId],
+          )
+        ).rows[0],
+    );
+    assert.deepEqual(session, { state: 'COMMITTED', file_id: ids[0] });
+    assert.equal(await env.platform.blobs.directUploads?.statTemp(`uploads/${t.uploadId}`), null);
+  });
+
+  it('a commit that cannot mark its session committed records no file, reopens it, and a retry records one', async () => {
+    const bytes = randomBytes(5000);
+    const t = await ticket(client, bytes, 'ritentato.bin');
+    await fetch(t.url, { method: 'PUT', body: bytes });
+    await withClient(env.databaseUrl, (c) =>
+      c.query(
+        `create function fail_upload_commit() returns trigger language plpgsql as $$
+           begin raise exception 'database unavailable (injected)'; end $$;
+         create trigger fail_upload_commit before update on upload_session for each row
+           when (new.state = 'COMMITTED') execute function fail_upload_commit();`,
+      ),
+    );
+    let failed;
+    try {
+      failed = await client.request(COMMIT, { id: t.uploadId });
+    } finally {
+      await withClient(env.databaseUrl, (c) =>
+        c.query('drop trigger fail_upload_commit on upload_session; drop function fail_upload_commit();'),
+      );
+    }
+    assert.equal(failed.errors?.[0]?.extensions?.['code'], 'RECORD_FAILED');
+    const files = `select count(*) as n from stored_file where sha256 = '${sha(bytes)}'`;
+    assert.equal(await rows(env, files), 0, 'no file without its session marked committed');
+    assert.equal(
+      await rows(
+        env,
+        `select count(*) as n from upload_session where id = '${t.uploadId}' and state = 'OPEN'`,
+      ),
+      1,
+    );
+    const retried = await client.data<{ commitUpload: { id: string; sha256: string } }>(COMMIT, {
+      id: t.uploadId,
+    });
+    assert.equal(retried.commitUpload.sha256, sha(bytes));
+    assert.equal(await rows(env, files), 1);
+  });
+
+  it('answers UPLOAD_IN_PROGRESS while another commit holds the session', async () => {
+    const bytes = randomBytes(100);
+    const t = await ticket(client, bytes);
+    await fetch(t.url, { method: 'PUT', body: bytes });
+    await withClient(env.databaseUrl, (c) =>
+      c.query(`update upload_session set state = 'COMMITTING' where id = $1`, [t.uploadId]),
+    );
+    const r = await client.request(COMMIT, { id: t.uploadId });
+    assert.equal(r.errors?.[0]?.extensions?.['code'], 'UPLOAD_IN_PROGRESS');
+    assert.equal(await rows(env, `select count(*) as n from stored_file where sha256 = '${sha(bytes)}'`), 0);
+  });
+
+  it('the expiry job closes a session left COMMITTING well past its expiry, not one just expired', async () => {
+    const stuck = await ticket(client, randomBytes(100));
+    const busy = await ticket(client, randomBytes(100));
+    await fetch(stuck.url, { method: 'PUT', body: randomBytes(100) });
+    await withClient(env.databaseUrl, async (c) => {
+      await c.query(
+        `update upload_session set state = 'COMMITTING', expires_at = now() - interval '2 hours' where id = $1`,
+        [stuck.uploadId],
+      );
+      await c.query(
+        `update upload_session set state = 'COMMITTING', expires_at = now() - interval '1 minute' where id = $1`,
+        [busy.uploadId],
+      );
+    });
+    await expireUploadSessions(env.platform);
+    const states = await withClient(
+      env.databaseUrl,
+      async (c) =>
+        (
+          await c.query<{ id: string; state: string }>(
+            'select id, state from upload_session where id = any($1)',
+            [[stuck.uploadId, busy.uploadId]],
+          )
+        ).rows,
+    );
+    assert.deepEqual(Object.fromEntries(states.map((s) => [s.id, s.state])), {
+      [stuck.uploadId]: 'EXPIRED',
+      [busy.uploadId]: 'COMMITTING',
+    });
+    assert.equal(await env.platform.blobs.directUploads?.statTemp(`uploads/${stuck.uploadId}`), null);
+  });
+
+  it('refuses a media type with control characters as bad input', async () => {
+    const r = await client.request(CREATE, {
+      input: { fileName: 'a.txt', size: 1, sha256: 'a'.repeat(64), mediaType: 'text/plain\u0000' },
+    });
+    assert.equal(r.errors?.[0]?.extensions?.['code'], 'BAD_USER_INPUT');
+    assert.equal(r.errors?.[0]?.extensions?.['field'], 'mediaType');
+  });
 });
 
 describe('direct uploads on the fs driver', () => {

@@ -5,6 +5,7 @@ import { Migration20261123000003_documents_files } from './Migration202611230000
 import { Migration20261123000004_upload_sessions } from './Migration20261123000004_upload_sessions.js';
 import { Migration20261123000005_document_confidentiality } from './Migration20261123000005_document_confidentiality.js';
 import { Migration20261123000006_document_uor_in_aoo } from './Migration20261123000006_document_uor_in_aoo.js';
+import { Migration20261123000007_upload_commit } from './Migration20261123000007_upload_commit.js';
 
 /** Every migration, in order. Listed explicitly so the compiled build needs no file discovery. */
 export const migrationsList: MigrationObject[] = [
@@ -20,4 +21,5 @@ export const migrationsList: MigrationObject[] = [
     class: Migration20261123000005_document_confidentiality,
   },
   { name: 'Migration20261123000006_document_uor_in_aoo', class: Migration20261123000006_document_uor_in_aoo },
+  { name: 'Migration20261123000007_upload_commit', class: Migration20261123000007_upload_commit },
 ];
