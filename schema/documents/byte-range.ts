@@ -22,9 +22,3 @@ export function parseByteRange(header: string | undefined, size: number): RangeR
   if (end < start) return { kind: 'full' };
   return { kind: 'partial', start, end };
 }
-
-/** `attachment; filename="ascii"; filename*=UTF-8''…` (RFC 6266), safe for any name. */
-export function contentDisposition(name: string): string {
-  const ascii = name.replace(/[^\x20-\x7e]/g, '_').replace(/["\\]/g, '_');
-  return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(name).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)}`;
-}

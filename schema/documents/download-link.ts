@@ -7,8 +7,13 @@ const keys = new WeakMap<Platform, Promise<Buffer>>();
 function linkKey(platform: Platform): Promise<Buffer> {
   let key = keys.get(platform);
   if (!key) {
-    key = platformSecret(platform.orm.em.fork(), 'download_link_key');
-    keys.set(platform, key);
+    const loading = platformSecret(platform.orm.em.fork(), 'download_link_key');
+    keys.set(platform, loading);
+    // A failed load (database briefly unavailable) is not remembered: the next link tries again.
+    loading.catch(() => {
+      if (keys.get(platform) === loading) keys.delete(platform);
+    });
+    key = loading;
   }
   return key;
 }

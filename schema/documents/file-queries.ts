@@ -1,7 +1,7 @@
 import type { RequestContext } from '../../server/context.js';
 import { NotFoundError } from '../../server/errors/domain-error.js';
 import { isUuid } from '../../server/errors/input-checks.js';
-import { visibleFileIds } from './document-visibility.js';
+import { documentVisibilitySql, visibleFileIds } from './document-visibility.js';
 import { StoredFile } from './stored-file.entity.js';
 
 /** The file if the caller may see it; NOT_FOUND alike for missing and hidden files. */
@@ -13,11 +13,17 @@ export async function findVisibleFile(ctx: RequestContext, id: string): Promise<
   return file;
 }
 
-/** The AOO of the first document holding the file (for the audit trail); null if unattached. */
+/**
+ * The AOO a download is recorded under: that of the first document holding the file which the
+ * caller may see (the one they reach it through); null when they see it only as its uploader.
+ */
 export async function owningAooOf(ctx: RequestContext, fileId: string): Promise<string | null> {
+  const visibility = documentVisibilitySql(ctx);
   const rows = await ctx.em.execute<Array<{ aoo_id: string }>>(
-    `select d.aoo_id from document_file df join document d on d.id = df.document_id where df.file_id = ? order by df.created_at limit 1`,
-    [fileId],
+    `select d.aoo_id from document_file df join document d on d.id = df.document_id
+      where df.file_id = ? and ${visibility.sql}
+      order by df.created_at limit 1`,
+    [fileId, ...visibility.params],
   );
   return rows[0]?.aoo_id ?? null;
 }

@@ -1,7 +1,6 @@
 import { Arg, Authorized, Ctx, ID, Int, Mutation, Query, Resolver } from 'type-graphql';
 import type { RequestContext } from '../../server/context.js';
-import { InvalidInputError } from '../../server/errors/domain-error.js';
-import { signDownloadLink } from './download-link.js';
+import { createDownloadLink } from './file-download.service.js';
 import { findVisibleFile } from './file-queries.js';
 import { StoredFile } from './stored-file.entity.js';
 
@@ -15,20 +14,11 @@ export class FileResolver {
 
   @Mutation(() => String, { description: 'A short-lived link (path) a browser can GET without a token' })
   @Authorized()
-  async fileDownloadLink(
+  fileDownloadLink(
     @Ctx() ctx: RequestContext,
     @Arg('id', () => ID) id: string,
     @Arg('ttlSeconds', () => Int, { defaultValue: 300 }) ttlSeconds: number,
   ): Promise<string> {
-    if (ttlSeconds < 1 || ttlSeconds > 3600)
-      throw new InvalidInputError('ttlSeconds', 'must be between 1 and 3600');
-    const file = await findVisibleFile(ctx, id);
-    const user = ctx.user;
-    if (!user) throw new InvalidInputError('id', 'no caller');
-    return signDownloadLink(ctx.platform, {
-      fileId: file.id,
-      userId: user.id,
-      expiresAt: Math.floor(ctx.clock.now().getTime() / 1000) + ttlSeconds,
-    });
+    return createDownloadLink(ctx, id, ttlSeconds);
   }
 }

@@ -7,14 +7,13 @@ import { ANONYMOUS, authenticate, bearerToken, type Caller } from '../../server/
 import { AuthenticationError } from '../../server/auth/token-service.js';
 import { romeDay } from '../../server/clock.js';
 import { createContext, type RequestContext } from '../../server/context.js';
+import { contentDisposition } from '../../server/http/content-disposition.js';
 import type { Platform } from '../../server/platform.js';
 import { loadGrants } from '../organisation/access.service.js';
 import { User } from '../organisation/user.entity.js';
-import { recordAudit } from '../audit/audit.service.js';
-import { contentDisposition, parseByteRange } from './byte-range.js';
 import { verifyDownloadLink } from './download-link.js';
+import { openFileDownload, type FileDownload } from './file-download.service.js';
 import { uploadFile } from './file-upload.service.js';
-import { findVisibleFile, owningAooOf } from './file-queries.js';
 
 const STATUS_BY_CODE: Record<string, number> = {
   UNAUTHENTICATED: 401,
@@ -59,41 +58,17 @@ export function fileRoutes(app: Express, platform: Platform): void {
 
   app.get('/files/:id', (req, res, next) => {
     handle(platform, req, res, next, async (ctx) => {
-      const file = await findVisibleFile(ctx, String(req.params['id']));
-      const range = parseByteRange(req.header('range'), file.size);
-      res.setHeader('Accept-Ranges', 'bytes');
-      res.setHeader('ETag', `"${file.sha256}"`);
-      res.setHeader('Repr-Digest', `sha-256=:${Buffer.from(file.sha256, 'hex').toString('base64')}:`);
-      res.setHeader('X-Content-SHA256', file.sha256);
-      res.setHeader('Content-Type', file.mediaType);
-      res.setHeader('Content-Disposition', contentDisposition(file.originalName));
-      res.setHeader('X-Content-Type-Options', 'nosniff');
-      res.setHeader('Cache-Control', 'private, no-store');
-      if (range.kind === 'unsatisfiable') {
-        res.setHeader('Content-Range', `bytes */${file.size}`);
-        res.status(416).end();
-        return;
+      const download = await openFileDownload(ctx, String(req.params['id']), {
+        range: req.header('range'),
+        headOnly: req.method === 'HEAD',
+      });
+      const body = download.kind === 'unsatisfiable' ? null : download.body;
+      try {
+        sendDownloadHeaders(res, download);
+      } catch (e) {
+        body?.destroy();
+        throw e;
       }
-      const partial = range.kind === 'partial';
-      const [start, end] = partial ? [range.start, range.end] : [0, file.size - 1];
-      const sendsBytes = req.method !== 'HEAD' && file.size > 0;
-      // Open the object first: a download that cannot be served is not recorded as one.
-      const body = sendsBytes
-        ? await platform.blobs.get(file.blobKey, partial ? { start, end } : undefined)
-        : null;
-      if (req.method !== 'HEAD') {
-        // Every download is an audited read (001 §6.4 / DOMAIN §7).
-        await recordAudit(ctx, ctx.em, {
-          aooId: await owningAooOf(ctx, file.id),
-          operation: 'file.download',
-          targetType: 'StoredFile',
-          targetId: file.id,
-          changes: partial ? { range: [start, end] } : {},
-        });
-      }
-      res.status(partial ? 206 : 200);
-      if (partial) res.setHeader('Content-Range', `bytes ${start}-${end}/${file.size}`);
-      res.setHeader('Content-Length', String(file.size === 0 ? 0 : end - start + 1));
       if (body === null) {
         res.end();
         return;
@@ -104,6 +79,27 @@ export function fileRoutes(app: Express, platform: Platform): void {
       });
     });
   });
+}
+
+function sendDownloadHeaders(res: Response, download: FileDownload): void {
+  const { file } = download;
+  res.setHeader('Accept-Ranges', 'bytes');
+  res.setHeader('ETag', `"${file.sha256}"`);
+  res.setHeader('Repr-Digest', `sha-256=:${Buffer.from(file.sha256, 'hex').toString('base64')}:`);
+  res.setHeader('X-Content-SHA256', file.sha256);
+  res.setHeader('Content-Type', file.mediaType);
+  res.setHeader('Content-Disposition', contentDisposition(file.originalName));
+  res.setHeader('X-Content-Type-Options', 'nosniff');
+  res.setHeader('Cache-Control', 'private, no-store');
+  if (download.kind === 'unsatisfiable') {
+    res.setHeader('Content-Range', `bytes */${file.size}`);
+    res.status(416);
+    return;
+  }
+  const { start, end } = download;
+  res.status(download.kind === 'partial' ? 206 : 200);
+  if (download.kind === 'partial') res.setHeader('Content-Range', `bytes ${start}-${end}/${file.size}`);
+  res.setHeader('Content-Length', String(file.size === 0 ? 0 : end - start + 1));
 }
 
 /**

@@ -6,6 +6,7 @@ import { Readable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import { Client } from 'minio';
 import type { S3BlobConfig } from '../config.js';
+import { contentDisposition } from '../http/content-disposition.js';
 import {
   assertTempUploadKey,
   BlobNotFoundError,
@@ -47,20 +48,6 @@ function errorCode(err: unknown): string | undefined {
 function isNotFound(err: unknown): boolean {
   const code = errorCode(err);
   return code === 'NotFound' || code === 'NoSuchKey';
-}
-
-/**
- * RFC 6266: a quoted ASCII name, plus the exact UTF-8 name in filename* when the ASCII form had
- * to replace characters (accents, quotes, backslashes, control characters).
- */
-export function contentDisposition(fileName: string): string {
-  const fallback = fileName.replace(/[^\x20-\x7e]|["\\]/g, '_');
-  if (fallback === fileName) return `attachment; filename="${fallback}"`;
-  const encoded = encodeURIComponent(fileName).replace(
-    /['()*]/g,
-    (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
-  );
-  return `attachment; filename="${fallback}"; filename*=UTF-8''${encoded}`;
 }
 
 /**
