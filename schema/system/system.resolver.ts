@@ -42,7 +42,8 @@ export class SystemResolver {
 }
 
 async function* ticks(intervalSeconds: number): AsyncGenerator<Date> {
-  const ms = Math.min(Math.max(intervalSeconds, 1), 300) * 1000;
+  // At least 5 s: every tick reloads the subscriber's rights.
+  const ms = Math.min(Math.max(intervalSeconds, 5), 300) * 1000;
   for (;;) {
     yield new Date();
     await new Promise((resolve) => setTimeout(resolve, ms));

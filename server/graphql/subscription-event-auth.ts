@@ -2,14 +2,46 @@ import { GraphQLError } from 'graphql';
 import type { MiddlewareFn } from 'type-graphql';
 import { romeDay } from '../clock.js';
 import type { RequestContext } from '../context.js';
+import type { Platform } from '../platform.js';
 import { loadGrants } from '../../schema/organisation/access.service.js';
+import { Grants } from '../../schema/organisation/grants.js';
 import { User } from '../../schema/organisation/user.entity.js';
+
+/** How long a subscriber's reloaded rights serve every event of that user (all sockets). */
+export const CALLER_REFRESH_MS = 2000;
+
+interface FreshCaller {
+  at: number;
+  user: User | null;
+  grants: Grants;
+}
+
+const cache = new WeakMap<Platform, Map<string, Promise<FreshCaller>>>();
+
+async function freshCaller(platform: Platform, userId: string): Promise<FreshCaller> {
+  let byUser = cache.get(platform);
+  if (!byUser) cache.set(platform, (byUser = new Map()));
+  const cached = byUser.get(userId);
+  if (cached) {
+    const hit = await cached.catch(() => undefined);
+    if (hit && Date.now() - hit.at < CALLER_REFRESH_MS) return hit;
+  }
+  const loading = (async (): Promise<FreshCaller> => {
+    const em = platform.orm.em.fork();
+    const user = await em.findOne(User, { id: userId });
+    const grants = user?.active ? await loadGrants(em, user.id, romeDay(platform.clock.now())) : undefined;
+    return { at: Date.now(), user: user?.active ? user : null, grants: grants ?? Grants.NONE };
+  })();
+  byUser.set(userId, loading);
+  loading.catch(() => byUser.delete(userId));
+  return loading;
+}
 
 /**
  * A subscription lives for hours: rights checked at subscribe time may be gone by the next
- * event. Before each event is resolved, the caller is reloaded (deactivated users stop
- * receiving at once), the grants recomputed, and a fresh EntityManager forked, so row
- * visibility is decided on today's rights.
+ * event. Before each event is resolved the subscriber is reloaded (at most every
+ * CALLER_REFRESH_MS per user, shared by all their subscriptions): deactivated users stop
+ * receiving, grants are today's, and each event gets a fresh EntityManager fork.
  */
 export const refreshCallerPerEvent: MiddlewareFn<RequestContext> = async ({ context, info }, next) => {
   if (info.parentType.name !== 'Subscription' || info.path.prev !== undefined)
@@ -17,16 +49,15 @@ export const refreshCallerPerEvent: MiddlewareFn<RequestContext> = async ({ cont
   const userId = context.user?.id;
   if (userId === undefined)
     throw new GraphQLError('Authentication required', { extensions: { code: 'UNAUTHENTICATED' } });
-  const em = context.platform.orm.em.fork();
-  const user = await em.findOne(User, { id: userId });
-  if (!user || !user.active) {
+  const fresh = await freshCaller(context.platform, userId);
+  if (!fresh.user) {
     throw new GraphQLError('The subscriber is no longer an active user', {
       extensions: { code: 'UNAUTHENTICATED' },
     });
   }
-  context.em = em;
-  context.user = user;
-  context.grants = await loadGrants(em, user.id, romeDay(context.clock.now()));
+  context.em = context.platform.orm.em.fork();
+  context.user = fresh.user;
+  context.grants = fresh.grants;
   context.loaders.clear();
   return (await next()) as unknown;
 };

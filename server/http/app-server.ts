@@ -8,7 +8,8 @@ import { expressMiddleware } from '@as-integrations/express5';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { GraphQLFormattedError, GraphQLSchema } from 'graphql';
 import { createContext, type RequestContext } from '../context.js';
-import { createQueryLimits, stripSuggestion } from '../graphql/query-limits.js';
+import { formatHttpError } from '../graphql/format-error.js';
+import { createQueryLimits } from '../graphql/query-limits.js';
 import type { Platform } from '../platform.js';
 import { authentication } from './authentication.js';
 import { attachGraphqlWs, type GraphqlWsHandle } from './graphql-ws.js';
@@ -51,7 +52,7 @@ export async function startAppServer(
     includeStacktraceInErrorResponses: config.nodeEnv === 'development',
     hideSchemaDetailsFromClientErrors: true,
     formatError: (formatted: GraphQLFormattedError, error: unknown) =>
-      formatError(formatted, error, platform),
+      formatHttpError(formatted, error, platform),
     plugins: [
       ...limits.plugins,
       ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: config.shutdownTimeoutMs }),
@@ -112,26 +113,4 @@ export async function startAppServer(
       await apollo.stop();
     },
   };
-}
-
-function formatError(
-  formatted: GraphQLFormattedError,
-  error: unknown,
-  platform: Platform,
-): GraphQLFormattedError {
-  const code = formatted.extensions?.['code'];
-  if (code === 'INTERNAL_SERVER_ERROR' || code === undefined) {
-    platform.logger.error({ err: error }, 'unexpected GraphQL error');
-    if (platform.config.nodeEnv === 'production') {
-      return {
-        message: 'Internal server error',
-        locations: formatted.locations,
-        path: formatted.path,
-        extensions: { code: 'INTERNAL_SERVER_ERROR' },
-      };
-    }
-  }
-  if (code === 'GRAPHQL_VALIDATION_FAILED')
-    return { ...formatted, message: stripSuggestion(formatted.message) };
-  return formatted;
 }

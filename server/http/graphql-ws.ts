@@ -7,8 +7,15 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { authenticate, bearerToken, type Caller } from '../auth/authenticate.js';
 import { AuthenticationError } from '../auth/token-service.js';
 import { createContext } from '../context.js';
+import { maskSocketError } from '../graphql/format-error.js';
 import type { QueryLimits } from '../graphql/query-limits.js';
 import type { Platform } from '../platform.js';
+
+/** Bounds on what one client can hold open (each subscription costs work at every event). */
+export const MAX_SUBSCRIPTIONS_PER_SOCKET = 20;
+export const MAX_SOCKETS_PER_USER = 10;
+/** Close code for "too many connections" (4400-4499: application-defined). */
+export const CLOSE_TOO_MANY_CONNECTIONS = 4429;
 
 type SocketExtra = {
   socket: WebSocket;
@@ -23,7 +30,8 @@ export interface GraphqlWsHandle {
 
 /**
  * graphql-ws on the same port and path as HTTP. It bypasses Apollo, so authentication
- * (connection_init), the query limits and the operation-type check are applied here.
+ * (connection_init), the query limits, the operation-type check, error masking and the
+ * per-client bounds are applied here.
  */
 export function attachGraphqlWs(
   httpServer: HttpServer,
@@ -32,31 +40,16 @@ export function attachGraphqlWs(
   limits: QueryLimits,
 ): GraphqlWsHandle {
   const wss = new WebSocketServer({ server: httpServer, path: '/graphql', maxPayload: 256 * 1024 });
+  const socketsPerUser = new Map<string, number>();
   const cleanup = useServer<Record<string, unknown> | undefined, SocketExtra>(
     {
       schema,
       onConnect: async (ctx) => {
         const params = ctx.connectionParams ?? {};
         const raw = params['authorization'] ?? params['Authorization'];
+        let caller: Caller;
         try {
-          const caller = await authenticate(platform, bearerToken(typeof raw === 'string' ? raw : undefined));
-          if (!caller.user) {
-            ctx.extra.socket.close(
-              CloseCode.Unauthorized,
-              'Authentication required: connectionParams.authorization',
-            );
-            return false;
-          }
-          ctx.extra.caller = caller;
-          if (caller.expiresAt) {
-            const ms = Math.max(caller.expiresAt.getTime() - Date.now(), 0);
-            // setTimeout overflows beyond ~24.8 days; such tokens are re-checked daily.
-            ctx.extra.expiryTimer = setTimeout(
-              () => ctx.extra.socket.close(CloseCode.Unauthorized, 'Token expired'),
-              Math.min(ms, 2 ** 31 - 1),
-            );
-          }
-          return true;
+          caller = await authenticate(platform, bearerToken(typeof raw === 'string' ? raw : undefined));
         } catch (e) {
           if (!(e instanceof AuthenticationError)) throw e;
           ctx.extra.socket.close(
@@ -65,11 +58,50 @@ export function attachGraphqlWs(
           );
           return false;
         }
+        const user = caller.user;
+        if (!user) {
+          ctx.extra.socket.close(
+            CloseCode.Unauthorized,
+            'Authentication required: connectionParams.authorization',
+          );
+          return false;
+        }
+        const open = socketsPerUser.get(user.id) ?? 0;
+        if (open >= MAX_SOCKETS_PER_USER) {
+          ctx.extra.socket.close(
+            CLOSE_TOO_MANY_CONNECTIONS,
+            `At most ${MAX_SOCKETS_PER_USER} connections per user`,
+          );
+          return false;
+        }
+        socketsPerUser.set(user.id, open + 1);
+        ctx.extra.caller = caller;
+        if (caller.expiresAt) {
+          // setTimeout caps at ~24.8 days: a longer-lived token's socket closes then, and the client reconnects.
+          const ms = Math.max(caller.expiresAt.getTime() - Date.now(), 0);
+          ctx.extra.expiryTimer = setTimeout(
+            () => ctx.extra.socket.close(CloseCode.Unauthorized, 'Token expired'),
+            Math.min(ms, 2 ** 31 - 1),
+          );
+        }
+        return true;
       },
       onClose: (ctx) => {
         clearTimeout(ctx.extra.expiryTimer);
+        const userId = ctx.extra.caller?.user?.id;
+        if (userId === undefined) return;
+        const left = (socketsPerUser.get(userId) ?? 1) - 1;
+        if (left > 0) socketsPerUser.set(userId, left);
+        else socketsPerUser.delete(userId);
       },
       onSubscribe: (ctx, _id, payload) => {
+        if (Object.keys(ctx.subscriptions).length >= MAX_SUBSCRIPTIONS_PER_SOCKET) {
+          return [
+            new GraphQLError(`At most ${MAX_SUBSCRIPTIONS_PER_SOCKET} subscriptions per connection`, {
+              extensions: { code: 'TOO_MANY_SUBSCRIPTIONS' },
+            }),
+          ];
+        }
         const checked = limits.parseAndValidate(schema, payload.query);
         if (!('kind' in checked)) return checked;
         const operation = getOperationAST(checked, payload.operationName);
@@ -96,6 +128,11 @@ export function attachGraphqlWs(
           variableValues: payload.variables ?? undefined,
           contextValue,
         };
+      },
+      // Apollo's formatError does not see WebSocket results: mask unexpected errors here.
+      onNext: (_ctx, _id, _payload, _args, result) => {
+        if (!result.errors?.length) return undefined;
+        return { ...result, errors: result.errors.map((e) => maskSocketError(e, platform)) };
       },
     },
     wss,

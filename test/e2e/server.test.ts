@@ -187,6 +187,38 @@ describe('server: health, authentication, limits, WebSocket', () => {
     }
   });
 
+  it('bounds subscriptions per socket and sockets per user', async () => {
+    const token = `Bearer ${await env.tokenFor('rgd')}`;
+    const ws = await RawWsClient.open(env.wsUrl);
+    ws.init(token);
+    await ws.next((m) => m.type === 'connection_ack');
+    for (let i = 0; i < 21; i++) {
+      ws.send({
+        id: `s${i}`,
+        type: 'subscribe',
+        payload: { query: 'subscription { heartbeat(intervalSeconds: 300) { at } }' },
+      });
+    }
+    const refused = await ws.next((m) => m.type === 'error' && m.id === 's20');
+    assert.match(JSON.stringify(refused.payload), /TOO_MANY_SUBSCRIPTIONS/);
+    const sockets: RawWsClient[] = [ws];
+    for (let i = 1; i < 10; i++) {
+      const extra = await RawWsClient.open(env.wsUrl);
+      extra.init(token);
+      await extra.next((m) => m.type === 'connection_ack');
+      sockets.push(extra);
+    }
+    const eleventh = await RawWsClient.open(env.wsUrl);
+    eleventh.init(token);
+    assert.equal((await eleventh.closed).code, 4429);
+    sockets[1]?.close();
+    await sockets[1]?.closed;
+    const again = await RawWsClient.open(env.wsUrl);
+    again.init(token);
+    await again.next((m) => m.type === 'connection_ack');
+    for (const s of [...sockets, again]) s.close();
+  });
+
   it('closes sockets with 4403 for a bad token and 4401 for none', async () => {
     const bad = await RawWsClient.open(env.wsUrl);
     bad.init('Bearer not-a-token');

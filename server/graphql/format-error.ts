@@ -1,0 +1,44 @@
+import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+import type { Platform } from '../platform.js';
+import { stripSuggestion } from './query-limits.js';
+
+/**
+ * Errors without a business code are unexpected: logged in full, and in production reduced to
+ * "Internal server error" so no SQL, stack or identifier reaches a client. One rule for HTTP
+ * (Apollo formatError) and WebSocket (graphql-ws onNext), which Apollo does not cover.
+ */
+function isUnexpected(code: unknown): boolean {
+  return code === undefined || code === 'INTERNAL_SERVER_ERROR';
+}
+
+export function formatHttpError(
+  formatted: GraphQLFormattedError,
+  error: unknown,
+  platform: Platform,
+): GraphQLFormattedError {
+  const code = formatted.extensions?.['code'];
+  if (isUnexpected(code)) {
+    platform.logger.error({ err: error }, 'unexpected GraphQL error');
+    if (platform.config.nodeEnv === 'production') {
+      return {
+        message: 'Internal server error',
+        locations: formatted.locations,
+        path: formatted.path,
+        extensions: { code: 'INTERNAL_SERVER_ERROR' },
+      };
+    }
+  }
+  if (code === 'GRAPHQL_VALIDATION_FAILED')
+    return { ...formatted, message: stripSuggestion(formatted.message) };
+  return formatted;
+}
+
+export function maskSocketError(error: GraphQLError, platform: Platform): GraphQLError {
+  if (!isUnexpected(error.extensions['code'])) return error;
+  platform.logger.error({ err: error.originalError ?? error }, 'unexpected GraphQL error (subscription)');
+  if (platform.config.nodeEnv !== 'production') return error;
+  return new GraphQLError('Internal server error', {
+    path: error.path,
+    extensions: { code: 'INTERNAL_SERVER_ERROR' },
+  });
+}
