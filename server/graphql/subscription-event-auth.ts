@@ -20,7 +20,7 @@ const cache = new WeakMap<Platform, Map<string, Promise<FreshCaller>>>();
 
 async function freshCaller(platform: Platform, userId: string): Promise<FreshCaller> {
   let byUser = cache.get(platform);
-  if (!byUser) cache.set(platform, (byUser = new Map()));
+  if (!byUser) cache.set(platform, (byUser = new Map<string, Promise<FreshCaller>>()));
   const cached = byUser.get(userId);
   if (cached) {
     const hit = await cached.catch(() => undefined);
