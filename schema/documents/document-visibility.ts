@@ -16,14 +16,20 @@ export interface SqlFragment {
  * - protocollo particolare (001 §8.10): only users named on it who hold PROTOCOL_PARTICOLARE;
  * - riservato until a date (001 §8.9): before it, only the users involved (the creator and
  *   those recorded) who hold PROTOCOL_READ_RESERVED; from that day, the normal rule;
- * - normal: the creator, and whoever holds PROTOCOL_READ over the owning UOR.
+ * - normal: the creator while still working in the AOO, and whoever holds PROTOCOL_READ over
+ *   the owning UOR.
  * Assignments (RPA, CC) extend the normal rule when that module arrives.
  */
 export function documentVisibilitySql(ctx: RequestContext): SqlFragment {
   const user = ctx.user;
   if (user === null) return { sql: 'false', params: [] };
-  const normal: string[] = ['d.created_by = ?'];
-  const normalParams: unknown[] = [user.id];
+  // The creator keeps seeing a document only while still working in its AOO.
+  const memberAoos = ctx.grants.aooIds();
+  const normal: string[] =
+    memberAoos.length > 0
+      ? [`(d.created_by = ? and d.aoo_id in (${memberAoos.map(() => '?').join(',')}))`]
+      : [];
+  const normalParams: unknown[] = memberAoos.length > 0 ? [user.id, ...memberAoos] : [];
   for (const aooId of ctx.grants.aoosWith(Permission.PROTOCOL_READ)) {
     const scope = ctx.grants.scope(Permission.PROTOCOL_READ, aooId);
     if (scope === 'ALL') {
@@ -43,7 +49,7 @@ export function documentVisibilitySql(ctx: RequestContext): SqlFragment {
       when d.particolare then ${access('NAMED')} and ${particolareAoos.sql}
       when d.reserved_until is not null and d.reserved_until > ?::date
         then (d.created_by = ? or ${access('INVOLVED')}) and ${reservedAoos.sql}
-      else (${normal.join(' or ')}) end)`,
+      else (${normal.length > 0 ? normal.join(' or ') : 'false'}) end)`,
     params: [
       user.id,
       ...particolareAoos.params,

@@ -42,10 +42,10 @@ async function usableFile(
 }
 
 function requireWrite(ctx: RequestContext, doc: Document): void {
-  if (
-    !ctx.grants.covers(Permission.DOCUMENT_CREATE, doc.aoo.id, doc.uor.id) &&
-    doc.createdBy.id !== ctx.user?.id
-  ) {
+  // Whoever may create documents for the UOR; the creator too, while still holding the right in the AOO.
+  const creatorStillEntitled =
+    doc.createdBy.id === ctx.user?.id && ctx.grants.has(Permission.DOCUMENT_CREATE, doc.aoo.id);
+  if (!ctx.grants.covers(Permission.DOCUMENT_CREATE, doc.aoo.id, doc.uor.id) && !creatorStillEntitled) {
     throw forbidden('change this document');
   }
   if (!doc.isDraft) {

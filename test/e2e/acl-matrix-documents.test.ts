@@ -276,4 +276,47 @@ describe('ACL matrix: documents and files', () => {
     );
     assert.equal(r.errors?.[0]?.extensions?.['code'], 'FORBIDDEN');
   });
+
+  it('a creator who leaves the AOO no longer sees or changes the documents made there', async () => {
+    const tecnico = clients.get('rpa.tecnico');
+    assert.ok(tecnico);
+    const { aoos } = await tecnico.data<{ aoos: Array<{ uors: Array<{ id: string; code: string }> }> }>(
+      '{ aoos { uors { id code } } }',
+    );
+    const tec = aoos[0]?.uors.find((u) => u.code === 'TEC')?.id;
+    const fileId = await upload('rpa.tecnico');
+    const draft = (
+      await tecnico.data<{ createDocument: { id: string } }>(
+        'mutation($i: CreateDocumentInput!) { createDocument(input: $i) { id } }',
+        { i: { uorId: tec, kind: 'NON_PROTOCOLLATO', oggetto: 'Perizia', primaryFileId: fileId } },
+      )
+    ).createDocument.id;
+    // Moves to the other AOO: the old membership ends, a new one starts there.
+    await withClient(env.databaseUrl, async (c) => {
+      await c.query(
+        `update membership set ended_at = now() where user_id = (select id from app_user where username = 'rpa.tecnico')`,
+      );
+      await c.query(
+        `insert into membership (id, user_id, uor_id, profile) select gen_random_uuid(), u.id, o.id, 'RPA'
+           from app_user u, uor o where u.username = 'rpa.tecnico' and o.aoo_id = $1`,
+        [otherAooId],
+      );
+    });
+    const moved = await env.asUser('rpa.tecnico');
+    const read = await moved.request('query($id: ID!) { document(id: $id) { id } }', { id: draft });
+    assert.equal(read.errors?.[0]?.extensions?.['code'], 'NOT_FOUND');
+    assert.equal(
+      (
+        await moved.data<{ documentCount: number }>('query($a: ID!) { documentCount(aooId: $a) }', {
+          a: demoAooId,
+        })
+      ).documentCount,
+      0,
+    );
+    const write = await moved.request(
+      'mutation($i: ReplaceDocumentFileInput!) { replaceDocumentFile(input: $i) { version } }',
+      { i: { documentId: draft, position: 0, fileId } },
+    );
+    assert.equal(write.errors?.[0]?.extensions?.['code'], 'NOT_FOUND');
+  });
 });
