@@ -9,7 +9,15 @@ import {
   type SignatureKind,
   type SignatureOutcome,
 } from './inspection/index.js';
+import { Semaphore } from './semaphore.js';
 import type { StoredSignature } from './stored-file.entity.js';
+
+/**
+ * Signed files verified at once, process-wide. Each is held whole in memory (up to
+ * MAX_IN_MEMORY_SIGNED_BYTES, several times that while parsed); more uploads wait their turn.
+ */
+export const MAX_CONCURRENT_VERIFICATIONS = 2;
+const verifications = new Semaphore(MAX_CONCURRENT_VERIFICATIONS);
 
 export interface SignatureRecord {
   kind: SignatureKind;
@@ -19,13 +27,15 @@ export interface SignatureRecord {
 
 /**
  * Verifies the signature of a stored file when its bytes suggest one (a .p7m, a PDF with a
- * signature field, XML). Signed files are read back from storage, up to the in-memory limit;
- * the outcome is recorded and never blocks anything (DOMAIN §10).
+ * signature field, XML). Signed files are read back from storage, up to the in-memory limit
+ * and at most MAX_CONCURRENT_VERIFICATIONS at once; the outcome is recorded and never blocks
+ * anything (DOMAIN §10). `verify` is replaceable for tests.
  */
 export async function inspectSignature(
   blobs: BlobStore,
   stored: StoredBlob,
   format: FormatInspection,
+  verify: (bytes: Buffer) => Promise<SignatureOutcome> = verifySignature,
 ): Promise<SignatureRecord> {
   const mayBeSigned = format.signatureHint !== undefined || format.format === DocumentFormat.XML;
   if (!mayBeSigned)
@@ -41,9 +51,12 @@ export async function inspectSignature(
       detail: `signed file larger than ${MAX_IN_MEMORY_SIGNED_BYTES} bytes: not verified in memory`,
     });
   }
-  const chunks: Buffer[] = [];
-  for await (const chunk of await blobs.get(stored.key)) chunks.push(chunk as Buffer);
-  return fromOutcome(await verifySignature(Buffer.concat(chunks)));
+  // Read and verified in memory: a turn bounds how many such copies the process holds at once.
+  return verifications.use(async () => {
+    const chunks: Buffer[] = [];
+    for await (const chunk of await blobs.get(stored.key)) chunks.push(chunk as Buffer);
+    return fromOutcome(await verify(Buffer.concat(chunks)));
+  });
 }
 
 function record(o: { status: SignatureStatus; kind: SignatureKind; detail: string }): SignatureRecord {
