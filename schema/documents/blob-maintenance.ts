@@ -98,3 +98,17 @@ export async function scrubBlobs(platform: Platform): Promise<ScrubReport> {
   }
   return report;
 }
+
+/**
+ * Removes temporary files of blob writes interrupted by a crash, once untouched for
+ * `olderThanMs` (a write in progress keeps its file fresh). Drivers without local temporary
+ * files have nothing to do.
+ */
+export async function removeStaleBlobTemp(
+  platform: Platform,
+  olderThanMs: number,
+): Promise<{ removed: number }> {
+  const removed = (await platform.blobs.removeStaleTemp?.(olderThanMs)) ?? 0;
+  if (removed > 0) platform.logger.info({ removed }, 'stale blob temp files removed');
+  return { removed };
+}

@@ -45,6 +45,11 @@ export interface BlobStore {
   list(): AsyncIterable<BlobStat>;
   /** Reachability, for /readyz. Throws when unreachable. */
   ping(): Promise<void>;
+  /**
+   * Removes local temporary files (fs temp folder, s3 spool) not modified for `olderThanMs`:
+   * leftovers of writes interrupted by a crash. Returns how many were removed.
+   */
+  removeStaleTemp?(olderThanMs: number): Promise<number>;
   /** Present where clients can send bytes straight to storage (s3): presigned PUT, then promote. */
   readonly directUploads?: DirectUploads;
 }

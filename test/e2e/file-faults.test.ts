@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, rm, utimes, writeFile } from 'node:fs/promises';
 import http from 'node:http';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { collectOrphanBlobs, scrubBlobs } from '../../schema/documents/blob-maintenance.js';
+import { coreJobs } from '../../schema/jobs.js';
 import { finalKeyFor } from '../../server/blob/blob-store.js';
 import {
   count,
@@ -255,6 +256,25 @@ describe('file faults with the fs driver', () => {
       { position: 0, description: 'bozza', superseded_at: null },
       { position: 1, description: 'bozza', superseded_at: null },
     ]);
+  });
+
+  it('(g) the hourly blob-temp job removes temp files left over an hour ago and keeps fresh ones', async () => {
+    const job = coreJobs(env.config.orphanGraceMs).find((j) => j.name === 'blob-temp');
+    assert.ok(job?.cron, 'blob-temp is a recurring job');
+    const tmp = path.join(fsRoot(env), 'tmp');
+    await mkdir(tmp, { recursive: true });
+    const stale = path.join(tmp, randomUUID());
+    const fresh = path.join(tmp, randomUUID());
+    await writeFile(stale, 'left by a crash');
+    await writeFile(fresh, 'a write in progress');
+    const twoHoursAgo = new Date(Date.now() - 2 * 3600_000);
+    await utimes(stale, twoHoursAgo, twoHoursAgo);
+    try {
+      assert.deepEqual(await job.run(env.platform), { removed: 1 });
+      assert.deepEqual((await tmpEntries(env)).sort(), [path.basename(fresh)]);
+    } finally {
+      await rm(fresh, { force: true });
+    }
   });
 });
 
