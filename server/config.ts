@@ -28,6 +28,8 @@ export interface Config {
   orphanGraceMs: number;
   redisUrl: string | undefined;
   shutdownTimeoutMs: number;
+  /** Which proxies may set X-Forwarded-For (Express "trust proxy"): off by default, since the audit trail records the client address. */
+  trustProxy: false | number | string;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 }
 
@@ -115,6 +117,7 @@ export const CONFIG_VARIABLES = [
   'BLOB_ORPHAN_GRACE_HOURS',
   'REDIS_URL',
   'SHUTDOWN_TIMEOUT_MS',
+  'TRUST_PROXY',
   'LOG_LEVEL',
 ] as const;
 
@@ -207,6 +210,28 @@ function s3Config(env: Env): S3BlobConfig {
   };
 }
 
+function trustProxyVar(env: Env): false | number | string {
+  const raw = nonEmpty(env, 'TRUST_PROXY');
+  if (raw === undefined || /^false$/i.test(raw)) return false;
+  if (/^\d{1,2}$/.test(raw)) return Number(raw);
+  if (/^true$/i.test(raw)) {
+    // Trusting every hop lets any client write its own address into the audit trail.
+    throw new ConfigError(
+      'TRUST_PROXY',
+      'the proxies to trust (e.g. loopback, 10.0.0.5, 10.0.0.0/8) or a hop count, not true',
+      raw,
+    );
+  }
+  if (!/^[A-Za-z0-9.:/, ]+$/.test(raw)) {
+    throw new ConfigError(
+      'TRUST_PROXY',
+      'a comma-separated list of addresses, subnets or loopback/linklocal/uniquelocal, or a hop count',
+      raw,
+    );
+  }
+  return raw;
+}
+
 export function loadConfig(env: Env = process.env, cwd: string = process.cwd()): Config {
   const nodeEnv = oneOf(env, 'NODE_ENV', ['development', 'production', 'test'] as const, 'development');
   const production = nodeEnv === 'production';
@@ -295,6 +320,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     jobsEnabled: boolVar(env, 'JOBS_ENABLED', true),
     orphanGraceMs: intVar(env, 'BLOB_ORPHAN_GRACE_HOURS', 24, 1, 24 * 365) * 3600_000,
     redisUrl: urlVar(env, 'REDIS_URL', ['redis:', 'rediss:']),
+    trustProxy: trustProxyVar(env),
     shutdownTimeoutMs: intVar(env, 'SHUTDOWN_TIMEOUT_MS', 10000, 0, 600000),
     logLevel: oneOf(
       env,

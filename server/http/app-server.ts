@@ -35,7 +35,7 @@ export async function startAppServer(
   const { config, logger } = platform;
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', 'loopback, linklocal, uniquelocal');
+  app.set('trust proxy', config.trustProxy);
   const httpServer = createServer(app);
   const limits = createQueryLimits(config.graphql);
   let draining = false;

@@ -37,6 +37,9 @@ describe('configuration', () => {
     expectConfigError({ JWT_SECRET: 'short' }, 'JWT_SECRET', /at least 32 bytes/);
     expectConfigError({ SEED_DEMO: 'maybe' }, 'SEED_DEMO', /true or false/);
     expectConfigError({ LOG_LEVEL: 'loud' }, 'LOG_LEVEL', /one of fatal/);
+    expectConfigError({ TRUST_PROXY: 'true' }, 'TRUST_PROXY', /not true/);
+    assert.equal(loadConfig({ TRUST_PROXY: '10.0.0.0/8, loopback' }).trustProxy, '10.0.0.0/8, loopback');
+    assert.equal(loadConfig({}).trustProxy, false);
   });
 
   it('never echoes a password embedded in a URL', () => {

@@ -219,6 +219,26 @@ describe('server: health, authentication, limits, WebSocket', () => {
     for (const s of [...sockets, again]) s.close();
   });
 
+  it('records the socket address in the audit trail, not a forwarded one, unless proxies are configured', async () => {
+    const admin = await env.asUser('admin');
+    const { aoos } = await admin.data<{ aoos: Array<{ uors: Array<{ id: string }> }> }>(
+      '{ aoos { uors { id } } }',
+    );
+    const uorId = aoos[0]?.uors[0]?.id;
+    const r = await admin.request(
+      'mutation($id: ID!) { updateUor(id: $id, input: { email: "seg@comune.esempio.it" }) { id } }',
+      { id: uorId },
+      { 'x-forwarded-for': '10.66.66.66' },
+    );
+    assert.equal(r.errors, undefined);
+    const rows = await withClient(env.databaseUrl, (c) =>
+      c.query<{ client_ip: string }>(
+        `select client_ip from audit_event where operation = 'uor.update' order by id desc limit 1`,
+      ),
+    );
+    assert.match(rows.rows[0]?.client_ip ?? '', /127\.0\.0\.1$/);
+  });
+
   it('closes sockets with 4403 for a bad token and 4401 for none', async () => {
     const bad = await RawWsClient.open(env.wsUrl);
     bad.init('Bearer not-a-token');
