@@ -132,7 +132,7 @@ export const orgLoaders = {
                 { user: { $in: [...ids] } },
                 { populate: ['uor'], orderBy: { createdAt: 'asc' } },
               )
-            ).filter((m) => canReadOrg(ctx, m.uor.aoo.id) || m.user.id === ctx.user?.id),
+            ).filter((m) => canReadOrg(ctx, m.uor.aoo.id)), // the UOR must be visible through Membership.uor
             ids,
             (m) => m.user.id,
           ),

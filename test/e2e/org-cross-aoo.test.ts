@@ -107,4 +107,21 @@ describe('organisation administration across AOOs', () => {
     );
     assert.deepEqual(r.data, { updateUser: { email: 'carol@b.it' } });
   });
+
+  it('lists the memberships of AOOs the caller still reads, never an unreadable UOR', async () => {
+    const admin = await env.asUser('admin');
+    const { user } = await admin.data<{
+      user: { memberships: Array<{ id: string; uor: { code: string } }> };
+    }>('query($u: ID!) { user(id: $u) { memberships { id uor { code } } } }', { u: bobId });
+    const inA = user.memberships.find((m) => m.uor.code === 'RAG');
+    assert.ok(inA);
+    await admin.data('mutation($m: ID!) { endMembership(id: $m) { id } }', { m: inA.id });
+    const me = await (
+      await env.asUser('bob')
+    ).request<{ me: { memberships: Array<{ uor: { code: string } }> } }>(
+      '{ me { memberships { uor { code } } } }',
+    );
+    assert.equal(me.errors, undefined);
+    assert.ok(me.data?.me.memberships.every((m) => m.uor.code !== 'RAG'));
+  });
 });
