@@ -16,6 +16,15 @@ export class AuthenticationError extends Error {
   }
 }
 
+/** The identity provider's keys are unreachable: HTTP 503, logged, the client may retry. */
+export class IdentityProviderUnavailableError extends Error {
+  readonly status = 503;
+  constructor(cause: unknown) {
+    super('The identity provider cannot be reached to verify the token; retry shortly', { cause });
+    this.name = 'IdentityProviderUnavailableError';
+  }
+}
+
 export interface VerifiedToken {
   subject: string;
   /** null when the token has no `exp` (refused: every token must expire). */
@@ -68,6 +77,10 @@ export class TokenService {
       if (e instanceof AuthenticationError) throw e;
       if (e instanceof joseErrors.JWTExpired)
         throw new AuthenticationError('expired', 'The token has expired');
+      // The provider's keys could not be fetched: not the client's fault, and worth an alarm.
+      if (e instanceof joseErrors.JWKSTimeout || !(e instanceof joseErrors.JOSEError)) {
+        throw new IdentityProviderUnavailableError(e);
+      }
       throw new AuthenticationError('invalid', 'The token is not valid');
     }
   }

@@ -88,9 +88,10 @@ export async function startAppServer(
         : 500;
     if (status >= 500) logger.error({ err, requestId: req.requestId }, 'unhandled error');
     if (!res.headersSent) {
-      res
-        .status(status)
-        .json({ error: status >= 500 ? 'Internal error' : (err as Error).message, requestId: req.requestId });
+      // 503 means "retry": say so; other 5xx details stay in the log.
+      const message = status === 503 || status < 500 ? (err as Error).message : 'Internal error';
+      if (status === 503) res.setHeader('Retry-After', '5');
+      res.status(status).json({ error: message, requestId: req.requestId });
     }
   });
 

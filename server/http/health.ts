@@ -17,15 +17,18 @@ export function healthRoutes(platform: Platform, isDraining: () => boolean): Rou
     try {
       await platform.orm.em.fork().getConnection().execute('select 1');
       const pending = await pendingMigrations(platform.orm);
-      checks['database'] = pending.length === 0 ? 'ok' : `pending migrations: ${pending.join(', ')}`;
+      checks['database'] = pending.length === 0 ? 'ok' : `${pending.length} pending migrations`;
     } catch (e) {
-      checks['database'] = `unreachable: ${(e as Error).message}`;
+      // Details (hosts, credentials errors) go to the log, not to anonymous callers.
+      platform.logger.warn({ err: e }, 'readiness: database unreachable');
+      checks['database'] = 'unreachable';
     }
     try {
       await platform.blobs.ping();
       checks['blobStorage'] = 'ok';
     } catch (e) {
-      checks['blobStorage'] = `unreachable: ${(e as Error).message}`;
+      platform.logger.warn({ err: e }, 'readiness: blob storage unreachable');
+      checks['blobStorage'] = 'unreachable';
     }
     const ready = Object.values(checks).every((v) => v === 'ok');
     res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not ready', checks });

@@ -84,3 +84,38 @@ describe('authentication with a JWKS URL', () => {
     await assert.rejects(env.platform.tokens.issue('protocollista', 60), /identity provider/);
   });
 });
+
+describe('authentication with an unreachable JWKS URL', () => {
+  let env: TestEnv;
+  before(async () => {
+    // A port nobody listens on: the provider is down.
+    const probe = createServer();
+    await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+    const { port } = probe.address() as AddressInfo;
+    await new Promise((resolve) => probe.close(resolve));
+    env = await startTestEnv({
+      env: { JWT_SECRET: '', JWT_JWKS_URL: `http://127.0.0.1:${port}/jwks.json`, JWT_AUDIENCE: 'dms' },
+    });
+  });
+  after(async () => {
+    await env.close();
+  });
+
+  it('answers 503 with Retry-After, not 401: the token may well be valid', async () => {
+    const { privateKey } = await generateKeyPair('RS256');
+    const bearer = await new SignJWT({})
+      .setProtectedHeader({ alg: 'RS256' })
+      .setSubject('protocollista')
+      .setAudience('dms')
+      .setExpirationTime('10m')
+      .sign(privateKey);
+    const res = await fetch(env.graphqlUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${bearer}` },
+      body: JSON.stringify({ query: '{ me { username } }' }),
+    });
+    assert.equal(res.status, 503);
+    assert.equal(res.headers.get('retry-after'), '5');
+    assert.match(((await res.json()) as { error: string }).error, /identity provider/);
+  });
+});
