@@ -12,7 +12,7 @@ export class DocumentResolver {
   @Query(() => Document)
   @Authorized()
   document(@Ctx() ctx: RequestContext, @Arg('id', () => ID) id: string): Promise<Document> {
-    return documents.findVisibleDocument(ctx, ctx.em, id);
+    return documents.readDocument(ctx, id);
   }
 
   @Query(() => [Document], { description: 'Documents of an AOO the caller may see, newest first' })

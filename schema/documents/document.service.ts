@@ -29,6 +29,18 @@ export async function findVisibleDocument(
   return doc;
 }
 
+/** A document read by a user: every viewing is audited (001 §6.4, DOMAIN §7). */
+export async function readDocument(ctx: RequestContext, id: string): Promise<Document> {
+  const doc = await findVisibleDocument(ctx, ctx.em, id);
+  await recordAudit(ctx, ctx.em, {
+    aooId: doc.aoo.id,
+    operation: 'document.read',
+    targetType: 'Document',
+    targetId: doc.id,
+  });
+  return doc;
+}
+
 async function usableFile(
   ctx: RequestContext,
   em: EntityManager,
@@ -252,8 +264,17 @@ export async function listDocuments(
     `select d.id from document d where d.aoo_id = ? and ${v.sql} order by d.created_at desc, d.id limit ? offset ?`,
     [aooId, ...v.params, limit, offset],
   );
+  if (rows.length === 0) return [];
   const docs = await ctx.em.find(Document, { id: { $in: rows.map((r) => r.id) } });
   const order = new Map(rows.map((r, i) => [r.id, i]));
+  // A list shows oggetto and more of each document: one audited read naming them all.
+  await recordAudit(ctx, ctx.em, {
+    aooId,
+    operation: 'document.list',
+    targetType: 'Document',
+    targetId: null,
+    changes: { ids: rows.map((r) => r.id) },
+  });
   return docs.sort((a, b) => (order.get(a.id) ?? 0) - (order.get(b.id) ?? 0));
 }
 

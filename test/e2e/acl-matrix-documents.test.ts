@@ -319,4 +319,30 @@ describe('ACL matrix: documents and files', () => {
     );
     assert.equal(write.errors?.[0]?.extensions?.['code'], 'NOT_FOUND');
   });
+
+  it('audits every document viewing: one row per read, one per list with the ids shown', async () => {
+    const count = async (op: string) =>
+      withClient(env.databaseUrl, async (c) =>
+        Number(
+          (
+            await c.query<{ n: string }>(
+              `select count(*) as n from audit_event where operation = $1 and actor_username = 'segretario'`,
+              [op],
+            )
+          ).rows[0]?.n,
+        ),
+      );
+    const segretario = clients.get('segretario');
+    assert.ok(segretario);
+    const [reads, lists] = [await count('document.read'), await count('document.list')];
+    await segretario.data('query($id: ID!) { document(id: $id) { oggetto } }', { id: docs.normal.id });
+    await segretario.data('query($a: ID!) { documents(aooId: $a) { id } }', { a: demoAooId });
+    assert.equal(await count('document.read'), reads + 1);
+    assert.equal(await count('document.list'), lists + 1);
+    const hidden = await segretario.request('query($id: ID!) { document(id: $id) { oggetto } }', {
+      id: docs.otherAoo.id,
+    });
+    assert.equal(hidden.errors?.[0]?.extensions?.['code'], 'NOT_FOUND');
+    assert.equal(await count('document.read'), reads + 1, 'a refused read is not a viewing');
+  });
 });
