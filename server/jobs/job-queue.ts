@@ -40,11 +40,6 @@ export class JobQueue {
     return new JobQueue(boss);
   }
 
-  /** Runs a job soon on whichever replica picks it up. */
-  async trigger(name: string): Promise<string | null> {
-    return this.boss.send(name, {});
-  }
-
   async stop(): Promise<void> {
     await this.boss.stop({ graceful: true, wait: true, timeout: 10_000 });
   }
