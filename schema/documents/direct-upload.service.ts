@@ -184,15 +184,24 @@ async function reopen(ctx: RequestContext, session: UploadSession): Promise<void
   }
 }
 
+/**
+ * Moves the session from `from` to a closed state and removes its temporary object. The state
+ * changes first and only if still `from`: a commit that has just claimed the session keeps its
+ * bytes. Returns whether this call closed it.
+ */
 async function closeSession(
   platform: Platform,
   session: UploadSession,
   from: 'OPEN' | 'COMMITTING',
   state: 'FAILED' | 'EXPIRED',
-): Promise<void> {
-  await platform.blobs.directUploads?.discard(session.tempKey).catch(() => undefined);
-  await platform.orm.em.fork().nativeUpdate(UploadSession, { id: session.id, state: from }, { state });
+): Promise<boolean> {
+  const closed = await platform.orm.em
+    .fork()
+    .nativeUpdate(UploadSession, { id: session.id, state: from }, { state });
+  if (closed !== 1) return false;
   session.state = state;
+  await platform.blobs.directUploads?.discard(session.tempKey).catch(() => undefined);
+  return true;
 }
 
 /**
@@ -208,12 +217,13 @@ export async function expireUploadSessions(platform: Platform): Promise<{ expire
     { state: 'OPEN', expiresAt: { $lt: new Date(now) } },
     { limit: 1000 },
   );
-  for (const s of open) await closeSession(platform, s, 'OPEN', 'EXPIRED');
+  let expired = 0;
+  for (const s of open) if (await closeSession(platform, s, 'OPEN', 'EXPIRED')) expired++;
   const stuck = await em.find(
     UploadSession,
     { state: 'COMMITTING', expiresAt: { $lt: new Date(now - STUCK_COMMIT_MS) } },
     { limit: 1000 },
   );
-  for (const s of stuck) await closeSession(platform, s, 'COMMITTING', 'EXPIRED');
-  return { expired: open.length + stuck.length };
+  for (const s of stuck) if (await closeSession(platform, s, 'COMMITTING', 'EXPIRED')) expired++;
+  return { expired };
 }
