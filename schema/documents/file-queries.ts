@@ -1,4 +1,5 @@
 import type { RequestContext } from '../../server/context.js';
+import { recordAudit } from '../audit/audit.service.js';
 import { NotFoundError } from '../../server/errors/domain-error.js';
 import { isUuid } from '../../server/errors/input-checks.js';
 import { documentVisibilitySql, visibleFileIds } from './document-visibility.js';
@@ -26,4 +27,16 @@ export async function owningAooOf(ctx: RequestContext, fileId: string): Promise<
     [fileId, ...visibility.params],
   );
   return rows[0]?.aoo_id ?? null;
+}
+
+/** File metadata read by a user (name, digest, signers): an audited viewing like a download. */
+export async function readFileMetadata(ctx: RequestContext, id: string): Promise<StoredFile> {
+  const file = await findVisibleFile(ctx, id);
+  await recordAudit(ctx, ctx.em, {
+    aooId: await owningAooOf(ctx, file.id),
+    operation: 'file.read',
+    targetType: 'StoredFile',
+    targetId: file.id,
+  });
+  return file;
 }

@@ -1,7 +1,7 @@
 import { Arg, Authorized, Ctx, ID, Int, Mutation, Query, Resolver } from 'type-graphql';
 import type { RequestContext } from '../../server/context.js';
 import { createDownloadLink } from './file-download.service.js';
-import { findVisibleFile } from './file-queries.js';
+import { readFileMetadata } from './file-queries.js';
 import { StoredFile } from './stored-file.entity.js';
 
 @Resolver()
@@ -9,7 +9,7 @@ export class FileResolver {
   @Query(() => StoredFile, { description: 'Metadata of an uploaded file (bytes: GET /files/:id)' })
   @Authorized()
   file(@Ctx() ctx: RequestContext, @Arg('id', () => ID) id: string): Promise<StoredFile> {
-    return findVisibleFile(ctx, id);
+    return readFileMetadata(ctx, id);
   }
 
   @Mutation(() => String, { description: 'A short-lived link (path) a browser can GET without a token' })

@@ -345,4 +345,25 @@ describe('ACL matrix: documents and files', () => {
     assert.equal(hidden.errors?.[0]?.extensions?.['code'], 'NOT_FOUND');
     assert.equal(await count('document.read'), reads + 1, 'a refused read is not a viewing');
   });
+
+  it('audits file metadata reads too, under the AOO the caller sees the file through', async () => {
+    const segretario = clients.get('segretario');
+    assert.ok(segretario);
+    const reads = () =>
+      withClient(
+        env.databaseUrl,
+        async (c) =>
+          (
+            await c.query<{ aoo_id: string }>(
+              `select aoo_id from audit_event where operation = 'file.read' and actor_username = 'segretario' and target_id = $1 order by id`,
+              [docs.normal.fileId],
+            )
+          ).rows,
+      );
+    const before = await reads();
+    await segretario.data('query($id: ID!) { file(id: $id) { sha256 } }', { id: docs.normal.fileId });
+    const after = await reads();
+    assert.equal(after.length, before.length + 1);
+    assert.deepEqual(after.at(-1), { aoo_id: demoAooId });
+  });
 });
