@@ -41,11 +41,37 @@ export class SystemResolver {
   }
 }
 
-async function* ticks(intervalSeconds: number): AsyncGenerator<Date> {
-  // At least 5 s: every tick reloads the subscriber's rights.
+/**
+ * A tick now, then one every interval (at least 5 s: every tick reloads the subscriber's
+ * rights). Not an async generator: one suspended in its sleep cannot be stopped, and its timer
+ * would keep a closing server alive; return() here clears the timer at once.
+ */
+function ticks(intervalSeconds: number): AsyncIterableIterator<Date> {
   const ms = Math.min(Math.max(intervalSeconds, 5), 300) * 1000;
-  for (;;) {
-    yield new Date();
-    await new Promise((resolve) => setTimeout(resolve, ms));
-  }
+  let first = true;
+  let stopped = false;
+  let timer: NodeJS.Timeout | undefined;
+  let wake: (() => void) | undefined;
+  const finished: IteratorReturnResult<undefined> = { done: true, value: undefined };
+  return {
+    [Symbol.asyncIterator]() {
+      return this;
+    },
+    async next(): Promise<IteratorResult<Date>> {
+      if (!first && !stopped) {
+        await new Promise<void>((resolve) => {
+          wake = resolve;
+          timer = setTimeout(resolve, ms);
+        });
+      }
+      first = false;
+      return stopped ? finished : { done: false, value: new Date() };
+    },
+    return(): Promise<IteratorResult<Date>> {
+      stopped = true;
+      clearTimeout(timer);
+      wake?.();
+      return Promise.resolve(finished);
+    },
+  };
 }
