@@ -3,6 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { buildPdf } from '../../schema/documents/inspection/pdf-fixture.js';
 import { cmsSign, createTestPki, type TestPki } from '../../schema/documents/inspection/pki-fixture.js';
 import type { GraphqlClient } from '../harness/graphql-client.js';
+import { addMembership, createMember, createSecondAoo } from '../harness/org-fixtures.js';
 import { startTestEnv, type TestEnv } from '../harness/test-env.js';
 
 /**
@@ -33,37 +34,11 @@ describe('field-level ACL across AOOs', () => {
     assert.ok(aooA);
     rgdId = aooA.rgd.id;
     const rag = aooA.uors.find((u) => u.code === 'RAG')?.id ?? '';
-    const adm = await admin.data<{ createAdministration: { id: string } }>(
-      'mutation { createAdministration(input: { ipaCode: "c_b", name: "Ente B" }) { id } }',
-    );
-    const aooB = (
-      await admin.data<{ createAoo: { id: string } }>(
-        'mutation($a: ID!) { createAoo(input: { administrationId: $a, code: "ABBBB01", name: "AOO B", pecAddress: "b@pec.b.it", registerCode: "R" }) { id } }',
-        { a: adm.createAdministration.id },
-      )
-    ).createAoo.id;
-    const uorB = (
-      await admin.data<{ createUor: { id: string } }>(
-        'mutation($a: ID!) { createUor(input: { aooId: $a, code: "SEGB", name: "Segreteria B" }) { id } }',
-        { a: aooB },
-      )
-    ).createUor.id;
+    const b = await createSecondAoo(admin, { ipaCode: 'c_b', aooCode: 'ABBBB01', uorCode: 'SEGB' });
     const member = async (username: string, profileB: string) => {
-      const id = (
-        await admin.data<{ createUser: { id: string } }>(
-          'mutation($a: ID!, $u: String!) { createUser(input: { aooId: $a, username: $u, givenName: "B", familyName: "B" }) { id } }',
-          { a: aooB, u: username },
-        )
-      ).createUser.id;
-      await admin.data(
-        `mutation($u: ID!, $o: ID!) { addMembership(input: { userId: $u, uorId: $o, profile: ${profileB} }) { id } }`,
-        { u: id, o: uorB },
-      );
+      const id = await createMember(admin, b.aooId, b.uorId, username, profileB);
       // Each also reads the RAG office of AOO A, without personal-data or admin rights there.
-      await admin.data(
-        'mutation($u: ID!, $o: ID!) { addMembership(input: { userId: $u, uorId: $o, profile: READ_ONLY }) { id } }',
-        { u: id, o: rag },
-      );
+      await addMembership(admin, id, rag, 'READ_ONLY');
       return id;
     };
     await member('admin.b', 'SYSTEM_ADMIN');

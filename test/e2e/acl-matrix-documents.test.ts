@@ -6,6 +6,7 @@ import { DEMO_UORS, DEMO_USERS } from '../../server/demo/seed-demo.js';
 import { GrantScope, PROFILE_TEMPLATES, Profile } from '../../schema/organisation/profile.js';
 import { withClient } from '../harness/database.js';
 import type { GraphqlClient } from '../harness/graphql-client.js';
+import { createMember, createSecondAoo } from '../harness/org-fixtures.js';
 import { startTestEnv, type TestEnv } from '../harness/test-env.js';
 
 /**
@@ -139,26 +140,9 @@ describe('ACL matrix: documents and files', () => {
     );
     demoAooId = demo.aoos[0]?.id ?? '';
     const rag = demo.aoos[0]?.uors.find((u) => u.code === 'RAG')?.id ?? '';
-    const adm = await admin.data<{ createAdministration: { id: string } }>(
-      'mutation { createAdministration(input: { ipaCode: "c_altrove", name: "Comune di Altrove" }) { id } }',
-    );
-    const aoo = await admin.data<{ createAoo: { id: string } }>(
-      'mutation($a: ID!) { createAoo(input: { administrationId: $a, code: "AALTR01", name: "AOO Altrove", pecAddress: "protocollo@pec.altrove.it", registerCode: "REG" }) { id } }',
-      { a: adm.createAdministration.id },
-    );
-    otherAooId = aoo.createAoo.id;
-    const uor = await admin.data<{ createUor: { id: string } }>(
-      'mutation($a: ID!) { createUor(input: { aooId: $a, code: "PROT", name: "Protocollo" }) { id } }',
-      { a: otherAooId },
-    );
-    const user = await admin.data<{ createUser: { id: string } }>(
-      'mutation($a: ID!) { createUser(input: { aooId: $a, username: "altrove.protocollo", givenName: "Alda", familyName: "Altrove" }) { id } }',
-      { a: otherAooId },
-    );
-    await admin.data(
-      'mutation($u: ID!, $o: ID!) { addMembership(input: { userId: $u, uorId: $o, profile: PROTOCOLLISTA }) { id } }',
-      { u: user.createUser.id, o: uor.createUor.id },
-    );
+    const other = await createSecondAoo(admin);
+    otherAooId = other.aooId;
+    await createMember(admin, other.aooId, other.uorId, 'altrove.protocollo', 'PROTOCOLLISTA');
     for (const a of actors) clients.set(a.username, await env.asUser(a.username));
 
     const tomorrow = new Date(Date.now() + 2 * 86400_000).toISOString().slice(0, 10);
@@ -180,7 +164,7 @@ describe('ACL matrix: documents and files', () => {
       particolare: true,
       accessUserIds: await listed('particolare'),
     });
-    docs.otherAoo = await create('otherAoo', uor.createUor.id, {});
+    docs.otherAoo = await create('otherAoo', other.uorId, {});
   });
   after(async () => {
     await env.close();

@@ -5,6 +5,7 @@ import { Permission } from '../../server/auth/permission.js';
 import { DEMO_USERS } from '../../server/demo/seed-demo.js';
 import { PROFILE_TEMPLATES, Profile } from '../../schema/organisation/profile.js';
 import type { GraphqlClient, GraphqlResponse } from '../harness/graphql-client.js';
+import { createMember, createSecondAoo } from '../harness/org-fixtures.js';
 import { startTestEnv, type TestEnv } from '../harness/test-env.js';
 
 /**
@@ -253,34 +254,23 @@ describe('ACL matrix: organisation records', () => {
     }>('{ aoos { id administration { id } uors { id code } rgd { id } } }');
     const demoAoo = demo.aoos[0];
     assert.ok(demoAoo);
-    const adm = await admin.data<{ createAdministration: { id: string } }>(
-      'mutation { createAdministration(input: { ipaCode: "c_altrove", name: "Comune di Altrove" }) { id } }',
-    );
-    const aoo = await admin.data<{ createAoo: { id: string } }>(
-      'mutation($a: ID!) { createAoo(input: { administrationId: $a, code: "AALTR01", name: "AOO Altrove", pecAddress: "protocollo@pec.altrove.it", registerCode: "REG" }) { id } }',
-      { a: adm.createAdministration.id },
-    );
-    const uor = await admin.data<{ createUor: { id: string } }>(
-      'mutation($a: ID!) { createUor(input: { aooId: $a, code: "PROT", name: "Protocollo" }) { id } }',
-      { a: aoo.createAoo.id },
-    );
-    const user = await admin.data<{ createUser: { id: string } }>(
-      'mutation($a: ID!) { createUser(input: { aooId: $a, username: "altrove.protocollo", givenName: "Alda", familyName: "Altrove" }) { id } }',
-      { a: aoo.createAoo.id },
-    );
-    await admin.data(
-      'mutation($u: ID!, $o: ID!) { addMembership(input: { userId: $u, uorId: $o, profile: PROTOCOLLISTA }) { id } }',
-      { u: user.createUser.id, o: uor.createUor.id },
+    const other = await createSecondAoo(admin);
+    const otherUser = await createMember(
+      admin,
+      other.aooId,
+      other.uorId,
+      'altrove.protocollo',
+      'PROTOCOLLISTA',
     );
     ids = {
       demoAoo: demoAoo.id,
-      otherAoo: aoo.createAoo.id,
+      otherAoo: other.aooId,
       demoAdministration: demoAoo.administration.id,
-      otherAdministration: adm.createAdministration.id,
+      otherAdministration: other.administrationId,
       demoUor: demoAoo.uors.find((u) => u.code === 'RAG')?.id ?? '',
-      otherUor: uor.createUor.id,
+      otherUor: other.uorId,
       demoUser: demoAoo.rgd.id,
-      otherUser: user.createUser.id,
+      otherUser,
     };
     for (const a of actors) clients.set(a.username, await env.asUser(a.username));
   });

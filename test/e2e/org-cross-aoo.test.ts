@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { GraphqlClient } from '../harness/graphql-client.js';
+import { addMembership, createMember, createSecondAoo } from '../harness/org-fixtures.js';
 import { startTestEnv, type TestEnv } from '../harness/test-env.js';
 
 /**
@@ -27,40 +28,12 @@ describe('organisation administration across AOOs', () => {
     const aooA = demo.aoos[0];
     assert.ok(aooA);
     rgdId = aooA.rgd.id;
-    const adm = await admin.data<{ createAdministration: { id: string } }>(
-      'mutation { createAdministration(input: { ipaCode: "c_b", name: "Ente B" }) { id } }',
-    );
-    const aooB = await admin.data<{ createAoo: { id: string } }>(
-      'mutation($a: ID!) { createAoo(input: { administrationId: $a, code: "ABBBB01", name: "AOO B", pecAddress: "b@pec.b.it", registerCode: "R" }) { id } }',
-      { a: adm.createAdministration.id },
-    );
-    uorB = (
-      await admin.data<{ createUor: { id: string } }>(
-        'mutation($a: ID!) { createUor(input: { aooId: $a, code: "SEGB", name: "Segreteria B" }) { id } }',
-        { a: aooB.createAoo.id },
-      )
-    ).createUor.id;
-    const mk = async (username: string) =>
-      (
-        await admin.data<{ createUser: { id: string } }>(
-          'mutation($a: ID!, $u: String!) { createUser(input: { aooId: $a, username: $u, givenName: "B", familyName: "B" }) { id } }',
-          { a: aooB.createAoo.id, u: username },
-        )
-      ).createUser.id;
-    bobId = await mk('bob');
-    const carolId = await mk('carol');
-    for (const u of [bobId, carolId]) {
-      await admin.data(
-        'mutation($u: ID!, $o: ID!) { addMembership(input: { userId: $u, uorId: $o, profile: SYSTEM_ADMIN }) { id } }',
-        { u, o: uorB },
-      );
-    }
+    const b = await createSecondAoo(admin, { ipaCode: 'c_b', aooCode: 'ABBBB01', uorCode: 'SEGB' });
+    uorB = b.uorId;
+    bobId = await createMember(admin, b.aooId, uorB, 'bob', 'SYSTEM_ADMIN');
+    await createMember(admin, b.aooId, uorB, 'carol', 'SYSTEM_ADMIN');
     // Bob also reads AOO A (a READ_ONLY membership there), so A's users are visible to him.
-    const rag = aooA.uors.find((u) => u.code === 'RAG')?.id;
-    await admin.data(
-      'mutation($u: ID!, $o: ID!) { addMembership(input: { userId: $u, uorId: $o, profile: READ_ONLY }) { id } }',
-      { u: bobId, o: rag },
-    );
+    await addMembership(admin, bobId, aooA.uors.find((u) => u.code === 'RAG')?.id ?? '', 'READ_ONLY');
     bob = await env.asUser('bob');
     carol = await env.asUser('carol');
   });
