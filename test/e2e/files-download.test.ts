@@ -18,20 +18,11 @@ import {
   uniqueBytes,
   upload,
   type DemoIds,
+  downloadsOf,
 } from '../harness/files-helpers.js';
 import { startTestEnv, type TestEnv } from '../harness/test-env.js';
 
 /** Downloads: the audit trail's AOO, releasing an opened object on failure, signed-link keys. */
-
-const downloadsOf = (
-  env: TestEnv,
-  fileId: string,
-): Promise<Array<{ actor_id: string; aoo_id: string | null }>> =>
-  sql(
-    env,
-    `select actor_id, aoo_id from audit_event where operation = 'file.download' and target_id = $1 order by id`,
-    [fileId],
-  );
 
 /** Paths this process holds open (Linux). */
 async function openFiles(): Promise<string[]> {

@@ -20,6 +20,7 @@ import {
   upload,
   type DemoIds,
   type UploadedFile,
+  downloadsOf,
 } from '../harness/files-helpers.js';
 import { startTestEnv, type TestEnv } from '../harness/test-env.js';
 
@@ -47,16 +48,6 @@ interface FileMeta {
     signers: Array<{ commonName: string | null; fiscalCode: string | null }>;
   };
 }
-
-const downloadsOf = (
-  env: TestEnv,
-  fileId: string,
-): Promise<Array<{ actor_id: string; aoo_id: string | null }>> =>
-  sql(
-    env,
-    `select actor_id, aoo_id from audit_event where operation = 'file.download' and target_id = $1 order by id`,
-    [fileId],
-  );
 
 for (const driver of ['fs', 's3'] as const) {
   describe(`files with the ${driver} driver`, () => {

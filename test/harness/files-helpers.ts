@@ -161,3 +161,15 @@ export function uniqueBytes(label: string, size = 64): Buffer {
 }
 
 export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** The audited downloads of a file, oldest first. */
+export function downloadsOf(
+  env: TestEnv,
+  fileId: string,
+): Promise<Array<{ actor_id: string; aoo_id: string | null }>> {
+  return sql(
+    env,
+    `select actor_id, aoo_id from audit_event where operation = 'file.download' and target_id = $1 order by id`,
+    [fileId],
+  );
+}
