@@ -3,14 +3,17 @@ import { PassThrough, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Express, NextFunction, Request, Response } from 'express';
 import { GraphQLError } from 'graphql';
-import { ANONYMOUS, authenticate, bearerToken, type Caller } from '../../server/auth/authenticate.js';
+import {
+  activeCaller,
+  ANONYMOUS,
+  authenticate,
+  bearerToken,
+  type Caller,
+} from '../../server/auth/authenticate.js';
 import { AuthenticationError } from '../../server/auth/token-service.js';
-import { romeDay } from '../../server/clock.js';
 import { createContext, type RequestContext } from '../../server/context.js';
 import { contentDisposition } from '../../server/http/content-disposition.js';
 import type { Platform } from '../../server/platform.js';
-import { loadGrants } from '../organisation/access.service.js';
-import { User } from '../organisation/user.entity.js';
 import { verifyDownloadLink } from './download-link.js';
 import { openFileDownload, type FileDownload } from './file-download.service.js';
 import { uploadFile } from './file-upload.service.js';
@@ -146,15 +149,9 @@ async function callerFor(platform: Platform, req: Request): Promise<Caller> {
       Math.floor(platform.clock.now().getTime() / 1000),
     );
     if (!claims) throw new AuthenticationError('expired', 'The download link is invalid or has expired');
-    const em = platform.orm.em.fork();
-    const user = await em.findOne(User, { id: claims.userId });
-    if (!user || !user.active)
-      throw new AuthenticationError('unknown_user', 'The download link belongs to no active user');
-    return {
-      user,
-      grants: await loadGrants(em, user.id, romeDay(platform.clock.now())),
-      expiresAt: new Date(claims.expiresAt * 1000),
-    };
+    const caller = await activeCaller(platform, { id: claims.userId }, new Date(claims.expiresAt * 1000));
+    if (!caller) throw new AuthenticationError('unknown_user', 'The download link belongs to no active user');
+    return caller;
   }
   return authenticate(platform, bearerToken(req.header('authorization')));
 }

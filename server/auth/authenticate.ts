@@ -28,10 +28,22 @@ export function bearerToken(header: string | undefined | null): string | undefin
 export async function authenticate(platform: Platform, token: string | undefined): Promise<Caller> {
   if (token === undefined) return ANONYMOUS;
   const verified = await platform.tokens.verify(token);
+  const caller = await activeCaller(platform, { subject: verified.subject }, verified.expiresAt);
+  if (!caller) throw new AuthenticationError('unknown_user', 'The token does not belong to an active user');
+  return caller;
+}
+
+/**
+ * The active user found by token subject or id, with today's grants; null for an unknown or
+ * deactivated user. Every way in (bearer token, signed link, each subscription event) uses it.
+ */
+export async function activeCaller(
+  platform: Platform,
+  where: { subject: string } | { id: string },
+  expiresAt: Date | null,
+): Promise<(Caller & { user: User }) | null> {
   const em = platform.orm.em.fork();
-  const user = await em.findOne(User, { subject: verified.subject });
-  if (!user || !user.active)
-    throw new AuthenticationError('unknown_user', 'The token does not belong to an active user');
-  const grants = await loadGrants(em, user.id, romeDay(platform.clock.now()));
-  return { user, grants, expiresAt: verified.expiresAt };
+  const user = await em.findOne(User, where);
+  if (!user || !user.active) return null;
+  return { user, grants: await loadGrants(em, user.id, romeDay(platform.clock.now())), expiresAt };
 }

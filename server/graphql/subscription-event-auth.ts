@@ -1,9 +1,8 @@
 import { GraphQLError } from 'graphql';
 import type { MiddlewareFn } from 'type-graphql';
-import { romeDay } from '../clock.js';
 import type { RequestContext } from '../context.js';
+import { activeCaller } from '../auth/authenticate.js';
 import type { Platform } from '../platform.js';
-import { loadGrants } from '../../schema/organisation/access.service.js';
 import { Grants } from '../../schema/organisation/grants.js';
 import { User } from '../../schema/organisation/user.entity.js';
 
@@ -26,12 +25,11 @@ async function freshCaller(platform: Platform, userId: string): Promise<FreshCal
     const hit = await cached.catch(() => undefined);
     if (hit && Date.now() - hit.at < CALLER_REFRESH_MS) return hit;
   }
-  const loading = (async (): Promise<FreshCaller> => {
-    const em = platform.orm.em.fork();
-    const user = await em.findOne(User, { id: userId });
-    const grants = user?.active ? await loadGrants(em, user.id, romeDay(platform.clock.now())) : undefined;
-    return { at: Date.now(), user: user?.active ? user : null, grants: grants ?? Grants.NONE };
-  })();
+  const loading = activeCaller(platform, { id: userId }, null).then((caller) => ({
+    at: Date.now(),
+    user: caller?.user ?? null,
+    grants: caller?.grants ?? Grants.NONE,
+  }));
   byUser.set(userId, loading);
   loading.catch(() => byUser.delete(userId));
   return loading;
