@@ -2,7 +2,6 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { Permission } from '../../server/auth/permission.js';
 import { romeDay } from '../../server/clock.js';
 import type { RequestContext } from '../../server/context.js';
-import type { StoredFile } from './stored-file.entity.js';
 
 export interface SqlFragment {
   sql: string;
@@ -103,8 +102,4 @@ export async function visibleFileIds(
     [...ids, ctx.user.id, ...visibility.params],
   );
   return new Set(rows.map((r) => r.id));
-}
-
-export async function canSeeFile(ctx: RequestContext, em: EntityManager, file: StoredFile): Promise<boolean> {
-  return (await visibleFileIds(ctx, em, [file.id])).has(file.id);
 }

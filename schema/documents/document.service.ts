@@ -11,7 +11,7 @@ import { visibleUor } from '../organisation/org-lookup.js';
 import { User } from '../organisation/user.entity.js';
 import { DocumentFile } from './document-file.entity.js';
 import type { CreateDocumentInput, ReplaceDocumentFileInput } from './document.inputs.js';
-import { canSeeFile, documentVisibilitySql, visibleDocumentIds } from './document-visibility.js';
+import { documentVisibilitySql, visibleDocumentIds, visibleFileIds } from './document-visibility.js';
 import { Document } from './document.entity.js';
 import { StoredFile } from './stored-file.entity.js';
 
@@ -41,16 +41,25 @@ export async function readDocument(ctx: RequestContext, id: string): Promise<Doc
   return doc;
 }
 
-async function usableFile(
+/**
+ * The files a document will hold, each visible to the caller: one visibility query and one
+ * load for all of them, whatever the number of attachments. `fields` name them in errors.
+ */
+async function usableFiles(
   ctx: RequestContext,
   em: EntityManager,
-  fileId: string,
-  field: string,
-): Promise<StoredFile> {
-  const file = isUuid(fileId) ? await em.findOne(StoredFile, { id: fileId }) : null;
-  if (!file || !(await canSeeFile(ctx, em, file)))
-    throw new InvalidInputError(field, `file ${fileId} not found`);
-  return file;
+  refs: ReadonlyArray<{ fileId: string; field: string }>,
+): Promise<StoredFile[]> {
+  const ids = [...new Set(refs.map((r) => r.fileId).filter(isUuid))];
+  const visible = await visibleFileIds(ctx, em, ids);
+  const files = new Map(
+    (visible.size > 0 ? await em.find(StoredFile, { id: { $in: [...visible] } }) : []).map((f) => [f.id, f]),
+  );
+  return refs.map(({ fileId, field }) => {
+    const file = files.get(fileId);
+    if (!file) throw new InvalidInputError(field, `file ${fileId} not found`);
+    return file;
+  });
 }
 
 function requireWrite(ctx: RequestContext, doc: Document): void {
@@ -106,22 +115,31 @@ async function confidentialityOf(
       'only riservato or particolare documents have involved or named users',
     );
   }
-  for (const [i, id] of userIds.entries()) {
-    if (!(await isActiveUserOfAoo(em, aooId, id))) {
-      throw new InvalidInputError(`accessUserIds[${i}]`, `user ${id} is not an active user of this AOO`);
-    }
+  const active = await activeUsersOfAoo(em, aooId, userIds);
+  const stranger = userIds.findIndex((id) => !active.has(id));
+  if (stranger >= 0) {
+    throw new InvalidInputError(
+      `accessUserIds[${stranger}]`,
+      `user ${userIds[stranger]} is not an active user of this AOO`,
+    );
   }
   return { reservedUntil, reason, userIds };
 }
 
-async function isActiveUserOfAoo(em: EntityManager, aooId: string, userId: string): Promise<boolean> {
-  if (!isUuid(userId)) return false;
-  const rows = await em.execute<Array<{ one: number }>>(
-    `select 1 as one from membership m join uor u on u.id = m.uor_id join app_user au on au.id = m.user_id
-      where m.user_id = ? and u.aoo_id = ? and m.ended_at is null and au.active limit 1`,
-    [userId, aooId],
+/** Which of these users are active members of the AOO (one query). */
+async function activeUsersOfAoo(
+  em: EntityManager,
+  aooId: string,
+  userIds: readonly string[],
+): Promise<Set<string>> {
+  const ids = userIds.filter(isUuid);
+  if (ids.length === 0) return new Set();
+  const rows = await em.execute<Array<{ id: string }>>(
+    `select distinct m.user_id as id from membership m join uor u on u.id = m.uor_id join app_user au on au.id = m.user_id
+      where m.user_id in (${ids.map(() => '?').join(',')}) and u.aoo_id = ? and m.ended_at is null and au.active`,
+    [...ids, aooId],
   );
-  return rows.length > 0;
+  return new Set(rows.map((r) => r.id));
 }
 
 /** A document with its primary file and ordered attachments, in one transaction. */
@@ -140,10 +158,11 @@ export async function createDocument(ctx: RequestContext, input: CreateDocumentI
     });
     if (!ctx.grants.covers(Permission.DOCUMENT_CREATE, uor.aoo.id, uor.id))
       throw forbidden(`create documents for UOR ${uor.code}`);
-    const primary = await usableFile(ctx, em, input.primaryFileId, 'primaryFileId');
-    const attachments = [];
-    for (const [i, a] of input.attachments.entries())
-      attachments.push(await usableFile(ctx, em, a.fileId, `attachments[${i}].fileId`));
+    const [primary, ...attachments] = await usableFiles(ctx, em, [
+      { fileId: input.primaryFileId, field: 'primaryFileId' },
+      ...input.attachments.map((a, i) => ({ fileId: a.fileId, field: `attachments[${i}].fileId` })),
+    ]);
+    if (!primary) throw new InvalidInputError('primaryFileId', 'is required');
     const createdBy = em.getReference(User, user.id);
     const confidentiality = await confidentialityOf(ctx, em, input, uor.aoo.id);
     const doc = em.create(Document, {
@@ -223,7 +242,8 @@ export async function replaceDocumentFile(
     }
     if (input.position === 0 && !slot)
       throw new InvalidInputError('position', 'the document has no primary file');
-    const file = await usableFile(ctx, em, input.fileId, 'fileId');
+    const [file] = await usableFiles(ctx, em, [{ fileId: input.fileId, field: 'fileId' }]);
+    if (!file) throw new InvalidInputError('fileId', 'is required');
     const version = slot
       ? (await em.count(DocumentFile, { document: doc.id, position: input.position })) + 1
       : 1;

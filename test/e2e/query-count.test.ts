@@ -95,4 +95,43 @@ describe('SQL statements per query', () => {
     assert.ok(small > 0);
     assert.ok(large <= small + 2, `${small} statements for 2 documents, ${large} for 12`);
   });
+
+  it('stays constant when a document is created with more attachments', async () => {
+    const protocollista = await env.asUser('protocollista');
+    const token = protocollista.token ?? '';
+    const { aoos } = await protocollista.data<{ aoos: Array<{ uors: Array<{ id: string }> }> }>(
+      '{ aoos { uors { id } } }',
+    );
+    const uorId = aoos[0]?.uors[0]?.id;
+    const uploadMany = async (n: number, tag: string): Promise<string[]> => {
+      const ids: string[] = [];
+      for (let i = 0; i < n; i++) {
+        const res = await fetch(`${env.baseUrl}/files`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${token}`, 'x-file-name': `${tag}-${i}.txt` },
+          body: `${tag} ${i}`,
+        });
+        ids.push(((await res.json()) as { id: string }).id);
+      }
+      return ids;
+    };
+    const create = async (fileIds: string[]): Promise<number> => {
+      const [primary, ...rest] = fileIds;
+      statements = 0;
+      await protocollista.data('mutation($i: CreateDocumentInput!) { createDocument(input: $i) { id } }', {
+        i: {
+          uorId,
+          kind: 'NON_PROTOCOLLATO',
+          oggetto: 'Pratica',
+          primaryFileId: primary,
+          attachments: rest.map((fileId) => ({ fileId })),
+        },
+      });
+      return statements;
+    };
+    const few = await create(await uploadMany(2, 'pochi'));
+    const many = await create(await uploadMany(12, 'molti'));
+    assert.ok(few > 0);
+    assert.ok(many <= few + 2, `${few} statements for 1 attachment, ${many} for 11`);
+  });
 });
