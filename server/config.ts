@@ -121,13 +121,6 @@ export const CONFIG_VARIABLES = [
   'LOG_LEVEL',
 ] as const;
 
-/** Variables that production deployments must set (the compose file must provide them). */
-export const PRODUCTION_REQUIRED = [
-  'DATABASE_URL',
-  'JWT_SECRET or JWT_JWKS_URL (+ JWT_AUDIENCE)',
-  'BLOB_DRIVER',
-] as const;
-
 function nonEmpty(env: Env, name: string): string | undefined {
   const v = env[name];
   return v === undefined || v.trim() === '' ? undefined : v.trim();

@@ -38,5 +38,3 @@ registerEnumType(Permission, {
   name: 'Permission',
   description: 'A right, granted per AOO and optionally per UOR subtree',
 });
-
-export const ALL_PERMISSIONS: readonly Permission[] = Object.values(Permission);
