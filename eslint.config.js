@@ -3,7 +3,17 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', '.data/**', 'bin/**', 'dist-*/**', 'eslint.config.js'] },
+  {
+    ignores: [
+      'clients/sdk/generated/**',
+      'dist/**',
+      'node_modules/**',
+      '.data/**',
+      'bin/**',
+      'dist-*/**',
+      'eslint.config.js',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

@@ -1,13 +1,37 @@
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { describe, it } from 'node:test';
+import { generate, loadCodegenConfig } from '@graphql-codegen/cli';
 import { createAppPubSub } from '../../server/events/pubsub.js';
 import { buildAppSchema, printAppSchema } from '../../server/graphql/schema.js';
+
+const root = new URL('../../../', import.meta.url);
 
 describe('schema/schema.graphql', () => {
   it('is exactly the schema the server builds (run `npm run schema:emit` after changing it)', async () => {
     const built = printAppSchema(await buildAppSchema(createAppPubSub(undefined).pubSub));
-    const committed = await readFile(new URL('../../../schema/schema.graphql', import.meta.url), 'utf8');
+    const committed = await readFile(new URL('schema/schema.graphql', root), 'utf8');
     assert.equal(committed, built);
+  });
+});
+
+describe('clients/sdk', () => {
+  it('holds exactly the typed operations codegen makes from the committed schema (run `npm run sdk:generate`)', async () => {
+    const cwd = process.cwd();
+    process.chdir(new URL('.', root).pathname);
+    try {
+      const { config } = await loadCodegenConfig({ configFilePath: 'clients/sdk/codegen.yml' });
+      const outputs = (await generate({ ...config, cwd: process.cwd() }, false)) as Array<{
+        filename: string;
+        content: string;
+      }>;
+      assert.ok(outputs.length > 0);
+      for (const out of outputs) {
+        const committed = await readFile(new URL(out.filename, root), 'utf8');
+        assert.equal(committed, out.content, `${out.filename} drifted`);
+      }
+    } finally {
+      process.chdir(cwd);
+    }
   });
 });
