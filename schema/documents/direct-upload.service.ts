@@ -5,6 +5,7 @@ import type { RequestContext } from '../../server/context.js';
 import { DomainError, InvalidInputError, NotFoundError } from '../../server/errors/domain-error.js';
 import { isUuid, matching, optionalText } from '../../server/errors/input-checks.js';
 import type { Platform } from '../../server/platform.js';
+import { recordAudit } from '../audit/audit.service.js';
 import { User } from '../organisation/user.entity.js';
 import { cleanFileName, recordStoredBlob, UploadTooLargeError } from './file-upload.service.js';
 import { inspectStream } from './inspection/index.js';
@@ -50,15 +51,25 @@ export async function createUpload(ctx: RequestContext, req: CreateUploadRequest
   // Control characters (NUL above all) cannot be stored and have no place in a media type.
   const mediaType = optionalText('mediaType', req.mediaType, 255) ?? null;
   const expiresAt = new Date(ctx.clock.now().getTime() + TICKET_SECONDS * 1000);
-  const session = ctx.em.create(UploadSession, {
-    createdBy: ctx.em.getReference(User, user.id),
-    expiresAt,
-    fileName,
-    mediaType,
-    size: req.size,
-    sha256,
+  const session = await ctx.em.transactional(async (em) => {
+    const opened = em.create(UploadSession, {
+      createdBy: em.getReference(User, user.id),
+      expiresAt,
+      fileName,
+      mediaType,
+      size: req.size,
+      sha256,
+    });
+    await em.flush();
+    await recordAudit(ctx, em, {
+      aooId: null,
+      operation: 'upload.create',
+      targetType: 'UploadSession',
+      targetId: opened.id,
+      changes: { fileName, size: req.size, sha256, expiresAt: expiresAt.toISOString() },
+    });
+    return opened;
   });
-  await ctx.em.flush();
   const url = await direct.presignedPut(session.tempKey, TICKET_SECONDS);
   return { uploadId: session.id, url, expiresAt };
 }

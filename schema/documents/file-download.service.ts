@@ -79,9 +79,14 @@ export async function createDownloadLink(
   if (!Number.isInteger(ttlSeconds) || ttlSeconds < 1 || ttlSeconds > MAX_LINK_TTL_SECONDS)
     throw new InvalidInputError('ttlSeconds', `must be between 1 and ${MAX_LINK_TTL_SECONDS}`);
   const file = await findVisibleFile(ctx, fileId);
-  return signDownloadLink(ctx.platform, {
-    fileId: file.id,
-    userId: user.id,
-    expiresAt: Math.floor(ctx.clock.now().getTime() / 1000) + ttlSeconds,
+  const expiresAt = Math.floor(ctx.clock.now().getTime() / 1000) + ttlSeconds;
+  // A link hands the bytes to whoever holds it: issuing one is recorded like a download.
+  await recordAudit(ctx, ctx.em, {
+    aooId: await owningAooOf(ctx, file.id),
+    operation: 'file.link',
+    targetType: 'StoredFile',
+    targetId: file.id,
+    changes: { expiresAt: new Date(expiresAt * 1000).toISOString() },
   });
+  return signDownloadLink(ctx.platform, { fileId: file.id, userId: user.id, expiresAt });
 }

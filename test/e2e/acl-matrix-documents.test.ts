@@ -25,8 +25,15 @@ interface Actor {
   aoo: 'demo' | 'other';
 }
 
+/** Holders of PROTOCOL_PARTICOLARE and PROTOCOL_READ_RESERVED who are named on nothing. */
+const UNNAMED: Actor[] = [
+  { username: 'rgd.vicario', profile: Profile.RGD, uor: 'SEG', aoo: 'demo' },
+  { username: 'vicesegretario', profile: Profile.TOTAL_VISIBILITY, uor: 'SEG', aoo: 'demo' },
+];
+
 const actors: Actor[] = [
   ...DEMO_USERS.map((u) => ({ username: u.username, profile: u.profile, uor: u.uor, aoo: 'demo' as const })),
+  ...UNNAMED,
   { username: 'altrove.protocollo', profile: Profile.PROTOCOLLISTA, uor: 'PROT', aoo: 'other' },
 ];
 
@@ -140,6 +147,8 @@ describe('ACL matrix: documents and files', () => {
     );
     demoAooId = demo.aoos[0]?.id ?? '';
     const rag = demo.aoos[0]?.uors.find((u) => u.code === 'RAG')?.id ?? '';
+    const seg = demo.aoos[0]?.uors.find((u) => u.code === 'SEG')?.id ?? '';
+    for (const a of UNNAMED) await createMember(admin, demoAooId, seg, a.username, a.profile);
     const other = await createSecondAoo(admin);
     otherAooId = other.aooId;
     await createMember(admin, other.aooId, other.uorId, 'altrove.protocollo', 'PROTOCOLLISTA');

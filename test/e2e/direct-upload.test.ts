@@ -4,6 +4,7 @@ import { after, before, describe, it } from 'node:test';
 import { expireUploadSessions } from '../../schema/documents/direct-upload.service.js';
 import { withClient } from '../harness/database.js';
 import type { GraphqlClient } from '../harness/graphql-client.js';
+import { withFailingStatement } from '../harness/faults.js';
 import { startTestEnv, type TestEnv } from '../harness/test-env.js';
 
 const CREATE = `mutation($input: CreateUploadInput!) { createUpload(input: $input) { uploadId url expiresAt } }`;
@@ -155,22 +156,11 @@ describe('direct uploads (s3 presigned PUT + commit)', () => {
     const bytes = randomBytes(5000);
     const t = await ticket(client, bytes, 'ritentato.bin');
     await fetch(t.url, { method: 'PUT', body: bytes });
-    await withClient(env.databaseUrl, (c) =>
-      c.query(
-        `create function fail_upload_commit() returns trigger language plpgsql as $$
-           begin raise exception 'database unavailable (injected)'; end $$;
-         create trigger fail_upload_commit before update on upload_session for each row
-           when (new.state = 'COMMITTED') execute function fail_upload_commit();`,
-      ),
+    const failed = await withFailingStatement(
+      env.databaseUrl,
+      { table: 'upload_session', event: 'update', when: `new.state = 'COMMITTED'` },
+      () => client.request(COMMIT, { id: t.uploadId }),
     );
-    let failed;
-    try {
-      failed = await client.request(COMMIT, { id: t.uploadId });
-    } finally {
-      await withClient(env.databaseUrl, (c) =>
-        c.query('drop trigger fail_upload_commit on upload_session; drop function fail_upload_commit();'),
-      );
-    }
     assert.equal(failed.errors?.[0]?.extensions?.['code'], 'RECORD_FAILED');
     const files = `select count(*) as n from stored_file where sha256 = '${sha(bytes)}'`;
     assert.equal(await rows(env, files), 0, 'no file without its session marked committed');

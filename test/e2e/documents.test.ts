@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
+import { CreateDocumentDocument, type CreateDocumentInput } from '../../clients/sdk/generated/graphql.js';
 import {
   CREATE_DOCUMENT,
   count,
@@ -15,6 +16,7 @@ import {
   type DemoIds,
   type UploadedFile,
 } from '../harness/files-helpers.js';
+import { withFailingStatement } from '../harness/faults.js';
 import { startTestEnv, type TestEnv } from '../harness/test-env.js';
 
 /**
@@ -131,14 +133,14 @@ describe('documents', () => {
       const counts = await rowCounts();
       const mine = await upload(env, 'rpa.tecnico', uniqueBytes('tecnico'));
       const hidden = await upload(env, 'protocollista', uniqueBytes('not attached anywhere'));
-      const base = {
-        uorId: ids.uor['RAG'],
+      const base: CreateDocumentInput = {
+        uorId: ids.uor['RAG'] ?? '',
         kind: 'NON_PROTOCOLLATO',
         oggetto: 'Oggetto',
         primaryFileId: primary.id,
         attachments: [],
       };
-      const attempt = async (user: string, input: Record<string, unknown>) => {
+      const attempt = async (user: string, input: Partial<CreateDocumentInput>) => {
         const r = await gql(env, user, CREATE_DOCUMENT, { input: { ...base, ...input } });
         assert.equal(r.data, null);
         return {
@@ -353,5 +355,61 @@ describe('documents', () => {
       });
       assert.equal(visible.data?.document.primary.file.id, fileOfRag.id);
     });
+  });
+});
+
+describe('createDocument atomicity', () => {
+  let env: TestEnv;
+  let ids: DemoIds;
+  let primary: UploadedFile;
+  let first: UploadedFile;
+  let second: UploadedFile;
+  before(async () => {
+    env = await startTestEnv({ blobDriver: 'fs' });
+    ids = await demoIds(env);
+    primary = await upload(env, 'rpa.ragioneria', uniqueBytes('primary'), 'determina.pdf');
+    first = await upload(env, 'rpa.ragioneria', uniqueBytes('allegato 1'), 'allegato-1.pdf');
+    second = await upload(env, 'rpa.ragioneria', uniqueBytes('allegato 2'), 'allegato-2.pdf');
+  });
+  after(async () => {
+    await env.close();
+  });
+
+  it('createDocument is atomic: a failure after the first write leaves no document, file slot, access row or audit row', async () => {
+    const tables = ['document', 'document_file', 'document_access', 'audit_event'];
+    const rows = async () => Promise.all(tables.map((t) => count(env, `select 1 from ${t}`)));
+    const before = await rows();
+    const input = {
+      uorId: ids.uor['RAG'] ?? '',
+      kind: 'NON_PROTOCOLLATO' as const,
+      oggetto: 'Determina riservata',
+      primaryFileId: primary.id,
+      attachments: [{ fileId: first.id, description: 'Allegato' }, { fileId: second.id }],
+      reservedUntil: '2999-12-31',
+      accessUserIds: [ids.user['lettore'] ?? ''],
+    };
+    // The audit row is the last statement of the unit of work: fail exactly there.
+    const failed = await withFailingStatement(
+      env.databaseUrl,
+      { table: 'audit_event', event: 'insert', when: `new.operation = 'document.create'` },
+      () => gql(env, 'rpa.ragioneria', CreateDocumentDocument, { input }),
+    );
+    assert.equal(failed.data, null);
+    assert.equal(errorCode(failed), 'INTERNAL_SERVER_ERROR');
+    assert.deepEqual(await rows(), before);
+    assert.equal(await count(env, `select 1 from document where oggetto = $1`, [input.oggetto]), 0);
+    // With the database healthy again the same request succeeds and writes each part once.
+    const ok = await gql(env, 'rpa.ragioneria', CreateDocumentDocument, { input });
+    assert.equal(ok.errors, undefined);
+    const [docs, slots, access, audit] = await rows();
+    assert.deepEqual(
+      [
+        docs - (before[0] ?? 0),
+        slots - (before[1] ?? 0),
+        access - (before[2] ?? 0),
+        audit - (before[3] ?? 0),
+      ],
+      [1, 3, 2, 1],
+    );
   });
 });

@@ -20,6 +20,7 @@ import {
   upload,
   type DemoIds,
 } from '../harness/files-helpers.js';
+import { withFailingStatement } from '../harness/faults.js';
 import { startTestEnv, type TestEnv } from '../harness/test-env.js';
 
 /**
@@ -135,21 +136,12 @@ describe('file faults with the fs driver', () => {
   it('(c) a failed row insert after the blob write: error, no row, an orphan collected only after its grace period', async () => {
     const orphanBytes = uniqueBytes('orphan', 5000);
     const orphanKey = finalKeyFor(sha256Hex(orphanBytes));
-    await sql(
-      env,
-      `create function fail_stored_file_insert() returns trigger language plpgsql as $$
-         begin raise exception 'database unavailable (injected)'; end $$;
-       create trigger fail_stored_file_insert before insert on stored_file for each row execute function fail_stored_file_insert();`,
+    const token = await env.tokenFor('protocollista');
+    const failed = await withFailingStatement(
+      env.databaseUrl,
+      { table: 'stored_file', event: 'insert' },
+      () => postFile(env, token, orphanBytes, 'orfano.bin'),
     );
-    let failed;
-    try {
-      failed = await postFile(env, await env.tokenFor('protocollista'), orphanBytes, 'orfano.bin');
-    } finally {
-      await sql(
-        env,
-        'drop trigger fail_stored_file_insert on stored_file; drop function fail_stored_file_insert();',
-      );
-    }
     assert.equal(failed.status, 503);
     assert.equal((failed.body['error'] as { code?: string } | undefined)?.code, 'RECORD_FAILED');
     assert.equal(failed.body['id'], undefined);

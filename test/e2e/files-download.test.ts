@@ -20,6 +20,7 @@ import {
   type DemoIds,
   downloadsOf,
 } from '../harness/files-helpers.js';
+import { withFailingStatement } from '../harness/faults.js';
 import { startTestEnv, type TestEnv } from '../harness/test-env.js';
 
 /** Downloads: the audit trail's AOO, releasing an opened object on failure, signed-link keys. */
@@ -132,13 +133,6 @@ describe('downloads with the fs driver', () => {
       env.config.blob.driver === 'fs' ? env.config.blob.dir : '',
       ...finalKeyFor(file.sha256).split('/'),
     );
-    await sql(
-      env,
-      `create function fail_download_audit() returns trigger language plpgsql as $$
-         begin raise exception 'database unavailable (injected)'; end $$;
-       create trigger fail_download_audit before insert on audit_event for each row
-         when (new.operation = 'file.download') execute function fail_download_audit();`,
-    );
     // Keep hold of what the download opens: an unreachable stream may be closed by the garbage
     // collector, which would hide the leak on the fs driver (an S3 response's socket stays).
     const blobs = env.platform.blobs;
@@ -149,12 +143,16 @@ describe('downloads with the fs driver', () => {
       opened.push(stream);
       return stream;
     };
+    const token = await env.tokenFor('protocollista');
     let failed;
     try {
-      failed = await download(env, file.id, { token: await env.tokenFor('protocollista') });
+      failed = await withFailingStatement(
+        env.databaseUrl,
+        { table: 'audit_event', event: 'insert', when: `new.operation = 'file.download'` },
+        () => download(env, file.id, { token }),
+      );
     } finally {
       blobs.get = get;
-      await sql(env, 'drop trigger fail_download_audit on audit_event; drop function fail_download_audit();');
     }
     assert.equal(failed.status, 500);
     assert.equal((await downloadsOf(env, file.id)).length, 0);

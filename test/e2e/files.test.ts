@@ -4,6 +4,7 @@ import { readdir } from 'node:fs/promises';
 import { after, before, describe, it } from 'node:test';
 import { buildPdf } from '../../schema/documents/inspection/pdf-fixture.js';
 import { cmsSign, createTestPki, type TestPki } from '../../schema/documents/inspection/pki-fixture.js';
+import { FileDownloadLinkDocument } from '../../clients/sdk/generated/graphql.js';
 import {
   count,
   createDocument,
@@ -284,6 +285,25 @@ for (const driver of ['fs', 's3'] as const) {
           200,
           'visibility restored with the membership',
         );
+      });
+      it('a signed link opens only the file it was issued for (swapping the id in the path is refused)', async () => {
+        const other = uniqueBytes('another file of the same holder', 512);
+        const otherFile = await upload(env, 'rpa.ragioneria', other, 'altro.txt');
+        const r = await gql(env, 'rpa.ragioneria', FileDownloadLinkDocument, { id: file.id, ttlSeconds: 60 });
+        const path = r.data?.fileDownloadLink ?? '';
+        assert.ok(path.startsWith(`/files/${file.id}?`));
+        const swapped = path.replace(`/files/${file.id}?`, `/files/${otherFile.id}?`);
+        const before = (await downloadsOf(env, otherFile.id)).length;
+        const refused = await download(env, swapped);
+        assert.equal(refused.status, 401);
+        assert.ok(!refused.body.includes(other.subarray(0, 32)));
+        assert.equal((await downloadsOf(env, otherFile.id)).length, before);
+        // The holder does see the other file, and the original link still works.
+        const token = await env.tokenFor('rpa.ragioneria');
+        assert.equal((await download(env, otherFile.id, { token })).status, 200);
+        const ok = await download(env, path);
+        assert.equal(ok.status, 200);
+        assert.ok(ok.body.equals(bytes));
       });
     });
 

@@ -1,5 +1,17 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import {
+  AddMembershipDocument,
+  AoosDocument,
+  CreateUorDocument,
+  CreateUserDocument,
+  DeactivateUorDocument,
+  EndMembershipDocument,
+  MyMembershipsDocument,
+  UpdateAooDocument,
+  UpdateUorDocument,
+} from '../../clients/sdk/generated/graphql.js';
+import { sql } from '../harness/files-helpers.js';
 import type { GraphqlClient } from '../harness/graphql-client.js';
 import { addMembership, createMember, createSecondAoo } from '../harness/org-fixtures.js';
 import { startTestEnv, type TestEnv } from '../harness/test-env.js';
@@ -18,6 +30,11 @@ describe('organisation administration across AOOs', () => {
 
   const code = (r: { errors?: Array<{ extensions?: Record<string, unknown> }> }) =>
     r.errors?.[0]?.extensions?.['code'];
+  const bAoo = async (admin: GraphqlClient) => {
+    const found = (await admin.data(AoosDocument)).aoos.find((a) => a.code === 'ABBBB01');
+    assert.ok(found);
+    return found;
+  };
 
   before(async () => {
     env = await startTestEnv();
@@ -70,6 +87,70 @@ describe('organisation administration across AOOs', () => {
       { u: bobId, o: uorB },
     );
     assert.equal(byCarol.errors, undefined);
+  });
+
+  it('cannot change the structure of an AOO he only reads: every organisation change is scoped to its AOO', async () => {
+    // Dave administers B and reads A: he sees A's UORs, so only the AOO-scoped admin check stops him.
+    const admin = await env.asUser('admin');
+    const { aoos } = await admin.data(AoosDocument);
+    const aooA = aoos.find((a) => a.code === 'ADEMO01');
+    assert.ok(aooA);
+    const uorId = (code: string) => aooA.uors.find((u) => u.code === code)?.id ?? '';
+    const daveId = await createMember(admin, (await bAoo(admin)).id, uorB, 'dave', 'SYSTEM_ADMIN');
+    await addMembership(admin, daveId, uorId('RAG'), 'READ_ONLY');
+    const dave = await env.asUser('dave');
+    const structure = () =>
+      sql(
+        env,
+        `select o.*, (select count(*) from membership m where m.uor_id = o.id) as members from uor o
+          where o.aoo_id = $1 order by o.id`,
+        [aooA.id],
+      );
+    const aooRow = () => sql(env, 'select * from aoo where id = $1', [aooA.id]);
+    const users = () => sql(env, 'select count(*) as n from app_user');
+    const before = [await structure(), await aooRow(), await users()];
+    const attempts = {
+      createUor: await dave.request(CreateUorDocument, {
+        input: { aooId: aooA.id, code: 'NUOVO', name: 'Ufficio nuovo' },
+      }),
+      updateUor: await dave.request(UpdateUorDocument, { id: uorId('RAG'), input: { name: 'Rinominato' } }),
+      moveUor: await dave.request(UpdateUorDocument, { id: uorId('TRIB'), input: { parentId: null } }),
+      deactivateUor: await dave.request(DeactivateUorDocument, { id: uorId('LLPP') }),
+      updateAoo: await dave.request(UpdateAooDocument, { id: aooA.id, input: { name: 'Presa' } }),
+      createUser: await dave.request(CreateUserDocument, {
+        input: { aooId: aooA.id, username: 'intruso', givenName: 'I', familyName: 'I' },
+      }),
+      addMembership: await dave.request(AddMembershipDocument, {
+        input: { userId: rgdId, uorId: uorId('RAG'), profile: 'READ_ONLY' },
+      }),
+    };
+    assert.deepEqual(
+      Object.fromEntries(Object.entries(attempts).map(([op, r]) => [op, [code(r), r.data ?? null]])),
+      Object.fromEntries(Object.keys(attempts).map((op) => [op, ['FORBIDDEN', null]])),
+    );
+    assert.deepEqual([await structure(), await aooRow(), await users()], before);
+    // The same changes in his own AOO are his to make.
+    const own = await dave.request(CreateUorDocument, {
+      input: { aooId: (await bAoo(admin)).id, code: 'NUOVO', name: 'Ufficio nuovo' },
+    });
+    assert.equal(own.errors, undefined);
+  });
+
+  it('cannot end his own membership; another administrator of the AOO can', async () => {
+    const admin = await env.asUser('admin');
+    await createMember(admin, (await bAoo(admin)).id, uorB, 'erin', 'SYSTEM_ADMIN');
+    const erin = await env.asUser('erin');
+    const mine = (await erin.data(MyMembershipsDocument)).me.memberships.find((m) => m.endedAt === null);
+    assert.ok(mine);
+    const self = await erin.request(EndMembershipDocument, { id: mine.id });
+    assert.equal(code(self), 'FORBIDDEN');
+    assert.equal(self.data ?? null, null);
+    assert.deepEqual(await sql(env, 'select ended_at from membership where id = $1', [mine.id]), [
+      { ended_at: null },
+    ]);
+    const byCarol = await carol.request(EndMembershipDocument, { id: mine.id });
+    assert.equal(byCarol.errors, undefined);
+    assert.notEqual(byCarol.data?.endMembership.endedAt, null);
   });
 
   it('still administers users who work only in his AOO', async () => {

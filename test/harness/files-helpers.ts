@@ -1,6 +1,11 @@
 import { createHash } from 'node:crypto';
+import {
+  CreateDocumentDocument,
+  type CreateDocumentInput,
+  type CreateDocumentMutation,
+} from '../../clients/sdk/generated/graphql.js';
 import { withClient } from './database.js';
-import type { GraphqlResponse } from './graphql-client.js';
+import type { GraphqlResponse, Operation } from './graphql-client.js';
 import type { TestEnv } from './test-env.js';
 
 /** Test support for the file and document suites: uploads, downloads, GraphQL, row counts. */
@@ -69,13 +74,13 @@ export async function download(
 }
 
 /** One GraphQL request as `username`. */
-export async function gql<T = Record<string, unknown>>(
+export async function gql<T = Record<string, unknown>, V = Record<string, unknown>>(
   env: TestEnv,
   username: string,
-  query: string,
-  variables?: Record<string, unknown>,
+  operation: Operation<T, V>,
+  variables?: V,
 ): Promise<GraphqlResponse<T>> {
-  return (await env.asUser(username)).request<T>(query, variables);
+  return (await env.asUser(username)).request<T, V>(operation, variables);
 }
 
 /** The first error's extensions.code, or undefined when there was none. */
@@ -123,29 +128,18 @@ export async function demoIds(env: TestEnv): Promise<DemoIds> {
   };
 }
 
-export const CREATE_DOCUMENT = `mutation($input: CreateDocumentInput!) {
-  createDocument(input: $input) { id oggetto primary { file { id sha256 } } attachments { position description file { id } } }
-}`;
+export const CREATE_DOCUMENT = CreateDocumentDocument;
 
-export interface CreatedDocument {
-  id: string;
-  oggetto: string;
-  primary: { file: { id: string; sha256: string } } | null;
-  attachments: Array<{ position: number; description: string | null; file: { id: string } }>;
-}
+export type CreatedDocument = CreateDocumentMutation['createDocument'];
 
-/** createDocument that must succeed. */
+/** createDocument that must succeed (kind NON_PROTOCOLLATO and a test oggetto unless given). */
 export async function createDocument(
   env: TestEnv,
   username: string,
-  input: {
-    uorId: string;
-    primaryFileId: string;
-    oggetto?: string;
-    attachments?: Array<{ fileId: string; description?: string }>;
-  },
+  input: Omit<CreateDocumentInput, 'kind' | 'oggetto'> &
+    Partial<Pick<CreateDocumentInput, 'kind' | 'oggetto'>>,
 ): Promise<CreatedDocument> {
-  const r = await gql<{ createDocument: CreatedDocument }>(env, username, CREATE_DOCUMENT, {
+  const r = await gql(env, username, CreateDocumentDocument, {
     input: { kind: 'NON_PROTOCOLLATO', oggetto: 'Documento di prova', attachments: [], ...input },
   });
   if (r.errors?.length || !r.data) throw new Error(`createDocument failed: ${JSON.stringify(r.errors)}`);

@@ -1,0 +1,331 @@
+import assert from 'node:assert/strict';
+import { createHash, randomUUID } from 'node:crypto';
+import { after, before, describe, it } from 'node:test';
+import {
+  AddMembershipDocument,
+  CommitUploadDocument,
+  CreateAdministrationDocument,
+  CreateAooDocument,
+  CreateUorDocument,
+  CreateUploadDocument,
+  CreateUserDocument,
+  DeactivateUorDocument,
+  DeactivateUserDocument,
+  EndMembershipDocument,
+  FileDownloadLinkDocument,
+  ReactivateUserDocument,
+  ReplaceDocumentFileDocument,
+  UpdateAdministrationDocument,
+  UpdateAooDocument,
+  UpdateUorDocument,
+  UpdateUserDocument,
+} from '../../clients/sdk/generated/graphql.js';
+import { createDocument, demoIds, sql, uniqueBytes, upload, type DemoIds } from '../harness/files-helpers.js';
+import type { GraphqlClient, GraphqlResponse } from '../harness/graphql-client.js';
+import { startTestEnv, type TestEnv } from '../harness/test-env.js';
+
+/**
+ * Every change is audited (DOMAIN §7): each mutation, each time it succeeds, writes exactly one
+ * audit row naming the operation and its target, in the same transaction as the change. The
+ * list below must name every mutation of the schema, so a new one cannot be left out.
+ */
+interface Step {
+  mutation: string;
+  operation: string;
+  /** Runs the mutation once (fresh inputs each round); returns the response and the audited target. */
+  run(round: number): Promise<{ response: GraphqlResponse<unknown>; target: string }>;
+}
+
+describe('every change writes exactly one audit row', () => {
+  let env: TestEnv;
+  let ids: DemoIds;
+  let admin: GraphqlClient;
+  let rpa: GraphqlClient;
+  let secondAdmin: GraphqlClient;
+
+  before(async () => {
+    env = await startTestEnv({ blobDriver: 's3' });
+    ids = await demoIds(env);
+    admin = await env.asUser('admin');
+    rpa = await env.asUser('rpa.ragioneria');
+    // Memberships of the demo administrator are ended by another administrator (two-person rule).
+    const second = await admin.data(CreateUserDocument, {
+      input: { aooId: ids.aooId, username: 'admin2', givenName: 'Seconda', familyName: 'Amministratrice' },
+    });
+    await admin.data(AddMembershipDocument, {
+      input: { userId: second.createUser.id, uorId: ids.uor['SEG'] ?? '', profile: 'SYSTEM_ADMIN' },
+    });
+    secondAdmin = await env.asUser('admin2');
+  });
+  after(async () => {
+    await env.close();
+  });
+
+  const made: Record<string, string> = {};
+  const id = (r: GraphqlResponse<unknown>, field: string): string => {
+    const value = (r.data as Record<string, { id?: string } | string> | null | undefined)?.[field];
+    const found = typeof value === 'string' ? value : value?.id;
+    assert.ok(found, `${field}: ${JSON.stringify(r.errors)}`);
+    return found;
+  };
+  const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
+
+  const steps: Step[] = [
+    {
+      mutation: 'createAdministration',
+      operation: 'administration.create',
+      run: async (round) => {
+        const response = await admin.request(CreateAdministrationDocument, {
+          input: { ipaCode: `c_audit_${round}`, name: `Ente ${round}` },
+        });
+        return { response, target: (made['administration'] = id(response, 'createAdministration')) };
+      },
+    },
+    {
+      mutation: 'updateAdministration',
+      operation: 'administration.update',
+      run: async (round) => ({
+        response: await admin.request(UpdateAdministrationDocument, {
+          id: made['administration'] ?? '',
+          input: { name: `Ente rinominato ${round}` },
+        }),
+        target: made['administration'] ?? '',
+      }),
+    },
+    {
+      mutation: 'createAoo',
+      operation: 'aoo.create',
+      run: async (round) => {
+        const response = await admin.request(CreateAooDocument, {
+          input: {
+            administrationId: made['administration'] ?? '',
+            code: `AAUD${round}`,
+            name: 'AOO',
+            pecAddress: 'pec@pec.example.it',
+            registerCode: 'REG',
+          },
+        });
+        return { response, target: (made['aoo'] = id(response, 'createAoo')) };
+      },
+    },
+    {
+      mutation: 'updateAoo',
+      operation: 'aoo.update',
+      run: async (round) => ({
+        response: await admin.request(UpdateAooDocument, {
+          id: ids.aooId,
+          input: { name: `Comune di Esempio ${round}` },
+        }),
+        target: ids.aooId,
+      }),
+    },
+    {
+      mutation: 'createUor',
+      operation: 'uor.create',
+      run: async (round) => {
+        const response = await admin.request(CreateUorDocument, {
+          input: { aooId: ids.aooId, code: `AUD${round}`, name: 'Ufficio', parentId: ids.uor['SEG'] ?? null },
+        });
+        return { response, target: (made['uor'] = id(response, 'createUor')) };
+      },
+    },
+    {
+      mutation: 'updateUor',
+      operation: 'uor.update',
+      run: async (round) => ({
+        response: await admin.request(UpdateUorDocument, {
+          id: made['uor'] ?? '',
+          input: { name: `Ufficio ${round}` },
+        }),
+        target: made['uor'] ?? '',
+      }),
+    },
+    {
+      mutation: 'deactivateUor',
+      operation: 'uor.deactivate',
+      run: async () => ({
+        response: await admin.request(DeactivateUorDocument, { id: made['uor'] ?? '' }),
+        target: made['uor'] ?? '',
+      }),
+    },
+    {
+      mutation: 'createUser',
+      operation: 'user.create',
+      run: async (round) => {
+        const response = await admin.request(CreateUserDocument, {
+          input: { aooId: ids.aooId, username: `audit.${round}`, givenName: 'A', familyName: 'B' },
+        });
+        return { response, target: (made['user'] = id(response, 'createUser')) };
+      },
+    },
+    {
+      mutation: 'updateUser',
+      operation: 'user.update',
+      run: async (round) => ({
+        response: await admin.request(UpdateUserDocument, {
+          id: made['user'] ?? '',
+          input: { givenName: `Nome ${round}` },
+        }),
+        target: made['user'] ?? '',
+      }),
+    },
+    {
+      mutation: 'addMembership',
+      operation: 'membership.add',
+      run: async () => {
+        const response = await admin.request(AddMembershipDocument, {
+          input: { userId: made['user'] ?? '', uorId: ids.uor['RAG'] ?? '', profile: 'READ_ONLY' },
+        });
+        return { response, target: (made['membership'] = id(response, 'addMembership')) };
+      },
+    },
+    {
+      mutation: 'endMembership',
+      operation: 'membership.end',
+      run: async () => ({
+        response: await secondAdmin.request(EndMembershipDocument, { id: made['membership'] ?? '' }),
+        target: made['membership'] ?? '',
+      }),
+    },
+    {
+      mutation: 'deactivateUser',
+      operation: 'user.deactivate',
+      run: async () => ({
+        response: await admin.request(DeactivateUserDocument, { id: made['user'] ?? '' }),
+        target: made['user'] ?? '',
+      }),
+    },
+    {
+      mutation: 'reactivateUser',
+      operation: 'user.reactivate',
+      run: async () => ({
+        response: await admin.request(ReactivateUserDocument, { id: made['user'] ?? '' }),
+        target: made['user'] ?? '',
+      }),
+    },
+    {
+      mutation: 'createUpload',
+      operation: 'upload.create',
+      run: async (round) => {
+        const bytes = uniqueBytes(`direct upload ${round}`, 4096);
+        made['uploadBytes'] = bytes.toString('base64');
+        const response = await rpa.request(CreateUploadDocument, {
+          input: { fileName: `scansione-${round}.pdf`, size: bytes.length, sha256: sha(bytes) },
+        });
+        const ticket = (response.data as { createUpload?: { uploadId: string; url: string } }).createUpload;
+        assert.ok(ticket);
+        made['upload'] = ticket.uploadId;
+        made['uploadUrl'] = ticket.url;
+        return { response, target: ticket.uploadId };
+      },
+    },
+    {
+      mutation: 'commitUpload',
+      operation: 'file.upload',
+      run: async () => {
+        const put = await fetch(made['uploadUrl'] ?? '', {
+          method: 'PUT',
+          body: Buffer.from(made['uploadBytes'] ?? '', 'base64'),
+        });
+        assert.equal(put.status, 200);
+        const response = await rpa.request(CommitUploadDocument, { uploadId: made['upload'] ?? '' });
+        return { response, target: (made['file'] = id(response, 'commitUpload')) };
+      },
+    },
+    {
+      mutation: 'createDocument',
+      operation: 'document.create',
+      run: async () => {
+        // Through the shared helper, which checks the response; the row is checked below.
+        const doc = await createDocument(env, 'rpa.ragioneria', {
+          uorId: ids.uor['RAG'] ?? '',
+          primaryFileId: made['file'] ?? '',
+        });
+        made['document'] = doc.id;
+        return { response: { status: 200, data: { createDocument: doc } }, target: doc.id };
+      },
+    },
+    {
+      mutation: 'replaceDocumentFile',
+      operation: 'document.replaceFile',
+      run: async (round) => {
+        const next = await upload(env, 'rpa.ragioneria', uniqueBytes(`v2 ${round}`));
+        made['next'] = next.id;
+        return {
+          response: await rpa.request(ReplaceDocumentFileDocument, {
+            input: { documentId: made['document'] ?? '', position: 0, fileId: next.id },
+          }),
+          target: made['document'] ?? '',
+        };
+      },
+    },
+    {
+      mutation: 'replaceDocumentFile',
+      operation: 'document.addAttachment',
+      run: async () => ({
+        response: await rpa.request(ReplaceDocumentFileDocument, {
+          input: { documentId: made['document'] ?? '', position: 1, fileId: made['next'] ?? '' },
+        }),
+        target: made['document'] ?? '',
+      }),
+    },
+    {
+      mutation: 'fileDownloadLink',
+      operation: 'file.link',
+      run: async () => ({
+        response: await rpa.request(FileDownloadLinkDocument, { id: made['file'] ?? '', ttlSeconds: 60 }),
+        target: made['file'] ?? '',
+      }),
+    },
+  ];
+
+  it('names every mutation of the schema', async () => {
+    const r = await admin.data<{ __schema: { mutationType: { fields: Array<{ name: string }> } } }>(
+      '{ __schema { mutationType { fields { name } } } }',
+    );
+    const inSchema = r.__schema.mutationType.fields.map((f) => f.name).sort();
+    assert.deepEqual([...new Set(steps.map((s) => s.mutation))].sort(), inSchema);
+  });
+
+  it('each mutation, each time, adds one row with its operation, target, actor and request', async () => {
+    for (const round of [1, 2]) {
+      for (const step of steps) {
+        const [{ last }] = await sql<{ last: string }>(
+          env,
+          'select coalesce(max(id), 0) as last from audit_event',
+        );
+        const { response, target } = await step.run(round);
+        assert.equal(response.errors, undefined, `${step.mutation} (round ${round})`);
+        const rows = await sql<{
+          operation: string;
+          target_id: string;
+          actor_username: string;
+          request_id: string;
+        }>(
+          env,
+          'select operation, target_id, actor_username, request_id from audit_event where id > $1 order by id',
+          [last],
+        );
+        // An upload through POST /files inside the step is its own audited change: leave it out.
+        const own = rows.filter((row) => row.operation !== 'file.upload' || step.mutation === 'commitUpload');
+        assert.equal(own.length, 1, `${step.operation} (round ${round}): ${JSON.stringify(own)}`);
+        assert.equal(own[0]?.operation, step.operation);
+        assert.equal(own[0]?.target_id, target, step.operation);
+        assert.ok(own[0]?.actor_username, step.operation);
+        assert.ok(own[0]?.request_id, step.operation);
+      }
+    }
+  });
+
+  it('a refused mutation writes no row', async () => {
+    const [{ last }] = await sql<{ last: string }>(
+      env,
+      'select coalesce(max(id), 0) as last from audit_event',
+    );
+    const refused = await rpa.request(UpdateUorDocument, { id: ids.uor['RAG'] ?? '', input: { name: 'x' } });
+    assert.equal(refused.errors?.[0]?.extensions?.['code'], 'FORBIDDEN');
+    const missing = await admin.request(UpdateUorDocument, { id: randomUUID(), input: { name: 'x' } });
+    assert.equal(missing.errors?.[0]?.extensions?.['code'], 'NOT_FOUND');
+    assert.deepEqual(await sql(env, 'select operation from audit_event where id > $1', [last]), []);
+  });
+});
