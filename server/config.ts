@@ -61,6 +61,8 @@ export interface AuthConfig {
 
 export interface GraphqlConfig {
   introspection: boolean;
+  /** Stack traces in error responses: only when a developer asks (GRAPHQL_DEBUG), never in production. */
+  debug: boolean;
   landingPage: boolean;
   maxDepth: number;
   maxAliases: number;
@@ -108,6 +110,7 @@ export const CONFIG_VARIABLES = [
   'JWT_ISSUER',
   'JWT_AUDIENCE',
   'GRAPHQL_INTROSPECTION',
+  'GRAPHQL_DEBUG',
   'GRAPHQL_MAX_DEPTH',
   'GRAPHQL_MAX_ALIASES',
   'GRAPHQL_MAX_TOKENS',
@@ -284,6 +287,14 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     );
   }
   const introspection = boolVar(env, 'GRAPHQL_INTROSPECTION', !production);
+  const debug = boolVar(env, 'GRAPHQL_DEBUG', false);
+  if (production && debug) {
+    throw new ConfigError(
+      'GRAPHQL_DEBUG',
+      'false in production (stack traces reveal the code)',
+      env['GRAPHQL_DEBUG'],
+    );
+  }
   return {
     nodeEnv,
     host: nonEmpty(env, 'HOST') ?? '127.0.0.1',
@@ -302,6 +313,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     },
     graphql: {
       introspection,
+      debug,
       landingPage: introspection,
       maxDepth: intVar(env, 'GRAPHQL_MAX_DEPTH', 12, 2, 100),
       maxAliases: intVar(env, 'GRAPHQL_MAX_ALIASES', 30, 1, 1000),

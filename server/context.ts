@@ -21,6 +21,8 @@ export interface RequestContext {
   platform: Platform;
   /** Per-request DataLoaders, created lazily by the modules that need them. */
   loaders: Map<string, unknown>;
+  /** The WebSocket a subscription runs on, so a subscriber who lost their rights can be let go. */
+  connection?: { close(code: number, reason: string): void };
 }
 
 export interface ContextOrigin {

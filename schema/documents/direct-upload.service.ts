@@ -7,7 +7,8 @@ import { isUuid, matching, optionalText } from '../../server/errors/input-checks
 import type { Platform } from '../../server/platform.js';
 import { recordAudit } from '../audit/audit.service.js';
 import { User } from '../organisation/user.entity.js';
-import { cleanFileName, recordStoredBlob, UploadTooLargeError } from './file-upload.service.js';
+import { cleanFileName } from './file-name.js';
+import { recordStoredBlob, UploadTooLargeError } from './file-upload.service.js';
 import { inspectStream } from './inspection/index.js';
 import type { StoredFile } from './stored-file.entity.js';
 import { UploadSession } from './upload-session.entity.js';
@@ -42,7 +43,7 @@ export async function createUpload(ctx: RequestContext, req: CreateUploadRequest
       'This storage driver takes uploads through POST /files only',
     );
   }
-  const fileName = cleanFileName(req.fileName);
+  const fileName = cleanFileName('fileName', req.fileName);
   if (!Number.isSafeInteger(req.size) || req.size < 0)
     throw new InvalidInputError('size', 'must be a non-negative integer');
   if (req.size > ctx.platform.config.uploadMaxBytes)

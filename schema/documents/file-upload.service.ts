@@ -7,18 +7,19 @@ import { Permission } from '../../server/auth/permission.js';
 import { forbidden } from '../../server/auth/auth-checker.js';
 import { BlobTooLargeError, type StoredBlob } from '../../server/blob/blob-store.js';
 import type { RequestContext } from '../../server/context.js';
-import { DomainError, InvalidInputError } from '../../server/errors/domain-error.js';
+import { DomainError } from '../../server/errors/domain-error.js';
 import { recordAudit } from '../audit/audit.service.js';
 import { User } from '../organisation/user.entity.js';
 import { blobLockKey } from './blob-lock.js';
+import { fileNameFromHeader } from './file-name.js';
 import { FormatSniffer, type FormatInspection } from './inspection/index.js';
 import { inspectSignature } from './signature-inspection.js';
 import { StoredFile } from './stored-file.entity.js';
 
 export interface UploadSource {
   body: Readable;
-  /** As sent in X-File-Name (percent-encoding already decoded). */
-  fileName: string | undefined;
+  /** X-File-Name as sent: percent-encoded (or RFC 8187), decoded by fileNameFromHeader. */
+  fileNameHeader: string | undefined;
   declaredMediaType: string | undefined;
 }
 
@@ -34,20 +35,6 @@ export class StorageUnavailableError extends DomainError {
   }
 }
 
-/** Names are kept for display and downloads: no paths, no control characters. */
-export function cleanFileName(raw: string | undefined): string {
-  if (raw === undefined || raw.trim() === '')
-    throw new InvalidInputError('X-File-Name', 'the file name header is required');
-  const base = raw.replace(/\\/g, '/').split('/').pop()?.trim() ?? '';
-  // eslint-disable-next-line no-control-regex -- control characters are exactly what is refused
-  if (base === '' || base === '.' || base === '..' || /[\u0000-\u001f\u007f]/.test(base)) {
-    throw new InvalidInputError('X-File-Name', 'must be a plain file name without control characters');
-  }
-  if (base.length > 255)
-    throw new InvalidInputError('X-File-Name', `must be at most 255 characters (got ${base.length})`);
-  return base;
-}
-
 /**
  * Stores an upload: bytes stream to storage while being hashed and sniffed (constant memory),
  * land under their content-addressed key, and only then is the row committed. Storage down:
@@ -58,7 +45,7 @@ export async function uploadFile(ctx: RequestContext, source: UploadSource): Pro
   const user = ctx.user;
   if (!user) throw forbidden('upload files');
   if (!ctx.grants.has(Permission.DOCUMENT_CREATE)) throw forbidden('upload files (needs DOCUMENT_CREATE)');
-  const originalName = cleanFileName(source.fileName);
+  const originalName = fileNameFromHeader(source.fileNameHeader);
   const declaredMediaType = source.declaredMediaType?.slice(0, 255) ?? null;
   const maxBytes = ctx.platform.config.uploadMaxBytes;
 

@@ -13,21 +13,16 @@ import {
 import { AuthenticationError } from '../../server/auth/token-service.js';
 import { createContext, type RequestContext } from '../../server/context.js';
 import { contentDisposition } from '../../server/http/content-disposition.js';
+import { sendUnauthenticated } from '../../server/http/authentication.js';
+import { sendError } from '../../server/http/error-response.js';
+import { httpStatusOf } from '../error-codes.js';
 import type { Platform } from '../../server/platform.js';
 import { verifyDownloadLink } from './download-link.js';
 import { openFileDownload, type FileDownload } from './file-download.service.js';
 import { uploadFile } from './file-upload.service.js';
 
-const STATUS_BY_CODE: Record<string, number> = {
-  UNAUTHENTICATED: 401,
-  FORBIDDEN: 403,
-  NOT_FOUND: 404,
-  BAD_USER_INPUT: 400,
-  UPLOAD_ABORTED: 400,
-  PAYLOAD_TOO_LARGE: 413,
-  STORAGE_UNAVAILABLE: 503,
-  RECORD_FAILED: 503,
-};
+/** Form encodings: a browser's FormData or a <form> post, never the file's own bytes. */
+const FORM_BODY = /^\s*(multipart\/form-data|application\/x-www-form-urlencoded)\b/i;
 
 /**
  * File bytes move over plain HTTP beside GraphQL: `POST /files` (raw body, X-File-Name) and
@@ -40,22 +35,34 @@ export function fileRoutes(app: Express, platform: Platform): void {
       const declared = Number(req.header('content-length'));
       if (Number.isFinite(declared) && declared > max) {
         // Refuse before reading: the client learns at once and stops sending.
-        res.setHeader('Connection', 'close');
-        res.status(413).json({
-          error: {
-            code: 'PAYLOAD_TOO_LARGE',
-            message: `The file exceeds the maximum upload size of ${max} bytes`,
-          },
-        });
-        req.resume();
+        refuseBody(
+          req,
+          res,
+          413,
+          'PAYLOAD_TOO_LARGE',
+          `The file exceeds the maximum upload size of ${max} bytes`,
+        );
+        return;
+      }
+      if (FORM_BODY.test(req.header('content-type') ?? '')) {
+        refuseBody(
+          req,
+          res,
+          415,
+          'UNSUPPORTED_MEDIA_TYPE',
+          'POST /files takes the raw bytes of one file as the body, not a form: send fetch(url, { method: "POST", body: file }) with the file\'s Content-Type and X-File-Name',
+        );
         return;
       }
       const file = await uploadFile(ctx, {
         body: uploadBody(req),
-        fileName: decodeName(req.header('x-file-name')),
+        fileNameHeader: req.header('x-file-name'),
         declaredMediaType: req.header('content-type'),
       });
-      res.status(201).json({ id: file.id, sha256: file.sha256, size: file.size, mediaType: file.mediaType });
+      res
+        .status(201)
+        .location(`/files/${file.id}`)
+        .json({ id: file.id, sha256: file.sha256, size: file.size, mediaType: file.mediaType });
     });
   });
 
@@ -130,13 +137,11 @@ function uploadBody(req: Request): Readable {
   return body;
 }
 
-function decodeName(raw: string | undefined): string | undefined {
-  if (raw === undefined) return undefined;
-  try {
-    return decodeURIComponent(raw);
-  } catch {
-    return raw;
-  }
+/** Answers before reading the body, then discards what is left of it and closes the connection. */
+function refuseBody(req: Request, res: Response, status: number, code: string, message: string): void {
+  res.setHeader('Connection', 'close');
+  sendError(req, res, status, code, message);
+  req.resume();
 }
 
 async function callerFor(platform: Platform, req: Request): Promise<Caller> {
@@ -170,8 +175,8 @@ function handle(
       caller = await callerFor(platform, req);
       if (!caller.user)
         throw new AuthenticationError(
-          'invalid',
-          'Authentication required: send "Authorization: Bearer <token>"',
+          'missing',
+          'Authentication required: send "Authorization: Bearer <token>" or use a signed link',
         );
       const ctx = createContext(platform, caller.user, caller.grants, {
         requestId: req.requestId ?? randomUUID(),
@@ -185,20 +190,17 @@ function handle(
         return;
       }
       if (e instanceof AuthenticationError) {
-        res
-          .status(401)
-          .setHeader('WWW-Authenticate', 'Bearer error="invalid_token"')
-          .json({ error: { code: 'UNAUTHENTICATED', message: e.message } });
+        sendUnauthenticated(req, res, e);
         return;
       }
       const code = e instanceof GraphQLError ? e.extensions['code'] : undefined;
-      const status = typeof code === 'string' ? STATUS_BY_CODE[code] : undefined;
-      if (status === undefined || !(e instanceof GraphQLError)) {
+      const status = typeof code === 'string' ? httpStatusOf(code) : undefined;
+      if (status === undefined || !(e instanceof GraphQLError) || typeof code !== 'string') {
         next(e);
         return;
       }
       if (req.method === 'POST' && !req.readableEnded) res.setHeader('Connection', 'close');
-      res.status(status).json({ error: { code, message: e.message, ...e.extensions } });
+      sendError(req, res, status, code, e.message, e.extensions);
     }
   })();
 }

@@ -5,7 +5,7 @@ import type { Permission } from './permission.js';
 
 export function unauthenticated(): GraphQLError {
   return new GraphQLError('Authentication required: send "Authorization: Bearer <token>"', {
-    extensions: { code: 'UNAUTHENTICATED' },
+    extensions: { code: 'UNAUTHENTICATED', reason: 'missing' },
   });
 }
 

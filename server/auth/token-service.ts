@@ -4,7 +4,8 @@ import path from 'node:path';
 import { createRemoteJWKSet, errors as joseErrors, jwtVerify, SignJWT, type JWTVerifyGetKey } from 'jose';
 import type { Config } from '../config.js';
 
-export type AuthFailure = 'expired' | 'invalid' | 'unknown_user';
+/** Why a caller is not authenticated; `extensions.reason` of UNAUTHENTICATED errors. */
+export type AuthFailure = 'missing' | 'expired' | 'invalid' | 'unknown_user';
 
 export class AuthenticationError extends Error {
   constructor(

@@ -4,8 +4,9 @@ import { stripSuggestion } from './query-limits.js';
 
 /**
  * Errors without a business code are unexpected: logged in full, and in production reduced to
- * "Internal server error" so no SQL, stack or identifier reaches a client. One rule for HTTP
- * (Apollo formatError) and WebSocket (graphql-ws onNext), which Apollo does not cover.
+ * "Internal server error" so no SQL, stack or identifier reaches a client. Suggestions are
+ * removed from every message. One rule for HTTP (Apollo formatError) and WebSocket (graphql-ws
+ * onNext/onError), which Apollo does not cover.
  */
 function isUnexpected(code: unknown): boolean {
   return code === undefined || code === 'INTERNAL_SERVER_ERROR';
@@ -28,13 +29,21 @@ export function formatHttpError(
       };
     }
   }
-  if (code === 'GRAPHQL_VALIDATION_FAILED')
-    return { ...formatted, message: stripSuggestion(formatted.message) };
-  return formatted;
+  return { ...formatted, message: stripSuggestion(formatted.message) };
 }
 
 export function maskSocketError(error: GraphQLError, platform: Platform): GraphQLError {
-  if (!isUnexpected(error.extensions['code'])) return error;
+  if (!isUnexpected(error.extensions['code'])) {
+    const message = stripSuggestion(error.message);
+    return message === error.message
+      ? error
+      : new GraphQLError(message, {
+          nodes: error.nodes,
+          path: error.path,
+          originalError: error.originalError,
+          extensions: error.extensions,
+        });
+  }
   platform.logger.error({ err: error.originalError ?? error }, 'unexpected GraphQL error (subscription)');
   if (platform.config.nodeEnv !== 'production') return error;
   return new GraphQLError('Internal server error', {

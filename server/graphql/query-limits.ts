@@ -1,37 +1,35 @@
 import { ApolloArmor } from '@escape.tech/graphql-armor';
-import { MaxTokensParserWLexer } from '@escape.tech/graphql-armor-max-tokens';
 import type { ApolloServerPlugin } from '@apollo/server';
 import {
   GraphQLError,
+  parse,
   specifiedRules,
   validate,
   type DocumentNode,
   type GraphQLSchema,
+  type ParseOptions,
   type ValidationRule,
 } from 'graphql';
 import type { GraphqlConfig } from '../config.js';
 
 export interface QueryLimits {
-  /** For Apollo (HTTP): plugins (tokens, field suggestions) and validation rules (depth, aliases, directives, cost). */
-  plugins: ApolloServerPlugin[];
+  /** For Apollo (HTTP): the token limit at parse time (a too-long document is a 400 parse error). */
+  parseOptions: ParseOptions;
+  /** For Apollo (HTTP): depth, aliases, directives and cost. */
   validationRules: ValidationRule[];
+  plugins: ApolloServerPlugin[];
   /** For graphql-ws: parse and validate with the same rules, since it bypasses Apollo. */
   parseAndValidate(schema: GraphQLSchema, source: string): DocumentNode | readonly GraphQLError[];
 }
 
 const SUGGESTION = /\s*Did you mean .*\?$/;
 
-/** Field suggestions would let a probe discover the schema with introspection off. */
+/**
+ * Suggestions ("Did you mean …?") in validation and coercion messages would let a probe
+ * discover fields and enum values with introspection off.
+ */
 export function stripSuggestion(message: string): string {
   return message.replace(SUGGESTION, '');
-}
-
-export function withoutSuggestions(error: GraphQLError): GraphQLError {
-  if (!SUGGESTION.test(error.message)) return error;
-  return new GraphQLError(stripSuggestion(error.message), {
-    nodes: error.nodes,
-    extensions: error.extensions,
-  });
 }
 
 export function createQueryLimits(config: GraphqlConfig): QueryLimits {
@@ -39,7 +37,8 @@ export function createQueryLimits(config: GraphqlConfig): QueryLimits {
     maxDepth: { n: config.maxDepth, ignoreIntrospection: true, exposeLimits: true },
     maxAliases: { n: config.maxAliases, exposeLimits: true },
     maxDirectives: { n: config.maxDirectives, exposeLimits: true },
-    maxTokens: { n: config.maxTokens, exposeLimits: true },
+    // graphql's own parser enforces the token limit (a parse error, 400), not armor's plugin (a 500).
+    maxTokens: { enabled: false },
     costLimit: {
       maxCost: config.maxCost,
       objectCost: 2,
@@ -48,25 +47,38 @@ export function createQueryLimits(config: GraphqlConfig): QueryLimits {
       ignoreIntrospection: true,
       exposeLimits: true,
     },
-    blockFieldSuggestion: { enabled: true },
+    // Suggestions are stripped from every error by formatError (coercion errors too).
+    blockFieldSuggestion: { enabled: false },
   });
   const { plugins, validationRules } = armor.protect();
+  const parseOptions: ParseOptions = { maxTokens: config.maxTokens };
   return {
+    parseOptions,
     // graphql-armor's typings resolve @apollo/server's CommonJS declarations; the plugin objects are the same shape.
     plugins: plugins as unknown as ApolloServerPlugin[],
     validationRules,
     parseAndValidate(schema, source) {
       let document: DocumentNode;
       try {
-        document = new MaxTokensParserWLexer(source, {
-          n: config.maxTokens,
-          exposeLimits: true,
-        }).parseDocument();
+        document = parse(source, parseOptions);
       } catch (e) {
-        return [e instanceof GraphQLError ? withoutSuggestions(e) : new GraphQLError('Syntax error')];
+        const error = e instanceof GraphQLError ? e : new GraphQLError('Syntax error');
+        return [
+          new GraphQLError(stripSuggestion(error.message), {
+            extensions: { code: 'GRAPHQL_PARSE_FAILED' },
+          }),
+        ];
       }
       const errors = validate(schema, document, [...specifiedRules, ...validationRules]);
-      return errors.length > 0 ? errors.map(withoutSuggestions) : document;
+      return errors.length > 0
+        ? errors.map(
+            (e) =>
+              new GraphQLError(stripSuggestion(e.message), {
+                nodes: e.nodes,
+                extensions: { ...e.extensions, code: 'GRAPHQL_VALIDATION_FAILED' },
+              }),
+          )
+        : document;
     },
   };
 }

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { printSchemaWithDirectives } from '@graphql-tools/utils';
-import { lexicographicSortSchema, type GraphQLSchema } from 'graphql';
+import { lexicographicSortSchema, specifiedDirectives, type GraphQLSchema } from 'graphql';
 import { buildSchema, type NonEmptyArray } from 'type-graphql';
 import { coreResolvers } from '../../schema/resolvers.js';
 import { aclDirective } from '../auth/acl.js';
@@ -19,7 +19,8 @@ export async function buildAppSchema(
     // 'error' rejects only the one operation; 'null' would tear down a whole WebSocket (STACK.md).
     authMode: 'error',
     pubSub,
-    directives: [aclDirective],
+    // The standard directives (@include, @skip, @deprecated, @specifiedBy, @oneOf) stay: clients send them.
+    directives: [...specifiedDirectives, aclDirective],
     globalMiddlewares: [refreshCallerPerEvent],
     validate: false,
   });

@@ -1,4 +1,5 @@
 import { GraphQLError } from 'graphql';
+import { CloseCode } from 'graphql-ws';
 import type { MiddlewareFn } from 'type-graphql';
 import type { RequestContext } from '../context.js';
 import { activeCaller } from '../auth/authenticate.js';
@@ -49,6 +50,8 @@ export const refreshCallerPerEvent: MiddlewareFn<RequestContext> = async ({ cont
     throw new GraphQLError('Authentication required', { extensions: { code: 'UNAUTHENTICATED' } });
   const fresh = await freshCaller(context.platform, userId);
   if (!fresh.user) {
+    // Like an expired token: the socket closes, rather than erring at every event.
+    context.connection?.close(CloseCode.Forbidden, 'The subscriber is no longer an active user');
     throw new GraphQLError('The subscriber is no longer an active user', {
       extensions: { code: 'UNAUTHENTICATED' },
     });

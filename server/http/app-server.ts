@@ -15,6 +15,9 @@ import { authentication } from './authentication.js';
 import { attachGraphqlWs, type GraphqlWsHandle } from './graphql-ws.js';
 import { healthRoutes } from './health.js';
 import { requestIdAndLog } from './request-id.js';
+import { describeHttpError } from './describe-error.js';
+import { sendError } from './error-response.js';
+import { responsePlugin } from '../graphql/response-plugin.js';
 
 export interface AppServer {
   url: string;
@@ -44,17 +47,19 @@ export async function startAppServer(
   const apollo = new ApolloServer<RequestContext>({
     schema,
     introspection: config.graphql.introspection,
+    parseOptions: limits.parseOptions,
     validationRules: limits.validationRules,
     allowBatchedHttpRequests: false,
     // Our CLI owns SIGTERM/SIGINT and drains everything (jobs, sockets, database) in order;
     // Apollo's own handler would re-raise the signal and kill the process mid-drain.
     stopOnTerminationSignals: false,
-    includeStacktraceInErrorResponses: config.nodeEnv === 'development',
+    includeStacktraceInErrorResponses: config.graphql.debug,
     hideSchemaDetailsFromClientErrors: true,
     formatError: (formatted: GraphQLFormattedError, error: unknown) =>
       formatHttpError(formatted, error, platform),
     plugins: [
       ...limits.plugins,
+      responsePlugin,
       ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: config.shutdownTimeoutMs }),
       config.graphql.landingPage
         ? ApolloServerPluginLandingPageLocalDefault({ embed: true })
@@ -81,18 +86,18 @@ export async function startAppServer(
         ),
     }),
   );
+  app.use((req, res) => {
+    sendError(req, res, 404, 'NOT_FOUND', `No route ${req.method} ${req.path}`);
+  });
   app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
-    const status =
-      typeof err === 'object' && err !== null && 'status' in err && typeof err.status === 'number'
-        ? err.status
-        : 500;
-    if (status >= 500) logger.error({ err, requestId: req.requestId }, 'unhandled error');
-    if (!res.headersSent) {
-      // 503 means "retry": say so; other 5xx details stay in the log.
-      const message = status === 503 || status < 500 ? (err as Error).message : 'Internal error';
-      if (status === 503) res.setHeader('Retry-After', '5');
-      res.status(status).json({ error: message, requestId: req.requestId });
+    const { status, code, message } = describeHttpError(err);
+    if (status >= 500 && status !== 503) logger.error({ err, requestId: req.requestId }, 'unhandled error');
+    else if (status === 503) logger.warn({ err, requestId: req.requestId }, 'service unavailable');
+    if (res.headersSent) {
+      res.destroy();
+      return;
     }
+    sendError(req, res, status, code, message);
   });
 
   await new Promise<void>((resolve, reject) => {

@@ -1,6 +1,12 @@
 import type { Server as HttpServer, IncomingMessage } from 'node:http';
 import { randomUUID } from 'node:crypto';
-import { getOperationAST, GraphQLError, OperationTypeNode, type GraphQLSchema } from 'graphql';
+import {
+  getOperationAST,
+  getVariableValues,
+  GraphQLError,
+  OperationTypeNode,
+  type GraphQLSchema,
+} from 'graphql';
 import { CloseCode } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer, type WebSocket } from 'ws';
@@ -8,7 +14,7 @@ import { authenticate, bearerToken, type Caller } from '../auth/authenticate.js'
 import { AuthenticationError } from '../auth/token-service.js';
 import { createContext } from '../context.js';
 import { maskSocketError } from '../graphql/format-error.js';
-import type { QueryLimits } from '../graphql/query-limits.js';
+import { stripSuggestion, type QueryLimits } from '../graphql/query-limits.js';
 import type { Platform } from '../platform.js';
 
 /** Bounds on what one client can hold open (each subscription costs work at every event). */
@@ -95,7 +101,8 @@ export function attachGraphqlWs(
         else socketsPerUser.delete(userId);
       },
       onSubscribe: (ctx, _id, payload) => {
-        if (Object.keys(ctx.subscriptions).length >= MAX_SUBSCRIPTIONS_PER_SOCKET) {
+        // graphql-ws has already entered this subscription in ctx.subscriptions: count it.
+        if (Object.keys(ctx.subscriptions).length > MAX_SUBSCRIPTIONS_PER_SOCKET) {
           return [
             new GraphQLError(`At most ${MAX_SUBSCRIPTIONS_PER_SOCKET} subscriptions per connection`, {
               extensions: { code: 'TOO_MANY_SUBSCRIPTIONS' },
@@ -113,6 +120,22 @@ export function attachGraphqlWs(
             ),
           ];
         }
+        // Bad variables get the typed error HTTP gives (graphql-ws would report them untyped,
+        // and production masking would then hide them as internal errors).
+        const coerced = getVariableValues(
+          schema,
+          operation.variableDefinitions ?? [],
+          payload.variables ?? {},
+        );
+        if (coerced.errors) {
+          return coerced.errors.map(
+            (e) =>
+              new GraphQLError(stripSuggestion(e.message), {
+                nodes: e.nodes,
+                extensions: { code: 'BAD_USER_INPUT' },
+              }),
+          );
+        }
         const caller = ctx.extra.caller;
         if (!caller?.user)
           return [new GraphQLError('Authentication required', { extensions: { code: 'UNAUTHENTICATED' } })];
@@ -121,6 +144,9 @@ export function attachGraphqlWs(
           clientIp: ctx.extra.request.socket.remoteAddress ?? null,
           userAgent: ctx.extra.request.headers['user-agent'] ?? null,
         });
+        contextValue.connection = {
+          close: (code, reason) => ctx.extra.socket.close(code, reason),
+        };
         return {
           schema,
           document: checked,

@@ -98,6 +98,11 @@ describe('direct uploads (s3 presigned PUT + commit)', () => {
       input: { fileName: 'a.pdf', size: 1, sha256: 'a'.repeat(64) },
     });
     assert.equal(denied.errors?.[0]?.extensions?.['code'], 'FORBIDDEN');
+    const hidden = await client.request(CREATE, {
+      input: { fileName: 'fattura\u202Efdp.exe', size: 1, sha256: 'a'.repeat(64) },
+    });
+    assert.deepEqual(hidden.errors?.[0]?.extensions?.['field'], 'fileName', 'named after the input field');
+    assert.equal(hidden.errors?.[0]?.extensions?.['code'], 'BAD_USER_INPUT');
   });
 
   it('expires open sessions and removes what was uploaded to them', async () => {

@@ -9,6 +9,7 @@ import { coreJobs } from '../../schema/jobs.js';
 import { finalKeyFor } from '../../server/blob/blob-store.js';
 import {
   count,
+  httpError,
   createDocument,
   demoIds,
   postFile,
@@ -143,7 +144,7 @@ describe('file faults with the fs driver', () => {
       () => postFile(env, token, orphanBytes, 'orfano.bin'),
     );
     assert.equal(failed.status, 503);
-    assert.equal((failed.body['error'] as { code?: string } | undefined)?.code, 'RECORD_FAILED');
+    assert.equal(httpError(failed.body)['code'], 'RECORD_FAILED');
     assert.equal(failed.body['id'], undefined);
     assert.equal(
       await count(env, 'select 1 from stored_file where sha256 = $1', [sha256Hex(orphanBytes)]),
@@ -308,11 +309,11 @@ describe('file faults with the s3 driver', () => {
       body,
       duplex: 'half',
     });
-    const json = (await res.json()) as { error?: { code?: string; message?: string } };
+    const json = httpError(await res.json());
     assert.equal(sent, 8, 'the whole body was sent');
     assert.equal(res.status, 503);
-    assert.equal(json.error?.code, 'STORAGE_UNAVAILABLE');
-    assert.match(json.error?.message ?? '', /nothing was saved/);
+    assert.equal(json['code'], 'STORAGE_UNAVAILABLE');
+    assert.match(String(json['message']), /nothing was saved/);
     assert.equal(await count(env, 'select 1 from stored_file'), rows);
     assert.equal(await count(env, `select 1 from audit_event where operation = 'file.upload'`), rows);
     const ready = await fetch(`${env.baseUrl}/readyz`);

@@ -3,6 +3,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { exportJWK, generateKeyPair, SignJWT, type CryptoKey } from 'jose';
+import { httpError } from '../harness/files-helpers.js';
 import { startTestEnv, type TestEnv } from '../harness/test-env.js';
 
 /**
@@ -116,6 +117,6 @@ describe('authentication with an unreachable JWKS URL', () => {
     });
     assert.equal(res.status, 503);
     assert.equal(res.headers.get('retry-after'), '5');
-    assert.match(((await res.json()) as { error: string }).error, /identity provider/);
+    assert.match(String(httpError(await res.json())['message']), /identity provider/);
   });
 });

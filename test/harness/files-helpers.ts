@@ -83,6 +83,26 @@ export async function gql<T = Record<string, unknown>, V = Record<string, unknow
   return (await env.asUser(username)).request<T, V>(operation, variables);
 }
 
+/**
+ * The error of a plain-HTTP answer (file routes, 401s, 404s), which uses the GraphQL error
+ * shape `{ errors: [{ message, extensions: { code, requestId, … } }] }`: message and extensions.
+ */
+export function httpError(body: unknown): Record<string, unknown> {
+  const first = (body as { errors?: Array<{ message?: unknown; extensions?: Record<string, unknown> }> })
+    .errors?.[0];
+  return { message: first?.message, ...first?.extensions };
+}
+
+/**
+ * An answer as text with the given ids and every request id replaced by placeholders: what a
+ * hidden record's answer is compared with a missing record's by.
+ */
+export function comparable(value: unknown, ...ids: string[]): string {
+  let text = typeof value === 'string' ? value : JSON.stringify(value);
+  for (const id of ids) text = text.replaceAll(id, '<id>');
+  return text.replace(/"requestId":"[^"]*"/g, '"requestId":"<request>"');
+}
+
 /** The first error's extensions.code, or undefined when there was none. */
 export function errorCode(r: GraphqlResponse<unknown>): unknown {
   return r.errors?.[0]?.extensions?.['code'];

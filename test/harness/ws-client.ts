@@ -64,6 +64,19 @@ export class RawWsClient {
     }
   }
 
+  /** How the server closed the socket, failing after timeoutMs if it stays open. */
+  async closedWithin(timeoutMs = 5000): Promise<{ code: number; reason: string }> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`the socket stayed open for ${timeoutMs} ms`)), timeoutMs);
+    });
+    try {
+      return await Promise.race([this.closed, timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
   close(): void {
     this.socket.close();
   }

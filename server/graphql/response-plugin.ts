@@ -1,0 +1,30 @@
+import type { ApolloServerPlugin } from '@apollo/server';
+import type { RequestContext } from '../context.js';
+
+/**
+ * Final touches on every GraphQL-over-HTTP answer: each error carries the request id (the key to
+ * the server log), and an operation that could not serve anything because the caller has no
+ * valid token answers 401 with WWW-Authenticate, exactly like a bad token does.
+ */
+export const responsePlugin: ApolloServerPlugin<RequestContext> = {
+  requestDidStart() {
+    return Promise.resolve({
+      willSendResponse({ response, contextValue }) {
+        if (response.body.kind !== 'single') return Promise.resolve();
+        const result = response.body.singleResult;
+        const errors = result.errors;
+        if (!errors?.length) return Promise.resolve();
+        result.errors = errors.map((e) => ({
+          ...e,
+          extensions: { ...e.extensions, requestId: contextValue.requestId },
+        }));
+        const nothingServed = result.data === null || result.data === undefined;
+        if (nothingServed && errors.every((e) => e.extensions?.['code'] === 'UNAUTHENTICATED')) {
+          response.http.status = 401;
+          response.http.headers.set('www-authenticate', 'Bearer realm="dms"');
+        }
+        return Promise.resolve();
+      },
+    });
+  },
+};
