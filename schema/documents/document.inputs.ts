@@ -1,5 +1,4 @@
 import { Field, ID, InputType, Int } from 'type-graphql';
-import { DocumentKind } from './document-enums.js';
 
 @InputType()
 export class AttachmentInput {
@@ -16,8 +15,6 @@ export class AttachmentInput {
 export class CreateDocumentInput {
   @Field(() => ID, { description: 'The responsible UOR; the document belongs to its AOO' })
   uorId!: string;
-  @Field(() => DocumentKind)
-  kind!: DocumentKind;
   @Field()
   oggetto!: string;
   @Field(() => ID, { description: 'The primary file (an upload from POST /files)' })

@@ -12,6 +12,7 @@ import { User } from '../organisation/user.entity.js';
 import { DocumentFile } from './document-file.entity.js';
 import type { CreateDocumentInput, ReplaceDocumentFileInput } from './document.inputs.js';
 import { documentVisibilitySql, visibleDocumentIds, visibleFileIds } from './document-visibility.js';
+import { DocumentKind } from './document-enums.js';
 import { Document } from './document.entity.js';
 import { StoredFile } from './stored-file.entity.js';
 
@@ -168,7 +169,8 @@ export async function createDocument(ctx: RequestContext, input: CreateDocumentI
     const doc = em.create(Document, {
       aoo: uor.aoo,
       uor,
-      kind: input.kind,
+      // A draft: only registration (protocol, repertorio) makes it PROTOCOLLATO or REPERTORIATO.
+      kind: DocumentKind.NON_PROTOCOLLATO,
       oggetto,
       createdBy,
       reservedUntil: confidentiality.reservedUntil,
@@ -202,7 +204,7 @@ export async function createDocument(ctx: RequestContext, input: CreateDocumentI
       targetType: 'Document',
       targetId: doc.id,
       changes: {
-        kind: input.kind,
+        kind: DocumentKind.NON_PROTOCOLLATO,
         oggetto,
         uorId: uor.id,
         files: [primary.id, ...attachments.map((f) => f.id)],

@@ -1,5 +1,9 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { Permission } from '../../server/auth/permission.js';
+import { pgArray } from '../../server/db/sql-array.js';
 import type { RequestContext } from '../../server/context.js';
-import { DomainError, NotFoundError } from '../../server/errors/domain-error.js';
+import { UniqueConstraintViolationException } from '@mikro-orm/core';
+import { ConflictError, DomainError, NotFoundError } from '../../server/errors/domain-error.js';
 import {
   isUuid,
   matching,
@@ -11,7 +15,7 @@ import { diff, recordAudit } from '../audit/audit.service.js';
 import { forbidden } from '../../server/auth/auth-checker.js';
 import { Membership } from './membership.entity.js';
 import type { AddMembershipInput, CreateUserInput, UpdateUserInput } from './organisation.inputs.js';
-import { governingAoosOfUser, visibleAoo, visibleUor, visibleUser } from './org-lookup.js';
+import { governingAoosOfUser, visibleAoo, visibleUor, visibleUser, visibleUserIds } from './org-lookup.js';
 import { canAdminOrg, canReadOrg } from './org-visibility.js';
 import { uniqueOr } from './org-structure.service.js';
 import { User } from './user.entity.js';
@@ -47,32 +51,59 @@ export async function createUser(ctx: RequestContext, input: CreateUserInput): P
   const familyName = requiredText('familyName', input.familyName, 100);
   const email = optionalEmail('email', input.email) ?? null;
   const subject = optionalText('subject', input.subject, 255) ?? username;
-  return uniqueOr(
+  try {
+    return await ctx.em.transactional(async (em) => {
+      const aoo = await visibleAoo(ctx, em, input.aooId);
+      if (!canAdminOrg(ctx, aoo.id)) throw forbidden('create users in this AOO');
+      const user = em.create(User, {
+        username,
+        givenName,
+        familyName,
+        email,
+        subject,
+        createdInAooId: aoo.id,
+      });
+      await em.flush();
+      await recordAudit(ctx, em, {
+        aooId: aoo.id,
+        operation: 'user.create',
+        targetType: 'User',
+        targetId: user.id,
+        changes: { username, givenName, familyName, email, subject },
+      });
+      return user;
+    });
+  } catch (e) {
+    if (e instanceof UniqueConstraintViolationException) throw await identityConflict(ctx, username, subject);
+    throw e;
+  }
+}
+
+/**
+ * Usernames and subjects are unique on the whole platform. A clash with a user the caller sees
+ * is explained; a clash with a user of an AOO the caller does not read gets one answer for
+ * both fields, naming neither, so an administrator cannot list the people of other AOOs.
+ */
+async function identityConflict(
+  ctx: RequestContext,
+  username: string,
+  subject: string,
+): Promise<ConflictError> {
+  const rows = await ctx.em.execute<Array<{ id: string; username: string }>>(
+    'select id, username from app_user where username = ? or subject = ?',
+    [username, subject],
+  );
+  const visible = await visibleUserIds(
+    ctx,
+    ctx.em,
+    rows.map((r) => r.id),
+  );
+  const seen = rows.find((r) => visible.has(r.id));
+  if (seen?.username === username) return new ConflictError('username', `the username ${username} is taken`);
+  if (seen) return new ConflictError('subject', `the subject ${subject} belongs to another user`);
+  return new ConflictError(
     'username',
-    `the username ${username} is taken`,
-    () =>
-      ctx.em.transactional(async (em) => {
-        const aoo = await visibleAoo(ctx, em, input.aooId);
-        if (!canAdminOrg(ctx, aoo.id)) throw forbidden('create users in this AOO');
-        const user = em.create(User, {
-          username,
-          givenName,
-          familyName,
-          email,
-          subject,
-          createdInAooId: aoo.id,
-        });
-        await em.flush();
-        await recordAudit(ctx, em, {
-          aooId: aoo.id,
-          operation: 'user.create',
-          targetType: 'User',
-          targetId: user.id,
-          changes: { username, givenName, familyName, email, subject },
-        });
-        return user;
-      }),
-    { app_user_subject_unique: ['subject', `the subject ${subject} belongs to another user`] },
+    'this username or subject is not available: choose another, or ask a platform administrator',
   );
 }
 
@@ -158,11 +189,13 @@ export async function addMembership(ctx: RequestContext, input: AddMembershipInp
 
 export async function endMembership(ctx: RequestContext, id: string): Promise<Membership> {
   return ctx.em.transactional(async (em) => {
-    const membership = isUuid(id) ? await em.findOne(Membership, { id }, { populate: ['uor'] }) : null;
-    if (!membership || !canAdminOrg(ctx, membership.uor.aoo.id)) {
-      // Org readers of the AOO learn nothing more than "not found" either: ending needs admin.
-      throw new NotFoundError('Membership', id);
-    }
+    // Whether the caller administers the membership's AOO, asked before loading anything, so a
+    // hidden membership costs exactly what a missing one does. Org readers of the AOO learn
+    // nothing more than "not found" either: ending needs admin.
+    const membership = (await administeredMembership(ctx, em, id))
+      ? await em.findOne(Membership, { id }, { populate: ['uor'] })
+      : null;
+    if (!membership) throw new NotFoundError('Membership', id);
     refuseSelf(ctx, membership.user.id, 'end the memberships');
     if (membership.endedAt !== null)
       throw new DomainError('MEMBERSHIP_ENDED', 'This membership has ended already');
@@ -177,6 +210,17 @@ export async function endMembership(ctx: RequestContext, id: string): Promise<Me
     });
     return membership;
   });
+}
+
+async function administeredMembership(ctx: RequestContext, em: EntityManager, id: string): Promise<boolean> {
+  if (!isUuid(id) || ctx.user === null) return false;
+  const all = ctx.user.platformAdmin;
+  const aoos = all ? [] : ctx.grants.aoosWith(Permission.ORG_ADMIN);
+  const rows = await em.execute<Array<{ one: number }>>(
+    `select 1 as one from membership m join uor u on u.id = m.uor_id where m.id = ? and (? or u.aoo_id = any(?::uuid[]))`,
+    [id, all, pgArray(aoos)],
+  );
+  return rows.length > 0;
 }
 
 /** Visible to the caller, for lists: users of the AOOs whose structure the caller may read. */

@@ -60,6 +60,11 @@ export async function migrate(orm: Orm): Promise<string[]> {
   }
 }
 
+/** The names of every migration this build knows, in order. */
+export function migrationNames(): string[] {
+  return migrationsList.map((m) => m.name);
+}
+
 export async function pendingMigrations(orm: Orm): Promise<string[]> {
   const pending = await orm.getMigrator().getPendingMigrations();
   return pending.map((m) => m.name);

@@ -6,6 +6,7 @@ import { coreResolvers } from '../../schema/resolvers.js';
 import { aclDirective } from '../auth/acl.js';
 import { authChecker } from '../auth/auth-checker.js';
 import { refreshCallerPerEvent } from './subscription-event-auth.js';
+import { refuseUnstorableText } from './text-guard.js';
 import type { AppPubSub } from '../events/pubsub.js';
 
 export async function buildAppSchema(
@@ -21,7 +22,7 @@ export async function buildAppSchema(
     pubSub,
     // The standard directives (@include, @skip, @deprecated, @specifiedBy, @oneOf) stay: clients send them.
     directives: [...specifiedDirectives, aclDirective],
-    globalMiddlewares: [refreshCallerPerEvent],
+    globalMiddlewares: [refreshCallerPerEvent, refuseUnstorableText],
     validate: false,
   });
 }

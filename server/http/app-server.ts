@@ -14,6 +14,7 @@ import type { Platform } from '../platform.js';
 import { authentication } from './authentication.js';
 import { attachGraphqlWs, type GraphqlWsHandle } from './graphql-ws.js';
 import { healthRoutes } from './health.js';
+import { migrationNames } from '../db/orm.js';
 import { requestIdAndLog } from './request-id.js';
 import { describeHttpError } from './describe-error.js';
 import { sendError } from './error-response.js';
@@ -69,7 +70,8 @@ export async function startAppServer(
   await apollo.start();
 
   app.use(requestIdAndLog(logger));
-  app.use(healthRoutes(platform, () => draining));
+  const health = healthRoutes(platform, () => draining, migrationNames());
+  app.use(health.router);
   for (const install of routes) install(app, platform);
   app.use(
     '/graphql',
@@ -117,6 +119,7 @@ export async function startAppServer(
       await ws.dispose();
       // The drain plugin closes the listener, waits for in-flight requests, then force-closes.
       await apollo.stop();
+      await health.close();
     },
   };
 }

@@ -59,7 +59,7 @@ describe('field-level ACL across AOOs', () => {
     fileId = ((await up.json()) as { id: string }).id;
     const rpa = await env.asUser('rpa.ragioneria');
     await rpa.data('mutation($i: CreateDocumentInput!) { createDocument(input: $i) { id } }', {
-      i: { uorId: rag, kind: 'NON_PROTOCOLLATO', oggetto: 'Determina', primaryFileId: fileId },
+      i: { uorId: rag, oggetto: 'Determina', primaryFileId: fileId },
     });
   });
   after(async () => {

@@ -129,7 +129,7 @@ describe('ACL matrix: documents and files', () => {
       {
         i: {
           uorId,
-          kind: 'NON_PROTOCOLLATO',
+
           oggetto: `Documento ${state}`,
           primaryFileId: fileId,
           ...extra,
@@ -260,7 +260,7 @@ describe('ACL matrix: documents and files', () => {
           uorId: (
             await client.data<{ aoos: Array<{ uors: Array<{ id: string }> }> }>('{ aoos { uors { id } } }')
           ).aoos[0]?.uors[0]?.id,
-          kind: 'NON_PROTOCOLLATO',
+
           oggetto: 'x',
           primaryFileId: fileId,
           particolare: true,
@@ -281,7 +281,7 @@ describe('ACL matrix: documents and files', () => {
     const draft = (
       await tecnico.data<{ createDocument: { id: string } }>(
         'mutation($i: CreateDocumentInput!) { createDocument(input: $i) { id } }',
-        { i: { uorId: tec, kind: 'NON_PROTOCOLLATO', oggetto: 'Perizia', primaryFileId: fileId } },
+        { i: { uorId: tec, oggetto: 'Perizia', primaryFileId: fileId } },
       )
     ).createDocument.id;
     // Moves to the other AOO: the old membership ends, a new one starts there.

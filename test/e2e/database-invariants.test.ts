@@ -74,6 +74,23 @@ describe('database: migrations and invariants', () => {
     );
   });
 
+  it('lets a document look registered (PROTOCOLLATO, REPERTORIATO) only with a registration time', async () => {
+    const insert = (kind: string, registered: string) =>
+      withClient(db.url, (c) =>
+        c.query(
+          `insert into document (id, aoo_id, uor_id, kind, oggetto, created_by, registered_at)
+           select gen_random_uuid(), u.aoo_id, u.id, $1, 'x', (select id from app_user where username = 'protocollista'), ${registered}
+             from uor u where u.code = 'RAG'`,
+          [kind],
+        ),
+      );
+    for (const kind of ['PROTOCOLLATO', 'REPERTORIATO']) {
+      await assert.rejects(insert(kind, 'null'), /document_kind_registered/, kind);
+      await insert(kind, 'now()');
+    }
+    await insert('NON_PROTOCOLLATO', 'null');
+  });
+
   it('keeps the audit table append-only', async () => {
     await withClient(db.url, (c) =>
       c.query(`insert into audit_event (operation, target_type) values ('test', 'Test')`),

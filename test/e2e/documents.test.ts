@@ -129,13 +129,27 @@ describe('documents', () => {
       ]);
     });
 
+    it('creates drafts only: a client cannot make a document look registered', async () => {
+      const counts = await rowCounts();
+      for (const kind of ['PROTOCOLLATO', 'REPERTORIATO']) {
+        const r = await gql(
+          env,
+          'rpa.ragioneria',
+          `mutation($u: ID!, $f: ID!) { createDocument(input: { uorId: $u, primaryFileId: $f, oggetto: "x", kind: ${kind} }) { id } }`,
+          { u: ids.uor['RAG'], f: primary.id },
+        );
+        assert.equal(errorCode(r), 'GRAPHQL_VALIDATION_FAILED', kind);
+      }
+      assert.deepEqual(await rowCounts(), counts);
+    });
+
     it('refuses invalid input, unknown or hidden files and foreign UORs without writing anything', async () => {
       const counts = await rowCounts();
       const mine = await upload(env, 'rpa.tecnico', uniqueBytes('tecnico'));
       const hidden = await upload(env, 'protocollista', uniqueBytes('not attached anywhere'));
       const base: CreateDocumentInput = {
         uorId: ids.uor['RAG'] ?? '',
-        kind: 'NON_PROTOCOLLATO',
+
         oggetto: 'Oggetto',
         primaryFileId: primary.id,
         attachments: [],
@@ -381,7 +395,6 @@ describe('createDocument atomicity', () => {
     const before = await rows();
     const input = {
       uorId: ids.uor['RAG'] ?? '',
-      kind: 'NON_PROTOCOLLATO' as const,
       oggetto: 'Determina riservata',
       primaryFileId: primary.id,
       attachments: [{ fileId: first.id, description: 'Allegato' }, { fileId: second.id }],

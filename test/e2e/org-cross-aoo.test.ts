@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import {
   AddMembershipDocument,
@@ -10,8 +11,10 @@ import {
   MyMembershipsDocument,
   UpdateAooDocument,
   UpdateUorDocument,
+  UserDocument,
 } from '../../clients/sdk/generated/graphql.js';
 import { sql } from '../harness/files-helpers.js';
+import { traceSql } from '../harness/sql-trace.js';
 import type { GraphqlClient } from '../harness/graphql-client.js';
 import { addMembership, createMember, createSecondAoo } from '../harness/org-fixtures.js';
 import { startTestEnv, type TestEnv } from '../harness/test-env.js';
@@ -151,6 +154,52 @@ describe('organisation administration across AOOs', () => {
     const byCarol = await carol.request(EndMembershipDocument, { id: mine.id });
     assert.equal(byCarol.errors, undefined);
     assert.notEqual(byCarol.data?.endMembership.endedAt, null);
+  });
+
+  it("learns nothing of other AOOs' people from createUser conflicts: one answer for a hidden username or subject", async () => {
+    const { aoos } = await bob.data(AoosDocument);
+    const b = aoos.find((a) => a.code === 'ABBBB01');
+    assert.ok(b);
+    // AOO A's users are hidden from Dave-like admins who do not read A: use carol (admin of B only).
+    const attempt = (username: string, subject?: string) =>
+      carol.request(CreateUserDocument, {
+        input: { aooId: b.id, username, subject, givenName: 'N', familyName: 'N' },
+      });
+    const hiddenUsername = await attempt('protocollista', 'nuovo.soggetto');
+    const hiddenSubject = await attempt('nuovo.utente', 'rpa.tecnico');
+    for (const r of [hiddenUsername, hiddenSubject]) {
+      assert.equal(code(r), 'CONFLICT');
+      assert.equal(r.errors?.[0]?.extensions?.['field'], 'username');
+      assert.doesNotMatch(r.errors?.[0]?.message ?? '', /protocollista|rpa\.tecnico/);
+    }
+    assert.equal(hiddenUsername.errors?.[0]?.message, hiddenSubject.errors?.[0]?.message);
+    // A clash with a user she sees is explained precisely.
+    const visible = await attempt('bob');
+    assert.equal(code(visible), 'CONFLICT');
+    assert.match(visible.errors?.[0]?.message ?? '', /the username bob is taken/);
+    const visibleSubject = await attempt('altro.nome', 'bob');
+    assert.equal(visibleSubject.errors?.[0]?.extensions?.['field'], 'subject');
+  });
+
+  it('ending a hidden membership costs exactly what ending a missing one does', async () => {
+    const admin = await env.asUser('admin');
+    const { aoos } = await admin.data(AoosDocument);
+    const a = aoos.find((x) => x.code === 'ADEMO01');
+    assert.ok(a);
+    const rgd = await admin.data(UserDocument, { id: rgdId });
+    const hidden = rgd.user.memberships.find((m) => m.uor.code === 'SEG' && m.endedAt === null);
+    assert.ok(hidden);
+    const run = async (id: string) => {
+      let r: Awaited<ReturnType<typeof carol.request>> | undefined;
+      const sql = await traceSql(env, [id], async () => {
+        r = await carol.request(EndMembershipDocument, { id });
+      });
+      return { code: r && code(r), message: (r?.errors?.[0]?.message ?? '').replace(id, '<id>'), sql };
+    };
+    const missing = await run(randomUUID());
+    const hiddenRun = await run(hidden.id);
+    assert.equal(hiddenRun.code, 'NOT_FOUND');
+    assert.deepEqual(hiddenRun, missing);
   });
 
   it('still administers users who work only in his AOO', async () => {

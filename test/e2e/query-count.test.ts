@@ -75,7 +75,7 @@ describe('SQL statements per query', () => {
       await protocollista.data('mutation($i: CreateDocumentInput!) { createDocument(input: $i) { id } }', {
         i: {
           uorId: aoo.uors[0]?.id,
-          kind: 'NON_PROTOCOLLATO',
+
           oggetto: `Documento ${n}`,
           primaryFileId: ids[0],
           attachments: [{ fileId: ids[1], description: 'allegato' }],
@@ -121,7 +121,7 @@ describe('SQL statements per query', () => {
       await protocollista.data('mutation($i: CreateDocumentInput!) { createDocument(input: $i) { id } }', {
         i: {
           uorId,
-          kind: 'NON_PROTOCOLLATO',
+
           oggetto: 'Pratica',
           primaryFileId: primary,
           attachments: rest.map((fileId) => ({ fileId })),

@@ -4,6 +4,8 @@ import { SignJWT } from 'jose';
 import { startTestEnv, type TestEnv } from '../harness/test-env.js';
 import { RawWsClient } from '../harness/ws-client.js';
 import { withClient } from '../harness/database.js';
+import { READINESS_CACHE_MS } from '../../server/http/health.js';
+import { sleep } from '../harness/files-helpers.js';
 
 describe('server: health, authentication, limits, WebSocket', () => {
   let env: TestEnv;
@@ -19,7 +21,41 @@ describe('server: health, authentication, limits, WebSocket', () => {
     assert.equal(health.status, 200);
     const ready = await fetch(`${env.baseUrl}/readyz`);
     assert.equal(ready.status, 200);
-    assert.deepEqual(await ready.json(), { status: 'ready', checks: { database: 'ok', blobStorage: 'ok' } });
+    const body = (await ready.json()) as Record<string, unknown>;
+    assert.deepEqual(body['checks'], { database: 'ok', blobStorage: 'ok' });
+    assert.equal(body['status'], 'ready');
+  });
+
+  it('answers a flood of /readyz probes with one shared check, on a connection of its own', async () => {
+    await sleep(READINESS_CACHE_MS + 50);
+    const knex = env.platform.orm.em.getConnection().getKnex();
+    let onRequestPool = 0;
+    const count = () => onRequestPool++;
+    knex.on('query', count);
+    // Every connection of the request pool is busy for 3 s.
+    const busy = Array.from({ length: 10 }, () =>
+      env.platform.orm.em.fork().getConnection().execute('select pg_sleep(3)'),
+    );
+    await sleep(100);
+    const started = Date.now();
+    const probes = await Promise.all(
+      Array.from({ length: 40 }, () =>
+        fetch(`${env.baseUrl}/readyz`).then(async (r) => ({
+          status: r.status,
+          body: (await r.json()) as { checkedAt: string },
+        })),
+      ),
+    );
+    const elapsed = Date.now() - started;
+    knex.off('query', count);
+    await Promise.all(busy);
+    assert.ok(probes.every((p) => p.status === 200));
+    assert.equal(new Set(probes.map((p) => p.body.checkedAt)).size, 1, 'one check served all 40');
+    assert.ok(elapsed < 1500, `answered in ${elapsed} ms while the request pool was busy`);
+    assert.equal(onRequestPool, 10, 'only the 10 busy statements used the request pool');
+    await sleep(READINESS_CACHE_MS + 50);
+    const later = (await (await fetch(`${env.baseUrl}/readyz`)).json()) as { checkedAt: string };
+    assert.ok(later.checkedAt > (probes[0]?.body.checkedAt ?? ''), 'a fresh check once the answer is older');
   });
 
   it('puts a request id on every response, reusing a well-formed incoming one', async () => {

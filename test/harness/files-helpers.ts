@@ -152,15 +152,14 @@ export const CREATE_DOCUMENT = CreateDocumentDocument;
 
 export type CreatedDocument = CreateDocumentMutation['createDocument'];
 
-/** createDocument that must succeed (kind NON_PROTOCOLLATO and a test oggetto unless given). */
+/** createDocument that must succeed (a test oggetto unless given). */
 export async function createDocument(
   env: TestEnv,
   username: string,
-  input: Omit<CreateDocumentInput, 'kind' | 'oggetto'> &
-    Partial<Pick<CreateDocumentInput, 'kind' | 'oggetto'>>,
+  input: Omit<CreateDocumentInput, 'oggetto'> & Partial<Pick<CreateDocumentInput, 'oggetto'>>,
 ): Promise<CreatedDocument> {
   const r = await gql(env, username, CreateDocumentDocument, {
-    input: { kind: 'NON_PROTOCOLLATO', oggetto: 'Documento di prova', attachments: [], ...input },
+    input: { oggetto: 'Documento di prova', attachments: [], ...input },
   });
   if (r.errors?.length || !r.data) throw new Error(`createDocument failed: ${JSON.stringify(r.errors)}`);
   return r.data.createDocument;

@@ -37,7 +37,6 @@ export type CreateDocumentInput = {
   /** Users involved (riservato) or named (particolare) besides the creator */
   accessUserIds?: Array<string | number>;
   attachments?: Array<AttachmentInput>;
-  kind: DocumentKind;
   oggetto: string;
   /** Protocollo particolare: only the named users see it; needs PROTOCOL_PARTICOLARE */
   particolare?: boolean;

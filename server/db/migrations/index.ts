@@ -6,6 +6,7 @@ import { Migration20261123000004_upload_sessions } from './Migration202611230000
 import { Migration20261123000005_document_confidentiality } from './Migration20261123000005_document_confidentiality.js';
 import { Migration20261123000006_document_uor_in_aoo } from './Migration20261123000006_document_uor_in_aoo.js';
 import { Migration20261123000007_upload_commit } from './Migration20261123000007_upload_commit.js';
+import { Migration20261204000008_document_kind_registered } from './Migration20261204000008_document_kind_registered.js';
 
 /** Every migration, in order. Listed explicitly so the compiled build needs no file discovery. */
 export const migrationsList: MigrationObject[] = [
@@ -22,4 +23,8 @@ export const migrationsList: MigrationObject[] = [
   },
   { name: 'Migration20261123000006_document_uor_in_aoo', class: Migration20261123000006_document_uor_in_aoo },
   { name: 'Migration20261123000007_upload_commit', class: Migration20261123000007_upload_commit },
+  {
+    name: 'Migration20261204000008_document_kind_registered',
+    class: Migration20261204000008_document_kind_registered,
+  },
 ];
