@@ -3,6 +3,7 @@ import {
   getOperationAST,
   GraphQLError,
   isObjectType,
+  Kind,
   type DocumentNode,
   type GraphQLSchema,
 } from 'graphql';
@@ -60,7 +61,7 @@ export function unstorableArgs(args: Record<string, unknown>): InvalidInputError
  * audit row) or was silently replaced by U+FFFD, and NUL failed the statement.
  */
 export const refuseUnstorableText: MiddlewareFn = ({ args }, next) => {
-  const error = unstorableArgs(args as Record<string, unknown>);
+  const error = unstorableArgs(args);
   if (error) throw error;
   return next();
 };
@@ -79,7 +80,7 @@ export function unstorableSubscriptionArgs(
   const root = schema.getSubscriptionType();
   if (!operation || !root || !isObjectType(root)) return null;
   for (const selection of operation.selectionSet.selections) {
-    if (selection.kind !== 'Field') continue;
+    if (selection.kind !== Kind.FIELD) continue;
     const field = root.getFields()[selection.name.value];
     if (!field) continue;
     const found = unstorableArgs(getArgumentValues(field, selection, variables));
