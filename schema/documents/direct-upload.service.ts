@@ -18,6 +18,8 @@ const TICKET_SECONDS = 15 * 60;
 export interface UploadTicket {
   uploadId: string;
   url: string;
+  /** Headers the PUT must carry (the checksum the storage server verifies). */
+  headers: Array<{ name: string; value: string }>;
   expiresAt: Date;
 }
 
@@ -71,8 +73,16 @@ export async function createUpload(ctx: RequestContext, req: CreateUploadRequest
     });
     return opened;
   });
-  const url = await direct.presignedPut(session.tempKey, TICKET_SECONDS);
-  return { uploadId: session.id, url, expiresAt };
+  const put = await direct.presignedPut(session.tempKey, TICKET_SECONDS, {
+    size: req.size,
+    sha256Hex: sha256,
+  });
+  return {
+    uploadId: session.id,
+    url: put.url,
+    headers: Object.entries(put.headers).map(([name, value]) => ({ name, value })),
+    expiresAt,
+  };
 }
 
 /** Past its expiry by this much, a session still COMMITTING was left by a crash mid-commit. */

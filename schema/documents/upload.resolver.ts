@@ -17,15 +17,33 @@ export class CreateUploadInput {
   mediaType?: string | null;
 }
 
+@ObjectType({ description: 'An HTTP header and its value' })
+export class HttpHeader {
+  @Field({ description: 'Header name, e.g. x-amz-checksum-sha256' })
+  @Authorized()
+  name!: string;
+
+  @Field({ description: 'Header value, to send exactly as given' })
+  @Authorized()
+  value!: string;
+}
+
 @ObjectType({ description: 'Where to PUT the bytes of a direct upload, until when' })
 export class UploadTicket {
   @Field(() => ID)
   @Authorized()
   uploadId!: string;
 
-  @Field({ description: 'Presigned URL: PUT the raw bytes here, then call commitUpload' })
+  @Field({
+    description:
+      'Presigned URL: PUT exactly the declared bytes here with `headers`, then call commitUpload. The signature covers the length and the SHA-256 checksum: other bytes are refused by the storage server.',
+  })
   @Authorized()
   url!: string;
+
+  @Field(() => [HttpHeader], { description: 'Headers the PUT must carry, besides Content-Length' })
+  @Authorized()
+  headers!: HttpHeader[];
 
   @Field()
   @Authorized()

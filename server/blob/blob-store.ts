@@ -59,7 +59,15 @@ export interface BlobStore {
  * commit re-reads the object, verifies size and digest, moves it under its final key.
  */
 export interface DirectUploads {
-  presignedPut(tempKey: string, expirySeconds: number): Promise<string>;
+  /**
+   * A URL to PUT exactly `body.size` bytes to, and the headers the client must send with them;
+   * the storage server refuses any other length or checksum.
+   */
+  presignedPut(
+    tempKey: string,
+    expirySeconds: number,
+    body: { size: number; sha256Hex: string },
+  ): Promise<{ url: string; headers: Record<string, string> }>;
   /** Size of the uploaded temporary object, null while nothing was uploaded. */
   statTemp(tempKey: string): Promise<number | null>;
   /**

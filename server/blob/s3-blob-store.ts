@@ -7,6 +7,7 @@ import { finished } from 'node:stream/promises';
 import { Client } from 'minio';
 import type { S3BlobConfig } from '../config.js';
 import { contentDisposition } from '../http/content-disposition.js';
+import { presignBoundPut } from './s3-presign.js';
 import {
   assertTempUploadKey,
   BlobNotFoundError,
@@ -98,7 +99,10 @@ export class S3BlobStore implements BlobStore {
   private readonly spoolDir: string;
   private readonly singlePutMaxBytes: number;
 
-  constructor(config: S3BlobConfig, options: S3BlobStoreOptions = {}) {
+  constructor(
+    private readonly config: S3BlobConfig,
+    options: S3BlobStoreOptions = {},
+  ) {
     this.client = new Client({
       endPoint: config.endPoint,
       port: config.port,
@@ -119,9 +123,25 @@ export class S3BlobStore implements BlobStore {
   }
 
   readonly directUploads: DirectUploads = {
-    presignedPut: (tempKey, expirySeconds) => {
+    presignedPut: (tempKey, expirySeconds, body) => {
       assertTempUploadKey(tempKey);
-      return this.client.presignedPutObject(this.bucket, tempKey, expirySeconds);
+      const { config } = this;
+      const defaultPort = config.useSSL ? 443 : 80;
+      return Promise.resolve(
+        presignBoundPut(
+          {
+            protocol: config.useSSL ? 'https:' : 'http:',
+            host: config.port === defaultPort ? config.endPoint : `${config.endPoint}:${config.port}`,
+            bucket: this.bucket,
+            key: tempKey,
+            region: this.region,
+            accessKey: config.accessKey,
+            secretKey: config.secretKey,
+          },
+          body,
+          expirySeconds,
+        ),
+      );
     },
     statTemp: async (tempKey) => {
       assertTempUploadKey(tempKey);

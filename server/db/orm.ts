@@ -32,6 +32,15 @@ export function ormOptions(
     forceUtcTimezone: true,
     pool: { min: 0, max: 10 },
     logger: (message: string) => logger.debug({ component: 'orm' }, message),
+    // knex would print pool warnings ("Connection Error: …" during an outage) to the console.
+    driverOptions: {
+      log: {
+        warn: (message: string) => logger.warn({ component: 'knex' }, message),
+        error: (message: string) => logger.error({ component: 'knex' }, message),
+        deprecate: (message: string) => logger.debug({ component: 'knex' }, message),
+        debug: (message: string) => logger.debug({ component: 'knex' }, message),
+      },
+    },
   };
 }
 

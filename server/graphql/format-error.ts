@@ -1,4 +1,5 @@
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+import { DATABASE_UNAVAILABLE_MESSAGE, isDatabaseUnavailable } from '../db/outage.js';
 import type { Platform } from '../platform.js';
 import { stripSuggestion } from './query-limits.js';
 
@@ -18,6 +19,10 @@ export function formatHttpError(
   platform: Platform,
 ): GraphQLFormattedError {
   const code = formatted.extensions?.['code'];
+  if (isUnexpected(code) && isDatabaseUnavailable(error)) {
+    platform.logger.warn({ err: error }, 'database unavailable');
+    return unavailable(formatted);
+  }
   if (isUnexpected(code)) {
     platform.logger.error({ err: error }, 'unexpected GraphQL error');
     if (platform.config.nodeEnv === 'production') {
@@ -32,7 +37,24 @@ export function formatHttpError(
   return { ...formatted, message: stripSuggestion(formatted.message) };
 }
 
+/** An outage is expected and typed: the client retries (HTTP answers 503 with Retry-After). */
+function unavailable(formatted: GraphQLFormattedError): GraphQLFormattedError {
+  return {
+    message: DATABASE_UNAVAILABLE_MESSAGE,
+    locations: formatted.locations,
+    path: formatted.path,
+    extensions: { code: 'SERVICE_UNAVAILABLE' },
+  };
+}
+
 export function maskSocketError(error: GraphQLError, platform: Platform): GraphQLError {
+  if (isUnexpected(error.extensions['code']) && isDatabaseUnavailable(error)) {
+    platform.logger.warn({ err: error.originalError ?? error }, 'database unavailable (subscription)');
+    return new GraphQLError(DATABASE_UNAVAILABLE_MESSAGE, {
+      path: error.path,
+      extensions: { code: 'SERVICE_UNAVAILABLE' },
+    });
+  }
   if (!isUnexpected(error.extensions['code'])) {
     const message = stripSuggestion(error.message);
     return message === error.message

@@ -4,7 +4,8 @@ import type { RequestContext } from '../context.js';
 /**
  * Final touches on every GraphQL-over-HTTP answer: each error carries the request id (the key to
  * the server log), and an operation that could not serve anything because the caller has no
- * valid token answers 401 with WWW-Authenticate, exactly like a bad token does.
+ * valid token answers 401 with WWW-Authenticate, exactly like a bad token does; one that could
+ * not serve anything because the database is down answers 503 with Retry-After.
  */
 export const responsePlugin: ApolloServerPlugin<RequestContext> = {
   requestDidStart() {
@@ -22,6 +23,9 @@ export const responsePlugin: ApolloServerPlugin<RequestContext> = {
         if (nothingServed && errors.every((e) => e.extensions?.['code'] === 'UNAUTHENTICATED')) {
           response.http.status = 401;
           response.http.headers.set('www-authenticate', 'Bearer realm="dms"');
+        } else if (nothingServed && errors.some((e) => e.extensions?.['code'] === 'SERVICE_UNAVAILABLE')) {
+          response.http.status = 503;
+          response.http.headers.set('retry-after', '5');
         }
         return Promise.resolve();
       },

@@ -1,3 +1,5 @@
+import { DATABASE_UNAVAILABLE_MESSAGE, isDatabaseUnavailable } from '../db/outage.js';
+
 /**
  * The status, code and client-facing message of an error that reached Express outside
  * GraphQL: body-parser failures are the client's (400, 413, 415), errors with a 503 status say
@@ -26,6 +28,9 @@ export function describeHttpError(err: unknown): { status: number; code: string;
     default:
       break;
   }
+  // An error that names its own status (e.g. the identity provider is unreachable) keeps it.
+  if (typeof e.status !== 'number' && isDatabaseUnavailable(err))
+    return { status: 503, code: 'SERVICE_UNAVAILABLE', message: DATABASE_UNAVAILABLE_MESSAGE };
   const status = typeof e.status === 'number' ? e.status : 500;
   if (status === 503) return { status, code: 'SERVICE_UNAVAILABLE', message };
   if (status >= 400 && status < 500) return { status, code: 'BAD_REQUEST', message };

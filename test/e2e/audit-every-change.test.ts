@@ -212,10 +212,15 @@ describe('every change writes exactly one audit row', () => {
         const response = await rpa.request(CreateUploadDocument, {
           input: { fileName: `scansione-${round}.pdf`, size: bytes.length, sha256: sha(bytes) },
         });
-        const ticket = (response.data as { createUpload?: { uploadId: string; url: string } }).createUpload;
+        const ticket = (
+          response.data as {
+            createUpload?: { uploadId: string; url: string; headers: Array<{ name: string; value: string }> };
+          }
+        ).createUpload;
         assert.ok(ticket);
         made['upload'] = ticket.uploadId;
         made['uploadUrl'] = ticket.url;
+        made['uploadChecksum'] = ticket.headers.find((h) => h.name === 'x-amz-checksum-sha256')?.value ?? '';
         return { response, target: ticket.uploadId };
       },
     },
@@ -225,6 +230,7 @@ describe('every change writes exactly one audit row', () => {
       run: async () => {
         const put = await fetch(made['uploadUrl'] ?? '', {
           method: 'PUT',
+          headers: { 'x-amz-checksum-sha256': made['uploadChecksum'] ?? '' },
           body: Buffer.from(made['uploadBytes'] ?? '', 'base64'),
         });
         assert.equal(put.status, 200);

@@ -4,24 +4,35 @@ import { after, before, describe, it } from 'node:test';
 import { expireUploadSessions } from '../../schema/documents/direct-upload.service.js';
 import { withClient } from '../harness/database.js';
 import type { GraphqlClient } from '../harness/graphql-client.js';
+import {
+  CommitUploadDocument,
+  CreateUploadDocument,
+  type CreateUploadMutation,
+} from '../../clients/sdk/generated/graphql.js';
 import { withFailingStatement } from '../harness/faults.js';
 import { startTestEnv, type TestEnv } from '../harness/test-env.js';
 
-const CREATE = `mutation($input: CreateUploadInput!) { createUpload(input: $input) { uploadId url expiresAt } }`;
-const COMMIT = `mutation($id: ID!) { commitUpload(uploadId: $id) { id sha256 size format } }`;
+const CREATE = CreateUploadDocument;
+const COMMIT = CommitUploadDocument;
 
-interface Ticket {
-  uploadId: string;
-  url: string;
-}
+type Ticket = CreateUploadMutation['createUpload'];
 
 const sha = (b: Buffer): string => createHash('sha256').update(b).digest('hex');
 
 async function ticket(client: GraphqlClient, bytes: Buffer, name = 'scan.pdf'): Promise<Ticket> {
-  const r = await client.data<{ createUpload: Ticket }>(CREATE, {
+  const r = await client.data(CREATE, {
     input: { fileName: name, size: bytes.length, sha256: sha(bytes) },
   });
   return r.createUpload;
+}
+
+/** The PUT a client makes with its ticket: the bytes and the headers the ticket names. */
+function put(t: Ticket, body: Buffer, headers = t.headers): Promise<Response> {
+  return fetch(t.url, {
+    method: 'PUT',
+    body,
+    headers: Object.fromEntries(headers.map((h) => [h.name, h.value])),
+  });
 }
 
 async function rows(env: TestEnv, sql: string): Promise<number> {
@@ -43,18 +54,12 @@ describe('direct uploads (s3 presigned PUT + commit)', () => {
   it('stores the PUT bytes under their digest once the commit verifies them', async () => {
     const bytes = Buffer.concat([Buffer.from('%PDF-1.7\n'), randomBytes(50_000)]);
     const t = await ticket(client, bytes);
-    const put = await fetch(t.url, { method: 'PUT', body: bytes });
-    assert.equal(put.status, 200);
-    const file = (
-      await client.data<{ commitUpload: { id: string; sha256: string; size: number; format: string } }>(
-        COMMIT,
-        { id: t.uploadId },
-      )
-    ).commitUpload;
+    assert.equal((await put(t, bytes)).status, 200);
+    const file = (await client.data(COMMIT, { uploadId: t.uploadId })).commitUpload;
     assert.equal(file.sha256, sha(bytes));
     assert.equal(file.size, bytes.length);
     assert.equal(file.format, 'PDF');
-    const again = await client.data<{ commitUpload: { id: string } }>(COMMIT, { id: t.uploadId });
+    const again = await client.data(COMMIT, { uploadId: t.uploadId });
     assert.equal(again.commitUpload.id, file.id, 'commit is idempotent');
     const download = await fetch(`${env.baseUrl}/files/${file.id}`, {
       headers: { authorization: `Bearer ${client.token ?? ''}` },
@@ -63,26 +68,47 @@ describe('direct uploads (s3 presigned PUT + commit)', () => {
     assert.equal(await rows(env, `select count(*) as n from upload_session where state = 'OPEN'`), 0);
   });
 
-  it('refuses bytes that do not match the promise, and saves nothing', async () => {
+  it('refuses bytes that do not match the promise, saves nothing and leaves nothing in the bucket', async () => {
     const promised = randomBytes(1000);
     const t = await ticket(client, promised);
-    await fetch(t.url, { method: 'PUT', body: randomBytes(1000) });
+    // Same length, other bytes: S3/MinIO would refuse them against the signed checksum; a server
+    // that does not check it (s3rver) takes them, and the commit is what refuses them.
+    assert.equal((await put(t, randomBytes(1000))).status, 200);
     const filesBefore = await rows(env, 'select count(*) as n from stored_file');
-    const r = await client.request(COMMIT, { id: t.uploadId });
+    const r = await client.request(COMMIT, { uploadId: t.uploadId });
     assert.equal(r.errors?.[0]?.extensions?.['code'], 'UPLOAD_MISMATCH');
     assert.equal(await rows(env, 'select count(*) as n from stored_file'), filesBefore);
-    const retry = await client.request(COMMIT, { id: t.uploadId });
+    assert.equal(await env.platform.blobs.directUploads?.statTemp(`uploads/${t.uploadId}`), null);
+    const retry = await client.request(COMMIT, { uploadId: t.uploadId });
     assert.equal(retry.errors?.[0]?.extensions?.['code'], 'UPLOAD_CLOSED');
+  });
+
+  it('the storage server refuses a PUT of another length or without the checksum header: the URL binds them', async () => {
+    const promised = randomBytes(1000);
+    const t = await ticket(client, promised);
+    assert.match(t.url, /X-Amz-SignedHeaders=content-length%3Bhost%3Bx-amz-checksum-sha256/);
+    assert.deepEqual(t.headers, [
+      { name: 'x-amz-checksum-sha256', value: Buffer.from(sha(promised), 'hex').toString('base64') },
+    ]);
+    const longer = await put(t, Buffer.concat([promised, randomBytes(5000)]));
+    assert.equal(longer.status, 403);
+    assert.match(await longer.text(), /SignatureDoesNotMatch/);
+    assert.equal((await put(t, promised.subarray(0, 999))).status, 403);
+    assert.equal((await put(t, promised, [])).status, 403, 'without the checksum header');
+    assert.equal(await env.platform.blobs.directUploads?.statTemp(`uploads/${t.uploadId}`), null);
+    assert.equal((await put(t, promised)).status, 200);
+    const file = (await client.data(COMMIT, { uploadId: t.uploadId })).commitUpload;
+    assert.equal(file.sha256, sha(promised));
   });
 
   it('says when nothing was uploaded yet, and hides other users’ uploads', async () => {
     const bytes = randomBytes(10);
     const t = await ticket(client, bytes);
-    const early = await client.request(COMMIT, { id: t.uploadId });
+    const early = await client.request(COMMIT, { uploadId: t.uploadId });
     assert.equal(early.errors?.[0]?.extensions?.['code'], 'UPLOAD_MISSING');
-    await fetch(t.url, { method: 'PUT', body: bytes });
+    await put(t, bytes);
     const other = await env.asUser('rpa.tecnico');
-    const stolen = await other.request(COMMIT, { id: t.uploadId });
+    const stolen = await other.request(COMMIT, { uploadId: t.uploadId });
     assert.equal(stolen.errors?.[0]?.extensions?.['code'], 'NOT_FOUND');
   });
 
@@ -108,7 +134,7 @@ describe('direct uploads (s3 presigned PUT + commit)', () => {
   it('expires open sessions and removes what was uploaded to them', async () => {
     const bytes = randomBytes(100);
     const t = await ticket(client, bytes);
-    await fetch(t.url, { method: 'PUT', body: bytes });
+    await put(t, bytes);
     await withClient(env.databaseUrl, (c) =>
       c.query(`update upload_session set expires_at = now() - interval '1 minute' where id = $1`, [
         t.uploadId,
@@ -117,18 +143,16 @@ describe('direct uploads (s3 presigned PUT + commit)', () => {
     const { expired } = await expireUploadSessions(env.platform);
     assert.ok(expired >= 1);
     assert.equal(await env.platform.blobs.directUploads?.statTemp(`uploads/${t.uploadId}`), null);
-    const r = await client.request(COMMIT, { id: t.uploadId });
+    const r = await client.request(COMMIT, { uploadId: t.uploadId });
     assert.equal(r.errors?.[0]?.extensions?.['code'], 'UPLOAD_CLOSED');
   });
 
   it('4 concurrent commits of one upload record exactly one file, the same for every success', async () => {
     const bytes = randomBytes(200_000);
     const t = await ticket(client, bytes, 'concorrente.bin');
-    assert.equal((await fetch(t.url, { method: 'PUT', body: bytes })).status, 200);
+    assert.equal((await put(t, bytes)).status, 200);
     const results = await Promise.all(
-      Array.from({ length: 4 }, () =>
-        client.request<{ commitUpload: { id: string } }>(COMMIT, { id: t.uploadId }),
-      ),
+      Array.from({ length: 4 }, () => client.request(COMMIT, { uploadId: t.uploadId })),
     );
     const ids = results.flatMap((r) => (r.data?.commitUpload ? [r.data.commitUpload.id] : []));
     const codes = results.flatMap((r) => (r.errors ?? []).map((e) => e.extensions?.['code']));
@@ -141,7 +165,7 @@ describe('direct uploads (s3 presigned PUT + commit)', () => {
     );
     assert.equal(ids.length + codes.length, 4);
     assert.equal(await rows(env, `select count(*) as n from stored_file where sha256 = '${sha(bytes)}'`), 1);
-    const again = await client.data<{ commitUpload: { id: string } }>(COMMIT, { id: t.uploadId });
+    const again = await client.data(COMMIT, { uploadId: t.uploadId });
     assert.equal(again.commitUpload.id, ids[0]);
     const session = await withClient(
       env.databaseUrl,
@@ -160,11 +184,11 @@ describe('direct uploads (s3 presigned PUT + commit)', () => {
   it('a commit that cannot mark its session committed records no file, reopens it, and a retry records one', async () => {
     const bytes = randomBytes(5000);
     const t = await ticket(client, bytes, 'ritentato.bin');
-    await fetch(t.url, { method: 'PUT', body: bytes });
+    await put(t, bytes);
     const failed = await withFailingStatement(
       env.databaseUrl,
       { table: 'upload_session', event: 'update', when: `new.state = 'COMMITTED'` },
-      () => client.request(COMMIT, { id: t.uploadId }),
+      () => client.request(COMMIT, { uploadId: t.uploadId }),
     );
     assert.equal(failed.errors?.[0]?.extensions?.['code'], 'RECORD_FAILED');
     const files = `select count(*) as n from stored_file where sha256 = '${sha(bytes)}'`;
@@ -176,9 +200,7 @@ describe('direct uploads (s3 presigned PUT + commit)', () => {
       ),
       1,
     );
-    const retried = await client.data<{ commitUpload: { id: string; sha256: string } }>(COMMIT, {
-      id: t.uploadId,
-    });
+    const retried = await client.data(COMMIT, { uploadId: t.uploadId });
     assert.equal(retried.commitUpload.sha256, sha(bytes));
     assert.equal(await rows(env, files), 1);
   });
@@ -186,11 +208,11 @@ describe('direct uploads (s3 presigned PUT + commit)', () => {
   it('answers UPLOAD_IN_PROGRESS while another commit holds the session', async () => {
     const bytes = randomBytes(100);
     const t = await ticket(client, bytes);
-    await fetch(t.url, { method: 'PUT', body: bytes });
+    await put(t, bytes);
     await withClient(env.databaseUrl, (c) =>
       c.query(`update upload_session set state = 'COMMITTING' where id = $1`, [t.uploadId]),
     );
-    const r = await client.request(COMMIT, { id: t.uploadId });
+    const r = await client.request(COMMIT, { uploadId: t.uploadId });
     assert.equal(r.errors?.[0]?.extensions?.['code'], 'UPLOAD_IN_PROGRESS');
     assert.equal(await rows(env, `select count(*) as n from stored_file where sha256 = '${sha(bytes)}'`), 0);
   });
@@ -198,7 +220,7 @@ describe('direct uploads (s3 presigned PUT + commit)', () => {
   it('the expiry job closes a session left COMMITTING well past its expiry, not one just expired', async () => {
     const stuck = await ticket(client, randomBytes(100));
     const busy = await ticket(client, randomBytes(100));
-    await fetch(stuck.url, { method: 'PUT', body: randomBytes(100) });
+    await put(stuck, randomBytes(100));
     await withClient(env.databaseUrl, async (c) => {
       await c.query(
         `update upload_session set state = 'COMMITTING', expires_at = now() - interval '2 hours' where id = $1`,

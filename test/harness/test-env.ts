@@ -11,6 +11,7 @@ import { User } from '../../schema/organisation/user.entity.js';
 import { createTestDatabase } from './database.js';
 import { GraphqlClient } from './graphql-client.js';
 import { startS3Server, type RunningS3Server } from './s3-server.js';
+import { startTcpProxy, type TcpProxy } from './tcp-proxy.js';
 
 export interface TestEnvOptions {
   blobDriver?: 'fs' | 's3';
@@ -18,6 +19,8 @@ export interface TestEnvOptions {
   clock?: Clock;
   /** Extra environment variables for loadConfig (e.g. GRAPHQL_MAX_DEPTH). */
   env?: Record<string, string>;
+  /** Connect the server to PostgreSQL through a relay the test can cut (an outage). */
+  databaseProxy?: boolean;
 }
 
 export interface TestEnv {
@@ -28,7 +31,9 @@ export interface TestEnv {
   baseUrl: string;
   graphqlUrl: string;
   wsUrl: string;
+  /** The database, directly (the server may reach it through `databaseProxy`). */
   databaseUrl: string;
+  databaseProxy: TcpProxy | undefined;
   /** The S3-protocol server of `blobDriver: 's3'` (fault tests stop it; stop() is idempotent). */
   s3: RunningS3Server | undefined;
   anonymous: GraphqlClient;
@@ -45,12 +50,21 @@ export async function startTestEnv(options: TestEnvOptions = {}): Promise<TestEn
   const db = await createTestDatabase();
   const dataDir = await mkdtemp(path.join(tmpdir(), 'dms-test-'));
   const s3 = options.blobDriver === 's3' ? onceStopped(await startS3Server()) : undefined;
+  const dbUrl = new URL(db.url);
+  const databaseProxy = options.databaseProxy
+    ? await startTcpProxy({ host: dbUrl.hostname, port: Number(dbUrl.port || 5432) })
+    : undefined;
+  const serverDbUrl = new URL(db.url);
+  if (databaseProxy) {
+    serverDbUrl.hostname = '127.0.0.1';
+    serverDbUrl.port = String(databaseProxy.port);
+  }
   const env: Record<string, string> = {
     NODE_ENV: 'test',
     HOST: '127.0.0.1',
     PORT: '0',
     DATA_DIR: dataDir,
-    DATABASE_URL: db.url,
+    DATABASE_URL: serverDbUrl.toString(),
     SEED_DEMO: String(options.seedDemo ?? true),
     JWT_SECRET: randomBytes(32).toString('base64url'),
     LOG_LEVEL: process.env['TEST_LOG_LEVEL'] ?? 'silent',
@@ -73,6 +87,7 @@ export async function startTestEnv(options: TestEnvOptions = {}): Promise<TestEn
     app = await startApp(config, { logger: createLogger(config.logLevel), clock: options.clock });
   } catch (e) {
     await s3?.stop();
+    await databaseProxy?.close();
     await db.drop();
     throw e;
   }
@@ -91,13 +106,16 @@ export async function startTestEnv(options: TestEnvOptions = {}): Promise<TestEn
     graphqlUrl,
     wsUrl: `ws://127.0.0.1:${app.server.port}/graphql`,
     databaseUrl: db.url,
+    databaseProxy,
     s3,
     anonymous: new GraphqlClient(graphqlUrl, undefined),
     asUser: async (username) => new GraphqlClient(graphqlUrl, await tokenFor(username)),
     tokenFor,
     close: async () => {
+      databaseProxy?.restore();
       await app.close();
       await s3?.stop();
+      await databaseProxy?.close();
       await db.drop();
       await rm(dataDir, { recursive: true, force: true });
     },
