@@ -27,6 +27,8 @@ export interface Config {
   /** Unreferenced stored objects younger than this are left alone (uploads in progress). */
   orphanGraceMs: number;
   redisUrl: string | undefined;
+  /** The address clients reach the server at (links it hands out are absolute); default: the request's Host. */
+  publicUrl: string | undefined;
   shutdownTimeoutMs: number;
   /** Which proxies may set X-Forwarded-For (Express "trust proxy"): off by default, since the audit trail records the client address. */
   trustProxy: false | number | string;
@@ -119,6 +121,7 @@ export const CONFIG_VARIABLES = [
   'JOBS_ENABLED',
   'BLOB_ORPHAN_GRACE_HOURS',
   'REDIS_URL',
+  'PUBLIC_URL',
   'SHUTDOWN_TIMEOUT_MS',
   'TRUST_PROXY',
   'LOG_LEVEL',
@@ -325,6 +328,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     jobsEnabled: boolVar(env, 'JOBS_ENABLED', true),
     orphanGraceMs: intVar(env, 'BLOB_ORPHAN_GRACE_HOURS', 24, 1, 24 * 365) * 3600_000,
     redisUrl: urlVar(env, 'REDIS_URL', ['redis:', 'rediss:']),
+    publicUrl: urlVar(env, 'PUBLIC_URL', ['http:', 'https:'])?.replace(/\/+$/, ''),
     trustProxy: trustProxyVar(env),
     shutdownTimeoutMs: intVar(env, 'SHUTDOWN_TIMEOUT_MS', 10000, 0, 600000),
     logLevel: oneOf(

@@ -17,6 +17,8 @@ export interface RequestContext {
   requestId: string;
   clientIp: string | null;
   userAgent: string | null;
+  /** Where the client reached the server (scheme://host), for the absolute links it is given. */
+  baseUrl: string;
   logger: Logger;
   platform: Platform;
   /** Per-request DataLoaders, created lazily by the modules that need them. */
@@ -29,6 +31,8 @@ export interface ContextOrigin {
   requestId: string;
   clientIp: string | null;
   userAgent: string | null;
+  /** scheme://host as the request came in; PUBLIC_URL, when configured, takes precedence. */
+  baseUrl: string;
 }
 
 export function createContext(
@@ -45,6 +49,7 @@ export function createContext(
     requestId: origin.requestId,
     clientIp: origin.clientIp,
     userAgent: origin.userAgent,
+    baseUrl: platform.config.publicUrl ?? origin.baseUrl,
     logger: platform.logger.child({ requestId: origin.requestId, user: user?.username }),
     platform,
     loaders: new Map(),

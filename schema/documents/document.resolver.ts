@@ -1,7 +1,15 @@
 import { Arg, Authorized, Ctx, ID, Int, Mutation, Query, Resolver } from 'type-graphql';
 import { Permission } from '../../server/auth/permission.js';
 import type { RequestContext } from '../../server/context.js';
-import { InvalidInputError } from '../../server/errors/domain-error.js';
+import type { ConnectionShape } from '../../server/graphql/connection.js';
+import { OrderDirection } from '../../server/graphql/order-direction.js';
+import { listDocuments, MAX_DOCUMENT_PAGE } from './document-list.js';
+import {
+  DocumentConnection,
+  DocumentFilter,
+  DocumentOrder,
+  DocumentOrderField,
+} from './document-list.types.js';
 import { DocumentFile } from './document-file.entity.js';
 import { CreateDocumentInput, ReplaceDocumentFileInput } from './document.inputs.js';
 import { Document } from './document.entity.js';
@@ -15,23 +23,30 @@ export class DocumentResolver {
     return documents.readDocument(ctx, id);
   }
 
-  @Query(() => [Document], { description: 'Documents of an AOO the caller may see, newest first' })
+  @Query(() => DocumentConnection, {
+    description:
+      'Documents of an AOO the caller may see, a page at a time (Relay connection): newest first unless orderBy says otherwise',
+  })
   @Authorized()
   documents(
     @Ctx() ctx: RequestContext,
-    @Arg('aooId', () => ID) aooId: string,
-    @Arg('first', () => Int, { defaultValue: 50 }) first: number,
-    @Arg('offset', () => Int, { defaultValue: 0 }) offset: number,
-  ): Promise<Document[]> {
-    if (first < 1 || first > 500) throw new InvalidInputError('first', 'must be between 1 and 500');
-    if (offset < 0) throw new InvalidInputError('offset', 'must not be negative');
-    return documents.listDocuments(ctx, aooId, first, offset);
-  }
-
-  @Query(() => Int, { description: 'How many documents of the AOO the caller may see' })
-  @Authorized()
-  documentCount(@Ctx() ctx: RequestContext, @Arg('aooId', () => ID) aooId: string): Promise<number> {
-    return documents.countDocuments(ctx, aooId);
+    @Arg('aooId', () => ID, { description: 'The AOO whose documents to list' }) aooId: string,
+    @Arg('first', () => Int, { defaultValue: 20, description: `Page size, 1 to ${MAX_DOCUMENT_PAGE}` })
+    first: number,
+    @Arg('after', () => String, { nullable: true, description: 'pageInfo.endCursor of the previous page' })
+    after: string | null,
+    @Arg('orderBy', () => DocumentOrder, {
+      defaultValue: { field: DocumentOrderField.CREATED_AT, direction: OrderDirection.DESC },
+      description: 'Sort order',
+    })
+    orderBy: DocumentOrder,
+    @Arg('filter', () => DocumentFilter, {
+      nullable: true,
+      description: 'Conditions the documents must meet',
+    })
+    filter: DocumentFilter | null,
+  ): Promise<ConnectionShape<Document>> {
+    return listDocuments(ctx, aooId, { first, after, orderBy, filter });
   }
 
   @Mutation(() => Document)

@@ -11,7 +11,7 @@ import { visibleUor } from '../organisation/org-lookup.js';
 import { User } from '../organisation/user.entity.js';
 import { DocumentFile } from './document-file.entity.js';
 import type { CreateDocumentInput, ReplaceDocumentFileInput } from './document.inputs.js';
-import { documentVisibilitySql, visibleDocumentIds, visibleFileIds } from './document-visibility.js';
+import { visibleDocumentIds, visibleFileIds } from './document-visibility.js';
 import { DocumentKind } from './document-enums.js';
 import { Document } from './document.entity.js';
 import { StoredFile } from './stored-file.entity.js';
@@ -173,6 +173,7 @@ export async function createDocument(ctx: RequestContext, input: CreateDocumentI
       kind: DocumentKind.NON_PROTOCOLLATO,
       oggetto,
       createdBy,
+      createdAt: ctx.clock.now(),
       reservedUntil: confidentiality.reservedUntil,
       particolare: input.particolare,
     });
@@ -271,41 +272,4 @@ export async function replaceDocumentFile(
     });
     return next;
   });
-}
-
-export async function listDocuments(
-  ctx: RequestContext,
-  aooId: string,
-  limit: number,
-  offset: number,
-): Promise<Document[]> {
-  // Like an AOO without visible documents (a malformed id used to reach SQL: an internal error).
-  if (!isUuid(aooId)) return [];
-  const v = documentVisibilitySql(ctx);
-  const rows = await ctx.em.execute<Array<{ id: string }>>(
-    `select d.id from document d where d.aoo_id = ? and ${v.sql} order by d.created_at desc, d.id limit ? offset ?`,
-    [aooId, ...v.params, limit, offset],
-  );
-  if (rows.length === 0) return [];
-  const docs = await ctx.em.find(Document, { id: { $in: rows.map((r) => r.id) } });
-  const order = new Map(rows.map((r, i) => [r.id, i]));
-  // A list shows oggetto and more of each document: one audited read naming them all.
-  await recordAudit(ctx, ctx.em, {
-    aooId,
-    operation: 'document.list',
-    targetType: 'Document',
-    targetId: null,
-    changes: { ids: rows.map((r) => r.id) },
-  });
-  return docs.sort((a, b) => (order.get(a.id) ?? 0) - (order.get(b.id) ?? 0));
-}
-
-export async function countDocuments(ctx: RequestContext, aooId: string): Promise<number> {
-  if (!isUuid(aooId)) return 0;
-  const v = documentVisibilitySql(ctx);
-  const rows = await ctx.em.execute<Array<{ n: string }>>(
-    `select count(*) as n from document d where d.aoo_id = ? and ${v.sql}`,
-    [aooId, ...v.params],
-  );
-  return Number(rows[0]?.n ?? 0);
 }

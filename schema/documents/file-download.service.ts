@@ -66,7 +66,7 @@ export async function openFileDownload(
 export const MAX_LINK_TTL_SECONDS = 3600;
 
 /**
- * A signed path a browser can GET without a token, bound to the caller, for a file they see.
+ * A signed absolute URL a browser can GET without a token, bound to the caller, for a file they see.
  * Expires by the platform clock (the one GET /files checks it with).
  */
 export async function createDownloadLink(
@@ -88,5 +88,6 @@ export async function createDownloadLink(
     targetId: file.id,
     changes: { expiresAt: new Date(expiresAt * 1000).toISOString() },
   });
-  return signDownloadLink(ctx.platform, { fileId: file.id, userId: user.id, expiresAt });
+  const path = await signDownloadLink(ctx.platform, { fileId: file.id, userId: user.id, expiresAt });
+  return `${ctx.baseUrl}${path}`;
 }

@@ -12,7 +12,10 @@ export class FileResolver {
     return readFileMetadata(ctx, id);
   }
 
-  @Mutation(() => String, { description: 'A short-lived link (path) a browser can GET without a token' })
+  @Mutation(() => String, {
+    description:
+      'A short-lived absolute URL a browser can GET without a token (e.g. an <a href>), valid for ttlSeconds (at most 3600) while the caller may still see the file',
+  })
   @Authorized()
   fileDownloadLink(
     @Ctx() ctx: RequestContext,

@@ -182,6 +182,7 @@ function handle(
         requestId: req.requestId ?? randomUUID(),
         clientIp: req.ip ?? null,
         userAgent: req.header('user-agent') ?? null,
+        baseUrl: `${req.protocol}://${req.get('host') ?? 'localhost'}`,
       });
       await work(ctx);
     } catch (e) {

@@ -84,6 +84,7 @@ export async function startAppServer(
             requestId: req.requestId,
             clientIp: req.ip ?? null,
             userAgent: req.header('user-agent') ?? null,
+            baseUrl: `${req.protocol}://${req.get('host') ?? 'localhost'}`,
           }),
         ),
     }),

@@ -151,6 +151,7 @@ export function attachGraphqlWs(
           requestId: randomUUID(),
           clientIp: ctx.extra.request.socket.remoteAddress ?? null,
           userAgent: ctx.extra.request.headers['user-agent'] ?? null,
+          baseUrl: `http://${ctx.extra.request.headers.host ?? 'localhost'}`,
         });
         contextValue.connection = {
           close: (code, reason) => ctx.extra.socket.close(code, reason),

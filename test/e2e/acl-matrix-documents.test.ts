@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
+import { DocumentCountDocument, DocumentsDocument } from '../../clients/sdk/generated/graphql.js';
 import { Permission } from '../../server/auth/permission.js';
 import { DEMO_UORS, DEMO_USERS } from '../../server/demo/seed-demo.js';
 import { GrantScope, PROFILE_TEMPLATES, Profile } from '../../schema/organisation/profile.js';
@@ -188,11 +189,11 @@ describe('ACL matrix: documents and files', () => {
     {
       name: 'list documents(aooId)',
       run: async (c, d, s) => {
-        const r = await c.request<{ documents: Array<{ id: string }> }>(
-          'query($a: ID!) { documents(aooId: $a, first: 500) { id } }',
-          { a: s === 'otherAoo' ? otherAooId : demoAooId },
-        );
-        return r.data?.documents.some((x) => x.id === d.id) ?? false;
+        const r = await c.request(DocumentsDocument, {
+          aooId: s === 'otherAoo' ? otherAooId : demoAooId,
+          first: 100,
+        });
+        return r.data?.documents.edges.some((x) => x.node.id === d.id) ?? false;
       },
     },
     {
@@ -237,15 +238,13 @@ describe('ACL matrix: documents and files', () => {
     });
   }
 
-  it('count documentCount(aooId) equals the number of visible documents', async () => {
+  it('count documents(aooId).totalCount equals the number of visible documents', async () => {
     for (const a of actors) {
       const client = clients.get(a.username);
       assert.ok(client);
       const want = STATES.filter((s) => s !== 'otherAoo' && expected(a, s)).length;
-      const r = await client.data<{ documentCount: number }>('query($a: ID!) { documentCount(aooId: $a) }', {
-        a: demoAooId,
-      });
-      assert.equal(r.documentCount, want, a.username);
+      const r = await client.data(DocumentCountDocument, { aooId: demoAooId });
+      assert.equal(r.documents.totalCount, want, a.username);
     }
   });
 
@@ -298,14 +297,7 @@ describe('ACL matrix: documents and files', () => {
     const moved = await env.asUser('rpa.tecnico');
     const read = await moved.request('query($id: ID!) { document(id: $id) { id } }', { id: draft });
     assert.equal(read.errors?.[0]?.extensions?.['code'], 'NOT_FOUND');
-    assert.equal(
-      (
-        await moved.data<{ documentCount: number }>('query($a: ID!) { documentCount(aooId: $a) }', {
-          a: demoAooId,
-        })
-      ).documentCount,
-      0,
-    );
+    assert.equal((await moved.data(DocumentCountDocument, { aooId: demoAooId })).documents.totalCount, 0);
     const write = await moved.request(
       'mutation($i: ReplaceDocumentFileInput!) { replaceDocumentFile(input: $i) { version } }',
       { i: { documentId: draft, position: 0, fileId } },
@@ -329,7 +321,7 @@ describe('ACL matrix: documents and files', () => {
     assert.ok(segretario);
     const [reads, lists] = [await count('document.read'), await count('document.list')];
     await segretario.data('query($id: ID!) { document(id: $id) { oggetto } }', { id: docs.normal.id });
-    await segretario.data('query($a: ID!) { documents(aooId: $a) { id } }', { a: demoAooId });
+    await segretario.data(DocumentsDocument, { aooId: demoAooId });
     assert.equal(await count('document.read'), reads + 1);
     assert.equal(await count('document.list'), lists + 1);
     const hidden = await segretario.request('query($id: ID!) { document(id: $id) { oggetto } }', {

@@ -33,14 +33,14 @@ describe('the end of a reservation, at the Europe/Rome midnight', () => {
   /** What `username` learns of the document through each path. */
   async function sees(username: string): Promise<Record<string, boolean>> {
     const root = await gql(env, username, DocumentDocument, { id: doc.id });
-    const list = await gql(env, username, DocumentsDocument, { aooId: ids.aooId, first: 500 });
+    const list = await gql(env, username, DocumentsDocument, { aooId: ids.aooId, first: 100 });
     const counted = await gql(env, username, DocumentCountDocument, { aooId: ids.aooId });
     const file = await gql(env, username, FileDocument, { id: doc.fileId });
     const bytes = await download(env, doc.fileId, { token: await env.tokenFor(username) });
     return {
       root: root.data?.document.id === doc.id,
-      list: list.data?.documents.some((d) => d.id === doc.id) ?? false,
-      count: counted.data?.documentCount === 1,
+      list: list.data?.documents.edges.some((e) => e.node.id === doc.id) ?? false,
+      count: counted.data?.documents.totalCount === 1,
       file: file.data?.file.id === doc.fileId,
       download: bytes.status === 200,
     };

@@ -1,7 +1,11 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import { CreateDocumentDocument, type CreateDocumentInput } from '../../clients/sdk/generated/graphql.js';
+import {
+  CreateDocumentDocument,
+  DocumentsDocument,
+  type CreateDocumentInput,
+} from '../../clients/sdk/generated/graphql.js';
 import {
   CREATE_DOCUMENT,
   count,
@@ -276,7 +280,14 @@ describe('documents', () => {
   });
 
   describe('visibility through lists, counts and nested paths', () => {
-    const LIST = `query($aoo: ID!) { documentCount(aooId: $aoo) documents(aooId: $aoo, first: 100) { id uor { code } primary { file { id } } } }`;
+    const list = async (user: string, aooId: string) => {
+      const r = await gql(env, user, DocumentsDocument, { aooId, first: 100 });
+      assert.equal(r.errors, undefined, user);
+      return {
+        totalCount: r.data?.documents.totalCount,
+        documents: r.data?.documents.edges.map((e) => e.node) ?? [],
+      };
+    };
     const UOR_FOR: Record<string, string[]> = {
       'rpa.ragioneria': ['FIN', 'RAG', 'TRIB'],
       'rpa.tecnico': ['TEC', 'LLPP'],
@@ -301,7 +312,7 @@ describe('documents', () => {
       }
     });
 
-    it('documents and documentCount show each user exactly the documents of the UORs they read', async () => {
+    it('documents and their totalCount show each user exactly the documents of the UORs they read', async () => {
       const all = await sql<{ id: string; code: string; created_by: string }>(
         env,
         'select d.id, u.code, d.created_by from document d join uor u on u.id = d.uor_id where d.aoo_id = $1',
@@ -316,11 +327,7 @@ describe('documents', () => {
         'protocollista',
         'admin',
       ]) {
-        const r = await gql<{
-          documentCount: number;
-          documents: Array<{ id: string; uor: { code: string }; primary: { file: { id: string } } }>;
-        }>(env, user, LIST, { aoo: ids.aooId });
-        assert.equal(r.errors, undefined, user);
+        const r = await list(user, ids.aooId);
         const scope = UOR_FOR[user];
         const reads =
           user === 'admin'
@@ -328,22 +335,14 @@ describe('documents', () => {
             : scope
               ? all.filter((d) => scope.includes(d.code) || d.created_by === ids.user[user])
               : all;
-        assert.deepEqual(r.data?.documents.map((d) => d.id).sort(), reads.map((d) => d.id).sort(), user);
-        assert.equal(r.data?.documentCount, reads.length, user);
+        assert.deepEqual(r.documents.map((d) => d.id).sort(), reads.map((d) => d.id).sort(), user);
+        assert.equal(r.totalCount, reads.length, user);
       }
-      const malformed = await gql(env, 'segretario', LIST, { aoo: 'not-a-uuid' });
-      assert.deepEqual([malformed.errors, malformed.data], [undefined, { documentCount: 0, documents: [] }]);
-      const tecnico = await gql<{ documentCount: number; documents: Array<{ uor: { code: string } }> }>(
-        env,
-        'rpa.tecnico',
-        LIST,
-        { aoo: ids.aooId },
-      );
-      assert.equal(tecnico.data?.documents.filter((d) => d.uor.code === 'RAG').length, 0);
-      const lettore = await gql<{ documents: Array<{ uor: { code: string } }> }>(env, 'lettore', LIST, {
-        aoo: ids.aooId,
-      });
-      assert.ok((lettore.data?.documents.filter((d) => d.uor.code === 'RAG').length ?? 0) >= 3);
+      assert.deepEqual(await list('segretario', 'not-a-uuid'), { totalCount: 0, documents: [] });
+      const tecnico = await list('rpa.tecnico', ids.aooId);
+      assert.equal(tecnico.documents.filter((d) => d.uor?.code === 'RAG').length, 0);
+      const lettore = await list('lettore', ids.aooId);
+      assert.ok(lettore.documents.filter((d) => d.uor?.code === 'RAG').length >= 3);
     });
 
     it('a hidden document is not found through document(id), nor its files through nested paths or file(id)', async () => {
@@ -360,10 +359,9 @@ describe('documents', () => {
         ),
         'NOT_FOUND',
       );
-      const list = await gql<{ documents: unknown[] }>(env, 'rpa.tecnico', LIST, { aoo: ids.aooId });
-      assert.equal(list.errors, undefined);
-      assert.ok((list.data?.documents.length ?? 0) > 0);
-      assert.doesNotMatch(JSON.stringify(list), new RegExp(`${fileOfRag.id}|${fileOfRag.doc}`));
+      const shown = await list('rpa.tecnico', ids.aooId);
+      assert.ok(shown.documents.length > 0);
+      assert.doesNotMatch(JSON.stringify(shown), new RegExp(`${fileOfRag.id}|${fileOfRag.doc}`));
       const visible = await gql<{ document: { primary: { file: { id: string } } } }>(env, 'lettore', NESTED, {
         id: fileOfRag.doc,
       });

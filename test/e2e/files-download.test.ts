@@ -178,7 +178,7 @@ describe('downloads with the fs driver', () => {
       id: file.id,
       ttl: 3600,
     });
-    assert.match(ok.data?.fileDownloadLink ?? '', /^\/files\//);
+    assert.match(ok.data?.fileDownloadLink ?? '', new RegExp(`^${env.baseUrl}/files/`));
   });
 });
 

@@ -325,7 +325,11 @@ for (const driver of ['fs', 's3'] as const) {
           return r.data?.fileDownloadLink ?? '';
         };
         const path = await link('rpa.ragioneria', 60);
-        assert.match(path, new RegExp(`^/files/${file.id}\\?u=[0-9a-f-]+&exp=\\d+&sig=[\\w-]+$`));
+        assert.match(
+          path,
+          new RegExp(`^${env.baseUrl}/files/${file.id}\\?u=[0-9a-f-]+&exp=\\d+&sig=[\\w-]+$`),
+          'an absolute URL',
+        );
         const before = (await downloadsOf(env, file.id)).length;
         const ok = await download(env, path);
         assert.equal(ok.status, 200);
@@ -369,7 +373,7 @@ for (const driver of ['fs', 's3'] as const) {
         const otherFile = await upload(env, 'rpa.ragioneria', other, 'altro.txt');
         const r = await gql(env, 'rpa.ragioneria', FileDownloadLinkDocument, { id: file.id, ttlSeconds: 60 });
         const path = r.data?.fileDownloadLink ?? '';
-        assert.ok(path.startsWith(`/files/${file.id}?`));
+        assert.ok(path.startsWith(`${env.baseUrl}/files/${file.id}?`));
         const swapped = path.replace(`/files/${file.id}?`, `/files/${otherFile.id}?`);
         const before = (await downloadsOf(env, otherFile.id)).length;
         const refused = await download(env, swapped);
@@ -474,29 +478,27 @@ for (const driver of ['fs', 's3'] as const) {
   });
 }
 
-describe('signed links with a shifted platform clock', () => {
+describe('signed links with a shifted platform clock and a PUBLIC_URL', () => {
   let env: TestEnv;
   before(async () => {
-    env = await startTestEnv({ clock: { now: () => new Date(Date.now() - 86_400_000) } });
+    env = await startTestEnv({
+      clock: { now: () => new Date(Date.now() - 86_400_000) },
+      env: { PUBLIC_URL: 'https://protocollo.comune.example.it/' },
+    });
   });
   after(async () => {
     await env.close();
   });
 
-  it('expire by the clock that signed them, not the host clock', async () => {
+  it('expire by the clock that signed them, not the host clock; point at the public address', async () => {
     const file = await upload(env, 'protocollista', uniqueBytes('clock'));
-    const r = await gql<{ fileDownloadLink: string }>(
-      env,
-      'protocollista',
-      'mutation($id: ID!) { fileDownloadLink(id: $id, ttlSeconds: 60) }',
-      {
-        id: file.id,
-      },
-    );
+    const r = await gql(env, 'protocollista', FileDownloadLinkDocument, { id: file.id, ttlSeconds: 60 });
     const link = r.data?.fileDownloadLink ?? '';
+    assert.ok(link.startsWith(`https://protocollo.comune.example.it/files/${file.id}?`), link);
     const exp = Number(/exp=(\d+)/.exec(link)?.[1]);
     assert.ok(exp < Date.now() / 1000 - 3600, 'by the host clock the link is long expired');
-    assert.equal((await download(env, link)).status, 200);
+    const local = link.replace('https://protocollo.comune.example.it', env.baseUrl);
+    assert.equal((await download(env, local)).status, 200);
   });
 });
 

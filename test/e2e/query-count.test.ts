@@ -82,7 +82,7 @@ describe('SQL statements per query', () => {
         },
       });
     };
-    const query = `{ documents(aooId: "${aoo.id}", first: 100) { oggetto aoo { code } uor { code } createdBy { username } primary { file { sha256 signature { status } uploadedBy { username } } } attachments { description file { size } } fileHistory { version } } }`;
+    const query = `{ documents(aooId: "${aoo.id}", first: 100) { totalCount edges { node { oggetto aoo { code } uor { code } createdBy { username } primary { file { sha256 signature { status } uploadedBy { username } } } attachments { description file { size } } fileHistory { version } } } } }`;
     const countAs = async (): Promise<number> => {
       statements = 0;
       await protocollista.data(query);

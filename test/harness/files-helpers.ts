@@ -59,7 +59,7 @@ export async function upload(
   return r.body as unknown as UploadedFile;
 }
 
-/** `GET /files/:id` (or a signed path), with a bearer token when given; the body as bytes. */
+/** `GET /files/:id` (or a signed link, absolute or a path), with a bearer token when given; the body as bytes. */
 export async function download(
   env: TestEnv,
   pathOrId: string,
@@ -68,7 +68,11 @@ export async function download(
   const headers: Record<string, string> = {};
   if (options.token) headers['authorization'] = `Bearer ${options.token}`;
   if (options.range) headers['range'] = options.range;
-  const url = pathOrId.startsWith('/') ? `${env.baseUrl}${pathOrId}` : `${env.baseUrl}/files/${pathOrId}`;
+  const url = /^https?:/.test(pathOrId)
+    ? pathOrId
+    : pathOrId.startsWith('/')
+      ? `${env.baseUrl}${pathOrId}`
+      : `${env.baseUrl}/files/${pathOrId}`;
   const res = await fetch(url, { method: options.method ?? 'GET', headers });
   return { status: res.status, headers: res.headers, body: Buffer.from(await res.arrayBuffer()) };
 }

@@ -7,6 +7,7 @@ import { Migration20261123000005_document_confidentiality } from './Migration202
 import { Migration20261123000006_document_uor_in_aoo } from './Migration20261123000006_document_uor_in_aoo.js';
 import { Migration20261123000007_upload_commit } from './Migration20261123000007_upload_commit.js';
 import { Migration20261204000008_document_kind_registered } from './Migration20261204000008_document_kind_registered.js';
+import { Migration20261204000009_document_listing } from './Migration20261204000009_document_listing.js';
 
 /** Every migration, in order. Listed explicitly so the compiled build needs no file discovery. */
 export const migrationsList: MigrationObject[] = [
@@ -27,4 +28,5 @@ export const migrationsList: MigrationObject[] = [
     name: 'Migration20261204000008_document_kind_registered',
     class: Migration20261204000008_document_kind_registered,
   },
+  { name: 'Migration20261204000009_document_listing', class: Migration20261204000009_document_listing },
 ];
