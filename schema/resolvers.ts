@@ -9,6 +9,7 @@ import { FileResolver } from './documents/file.resolver.js';
 import { UploadResolver } from './documents/upload.resolver.js';
 import { MeResolver } from './organisation/me.resolver.js';
 import {
+  AdministrationFieldsResolver,
   AooFieldsResolver,
   MembershipFieldsResolver,
   UorFieldsResolver,
@@ -24,6 +25,7 @@ export const coreResolvers: NonEmptyArray<Function> = [
   MeResolver,
   OrganisationResolver,
   UserAdminResolver,
+  AdministrationFieldsResolver,
   AooFieldsResolver,
   UorFieldsResolver,
   UserFieldsResolver,

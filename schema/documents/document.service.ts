@@ -16,7 +16,9 @@ import { DocumentKind } from './document-enums.js';
 import { Document } from './document.entity.js';
 import { StoredFile } from './stored-file.entity.js';
 
-const MAX_ATTACHMENTS = 500;
+/** Bounds of a document's lists (a query counts them at these sizes when it weighs its cost). */
+export const MAX_ATTACHMENTS = 500;
+export const MAX_FILE_VERSIONS = 2000;
 
 export async function findVisibleDocument(
   ctx: RequestContext,
@@ -245,6 +247,22 @@ export async function replaceDocumentFile(
     }
     if (input.position === 0 && !slot)
       throw new InvalidInputError('position', 'the document has no primary file');
+    if (!slot && input.position > MAX_ATTACHMENTS)
+      throw new DomainError('LIMIT_REACHED', `position: at most ${MAX_ATTACHMENTS} attachments`, {
+        field: 'position',
+        limit: MAX_ATTACHMENTS,
+      });
+    // The document row is locked above: versions are counted one writer at a time.
+    const versions = await em.count(DocumentFile, { document: doc.id });
+    if (versions >= MAX_FILE_VERSIONS)
+      throw new DomainError(
+        'LIMIT_REACHED',
+        `documentId: at most ${MAX_FILE_VERSIONS} file versions in a document`,
+        {
+          field: 'documentId',
+          limit: MAX_FILE_VERSIONS,
+        },
+      );
     const [file] = await usableFiles(ctx, em, [{ fileId: input.fileId, field: 'fileId' }]);
     if (!file) throw new InvalidInputError('fileId', 'is required');
     const version = slot

@@ -7,6 +7,7 @@ import { Aoo } from './aoo.entity.js';
 import { Membership } from './membership.entity.js';
 import { orgLoaders } from './org-loaders.js';
 import { canReadOrg } from './org-visibility.js';
+import { MAX_AOOS_PER_ADMINISTRATION } from './org-limits.js';
 import { Uor } from './uor.entity.js';
 import { User } from './user.entity.js';
 
@@ -19,6 +20,17 @@ async function present<T>(value: Promise<T | null>, what: string): Promise<T> {
   // The parent is visible, so its AOO-level relations are too; reaching here means a broken invariant.
   if (v === null) throw new Error(`${what} not visible although its parent is`);
   return v;
+}
+
+@Resolver(() => Administration)
+export class AdministrationFieldsResolver {
+  @FieldResolver(() => [Aoo], {
+    description: `The AOOs of the administration the caller sees (at most ${MAX_AOOS_PER_ADMINISTRATION})`,
+  })
+  @Authorized()
+  aoos(@Root() administration: Administration, @Ctx() ctx: RequestContext): Promise<Aoo[]> {
+    return orgLoaders.aoosOfAdministration(ctx).load(administration.id);
+  }
 }
 
 @Resolver(() => Aoo)

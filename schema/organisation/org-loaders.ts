@@ -34,6 +34,22 @@ export const orgLoaders = {
           byId(await ctx.em.find(Administration, { id: { $in: [...ids] } }), ids),
         ),
     ),
+  /** The AOOs of each administration that the caller sees (all of them for a platform administrator). */
+  aoosOfAdministration: (ctx: RequestContext) =>
+    loader(
+      ctx,
+      'org.aoosOfAdministration',
+      () =>
+        new DataLoader<string, Aoo[]>(async (ids) =>
+          grouped(
+            (
+              await ctx.em.find(Aoo, { administration: { $in: [...ids] } }, { orderBy: { code: 'asc' } })
+            ).filter((a) => canSeeAoo(ctx, a.id)),
+            ids,
+            (a) => a.administration.id,
+          ),
+        ),
+    ),
   uor: (ctx: RequestContext) =>
     loader(
       ctx,

@@ -25,6 +25,8 @@ import type {
 import { visibleAdministration, visibleAoo, visibleUor, visibleUser } from './org-lookup.js';
 import { canAdminOrg, isPlatformAdmin } from './org-visibility.js';
 import { Uor } from './uor.entity.js';
+import { MAX_AOOS_PER_ADMINISTRATION, MAX_UORS_PER_AOO } from './org-limits.js';
+import { refuseBeyond } from '../../server/errors/limits.js';
 
 const IPA_CODE = /^[A-Za-z0-9_]{1,32}$/;
 const AOO_CODE = /^[A-Za-z0-9_]{1,16}$/;
@@ -127,6 +129,16 @@ export async function createAoo(ctx: RequestContext, input: CreateAooInput): Pro
   return uniqueOr('code', `the administration has an AOO with code ${code} already`, () =>
     ctx.em.transactional(async (em) => {
       const administration = await visibleAdministration(ctx, em, input.administrationId);
+      await refuseBeyond(em, {
+        field: 'administrationId',
+        max: MAX_AOOS_PER_ADMINISTRATION,
+        what: 'AOOs of an administration',
+        owner: { table: 'administration', id: administration.id },
+        count: {
+          sql: 'select count(*) as n from aoo where administration_id = ?',
+          params: [administration.id],
+        },
+      });
       const aoo = em.create(Aoo, { administration, code, name, pecAddress, registerCode });
       await em.flush();
       await recordAudit(ctx, em, {
@@ -184,6 +196,13 @@ export async function createUor(ctx: RequestContext, input: CreateUorInput): Pro
       // An empty id is a bad id, not "no parent": only null (or leaving the field out) means none.
       const parent = input.parentId != null ? await parentUor(ctx, em, input.parentId, aoo.id) : null;
       const head = input.headId != null ? await visibleUser(ctx, em, input.headId) : null;
+      await refuseBeyond(em, {
+        field: 'aooId',
+        max: MAX_UORS_PER_AOO,
+        what: 'UORs of an AOO (closed ones included)',
+        owner: { table: 'aoo', id: aoo.id },
+        count: { sql: 'select count(*) as n from uor where aoo_id = ?', params: [aoo.id] },
+      });
       const uor = em.create(Uor, { aoo, code, name, parent, head, email, activeFrom });
       await em.flush();
       await recordAudit(ctx, em, {

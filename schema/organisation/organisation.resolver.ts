@@ -1,4 +1,4 @@
-import { Arg, Authorized, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
+import { Arg, Authorized, Ctx, ID, Int, Mutation, Query, Resolver } from 'type-graphql';
 import type { RequestContext } from '../../server/context.js';
 import { Administration } from './administration.entity.js';
 import { Aoo } from './aoo.entity.js';
@@ -12,15 +12,26 @@ import {
 } from './organisation.inputs.js';
 import { visibleAdministration, visibleAoo, visibleUor } from './org-lookup.js';
 import * as structure from './org-structure.service.js';
-import { listAdministrations, listAoos } from './org-queries.js';
+import { listAdministrations, listMyAoos, MAX_ORG_PAGE } from './org-lists.js';
+import { AdministrationConnection } from './org-connections.js';
+import type { ConnectionShape } from '../../server/graphql/connection.js';
 import { Uor } from './uor.entity.js';
 
 @Resolver()
 export class OrganisationResolver {
-  @Query(() => [Administration], { description: 'Administrations in which the caller holds a grant' })
+  @Query(() => AdministrationConnection, {
+    description:
+      'Administrations the caller may see, by IPA code, a page at a time: those of the AOOs where the caller holds a grant, or all of them for a platform administrator',
+  })
   @Authorized()
-  administrations(@Ctx() ctx: RequestContext): Promise<Administration[]> {
-    return listAdministrations(ctx);
+  administrations(
+    @Ctx() ctx: RequestContext,
+    @Arg('first', () => Int, { defaultValue: 50, description: `Page size, 1 to ${MAX_ORG_PAGE}` })
+    first: number,
+    @Arg('after', () => String, { nullable: true, description: 'pageInfo.endCursor of the previous page' })
+    after: string | null,
+  ): Promise<ConnectionShape<Administration>> {
+    return listAdministrations(ctx, first, after);
   }
 
   @Query(() => Administration)
@@ -29,10 +40,13 @@ export class OrganisationResolver {
     return visibleAdministration(ctx, ctx.em, id);
   }
 
-  @Query(() => [Aoo], { description: 'AOOs in which the caller holds a grant' })
+  @Query(() => [Aoo], {
+    description:
+      'AOOs in which the caller holds a grant, by code (other AOOs a platform administrator reaches through administrations)',
+  })
   @Authorized()
   aoos(@Ctx() ctx: RequestContext): Promise<Aoo[]> {
-    return listAoos(ctx);
+    return listMyAoos(ctx);
   }
 
   @Query(() => Aoo)

@@ -1,4 +1,7 @@
-import { Arg, Authorized, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
+import { Arg, Authorized, Ctx, ID, Int, Mutation, Query, Resolver } from 'type-graphql';
+import type { ConnectionShape } from '../../server/graphql/connection.js';
+import { UserConnection } from './org-connections.js';
+import { listUsers, MAX_ORG_PAGE } from './org-lists.js';
 import type { RequestContext } from '../../server/context.js';
 import { Membership } from './membership.entity.js';
 import { AddMembershipInput, CreateUserInput, UpdateUserInput } from './organisation.inputs.js';
@@ -8,10 +11,20 @@ import { User } from './user.entity.js';
 
 @Resolver()
 export class UserAdminResolver {
-  @Query(() => [User], { description: 'Users of an AOO (members, past members, and users created there)' })
+  @Query(() => UserConnection, {
+    description:
+      'Users of an AOO (members, past members, and users created there), by username, a page at a time',
+  })
   @Authorized()
-  users(@Ctx() ctx: RequestContext, @Arg('aooId', () => ID) aooId: string): Promise<User[]> {
-    return users.listUsers(ctx, aooId);
+  users(
+    @Ctx() ctx: RequestContext,
+    @Arg('aooId', () => ID, { description: 'The AOO' }) aooId: string,
+    @Arg('first', () => Int, { defaultValue: 50, description: `Page size, 1 to ${MAX_ORG_PAGE}` })
+    first: number,
+    @Arg('after', () => String, { nullable: true, description: 'pageInfo.endCursor of the previous page' })
+    after: string | null,
+  ): Promise<ConnectionShape<User>> {
+    return listUsers(ctx, aooId, first, after);
   }
 
   @Query(() => User)

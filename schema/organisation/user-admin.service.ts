@@ -16,7 +16,9 @@ import { forbidden } from '../../server/auth/auth-checker.js';
 import { Membership } from './membership.entity.js';
 import type { AddMembershipInput, CreateUserInput, UpdateUserInput } from './organisation.inputs.js';
 import { governingAoosOfUser, visibleAoo, visibleUor, visibleUser, visibleUserIds } from './org-lookup.js';
-import { canAdminOrg, canReadOrg } from './org-visibility.js';
+import { canAdminOrg } from './org-visibility.js';
+import { MAX_ACTIVE_MEMBERS_PER_UOR, MAX_MEMBERSHIPS_PER_USER } from './org-limits.js';
+import { refuseBeyond } from '../../server/errors/limits.js';
 import { uniqueOr } from './org-structure.service.js';
 import { User } from './user.entity.js';
 
@@ -173,6 +175,23 @@ export async function addMembership(ctx: RequestContext, input: AddMembershipInp
       refuseSelf(ctx, user.id, 'change the memberships');
       if (!user.active)
         throw new DomainError('USER_INACTIVE', `User ${user.username} is deactivated`, { field: 'userId' });
+      await refuseBeyond(em, {
+        field: 'userId',
+        max: MAX_MEMBERSHIPS_PER_USER,
+        what: 'memberships of a user (ended ones included)',
+        owner: { table: 'app_user', id: user.id },
+        count: { sql: 'select count(*) as n from membership where user_id = ?', params: [user.id] },
+      });
+      await refuseBeyond(em, {
+        field: 'uorId',
+        max: MAX_ACTIVE_MEMBERS_PER_UOR,
+        what: 'active members of a UOR',
+        owner: { table: 'uor', id: uor.id },
+        count: {
+          sql: 'select count(*) as n from membership where uor_id = ? and ended_at is null',
+          params: [uor.id],
+        },
+      });
       const membership = em.create(Membership, { user, uor, profile: input.profile });
       await em.flush();
       await recordAudit(ctx, em, {
@@ -221,16 +240,4 @@ async function administeredMembership(ctx: RequestContext, em: EntityManager, id
     [id, all, pgArray(aoos)],
   );
   return rows.length > 0;
-}
-
-/** Visible to the caller, for lists: users of the AOOs whose structure the caller may read. */
-export async function listUsers(ctx: RequestContext, aooId: string): Promise<User[]> {
-  const aoo = await visibleAoo(ctx, ctx.em, aooId);
-  if (!canReadOrg(ctx, aoo.id)) throw forbidden('list the users of this AOO');
-  const rows = await ctx.em.execute<Array<{ id: string }>>(
-    `select u.id from app_user u where u.created_in_aoo_id = ?
-      or exists (select 1 from membership m join uor o on o.id = m.uor_id where m.user_id = u.id and o.aoo_id = ?)`,
-    [aoo.id, aoo.id],
-  );
-  return ctx.em.find(User, { id: { $in: rows.map((r) => r.id) } }, { orderBy: { username: 'asc' } });
 }

@@ -61,6 +61,12 @@ export const PLATFORM_ERROR_CODES: readonly ErrorCodeDefinition[] = [
       'The change clashes with an existing record (e.g. a code in use); `extensions.field` names it',
   },
   {
+    code: 'LIMIT_REACHED',
+    httpStatus: 409,
+    description:
+      'A bounded list is full (e.g. UORs of an AOO); `extensions.limit` says how many it holds, `extensions.field` which input',
+  },
+  {
     code: 'FIELD_MASKED',
     httpStatus: 200,
     description: 'A field marked @acl was masked (null) for lack of `extensions.permission` on the record',

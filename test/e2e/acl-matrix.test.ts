@@ -1,25 +1,50 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
+import {
+  AddMembershipDocument,
+  AdministrationDocument,
+  AdministrationsDocument,
+  AooDocument,
+  AooMembersDocument,
+  AoosDocument,
+  AooUorsDocument,
+  CreateAdministrationDocument,
+  CreateUorDocument,
+  CreateUserDocument,
+  DeactivateUserDocument,
+  UpdateAooDocument,
+  UpdateUorDocument,
+  UpdateUserDocument,
+  UorDocument,
+  UserDocument,
+  UserSubjectDocument,
+  UsersOfAooDocument,
+  MeSubjectDocument,
+} from '../../clients/sdk/generated/graphql.js';
 import { Permission } from '../../server/auth/permission.js';
 import { DEMO_USERS } from '../../server/demo/seed-demo.js';
 import { PROFILE_TEMPLATES, Profile } from '../../schema/organisation/profile.js';
-import type { GraphqlClient, GraphqlResponse } from '../harness/graphql-client.js';
 import { comparable } from '../harness/files-helpers.js';
-import { createMember, createSecondAoo } from '../harness/org-fixtures.js';
+import type { GraphqlClient, GraphqlResponse } from '../harness/graphql-client.js';
+import { addMembership, createMember, createSecondAoo } from '../harness/org-fixtures.js';
 import { startTestEnv, type TestEnv } from '../harness/test-env.js';
 
 /**
- * The ACL matrix: every demo profile (plus a user of another administration) × every
- * operation on organisation records × the record's AOO (own, other), through root, list and
- * nested paths. Expectations are computed from PROFILE_TEMPLATES, so the matrix follows the
- * profiles; a change of rights shows up here as an explicit diff.
+ * The ACL matrix: every actor × every operation on organisation records × the record's AOO
+ * (own, other), through root, list and nested paths. Actors are the demo profiles plus a
+ * protocollista of another administration, an administrator of that other AOO who also reads
+ * the demo AOO (the only actor for whom "admin somewhere" and "admin here" differ), and a
+ * deactivated user. Expectations are computed from PROFILE_TEMPLATES and each actor's
+ * memberships, so the matrix follows the profiles.
  */
+type Where = 'demo' | 'other';
+
 interface Actor {
   username: string;
-  profile: Profile;
-  aoo: 'demo' | 'other';
+  memberships: Array<{ aoo: Where; profile: Profile }>;
   platformAdmin: boolean;
+  active: boolean;
 }
 
 interface Ids {
@@ -33,26 +58,48 @@ interface Ids {
   otherUser: string;
 }
 
-type Where = 'demo' | 'other';
-
 const actors: Actor[] = [
   ...DEMO_USERS.map((u) => ({
     username: u.username,
-    profile: u.profile,
-    aoo: 'demo' as const,
+    memberships: [{ aoo: 'demo' as const, profile: u.profile }],
     platformAdmin: u.profile === Profile.SYSTEM_ADMIN,
+    active: true,
   })),
-  { username: 'altrove.protocollo', profile: Profile.PROTOCOLLISTA, aoo: 'other', platformAdmin: false },
+  {
+    username: 'altrove.protocollo',
+    memberships: [{ aoo: 'other', profile: Profile.PROTOCOLLISTA }],
+    platformAdmin: false,
+    active: true,
+  },
+  {
+    username: 'altrove.admin',
+    memberships: [
+      { aoo: 'other', profile: Profile.SYSTEM_ADMIN },
+      { aoo: 'demo', profile: Profile.READ_ONLY },
+    ],
+    platformAdmin: false,
+    active: true,
+  },
+  {
+    username: 'disattivato',
+    memberships: [{ aoo: 'demo', profile: Profile.SYSTEM_ADMIN }],
+    platformAdmin: false,
+    active: false,
+  },
 ];
 
 function holds(actor: Actor, where: Where, permission: Permission): boolean {
   return (
-    actor.platformAdmin ||
-    (actor.aoo === where && PROFILE_TEMPLATES[actor.profile].permissions.includes(permission))
+    actor.active &&
+    (actor.platformAdmin ||
+      actor.memberships.some(
+        (m) => m.aoo === where && PROFILE_TEMPLATES[m.profile].permissions.includes(permission),
+      ))
   );
 }
+const worksIn = (a: Actor, w: Where) => a.active && a.memberships.some((m) => m.aoo === w);
+const canSee = (a: Actor, w: Where) => a.active && (a.platformAdmin || worksIn(a, w));
 const canRead = (a: Actor, w: Where) => holds(a, w, Permission.ORG_READ) || holds(a, w, Permission.ORG_ADMIN);
-const canSee = (a: Actor, w: Where) => a.platformAdmin || a.aoo === w;
 const canAdmin = (a: Actor, w: Where) => holds(a, w, Permission.ORG_ADMIN);
 
 interface Operation {
@@ -64,176 +111,155 @@ interface Operation {
 }
 
 function pick(ids: Ids, where: Where, kind: 'Aoo' | 'Administration' | 'Uor' | 'User'): string {
-  const key = `${where}${kind}` as keyof Ids;
-  return ids[key];
+  return ids[`${where}${kind}` as keyof Ids];
 }
 
-async function ok(
-  client: GraphqlClient,
-  query: string,
-  variables: Record<string, unknown>,
-): Promise<{ ok: boolean; data: unknown; codes: unknown[] }> {
-  const r = await client.request(query, variables);
-  return {
-    ok: !r.errors?.length && r.data != null,
-    data: r.data,
-    codes: (r.errors ?? []).map((e) => e.extensions?.['code']),
-  };
-}
+const succeeded = (r: GraphqlResponse<unknown>) => !r.errors?.length && r.data != null;
+const reveals = (r: GraphqlResponse<unknown>, id: string) =>
+  succeeded(r) && JSON.stringify(r.data).includes(id);
 
 const operations: Operation[] = [
   {
     name: 'aoo(id)',
     path: 'root',
     expected: canSee,
-    run: async (c, ids, w) =>
-      (await ok(c, 'query($id: ID!) { aoo(id: $id) { id code } }', { id: pick(ids, w, 'Aoo') })).ok,
+    run: async (c, ids, w) => succeeded(await c.request(AooDocument, { id: pick(ids, w, 'Aoo') })),
   },
   {
-    name: 'aoos list contains the AOO',
+    name: 'aoos: the AOOs the caller works in',
     path: 'list',
-    expected: canSee,
-    run: async (c, ids, w) => {
-      const r = await c.data<{ aoos: Array<{ id: string }> }>('{ aoos { id } }');
-      return r.aoos.some((a) => a.id === pick(ids, w, 'Aoo'));
-    },
+    expected: worksIn,
+    run: async (c, ids, w) => reveals(await c.request(AoosDocument), pick(ids, w, 'Aoo')),
   },
   {
     name: 'administration(id)',
     path: 'root',
     expected: canSee,
     run: async (c, ids, w) =>
-      (
-        await ok(c, 'query($id: ID!) { administration(id: $id) { id } }', {
-          id: pick(ids, w, 'Administration'),
-        })
-      ).ok,
+      succeeded(await c.request(AdministrationDocument, { id: pick(ids, w, 'Administration') })),
   },
   {
-    name: 'administrations list',
+    name: 'administrations connection',
     path: 'list',
     expected: canSee,
     run: async (c, ids, w) =>
-      (
-        await c.data<{ administrations: Array<{ id: string }> }>('{ administrations { id } }')
-      ).administrations.some((a) => a.id === pick(ids, w, 'Administration')),
+      reveals(await c.request(AdministrationsDocument, { first: 100 }), pick(ids, w, 'Administration')),
+  },
+  {
+    name: 'administrations { aoos } (nested)',
+    path: 'nested',
+    expected: canSee,
+    run: async (c, ids, w) => {
+      const r = await c.request(AdministrationsDocument, { first: 100 });
+      return (
+        r.data?.administrations.edges.some((e) => e.node.aoos.some((a) => a.id === pick(ids, w, 'Aoo'))) ??
+        false
+      );
+    },
   },
   {
     name: 'uor(id)',
     path: 'root',
     expected: canRead,
-    run: async (c, ids, w) =>
-      (await ok(c, 'query($id: ID!) { uor(id: $id) { id } }', { id: pick(ids, w, 'Uor') })).ok,
+    run: async (c, ids, w) => succeeded(await c.request(UorDocument, { id: pick(ids, w, 'Uor') })),
   },
   {
     name: 'aoo.uors (nested)',
     path: 'nested',
     expected: canRead,
-    run: async (c, ids, w) => {
-      const r = await ok(c, 'query($id: ID!) { aoo(id: $id) { uors { id } } }', { id: pick(ids, w, 'Aoo') });
-      return r.ok && JSON.stringify(r.data).includes(pick(ids, w, 'Uor'));
-    },
+    run: async (c, ids, w) =>
+      reveals(await c.request(AooUorsDocument, { id: pick(ids, w, 'Aoo') }), pick(ids, w, 'Uor')),
   },
   {
-    name: 'uor.memberships.user (nested)',
+    name: 'aoo.uors.memberships.user (nested)',
     path: 'nested',
     expected: canRead,
-    run: async (c, ids, w) => {
-      const r = await ok(c, 'query($id: ID!) { aoo(id: $id) { uors { memberships { user { id } } } } }', {
-        id: pick(ids, w, 'Aoo'),
-      });
-      return r.ok && JSON.stringify(r.data).includes(pick(ids, w, 'User'));
-    },
+    run: async (c, ids, w) =>
+      reveals(await c.request(AooMembersDocument, { id: pick(ids, w, 'Aoo') }), pick(ids, w, 'User')),
   },
   {
     name: 'user(id)',
     path: 'root',
     expected: canRead,
-    run: async (c, ids, w) =>
-      (await ok(c, 'query($id: ID!) { user(id: $id) { id } }', { id: pick(ids, w, 'User') })).ok,
+    run: async (c, ids, w) => succeeded(await c.request(UserDocument, { id: pick(ids, w, 'User') })),
   },
   {
-    name: 'users(aooId) list',
+    name: 'users(aooId) connection',
     path: 'list',
     expected: canRead,
-    run: async (c, ids, w) => {
-      const r = await ok(c, 'query($id: ID!) { users(aooId: $id) { id } }', { id: pick(ids, w, 'Aoo') });
-      return r.ok && JSON.stringify(r.data).includes(pick(ids, w, 'User'));
-    },
+    run: async (c, ids, w) =>
+      reveals(
+        await c.request(UsersOfAooDocument, { aooId: pick(ids, w, 'Aoo'), first: 100 }),
+        pick(ids, w, 'User'),
+      ),
   },
   {
     name: 'updateUor',
     path: 'mutation',
     expected: canAdmin,
     run: async (c, ids, w) =>
-      (
-        await ok(c, 'mutation($id: ID!) { updateUor(id: $id, input: { email: "x@example.it" }) { id } }', {
-          id: pick(ids, w, 'Uor'),
-        })
-      ).ok,
+      succeeded(
+        await c.request(UpdateUorDocument, { id: pick(ids, w, 'Uor'), input: { email: 'x@example.it' } }),
+      ),
   },
   {
     name: 'createUor',
     path: 'mutation',
     expected: canAdmin,
     run: async (c, ids, w) =>
-      (
-        await ok(
-          c,
-          'mutation($aoo: ID!, $code: String!) { createUor(input: { aooId: $aoo, code: $code, name: "Nuovo ufficio" }) { id } }',
-          { aoo: pick(ids, w, 'Aoo'), code: `N${randomUUID().slice(0, 8)}` },
-        )
-      ).ok,
+      succeeded(
+        await c.request(CreateUorDocument, {
+          input: { aooId: pick(ids, w, 'Aoo'), code: `N${randomUUID().slice(0, 8)}`, name: 'Nuovo ufficio' },
+        }),
+      ),
   },
   {
     name: 'createUser',
     path: 'mutation',
     expected: canAdmin,
     run: async (c, ids, w) =>
-      (
-        await ok(
-          c,
-          'mutation($aoo: ID!, $u: String!) { createUser(input: { aooId: $aoo, username: $u, givenName: "N", familyName: "N" }) { id } }',
-          { aoo: pick(ids, w, 'Aoo'), u: `u${randomUUID().slice(0, 8)}` },
-        )
-      ).ok,
+      succeeded(
+        await c.request(CreateUserDocument, {
+          input: {
+            aooId: pick(ids, w, 'Aoo'),
+            username: `u${randomUUID().slice(0, 8)}`,
+            givenName: 'N',
+            familyName: 'N',
+          },
+        }),
+      ),
   },
   {
     name: 'updateUser',
     path: 'mutation',
     expected: canAdmin,
     run: async (c, ids, w) =>
-      (
-        await ok(c, 'mutation($id: ID!) { updateUser(id: $id, input: { email: "y@example.it" }) { id } }', {
-          id: pick(ids, w, 'User'),
-        })
-      ).ok,
+      succeeded(
+        await c.request(UpdateUserDocument, { id: pick(ids, w, 'User'), input: { email: 'y@example.it' } }),
+      ),
   },
   {
     name: 'updateAoo',
     path: 'mutation',
     expected: canAdmin,
     run: async (c, ids, w) =>
-      (
-        await ok(
-          c,
-          'mutation($id: ID!) { updateAoo(id: $id, input: { pecAddress: "pec@pec.example.it" }) { id } }',
-          { id: pick(ids, w, 'Aoo') },
-        )
-      ).ok,
+      succeeded(
+        await c.request(UpdateAooDocument, {
+          id: pick(ids, w, 'Aoo'),
+          input: { pecAddress: 'pec@pec.example.it' },
+        }),
+      ),
   },
   {
     name: 'createAdministration',
     path: 'mutation',
-    expected: (a) => a.platformAdmin,
+    expected: (a) => a.active && a.platformAdmin,
     run: async (c) =>
-      (
-        await ok(
-          c,
-          'mutation($ipa: String!) { createAdministration(input: { ipaCode: $ipa, name: "Ente" }) { id } }',
-          { ipa: `c_${randomUUID().slice(0, 8)}` },
-        )
-      ).ok,
+      succeeded(
+        await c.request(CreateAdministrationDocument, {
+          input: { ipaCode: `c_${randomUUID().slice(0, 8)}`, name: 'Ente' },
+        }),
+      ),
   },
 ];
 
@@ -245,16 +271,9 @@ describe('ACL matrix: organisation records', () => {
   before(async () => {
     env = await startTestEnv();
     const admin = await env.asUser('admin');
-    const demo = await admin.data<{
-      aoos: Array<{
-        id: string;
-        administration: { id: string };
-        uors: Array<{ id: string; code: string }>;
-        rgd: { id: string };
-      }>;
-    }>('{ aoos { id administration { id } uors { id code } rgd { id } } }');
-    const demoAoo = demo.aoos[0];
+    const demoAoo = (await admin.data(AoosDocument)).aoos[0];
     assert.ok(demoAoo);
+    const uor = (code: string) => demoAoo.uors.find((u) => u.code === code)?.id ?? '';
     const other = await createSecondAoo(admin);
     const otherUser = await createMember(
       admin,
@@ -263,17 +282,22 @@ describe('ACL matrix: organisation records', () => {
       'altrove.protocollo',
       'PROTOCOLLISTA',
     );
+    const otherAdmin = await createMember(admin, other.aooId, other.uorId, 'altrove.admin', 'SYSTEM_ADMIN');
+    await addMembership(admin, otherAdmin, uor('RAG'), 'READ_ONLY');
+    const gone = await createMember(admin, demoAoo.id, uor('SEG'), 'disattivato', 'SYSTEM_ADMIN');
     ids = {
       demoAoo: demoAoo.id,
       otherAoo: other.aooId,
       demoAdministration: demoAoo.administration.id,
       otherAdministration: other.administrationId,
-      demoUor: demoAoo.uors.find((u) => u.code === 'RAG')?.id ?? '',
+      demoUor: uor('RAG'),
       otherUor: other.uorId,
-      demoUser: demoAoo.rgd.id,
+      demoUser: demoAoo.rgd?.id ?? '',
       otherUser,
     };
     for (const a of actors) clients.set(a.username, await env.asUser(a.username));
+    // Deactivated after its token was issued: the token must stop working at once.
+    await admin.data(DeactivateUserDocument, { id: gone });
   });
   after(async () => {
     await env.close();
@@ -298,24 +322,32 @@ describe('ACL matrix: organisation records', () => {
     });
   }
 
+  it('a deactivated user is refused with 401 on every path', async () => {
+    const client = clients.get('disattivato');
+    assert.ok(client);
+    const r = await client.request(AoosDocument);
+    assert.equal(r.status, 401);
+    assert.equal(r.errors?.[0]?.extensions?.['code'], 'UNAUTHENTICATED');
+  });
+
   it('a hidden record is indistinguishable from a missing one', async () => {
     const outsider = clients.get('altrove.protocollo');
     assert.ok(outsider);
+    const lookups = {
+      uor: (id: string) => outsider.request(UorDocument, { id }),
+      aoo: (id: string) => outsider.request(AooDocument, { id }),
+      user: (id: string) => outsider.request(UserDocument, { id }),
+      administration: (id: string) => outsider.request(AdministrationDocument, { id }),
+    };
     for (const [field, id] of [
       ['uor', ids.demoUor],
       ['aoo', ids.demoAoo],
       ['user', ids.demoUser],
       ['administration', ids.demoAdministration],
     ] as const) {
-      const hidden: GraphqlResponse<unknown> = await outsider.request(
-        `query($id: ID!) { ${field}(id: $id) { id } }`,
-        { id },
-      );
       const missingId = randomUUID();
-      const missing: GraphqlResponse<unknown> = await outsider.request(
-        `query($id: ID!) { ${field}(id: $id) { id } }`,
-        { id: missingId },
-      );
+      const hidden = await lookups[field](id);
+      const missing = await lookups[field](missingId);
       assert.equal(hidden.status, missing.status, field);
       assert.equal(comparable(hidden.errors, id), comparable(missing.errors, missingId), field);
     }
@@ -324,21 +356,22 @@ describe('ACL matrix: organisation records', () => {
   it('masks the identity-provider subject for callers without ORG_ADMIN, and says so in the error', async () => {
     const reader = clients.get('lettore');
     assert.ok(reader);
-    const r = await reader.request<{ user: { id: string; subject: string | null } }>(
-      'query($id: ID!) { user(id: $id) { id subject } }',
-      { id: ids.demoUser },
-    );
+    const r = await reader.request(UserSubjectDocument, { id: ids.demoUser });
     assert.equal(r.data?.user.id, ids.demoUser);
     assert.equal(r.data?.user.subject, null);
     assert.equal(r.errors?.[0]?.extensions?.['code'], 'FIELD_MASKED');
-    const self = await reader.data<{ me: { subject: string } }>('{ me { subject } }');
-    assert.equal(self.me.subject, 'lettore');
+    assert.equal((await reader.data(MeSubjectDocument)).me.subject, 'lettore');
     const admin = clients.get('admin');
     assert.ok(admin);
-    const a = await admin.data<{ user: { subject: string } }>(
-      'query($id: ID!) { user(id: $id) { subject } }',
-      { id: ids.demoUser },
-    );
-    assert.equal(a.user.subject, 'rgd');
+    assert.equal((await admin.data(UserSubjectDocument, { id: ids.demoUser })).user.subject, 'rgd');
+  });
+
+  it('an administrator of one AOO who reads another cannot add members there', async () => {
+    const otherAdmin = clients.get('altrove.admin');
+    assert.ok(otherAdmin);
+    const r = await otherAdmin.request(AddMembershipDocument, {
+      input: { userId: ids.demoUser, uorId: ids.demoUor, profile: 'READ_ONLY' },
+    });
+    assert.equal(r.errors?.[0]?.extensions?.['code'], 'FORBIDDEN');
   });
 });

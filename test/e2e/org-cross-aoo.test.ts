@@ -30,14 +30,10 @@ describe('organisation administration across AOOs', () => {
   let rgdId = '';
   let bobId = '';
   let uorB = '';
+  let aooB = '';
 
   const code = (r: { errors?: Array<{ extensions?: Record<string, unknown> }> }) =>
     r.errors?.[0]?.extensions?.['code'];
-  const bAoo = async (admin: GraphqlClient) => {
-    const found = (await admin.data(AoosDocument)).aoos.find((a) => a.code === 'ABBBB01');
-    assert.ok(found);
-    return found;
-  };
 
   before(async () => {
     env = await startTestEnv();
@@ -49,6 +45,7 @@ describe('organisation administration across AOOs', () => {
     assert.ok(aooA);
     rgdId = aooA.rgd.id;
     const b = await createSecondAoo(admin, { ipaCode: 'c_b', aooCode: 'ABBBB01', uorCode: 'SEGB' });
+    aooB = b.aooId;
     uorB = b.uorId;
     bobId = await createMember(admin, b.aooId, uorB, 'bob', 'SYSTEM_ADMIN');
     await createMember(admin, b.aooId, uorB, 'carol', 'SYSTEM_ADMIN');
@@ -99,7 +96,7 @@ describe('organisation administration across AOOs', () => {
     const aooA = aoos.find((a) => a.code === 'ADEMO01');
     assert.ok(aooA);
     const uorId = (code: string) => aooA.uors.find((u) => u.code === code)?.id ?? '';
-    const daveId = await createMember(admin, (await bAoo(admin)).id, uorB, 'dave', 'SYSTEM_ADMIN');
+    const daveId = await createMember(admin, aooB, uorB, 'dave', 'SYSTEM_ADMIN');
     await addMembership(admin, daveId, uorId('RAG'), 'READ_ONLY');
     const dave = await env.asUser('dave');
     const structure = () =>
@@ -134,14 +131,14 @@ describe('organisation administration across AOOs', () => {
     assert.deepEqual([await structure(), await aooRow(), await users()], before);
     // The same changes in his own AOO are his to make.
     const own = await dave.request(CreateUorDocument, {
-      input: { aooId: (await bAoo(admin)).id, code: 'NUOVO', name: 'Ufficio nuovo' },
+      input: { aooId: aooB, code: 'NUOVO', name: 'Ufficio nuovo' },
     });
     assert.equal(own.errors, undefined);
   });
 
   it('cannot end his own membership; another administrator of the AOO can', async () => {
     const admin = await env.asUser('admin');
-    await createMember(admin, (await bAoo(admin)).id, uorB, 'erin', 'SYSTEM_ADMIN');
+    await createMember(admin, aooB, uorB, 'erin', 'SYSTEM_ADMIN');
     const erin = await env.asUser('erin');
     const mine = (await erin.data(MyMembershipsDocument)).me.memberships.find((m) => m.endedAt === null);
     assert.ok(mine);
