@@ -321,7 +321,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
       maxDepth: intVar(env, 'GRAPHQL_MAX_DEPTH', 12, 2, 100),
       maxAliases: intVar(env, 'GRAPHQL_MAX_ALIASES', 30, 1, 1000),
       maxTokens: intVar(env, 'GRAPHQL_MAX_TOKENS', 2000, 50, 100000),
-      maxCost: intVar(env, 'GRAPHQL_MAX_COST', 20000, 10, 1000000),
+      maxCost: intVar(env, 'GRAPHQL_MAX_COST', 100_000, 10, 1_000_000_000),
       maxDirectives: 50,
     },
     uploadMaxBytes: intVar(env, 'UPLOAD_MAX_BYTES', 2 * 1024 ** 3, 1, Number.MAX_SAFE_INTEGER),

@@ -10,6 +10,8 @@ import { documentLoaders } from './document-loaders.js';
 import { Document } from './document.entity.js';
 import { SignatureInfo } from './signature-info.types.js';
 import { StoredFile } from './stored-file.entity.js';
+import { ListSize } from '../../server/graphql/list-size.js';
+import { MAX_ATTACHMENTS, MAX_FILE_VERSIONS } from './document.service.js';
 
 /**
  * Nested document fields. A Document reaches here only through the visibility rule (document-visibility.ts); its files are
@@ -42,15 +44,19 @@ export class DocumentFieldsResolver {
     return (await documentLoaders.currentFiles(ctx).load(doc.id)).find((f) => f.position === 0) ?? null;
   }
 
-  @FieldResolver(() => [DocumentFile], { description: 'Current attachments, in order' })
+  @FieldResolver(() => [DocumentFile], {
+    description: `Current attachments, in order (at most ${MAX_ATTACHMENTS})`,
+  })
+  @ListSize({ maxItems: MAX_ATTACHMENTS })
   @Authorized()
   async attachments(@Root() doc: Document, @Ctx() ctx: RequestContext): Promise<DocumentFile[]> {
     return (await documentLoaders.currentFiles(ctx).load(doc.id)).filter((f) => f.position > 0);
   }
 
   @FieldResolver(() => [DocumentFile], {
-    description: 'Every version of every slot, superseded ones included',
+    description: `Every version of every slot, superseded ones included (at most ${MAX_FILE_VERSIONS})`,
   })
+  @ListSize({ maxItems: MAX_FILE_VERSIONS })
   @Authorized()
   fileHistory(@Root() doc: Document, @Ctx() ctx: RequestContext): Promise<DocumentFile[]> {
     return documentLoaders.allFiles(ctx).load(doc.id);

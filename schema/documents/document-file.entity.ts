@@ -11,6 +11,7 @@ import { StoredFile } from './stored-file.entity.js';
  */
 @Entity({ tableName: 'document_file' })
 @ObjectType({
+  simpleResolvers: true,
   description: 'A version of the file in one slot of a document (0 = primary, 1.. = attachments)',
 })
 @Authorized()

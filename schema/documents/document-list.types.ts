@@ -57,5 +57,5 @@ export class DocumentFilter {
   text?: string | null;
 }
 
-@ObjectType({ description: 'A page of documents the caller may see' })
+@ObjectType({ simpleResolvers: true, description: 'A page of documents the caller may see' })
 export class DocumentConnection extends Connection(Document, 'Document') {}

@@ -11,7 +11,7 @@ import { DocumentKind } from './document-enums.js';
  * registration (a later module) sets registeredAt; from then on its files are immutable.
  */
 @Entity({ tableName: 'document' })
-@ObjectType({ description: 'A document: primary file plus ordered attachments' })
+@ObjectType({ simpleResolvers: true, description: 'A document: primary file plus ordered attachments' })
 @Authorized()
 export class Document {
   [OptionalProps]?: 'createdAt' | 'registeredAt' | 'isDraft' | 'reservedUntil' | 'particolare';

@@ -14,6 +14,7 @@ import { DocumentFile } from './document-file.entity.js';
 import { CreateDocumentInput, ReplaceDocumentFileInput } from './document.inputs.js';
 import { Document } from './document.entity.js';
 import * as documents from './document.service.js';
+import { ListSize } from '../../server/graphql/list-size.js';
 
 @Resolver()
 export class DocumentResolver {
@@ -27,6 +28,7 @@ export class DocumentResolver {
     description:
       'Documents of an AOO the caller may see, a page at a time (Relay connection): newest first unless orderBy says otherwise',
   })
+  @ListSize({ pageArg: 'first', maxItems: MAX_DOCUMENT_PAGE })
   @Authorized()
   documents(
     @Ctx() ctx: RequestContext,

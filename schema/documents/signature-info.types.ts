@@ -2,6 +2,8 @@ import { Authorized, Field, Int, ObjectType } from 'type-graphql';
 import { Acl } from '../../server/auth/acl.js';
 import { Permission } from '../../server/auth/permission.js';
 import { SignatureStatus } from './document-enums.js';
+import { ListSize } from '../../server/graphql/list-size.js';
+import { MAX_SIGNATURES } from './inspection/inspection-limits.js';
 
 /** Signer data the caller may see: the certificate's subject carries the codice fiscale. */
 const personalData = (_ctx: unknown, signer: Signer): boolean => signer.personalDataVisible;
@@ -63,6 +65,9 @@ export class SignatureInfo {
   @Field(() => Int, { description: 'Nested .p7m envelopes (file.pdf.p7m.p7m = 2)' })
   envelopeDepth!: number;
 
-  @Field(() => [Signer])
+  @Field(() => [Signer], {
+    description: `The signers, at most ${MAX_SIGNATURES} (beyond that a file is not verified)`,
+  })
+  @ListSize({ maxItems: MAX_SIGNATURES })
   signers!: Signer[];
 }

@@ -31,6 +31,7 @@ export interface StoredSignature {
  */
 @Entity({ tableName: 'stored_file' })
 @ObjectType('StoredFile', {
+  simpleResolvers: true,
   description: 'An uploaded file: its digest, size, detected format and signature outcome',
 })
 @Authorized()

@@ -4,6 +4,7 @@ import { Permission } from '../../server/auth/permission.js';
 import type { RequestContext } from '../../server/context.js';
 import { commitUpload, createUpload } from './direct-upload.service.js';
 import { StoredFile } from './stored-file.entity.js';
+import { ListSize } from '../../server/graphql/list-size.js';
 
 @InputType()
 export class CreateUploadInput {
@@ -17,7 +18,7 @@ export class CreateUploadInput {
   mediaType?: string | null;
 }
 
-@ObjectType({ description: 'An HTTP header and its value' })
+@ObjectType({ simpleResolvers: true, description: 'An HTTP header and its value' })
 export class HttpHeader {
   @Field({ description: 'Header name, e.g. x-amz-checksum-sha256' })
   @Authorized()
@@ -28,7 +29,7 @@ export class HttpHeader {
   value!: string;
 }
 
-@ObjectType({ description: 'Where to PUT the bytes of a direct upload, until when' })
+@ObjectType({ simpleResolvers: true, description: 'Where to PUT the bytes of a direct upload, until when' })
 export class UploadTicket {
   @Field(() => ID)
   @Authorized()
@@ -42,6 +43,7 @@ export class UploadTicket {
   url!: string;
 
   @Field(() => [HttpHeader], { description: 'Headers the PUT must carry, besides Content-Length' })
+  @ListSize({ maxItems: 10 })
   @Authorized()
   headers!: HttpHeader[];
 

@@ -4,7 +4,7 @@ import { Authorized, Field, ID, ObjectType } from 'type-graphql';
 
 /** A public body, identified by its IPA code (`CodiceAmministrazione`). */
 @Entity({ tableName: 'administration' })
-@ObjectType({ description: 'A public body, identified by its IPA code' })
+@ObjectType({ simpleResolvers: true, description: 'A public body, identified by its IPA code' })
 @Authorized()
 export class Administration {
   [OptionalProps]?: 'createdAt' | 'taxCode';

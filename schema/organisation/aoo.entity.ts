@@ -9,7 +9,7 @@ import { User } from './user.entity.js';
  * AOOs never mix.
  */
 @Entity({ tableName: 'aoo' })
-@ObjectType({ description: 'Area Organizzativa Omogenea: owns one protocol register' })
+@ObjectType({ simpleResolvers: true, description: 'Area Organizzativa Omogenea: owns one protocol register' })
 @Authorized()
 export class Aoo {
   [OptionalProps]?: 'createdAt' | 'rgd';

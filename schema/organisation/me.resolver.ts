@@ -3,8 +3,10 @@ import { unauthenticated } from '../../server/auth/auth-checker.js';
 import { Permission } from '../../server/auth/permission.js';
 import type { RequestContext } from '../../server/context.js';
 import { User } from './user.entity.js';
+import { ListSize } from '../../server/graphql/list-size.js';
+import { MAX_AOOS_PER_USER } from './org-limits.js';
 
-@ObjectType({ description: 'One effective permission of the caller, in one AOO' })
+@ObjectType({ simpleResolvers: true, description: 'One effective permission of the caller, in one AOO' })
 export class EffectiveGrant {
   @Field(() => ID)
   @Authorized()
@@ -29,6 +31,7 @@ export class MeResolver {
   }
 
   @Query(() => [EffectiveGrant], { description: "The caller's effective permissions, per AOO" })
+  @ListSize({ maxItems: MAX_AOOS_PER_USER * Object.keys(Permission).length })
   @Authorized()
   myGrants(@Ctx() ctx: RequestContext): EffectiveGrant[] {
     return ctx.grants.entries().map((g) => ({

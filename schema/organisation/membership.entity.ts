@@ -7,7 +7,7 @@ import { User } from './user.entity.js';
 
 /** A user belongs to a UOR with a profile; ended memberships stay for the record. */
 @Entity({ tableName: 'membership' })
-@ObjectType({ description: 'A user in a UOR with a profile' })
+@ObjectType({ simpleResolvers: true, description: 'A user in a UOR with a profile' })
 @Authorized()
 export class Membership {
   [OptionalProps]?: 'createdAt' | 'endedAt';

@@ -7,9 +7,15 @@ import { Aoo } from './aoo.entity.js';
 import { Membership } from './membership.entity.js';
 import { orgLoaders } from './org-loaders.js';
 import { canReadOrg } from './org-visibility.js';
-import { MAX_AOOS_PER_ADMINISTRATION } from './org-limits.js';
+import {
+  MAX_ACTIVE_MEMBERS_PER_UOR,
+  MAX_AOOS_PER_ADMINISTRATION,
+  MAX_MEMBERSHIPS_PER_USER,
+  MAX_UORS_PER_AOO,
+} from './org-limits.js';
 import { Uor } from './uor.entity.js';
 import { User } from './user.entity.js';
+import { ListSize } from '../../server/graphql/list-size.js';
 
 /**
  * Nested organisation fields. Each goes through a per-request DataLoader and the same row
@@ -27,6 +33,7 @@ export class AdministrationFieldsResolver {
   @FieldResolver(() => [Aoo], {
     description: `The AOOs of the administration the caller sees (at most ${MAX_AOOS_PER_ADMINISTRATION})`,
   })
+  @ListSize({ maxItems: MAX_AOOS_PER_ADMINISTRATION })
   @Authorized()
   aoos(@Root() administration: Administration, @Ctx() ctx: RequestContext): Promise<Aoo[]> {
     return orgLoaders.aoosOfAdministration(ctx).load(administration.id);
@@ -41,7 +48,10 @@ export class AooFieldsResolver {
     return present(orgLoaders.administration(ctx).load(aoo.administration.id), 'administration');
   }
 
-  @FieldResolver(() => [Uor], { description: 'All UORs of the AOO (empty without ORG_READ)' })
+  @FieldResolver(() => [Uor], {
+    description: `All UORs of the AOO, at most ${MAX_UORS_PER_AOO} (empty without ORG_READ)`,
+  })
+  @ListSize({ maxItems: MAX_UORS_PER_AOO })
   @Authorized()
   async uors(@Root() aoo: Aoo, @Ctx() ctx: RequestContext): Promise<Uor[]> {
     return canReadOrg(ctx, aoo.id) ? orgLoaders.uorsOfAoo(ctx).load(aoo.id) : [];
@@ -68,7 +78,8 @@ export class UorFieldsResolver {
     return uor.parent ? orgLoaders.uor(ctx).load(uor.parent.id) : Promise.resolve(null);
   }
 
-  @FieldResolver(() => [Uor])
+  @FieldResolver(() => [Uor], { description: 'The UORs directly below this one' })
+  @ListSize({ maxItems: MAX_UORS_PER_AOO })
   @Authorized()
   async children(@Root() uor: Uor, @Ctx() ctx: RequestContext): Promise<Uor[]> {
     return canReadOrg(ctx, uor.aoo.id) ? orgLoaders.childrenOfUor(ctx).load(uor.id) : [];
@@ -80,7 +91,10 @@ export class UorFieldsResolver {
     return uor.head ? orgLoaders.user(ctx).load(uor.head.id) : Promise.resolve(null);
   }
 
-  @FieldResolver(() => [Membership], { description: 'Active memberships' })
+  @FieldResolver(() => [Membership], {
+    description: `Active memberships, at most ${MAX_ACTIVE_MEMBERS_PER_UOR}`,
+  })
+  @ListSize({ maxItems: MAX_ACTIVE_MEMBERS_PER_UOR })
   @Authorized()
   async memberships(@Root() uor: Uor, @Ctx() ctx: RequestContext): Promise<Membership[]> {
     return canReadOrg(ctx, uor.aoo.id) ? orgLoaders.membershipsOfUor(ctx).load(uor.id) : [];
@@ -90,8 +104,9 @@ export class UorFieldsResolver {
 @Resolver(() => User)
 export class UserFieldsResolver {
   @FieldResolver(() => [Membership], {
-    description: 'Memberships, including ended ones, in AOOs the caller may read',
+    description: `Memberships, including ended ones, in AOOs the caller may read (at most ${MAX_MEMBERSHIPS_PER_USER})`,
   })
+  @ListSize({ maxItems: MAX_MEMBERSHIPS_PER_USER })
   @Authorized()
   memberships(@Root() user: User, @Ctx() ctx: RequestContext): Promise<Membership[]> {
     return orgLoaders.membershipsOfUser(ctx).load(user.id);

@@ -8,3 +8,5 @@ export const MAX_UORS_PER_AOO = 1000;
 export const MAX_ACTIVE_MEMBERS_PER_UOR = 1000;
 /** Ended memberships included: a user's history stays listable in full. */
 export const MAX_MEMBERSHIPS_PER_USER = 100;
+/** AOOs a user works in at once (active memberships): bounds `aoos` and the grants. */
+export const MAX_AOOS_PER_USER = 10;

@@ -13,8 +13,8 @@ export const MAX_ORG_PAGE = 100;
 
 /**
  * AOOs in which the caller holds a grant (their working places), by code. A platform
- * administrator reaches every other AOO through `administrations { aoos }`. Bounded by the
- * memberships a user may hold (MAX_MEMBERSHIPS_PER_USER).
+ * administrator reaches every other AOO through `administrations { aoos }`. Bounded by
+ * MAX_AOOS_PER_USER.
  */
 export async function listMyAoos(ctx: RequestContext): Promise<Aoo[]> {
   const ids = ctx.grants.aooIds();

@@ -16,6 +16,8 @@ import { listAdministrations, listMyAoos, MAX_ORG_PAGE } from './org-lists.js';
 import { AdministrationConnection } from './org-connections.js';
 import type { ConnectionShape } from '../../server/graphql/connection.js';
 import { Uor } from './uor.entity.js';
+import { ListSize } from '../../server/graphql/list-size.js';
+import { MAX_AOOS_PER_USER } from './org-limits.js';
 
 @Resolver()
 export class OrganisationResolver {
@@ -23,6 +25,7 @@ export class OrganisationResolver {
     description:
       'Administrations the caller may see, by IPA code, a page at a time: those of the AOOs where the caller holds a grant, or all of them for a platform administrator',
   })
+  @ListSize({ pageArg: 'first', maxItems: MAX_ORG_PAGE })
   @Authorized()
   administrations(
     @Ctx() ctx: RequestContext,
@@ -44,6 +47,7 @@ export class OrganisationResolver {
     description:
       'AOOs in which the caller holds a grant, by code (other AOOs a platform administrator reaches through administrations)',
   })
+  @ListSize({ maxItems: MAX_AOOS_PER_USER })
   @Authorized()
   aoos(@Ctx() ctx: RequestContext): Promise<Aoo[]> {
     return listMyAoos(ctx);

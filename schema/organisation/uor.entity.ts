@@ -6,7 +6,10 @@ import { User } from './user.entity.js';
 
 /** Unità Organizzativa Responsabile: an office, in a hierarchy within one AOO. */
 @Entity({ tableName: 'uor' })
-@ObjectType({ description: 'Unità Organizzativa Responsabile: an office in the hierarchy of an AOO' })
+@ObjectType({
+  simpleResolvers: true,
+  description: 'Unità Organizzativa Responsabile: an office in the hierarchy of an AOO',
+})
 @Authorized()
 export class Uor {
   [OptionalProps]?: 'createdAt' | 'parent' | 'head' | 'email' | 'activeTo';

@@ -8,6 +8,7 @@ import { AddMembershipInput, CreateUserInput, UpdateUserInput } from './organisa
 import { visibleUser } from './org-lookup.js';
 import * as users from './user-admin.service.js';
 import { User } from './user.entity.js';
+import { ListSize } from '../../server/graphql/list-size.js';
 
 @Resolver()
 export class UserAdminResolver {
@@ -15,6 +16,7 @@ export class UserAdminResolver {
     description:
       'Users of an AOO (members, past members, and users created there), by username, a page at a time',
   })
+  @ListSize({ pageArg: 'first', maxItems: MAX_ORG_PAGE })
   @Authorized()
   users(
     @Ctx() ctx: RequestContext,

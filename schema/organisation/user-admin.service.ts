@@ -17,7 +17,7 @@ import { Membership } from './membership.entity.js';
 import type { AddMembershipInput, CreateUserInput, UpdateUserInput } from './organisation.inputs.js';
 import { governingAoosOfUser, visibleAoo, visibleUor, visibleUser, visibleUserIds } from './org-lookup.js';
 import { canAdminOrg } from './org-visibility.js';
-import { MAX_ACTIVE_MEMBERS_PER_UOR, MAX_MEMBERSHIPS_PER_USER } from './org-limits.js';
+import { MAX_ACTIVE_MEMBERS_PER_UOR, MAX_AOOS_PER_USER, MAX_MEMBERSHIPS_PER_USER } from './org-limits.js';
 import { refuseBeyond } from '../../server/errors/limits.js';
 import { uniqueOr } from './org-structure.service.js';
 import { User } from './user.entity.js';
@@ -181,6 +181,17 @@ export async function addMembership(ctx: RequestContext, input: AddMembershipInp
         what: 'memberships of a user (ended ones included)',
         owner: { table: 'app_user', id: user.id },
         count: { sql: 'select count(*) as n from membership where user_id = ?', params: [user.id] },
+      });
+      await refuseBeyond(em, {
+        field: 'userId',
+        max: MAX_AOOS_PER_USER,
+        what: 'AOOs a user works in at once',
+        owner: { table: 'app_user', id: user.id },
+        count: {
+          sql: `select count(distinct u.aoo_id) as n from membership m join uor u on u.id = m.uor_id
+                 where m.user_id = ? and m.ended_at is null and u.aoo_id <> ?`,
+          params: [user.id, uor.aoo.id],
+        },
       });
       await refuseBeyond(em, {
         field: 'uorId',

@@ -4,7 +4,7 @@ import { Authorized, Field, ID, ObjectType } from 'type-graphql';
 
 /** A person who uses the platform. Users who ever acted are deactivated, never deleted. */
 @Entity({ tableName: 'app_user' })
-@ObjectType({ description: 'A person who uses the platform' })
+@ObjectType({ simpleResolvers: true, description: 'A person who uses the platform' })
 @Authorized()
 export class User {
   [OptionalProps]?:

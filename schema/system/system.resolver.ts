@@ -2,7 +2,10 @@ import { Arg, Authorized, Field, Int, ObjectType, Query, Resolver, Root, Subscri
 import { Public } from '../../server/auth/public.js';
 import { VERSION } from '../../server/version.js';
 
-@ObjectType({ description: 'What any client may know about the server before signing in' })
+@ObjectType({
+  simpleResolvers: true,
+  description: 'What any client may know about the server before signing in',
+})
 export class ServerInfo {
   @Field()
   @Public()
@@ -13,7 +16,7 @@ export class ServerInfo {
   time!: Date;
 }
 
-@ObjectType({ description: 'A liveness tick on a subscription' })
+@ObjectType({ simpleResolvers: true, description: 'A liveness tick on a subscription' })
 export class Heartbeat {
   @Field()
   @Authorized()

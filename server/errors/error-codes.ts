@@ -45,6 +45,12 @@ export const PLATFORM_ERROR_CODES: readonly ErrorCodeDefinition[] = [
     description: 'The document does not match the schema or exceeds a query limit (depth, aliases, cost)',
   },
   {
+    code: 'QUERY_TOO_COSTLY',
+    httpStatus: 400,
+    description:
+      'The operation may load more than GRAPHQL_MAX_COST items at worst (`extensions.cost`, `extensions.maxCost`): ask for smaller pages or fewer nested lists',
+  },
+  {
     code: 'OPERATION_RESOLUTION_FAILURE',
     httpStatus: 400,
     description: 'The operation to run could not be determined (operationName missing or unknown)',

@@ -1,5 +1,6 @@
 import { Authorized, Field, Int, ObjectType, type ClassType } from 'type-graphql';
 import { InvalidInputError } from '../errors/domain-error.js';
+import { ListSize } from './list-size.js';
 
 /**
  * Relay cursor connections (https://relay.dev/graphql/connections.htm) for every collection a
@@ -7,7 +8,10 @@ import { InvalidInputError } from '../errors/domain-error.js';
  * Cursors are opaque (base64url of the sort key and the id), so pages are keyset pages: stable
  * while rows are added, and as fast at page 1000 as at page 1.
  */
-@ObjectType({ description: 'Where a page sits in its connection (Relay PageInfo)' })
+/** No connection serves pages larger than this (each may set a smaller maximum). */
+export const MAX_PAGE_SIZE = 100;
+
+@ObjectType({ simpleResolvers: true, description: 'Where a page sits in its connection (Relay PageInfo)' })
 export class PageInfo {
   @Field({ description: 'Whether more items follow the last one of this page' })
   @Authorized()
@@ -42,7 +46,7 @@ export interface ConnectionShape<TNode> {
  * Connection(Document, 'Document') {}`.
  */
 export function Connection<TNode extends object>(NodeClass: ClassType<TNode>, name: string) {
-  @ObjectType(`${name}Edge`, { description: `A ${name} with its cursor` })
+  @ObjectType(`${name}Edge`, { simpleResolvers: true, description: `A ${name} with its cursor` })
   class Edge {
     @Field({ description: 'Opaque position of this item: pass it as `after` to continue from here' })
     @Authorized()
@@ -53,9 +57,10 @@ export function Connection<TNode extends object>(NodeClass: ClassType<TNode>, na
     node!: TNode;
   }
 
-  @ObjectType()
+  @ObjectType({ simpleResolvers: true })
   abstract class ConnectionClass implements ConnectionShape<TNode> {
     @Field(() => [Edge], { description: 'The items of this page, in order' })
+    @ListSize({ maxItems: MAX_PAGE_SIZE })
     @Authorized()
     edges!: Edge[];
 

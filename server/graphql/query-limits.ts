@@ -11,8 +11,16 @@ import {
   type ValidationRule,
 } from 'graphql';
 import type { GraphqlConfig } from '../config.js';
+import { costError, operationCost } from './query-cost.js';
 
 export interface QueryLimits {
+  /** The cost check with the request's variables: the error to answer, or null when within the limit. */
+  checkCost(
+    schema: GraphQLSchema,
+    document: DocumentNode,
+    operationName: string | null | undefined,
+    variables: Record<string, unknown> | null | undefined,
+  ): GraphQLError | null;
   /** For Apollo (HTTP): the token limit at parse time (a too-long document is a 400 parse error). */
   parseOptions: ParseOptions;
   /** For Apollo (HTTP): depth, aliases, directives and cost. */
@@ -39,23 +47,35 @@ export function createQueryLimits(config: GraphqlConfig): QueryLimits {
     maxDirectives: { n: config.maxDirectives, exposeLimits: true },
     // graphql's own parser enforces the token limit (a parse error, 400), not armor's plugin (a 500).
     maxTokens: { enabled: false },
-    costLimit: {
-      maxCost: config.maxCost,
-      objectCost: 2,
-      scalarCost: 1,
-      depthCostFactor: 1.5,
-      ignoreIntrospection: true,
-      exposeLimits: true,
-    },
+    // Cost needs the variables (a page size is often one): see operationCost, applied below.
+    costLimit: { enabled: false },
     // Suggestions are stripped from every error by formatError (coercion errors too).
     blockFieldSuggestion: { enabled: false },
   });
   const { plugins, validationRules } = armor.protect();
   const parseOptions: ParseOptions = { maxTokens: config.maxTokens };
+  const checkCost: QueryLimits['checkCost'] = (schema, document, operationName, variables) => {
+    const cost = operationCost(schema, document, operationName, variables);
+    return cost > config.maxCost ? costError(cost, config.maxCost) : null;
+  };
+  const costPlugin: ApolloServerPlugin = {
+    requestDidStart: () =>
+      Promise.resolve({
+        didResolveOperation: ({ schema, document, operationName, request }) => {
+          const error = checkCost(schema, document, operationName, request.variables);
+          if (!error) return Promise.resolve();
+          // A request error, refused before anything runs.
+          return Promise.reject(
+            new GraphQLError(error.message, { extensions: { ...error.extensions, http: { status: 400 } } }),
+          );
+        },
+      }),
+  };
   return {
     parseOptions,
+    checkCost,
     // graphql-armor's typings resolve @apollo/server's CommonJS declarations; the plugin objects are the same shape.
-    plugins: plugins as unknown as ApolloServerPlugin[],
+    plugins: [...(plugins as unknown as ApolloServerPlugin[]), costPlugin],
     validationRules,
     parseAndValidate(schema, source) {
       let document: DocumentNode;

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { buildSchema, parse } from 'graphql';
-import { unstorableArgs, unstorableSubscriptionArgs } from './text-guard.js';
+import { unstorableArgs, unstorableText } from './text-guard.js';
 
 const schema = buildSchema(`
   type Query { ping: String }
@@ -19,14 +19,14 @@ describe('unstorable text in arguments', () => {
     assert.equal(unstorableArgs({ input: { name: 'emoji 📎 fine' } }), null);
   });
 
-  it('checks the root field of a subscription from its variables, before it starts', () => {
+  it('walks the operation: arguments of any field, from variables, before anything runs', () => {
     const document = parse('subscription($t: String!, $f: FeedFilter) { feed(topic: $t, filter: $f) }');
-    const bad = unstorableSubscriptionArgs(schema, document, undefined, {
+    const bad = unstorableText(schema, document, undefined, {
       t: 'ok',
       f: { words: ['a', 'b\udc00'] },
     });
     assert.equal(bad?.extensions['code'], 'BAD_USER_INPUT');
     assert.equal(bad?.extensions['field'], 'filter.words[1]');
-    assert.equal(unstorableSubscriptionArgs(schema, document, undefined, { t: 'ok' }), null);
+    assert.equal(unstorableText(schema, document, undefined, { t: 'ok' }), null);
   });
 });

@@ -1,13 +1,18 @@
+import type { ApolloServerPlugin } from '@apollo/server';
 import {
   getArgumentValues,
+  getNamedType,
   getOperationAST,
   GraphQLError,
+  isInterfaceType,
   isObjectType,
   Kind,
   type DocumentNode,
+  type FragmentDefinitionNode,
+  type GraphQLNamedType,
   type GraphQLSchema,
+  type SelectionSetNode,
 } from 'graphql';
-import type { MiddlewareFn } from 'type-graphql';
 import { InvalidInputError } from '../errors/domain-error.js';
 
 // A high surrogate not followed by a low one, or a low one not preceded by a high one.
@@ -56,35 +61,67 @@ export function unstorableArgs(args: Record<string, unknown>): InvalidInputError
 }
 
 /**
- * Refuses text PostgreSQL cannot store before the resolver runs, on every field that takes
- * arguments: otherwise a lone surrogate failed deep in a write (an internal error through the
- * audit row) or was silently replaced by U+FFFD, and NUL failed the statement.
+ * Refuses text PostgreSQL cannot store before anything runs, for every field of the operation
+ * that takes arguments (after coercion, so variables and literals alike): otherwise a lone
+ * surrogate failed deep in a write (an internal error through the audit row) or was silently
+ * replaced by U+FFFD, and NUL failed the statement. One walk of the document per request,
+ * not a middleware on every resolved field. Used for HTTP (Apollo) and WebSocket alike.
  */
-export const refuseUnstorableText: MiddlewareFn = ({ args }, next) => {
-  const error = unstorableArgs(args);
-  if (error) throw error;
-  return next();
-};
-
-/**
- * The same check for a subscription before it starts (graphql-ws runs `subscribe` outside the
- * resolver middlewares): the arguments of its root field.
- */
-export function unstorableSubscriptionArgs(
+export function unstorableText(
   schema: GraphQLSchema,
   document: DocumentNode,
   operationName: string | null | undefined,
-  variables: Record<string, unknown>,
-): GraphQLError | null {
+  variables: Record<string, unknown> | null | undefined,
+): InvalidInputError | null {
   const operation = getOperationAST(document, operationName);
-  const root = schema.getSubscriptionType();
-  if (!operation || !root || !isObjectType(root)) return null;
-  for (const selection of operation.selectionSet.selections) {
-    if (selection.kind !== Kind.FIELD) continue;
-    const field = root.getFields()[selection.name.value];
-    if (!field) continue;
-    const found = unstorableArgs(getArgumentValues(field, selection, variables));
-    if (found) return found;
-  }
-  return null;
+  const root = operation ? schema.getRootType(operation.operation) : undefined;
+  if (!operation || !root) return null;
+  const fragments = new Map<string, FragmentDefinitionNode>();
+  for (const d of document.definitions)
+    if (d.kind === Kind.FRAGMENT_DEFINITION) fragments.set(d.name.value, d);
+  const vars = variables ?? {};
+  const visit = (
+    selectionSet: SelectionSetNode,
+    parent: GraphQLNamedType,
+    seen: ReadonlySet<string>,
+  ): InvalidInputError | null => {
+    for (const selection of selectionSet.selections) {
+      let found: InvalidInputError | null = null;
+      if (selection.kind === Kind.INLINE_FRAGMENT) {
+        const type = selection.typeCondition ? schema.getType(selection.typeCondition.name.value) : parent;
+        found = visit(selection.selectionSet, type ?? parent, seen);
+      } else if (selection.kind === Kind.FRAGMENT_SPREAD) {
+        const fragment = fragments.get(selection.name.value);
+        if (fragment && !seen.has(fragment.name.value)) {
+          const type = schema.getType(fragment.typeCondition.name.value) ?? parent;
+          found = visit(fragment.selectionSet, type, new Set([...seen, fragment.name.value]));
+        }
+      } else if (isObjectType(parent) || isInterfaceType(parent)) {
+        const field = parent.getFields()[selection.name.value];
+        if (field) {
+          if (selection.arguments?.length) found = unstorableArgs(getArgumentValues(field, selection, vars));
+          if (!found && selection.selectionSet) {
+            found = visit(selection.selectionSet, getNamedType(field.type), seen);
+          }
+        }
+      }
+      if (found) return found;
+    }
+    return null;
+  };
+  return visit(operation.selectionSet, root, new Set());
 }
+
+export const textGuardPlugin: ApolloServerPlugin = {
+  requestDidStart: () =>
+    Promise.resolve({
+      didResolveOperation: ({ schema, document, operationName, request }) => {
+        const error = unstorableText(schema, document, operationName, request.variables);
+        if (!error) return Promise.resolve();
+        // A request error (nothing executed): 400, like a variable of the wrong type.
+        return Promise.reject(
+          new GraphQLError(error.message, { extensions: { ...error.extensions, http: { status: 400 } } }),
+        );
+      },
+    }),
+};

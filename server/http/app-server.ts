@@ -2,7 +2,10 @@ import { createServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
-import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import {
+  ApolloServerPluginCacheControlDisabled,
+  ApolloServerPluginLandingPageDisabled,
+} from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import { expressMiddleware } from '@as-integrations/express5';
 import express, { type NextFunction, type Request, type Response } from 'express';
@@ -19,6 +22,7 @@ import { requestIdAndLog } from './request-id.js';
 import { describeHttpError } from './describe-error.js';
 import { sendError } from './error-response.js';
 import { responsePlugin } from '../graphql/response-plugin.js';
+import { textGuardPlugin } from '../graphql/text-guard.js';
 
 export interface AppServer {
   url: string;
@@ -60,7 +64,10 @@ export async function startAppServer(
       formatHttpError(formatted, error, platform),
     plugins: [
       ...limits.plugins,
+      textGuardPlugin,
       responsePlugin,
+      // No HTTP caching of GraphQL answers here; its per-field hook would cost on every field.
+      ApolloServerPluginCacheControlDisabled(),
       ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: config.shutdownTimeoutMs }),
       config.graphql.landingPage
         ? ApolloServerPluginLandingPageLocalDefault({ embed: true })

@@ -15,7 +15,7 @@ import { AuthenticationError } from '../auth/token-service.js';
 import { createContext } from '../context.js';
 import { maskSocketError } from '../graphql/format-error.js';
 import { stripSuggestion, type QueryLimits } from '../graphql/query-limits.js';
-import { unstorableSubscriptionArgs } from '../graphql/text-guard.js';
+import { unstorableText } from '../graphql/text-guard.js';
 import type { Platform } from '../platform.js';
 
 /** Bounds on what one client can hold open (each subscription costs work at every event). */
@@ -137,12 +137,9 @@ export function attachGraphqlWs(
               }),
           );
         }
-        const unstorable = unstorableSubscriptionArgs(
-          schema,
-          checked,
-          payload.operationName,
-          coerced.coerced,
-        );
+        const tooCostly = limits.checkCost(schema, checked, payload.operationName, coerced.coerced);
+        if (tooCostly) return [tooCostly];
+        const unstorable = unstorableText(schema, checked, payload.operationName, coerced.coerced);
         if (unstorable) return [unstorable];
         const caller = ctx.extra.caller;
         if (!caller?.user)

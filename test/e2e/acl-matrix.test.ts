@@ -6,7 +6,6 @@ import {
   AdministrationDocument,
   AdministrationsDocument,
   AooDocument,
-  AooMembersDocument,
   AoosDocument,
   AooUorsDocument,
   CreateAdministrationDocument,
@@ -17,6 +16,7 @@ import {
   UpdateUorDocument,
   UpdateUserDocument,
   UorDocument,
+  UorMembersDocument,
   UserDocument,
   UserSubjectDocument,
   UsersOfAooDocument,
@@ -171,11 +171,11 @@ const operations: Operation[] = [
       reveals(await c.request(AooUorsDocument, { id: pick(ids, w, 'Aoo') }), pick(ids, w, 'Uor')),
   },
   {
-    name: 'aoo.uors.memberships.user (nested)',
+    name: 'uor.memberships.user (nested)',
     path: 'nested',
     expected: canRead,
     run: async (c, ids, w) =>
-      reveals(await c.request(AooMembersDocument, { id: pick(ids, w, 'Aoo') }), pick(ids, w, 'User')),
+      reveals(await c.request(UorMembersDocument, { id: pick(ids, w, 'Uor') }), pick(ids, w, 'User')),
   },
   {
     name: 'user(id)',
@@ -290,7 +290,7 @@ describe('ACL matrix: organisation records', () => {
       otherAoo: other.aooId,
       demoAdministration: demoAoo.administration.id,
       otherAdministration: other.administrationId,
-      demoUor: uor('RAG'),
+      demoUor: uor('SEG'),
       otherUor: other.uorId,
       demoUser: demoAoo.rgd?.id ?? '',
       otherUser,

@@ -8,6 +8,7 @@ import {
 import { MAX_ATTACHMENTS, MAX_FILE_VERSIONS } from '../../schema/documents/document.service.js';
 import {
   MAX_ACTIVE_MEMBERS_PER_UOR,
+  MAX_AOOS_PER_USER,
   MAX_MEMBERSHIPS_PER_USER,
   MAX_UORS_PER_AOO,
 } from '../../schema/organisation/org-limits.js';
@@ -92,6 +93,40 @@ describe('bounded lists', () => {
       'uorId',
       MAX_ACTIVE_MEMBERS_PER_UOR,
     ]);
+  });
+
+  it(`a user works in at most ${MAX_AOOS_PER_USER} AOOs at once`, async () => {
+    const segretario = ids.user['segretario'] ?? '';
+    // Nine more administrations, each with an AOO and a UOR where the user is a member.
+    await sql(
+      env,
+      `with a as (insert into administration (id, ipa_code, name)
+                  select gen_random_uuid(), 'c_molti_' || g, 'Ente ' || g from generate_series(1, $2::int) g returning id, ipa_code),
+            o as (insert into aoo (id, administration_id, code, name, pec_address, register_code)
+                  select gen_random_uuid(), a.id, 'A' || right(a.ipa_code, 2), 'AOO', 'p@pec.it', 'REG' from a returning id),
+            u as (insert into uor (id, aoo_id, code, name, active_from)
+                  select gen_random_uuid(), o.id, 'U', 'Ufficio', '2020-01-01' from o returning id)
+       insert into membership (id, user_id, uor_id, profile) select gen_random_uuid(), $1, u.id, 'READ_ONLY' from u`,
+      [segretario, MAX_AOOS_PER_USER - 1],
+    );
+    const eleventh = await sql<{ id: string }>(
+      env,
+      `with a as (insert into administration (id, ipa_code, name) values (gen_random_uuid(), 'c_undici', 'Ente 11') returning id),
+            o as (insert into aoo (id, administration_id, code, name, pec_address, register_code)
+                  select gen_random_uuid(), a.id, 'AUNDICI', 'AOO', 'p@pec.it', 'REG' from a returning id)
+       insert into uor (id, aoo_id, code, name, active_from) select gen_random_uuid(), o.id, 'U', 'Ufficio', '2020-01-01' from o returning id`,
+    );
+    const add = (uorId: string) =>
+      gql(env, 'admin', AddMembershipDocument, {
+        input: { userId: segretario, uorId, profile: 'READ_ONLY' },
+      });
+    assert.deepEqual(limitOf(await add(eleventh[0]?.id ?? '')), [
+      'LIMIT_REACHED',
+      'userId',
+      MAX_AOOS_PER_USER,
+    ]);
+    // Another office of an AOO the user already works in is fine.
+    assert.equal((await add(ids.uor['TEC'] ?? '')).errors, undefined);
   });
 
   it(`a document holds at most ${MAX_ATTACHMENTS} attachments and ${MAX_FILE_VERSIONS} file versions`, async () => {

@@ -33,7 +33,8 @@ describe('unstorable text is refused at the edge', () => {
       ['Ufficio \u0000', /^name: must not contain control characters/],
     ] as const) {
       const r = await admin.request(CreateUorDocument, { input: { aooId: ids.aooId, code: 'NUOVO', name } });
-      assert.equal(r.data, null, JSON.stringify(name));
+      assert.equal(r.status, 400, JSON.stringify(name));
+      assert.equal(r.data, undefined, 'nothing ran');
       assert.equal(r.errors?.[0]?.extensions?.['code'], 'BAD_USER_INPUT');
       assert.equal(r.errors?.[0]?.extensions?.['field'], 'name');
       assert.match(r.errors?.[0]?.message ?? '', problem);

@@ -25,6 +25,15 @@ describe('CAdES attached (.p7m) verification', () => {
   });
   after(() => pki.cleanup());
 
+  it('does not verify more signatures than the limit: the outcome says why, and no signer is listed', async () => {
+    const p7m = cmsSign(pki, [pki.valid, pki.ecdsa], DOCUMENT);
+    assert.equal((await verifyCades(p7m, { maxSignatures: 2 })).status, SignatureStatus.FIRMA_VALIDA);
+    const over = await verifyCades(p7m, { maxSignatures: 1 });
+    assert.equal(over.status, SignatureStatus.IMPOSSIBILE_EFFETTUARE_VERIFICA);
+    assert.match(over.detail, /2 signatures: at most 1 are verified/);
+    assert.deepEqual(over.signers, []);
+  });
+
   it('accepts a valid signature, names the signer and returns the signed document', async () => {
     const p7m = cmsSign(pki, [pki.valid], DOCUMENT);
     const result = await verifyCades(p7m);

@@ -1,5 +1,5 @@
 import { CmsFormatError, unwrapEnvelope, type UnwrappedEnvelope } from './cms-parsing.js';
-import { MAX_IN_MEMORY_SIGNED_BYTES } from './inspection-limits.js';
+import { MAX_IN_MEMORY_SIGNED_BYTES, MAX_SIGNATURES } from './inspection-limits.js';
 import { outcome, SignatureStatus, worstStatus, type SignatureOutcome } from './signature-outcome.js';
 import { verifySigners, type SignerVerification } from './signer-verification.js';
 
@@ -10,6 +10,8 @@ export interface VerifyCadesOptions {
    * is about the certificate at the time of signing.)
    */
   at?: Date;
+  /** At most this many signatures are verified (default MAX_SIGNATURES). */
+  maxSignatures?: number;
 }
 
 function describe(error: unknown): string {
@@ -54,6 +56,13 @@ export async function verifyCades(p7m: Buffer, options: VerifyCadesOptions = {})
   } catch (error) {
     const reason = error instanceof CmsFormatError ? error.message : `unexpected error: ${describe(error)}`;
     return outcome(impossible, 'CADES', reason);
+  }
+  const signatures = envelope.layers.reduce((n, layer) => n + layer.signedData.signerInfos.length, 0);
+  const max = options.maxSignatures ?? MAX_SIGNATURES;
+  if (signatures > max) {
+    return outcome(impossible, 'CADES', `${signatures} signatures: at most ${max} are verified in one file`, {
+      envelopeDepth: envelope.depth,
+    });
   }
   try {
     const findings: SignerVerification[] = [];

@@ -9,3 +9,9 @@ export const MAX_IN_MEMORY_SIGNED_BYTES = 64 * 1024 * 1024;
 
 /** Nested .p7m envelopes unwrapped at most (file.pdf.p7m.p7m is 2): deeper means abuse. */
 export const MAX_ENVELOPE_DEPTH = 8;
+
+/**
+ * Signatures verified in one file at most: each costs a verification, and the signers are listed
+ * (a query counts that list at this size). A file with more is not verified.
+ */
+export const MAX_SIGNATURES = 50;

@@ -1,5 +1,5 @@
 import { CmsFormatError, encapsulatedContent, parseSignedData } from './cms-parsing.js';
-import { MAX_IN_MEMORY_SIGNED_BYTES } from './inspection-limits.js';
+import { MAX_IN_MEMORY_SIGNED_BYTES, MAX_SIGNATURES } from './inspection-limits.js';
 import { findPdfSignatureFields, type PdfSignatureField } from './pdf-signature-fields.js';
 import { outcome, SignatureStatus, worstStatus, type SignatureOutcome } from './signature-outcome.js';
 import { verifySigners, type SignerVerification } from './signer-verification.js';
@@ -7,6 +7,8 @@ import { verifySigners, type SignerVerification } from './signer-verification.js
 export interface VerifyPadesOptions {
   /** Reference time when neither the CMS signingTime nor the PDF /M states one. Default: now. */
   at?: Date;
+  /** At most this many signatures are verified (default MAX_SIGNATURES). */
+  maxSignatures?: number;
 }
 
 /** SubFilters whose /Contents is a detached CMS over the byte ranges (ETSI EN 319 142-1, ISO 32000). */
@@ -66,6 +68,14 @@ export async function verifyPades(pdf: Buffer, options: VerifyPadesOptions = {})
       const detail =
         timestamps > 0 ? 'only a document timestamp, no signature' : 'no signature dictionary in the PDF';
       return outcome(SignatureStatus.FIRMA_MANCANTE, 'NONE', detail);
+    }
+    const max = options.maxSignatures ?? MAX_SIGNATURES;
+    if (signatures.length > max) {
+      return outcome(
+        impossible,
+        'PADES',
+        `${signatures.length} signatures: at most ${max} are verified in one file`,
+      );
     }
     if (pdf.length > MAX_IN_MEMORY_SIGNED_BYTES) {
       const detail = `signed PDF larger than ${MAX_IN_MEMORY_SIGNED_BYTES} bytes: not verified in memory`;
