@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { createBlobStore } from './blob/create-blob-store.js';
 import { systemClock, type Clock } from './clock.js';
 import type { Config } from './config.js';
-import { startEmbeddedPostgres, type EmbeddedDatabase } from './db/embedded-postgres.js';
+import { startEmbeddedPostgres, type EmbeddedDatabase, type EmbeddedRole } from './db/embedded-postgres.js';
 import { migrate, openOrm } from './db/orm.js';
 import { seedDemo } from './demo/seed-demo.js';
 import { createAppPubSub } from './events/pubsub.js';
@@ -28,6 +28,10 @@ export interface BootstrapOptions {
   clock?: Clock;
   /** Apply migrations (and seed when configured). CLI commands like `token` only read. */
   prepareDatabase?: boolean;
+  /** For the embedded database: `owner` runs it (dms start); a `guest` uses the running one. */
+  embeddedRole?: EmbeddedRole;
+  /** Whether a missing embedded database may be created (default true). */
+  mayInitialise?: boolean;
 }
 
 /** Opens the database (embedded or configured), storage, tokens and the event bus. */
@@ -46,6 +50,8 @@ export async function bootstrap(config: Config, options: BootstrapOptions = {}):
         config.dataDir,
         config.embeddedPgPort,
         logger,
+        options.embeddedRole ?? 'guest',
+        options.mayInitialise ?? true,
       );
       closers.push(() => embedded.stop());
       databaseUrl = embedded.url;

@@ -22,7 +22,7 @@ import { refuseBeyond } from '../../server/errors/limits.js';
 import { uniqueOr } from './org-structure.service.js';
 import { User } from './user.entity.js';
 
-const USERNAME = /^[a-z0-9][a-z0-9._-]{1,63}$/;
+export const USERNAME = /^[a-z0-9][a-z0-9._-]{1,63}$/;
 
 /**
  * A user's identity (names, e-mail, active flag) serves every AOO the user works in, so its

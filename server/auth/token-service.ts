@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { createRemoteJWKSet, errors as joseErrors, jwtVerify, SignJWT, type JWTVerifyGetKey } from 'jose';
@@ -45,15 +45,19 @@ export class TokenService {
     private readonly canIssue: boolean,
     private readonly issuer: string | undefined,
     private readonly audience: string | undefined,
+    /** Which key verifies tokens, safe to write down: a digest of the secret, or the JWKS URL. */
+    readonly keyFingerprint: string,
   ) {}
 
   static async create(config: Config): Promise<TokenService> {
     const { auth } = config;
     if (auth.jwksUrl !== undefined) {
-      return new TokenService(createRemoteJWKSet(new URL(auth.jwksUrl)), false, auth.issuer, auth.audience);
+      const jwks = createRemoteJWKSet(new URL(auth.jwksUrl));
+      return new TokenService(jwks, false, auth.issuer, auth.audience, `jwks:${auth.jwksUrl}`);
     }
     const secret = auth.jwtSecret ?? (await devSecret(config.dataDir));
-    return new TokenService(new TextEncoder().encode(secret), true, auth.issuer, auth.audience);
+    const fingerprint = `hs256:${createHash('sha256').update(secret).digest('hex').slice(0, 16)}`;
+    return new TokenService(new TextEncoder().encode(secret), true, auth.issuer, auth.audience, fingerprint);
   }
 
   async verify(token: string): Promise<VerifiedToken> {
@@ -115,12 +119,10 @@ async function devSecret(dataDir: string): Promise<string> {
   }
 }
 
-/** Parses `8h`, `30m`, `3600s`, `1d` into seconds. */
-export function parseTtl(ttl: string): number {
-  const m = /^(\d+)\s*([smhd])?$/.exec(ttl.trim());
-  if (!m) throw new Error(`Invalid TTL "${ttl}": use a number followed by s, m, h or d (e.g. 8h)`);
-  const n = Number(m[1]);
-  const unit = { s: 1, m: 60, h: 3600, d: 86400 }[m[2] ?? 's'] ?? 1;
-  if (n <= 0) throw new Error(`Invalid TTL "${ttl}": must be positive`);
-  return n * unit;
+/** Parses `8h`, `30m`, `3600s`, `1d` into seconds; null when it is not such a duration (at most 30 days). */
+export function parseTtl(ttl: string): number | null {
+  const m = /^(\d{1,7})\s*([smhd])?$/.exec(ttl.trim());
+  if (!m) return null;
+  const seconds = Number(m[1]) * ({ s: 1, m: 60, h: 3600, d: 86400 }[m[2] ?? 's'] ?? 1);
+  return seconds > 0 && seconds <= 30 * 86400 ? seconds : null;
 }

@@ -1,12 +1,28 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 import type { Logger } from '../logger.js';
+import { liveInstance, processCommand } from './instance-file.js';
 
 export interface EmbeddedDatabase {
   url: string;
   stop(): Promise<void>;
+}
+
+/**
+ * `owner`: `dms start`, which runs the embedded server and stops it on shutdown. `guest`: a
+ * command such as `dms token` or `dms migrate`, which uses the running server's database, or
+ * starts one for itself when no server runs.
+ */
+export type EmbeddedRole = 'owner' | 'guest';
+
+export class EmbeddedDatabaseError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'EmbeddedDatabaseError';
+  }
 }
 
 const DATABASE = 'dms';
@@ -15,19 +31,42 @@ const DATABASE = 'dms';
  * Zero-setup PostgreSQL: real server binaries shipped in an npm package, data kept in the
  * project-local data folder. Only for development and demos; production points DATABASE_URL
  * at a managed server.
+ *
+ * A PostgreSQL still running on the data folder while no `dms start` owns it was left by a
+ * crash (kill -9, power loss): it is stopped and started afresh, never silently adopted (its
+ * owner would never stop it). A second `dms start` on a data folder in use is refused.
  */
 export async function startEmbeddedPostgres(
   dataDir: string,
   port: number,
   logger: Logger,
+  role: EmbeddedRole,
+  /** Whether a missing database may be created (not for a command that only reads, like `dms token`). */
+  mayInitialise = true,
 ): Promise<EmbeddedDatabase> {
   const databaseDir = path.join(dataDir, 'pg');
   await mkdir(dataDir, { recursive: true });
   const url = `postgres://postgres:postgres@127.0.0.1:${port}/${DATABASE}`;
-  // A second process (e.g. `dms token` beside a running `dms start`) reuses the running server.
-  if (await reachable(url)) {
-    logger.debug({ port }, 'embedded PostgreSQL already running; reusing it');
+  const owner = await liveInstance(dataDir);
+  if (owner && owner.pid !== process.pid) {
+    if (role === 'owner') {
+      throw new EmbeddedDatabaseError(
+        `Another server (pid ${owner.pid}, ${owner.url}) is running on DATA_DIR ${dataDir}: stop it first, or give this one another DATA_DIR`,
+      );
+    }
+    logger.debug({ port, owner: owner.pid }, 'using the running server’s embedded PostgreSQL');
     return { url, stop: () => Promise.resolve() };
+  }
+  await stopLeftBehind(databaseDir, logger);
+  if (!mayInitialise && !existsSync(path.join(databaseDir, 'PG_VERSION'))) {
+    throw new EmbeddedDatabaseError(
+      `No database in ${databaseDir}: start the server first (npm start), or run this command with the server's DATA_DIR or DATABASE_URL`,
+    );
+  }
+  if (await reachable(url)) {
+    throw new EmbeddedDatabaseError(
+      `Port ${port} answers as PostgreSQL but belongs to no server of DATA_DIR ${dataDir}: set EMBEDDED_PG_PORT to a free port`,
+    );
   }
   const EmbeddedPostgres = await loadEmbeddedPostgres();
   const server = new EmbeddedPostgres({
@@ -59,6 +98,27 @@ export async function startEmbeddedPostgres(
   }
   logger.info({ port }, 'embedded PostgreSQL started');
   return { url, stop: () => server.stop() };
+}
+
+/**
+ * Stops a postmaster of this data folder whose owner is gone: SIGINT (fast shutdown, clean),
+ * then SIGKILL if it does not exit within 20 s.
+ */
+async function stopLeftBehind(databaseDir: string, logger: Logger): Promise<void> {
+  const pidFile = path.join(databaseDir, 'postmaster.pid');
+  if (!existsSync(pidFile)) return;
+  const pid = Number(readFileSync(pidFile, 'utf8').split('\n')[0]);
+  const command = processCommand(pid);
+  // A stale pid file of a dead server: PostgreSQL itself recovers from that.
+  if (command === null || !command.includes('postgres')) return;
+  logger.warn(
+    { pid, databaseDir },
+    'stopping the embedded PostgreSQL left behind by a server that did not shut down (crash or kill -9)',
+  );
+  process.kill(pid, 'SIGINT');
+  for (let waited = 0; waited < 20_000 && processCommand(pid) !== null; waited += 100) await sleep(100);
+  if (processCommand(pid) !== null) process.kill(pid, 'SIGKILL');
+  while (processCommand(pid) !== null) await sleep(100);
 }
 
 async function reachable(url: string): Promise<boolean> {

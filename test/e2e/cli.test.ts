@@ -23,12 +23,13 @@ describe('dms CLI', () => {
   let dataDir: string;
   const secret = randomBytes(32).toString('hex');
 
-  const dms = (...args: string[]): Promise<Run> =>
+  const dms = (...args: string[]): Promise<Run> => dmsOn(db.url, ...args);
+  const dmsOn = (databaseUrl: string, ...args: string[]): Promise<Run> =>
     new Promise((resolve) => {
       const child = spawn(process.execPath, [DMS, ...args], {
         env: {
           ...process.env,
-          DATABASE_URL: db.url,
+          DATABASE_URL: databaseUrl,
           DATA_DIR: dataDir,
           JWT_SECRET: secret,
           LOG_LEVEL: 'warn',
@@ -79,13 +80,67 @@ describe('dms CLI', () => {
     assert.equal(lifetime, 1800);
   });
 
+  it('create-admin makes the first platform administrator of a fresh database, audited, who can then work', async () => {
+    const fresh = await createTestDatabase();
+    try {
+      const run = (...args: string[]) => dmsOn(fresh.url, ...args);
+      assert.equal((await run('migrate')).code, 0);
+      const made = await run(
+        'create-admin',
+        'capo',
+        '--given-name',
+        'Anna',
+        '--family-name',
+        'Bianchi',
+        '--email',
+        'anna@ente.it',
+      );
+      assert.equal(made.code, 0, made.stderr);
+      assert.match(made.stdout, /Created platform administrator capo/);
+      const rows = await withClient(
+        fresh.url,
+        async (c) =>
+          (
+            await c.query<{
+              platform_admin: boolean;
+              subject: string;
+              operation: string;
+              actor_id: string | null;
+            }>(
+              `select u.platform_admin, u.subject, a.operation, a.actor_id from app_user u
+               join audit_event a on a.target_id = u.id::text where u.username = 'capo'`,
+            )
+          ).rows,
+      );
+      assert.deepEqual(rows, [
+        { platform_admin: true, subject: 'capo', operation: 'user.createPlatformAdmin', actor_id: null },
+      ]);
+      const again = await run('create-admin', 'capo', '--given-name', 'A', '--family-name', 'B');
+      assert.equal(again.code, 1);
+      assert.match(again.stderr, /exists already/);
+      const usage = await run('create-admin', 'altro');
+      assert.equal(usage.code, 2);
+      assert.match(usage.stderr, /Usage: dms create-admin/);
+      const bad = await run('create-admin', 'Non Valido!', '--given-name', 'A', '--family-name', 'B');
+      assert.equal(bad.code, 1);
+      assert.match(bad.stderr, /^username: must be/);
+      // The administrator's token works: the platform is ready to be set up through the API.
+      const token = (await run('token', 'capo')).stdout.trim();
+      const { payload } = await jwtVerify(token, new TextEncoder().encode(secret));
+      assert.equal(payload.sub, 'capo');
+    } finally {
+      await fresh.drop();
+    }
+  });
+
   it('token refuses unknown users and bad lifetimes; unknown commands print the usage', async () => {
     const unknown = await dms('token', 'nessuno');
     assert.equal(unknown.code, 1);
     assert.match(unknown.stderr, /No active user "nessuno"/);
     const badTtl = await dms('token', 'protocollista', '--ttl', 'forever');
-    assert.notEqual(badTtl.code, 0);
-    assert.match(badTtl.stderr, /Invalid TTL/);
+    assert.equal(badTtl.code, 2);
+    assert.match(badTtl.stderr, /^Invalid --ttl "forever"/);
+    assert.doesNotMatch(badTtl.stderr, /\n\s+at /, 'a message, not a stack trace');
     const bogus = await dms('frobnicate');
     assert.equal(bogus.code, 2);
     assert.match(bogus.stderr, /Usage: dms <command>/);
