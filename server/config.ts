@@ -29,6 +29,8 @@ export interface Config {
   redisUrl: string | undefined;
   /** The address clients reach the server at (links it hands out are absolute); default: the request's Host. */
   publicUrl: string | undefined;
+  /** Origins of browser apps allowed to call the API from another origin; `*` only outside production. */
+  corsOrigins: readonly string[] | '*';
   shutdownTimeoutMs: number;
   /** Which proxies may set X-Forwarded-For (Express "trust proxy"): off by default, since the audit trail records the client address. */
   trustProxy: false | number | string;
@@ -122,6 +124,7 @@ export const CONFIG_VARIABLES = [
   'BLOB_ORPHAN_GRACE_HOURS',
   'REDIS_URL',
   'PUBLIC_URL',
+  'CORS_ORIGINS',
   'SHUTDOWN_TIMEOUT_MS',
   'TRUST_PROXY',
   'LOG_LEVEL',
@@ -207,6 +210,34 @@ function s3Config(env: Env): S3BlobConfig {
     region: nonEmpty(env, 'S3_REGION') ?? 'us-east-1',
     singlePutMaxBytes: intVar(env, 'S3_SINGLE_PUT_MAX_MB', 64, 5, 5120) * 1024 * 1024,
   };
+}
+
+function corsOriginsVar(env: Env, production: boolean): readonly string[] | '*' {
+  const raw = nonEmpty(env, 'CORS_ORIGINS');
+  if (raw === undefined) return [];
+  if (raw === '*') {
+    if (production) {
+      throw new ConfigError('CORS_ORIGINS', 'the list of allowed origins in production, not *', raw);
+    }
+    return '*';
+  }
+  return raw.split(',').map((item) => {
+    const origin = item.trim();
+    let url: URL | undefined;
+    try {
+      url = new URL(origin);
+    } catch {
+      url = undefined;
+    }
+    if (!url || !['http:', 'https:'].includes(url.protocol) || url.origin !== origin) {
+      throw new ConfigError(
+        'CORS_ORIGINS',
+        'comma-separated origins like https://app.comune.it or http://localhost:5173 (scheme, host and port only)',
+        raw,
+      );
+    }
+    return origin;
+  });
 }
 
 function trustProxyVar(env: Env): false | number | string {
@@ -329,6 +360,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     orphanGraceMs: intVar(env, 'BLOB_ORPHAN_GRACE_HOURS', 24, 1, 24 * 365) * 3600_000,
     redisUrl: urlVar(env, 'REDIS_URL', ['redis:', 'rediss:']),
     publicUrl: urlVar(env, 'PUBLIC_URL', ['http:', 'https:'])?.replace(/\/+$/, ''),
+    corsOrigins: corsOriginsVar(env, production),
     trustProxy: trustProxyVar(env),
     shutdownTimeoutMs: intVar(env, 'SHUTDOWN_TIMEOUT_MS', 10000, 0, 600000),
     logLevel: oneOf(

@@ -19,6 +19,7 @@ import { attachGraphqlWs, type GraphqlWsHandle } from './graphql-ws.js';
 import { healthRoutes } from './health.js';
 import { migrationNames } from '../db/orm.js';
 import { requestIdAndLog } from './request-id.js';
+import { cors } from './cors.js';
 import { describeHttpError } from './describe-error.js';
 import { sendError } from './error-response.js';
 import { responsePlugin } from '../graphql/response-plugin.js';
@@ -77,6 +78,7 @@ export async function startAppServer(
   await apollo.start();
 
   app.use(requestIdAndLog(logger));
+  app.use(cors(config.corsOrigins));
   const health = healthRoutes(platform, () => draining, migrationNames());
   app.use(health.router);
   for (const install of routes) install(app, platform);

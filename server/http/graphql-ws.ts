@@ -17,6 +17,7 @@ import { maskSocketError } from '../graphql/format-error.js';
 import { stripSuggestion, type QueryLimits } from '../graphql/query-limits.js';
 import { unstorableText } from '../graphql/text-guard.js';
 import type { Platform } from '../platform.js';
+import { webSocketOriginAllowed } from './cors.js';
 
 /** Bounds on what one client can hold open (each subscription costs work at every event). */
 export const MAX_SUBSCRIPTIONS_PER_SOCKET = 20;
@@ -46,7 +47,14 @@ export function attachGraphqlWs(
   platform: Platform,
   limits: QueryLimits,
 ): GraphqlWsHandle {
-  const wss = new WebSocketServer({ server: httpServer, path: '/graphql', maxPayload: 256 * 1024 });
+  const wss = new WebSocketServer({
+    server: httpServer,
+    path: '/graphql',
+    maxPayload: 256 * 1024,
+    // Browsers do not apply CORS to WebSockets: pages of other origins are refused here (403).
+    verifyClient: ({ req }: { req: IncomingMessage }) =>
+      webSocketOriginAllowed(platform.config.corsOrigins, req),
+  });
   const socketsPerUser = new Map<string, number>();
   const cleanup = useServer<Record<string, unknown> | undefined, SocketExtra>(
     {

@@ -40,6 +40,18 @@ describe('configuration', () => {
     expectConfigError({ TRUST_PROXY: 'true' }, 'TRUST_PROXY', /not true/);
     assert.equal(loadConfig({ TRUST_PROXY: '10.0.0.0/8, loopback' }).trustProxy, '10.0.0.0/8, loopback');
     assert.equal(loadConfig({}).trustProxy, false);
+    expectConfigError(
+      { CORS_ORIGINS: 'https://app.example.it/path' },
+      'CORS_ORIGINS',
+      /scheme, host and port only/,
+    );
+    expectConfigError({ CORS_ORIGINS: 'app.example.it' }, 'CORS_ORIGINS', /scheme, host and port only/);
+    assert.deepEqual(
+      loadConfig({ CORS_ORIGINS: 'https://app.example.it, http://localhost:5173' }).corsOrigins,
+      ['https://app.example.it', 'http://localhost:5173'],
+    );
+    assert.deepEqual(loadConfig({}).corsOrigins, [], 'no other origin by default');
+    expectConfigError({ GRAPHQL_MAX_COST: '5' }, 'GRAPHQL_MAX_COST', /between 10 and/);
   });
 
   it('never echoes a password embedded in a URL', () => {
@@ -65,8 +77,16 @@ describe('configuration', () => {
       'JWT_JWKS_URL',
       /choose one/,
     );
+    expectConfigError({ ...prod, BLOB_DRIVER: 'fs', CORS_ORIGINS: '*' }, 'CORS_ORIGINS', /not \*/);
+    expectConfigError(
+      { ...prod, BLOB_DRIVER: 'fs', GRAPHQL_DEBUG: 'true' },
+      'GRAPHQL_DEBUG',
+      /false in production/,
+    );
+    assert.equal(loadConfig({ CORS_ORIGINS: '*' }).corsOrigins, '*', 'any origin, in development');
     const c = loadConfig({ ...prod, BLOB_DRIVER: 'fs' });
     assert.equal(c.graphql.introspection, false);
+    assert.equal(c.graphql.debug, false);
     assert.equal(c.graphql.landingPage, false);
     assert.equal(c.seedDemo, false);
   });
