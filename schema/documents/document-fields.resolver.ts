@@ -20,7 +20,7 @@ import { MAX_ATTACHMENTS, MAX_FILE_VERSIONS } from './document.service.js';
  */
 @Resolver(() => Document)
 export class DocumentFieldsResolver {
-  @FieldResolver(() => Aoo, { nullable: true })
+  @FieldResolver(() => Aoo, { nullable: true, description: 'The AOO the document belongs to' })
   @Authorized()
   aoo(@Root() doc: Document, @Ctx() ctx: RequestContext): Promise<Aoo | null> {
     return orgLoaders.aoo(ctx).load(doc.aoo.id);
@@ -32,7 +32,10 @@ export class DocumentFieldsResolver {
     return orgLoaders.uor(ctx).load(doc.uor.id);
   }
 
-  @FieldResolver(() => User, { nullable: true })
+  @FieldResolver(() => User, {
+    nullable: true,
+    description: 'Who created the document; null when the caller cannot see that user',
+  })
   @Authorized()
   createdBy(@Root() doc: Document, @Ctx() ctx: RequestContext): Promise<User | null> {
     return orgLoaders.user(ctx).load(doc.createdBy.id);
@@ -65,7 +68,7 @@ export class DocumentFieldsResolver {
 
 @Resolver(() => DocumentFile)
 export class DocumentFileFieldsResolver {
-  @FieldResolver(() => StoredFile)
+  @FieldResolver(() => StoredFile, { description: 'The file in this slot and version' })
   @Authorized()
   async file(@Root() df: DocumentFile, @Ctx() ctx: RequestContext): Promise<StoredFile> {
     const file = await documentLoaders.storedFile(ctx).load(df.file.id);
@@ -76,13 +79,16 @@ export class DocumentFileFieldsResolver {
 
 @Resolver(() => StoredFile)
 export class StoredFileFieldsResolver {
-  @FieldResolver(() => User, { nullable: true })
+  @FieldResolver(() => User, {
+    nullable: true,
+    description: 'Who uploaded the file; null when the caller cannot see that user',
+  })
   @Authorized()
   uploadedBy(@Root() file: StoredFile, @Ctx() ctx: RequestContext): Promise<User | null> {
     return orgLoaders.user(ctx).load(file.uploadedBy.id);
   }
 
-  @FieldResolver(() => SignatureInfo)
+  @FieldResolver(() => SignatureInfo, { description: "What the check of the file's digital signature found" })
   @Authorized()
   async signature(@Root() file: StoredFile, @Ctx() ctx: RequestContext): Promise<SignatureInfo> {
     const d = file.signatureDetail;

@@ -19,7 +19,7 @@ export class DocumentFile {
   [OptionalProps]?: 'createdAt' | 'supersededAt' | 'description';
 
   @PrimaryKey({ type: 'uuid' })
-  @Field(() => ID)
+  @Field(() => ID, { description: 'Stable identifier of this version of the slot' })
   id: string = randomUUID();
 
   @ManyToOne(() => Document)
@@ -29,25 +29,31 @@ export class DocumentFile {
   file!: Rel<StoredFile>;
 
   @Property()
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Slot: 0 is the primary document, 1 and up the attachments in order' })
   position!: number;
 
   @Property()
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Version of the slot, from 1; a replaced file stays as an older version' })
   version!: number;
 
   @Property({ length: 1000, nullable: true })
-  @Field(() => String, { nullable: true })
+  @Field(() => String, {
+    nullable: true,
+    description: 'Description of the attachment (a registratura element once registered)',
+  })
   description: string | null = null;
 
   @ManyToOne(() => User, { fieldName: 'created_by' })
   createdBy!: Rel<User>;
 
   @Property({ type: 'timestamptz' })
-  @Field()
+  @Field({ description: 'When this version was put in the slot' })
   createdAt: Date = new Date();
 
   @Property({ type: 'timestamptz', nullable: true })
-  @Field(() => Date, { nullable: true })
+  @Field(() => Date, {
+    nullable: true,
+    description: 'When a newer version replaced this one; null for the current version',
+  })
   supersededAt: Date | null = null;
 }

@@ -17,7 +17,7 @@ export class Document {
   [OptionalProps]?: 'createdAt' | 'registeredAt' | 'isDraft' | 'reservedUntil' | 'particolare';
 
   @PrimaryKey({ type: 'uuid' })
-  @Field(() => ID)
+  @Field(() => ID, { description: 'Stable identifier of the document' })
   id: string = randomUUID();
 
   @ManyToOne(() => Aoo)
@@ -28,18 +28,20 @@ export class Document {
   uor!: Rel<Uor>;
 
   @Enum({ items: () => DocumentKind })
-  @Field(() => DocumentKind)
+  @Field(() => DocumentKind, {
+    description: 'Whether the document is registered in the protocol, in a repertorio, or neither (a draft)',
+  })
   kind!: DocumentKind;
 
   @Property({ length: 2000 })
-  @Field()
+  @Field({ description: 'The subject of the document (oggetto), as a registration shows it' })
   oggetto!: string;
 
   @ManyToOne(() => User, { fieldName: 'created_by' })
   createdBy!: Rel<User>;
 
   @Property({ type: 'timestamptz' })
-  @Field()
+  @Field({ description: 'When the document was created' })
   createdAt: Date = new Date();
 
   @Property({ type: 'timestamptz', nullable: true })
@@ -59,7 +61,7 @@ export class Document {
 
   /** Protocollo particolare (001 §8.10): only the named users with the particolare right see it. */
   @Property()
-  @Field()
+  @Field({ description: 'Protocollo particolare: only the named users who hold PROTOCOL_PARTICOLARE see it' })
   particolare: boolean = false;
 
   get isDraft(): boolean {

@@ -1,8 +1,8 @@
 import { Field, ID, InputType, Int } from 'type-graphql';
 
-@InputType()
+@InputType({ description: 'An attachment of a new document' })
 export class AttachmentInput {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'An upload the caller sees (POST /files or commitUpload)' })
   fileId!: string;
   @Field(() => String, {
     nullable: true,
@@ -11,15 +11,18 @@ export class AttachmentInput {
   description?: string | null;
 }
 
-@InputType()
+@InputType({ description: 'A new draft document: a primary file and its attachments' })
 export class CreateDocumentInput {
   @Field(() => ID, { description: 'The responsible UOR; the document belongs to its AOO' })
   uorId!: string;
-  @Field()
+  @Field({ description: 'The subject of the document (oggetto): what it is about' })
   oggetto!: string;
   @Field(() => ID, { description: 'The primary file (an upload from POST /files)' })
   primaryFileId!: string;
-  @Field(() => [AttachmentInput], { defaultValue: [] })
+  @Field(() => [AttachmentInput], {
+    defaultValue: [],
+    description: 'The attachments, in order (at most 500)',
+  })
   attachments!: AttachmentInput[];
   @Field(() => String, {
     nullable: true,
@@ -38,14 +41,17 @@ export class CreateDocumentInput {
   accessUserIds!: string[];
 }
 
-@InputType()
+@InputType({ description: 'A new file for a slot of a draft, or a new attachment' })
 export class ReplaceDocumentFileInput {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'The draft document' })
   documentId!: string;
   @Field(() => Int, { description: '0 = primary document, 1.. = attachments' })
   position!: number;
-  @Field(() => ID)
+  @Field(() => ID, { description: 'The new file (an upload the caller sees)' })
   fileId!: string;
-  @Field(() => String, { nullable: true })
+  @Field(() => String, {
+    nullable: true,
+    description: 'Description of the attachment; left out, the slot keeps its description',
+  })
   description?: string | null;
 }

@@ -18,9 +18,12 @@ import { ListSize } from '../../server/graphql/list-size.js';
 
 @Resolver()
 export class DocumentResolver {
-  @Query(() => Document)
+  @Query(() => Document, { description: 'A document the caller may see; every viewing is audited' })
   @Authorized()
-  document(@Ctx() ctx: RequestContext, @Arg('id', () => ID) id: string): Promise<Document> {
+  document(
+    @Ctx() ctx: RequestContext,
+    @Arg('id', () => ID, { description: 'Its id' }) id: string,
+  ): Promise<Document> {
     return documents.readDocument(ctx, id);
   }
 
@@ -51,9 +54,14 @@ export class DocumentResolver {
     return listDocuments(ctx, aooId, { first, after, orderBy, filter });
   }
 
-  @Mutation(() => Document)
+  @Mutation(() => Document, {
+    description: 'Create a draft document from uploaded files (needs DOCUMENT_CREATE for the UOR)',
+  })
   @Authorized(Permission.DOCUMENT_CREATE)
-  createDocument(@Ctx() ctx: RequestContext, @Arg('input') input: CreateDocumentInput): Promise<Document> {
+  createDocument(
+    @Ctx() ctx: RequestContext,
+    @Arg('input', { description: 'The document' }) input: CreateDocumentInput,
+  ): Promise<Document> {
     return documents.createDocument(ctx, input);
   }
 
@@ -63,7 +71,7 @@ export class DocumentResolver {
   @Authorized(Permission.DOCUMENT_CREATE)
   replaceDocumentFile(
     @Ctx() ctx: RequestContext,
-    @Arg('input') input: ReplaceDocumentFileInput,
+    @Arg('input', { description: 'The slot and the new file' }) input: ReplaceDocumentFileInput,
   ): Promise<DocumentFile> {
     return documents.replaceDocumentFile(ctx, input);
   }

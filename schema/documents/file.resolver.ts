@@ -8,7 +8,10 @@ import { StoredFile } from './stored-file.entity.js';
 export class FileResolver {
   @Query(() => StoredFile, { description: 'Metadata of an uploaded file (bytes: GET /files/:id)' })
   @Authorized()
-  file(@Ctx() ctx: RequestContext, @Arg('id', () => ID) id: string): Promise<StoredFile> {
+  file(
+    @Ctx() ctx: RequestContext,
+    @Arg('id', () => ID, { description: 'Its id' }) id: string,
+  ): Promise<StoredFile> {
     return readFileMetadata(ctx, id);
   }
 
@@ -19,8 +22,12 @@ export class FileResolver {
   @Authorized()
   fileDownloadLink(
     @Ctx() ctx: RequestContext,
-    @Arg('id', () => ID) id: string,
-    @Arg('ttlSeconds', () => Int, { defaultValue: 300 }) ttlSeconds: number,
+    @Arg('id', () => ID, { description: 'The file' }) id: string,
+    @Arg('ttlSeconds', () => Int, {
+      defaultValue: 300,
+      description: 'How long the link works, 1 to 3600 seconds',
+    })
+    ttlSeconds: number,
   ): Promise<string> {
     return createDownloadLink(ctx, id, ttlSeconds);
   }

@@ -14,7 +14,7 @@ export class Signer {
   /** Decided by the file's resolver from the AOOs of the documents the caller sees it through. */
   personalDataVisible!: boolean;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: "Common name (CN) of the signer's certificate" })
   commonName!: string | null;
 
   @Field(() => String, {
@@ -31,23 +31,23 @@ export class Signer {
   @Acl<Signer>(Permission.PROTOCOL_READ_PERSONAL_DATA, personalData)
   subject!: string;
 
-  @Field()
+  @Field({ description: 'Distinguished name of the certification authority' })
   issuer!: string;
 
-  @Field()
+  @Field({ description: "Start of the certificate's validity" })
   notBefore!: Date;
 
-  @Field()
+  @Field({ description: "End of the certificate's validity" })
   notAfter!: Date;
 
-  @Field()
+  @Field({ description: 'Serial number of the certificate, hex' })
   certificateSerial!: string;
 }
 
 @ObjectType({ description: 'What the signature check found (it never blocks registration)' })
 @Authorized()
 export class SignatureInfo {
-  @Field(() => SignatureStatus)
+  @Field(() => SignatureStatus, { description: 'The outcome, as a code a UI can branch on' })
   status!: SignatureStatus;
 
   @Field({ description: 'The outcome in the words of the manuals, e.g. "certificato scaduto"' })
@@ -56,7 +56,7 @@ export class SignatureInfo {
   @Field({ description: 'CADES, PADES, XADES or NONE' })
   kind!: string;
 
-  @Field()
+  @Field({ description: 'What was checked and found, for a person to read' })
   detail!: string;
 
   @Field(() => Date, { nullable: true, description: "The signer's claimed signing time" })

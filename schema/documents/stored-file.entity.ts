@@ -39,7 +39,7 @@ export class StoredFile {
   [OptionalProps]?: 'uploadedAt' | 'declaredMediaType' | 'pdfaPart';
 
   @PrimaryKey({ type: 'uuid' })
-  @Field(() => ID)
+  @Field(() => ID, { description: 'Stable identifier of the file (GET /files/:id serves its bytes)' })
   id: string = randomUUID();
 
   @Property({ length: 64, columnType: 'char(64)' })
@@ -62,11 +62,11 @@ export class StoredFile {
   declaredMediaType: string | null = null;
 
   @Property({ length: 255 })
-  @Field()
+  @Field({ description: 'The name it was uploaded with (the download suggests it)' })
   originalName!: string;
 
   @Enum({ items: () => DocumentFormat })
-  @Field(() => DocumentFormat)
+  @Field(() => DocumentFormat, { description: 'Format detected from the bytes' })
   format!: DocumentFormat;
 
   @Property()
@@ -81,7 +81,7 @@ export class StoredFile {
   signatureKind!: SignatureKind;
 
   @Enum({ items: () => SignatureStatus })
-  @Field(() => SignatureStatus)
+  @Field(() => SignatureStatus, { description: 'Outcome of the signature check, as in signature.status' })
   signatureStatus!: SignatureStatus;
 
   @Property({ type: 'json' })
@@ -91,6 +91,6 @@ export class StoredFile {
   uploadedBy!: Rel<User>;
 
   @Property({ type: 'timestamptz' })
-  @Field()
+  @Field({ description: 'When the file was uploaded' })
   uploadedAt: Date = new Date();
 }

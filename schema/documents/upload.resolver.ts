@@ -6,15 +6,20 @@ import { commitUpload, createUpload } from './direct-upload.service.js';
 import { StoredFile } from './stored-file.entity.js';
 import { ListSize } from '../../server/graphql/list-size.js';
 
-@InputType()
+@InputType({ description: 'What a direct upload will send, promised before the bytes' })
 export class CreateUploadInput {
-  @Field()
+  @Field({ description: "The file's name (kept for display and downloads)" })
   fileName!: string;
-  @Field(() => GraphQLSafeInt)
+  @Field(() => GraphQLSafeInt, {
+    description: 'Exact size in bytes: the presigned URL accepts no other length',
+  })
   size!: number;
   @Field({ description: 'SHA-256 of the bytes, hex: verified at commit' })
   sha256!: string;
-  @Field(() => String, { nullable: true })
+  @Field(() => String, {
+    nullable: true,
+    description: 'The Content-Type the client declares (the server detects the real one)',
+  })
   mediaType?: string | null;
 }
 
@@ -31,7 +36,7 @@ export class HttpHeader {
 
 @ObjectType({ simpleResolvers: true, description: 'Where to PUT the bytes of a direct upload, until when' })
 export class UploadTicket {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'Pass it to commitUpload once the bytes are PUT' })
   @Authorized()
   uploadId!: string;
 
@@ -47,7 +52,7 @@ export class UploadTicket {
   @Authorized()
   headers!: HttpHeader[];
 
-  @Field()
+  @Field({ description: 'Until when the URL accepts the PUT and the upload can be committed' })
   @Authorized()
   expiresAt!: Date;
 }
@@ -58,7 +63,10 @@ export class UploadResolver {
     description: 'Start a direct upload to object storage (s3 driver; otherwise POST /files)',
   })
   @Authorized(Permission.DOCUMENT_CREATE)
-  createUpload(@Ctx() ctx: RequestContext, @Arg('input') input: CreateUploadInput): Promise<UploadTicket> {
+  createUpload(
+    @Ctx() ctx: RequestContext,
+    @Arg('input', { description: 'What will be uploaded' }) input: CreateUploadInput,
+  ): Promise<UploadTicket> {
     return createUpload(ctx, input);
   }
 
@@ -66,7 +74,10 @@ export class UploadResolver {
     description: 'Verify size and digest of a direct upload and record the file',
   })
   @Authorized(Permission.DOCUMENT_CREATE)
-  commitUpload(@Ctx() ctx: RequestContext, @Arg('uploadId', () => ID) uploadId: string): Promise<StoredFile> {
+  commitUpload(
+    @Ctx() ctx: RequestContext,
+    @Arg('uploadId', () => ID, { description: "The ticket's uploadId" }) uploadId: string,
+  ): Promise<StoredFile> {
     return commitUpload(ctx, uploadId);
   }
 }

@@ -10,7 +10,7 @@ export class Administration {
   [OptionalProps]?: 'createdAt' | 'taxCode';
 
   @PrimaryKey({ type: 'uuid' })
-  @Field(() => ID)
+  @Field(() => ID, { description: 'Stable identifier of the administration' })
   id: string = randomUUID();
 
   @Property({ length: 32 })
@@ -18,7 +18,7 @@ export class Administration {
   ipaCode!: string;
 
   @Property({ length: 300 })
-  @Field()
+  @Field({ description: 'Official name, e.g. Comune di Esempio' })
   name!: string;
 
   @Property({ length: 16, nullable: true })
@@ -26,6 +26,6 @@ export class Administration {
   taxCode: string | null = null;
 
   @Property({ type: 'timestamptz' })
-  @Field()
+  @Field({ description: 'When the administration was recorded' })
   createdAt: Date = new Date();
 }

@@ -15,7 +15,7 @@ export class Aoo {
   [OptionalProps]?: 'createdAt' | 'rgd';
 
   @PrimaryKey({ type: 'uuid' })
-  @Field(() => ID)
+  @Field(() => ID, { description: 'Stable identifier of the AOO' })
   id: string = randomUUID();
 
   @ManyToOne(() => Administration)
@@ -27,7 +27,7 @@ export class Aoo {
   code!: string;
 
   @Property({ length: 300 })
-  @Field()
+  @Field({ description: 'Name of the AOO' })
   name!: string;
 
   @Property({ length: 254 })
@@ -43,6 +43,6 @@ export class Aoo {
   rgd: Rel<User> | null = null;
 
   @Property({ type: 'timestamptz' })
-  @Field()
+  @Field({ description: 'When the AOO was recorded' })
   createdAt: Date = new Date();
 }

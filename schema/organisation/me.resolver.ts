@@ -8,11 +8,11 @@ import { MAX_AOOS_PER_USER } from './org-limits.js';
 
 @ObjectType({ simpleResolvers: true, description: 'One effective permission of the caller, in one AOO' })
 export class EffectiveGrant {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'The AOO the permission applies in' })
   @Authorized()
   aooId!: string;
 
-  @Field(() => Permission)
+  @Field(() => Permission, { description: 'The permission' })
   @Authorized()
   permission!: Permission;
 

@@ -13,7 +13,7 @@ export class Membership {
   [OptionalProps]?: 'createdAt' | 'endedAt';
 
   @PrimaryKey({ type: 'uuid' })
-  @Field(() => ID)
+  @Field(() => ID, { description: 'Stable identifier of the membership' })
   id: string = randomUUID();
 
   @ManyToOne(() => User)
@@ -23,14 +23,14 @@ export class Membership {
   uor!: Rel<Uor>;
 
   @Enum({ items: () => Profile })
-  @Field(() => Profile)
+  @Field(() => Profile, { description: 'The profile the user holds in the UOR: it decides the permissions' })
   profile!: Profile;
 
   @Property({ type: 'timestamptz' })
-  @Field()
+  @Field({ description: 'When the membership began' })
   createdAt: Date = new Date();
 
   @Property({ type: 'timestamptz', nullable: true })
-  @Field(() => Date, { nullable: true })
+  @Field(() => Date, { nullable: true, description: 'When the membership ended; null while it lasts' })
   endedAt: Date | null = null;
 }

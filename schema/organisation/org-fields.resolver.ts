@@ -42,7 +42,7 @@ export class AdministrationFieldsResolver {
 
 @Resolver(() => Aoo)
 export class AooFieldsResolver {
-  @FieldResolver(() => Administration)
+  @FieldResolver(() => Administration, { description: 'The administration the AOO belongs to' })
   @Authorized()
   administration(@Root() aoo: Aoo, @Ctx() ctx: RequestContext): Promise<Administration> {
     return present(orgLoaders.administration(ctx).load(aoo.administration.id), 'administration');
@@ -66,13 +66,16 @@ export class AooFieldsResolver {
 
 @Resolver(() => Uor)
 export class UorFieldsResolver {
-  @FieldResolver(() => Aoo)
+  @FieldResolver(() => Aoo, { description: 'The AOO the office belongs to' })
   @Authorized()
   aoo(@Root() uor: Uor, @Ctx() ctx: RequestContext): Promise<Aoo> {
     return present(orgLoaders.aoo(ctx).load(uor.aoo.id), 'aoo');
   }
 
-  @FieldResolver(() => Uor, { nullable: true })
+  @FieldResolver(() => Uor, {
+    nullable: true,
+    description: 'The office above it; null for a top-level office',
+  })
   @Authorized()
   parent(@Root() uor: Uor, @Ctx() ctx: RequestContext): Promise<Uor | null> {
     return uor.parent ? orgLoaders.uor(ctx).load(uor.parent.id) : Promise.resolve(null);
@@ -85,7 +88,10 @@ export class UorFieldsResolver {
     return canReadOrg(ctx, uor.aoo.id) ? orgLoaders.childrenOfUor(ctx).load(uor.id) : [];
   }
 
-  @FieldResolver(() => User, { nullable: true })
+  @FieldResolver(() => User, {
+    nullable: true,
+    description: 'The head of the office; null when none is set or the caller cannot see the user',
+  })
   @Authorized()
   head(@Root() uor: Uor, @Ctx() ctx: RequestContext): Promise<User | null> {
     return uor.head ? orgLoaders.user(ctx).load(uor.head.id) : Promise.resolve(null);
@@ -127,13 +133,13 @@ export class UserFieldsResolver {
 
 @Resolver(() => Membership)
 export class MembershipFieldsResolver {
-  @FieldResolver(() => User)
+  @FieldResolver(() => User, { description: 'The member' })
   @Authorized()
   user(@Root() m: Membership, @Ctx() ctx: RequestContext): Promise<User> {
     return present(orgLoaders.user(ctx).load(m.user.id), 'user');
   }
 
-  @FieldResolver(() => Uor)
+  @FieldResolver(() => Uor, { description: 'The office' })
   @Authorized()
   uor(@Root() m: Membership, @Ctx() ctx: RequestContext): Promise<Uor> {
     return present(orgLoaders.uor(ctx).load(m.uor.id), 'uor');

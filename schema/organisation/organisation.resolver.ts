@@ -37,9 +37,12 @@ export class OrganisationResolver {
     return listAdministrations(ctx, first, after);
   }
 
-  @Query(() => Administration)
+  @Query(() => Administration, { description: 'An administration the caller may see' })
   @Authorized()
-  administration(@Ctx() ctx: RequestContext, @Arg('id', () => ID) id: string): Promise<Administration> {
+  administration(
+    @Ctx() ctx: RequestContext,
+    @Arg('id', () => ID, { description: 'Its id' }) id: string,
+  ): Promise<Administration> {
     return visibleAdministration(ctx, ctx.em, id);
   }
 
@@ -53,65 +56,78 @@ export class OrganisationResolver {
     return listMyAoos(ctx);
   }
 
-  @Query(() => Aoo)
+  @Query(() => Aoo, {
+    description:
+      'An AOO the caller may see (one where they hold a grant, or any for a platform administrator)',
+  })
   @Authorized()
-  aoo(@Ctx() ctx: RequestContext, @Arg('id', () => ID) id: string): Promise<Aoo> {
+  aoo(@Ctx() ctx: RequestContext, @Arg('id', () => ID, { description: 'Its id' }) id: string): Promise<Aoo> {
     return visibleAoo(ctx, ctx.em, id);
   }
 
-  @Query(() => Uor)
+  @Query(() => Uor, { description: 'A UOR of an AOO whose structure the caller reads' })
   @Authorized()
-  uor(@Ctx() ctx: RequestContext, @Arg('id', () => ID) id: string): Promise<Uor> {
+  uor(@Ctx() ctx: RequestContext, @Arg('id', () => ID, { description: 'Its id' }) id: string): Promise<Uor> {
     return visibleUor(ctx, ctx.em, id);
   }
 
-  @Mutation(() => Administration)
+  @Mutation(() => Administration, { description: 'Record a public body (platform administrators)' })
   @Authorized()
   createAdministration(
     @Ctx() ctx: RequestContext,
-    @Arg('input') input: CreateAdministrationInput,
+    @Arg('input', { description: 'The administration' }) input: CreateAdministrationInput,
   ): Promise<Administration> {
     return structure.createAdministration(ctx, input);
   }
 
-  @Mutation(() => Administration)
+  @Mutation(() => Administration, {
+    description: "Change an administration's name or codice fiscale (platform administrators)",
+  })
   @Authorized()
   updateAdministration(
     @Ctx() ctx: RequestContext,
-    @Arg('id', () => ID) id: string,
-    @Arg('input') input: UpdateAdministrationInput,
+    @Arg('id', () => ID, { description: 'The administration' }) id: string,
+    @Arg('input', { description: 'The changes' }) input: UpdateAdministrationInput,
   ): Promise<Administration> {
     return structure.updateAdministration(ctx, id, input);
   }
 
-  @Mutation(() => Aoo)
+  @Mutation(() => Aoo, { description: 'Record an AOO of an administration (platform administrators)' })
   @Authorized()
-  createAoo(@Ctx() ctx: RequestContext, @Arg('input') input: CreateAooInput): Promise<Aoo> {
+  createAoo(
+    @Ctx() ctx: RequestContext,
+    @Arg('input', { description: 'The AOO' }) input: CreateAooInput,
+  ): Promise<Aoo> {
     return structure.createAoo(ctx, input);
   }
 
-  @Mutation(() => Aoo)
+  @Mutation(() => Aoo, { description: 'Change an AOO: name, PEC address, RGD (administrators of the AOO)' })
   @Authorized()
   updateAoo(
     @Ctx() ctx: RequestContext,
-    @Arg('id', () => ID) id: string,
-    @Arg('input') input: UpdateAooInput,
+    @Arg('id', () => ID, { description: 'The AOO' }) id: string,
+    @Arg('input', { description: 'The changes' }) input: UpdateAooInput,
   ): Promise<Aoo> {
     return structure.updateAoo(ctx, id, input);
   }
 
-  @Mutation(() => Uor)
+  @Mutation(() => Uor, { description: 'Create an office in an AOO (administrators of the AOO)' })
   @Authorized()
-  createUor(@Ctx() ctx: RequestContext, @Arg('input') input: CreateUorInput): Promise<Uor> {
+  createUor(
+    @Ctx() ctx: RequestContext,
+    @Arg('input', { description: 'The office' }) input: CreateUorInput,
+  ): Promise<Uor> {
     return structure.createUor(ctx, input);
   }
 
-  @Mutation(() => Uor)
+  @Mutation(() => Uor, {
+    description: 'Change an office: name, e-mail, head, place in the tree (administrators of its AOO)',
+  })
   @Authorized()
   updateUor(
     @Ctx() ctx: RequestContext,
-    @Arg('id', () => ID) id: string,
-    @Arg('input') input: UpdateUorInput,
+    @Arg('id', () => ID, { description: 'The office' }) id: string,
+    @Arg('input', { description: 'The changes' }) input: UpdateUorInput,
   ): Promise<Uor> {
     return structure.updateUor(ctx, id, input);
   }
@@ -120,8 +136,12 @@ export class OrganisationResolver {
   @Authorized()
   deactivateUor(
     @Ctx() ctx: RequestContext,
-    @Arg('id', () => ID) id: string,
-    @Arg('activeTo', () => String, { nullable: true }) activeTo?: string | null,
+    @Arg('id', () => ID, { description: 'The office' }) id: string,
+    @Arg('activeTo', () => String, {
+      nullable: true,
+      description: 'Its last day (YYYY-MM-DD); default today',
+    })
+    activeTo?: string | null,
   ): Promise<Uor> {
     return structure.deactivateUor(ctx, id, activeTo);
   }

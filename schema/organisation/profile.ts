@@ -11,7 +11,25 @@ export enum Profile {
   READ_ONLY = 'READ_ONLY',
 }
 
-registerEnumType(Profile, { name: 'Profile', description: 'A role template granting a set of permissions' });
+registerEnumType(Profile, {
+  name: 'Profile',
+  description: 'A role template granting a set of permissions (001 §2.5, 002 §10.2)',
+  valuesConfig: {
+    SYSTEM_ADMIN: { description: 'Administers the AOO: structure, users, titolario, repertori, audit' },
+    RGD: {
+      description:
+        'Responsabile della Gestione Documentale: runs the register, annuls, every right of the AOO',
+    },
+    PROTOCOLLISTA: { description: 'Registers documents and attaches files, for the whole AOO' },
+    RPA: {
+      description: 'Responsabile del procedimento: handles cases and fascicoli of the UOR and those below it',
+    },
+    TOTAL_VISIBILITY: {
+      description: 'Sees everything of the AOO (head of the body, secretariats), particolare when named',
+    },
+    READ_ONLY: { description: 'Reads the registrations of the own UOR only' },
+  },
+});
 
 /**
  * Where a profile's permissions apply: the whole AOO, or the member's UOR and the UORs below
@@ -23,7 +41,15 @@ export enum GrantScope {
   UOR = 'UOR',
 }
 
-registerEnumType(GrantScope, { name: 'GrantScope' });
+registerEnumType(GrantScope, {
+  name: 'GrantScope',
+  description: 'Where a profile applies in its AOO',
+  valuesConfig: {
+    AOO: { description: 'The whole AOO' },
+    UOR_SUBTREE: { description: 'The member UOR and the UORs below it' },
+    UOR: { description: 'The member UOR only' },
+  },
+});
 
 export interface ProfileTemplate {
   scope: GrantScope;

@@ -15,18 +15,18 @@ export class Uor {
   [OptionalProps]?: 'createdAt' | 'parent' | 'head' | 'email' | 'activeTo';
 
   @PrimaryKey({ type: 'uuid' })
-  @Field(() => ID)
+  @Field(() => ID, { description: 'Stable identifier of the UOR' })
   id: string = randomUUID();
 
   @ManyToOne(() => Aoo)
   aoo!: Rel<Aoo>;
 
   @Property({ length: 32 })
-  @Field()
+  @Field({ description: 'Code of the office, unique in its AOO' })
   code!: string;
 
   @Property({ length: 300 })
-  @Field()
+  @Field({ description: 'Name of the office' })
   name!: string;
 
   @ManyToOne(() => Uor, { nullable: true })
@@ -37,7 +37,7 @@ export class Uor {
   head: Rel<User> | null = null;
 
   @Property({ length: 254, nullable: true })
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'Ordinary e-mail of the office; null when none' })
   email: string | null = null;
 
   @Property({ type: 'date' })
@@ -49,6 +49,6 @@ export class Uor {
   activeTo: string | null = null;
 
   @Property({ type: 'timestamptz' })
-  @Field()
+  @Field({ description: 'When the UOR was recorded' })
   createdAt: Date = new Date();
 }

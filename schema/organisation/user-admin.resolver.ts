@@ -29,24 +29,34 @@ export class UserAdminResolver {
     return listUsers(ctx, aooId, first, after);
   }
 
-  @Query(() => User)
+  @Query(() => User, { description: 'A user the caller may see' })
   @Authorized()
-  user(@Ctx() ctx: RequestContext, @Arg('id', () => ID) id: string): Promise<User> {
+  user(
+    @Ctx() ctx: RequestContext,
+    @Arg('id', () => ID, { description: 'Its id' }) id: string,
+  ): Promise<User> {
     return visibleUser(ctx, ctx.em, id);
   }
 
-  @Mutation(() => User)
+  @Mutation(() => User, {
+    description: 'Create a user in an AOO (administrators of the AOO); memberships give rights',
+  })
   @Authorized()
-  createUser(@Ctx() ctx: RequestContext, @Arg('input') input: CreateUserInput): Promise<User> {
+  createUser(
+    @Ctx() ctx: RequestContext,
+    @Arg('input', { description: 'The user' }) input: CreateUserInput,
+  ): Promise<User> {
     return users.createUser(ctx, input);
   }
 
-  @Mutation(() => User)
+  @Mutation(() => User, {
+    description: "Change a user's names or e-mail (administrators of every AOO the user works in)",
+  })
   @Authorized()
   updateUser(
     @Ctx() ctx: RequestContext,
-    @Arg('id', () => ID) id: string,
-    @Arg('input') input: UpdateUserInput,
+    @Arg('id', () => ID, { description: 'The user' }) id: string,
+    @Arg('input', { description: 'The changes' }) input: UpdateUserInput,
   ): Promise<User> {
     return users.updateUser(ctx, id, input);
   }
@@ -55,25 +65,39 @@ export class UserAdminResolver {
     description: 'Users are deactivated, never deleted; their tokens stop working at once',
   })
   @Authorized()
-  deactivateUser(@Ctx() ctx: RequestContext, @Arg('id', () => ID) id: string): Promise<User> {
+  deactivateUser(
+    @Ctx() ctx: RequestContext,
+    @Arg('id', () => ID, { description: 'The user' }) id: string,
+  ): Promise<User> {
     return users.setUserActive(ctx, id, false);
   }
 
-  @Mutation(() => User)
+  @Mutation(() => User, { description: 'Let a deactivated user sign in again' })
   @Authorized()
-  reactivateUser(@Ctx() ctx: RequestContext, @Arg('id', () => ID) id: string): Promise<User> {
+  reactivateUser(
+    @Ctx() ctx: RequestContext,
+    @Arg('id', () => ID, { description: 'The user' }) id: string,
+  ): Promise<User> {
     return users.setUserActive(ctx, id, true);
   }
 
-  @Mutation(() => Membership)
+  @Mutation(() => Membership, {
+    description: 'Give a user a profile in a UOR (administrators of its AOO; never to oneself)',
+  })
   @Authorized()
-  addMembership(@Ctx() ctx: RequestContext, @Arg('input') input: AddMembershipInput): Promise<Membership> {
+  addMembership(
+    @Ctx() ctx: RequestContext,
+    @Arg('input', { description: 'The membership' }) input: AddMembershipInput,
+  ): Promise<Membership> {
     return users.addMembership(ctx, input);
   }
 
   @Mutation(() => Membership, { description: 'End a membership; it stays on record' })
   @Authorized()
-  endMembership(@Ctx() ctx: RequestContext, @Arg('id', () => ID) id: string): Promise<Membership> {
+  endMembership(
+    @Ctx() ctx: RequestContext,
+    @Arg('id', () => ID, { description: 'The membership' }) id: string,
+  ): Promise<Membership> {
     return users.endMembership(ctx, id);
   }
 }

@@ -11,23 +11,26 @@ export class User {
     'createdAt' | 'active' | 'email' | 'deactivatedAt' | 'displayName' | 'platformAdmin' | 'createdInAooId';
 
   @PrimaryKey({ type: 'uuid' })
-  @Field(() => ID)
+  @Field(() => ID, { description: 'Stable identifier of the user' })
   id: string = randomUUID();
 
   @Property({ length: 64 })
-  @Field()
+  @Field({ description: 'Login-independent short name, unique on the platform (lowercase)' })
   username!: string;
 
   @Property({ length: 100 })
-  @Field()
+  @Field({ description: 'Given name (nome)' })
   givenName!: string;
 
   @Property({ length: 100 })
-  @Field()
+  @Field({ description: 'Family name (cognome)' })
   familyName!: string;
 
   @Property({ length: 254, nullable: true })
-  @Field(() => String, { nullable: true })
+  @Field(() => String, {
+    nullable: true,
+    description: 'E-mail address for notices; null when none was given',
+  })
   email: string | null = null;
 
   /** The `sub` claim the identity provider puts in this person's tokens. */
@@ -35,16 +38,16 @@ export class User {
   subject!: string;
 
   @Property()
-  @Field()
+  @Field({ description: "False once deactivated: the user's tokens no longer work" })
   active: boolean = true;
 
   @Property({ type: 'timestamptz' })
-  @Field()
+  @Field({ description: 'When the user was created' })
   createdAt: Date = new Date();
 
   /** Creates administrations and AOOs: the one right not scoped to an AOO. */
   @Property()
-  @Field()
+  @Field({ description: 'Whether the user may create administrations and AOOs (the one right outside AOOs)' })
   platformAdmin: boolean = false;
 
   /** The AOO whose administrator created the user, so its admins see the user before any membership. */
@@ -52,7 +55,7 @@ export class User {
   createdInAooId: string | null = null;
 
   @Property({ type: 'timestamptz', nullable: true })
-  @Field(() => Date, { nullable: true })
+  @Field(() => Date, { nullable: true, description: 'When the user was deactivated; null while active' })
   deactivatedAt: Date | null = null;
 
   get displayName(): string {

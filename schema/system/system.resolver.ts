@@ -7,7 +7,7 @@ import { VERSION } from '../../server/version.js';
   description: 'What any client may know about the server before signing in',
 })
 export class ServerInfo {
-  @Field()
+  @Field({ description: 'Version of the server (semantic versioning)' })
   @Public()
   version!: string;
 
@@ -18,7 +18,7 @@ export class ServerInfo {
 
 @ObjectType({ simpleResolvers: true, description: 'A liveness tick on a subscription' })
 export class Heartbeat {
-  @Field()
+  @Field({ description: 'When the tick was sent' })
   @Authorized()
   at!: Date;
 }
@@ -38,7 +38,8 @@ export class SystemResolver {
   @Authorized()
   heartbeat(
     @Root() at: Date,
-    @Arg('intervalSeconds', () => Int, { defaultValue: 15 }) _intervalSeconds: number,
+    @Arg('intervalSeconds', () => Int, { defaultValue: 15, description: 'Seconds between ticks, 5 to 300' })
+    _intervalSeconds: number,
   ): Heartbeat {
     return { at };
   }

@@ -8,7 +8,7 @@ import {
 } from 'graphql';
 import { Directive, UseMiddleware } from 'type-graphql';
 import type { RequestContext } from '../context.js';
-import { Permission } from './permission.js';
+import { Permission, PERMISSION_DESCRIPTIONS } from './permission.js';
 
 /**
  * Field-level ACL. `@acl(read: X)` in the SDL tells clients the field may be masked; the
@@ -18,7 +18,9 @@ import { Permission } from './permission.js';
 export const aclPermissionEnum = new GraphQLEnumType({
   name: 'AclPermission',
   description: 'Permissions that field-level ACL directives refer to',
-  values: Object.fromEntries(Object.values(Permission).map((p) => [p, { value: p }])),
+  values: Object.fromEntries(
+    Object.values(Permission).map((p) => [p, { value: p, description: PERMISSION_DESCRIPTIONS[p] }]),
+  ),
 });
 
 export const aclDirective = new GraphQLDirective({

@@ -1,6 +1,11 @@
 import 'reflect-metadata';
 import { printSchemaWithDirectives } from '@graphql-tools/utils';
-import { lexicographicSortSchema, specifiedDirectives, type GraphQLSchema } from 'graphql';
+import {
+  lexicographicSortSchema,
+  specifiedDirectives,
+  type GraphQLObjectType,
+  type GraphQLSchema,
+} from 'graphql';
 import { buildSchema, type NonEmptyArray } from 'type-graphql';
 import { coreResolvers } from '../../schema/resolvers.js';
 import { aclDirective } from '../auth/acl.js';
@@ -22,7 +27,7 @@ export async function buildAppSchema(
   extraResolvers: Function[] = [],
 ): Promise<GraphQLSchema> {
   const resolvers = [...coreResolvers, ...extraResolvers] as NonEmptyArray<Function>;
-  return buildSchema({
+  const schema = await buildSchema({
     resolvers,
     authChecker,
     // 'error' rejects only the one operation; 'null' would tear down a whole WebSocket (STACK.md).
@@ -33,6 +38,14 @@ export async function buildAppSchema(
     globalMiddlewares: [refreshCallerPerEvent],
     validate: false,
   });
+  // type-graphql offers no description for the root types: the SDL is where client teams start.
+  const roots: Array<[GraphQLObjectType | null | undefined, string]> = [
+    [schema.getQueryType(), 'What can be read: each field says who may ask'],
+    [schema.getMutationType(), 'What can be changed: every change is audited, in the same transaction'],
+    [schema.getSubscriptionType(), 'Live feeds over graphql-ws on the same URL (token in connectionParams)'],
+  ];
+  for (const [type, description] of roots) if (type) type.description = description;
+  return schema;
 }
 
 /** The SDL committed as schema/schema.graphql: sorted, with directives (the @acl markers). */

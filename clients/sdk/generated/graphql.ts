@@ -4,39 +4,55 @@ type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
 /** Internal type. DO NOT USE DIRECTLY. */
 export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
 import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-node/core';
+/** A user's place in a UOR with a profile */
 export type AddMembershipInput = {
+  /** The profile, which decides the permissions and their scope */
   profile: Profile;
+  /** The UOR (an open one) */
   uorId: string | number;
+  /** The user (not the caller: nobody grants themselves rights) */
   userId: string | number;
 };
 
+/** An attachment of a new document */
 export type AttachmentInput = {
   /** Description of the attachment (a registratura element once registered) */
   description?: string | null | undefined;
+  /** An upload the caller sees (POST /files or commitUpload) */
   fileId: string | number;
 };
 
+/** A public body to record (platform administrators only) */
 export type CreateAdministrationInput = {
   /** IPA code (CodiceAmministrazione), letters, digits and _ */
   ipaCode: string;
+  /** Official name, e.g. Comune di Esempio */
   name: string;
+  /** Codice fiscale of the body */
   taxCode?: string | null | undefined;
 };
 
+/** An AOO of an administration (platform administrators only) */
 export type CreateAooInput = {
+  /** The administration the AOO belongs to */
   administrationId: string | number;
   /** IPA Codice_uni_aoo: 7 characters starting with A (or a legacy cod_aoo) */
   code: string;
+  /** Name of the AOO */
   name: string;
+  /** Institutional PEC address of the AOO (required by law) */
   pecAddress: string;
   /** Code of the protocol register, e.g. REG_PROT */
   registerCode: string;
 };
 
+/** A new draft document: a primary file and its attachments */
 export type CreateDocumentInput = {
   /** Users involved (riservato) or named (particolare) besides the creator */
   accessUserIds?: Array<string | number>;
+  /** The attachments, in order (at most 500) */
   attachments?: Array<AttachmentInput>;
+  /** The subject of the document (oggetto): what it is about */
   oggetto: string;
   /** Protocollo particolare: only the named users see it; needs PROTOCOL_PARTICOLARE */
   particolare?: boolean;
@@ -48,33 +64,49 @@ export type CreateDocumentInput = {
   uorId: string | number;
 };
 
+/** An office (UOR) of an AOO */
 export type CreateUorInput = {
   /** YYYY-MM-DD; default today */
   activeFrom?: string | null | undefined;
+  /** The AOO the office belongs to */
   aooId: string | number;
+  /** Code of the office, unique in the AOO: letters, digits, _ . or - */
   code: string;
+  /** Ordinary e-mail of the office */
   email?: string | null | undefined;
+  /** The head of the office, who reaches the offices below it */
   headId?: string | number | null | undefined;
+  /** Name of the office */
   name: string;
+  /** The office above it (an open UOR of the same AOO); null for a top-level office */
   parentId?: string | number | null | undefined;
 };
 
+/** What a direct upload will send, promised before the bytes */
 export type CreateUploadInput = {
+  /** The file's name (kept for display and downloads) */
   fileName: string;
+  /** The Content-Type the client declares (the server detects the real one) */
   mediaType?: string | null | undefined;
   /** SHA-256 of the bytes, hex: verified at commit */
   sha256: string;
+  /** Exact size in bytes: the presigned URL accepts no other length */
   size: number;
 };
 
+/** A person who will use the platform, created by an administrator of an AOO */
 export type CreateUserInput = {
   /** The AOO whose administrator creates the user */
   aooId: string | number;
+  /** E-mail address for notices */
   email?: string | null | undefined;
+  /** Family name (cognome) */
   familyName: string;
+  /** Given name (nome) */
   givenName: string;
   /** The identity provider's subject; default: the username */
   subject?: string | null | undefined;
+  /** Short name, unique on the platform: 2-64 lowercase letters, digits, . _ or - */
   username: string;
 };
 
@@ -96,22 +128,36 @@ export type DocumentFilter = {
 
 /** Format detected from the bytes (001 §3.2.2) */
 export type DocumentFormat =
+  /** E-mail message (RFC 2822/MIME) */
   | 'EML'
+  /** JPEG image */
   | 'JPEG'
+  /** OpenDocument (odt, ods…) */
   | 'ODF'
+  /** Office Open XML (docx, xlsx…) */
   | 'OOXML'
+  /** Anything else (not in the accepted list) */
   | 'OTHER'
+  /** CAdES signed envelope (.p7m) around a document */
   | 'P7M'
+  /** PDF */
   | 'PDF'
+  /** PDF/A (archival PDF, the part in pdfaPart) */
   | 'PDF_A'
+  /** TIFF image */
   | 'TIFF'
+  /** Plain text */
   | 'TXT'
+  /** XML */
   | 'XML';
 
 /** Protocolled, repertoriato, or a "documento non protocollato" */
 export type DocumentKind =
+  /** Not registered: a draft, or a document kept without registration */
   | 'NON_PROTOCOLLATO'
+  /** Registered in the protocol register: its registratura is immutable */
   | 'PROTOCOLLATO'
+  /** Registered in a repertorio (delibere, decreti, contratti…) */
   | 'REPERTORIATO';
 
 /** How to sort documents */
@@ -138,62 +184,101 @@ export type OrderDirection =
 
 /** A right, granted per AOO and optionally per UOR subtree */
 export type Permission =
+  /** Read the audit trail of the AOO */
   | 'AUDIT_READ'
+  /** Upload files and create draft documents */
   | 'DOCUMENT_CREATE'
+  /** Open and close the emergency register (RGD, 001 §6.9) */
   | 'EMERGENCY_REGISTER_MANAGE'
+  /** Open, close and manage fascicoli */
   | 'FASCICOLO_MANAGE'
+  /** Administer the AOO: UORs, users and memberships */
   | 'ORG_ADMIN'
+  /** Read the structure of the AOO: UORs, users, memberships */
   | 'ORG_READ'
+  /** Annul registrations (RGD and delegates, 001 §8.12) */
   | 'PROTOCOL_ANNUL'
+  /** Register and see protocollo particolare when named (001 §8.10) */
   | 'PROTOCOL_PARTICOLARE'
+  /** See registrations and documents of the scope */
   | 'PROTOCOL_READ'
+  /** See personal data of correspondents and signers (names, codici fiscali, contacts) */
   | 'PROTOCOL_READ_PERSONAL_DATA'
+  /** See riservato records one is involved in (001 §8.9) */
   | 'PROTOCOL_READ_RESERVED'
+  /** Register documents (arrivo, partenza, interno) */
   | 'PROTOCOL_REGISTER'
+  /** Modify the managed (non-registratura) fields: UOR, RPA, classification, fascicolo */
   | 'PROTOCOL_UPDATE'
+  /** Manage repertori and register in them */
   | 'REPERTORIO_MANAGE'
+  /** Manage the titolario (classification scheme) of the AOO */
   | 'TITOLARIO_MANAGE';
 
-/** A role template granting a set of permissions */
+/** A role template granting a set of permissions (001 §2.5, 002 §10.2) */
 export type Profile =
+  /** Registers documents and attaches files, for the whole AOO */
   | 'PROTOCOLLISTA'
+  /** Reads the registrations of the own UOR only */
   | 'READ_ONLY'
+  /** Responsabile della Gestione Documentale: runs the register, annuls, every right of the AOO */
   | 'RGD'
+  /** Responsabile del procedimento: handles cases and fascicoli of the UOR and those below it */
   | 'RPA'
+  /** Administers the AOO: structure, users, titolario, repertori, audit */
   | 'SYSTEM_ADMIN'
+  /** Sees everything of the AOO (head of the body, secretariats), particolare when named */
   | 'TOTAL_VISIBILITY';
 
+/** A new file for a slot of a draft, or a new attachment */
 export type ReplaceDocumentFileInput = {
+  /** Description of the attachment; left out, the slot keeps its description */
   description?: string | null | undefined;
+  /** The draft document */
   documentId: string | number;
+  /** The new file (an upload the caller sees) */
   fileId: string | number;
   /** 0 = primary document, 1.. = attachments */
   position: number;
 };
 
+/** Changes to an administration: fields left out stay as they are */
 export type UpdateAdministrationInput = {
+  /** New official name */
   name?: string | null | undefined;
+  /** New codice fiscale; null or empty clears it */
   taxCode?: string | null | undefined;
 };
 
+/** Changes to an AOO: fields left out stay as they are */
 export type UpdateAooInput = {
+  /** New name */
   name?: string | null | undefined;
+  /** New institutional PEC address (it cannot be removed) */
   pecAddress?: string | null | undefined;
   /** The Responsabile della Gestione Documentale */
   rgdId?: string | number | null | undefined;
 };
 
+/** Changes to a UOR: fields left out stay as they are */
 export type UpdateUorInput = {
+  /** New e-mail; null or empty clears it */
   email?: string | null | undefined;
+  /** New head; null removes it */
   headId?: string | number | null | undefined;
+  /** New name */
   name?: string | null | undefined;
   /** Move under another UOR of the same AOO; null makes it a root */
   parentId?: string | number | null | undefined;
 };
 
+/** Changes to a user's identity: fields left out stay as they are (needs admin rights in every AOO the user works in) */
 export type UpdateUserInput = {
+  /** New e-mail; null or empty clears it */
   email?: string | null | undefined;
+  /** New family name */
   familyName?: string | null | undefined;
+  /** New given name */
   givenName?: string | null | undefined;
 };
 
