@@ -6,7 +6,6 @@ import {
   ApolloServerPluginCacheControlDisabled,
   ApolloServerPluginLandingPageDisabled,
 } from '@apollo/server/plugin/disabled';
-import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import { expressMiddleware } from '@as-integrations/express5';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { GraphQLFormattedError, GraphQLSchema } from 'graphql';
@@ -17,6 +16,7 @@ import type { Platform } from '../platform.js';
 import { authentication } from './authentication.js';
 import { attachGraphqlWs, type GraphqlWsHandle } from './graphql-ws.js';
 import { healthRoutes } from './health.js';
+import { graphiqlRoutes } from './graphiql.js';
 import { migrationNames } from '../db/orm.js';
 import { requestIdAndLog } from './request-id.js';
 import { cors } from './cors.js';
@@ -70,9 +70,8 @@ export async function startAppServer(
       // No HTTP caching of GraphQL answers here; its per-field hook would cost on every field.
       ApolloServerPluginCacheControlDisabled(),
       ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: config.shutdownTimeoutMs }),
-      config.graphql.landingPage
-        ? ApolloServerPluginLandingPageLocalDefault({ embed: true })
-        : ApolloServerPluginLandingPageDisabled(),
+      // The IDE is served by graphiqlRoutes, from this server's own files (no CDN).
+      ApolloServerPluginLandingPageDisabled(),
     ],
   });
   await apollo.start();
@@ -81,6 +80,7 @@ export async function startAppServer(
   app.use(cors(config.corsOrigins));
   const health = healthRoutes(platform, () => draining, migrationNames());
   app.use(health.router);
+  graphiqlRoutes(app, platform);
   for (const install of routes) install(app, platform);
   app.use(
     '/graphql',
