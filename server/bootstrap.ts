@@ -58,14 +58,17 @@ export async function bootstrap(config: Config, options: BootstrapOptions = {}):
     }
     const orm = await openOrm(databaseUrl, logger);
     closers.push(() => orm.close(true));
+    const blobs = createBlobStore(config.blob);
+    const clock = options.clock ?? systemClock;
     if (options.prepareDatabase !== false) {
       if (config.migrateOnStart) {
         const applied = await migrate(orm);
         if (applied.length > 0) logger.info({ applied }, 'migrations applied');
       }
-      if (config.seedDemo && (await seedDemo(orm.em.fork()))) logger.info('demo data loaded');
+      if (config.seedDemo && (await seedDemo(orm.em.fork(), { documents: { blobs, clock } }))) {
+        logger.info('demo data loaded');
+      }
     }
-    const blobs = createBlobStore(config.blob);
     const tokens = await TokenService.create(config);
     const pubSub = createAppPubSub(config.redisUrl);
     closers.push(() => pubSub.close());
@@ -76,7 +79,7 @@ export async function bootstrap(config: Config, options: BootstrapOptions = {}):
       blobs,
       tokens,
       pubSub: pubSub.pubSub,
-      clock: options.clock ?? systemClock,
+      clock,
     };
     return { platform, databaseUrl, close };
   } catch (e) {

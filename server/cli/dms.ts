@@ -57,7 +57,8 @@ export async function main(argv: string[]): Promise<number> {
         });
       case 'seed-demo':
         return await withRuntime({ ...loadConfig(), seedDemo: false }, {}, async (runtime) => {
-          const loaded = await seedDemo(runtime.platform.orm.em.fork());
+          const { blobs, clock } = runtime.platform;
+          const loaded = await seedDemo(runtime.platform.orm.em.fork(), { documents: { blobs, clock } });
           console.log(loaded ? 'Demo data loaded' : 'Demo data already present');
           return 0;
         });

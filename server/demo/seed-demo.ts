@@ -1,4 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import type { BlobStore } from '../blob/blob-store.js';
+import type { Clock } from '../clock.js';
+import { seedDemoDocuments } from './demo-documents.js';
 import { Administration } from '../../schema/organisation/administration.entity.js';
 import { Aoo } from '../../schema/organisation/aoo.entity.js';
 import { Membership } from '../../schema/organisation/membership.entity.js';
@@ -63,8 +66,16 @@ export const DEMO_UORS: ReadonlyArray<[string, string, string | null]> = [
   ['LLPP', 'Ufficio lavori pubblici', 'TEC'],
 ];
 
-/** Loads the demo municipality unless it is already there. Returns whether it loaded anything. */
-export async function seedDemo(em: EntityManager): Promise<boolean> {
+export interface SeedOptions {
+  /** Also the demo documents and their files (needs the blob store); without it, the organisation only. */
+  documents?: { blobs: BlobStore; clock: Clock };
+}
+
+/**
+ * Loads the demo municipality unless it is already there: the organisation, its users and, with
+ * `documents`, drafts with files (one signed) in several offices. Returns whether it loaded anything.
+ */
+export async function seedDemo(em: EntityManager, options: SeedOptions = {}): Promise<boolean> {
   return em.transactional(async (tx) => {
     if ((await tx.count(Administration, { ipaCode: DEMO_IPA_CODE })) > 0) return false;
     const administration = tx.create(Administration, {
@@ -93,6 +104,7 @@ export async function seedDemo(em: EntityManager): Promise<boolean> {
         }),
       );
     }
+    const users = new Map<string, User>();
     for (const d of DEMO_USERS) {
       const user = tx.create(User, {
         username: d.username,
@@ -104,6 +116,7 @@ export async function seedDemo(em: EntityManager): Promise<boolean> {
         // The demo system administrator may also create administrations and AOOs.
         platformAdmin: d.profile === Profile.SYSTEM_ADMIN,
       });
+      users.set(d.username, user);
       const uor = uors.get(d.uor);
       if (!uor) throw new Error(`demo UOR ${d.uor} missing`);
       tx.create(Membership, { user, uor, profile: d.profile });
@@ -113,6 +126,9 @@ export async function seedDemo(em: EntityManager): Promise<boolean> {
         const tec = uors.get('TEC');
         if (tec) tec.head = user;
       }
+    }
+    if (options.documents) {
+      await seedDemoDocuments(tx, options.documents.blobs, options.documents.clock, uors, users);
     }
     return true;
   });

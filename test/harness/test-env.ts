@@ -8,6 +8,7 @@ import { loadConfig, type Config } from '../../server/config.js';
 import { createLogger } from '../../server/logger.js';
 import type { Platform } from '../../server/platform.js';
 import { User } from '../../schema/organisation/user.entity.js';
+import { seedDemo } from '../../server/demo/seed-demo.js';
 import { createTestDatabase } from './database.js';
 import { GraphqlClient } from './graphql-client.js';
 import { startS3Server, type RunningS3Server } from './s3-server.js';
@@ -19,6 +20,8 @@ export interface TestEnvOptions {
   clock?: Clock;
   /** Extra environment variables for loadConfig (e.g. GRAPHQL_MAX_DEPTH). */
   env?: Record<string, string>;
+  /** With seedDemo: also the demo documents and files, as `npm start` loads them. */
+  demoDocuments?: boolean;
   /** Connect the server to PostgreSQL through a relay the test can cut (an outage). */
   databaseProxy?: boolean;
 }
@@ -65,7 +68,8 @@ export async function startTestEnv(options: TestEnvOptions = {}): Promise<TestEn
     PORT: '0',
     DATA_DIR: dataDir,
     DATABASE_URL: serverDbUrl.toString(),
-    SEED_DEMO: String(options.seedDemo ?? true),
+    // The harness seeds the demo organisation itself (below): no demo documents in the way of counts.
+    SEED_DEMO: 'false',
     JWT_SECRET: randomBytes(32).toString('base64url'),
     LOG_LEVEL: process.env['TEST_LOG_LEVEL'] ?? 'silent',
     SHUTDOWN_TIMEOUT_MS: '2000',
@@ -92,6 +96,9 @@ export async function startTestEnv(options: TestEnvOptions = {}): Promise<TestEn
     throw e;
   }
   const { platform } = app;
+  if (options.seedDemo ?? true) {
+    await seedDemo(platform.orm.em.fork(), options.demoDocuments ? { documents: platform } : {});
+  }
   const baseUrl = `http://127.0.0.1:${app.server.port}`;
   const graphqlUrl = `${baseUrl}/graphql`;
   const tokenFor = async (username: string, ttlSeconds = 3600): Promise<string> => {

@@ -1,0 +1,68 @@
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { after, before, describe, it } from 'node:test';
+import { DocumentsWithFilesDocument, UsersOfAooDocument } from '../../clients/sdk/generated/graphql.js';
+import { DEMO_DOCUMENTS } from '../../server/demo/demo-documents.js';
+import { demoIds, download, type DemoIds } from '../harness/files-helpers.js';
+import { startTestEnv, type TestEnv } from '../harness/test-env.js';
+
+/**
+ * The demo a newcomer looks at (`npm start`): documents with real files in several offices,
+ * one of them signed, so each demo user's lists show something, within that user's rights.
+ */
+describe('demo data', () => {
+  let env: TestEnv;
+  let ids: DemoIds;
+  before(async () => {
+    env = await startTestEnv({ demoDocuments: true });
+    ids = await demoIds(env);
+  });
+  after(async () => {
+    await env.close();
+  });
+
+  const EXPECTED: Record<string, { count: number; uors: string[] }> = {
+    rgd: { count: 8, uors: ['LLPP', 'PROT', 'RAG', 'SEG', 'TEC', 'TRIB'] },
+    protocollista: { count: 7, uors: ['LLPP', 'PROT', 'RAG', 'SEG', 'TEC', 'TRIB'] },
+    segretario: { count: 7, uors: ['LLPP', 'PROT', 'RAG', 'SEG', 'TEC', 'TRIB'] },
+    'rpa.ragioneria': { count: 4, uors: ['RAG', 'TRIB'] },
+    'rpa.tecnico': { count: 2, uors: ['LLPP', 'TEC'] },
+    lettore: { count: 2, uors: ['RAG'] },
+  };
+
+  it('shows every demo user documents of the offices they read (the riservato one to those involved)', async () => {
+    assert.equal(DEMO_DOCUMENTS.length, 8);
+    for (const [username, want] of Object.entries(EXPECTED)) {
+      const client = await env.asUser(username);
+      const r = await client.data(DocumentsWithFilesDocument, { aooId: ids.aooId, first: 10 });
+      const nodes = r.documents.edges.map((e) => e.node);
+      assert.equal(r.documents.totalCount, want.count, username);
+      assert.deepEqual([...new Set(nodes.map((n) => n.uor?.code))].sort(), want.uors, username);
+    }
+    // The administrator reads no documents (no PROTOCOL_READ) but every organisation list.
+    const admin = await env.asUser('admin');
+    assert.ok((await admin.data(UsersOfAooDocument, { aooId: ids.aooId })).users.totalCount >= 7);
+  });
+
+  it('holds real files: PDFs that download as stored, and a CAdES .p7m that verifies', async () => {
+    const client = await env.asUser('rgd');
+    const token = await env.tokenFor('rgd');
+    const nodes = (
+      await client.data(DocumentsWithFilesDocument, { aooId: ids.aooId, first: 10 })
+    ).documents.edges.map((e) => e.node);
+    const signed = nodes.find((n) => n.primary?.file.format === 'P7M');
+    assert.ok(signed, 'a signed document');
+    assert.equal(signed.primary?.file.signature.status, 'FIRMA_VALIDA');
+    assert.deepEqual(signed.primary?.file.signature.signers, [{ commonName: 'Mario Rossi' }]);
+    const withAttachments = nodes.filter((n) => n.attachments.length > 0);
+    assert.equal(withAttachments.length, 2);
+    for (const node of nodes) {
+      const file = node.primary?.file;
+      assert.ok(file, node.oggetto);
+      const got = await download(env, file.id, { token });
+      assert.equal(got.status, 200, file.originalName);
+      assert.equal(createHash('sha256').update(got.body).digest('hex'), file.sha256);
+      if (file.format === 'PDF') assert.ok(got.body.subarray(0, 5).equals(Buffer.from('%PDF-')));
+    }
+  });
+});
