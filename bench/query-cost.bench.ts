@@ -154,7 +154,7 @@ async function main(): Promise<void> {
         variables: { a: aooId },
       },
     ];
-    const built = await buildAppSchema(createAppPubSub(undefined).pubSub);
+    const built = await buildAppSchema(env.platform.modules, createAppPubSub(undefined).pubSub);
     let baseline = NaN;
     let worst = 0;
     console.log(`query cost limit ${env.config.graphql.maxCost}; ${ROUNDS} rounds each`);

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// The CLI runs the compiled TypeScript (npm run build); see server/cli/dms.ts.
+// The CLI runs the compiled TypeScript (npm run build); see server/cli/dms.ts. This entry point
+// is where the platform (server/) meets the domain (schema/): it hands over the core modules.
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
@@ -9,7 +10,8 @@ if (!existsSync(fileURLToPath(entry))) {
   process.exit(1);
 }
 const { main } = await import(entry.href);
-main(process.argv.slice(2)).then(
+const { coreModules } = await import(new URL('../dist/schema/modules.js', import.meta.url).href);
+main(process.argv.slice(2), coreModules).then(
   (code) => process.exit(code),
   (err) => {
     console.error(err);

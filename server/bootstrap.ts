@@ -2,18 +2,22 @@ import 'reflect-metadata';
 import { createBlobStore } from './blob/create-blob-store.js';
 import { systemClock, type Clock } from './clock.js';
 import type { Config } from './config.js';
+import { systemContext } from './context.js';
 import { startEmbeddedPostgres, type EmbeddedDatabase, type EmbeddedRole } from './db/embedded-postgres.js';
 import { migrate, openOrm } from './db/orm.js';
-import { seedDemo } from './demo/seed-demo.js';
+import { withTransaction } from './db/unit-of-work.js';
+import { sealErrorCodes } from './errors/error-codes.js';
+import { EventBus } from './events/event-bus.js';
 import { createAppPubSub } from './events/pubsub.js';
 import { buildAppSchema } from './graphql/schema.js';
-import { startAppServer, type AppServer, type RouteInstaller } from './http/app-server.js';
-import { createLogger, type Logger } from './logger.js';
-import type { Platform } from './platform.js';
-import { coreRoutes } from '../schema/routes.js';
-import { TokenService } from './auth/token-service.js';
+import { startAppServer, type AppServer } from './http/app-server.js';
 import { JobQueue } from './jobs/job-queue.js';
-import { coreJobs } from '../schema/jobs.js';
+import { createLogger, type Logger } from './logger.js';
+import { composeModules, type ComposedModules } from './modules/compose.js';
+import type { DmsModule } from './modules/module.js';
+import { loadPlugins } from './modules/plugins.js';
+import type { Platform } from './platform.js';
+import { TokenService } from './auth/token-service.js';
 
 export interface Runtime {
   platform: Platform;
@@ -32,10 +36,30 @@ export interface BootstrapOptions {
   embeddedRole?: EmbeddedRole;
   /** Whether a missing embedded database may be created (default true). */
   mayInitialise?: boolean;
+  /** Run job handlers and schedules in this process (the server, with JOBS_ENABLED). */
+  jobWorkers?: boolean;
 }
 
-/** Opens the database (embedded or configured), storage, tokens and the event bus. */
-export async function bootstrap(config: Config, options: BootstrapOptions = {}): Promise<Runtime> {
+/** The core modules, then the plugins DMS_PLUGINS names, composed and checked. */
+export async function composePlatformModules(
+  config: Pick<Config, 'plugins' | 'pluginsDir'>,
+  coreModules: readonly DmsModule[],
+  reservedCommands: readonly string[] = [],
+): Promise<ComposedModules> {
+  const plugins = await loadPlugins(config.plugins, config.pluginsDir);
+  return composeModules([...coreModules, ...plugins], reservedCommands);
+}
+
+/**
+ * Composes the modules and opens what they work with: the database (embedded or configured,
+ * migrated), storage, tokens, the event bus and the job queue; then runs the modules'
+ * bootstrap hooks.
+ */
+export async function bootstrap(
+  config: Config,
+  coreModules: readonly DmsModule[],
+  options: BootstrapOptions = {},
+): Promise<Runtime> {
   const logger = options.logger ?? createLogger(config.logLevel);
   const closers: Array<() => Promise<void>> = [];
   const close = async (): Promise<void> => {
@@ -44,6 +68,8 @@ export async function bootstrap(config: Config, options: BootstrapOptions = {}):
     }
   };
   try {
+    const modules = await composePlatformModules(config, coreModules);
+    sealErrorCodes(modules.errorCodes);
     let databaseUrl = config.databaseUrl;
     if (databaseUrl === undefined) {
       const embedded: EmbeddedDatabase = await startEmbeddedPostgres(
@@ -56,31 +82,42 @@ export async function bootstrap(config: Config, options: BootstrapOptions = {}):
       closers.push(() => embedded.stop());
       databaseUrl = embedded.url;
     }
-    const orm = await openOrm(databaseUrl, logger);
+    const orm = await openOrm(databaseUrl, logger, modules);
     closers.push(() => orm.close(true));
-    const blobs = createBlobStore(config.blob);
-    const clock = options.clock ?? systemClock;
-    if (options.prepareDatabase !== false) {
-      if (config.migrateOnStart) {
-        const applied = await migrate(orm);
-        if (applied.length > 0) logger.info({ applied }, 'migrations applied');
-      }
-      if (config.seedDemo && (await seedDemo(orm.em.fork(), { documents: { blobs, clock } }))) {
-        logger.info('demo data loaded');
-      }
+    const prepare = options.prepareDatabase !== false;
+    if (prepare && config.migrateOnStart) {
+      const applied = await migrate(orm);
+      if (applied.length > 0) logger.info({ applied }, 'migrations applied');
     }
-    const tokens = await TokenService.create(config);
     const pubSub = createAppPubSub(config.redisUrl);
     closers.push(() => pubSub.close());
+    const events = new EventBus(pubSub.pubSub, config.eventChannelPrefix, modules.eventHandlers, logger);
+    closers.push(() => events.drain());
+    const jobs = new JobQueue(databaseUrl, modules.jobs);
     const platform: Platform = {
       config,
       logger,
       orm,
-      blobs,
-      tokens,
-      pubSub: pubSub.pubSub,
-      clock,
+      blobs: createBlobStore(config.blob),
+      tokens: await TokenService.create(config),
+      clock: options.clock ?? systemClock,
+      identity: modules.identity,
+      permissions: modules.permissions,
+      errorCodes: modules.errorCodes,
+      events,
+      jobs,
+      modules,
     };
+    events.attach(platform);
+    if (prepare) {
+      await jobs.open(platform, options.jobWorkers ?? false);
+      closers.push(() => jobs.stop());
+    }
+    for (const m of modules.modules) await m.onBootstrap?.(platform);
+    closers.push(async () => {
+      for (const m of [...modules.modules].reverse()) await m.onShutdown?.();
+    });
+    if (prepare && config.seedDemo && (await seedDemo(platform))) logger.info('demo data loaded');
     return { platform, databaseUrl, close };
   } catch (e) {
     await close();
@@ -88,35 +125,43 @@ export async function bootstrap(config: Config, options: BootstrapOptions = {}):
   }
 }
 
-export interface RunningApp extends Runtime {
-  server: AppServer;
-  jobs: JobQueue | null;
+/**
+ * Loads the demo data of the modules (all, or those named), in module order, in one
+ * transaction. Each module loads what is missing; returns whether any loaded something.
+ */
+export async function seedDemo(platform: Platform, only?: readonly string[]): Promise<boolean> {
+  const ctx = await systemContext(platform, { actorId: null, requestId: 'seed-demo', agent: 'seed-demo' });
+  return withTransaction(ctx, async (tx) => {
+    let loaded = false;
+    for (const m of platform.modules.modules) {
+      if (only && !only.includes(m.name)) continue;
+      if (m.seedDemo && (await m.seedDemo(tx))) loaded = true;
+      await tx.em.flush(); // the next module finds what this one created
+    }
+    return loaded;
+  });
 }
 
+export interface RunningApp extends Runtime {
+  server: AppServer;
+}
+
+/** bootstrap, then the GraphQL schema and the HTTP/WebSocket server (and the job workers). */
 export async function startApp(
   config: Config,
+  coreModules: readonly DmsModule[],
   options: BootstrapOptions = {},
-  routes: RouteInstaller[] = coreRoutes,
 ): Promise<RunningApp> {
-  const runtime = await bootstrap(config, options);
+  const runtime = await bootstrap(config, coreModules, { jobWorkers: config.jobsEnabled, ...options });
   try {
-    const schema = await buildAppSchema(runtime.platform.pubSub);
-    const server = await startAppServer(runtime.platform, schema, routes);
-    const jobs = config.jobsEnabled
-      ? await JobQueue.start(runtime.platform, runtime.databaseUrl, coreJobs(config.orphanGraceMs)).catch(
-          async (e: unknown) => {
-            await server.stop();
-            throw e;
-          },
-        )
-      : null;
+    const { platform } = runtime;
+    const schema = await buildAppSchema(platform.modules, platform.events.pubSub);
+    const server = await startAppServer(platform, schema);
     return {
       ...runtime,
       server,
-      jobs,
       close: async () => {
         await server.stop();
-        await jobs?.stop();
         await runtime.close();
       },
     };

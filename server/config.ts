@@ -27,6 +27,12 @@ export interface Config {
   /** Unreferenced stored objects younger than this are left alone (uploads in progress). */
   orphanGraceMs: number;
   redisUrl: string | undefined;
+  /** Put on every event channel, so deployments (or test runs) sharing a Redis never hear each other. */
+  eventChannelPrefix: string;
+  /** Plugins to load, in order (DMS_PLUGINS=pec,conservazione), from pluginsDir/<name>/index.js. */
+  plugins: readonly string[];
+  /** Absent: the plugins compiled with this checkout (dist/plugins). */
+  pluginsDir: string | undefined;
   /** The address clients reach the server at (links it hands out are absolute); default: the request's Host. */
   publicUrl: string | undefined;
   /** Origins of browser apps allowed to call the API from another origin; `*` only outside production. */
@@ -123,6 +129,9 @@ export const CONFIG_VARIABLES = [
   'JOBS_ENABLED',
   'BLOB_ORPHAN_GRACE_HOURS',
   'REDIS_URL',
+  'EVENT_CHANNEL_PREFIX',
+  'DMS_PLUGINS',
+  'DMS_PLUGINS_DIR',
   'PUBLIC_URL',
   'CORS_ORIGINS',
   'SHUTDOWN_TIMEOUT_MS',
@@ -359,6 +368,10 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     jobsEnabled: boolVar(env, 'JOBS_ENABLED', true),
     orphanGraceMs: intVar(env, 'BLOB_ORPHAN_GRACE_HOURS', 24, 1, 24 * 365) * 3600_000,
     redisUrl: urlVar(env, 'REDIS_URL', ['redis:', 'rediss:']),
+    eventChannelPrefix: eventChannelPrefixVar(env),
+    plugins: pluginsVar(env),
+    pluginsDir:
+      nonEmpty(env, 'DMS_PLUGINS_DIR') && path.resolve(cwd, nonEmpty(env, 'DMS_PLUGINS_DIR') as string),
     publicUrl: urlVar(env, 'PUBLIC_URL', ['http:', 'https:'])?.replace(/\/+$/, ''),
     corsOrigins: corsOriginsVar(env, production),
     trustProxy: trustProxyVar(env),
@@ -370,4 +383,31 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
       'info',
     ),
   };
+}
+
+function eventChannelPrefixVar(env: Env): string {
+  const raw = nonEmpty(env, 'EVENT_CHANNEL_PREFIX') ?? 'dms';
+  if (!/^[A-Za-z0-9._-]{1,64}$/.test(raw)) {
+    throw new ConfigError('EVENT_CHANNEL_PREFIX', '1 to 64 letters, digits, ".", "_" or "-"', raw);
+  }
+  return raw;
+}
+
+function pluginsVar(env: Env): string[] {
+  const raw = nonEmpty(env, 'DMS_PLUGINS');
+  if (raw === undefined) return [];
+  const names = raw.split(',').map((n) => n.trim());
+  for (const name of names) {
+    if (!/^[a-z][a-z0-9-]*$/.test(name)) {
+      throw new ConfigError(
+        'DMS_PLUGINS',
+        'a comma-separated list of plugin names (lowercase, e.g. pec,conservazione)',
+        raw,
+      );
+    }
+  }
+  if (new Set(names).size !== names.length) {
+    throw new ConfigError('DMS_PLUGINS', 'a list naming each plugin once', raw);
+  }
+  return names;
 }

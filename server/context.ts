@@ -1,17 +1,17 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { Grants } from '../schema/organisation/grants.js';
-import type { User } from '../schema/organisation/user.entity.js';
+import { Grants } from './auth/grants.js';
+import type { Principal } from './auth/principal.js';
 import type { Clock } from './clock.js';
 import type { Logger } from './logger.js';
 import type { Platform } from './platform.js';
 
 /**
- * Everything one request (or one WebSocket event) works with: its own EntityManager fork,
- * the caller and their effective grants, a clock, and per-request DataLoaders.
+ * Everything one request (or one WebSocket event, or one job) works with: its own EntityManager
+ * fork, the caller and their effective grants, a clock, and per-request DataLoaders.
  */
 export interface RequestContext {
   em: EntityManager;
-  user: User | null;
+  user: Principal | null;
   grants: Grants;
   clock: Clock;
   requestId: string;
@@ -25,6 +25,11 @@ export interface RequestContext {
   loaders: Map<string, unknown>;
   /** The WebSocket a subscription runs on, so a subscriber who lost their rights can be let go. */
   connection?: { close(code: number, reason: string): void };
+  /**
+   * Work the platform does on its own (a job, an event handler): `user` is who caused it (for the
+   * audit trail), not whose rights apply; services decide what a system context may do.
+   */
+  system?: boolean;
 }
 
 export interface ContextOrigin {
@@ -37,7 +42,7 @@ export interface ContextOrigin {
 
 export function createContext(
   platform: Platform,
-  user: User | null,
+  user: Principal | null,
   grants: Grants,
   origin: ContextOrigin,
 ): RequestContext {
@@ -54,6 +59,27 @@ export function createContext(
     platform,
     loaders: new Map(),
   };
+}
+
+/** Who and which request a piece of system work comes from (serialisable: jobs carry it). */
+export interface SystemOrigin {
+  actorId: string | null;
+  requestId: string;
+  /** What runs: a job name, an event handler, a CLI command (shown as the audit row's agent). */
+  agent: string;
+}
+
+/** A context for work the platform does on its own behalf, linked to the request that caused it. */
+export async function systemContext(platform: Platform, origin: SystemOrigin): Promise<RequestContext> {
+  const em = platform.orm.em.fork();
+  const actor = origin.actorId ? await platform.identity.findActive(em, { id: origin.actorId }) : null;
+  const ctx = createContext(platform, actor, Grants.NONE, {
+    requestId: origin.requestId,
+    clientIp: null,
+    userAgent: origin.agent,
+    baseUrl: platform.config.publicUrl ?? '',
+  });
+  return { ...ctx, em, system: true };
 }
 
 /** The per-request loader registered under `key`, created on first use. */

@@ -1,14 +1,19 @@
+import type { IdentityProvider } from './auth/principal.js';
+import type { PermissionRegistry } from './auth/permissions.js';
 import type { BlobStore } from './blob/blob-store.js';
 import type { Clock } from './clock.js';
 import type { Config } from './config.js';
 import type { Orm } from './db/orm.js';
-import type { AppPubSub } from './events/pubsub.js';
+import type { ErrorCodeRegistry } from './errors/error-codes.js';
+import type { EventBus } from './events/event-bus.js';
+import type { JobQueue } from './jobs/job-queue.js';
 import type { Logger } from './logger.js';
 import type { TokenService } from './auth/token-service.js';
+import type { ComposedModules } from './modules/compose.js';
 
 /**
- * The long-lived parts every request, job and plugin works with. Built once at start by
- * `bootstrap`, closed once at shutdown.
+ * The long-lived parts every request, job and module works with (the host API of the module
+ * contract). Built once at start by `bootstrap`, closed once at shutdown.
  */
 export interface Platform {
   config: Config;
@@ -16,6 +21,14 @@ export interface Platform {
   orm: Orm;
   blobs: BlobStore;
   tokens: TokenService;
-  pubSub: AppPubSub;
   clock: Clock;
+  /** Users and their grants, from the module that owns them. */
+  identity: IdentityProvider;
+  permissions: PermissionRegistry;
+  errorCodes: ErrorCodeRegistry;
+  /** Releases events after commit to module handlers and subscribers (every replica). */
+  events: EventBus;
+  /** Jobs in PostgreSQL: enqueued in the transaction that causes them. */
+  jobs: JobQueue;
+  modules: ComposedModules;
 }

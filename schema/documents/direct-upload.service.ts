@@ -1,12 +1,12 @@
 import { BlobMismatchError, BlobTooLargeError, type DirectUploads } from '../../server/blob/blob-store.js';
+import { withTransaction } from '../../server/db/unit-of-work.js';
 import { forbidden } from '../../server/auth/auth-checker.js';
-import { Permission } from '../../server/auth/permission.js';
+import { DOCUMENT_CREATE } from './permissions.js';
 import type { RequestContext } from '../../server/context.js';
 import { DomainError, InvalidInputError, NotFoundError } from '../../server/errors/domain-error.js';
 import { isUuid, matching, optionalText } from '../../server/errors/input-checks.js';
 import type { Platform } from '../../server/platform.js';
-import { recordAudit } from '../audit/audit.service.js';
-import { User } from '../organisation/user.entity.js';
+import { User } from '../organisation/index.js';
 import { cleanFileName } from './file-name.js';
 import { recordStoredBlob, UploadTooLargeError } from './file-upload.service.js';
 import { inspectStream } from './inspection/index.js';
@@ -36,8 +36,7 @@ export interface CreateUploadRequest {
  */
 export async function createUpload(ctx: RequestContext, req: CreateUploadRequest): Promise<UploadTicket> {
   const user = ctx.user;
-  if (!user || !ctx.grants.has(Permission.DOCUMENT_CREATE))
-    throw forbidden('upload files (needs DOCUMENT_CREATE)');
+  if (!user || !ctx.grants.has(DOCUMENT_CREATE)) throw forbidden('upload files (needs DOCUMENT_CREATE)');
   const direct = ctx.platform.blobs.directUploads;
   if (!direct) {
     throw new DomainError(
@@ -54,8 +53,10 @@ export async function createUpload(ctx: RequestContext, req: CreateUploadRequest
   // Control characters (NUL above all) cannot be stored and have no place in a media type.
   const mediaType = optionalText('mediaType', req.mediaType, 255) ?? null;
   const expiresAt = new Date(ctx.clock.now().getTime() + TICKET_SECONDS * 1000);
-  const session = await ctx.em.transactional(async (em) => {
+  const session = await withTransaction(ctx, async (tx) => {
+    const em = tx.em;
     const opened = em.create(UploadSession, {
+      createdAt: ctx.clock.now(),
       createdBy: em.getReference(User, user.id),
       expiresAt,
       fileName,
@@ -63,8 +64,7 @@ export async function createUpload(ctx: RequestContext, req: CreateUploadRequest
       size: req.size,
       sha256,
     });
-    await em.flush();
-    await recordAudit(ctx, em, {
+    await tx.audit({
       aooId: null,
       operation: 'upload.create',
       targetType: 'UploadSession',

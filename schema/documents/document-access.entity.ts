@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { Entity, Enum, ManyToOne, OptionalProps, PrimaryKey, Property, type Rel } from '@mikro-orm/core';
+import { Entity, Enum, ManyToOne, PrimaryKey, Property, type Rel } from '@mikro-orm/core';
 import { registerEnumType } from 'type-graphql';
-import { User } from '../organisation/user.entity.js';
+import { User } from '../organisation/index.js';
 import { Document } from './document.entity.js';
 
 export enum DocumentAccessReason {
@@ -16,8 +16,6 @@ registerEnumType(DocumentAccessReason, { name: 'DocumentAccessReason' });
 /** A user who may see a confidential document, and why. */
 @Entity({ tableName: 'document_access' })
 export class DocumentAccess {
-  [OptionalProps]?: 'grantedAt';
-
   @PrimaryKey({ type: 'uuid' })
   id: string = randomUUID();
 
@@ -34,5 +32,5 @@ export class DocumentAccess {
   grantedBy!: Rel<User>;
 
   @Property({ type: 'timestamptz' })
-  grantedAt: Date = new Date();
+  grantedAt!: Date;
 }

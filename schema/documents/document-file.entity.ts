@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
+import { AnyAuthenticated } from '../../server/auth/access.js';
 import { Entity, ManyToOne, OptionalProps, PrimaryKey, Property, type Rel } from '@mikro-orm/core';
-import { Authorized, Field, ID, Int, ObjectType } from 'type-graphql';
-import { User } from '../organisation/user.entity.js';
+import { Field, ID, Int, ObjectType } from 'type-graphql';
+import { User } from '../organisation/index.js';
 import { Document } from './document.entity.js';
 import { StoredFile } from './stored-file.entity.js';
 
@@ -14,9 +15,9 @@ import { StoredFile } from './stored-file.entity.js';
   simpleResolvers: true,
   description: 'A version of the file in one slot of a document (0 = primary, 1.. = attachments)',
 })
-@Authorized()
+@AnyAuthenticated()
 export class DocumentFile {
-  [OptionalProps]?: 'createdAt' | 'supersededAt' | 'description';
+  [OptionalProps]?: 'supersededAt' | 'description';
 
   @PrimaryKey({ type: 'uuid' })
   @Field(() => ID, { description: 'Stable identifier of this version of the slot' })
@@ -48,7 +49,7 @@ export class DocumentFile {
 
   @Property({ type: 'timestamptz' })
   @Field({ description: 'When this version was put in the slot' })
-  createdAt: Date = new Date();
+  createdAt!: Date;
 
   @Property({ type: 'timestamptz', nullable: true })
   @Field(() => Date, {

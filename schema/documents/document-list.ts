@@ -1,10 +1,10 @@
 import type { RequestContext } from '../../server/context.js';
+import { auditRead } from '../../server/audit/audit-log.js';
 import { pgArray } from '../../server/db/sql-array.js';
 import { InvalidInputError } from '../../server/errors/domain-error.js';
 import { isoDate, isUuid } from '../../server/errors/input-checks.js';
 import { connectionOf, pageRequest, type ConnectionShape } from '../../server/graphql/connection.js';
 import { OrderDirection } from '../../server/graphql/order-direction.js';
-import { recordAudit } from '../audit/audit.service.js';
 import { documentVisibilitySql } from './document-visibility.js';
 import { Document } from './document.entity.js';
 import { DocumentOrderField, type DocumentFilter, type DocumentOrder } from './document-list.types.js';
@@ -113,7 +113,7 @@ export async function listDocuments(
   const byId = new Map(loaded.map((d) => [d.id, d]));
   const keys = new Map(rows.map((r) => [r.id, r.k]));
   if (shown.length > 0) {
-    await recordAudit(ctx, ctx.em, {
+    await auditRead(ctx, {
       aooId,
       operation: 'document.list',
       targetType: 'Document',

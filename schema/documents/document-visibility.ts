@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { Permission } from '../../server/auth/permission.js';
+import type { PermissionRef } from '../../server/auth/grants.js';
+import { PROTOCOL_PARTICOLARE, PROTOCOL_READ, PROTOCOL_READ_RESERVED } from './permissions.js';
 import { romeDay } from '../../server/clock.js';
 import type { RequestContext } from '../../server/context.js';
 
@@ -29,8 +30,8 @@ export function documentVisibilitySql(ctx: RequestContext): SqlFragment {
       ? [`(d.created_by = ? and d.aoo_id in (${memberAoos.map(() => '?').join(',')}))`]
       : [];
   const normalParams: unknown[] = memberAoos.length > 0 ? [user.id, ...memberAoos] : [];
-  for (const aooId of ctx.grants.aoosWith(Permission.PROTOCOL_READ)) {
-    const scope = ctx.grants.scope(Permission.PROTOCOL_READ, aooId);
+  for (const aooId of ctx.grants.aoosWith(PROTOCOL_READ)) {
+    const scope = ctx.grants.scope(PROTOCOL_READ, aooId);
     if (scope === 'ALL') {
       normal.push('d.aoo_id = ?');
       normalParams.push(aooId);
@@ -39,8 +40,8 @@ export function documentVisibilitySql(ctx: RequestContext): SqlFragment {
       normalParams.push(aooId, ...scope);
     }
   }
-  const particolareAoos = inAoos(ctx, Permission.PROTOCOL_PARTICOLARE);
-  const reservedAoos = inAoos(ctx, Permission.PROTOCOL_READ_RESERVED);
+  const particolareAoos = inAoos(ctx, PROTOCOL_PARTICOLARE);
+  const reservedAoos = inAoos(ctx, PROTOCOL_READ_RESERVED);
   const access = (reason: 'NAMED' | 'INVOLVED') =>
     `exists (select 1 from document_access da where da.document_id = d.id and da.user_id = ? and da.reason = '${reason}')`;
   return {
@@ -61,7 +62,7 @@ export function documentVisibilitySql(ctx: RequestContext): SqlFragment {
   };
 }
 
-function inAoos(ctx: RequestContext, permission: Permission): SqlFragment {
+function inAoos(ctx: RequestContext, permission: PermissionRef): SqlFragment {
   const aoos = ctx.grants.aoosWith(permission);
   if (aoos.length === 0) return { sql: 'false', params: [] };
   return { sql: `d.aoo_id in (${aoos.map(() => '?').join(',')})`, params: aoos };

@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
+import { AnyAuthenticated } from '../../server/auth/access.js';
 import { Entity, Enum, ManyToOne, OptionalProps, PrimaryKey, Property, type Rel } from '@mikro-orm/core';
-import { Authorized, Field, ID, ObjectType } from 'type-graphql';
-import { Aoo } from '../organisation/aoo.entity.js';
-import { Uor } from '../organisation/uor.entity.js';
-import { User } from '../organisation/user.entity.js';
+import { Field, ID, ObjectType } from 'type-graphql';
+import { Aoo } from '../organisation/index.js';
+import { Uor } from '../organisation/index.js';
+import { User } from '../organisation/index.js';
 import { DocumentKind } from './document-enums.js';
 
 /**
@@ -12,9 +13,9 @@ import { DocumentKind } from './document-enums.js';
  */
 @Entity({ tableName: 'document' })
 @ObjectType({ simpleResolvers: true, description: 'A document: primary file plus ordered attachments' })
-@Authorized()
+@AnyAuthenticated()
 export class Document {
-  [OptionalProps]?: 'createdAt' | 'registeredAt' | 'isDraft' | 'reservedUntil' | 'particolare';
+  [OptionalProps]?: 'registeredAt' | 'isDraft' | 'reservedUntil' | 'particolare';
 
   @PrimaryKey({ type: 'uuid' })
   @Field(() => ID, { description: 'Stable identifier of the document' })
@@ -42,7 +43,7 @@ export class Document {
 
   @Property({ type: 'timestamptz' })
   @Field({ description: 'When the document was created' })
-  createdAt: Date = new Date();
+  createdAt!: Date;
 
   @Property({ type: 'timestamptz', nullable: true })
   @Field(() => Date, {

@@ -1,5 +1,6 @@
-import { Arg, Authorized, Ctx, ID, Int, Mutation, Query, Resolver } from 'type-graphql';
-import { Permission } from '../../server/auth/permission.js';
+import { Arg, Ctx, ID, Int, Mutation, Query, Resolver } from 'type-graphql';
+import { AnyAuthenticated, Requires } from '../../server/auth/access.js';
+import { DOCUMENT_CREATE } from './permissions.js';
 import type { RequestContext } from '../../server/context.js';
 import type { ConnectionShape } from '../../server/graphql/connection.js';
 import { OrderDirection } from '../../server/graphql/order-direction.js';
@@ -19,7 +20,7 @@ import { ListSize } from '../../server/graphql/list-size.js';
 @Resolver()
 export class DocumentResolver {
   @Query(() => Document, { description: 'A document the caller may see; every viewing is audited' })
-  @Authorized()
+  @AnyAuthenticated()
   document(
     @Ctx() ctx: RequestContext,
     @Arg('id', () => ID, { description: 'Its id' }) id: string,
@@ -32,7 +33,7 @@ export class DocumentResolver {
       'Documents of an AOO the caller may see, a page at a time (Relay connection): newest first unless orderBy says otherwise',
   })
   @ListSize({ pageArg: 'first', maxItems: MAX_DOCUMENT_PAGE })
-  @Authorized()
+  @AnyAuthenticated()
   documents(
     @Ctx() ctx: RequestContext,
     @Arg('aooId', () => ID, { description: 'The AOO whose documents to list' }) aooId: string,
@@ -57,7 +58,7 @@ export class DocumentResolver {
   @Mutation(() => Document, {
     description: 'Create a draft document from uploaded files (needs DOCUMENT_CREATE for the UOR)',
   })
-  @Authorized(Permission.DOCUMENT_CREATE)
+  @Requires(DOCUMENT_CREATE)
   createDocument(
     @Ctx() ctx: RequestContext,
     @Arg('input', { description: 'The document' }) input: CreateDocumentInput,
@@ -68,7 +69,7 @@ export class DocumentResolver {
   @Mutation(() => DocumentFile, {
     description: "Replace a draft's file (the old version stays, superseded) or append an attachment",
   })
-  @Authorized(Permission.DOCUMENT_CREATE)
+  @Requires(DOCUMENT_CREATE)
   replaceDocumentFile(
     @Ctx() ctx: RequestContext,
     @Arg('input', { description: 'The slot and the new file' }) input: ReplaceDocumentFileInput,

@@ -1,14 +1,15 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { auditRead } from '../../server/audit/audit-log.js';
+import { withTransaction } from '../../server/db/unit-of-work.js';
 import { forbidden } from '../../server/auth/auth-checker.js';
-import { Permission } from '../../server/auth/permission.js';
+import { DOCUMENT_CREATE, PROTOCOL_PARTICOLARE, PROTOCOL_READ_RESERVED } from './permissions.js';
 import type { RequestContext } from '../../server/context.js';
 import { DomainError, InvalidInputError, NotFoundError } from '../../server/errors/domain-error.js';
 import { isoDate, isUuid, optionalText, requiredText } from '../../server/errors/input-checks.js';
 import { romeDay } from '../../server/clock.js';
 import { DocumentAccess, DocumentAccessReason } from './document-access.entity.js';
-import { recordAudit } from '../audit/audit.service.js';
-import { visibleUor } from '../organisation/org-lookup.js';
-import { User } from '../organisation/user.entity.js';
+import { visibleUor } from '../organisation/index.js';
+import { User } from '../organisation/index.js';
 import { DocumentFile } from './document-file.entity.js';
 import type { CreateDocumentInput, ReplaceDocumentFileInput } from './document.inputs.js';
 import { visibleDocumentIds, visibleFileIds } from './document-visibility.js';
@@ -35,7 +36,7 @@ export async function findVisibleDocument(
 /** A document read by a user: every viewing is audited (001 §6.4, DOMAIN §7). */
 export async function readDocument(ctx: RequestContext, id: string): Promise<Document> {
   const doc = await findVisibleDocument(ctx, ctx.em, id);
-  await recordAudit(ctx, ctx.em, {
+  await auditRead(ctx, {
     aooId: doc.aoo.id,
     operation: 'document.read',
     targetType: 'Document',
@@ -68,8 +69,8 @@ async function usableFiles(
 function requireWrite(ctx: RequestContext, doc: Document): void {
   // Whoever may create documents for the UOR; the creator too, while still holding the right in the AOO.
   const creatorStillEntitled =
-    doc.createdBy.id === ctx.user?.id && ctx.grants.has(Permission.DOCUMENT_CREATE, doc.aoo.id);
-  if (!ctx.grants.covers(Permission.DOCUMENT_CREATE, doc.aoo.id, doc.uor.id) && !creatorStillEntitled) {
+    doc.createdBy.id === ctx.user?.id && ctx.grants.has(DOCUMENT_CREATE, doc.aoo.id);
+  if (!ctx.grants.covers(DOCUMENT_CREATE, doc.aoo.id, doc.uor.id) && !creatorStillEntitled) {
     throw forbidden('change this document');
   }
   if (!doc.isDraft) {
@@ -100,10 +101,10 @@ async function confidentialityOf(
   if (reservedUntil !== null && reservedUntil <= romeDay(ctx.clock.now())) {
     throw new InvalidInputError('reservedUntil', 'must be a day after today');
   }
-  if (input.particolare && !ctx.grants.has(Permission.PROTOCOL_PARTICOLARE, aooId)) {
+  if (input.particolare && !ctx.grants.has(PROTOCOL_PARTICOLARE, aooId)) {
     throw forbidden('create a protocollo particolare (needs PROTOCOL_PARTICOLARE)');
   }
-  if (reservedUntil !== null && !ctx.grants.has(Permission.PROTOCOL_READ_RESERVED, aooId)) {
+  if (reservedUntil !== null && !ctx.grants.has(PROTOCOL_READ_RESERVED, aooId)) {
     throw forbidden('create a riservato document (needs PROTOCOL_READ_RESERVED)');
   }
   const reason = input.particolare
@@ -155,11 +156,12 @@ export async function createDocument(ctx: RequestContext, input: CreateDocumentI
   const descriptions = input.attachments.map(
     (a, i) => optionalText(`attachments[${i}].description`, a.description, 1000) ?? null,
   );
-  return ctx.em.transactional(async (em) => {
+  return withTransaction(ctx, async (tx) => {
+    const em = tx.em;
     const uor = await visibleUor(ctx, em, input.uorId).catch(() => {
       throw new InvalidInputError('uorId', `UOR ${input.uorId} not found`);
     });
-    if (!ctx.grants.covers(Permission.DOCUMENT_CREATE, uor.aoo.id, uor.id))
+    if (!ctx.grants.covers(DOCUMENT_CREATE, uor.aoo.id, uor.id))
       throw forbidden(`create documents for UOR ${uor.code}`);
     const [primary, ...attachments] = await usableFiles(ctx, em, [
       { fileId: input.primaryFileId, field: 'primaryFileId' },
@@ -182,6 +184,7 @@ export async function createDocument(ctx: RequestContext, input: CreateDocumentI
     if (confidentiality.reason) {
       for (const person of [user.id, ...confidentiality.userIds.filter((id) => id !== user.id)]) {
         em.create(DocumentAccess, {
+          grantedAt: ctx.clock.now(),
           document: doc,
           user: em.getReference(User, person),
           reason: confidentiality.reason,
@@ -189,9 +192,17 @@ export async function createDocument(ctx: RequestContext, input: CreateDocumentI
         });
       }
     }
-    em.create(DocumentFile, { document: doc, file: primary, position: 0, version: 1, createdBy });
+    em.create(DocumentFile, {
+      createdAt: ctx.clock.now(),
+      document: doc,
+      file: primary,
+      position: 0,
+      version: 1,
+      createdBy,
+    });
     attachments.forEach((file, i) =>
       em.create(DocumentFile, {
+        createdAt: ctx.clock.now(),
         document: doc,
         file,
         position: i + 1,
@@ -200,8 +211,7 @@ export async function createDocument(ctx: RequestContext, input: CreateDocumentI
         createdBy,
       }),
     );
-    await em.flush();
-    await recordAudit(ctx, em, {
+    await tx.audit({
       aooId: uor.aoo.id,
       operation: 'document.create',
       targetType: 'Document',
@@ -231,7 +241,8 @@ export async function replaceDocumentFile(
   const user = ctx.user;
   if (!user) throw forbidden('change documents');
   const description = optionalText('description', input.description, 1000);
-  return ctx.em.transactional(async (em) => {
+  return withTransaction(ctx, async (tx) => {
+    const em = tx.em;
     const doc = await findVisibleDocument(ctx, em, input.documentId);
     // Lock the document: two replacements of one slot must not both become version n+1.
     await em.execute('select id from document where id = ? for update', [doc.id]);
@@ -273,6 +284,7 @@ export async function replaceDocumentFile(
       await em.flush(); // the partial unique index allows one current row per slot
     }
     const next = em.create(DocumentFile, {
+      createdAt: ctx.clock.now(),
       document: doc,
       file,
       position: input.position,
@@ -280,8 +292,7 @@ export async function replaceDocumentFile(
       description: description === undefined ? (slot?.description ?? null) : description,
       createdBy: em.getReference(User, user.id),
     });
-    await em.flush();
-    await recordAudit(ctx, em, {
+    await tx.audit({
       aooId: doc.aoo.id,
       operation: slot ? 'document.replaceFile' : 'document.addAttachment',
       targetType: 'Document',

@@ -1,8 +1,8 @@
 import type { Readable } from 'node:stream';
+import { auditRead } from '../../server/audit/audit-log.js';
 import type { RequestContext } from '../../server/context.js';
 import { forbidden } from '../../server/auth/auth-checker.js';
 import { InvalidInputError } from '../../server/errors/domain-error.js';
-import { recordAudit } from '../audit/audit.service.js';
 import { parseByteRange } from './byte-range.js';
 import { signDownloadLink } from './download-link.js';
 import { findVisibleFile, owningAooOf } from './file-queries.js';
@@ -47,7 +47,7 @@ export async function openFileDownload(
       : null;
   if (!req.headOnly) {
     try {
-      await recordAudit(ctx, ctx.em, {
+      await auditRead(ctx, {
         aooId: await owningAooOf(ctx, file.id),
         operation: 'file.download',
         targetType: 'StoredFile',
@@ -81,7 +81,7 @@ export async function createDownloadLink(
   const file = await findVisibleFile(ctx, fileId);
   const expiresAt = Math.floor(ctx.clock.now().getTime() / 1000) + ttlSeconds;
   // A link hands the bytes to whoever holds it: issuing one is recorded like a download.
-  await recordAudit(ctx, ctx.em, {
+  await auditRead(ctx, {
     aooId: await owningAooOf(ctx, file.id),
     operation: 'file.link',
     targetType: 'StoredFile',

@@ -1,5 +1,5 @@
 import type { RequestContext } from '../../server/context.js';
-import { recordAudit } from '../audit/audit.service.js';
+import { auditRead } from '../../server/audit/audit-log.js';
 import { NotFoundError } from '../../server/errors/domain-error.js';
 import { isUuid } from '../../server/errors/input-checks.js';
 import { documentVisibilitySql, visibleFileIds } from './document-visibility.js';
@@ -32,7 +32,7 @@ export async function owningAooOf(ctx: RequestContext, fileId: string): Promise<
 /** File metadata read by a user (name, digest, signers): an audited viewing like a download. */
 export async function readFileMetadata(ctx: RequestContext, id: string): Promise<StoredFile> {
   const file = await findVisibleFile(ctx, id);
-  await recordAudit(ctx, ctx.em, {
+  await auditRead(ctx, {
     aooId: await owningAooOf(ctx, file.id),
     operation: 'file.read',
     targetType: 'StoredFile',

@@ -1,15 +1,15 @@
 import type { Readable } from 'node:stream';
+import { withTransaction } from '../../server/db/unit-of-work.js';
 import { pipeline } from 'node:stream/promises';
 import { PassThrough } from 'node:stream';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { GraphQLError } from 'graphql';
-import { Permission } from '../../server/auth/permission.js';
+import { DOCUMENT_CREATE } from './permissions.js';
 import { forbidden } from '../../server/auth/auth-checker.js';
 import { BlobTooLargeError, type StoredBlob } from '../../server/blob/blob-store.js';
 import type { RequestContext } from '../../server/context.js';
 import { DomainError } from '../../server/errors/domain-error.js';
-import { recordAudit } from '../audit/audit.service.js';
-import { User } from '../organisation/user.entity.js';
+import { User } from '../organisation/index.js';
 import { blobLockKey } from './blob-lock.js';
 import { fileNameFromHeader } from './file-name.js';
 import { FormatSniffer, type FormatInspection } from './inspection/index.js';
@@ -44,7 +44,7 @@ export class StorageUnavailableError extends DomainError {
 export async function uploadFile(ctx: RequestContext, source: UploadSource): Promise<StoredFile> {
   const user = ctx.user;
   if (!user) throw forbidden('upload files');
-  if (!ctx.grants.has(Permission.DOCUMENT_CREATE)) throw forbidden('upload files (needs DOCUMENT_CREATE)');
+  if (!ctx.grants.has(DOCUMENT_CREATE)) throw forbidden('upload files (needs DOCUMENT_CREATE)');
   const originalName = fileNameFromHeader(source.fileNameHeader);
   const declaredMediaType = source.declaredMediaType?.slice(0, 255) ?? null;
   const maxBytes = ctx.platform.config.uploadMaxBytes;
@@ -87,8 +87,9 @@ export async function recordStoredBlob(
 ): Promise<StoredFile> {
   const user = ctx.user;
   if (!user) throw forbidden('upload files');
-  const signature = await inspectSignature(ctx.platform.blobs, stored, format);
-  const recording = ctx.em.transactional(async (em) => {
+  const signature = await inspectSignature(ctx.platform.blobs, stored, format, ctx.clock.now());
+  const recording = withTransaction(ctx, async (tx) => {
+    const em = tx.em;
     // Serialises with the orphan collector for this blob: it cannot remove the object between
     // our write and our row, and if it removed an older copy just before, we notice here.
     await em.execute('select pg_advisory_xact_lock(?)', [blobLockKey(stored.sha256)]);
@@ -98,6 +99,7 @@ export async function recordStoredBlob(
       );
     }
     const file = em.create(StoredFile, {
+      uploadedAt: ctx.clock.now(),
       sha256: stored.sha256,
       size: stored.size,
       blobKey: stored.key,
@@ -112,8 +114,7 @@ export async function recordStoredBlob(
       signatureDetail: signature.detail,
       uploadedBy: em.getReference(User, user.id),
     });
-    await em.flush();
-    await recordAudit(ctx, em, {
+    await tx.audit({
       aooId: null,
       operation: 'file.upload',
       targetType: 'StoredFile',

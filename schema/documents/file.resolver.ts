@@ -1,4 +1,5 @@
-import { Arg, Authorized, Ctx, ID, Int, Mutation, Query, Resolver } from 'type-graphql';
+import { Arg, Ctx, ID, Int, Mutation, Query, Resolver } from 'type-graphql';
+import { AnyAuthenticated } from '../../server/auth/access.js';
 import type { RequestContext } from '../../server/context.js';
 import { createDownloadLink } from './file-download.service.js';
 import { readFileMetadata } from './file-queries.js';
@@ -7,7 +8,7 @@ import { StoredFile } from './stored-file.entity.js';
 @Resolver()
 export class FileResolver {
   @Query(() => StoredFile, { description: 'Metadata of an uploaded file (bytes: GET /files/:id)' })
-  @Authorized()
+  @AnyAuthenticated()
   file(
     @Ctx() ctx: RequestContext,
     @Arg('id', () => ID, { description: 'Its id' }) id: string,
@@ -19,7 +20,7 @@ export class FileResolver {
     description:
       'A short-lived absolute URL a browser can GET without a token (e.g. an <a href>), valid for ttlSeconds (at most 3600) while the caller may still see the file',
   })
-  @Authorized()
+  @AnyAuthenticated()
   fileDownloadLink(
     @Ctx() ctx: RequestContext,
     @Arg('id', () => ID, { description: 'The file' }) id: string,

@@ -15,7 +15,6 @@ import { createContext, type RequestContext } from '../../server/context.js';
 import { contentDisposition } from '../../server/http/content-disposition.js';
 import { sendUnauthenticated } from '../../server/http/authentication.js';
 import { sendError } from '../../server/http/error-response.js';
-import { httpStatusOf } from '../error-codes.js';
 import type { Platform } from '../../server/platform.js';
 import { verifyDownloadLink } from './download-link.js';
 import { openFileDownload, type FileDownload } from './file-download.service.js';
@@ -195,7 +194,7 @@ function handle(
         return;
       }
       const code = e instanceof GraphQLError ? e.extensions['code'] : undefined;
-      const status = typeof code === 'string' ? httpStatusOf(code) : undefined;
+      const status = typeof code === 'string' ? platform.errorCodes.httpStatusOf(code) : undefined;
       if (status === undefined || !(e instanceof GraphQLError) || typeof code !== 'string') {
         next(e);
         return;

@@ -1,6 +1,7 @@
-import { Authorized, Field, Int, ObjectType } from 'type-graphql';
+import { Field, Int, ObjectType } from 'type-graphql';
+import { AnyAuthenticated } from '../../server/auth/access.js';
 import { Acl } from '../../server/auth/acl.js';
-import { Permission } from '../../server/auth/permission.js';
+import { PROTOCOL_READ_PERSONAL_DATA } from './permissions.js';
 import { SignatureStatus } from './document-enums.js';
 import { ListSize } from '../../server/graphql/list-size.js';
 import { MAX_SIGNATURES } from './inspection/inspection-limits.js';
@@ -9,7 +10,7 @@ import { MAX_SIGNATURES } from './inspection/inspection-limits.js';
 const personalData = (_ctx: unknown, signer: Signer): boolean => signer.personalDataVisible;
 
 @ObjectType({ description: 'A signer, from the certificate carried in the signature' })
-@Authorized()
+@AnyAuthenticated()
 export class Signer {
   /** Decided by the file's resolver from the AOOs of the documents the caller sees it through. */
   personalDataVisible!: boolean;
@@ -21,14 +22,14 @@ export class Signer {
     nullable: true,
     description: 'Codice fiscale from the certificate serialNumber (personal data)',
   })
-  @Acl<Signer>(Permission.PROTOCOL_READ_PERSONAL_DATA, personalData)
+  @Acl<Signer>(PROTOCOL_READ_PERSONAL_DATA, personalData)
   fiscalCode!: string | null;
 
   @Field(() => String, {
     nullable: true,
     description: 'Subject distinguished name (holds the codice fiscale)',
   })
-  @Acl<Signer>(Permission.PROTOCOL_READ_PERSONAL_DATA, personalData)
+  @Acl<Signer>(PROTOCOL_READ_PERSONAL_DATA, personalData)
   subject!: string;
 
   @Field({ description: 'Distinguished name of the certification authority' })
@@ -45,7 +46,7 @@ export class Signer {
 }
 
 @ObjectType({ description: 'What the signature check found (it never blocks registration)' })
-@Authorized()
+@AnyAuthenticated()
 export class SignatureInfo {
   @Field(() => SignatureStatus, { description: 'The outcome, as a code a UI can branch on' })
   status!: SignatureStatus;

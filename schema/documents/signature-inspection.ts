@@ -29,13 +29,15 @@ export interface SignatureRecord {
  * Verifies the signature of a stored file when its bytes suggest one (a .p7m, a PDF with a
  * signature field, XML). Signed files are read back from storage, up to the in-memory limit
  * and at most MAX_CONCURRENT_VERIFICATIONS at once; the outcome is recorded and never blocks
- * anything (DOMAIN §10). `verify` is replaceable for tests.
+ * anything (DOMAIN §10). `at`: the verification time (request clock) for signers that state
+ * no signing time. `verify` is replaceable for tests.
  */
 export async function inspectSignature(
   blobs: BlobStore,
   stored: StoredBlob,
   format: FormatInspection,
-  verify: (bytes: Buffer) => Promise<SignatureOutcome> = verifySignature,
+  at: Date,
+  verify: (bytes: Buffer, options: { at: Date }) => Promise<SignatureOutcome> = verifySignature,
 ): Promise<SignatureRecord> {
   const mayBeSigned = format.signatureHint !== undefined || format.format === DocumentFormat.XML;
   if (!mayBeSigned)
@@ -55,7 +57,7 @@ export async function inspectSignature(
   return verifications.use(async () => {
     const chunks: Buffer[] = [];
     for await (const chunk of await blobs.get(stored.key)) chunks.push(chunk as Buffer);
-    return fromOutcome(await verify(Buffer.concat(chunks)));
+    return fromOutcome(await verify(Buffer.concat(chunks), { at }));
   });
 }
 

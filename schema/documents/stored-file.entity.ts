@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { AnyAuthenticated } from '../../server/auth/access.js';
 import {
   BigIntType,
   Entity,
@@ -10,8 +11,8 @@ import {
   type Rel,
 } from '@mikro-orm/core';
 import { GraphQLSafeInt } from 'graphql-scalars';
-import { Authorized, Field, ID, ObjectType } from 'type-graphql';
-import { User } from '../organisation/user.entity.js';
+import { Field, ID, ObjectType } from 'type-graphql';
+import { User } from '../organisation/index.js';
 import { DocumentFormat, SignatureStatus } from './document-enums.js';
 import type { SignatureKind, SignerSummary } from './inspection/index.js';
 
@@ -34,9 +35,9 @@ export interface StoredSignature {
   simpleResolvers: true,
   description: 'An uploaded file: its digest, size, detected format and signature outcome',
 })
-@Authorized()
+@AnyAuthenticated()
 export class StoredFile {
-  [OptionalProps]?: 'uploadedAt' | 'declaredMediaType' | 'pdfaPart';
+  [OptionalProps]?: 'declaredMediaType' | 'pdfaPart';
 
   @PrimaryKey({ type: 'uuid' })
   @Field(() => ID, { description: 'Stable identifier of the file (GET /files/:id serves its bytes)' })
@@ -92,5 +93,5 @@ export class StoredFile {
 
   @Property({ type: 'timestamptz' })
   @Field({ description: 'When the file was uploaded' })
-  uploadedAt: Date = new Date();
+  uploadedAt!: Date;
 }

@@ -8,7 +8,7 @@ import {
   Property,
   type Rel,
 } from '@mikro-orm/core';
-import { User } from '../organisation/user.entity.js';
+import { User } from '../organisation/index.js';
 import { StoredFile } from './stored-file.entity.js';
 
 /** COMMITTING: one commit has claimed the session and is verifying and recording its bytes. */
@@ -17,7 +17,7 @@ export type UploadSessionState = 'OPEN' | 'COMMITTING' | 'COMMITTED' | 'FAILED' 
 /** A presigned direct upload: what the client promised (size, digest) until it is committed. */
 @Entity({ tableName: 'upload_session' })
 export class UploadSession {
-  [OptionalProps]?: 'createdAt' | 'state' | 'file' | 'mediaType' | 'tempKey';
+  [OptionalProps]?: 'state' | 'file' | 'mediaType' | 'tempKey';
 
   @PrimaryKey({ type: 'uuid' })
   id: string = randomUUID();
@@ -29,7 +29,7 @@ export class UploadSession {
   createdBy!: Rel<User>;
 
   @Property({ type: 'timestamptz' })
-  createdAt: Date = new Date();
+  createdAt!: Date;
 
   @Property({ type: 'timestamptz' })
   expiresAt!: Date;

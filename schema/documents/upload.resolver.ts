@@ -1,6 +1,7 @@
-import { Arg, Authorized, Ctx, Field, ID, InputType, Mutation, ObjectType, Resolver } from 'type-graphql';
+import { Arg, Ctx, Field, ID, InputType, Mutation, ObjectType, Resolver } from 'type-graphql';
+import { AnyAuthenticated, Requires } from '../../server/auth/access.js';
 import { GraphQLSafeInt } from 'graphql-scalars';
-import { Permission } from '../../server/auth/permission.js';
+import { DOCUMENT_CREATE } from './permissions.js';
 import type { RequestContext } from '../../server/context.js';
 import { commitUpload, createUpload } from './direct-upload.service.js';
 import { StoredFile } from './stored-file.entity.js';
@@ -26,34 +27,34 @@ export class CreateUploadInput {
 @ObjectType({ simpleResolvers: true, description: 'An HTTP header and its value' })
 export class HttpHeader {
   @Field({ description: 'Header name, e.g. x-amz-checksum-sha256' })
-  @Authorized()
+  @AnyAuthenticated()
   name!: string;
 
   @Field({ description: 'Header value, to send exactly as given' })
-  @Authorized()
+  @AnyAuthenticated()
   value!: string;
 }
 
 @ObjectType({ simpleResolvers: true, description: 'Where to PUT the bytes of a direct upload, until when' })
 export class UploadTicket {
   @Field(() => ID, { description: 'Pass it to commitUpload once the bytes are PUT' })
-  @Authorized()
+  @AnyAuthenticated()
   uploadId!: string;
 
   @Field({
     description:
       'Presigned URL: PUT exactly the declared bytes here with `headers`, then call commitUpload. The signature covers the length and the SHA-256 checksum: other bytes are refused by the storage server.',
   })
-  @Authorized()
+  @AnyAuthenticated()
   url!: string;
 
   @Field(() => [HttpHeader], { description: 'Headers the PUT must carry, besides Content-Length' })
   @ListSize({ maxItems: 10 })
-  @Authorized()
+  @AnyAuthenticated()
   headers!: HttpHeader[];
 
   @Field({ description: 'Until when the URL accepts the PUT and the upload can be committed' })
-  @Authorized()
+  @AnyAuthenticated()
   expiresAt!: Date;
 }
 
@@ -62,7 +63,7 @@ export class UploadResolver {
   @Mutation(() => UploadTicket, {
     description: 'Start a direct upload to object storage (s3 driver; otherwise POST /files)',
   })
-  @Authorized(Permission.DOCUMENT_CREATE)
+  @Requires(DOCUMENT_CREATE)
   createUpload(
     @Ctx() ctx: RequestContext,
     @Arg('input', { description: 'What will be uploaded' }) input: CreateUploadInput,
@@ -73,7 +74,7 @@ export class UploadResolver {
   @Mutation(() => StoredFile, {
     description: 'Verify size and digest of a direct upload and record the file',
   })
-  @Authorized(Permission.DOCUMENT_CREATE)
+  @Requires(DOCUMENT_CREATE)
   commitUpload(
     @Ctx() ctx: RequestContext,
     @Arg('uploadId', () => ID, { description: "The ticket's uploadId" }) uploadId: string,

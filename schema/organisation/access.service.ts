@@ -1,6 +1,14 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { GrantsBuilder, type Grants } from './grants.js';
-import { GrantScope, PROFILE_TEMPLATES, type Profile } from './profile.js';
+import { pgArray } from '../../server/db/sql-array.js';
+import { GrantsBuilder, type Grants } from '../../server/auth/grants.js';
+import { GrantScope, type Profile } from './profile.js';
+
+/** The permissions one profile grants: over the whole AOO, or over the member's office(s). */
+export interface ProfileGrants {
+  scope: GrantScope;
+  aooWide: string[];
+  perOffice: string[];
+}
 
 interface MembershipRow {
   profile: Profile;
@@ -19,7 +27,12 @@ interface UorRow {
  * Effective permissions of a user from the active memberships. A UOR_SUBTREE profile, or any
  * profile held by the head of the UOR, reaches the UORs below (002 §2.5).
  */
-export async function loadGrants(em: EntityManager, userId: string, today: string): Promise<Grants> {
+export async function loadGrants(
+  em: EntityManager,
+  userId: string,
+  today: string,
+  profiles: ReadonlyMap<Profile, ProfileGrants>,
+): Promise<Grants> {
   const memberships = await em.execute<MembershipRow[]>(
     `select m.profile, u.id as uor_id, u.aoo_id, coalesce(u.head_id = m.user_id, false) as is_head
        from membership m join uor u on u.id = m.uor_id
@@ -30,8 +43,8 @@ export async function loadGrants(em: EntityManager, userId: string, today: strin
   if (memberships.length === 0) return builder.build();
   const aooIds = [...new Set(memberships.map((m) => m.aoo_id))];
   const uors = await em.execute<UorRow[]>(
-    `select id, parent_id, aoo_id from uor where aoo_id in (${aooIds.map(() => '?').join(',')})`,
-    aooIds,
+    'select id, parent_id, aoo_id from uor where aoo_id = any(?::uuid[])',
+    [pgArray(aooIds)],
   );
   const children = new Map<string, string[]>();
   for (const u of uors) {
@@ -41,14 +54,15 @@ export async function loadGrants(em: EntityManager, userId: string, today: strin
     children.set(u.parent_id, list);
   }
   for (const m of memberships) {
-    const template = PROFILE_TEMPLATES[m.profile];
+    const grants = profiles.get(m.profile);
+    if (!grants) continue;
+    for (const permission of grants.aooWide) builder.add(m.aoo_id, permission, 'ALL');
+    if (grants.perOffice.length === 0) continue;
     const scope =
-      template.scope === GrantScope.AOO
-        ? 'ALL'
-        : template.scope === GrantScope.UOR_SUBTREE || m.is_head
-          ? subtree(m.uor_id, children)
-          : new Set([m.uor_id]);
-    for (const permission of template.permissions) builder.add(m.aoo_id, permission, scope);
+      grants.scope === GrantScope.UOR_SUBTREE || m.is_head
+        ? subtree(m.uor_id, children)
+        : new Set([m.uor_id]);
+    for (const permission of grants.perOffice) builder.add(m.aoo_id, permission, scope);
   }
   return builder.build();
 }

@@ -1,13 +1,14 @@
 import { randomUUID } from 'node:crypto';
+import { AnyAuthenticated } from '../../server/auth/access.js';
 import { Entity, OptionalProps, PrimaryKey, Property } from '@mikro-orm/core';
-import { Authorized, Field, ID, ObjectType } from 'type-graphql';
+import { Field, ID, ObjectType } from 'type-graphql';
 
 /** A public body, identified by its IPA code (`CodiceAmministrazione`). */
 @Entity({ tableName: 'administration' })
 @ObjectType({ simpleResolvers: true, description: 'A public body, identified by its IPA code' })
-@Authorized()
+@AnyAuthenticated()
 export class Administration {
-  [OptionalProps]?: 'createdAt' | 'taxCode';
+  [OptionalProps]?: 'taxCode';
 
   @PrimaryKey({ type: 'uuid' })
   @Field(() => ID, { description: 'Stable identifier of the administration' })
@@ -27,5 +28,5 @@ export class Administration {
 
   @Property({ type: 'timestamptz' })
   @Field({ description: 'When the administration was recorded' })
-  createdAt: Date = new Date();
+  createdAt!: Date;
 }

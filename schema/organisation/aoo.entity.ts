@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { AnyAuthenticated } from '../../server/auth/access.js';
 import { Entity, OptionalProps, ManyToOne, PrimaryKey, Property, type Rel } from '@mikro-orm/core';
-import { Authorized, Field, ID, ObjectType } from 'type-graphql';
+import { Field, ID, ObjectType } from 'type-graphql';
 import { Administration } from './administration.entity.js';
 import { User } from './user.entity.js';
 
@@ -10,9 +11,9 @@ import { User } from './user.entity.js';
  */
 @Entity({ tableName: 'aoo' })
 @ObjectType({ simpleResolvers: true, description: 'Area Organizzativa Omogenea: owns one protocol register' })
-@Authorized()
+@AnyAuthenticated()
 export class Aoo {
-  [OptionalProps]?: 'createdAt' | 'rgd';
+  [OptionalProps]?: 'rgd';
 
   @PrimaryKey({ type: 'uuid' })
   @Field(() => ID, { description: 'Stable identifier of the AOO' })
@@ -44,5 +45,5 @@ export class Aoo {
 
   @Property({ type: 'timestamptz' })
   @Field({ description: 'When the AOO was recorded' })
-  createdAt: Date = new Date();
+  createdAt!: Date;
 }

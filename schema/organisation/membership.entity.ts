@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { AnyAuthenticated } from '../../server/auth/access.js';
 import { Entity, OptionalProps, Enum, ManyToOne, PrimaryKey, Property, type Rel } from '@mikro-orm/core';
-import { Authorized, Field, ID, ObjectType } from 'type-graphql';
+import { Field, ID, ObjectType } from 'type-graphql';
 import { Profile } from './profile.js';
 import { Uor } from './uor.entity.js';
 import { User } from './user.entity.js';
@@ -8,9 +9,9 @@ import { User } from './user.entity.js';
 /** A user belongs to a UOR with a profile; ended memberships stay for the record. */
 @Entity({ tableName: 'membership' })
 @ObjectType({ simpleResolvers: true, description: 'A user in a UOR with a profile' })
-@Authorized()
+@AnyAuthenticated()
 export class Membership {
-  [OptionalProps]?: 'createdAt' | 'endedAt';
+  [OptionalProps]?: 'endedAt';
 
   @PrimaryKey({ type: 'uuid' })
   @Field(() => ID, { description: 'Stable identifier of the membership' })
@@ -28,7 +29,7 @@ export class Membership {
 
   @Property({ type: 'timestamptz' })
   @Field({ description: 'When the membership began' })
-  createdAt: Date = new Date();
+  createdAt!: Date;
 
   @Property({ type: 'timestamptz', nullable: true })
   @Field(() => Date, { nullable: true, description: 'When the membership ended; null while it lasts' })

@@ -1,6 +1,7 @@
-import { Authorized, Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
+import { Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
+import { AnyAuthenticated } from '../../server/auth/access.js';
 import { Acl } from '../../server/auth/acl.js';
-import { Permission } from '../../server/auth/permission.js';
+import { ORG_ADMIN } from './permissions.js';
 import type { RequestContext } from '../../server/context.js';
 import { Administration } from './administration.entity.js';
 import { Aoo } from './aoo.entity.js';
@@ -34,7 +35,7 @@ export class AdministrationFieldsResolver {
     description: `The AOOs of the administration the caller sees (at most ${MAX_AOOS_PER_ADMINISTRATION})`,
   })
   @ListSize({ maxItems: MAX_AOOS_PER_ADMINISTRATION })
-  @Authorized()
+  @AnyAuthenticated()
   aoos(@Root() administration: Administration, @Ctx() ctx: RequestContext): Promise<Aoo[]> {
     return orgLoaders.aoosOfAdministration(ctx).load(administration.id);
   }
@@ -43,7 +44,7 @@ export class AdministrationFieldsResolver {
 @Resolver(() => Aoo)
 export class AooFieldsResolver {
   @FieldResolver(() => Administration, { description: 'The administration the AOO belongs to' })
-  @Authorized()
+  @AnyAuthenticated()
   administration(@Root() aoo: Aoo, @Ctx() ctx: RequestContext): Promise<Administration> {
     return present(orgLoaders.administration(ctx).load(aoo.administration.id), 'administration');
   }
@@ -52,13 +53,13 @@ export class AooFieldsResolver {
     description: `All UORs of the AOO, at most ${MAX_UORS_PER_AOO} (empty without ORG_READ)`,
   })
   @ListSize({ maxItems: MAX_UORS_PER_AOO })
-  @Authorized()
+  @AnyAuthenticated()
   async uors(@Root() aoo: Aoo, @Ctx() ctx: RequestContext): Promise<Uor[]> {
     return canReadOrg(ctx, aoo.id) ? orgLoaders.uorsOfAoo(ctx).load(aoo.id) : [];
   }
 
   @FieldResolver(() => User, { nullable: true, description: 'Responsabile della Gestione Documentale' })
-  @Authorized()
+  @AnyAuthenticated()
   rgd(@Root() aoo: Aoo, @Ctx() ctx: RequestContext): Promise<User | null> {
     return aoo.rgd ? orgLoaders.user(ctx).load(aoo.rgd.id) : Promise.resolve(null);
   }
@@ -67,7 +68,7 @@ export class AooFieldsResolver {
 @Resolver(() => Uor)
 export class UorFieldsResolver {
   @FieldResolver(() => Aoo, { description: 'The AOO the office belongs to' })
-  @Authorized()
+  @AnyAuthenticated()
   aoo(@Root() uor: Uor, @Ctx() ctx: RequestContext): Promise<Aoo> {
     return present(orgLoaders.aoo(ctx).load(uor.aoo.id), 'aoo');
   }
@@ -76,14 +77,14 @@ export class UorFieldsResolver {
     nullable: true,
     description: 'The office above it; null for a top-level office',
   })
-  @Authorized()
+  @AnyAuthenticated()
   parent(@Root() uor: Uor, @Ctx() ctx: RequestContext): Promise<Uor | null> {
     return uor.parent ? orgLoaders.uor(ctx).load(uor.parent.id) : Promise.resolve(null);
   }
 
   @FieldResolver(() => [Uor], { description: 'The UORs directly below this one' })
   @ListSize({ maxItems: MAX_UORS_PER_AOO })
-  @Authorized()
+  @AnyAuthenticated()
   async children(@Root() uor: Uor, @Ctx() ctx: RequestContext): Promise<Uor[]> {
     return canReadOrg(ctx, uor.aoo.id) ? orgLoaders.childrenOfUor(ctx).load(uor.id) : [];
   }
@@ -92,7 +93,7 @@ export class UorFieldsResolver {
     nullable: true,
     description: 'The head of the office; null when none is set or the caller cannot see the user',
   })
-  @Authorized()
+  @AnyAuthenticated()
   head(@Root() uor: Uor, @Ctx() ctx: RequestContext): Promise<User | null> {
     return uor.head ? orgLoaders.user(ctx).load(uor.head.id) : Promise.resolve(null);
   }
@@ -101,7 +102,7 @@ export class UorFieldsResolver {
     description: `Active memberships, at most ${MAX_ACTIVE_MEMBERS_PER_UOR}`,
   })
   @ListSize({ maxItems: MAX_ACTIVE_MEMBERS_PER_UOR })
-  @Authorized()
+  @AnyAuthenticated()
   async memberships(@Root() uor: Uor, @Ctx() ctx: RequestContext): Promise<Membership[]> {
     return canReadOrg(ctx, uor.aoo.id) ? orgLoaders.membershipsOfUor(ctx).load(uor.id) : [];
   }
@@ -113,18 +114,18 @@ export class UserFieldsResolver {
     description: `Memberships, including ended ones, in AOOs the caller may read (at most ${MAX_MEMBERSHIPS_PER_USER})`,
   })
   @ListSize({ maxItems: MAX_MEMBERSHIPS_PER_USER })
-  @Authorized()
+  @AnyAuthenticated()
   memberships(@Root() user: User, @Ctx() ctx: RequestContext): Promise<Membership[]> {
     return orgLoaders.membershipsOfUser(ctx).load(user.id);
   }
 
   @FieldResolver(() => String, { nullable: true, description: "The identity provider's subject of the user" })
-  @Authorized()
-  @Acl<User>(Permission.ORG_ADMIN, async (ctx, user) => {
+  @AnyAuthenticated()
+  @Acl<User>(ORG_ADMIN, async (ctx, user) => {
     if (ctx.user?.id === user.id || ctx.user?.platformAdmin === true) return true;
     // An administrator of one of the AOOs the user works in, not of any AOO.
     const aoos = await orgLoaders.governingAoos(ctx).load(user.id);
-    return aoos.some((aooId) => ctx.grants.has(Permission.ORG_ADMIN, aooId));
+    return aoos.some((aooId) => ctx.grants.has(ORG_ADMIN, aooId));
   })
   subject(@Root() user: User): string {
     return user.subject;
@@ -134,13 +135,13 @@ export class UserFieldsResolver {
 @Resolver(() => Membership)
 export class MembershipFieldsResolver {
   @FieldResolver(() => User, { description: 'The member' })
-  @Authorized()
+  @AnyAuthenticated()
   user(@Root() m: Membership, @Ctx() ctx: RequestContext): Promise<User> {
     return present(orgLoaders.user(ctx).load(m.user.id), 'user');
   }
 
   @FieldResolver(() => Uor, { description: 'The office' })
-  @Authorized()
+  @AnyAuthenticated()
   uor(@Root() m: Membership, @Ctx() ctx: RequestContext): Promise<Uor> {
     return present(orgLoaders.uor(ctx).load(m.uor.id), 'uor');
   }

@@ -1,4 +1,6 @@
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
+import { diff } from '../../server/audit/audit-log.js';
+import { withTransaction } from '../../server/db/unit-of-work.js';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { forbidden } from '../../server/auth/auth-checker.js';
 import { romeDay } from '../../server/clock.js';
@@ -11,7 +13,6 @@ import {
   optionalText,
   requiredText,
 } from '../../server/errors/input-checks.js';
-import { diff, recordAudit } from '../audit/audit.service.js';
 import { Administration } from './administration.entity.js';
 import { Aoo } from './aoo.entity.js';
 import type {
@@ -70,10 +71,10 @@ export async function createAdministration(
   const name = requiredText('name', input.name, 300);
   const taxCode = optionalText('taxCode', input.taxCode, 16) ?? null;
   return uniqueOr('ipaCode', `an administration with IPA code ${ipaCode} exists already`, () =>
-    ctx.em.transactional(async (em) => {
-      const adm = em.create(Administration, { ipaCode, name, taxCode });
-      await em.flush();
-      await recordAudit(ctx, em, {
+    withTransaction(ctx, async (tx) => {
+      const em = tx.em;
+      const adm = em.create(Administration, { createdAt: ctx.clock.now(), ipaCode, name, taxCode });
+      await tx.audit({
         aooId: null,
         operation: 'administration.create',
         targetType: 'Administration',
@@ -94,12 +95,12 @@ export async function updateAdministration(
   const name =
     input.name === undefined || input.name === null ? undefined : requiredText('name', input.name, 300);
   const taxCode = optionalText('taxCode', input.taxCode, 16);
-  return ctx.em.transactional(async (em) => {
+  return withTransaction(ctx, async (tx) => {
+    const em = tx.em;
     const adm = await visibleAdministration(ctx, em, id);
     const changes = diff(adm, { name, taxCode });
     em.assign(adm, { ...(name !== undefined && { name }), ...(taxCode !== undefined && { taxCode }) });
-    await em.flush();
-    await recordAudit(ctx, em, {
+    await tx.audit({
       aooId: null,
       operation: 'administration.update',
       targetType: 'Administration',
@@ -127,7 +128,8 @@ export async function createAoo(ctx: RequestContext, input: CreateAooInput): Pro
     '1-16 letters, digits or _',
   );
   return uniqueOr('code', `the administration has an AOO with code ${code} already`, () =>
-    ctx.em.transactional(async (em) => {
+    withTransaction(ctx, async (tx) => {
+      const em = tx.em;
       const administration = await visibleAdministration(ctx, em, input.administrationId);
       await refuseBeyond(em, {
         field: 'administrationId',
@@ -139,9 +141,15 @@ export async function createAoo(ctx: RequestContext, input: CreateAooInput): Pro
           params: [administration.id],
         },
       });
-      const aoo = em.create(Aoo, { administration, code, name, pecAddress, registerCode });
-      await em.flush();
-      await recordAudit(ctx, em, {
+      const aoo = em.create(Aoo, {
+        createdAt: ctx.clock.now(),
+        administration,
+        code,
+        name,
+        pecAddress,
+        registerCode,
+      });
+      await tx.audit({
         aooId: aoo.id,
         operation: 'aoo.create',
         targetType: 'Aoo',
@@ -161,7 +169,8 @@ export async function updateAoo(ctx: RequestContext, id: string, input: UpdateAo
       ? undefined
       : optionalEmail('pecAddress', input.pecAddress);
   if (pecAddress === null) throw new InvalidInputError('pecAddress', 'must not be empty');
-  return ctx.em.transactional(async (em) => {
+  return withTransaction(ctx, async (tx) => {
+    const em = tx.em;
     const aoo = await visibleAoo(ctx, em, id);
     requireOrgAdmin(ctx, aoo.id, 'change this AOO');
     const changes: Record<string, unknown> = diff(aoo, { name, pecAddress });
@@ -172,8 +181,7 @@ export async function updateAoo(ctx: RequestContext, id: string, input: UpdateAo
       changes['rgdId'] = [aoo.rgd?.id ?? null, rgd?.id ?? null];
       aoo.rgd = rgd;
     }
-    await em.flush();
-    await recordAudit(ctx, em, {
+    await tx.audit({
       aooId: aoo.id,
       operation: 'aoo.update',
       targetType: 'Aoo',
@@ -190,7 +198,8 @@ export async function createUor(ctx: RequestContext, input: CreateUorInput): Pro
   const email = optionalEmail('email', input.email) ?? null;
   const activeFrom = input.activeFrom ? isoDate('activeFrom', input.activeFrom) : romeDay(ctx.clock.now());
   return uniqueOr('code', `the AOO has a UOR with code ${code} already`, () =>
-    ctx.em.transactional(async (em) => {
+    withTransaction(ctx, async (tx) => {
+      const em = tx.em;
       const aoo = await visibleAoo(ctx, em, input.aooId);
       requireOrgAdmin(ctx, aoo.id, 'create UORs in this AOO');
       // An empty id is a bad id, not "no parent": only null (or leaving the field out) means none.
@@ -203,9 +212,17 @@ export async function createUor(ctx: RequestContext, input: CreateUorInput): Pro
         owner: { table: 'aoo', id: aoo.id },
         count: { sql: 'select count(*) as n from uor where aoo_id = ?', params: [aoo.id] },
       });
-      const uor = em.create(Uor, { aoo, code, name, parent, head, email, activeFrom });
-      await em.flush();
-      await recordAudit(ctx, em, {
+      const uor = em.create(Uor, {
+        createdAt: ctx.clock.now(),
+        aoo,
+        code,
+        name,
+        parent,
+        head,
+        email,
+        activeFrom,
+      });
+      await tx.audit({
         aooId: aoo.id,
         operation: 'uor.create',
         targetType: 'Uor',
@@ -221,7 +238,8 @@ export async function updateUor(ctx: RequestContext, id: string, input: UpdateUo
   const name =
     input.name === undefined || input.name === null ? undefined : requiredText('name', input.name, 300);
   const email = optionalEmail('email', input.email);
-  return ctx.em.transactional(async (em) => {
+  return withTransaction(ctx, async (tx) => {
+    const em = tx.em;
     const uor = await visibleUor(ctx, em, id);
     requireOrgAdmin(ctx, uor.aoo.id, 'change UORs of this AOO');
     const changes: Record<string, unknown> = diff(uor, { name, email });
@@ -238,8 +256,7 @@ export async function updateUor(ctx: RequestContext, id: string, input: UpdateUo
       changes['headId'] = [uor.head?.id ?? null, head?.id ?? null];
       uor.head = head;
     }
-    await em.flush();
-    await recordAudit(ctx, em, {
+    await tx.audit({
       aooId: uor.aoo.id,
       operation: 'uor.update',
       targetType: 'Uor',
@@ -256,7 +273,8 @@ export async function deactivateUor(
   id: string,
   activeTo: string | null | undefined,
 ): Promise<Uor> {
-  return ctx.em.transactional(async (em) => {
+  return withTransaction(ctx, async (tx) => {
+    const em = tx.em;
     const uor = await visibleUor(ctx, em, id);
     requireOrgAdmin(ctx, uor.aoo.id, 'deactivate UORs of this AOO');
     const end = activeTo ? isoDate('activeTo', activeTo) : romeDay(ctx.clock.now());
@@ -274,8 +292,7 @@ export async function deactivateUor(
     }
     const changes = diff(uor, { activeTo: end });
     uor.activeTo = end;
-    await em.flush();
-    await recordAudit(ctx, em, {
+    await tx.audit({
       aooId: uor.aoo.id,
       operation: 'uor.deactivate',
       targetType: 'Uor',

@@ -1,4 +1,4 @@
-import { Permission } from '../../server/auth/permission.js';
+import { ORG_ADMIN, ORG_READ } from './permissions.js';
 import type { RequestContext } from '../../server/context.js';
 
 /**
@@ -10,15 +10,13 @@ import type { RequestContext } from '../../server/context.js';
 export function canReadOrg(ctx: RequestContext, aooId: string): boolean {
   return (
     ctx.user !== null &&
-    (ctx.user.platformAdmin ||
-      ctx.grants.has(Permission.ORG_READ, aooId) ||
-      ctx.grants.has(Permission.ORG_ADMIN, aooId))
+    (ctx.user.platformAdmin || ctx.grants.has(ORG_READ, aooId) || ctx.grants.has(ORG_ADMIN, aooId))
   );
 }
 
 /** Whether the caller may change the structure of the AOO. */
 export function canAdminOrg(ctx: RequestContext, aooId: string): boolean {
-  return ctx.user !== null && (ctx.user.platformAdmin || ctx.grants.has(Permission.ORG_ADMIN, aooId));
+  return ctx.user !== null && (ctx.user.platformAdmin || ctx.grants.has(ORG_ADMIN, aooId));
 }
 
 /** An AOO is visible to whoever holds any grant in it. */
@@ -29,9 +27,7 @@ export function canSeeAoo(ctx: RequestContext, aooId: string): boolean {
 /** AOOs whose structure the caller may read; 'ALL' for a platform administrator. */
 export function readableAooIds(ctx: RequestContext): string[] | 'ALL' {
   if (ctx.user?.platformAdmin) return 'ALL';
-  return [
-    ...new Set([...ctx.grants.aoosWith(Permission.ORG_READ), ...ctx.grants.aoosWith(Permission.ORG_ADMIN)]),
-  ];
+  return [...new Set([...ctx.grants.aoosWith(ORG_READ), ...ctx.grants.aoosWith(ORG_ADMIN)])];
 }
 
 export function visibleAooIds(ctx: RequestContext): string[] | 'ALL' {

@@ -1,4 +1,6 @@
-import { Arg, Authorized, Ctx, ID, Int, Mutation, Query, Resolver } from 'type-graphql';
+import { Arg, Ctx, ID, Int, Mutation, Query, Resolver } from 'type-graphql';
+import { PlatformAdmin, RequiresOrPlatformAdmin } from '../../server/auth/access.js';
+import { ORG_ADMIN, ORG_READ } from './permissions.js';
 import type { RequestContext } from '../../server/context.js';
 import { Administration } from './administration.entity.js';
 import { Aoo } from './aoo.entity.js';
@@ -26,7 +28,7 @@ export class OrganisationResolver {
       'Administrations the caller may see, by IPA code, a page at a time: those of the AOOs where the caller holds a grant, or all of them for a platform administrator',
   })
   @ListSize({ pageArg: 'first', maxItems: MAX_ORG_PAGE })
-  @Authorized()
+  @RequiresOrPlatformAdmin(ORG_READ, ORG_ADMIN)
   administrations(
     @Ctx() ctx: RequestContext,
     @Arg('first', () => Int, { defaultValue: 50, description: `Page size, 1 to ${MAX_ORG_PAGE}` })
@@ -38,7 +40,7 @@ export class OrganisationResolver {
   }
 
   @Query(() => Administration, { description: 'An administration the caller may see' })
-  @Authorized()
+  @RequiresOrPlatformAdmin(ORG_READ, ORG_ADMIN)
   administration(
     @Ctx() ctx: RequestContext,
     @Arg('id', () => ID, { description: 'Its id' }) id: string,
@@ -51,7 +53,7 @@ export class OrganisationResolver {
       'AOOs in which the caller holds a grant, by code (other AOOs a platform administrator reaches through administrations)',
   })
   @ListSize({ maxItems: MAX_AOOS_PER_USER })
-  @Authorized()
+  @RequiresOrPlatformAdmin(ORG_READ, ORG_ADMIN)
   aoos(@Ctx() ctx: RequestContext): Promise<Aoo[]> {
     return listMyAoos(ctx);
   }
@@ -60,19 +62,19 @@ export class OrganisationResolver {
     description:
       'An AOO the caller may see (one where they hold a grant, or any for a platform administrator)',
   })
-  @Authorized()
+  @RequiresOrPlatformAdmin(ORG_READ, ORG_ADMIN)
   aoo(@Ctx() ctx: RequestContext, @Arg('id', () => ID, { description: 'Its id' }) id: string): Promise<Aoo> {
     return visibleAoo(ctx, ctx.em, id);
   }
 
   @Query(() => Uor, { description: 'A UOR of an AOO whose structure the caller reads' })
-  @Authorized()
+  @RequiresOrPlatformAdmin(ORG_READ, ORG_ADMIN)
   uor(@Ctx() ctx: RequestContext, @Arg('id', () => ID, { description: 'Its id' }) id: string): Promise<Uor> {
     return visibleUor(ctx, ctx.em, id);
   }
 
   @Mutation(() => Administration, { description: 'Record a public body (platform administrators)' })
-  @Authorized()
+  @PlatformAdmin()
   createAdministration(
     @Ctx() ctx: RequestContext,
     @Arg('input', { description: 'The administration' }) input: CreateAdministrationInput,
@@ -83,7 +85,7 @@ export class OrganisationResolver {
   @Mutation(() => Administration, {
     description: "Change an administration's name or codice fiscale (platform administrators)",
   })
-  @Authorized()
+  @PlatformAdmin()
   updateAdministration(
     @Ctx() ctx: RequestContext,
     @Arg('id', () => ID, { description: 'The administration' }) id: string,
@@ -93,7 +95,7 @@ export class OrganisationResolver {
   }
 
   @Mutation(() => Aoo, { description: 'Record an AOO of an administration (platform administrators)' })
-  @Authorized()
+  @PlatformAdmin()
   createAoo(
     @Ctx() ctx: RequestContext,
     @Arg('input', { description: 'The AOO' }) input: CreateAooInput,
@@ -102,7 +104,7 @@ export class OrganisationResolver {
   }
 
   @Mutation(() => Aoo, { description: 'Change an AOO: name, PEC address, RGD (administrators of the AOO)' })
-  @Authorized()
+  @RequiresOrPlatformAdmin(ORG_ADMIN)
   updateAoo(
     @Ctx() ctx: RequestContext,
     @Arg('id', () => ID, { description: 'The AOO' }) id: string,
@@ -112,7 +114,7 @@ export class OrganisationResolver {
   }
 
   @Mutation(() => Uor, { description: 'Create an office in an AOO (administrators of the AOO)' })
-  @Authorized()
+  @RequiresOrPlatformAdmin(ORG_ADMIN)
   createUor(
     @Ctx() ctx: RequestContext,
     @Arg('input', { description: 'The office' }) input: CreateUorInput,
@@ -123,7 +125,7 @@ export class OrganisationResolver {
   @Mutation(() => Uor, {
     description: 'Change an office: name, e-mail, head, place in the tree (administrators of its AOO)',
   })
-  @Authorized()
+  @RequiresOrPlatformAdmin(ORG_ADMIN)
   updateUor(
     @Ctx() ctx: RequestContext,
     @Arg('id', () => ID, { description: 'The office' }) id: string,
@@ -133,7 +135,7 @@ export class OrganisationResolver {
   }
 
   @Mutation(() => Uor, { description: 'Close a UOR from a date (default today); it is never deleted' })
-  @Authorized()
+  @RequiresOrPlatformAdmin(ORG_ADMIN)
   deactivateUor(
     @Ctx() ctx: RequestContext,
     @Arg('id', () => ID, { description: 'The office' }) id: string,

@@ -1,8 +1,8 @@
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
+import { withTransaction } from '../../server/db/unit-of-work.js';
 import type { RequestContext } from '../../server/context.js';
 import { ConflictError } from '../../server/errors/domain-error.js';
 import { matching, optionalEmail, optionalText, requiredText } from '../../server/errors/input-checks.js';
-import { recordAudit } from '../audit/audit.service.js';
 import { USERNAME } from './user-admin.service.js';
 import { User } from './user.entity.js';
 
@@ -33,7 +33,8 @@ export async function createPlatformAdmin(ctx: RequestContext, input: PlatformAd
   const email = optionalEmail('email', input.email) ?? null;
   const subject = optionalText('subject', input.subject, 255) ?? username;
   try {
-    return await ctx.em.transactional(async (em) => {
+    return await withTransaction(ctx, async (tx) => {
+      const em = tx.em;
       const user = em.create(User, {
         username,
         givenName,
@@ -43,8 +44,7 @@ export async function createPlatformAdmin(ctx: RequestContext, input: PlatformAd
         platformAdmin: true,
         createdAt: ctx.clock.now(),
       });
-      await em.flush();
-      await recordAudit(ctx, em, {
+      await tx.audit({
         aooId: null,
         operation: 'user.createPlatformAdmin',
         targetType: 'User',

@@ -1,5 +1,4 @@
 import { registerEnumType } from 'type-graphql';
-import { Permission as P } from '../../server/auth/permission.js';
 
 /** The profiles of the manuals (001 §2.5, 002 §10.2). */
 export enum Profile {
@@ -51,73 +50,14 @@ registerEnumType(GrantScope, {
   },
 });
 
-export interface ProfileTemplate {
-  scope: GrantScope;
-  permissions: readonly P[];
-}
-
-export const PROFILE_TEMPLATES: Readonly<Record<Profile, ProfileTemplate>> = {
-  [Profile.SYSTEM_ADMIN]: {
-    scope: GrantScope.AOO,
-    permissions: [P.ORG_ADMIN, P.ORG_READ, P.TITOLARIO_MANAGE, P.REPERTORIO_MANAGE, P.AUDIT_READ],
-  },
-  [Profile.RGD]: {
-    scope: GrantScope.AOO,
-    permissions: [
-      P.ORG_READ,
-      P.PROTOCOL_READ,
-      P.PROTOCOL_REGISTER,
-      P.PROTOCOL_UPDATE,
-      P.PROTOCOL_ANNUL,
-      P.PROTOCOL_READ_RESERVED,
-      P.PROTOCOL_PARTICOLARE,
-      P.PROTOCOL_READ_PERSONAL_DATA,
-      P.DOCUMENT_CREATE,
-      P.TITOLARIO_MANAGE,
-      P.FASCICOLO_MANAGE,
-      P.REPERTORIO_MANAGE,
-      P.EMERGENCY_REGISTER_MANAGE,
-      P.AUDIT_READ,
-    ],
-  },
-  [Profile.PROTOCOLLISTA]: {
-    scope: GrantScope.AOO,
-    permissions: [
-      P.ORG_READ,
-      P.PROTOCOL_READ,
-      P.PROTOCOL_REGISTER,
-      P.PROTOCOL_UPDATE,
-      P.PROTOCOL_READ_PERSONAL_DATA,
-      P.DOCUMENT_CREATE,
-    ],
-  },
-  [Profile.RPA]: {
-    scope: GrantScope.UOR_SUBTREE,
-    permissions: [
-      P.ORG_READ,
-      P.PROTOCOL_READ,
-      P.PROTOCOL_REGISTER,
-      P.PROTOCOL_UPDATE,
-      // Riservato documents stay limited to those involved (001 §8.9); the right only enables it.
-      P.PROTOCOL_READ_RESERVED,
-      P.PROTOCOL_READ_PERSONAL_DATA,
-      P.DOCUMENT_CREATE,
-      P.FASCICOLO_MANAGE,
-    ],
-  },
-  [Profile.TOTAL_VISIBILITY]: {
-    scope: GrantScope.AOO,
-    // The head of the institution and the secretariats: reserved and particolare when named (001 §8.10).
-    permissions: [
-      P.ORG_READ,
-      P.PROTOCOL_READ,
-      P.PROTOCOL_READ_RESERVED,
-      P.PROTOCOL_PARTICOLARE,
-      P.PROTOCOL_READ_PERSONAL_DATA,
-    ],
-  },
-  [Profile.READ_ONLY]: {
-    scope: GrantScope.UOR,
-    permissions: [P.ORG_READ, P.PROTOCOL_READ],
-  },
+/** Where each profile's per-office permissions apply (the permissions name their profiles). */
+export const PROFILE_SCOPES: Readonly<Record<Profile, GrantScope>> = {
+  [Profile.SYSTEM_ADMIN]: GrantScope.AOO,
+  [Profile.RGD]: GrantScope.AOO,
+  [Profile.PROTOCOLLISTA]: GrantScope.AOO,
+  // Riservato documents stay limited to those involved (001 §8.9), whatever the scope.
+  [Profile.RPA]: GrantScope.UOR_SUBTREE,
+  // The head of the institution and the secretariats: reserved and particolare when named (001 §8.10).
+  [Profile.TOTAL_VISIBILITY]: GrantScope.AOO,
+  [Profile.READ_ONLY]: GrantScope.UOR,
 };

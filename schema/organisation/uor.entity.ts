@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { AnyAuthenticated } from '../../server/auth/access.js';
 import { Entity, OptionalProps, ManyToOne, PrimaryKey, Property, type Rel } from '@mikro-orm/core';
-import { Authorized, Field, ID, ObjectType } from 'type-graphql';
+import { Field, ID, ObjectType } from 'type-graphql';
 import { Aoo } from './aoo.entity.js';
 import { User } from './user.entity.js';
 
@@ -10,9 +11,9 @@ import { User } from './user.entity.js';
   simpleResolvers: true,
   description: 'Unità Organizzativa Responsabile: an office in the hierarchy of an AOO',
 })
-@Authorized()
+@AnyAuthenticated()
 export class Uor {
-  [OptionalProps]?: 'createdAt' | 'parent' | 'head' | 'email' | 'activeTo';
+  [OptionalProps]?: 'parent' | 'head' | 'email' | 'activeTo';
 
   @PrimaryKey({ type: 'uuid' })
   @Field(() => ID, { description: 'Stable identifier of the UOR' })
@@ -50,5 +51,5 @@ export class Uor {
 
   @Property({ type: 'timestamptz' })
   @Field({ description: 'When the UOR was recorded' })
-  createdAt: Date = new Date();
+  createdAt!: Date;
 }

@@ -1,4 +1,6 @@
-import { Arg, Authorized, Ctx, ID, Int, Mutation, Query, Resolver } from 'type-graphql';
+import { Arg, Ctx, ID, Int, Mutation, Query, Resolver } from 'type-graphql';
+import { RequiresOrPlatformAdmin } from '../../server/auth/access.js';
+import { ORG_ADMIN, ORG_READ } from './permissions.js';
 import type { ConnectionShape } from '../../server/graphql/connection.js';
 import { UserConnection } from './org-connections.js';
 import { listUsers, MAX_ORG_PAGE } from './org-lists.js';
@@ -17,7 +19,7 @@ export class UserAdminResolver {
       'Users of an AOO (members, past members, and users created there), by username, a page at a time',
   })
   @ListSize({ pageArg: 'first', maxItems: MAX_ORG_PAGE })
-  @Authorized()
+  @RequiresOrPlatformAdmin(ORG_READ, ORG_ADMIN)
   users(
     @Ctx() ctx: RequestContext,
     @Arg('aooId', () => ID, { description: 'The AOO' }) aooId: string,
@@ -30,7 +32,7 @@ export class UserAdminResolver {
   }
 
   @Query(() => User, { description: 'A user the caller may see' })
-  @Authorized()
+  @RequiresOrPlatformAdmin(ORG_READ, ORG_ADMIN)
   user(
     @Ctx() ctx: RequestContext,
     @Arg('id', () => ID, { description: 'Its id' }) id: string,
@@ -41,7 +43,7 @@ export class UserAdminResolver {
   @Mutation(() => User, {
     description: 'Create a user in an AOO (administrators of the AOO); memberships give rights',
   })
-  @Authorized()
+  @RequiresOrPlatformAdmin(ORG_ADMIN)
   createUser(
     @Ctx() ctx: RequestContext,
     @Arg('input', { description: 'The user' }) input: CreateUserInput,
@@ -52,7 +54,7 @@ export class UserAdminResolver {
   @Mutation(() => User, {
     description: "Change a user's names or e-mail (administrators of every AOO the user works in)",
   })
-  @Authorized()
+  @RequiresOrPlatformAdmin(ORG_ADMIN)
   updateUser(
     @Ctx() ctx: RequestContext,
     @Arg('id', () => ID, { description: 'The user' }) id: string,
@@ -64,7 +66,7 @@ export class UserAdminResolver {
   @Mutation(() => User, {
     description: 'Users are deactivated, never deleted; their tokens stop working at once',
   })
-  @Authorized()
+  @RequiresOrPlatformAdmin(ORG_ADMIN)
   deactivateUser(
     @Ctx() ctx: RequestContext,
     @Arg('id', () => ID, { description: 'The user' }) id: string,
@@ -73,7 +75,7 @@ export class UserAdminResolver {
   }
 
   @Mutation(() => User, { description: 'Let a deactivated user sign in again' })
-  @Authorized()
+  @RequiresOrPlatformAdmin(ORG_ADMIN)
   reactivateUser(
     @Ctx() ctx: RequestContext,
     @Arg('id', () => ID, { description: 'The user' }) id: string,
@@ -84,7 +86,7 @@ export class UserAdminResolver {
   @Mutation(() => Membership, {
     description: 'Give a user a profile in a UOR (administrators of its AOO; never to oneself)',
   })
-  @Authorized()
+  @RequiresOrPlatformAdmin(ORG_ADMIN)
   addMembership(
     @Ctx() ctx: RequestContext,
     @Arg('input', { description: 'The membership' }) input: AddMembershipInput,
@@ -93,7 +95,7 @@ export class UserAdminResolver {
   }
 
   @Mutation(() => Membership, { description: 'End a membership; it stays on record' })
-  @Authorized()
+  @RequiresOrPlatformAdmin(ORG_ADMIN)
   endMembership(
     @Ctx() ctx: RequestContext,
     @Arg('id', () => ID, { description: 'The membership' }) id: string,

@@ -1,5 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { Permission } from '../../server/auth/permission.js';
+import { diff } from '../../server/audit/audit-log.js';
+import { withTransaction } from '../../server/db/unit-of-work.js';
+import { ORG_ADMIN } from './permissions.js';
 import { pgArray } from '../../server/db/sql-array.js';
 import type { RequestContext } from '../../server/context.js';
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
@@ -11,7 +13,6 @@ import {
   optionalText,
   requiredText,
 } from '../../server/errors/input-checks.js';
-import { diff, recordAudit } from '../audit/audit.service.js';
 import { forbidden } from '../../server/auth/auth-checker.js';
 import { Membership } from './membership.entity.js';
 import type { AddMembershipInput, CreateUserInput, UpdateUserInput } from './organisation.inputs.js';
@@ -54,10 +55,12 @@ export async function createUser(ctx: RequestContext, input: CreateUserInput): P
   const email = optionalEmail('email', input.email) ?? null;
   const subject = optionalText('subject', input.subject, 255) ?? username;
   try {
-    return await ctx.em.transactional(async (em) => {
+    return await withTransaction(ctx, async (tx) => {
+      const em = tx.em;
       const aoo = await visibleAoo(ctx, em, input.aooId);
       if (!canAdminOrg(ctx, aoo.id)) throw forbidden('create users in this AOO');
       const user = em.create(User, {
+        createdAt: ctx.clock.now(),
         username,
         givenName,
         familyName,
@@ -65,8 +68,7 @@ export async function createUser(ctx: RequestContext, input: CreateUserInput): P
         subject,
         createdInAooId: aoo.id,
       });
-      await em.flush();
-      await recordAudit(ctx, em, {
+      await tx.audit({
         aooId: aoo.id,
         operation: 'user.create',
         targetType: 'User',
@@ -113,7 +115,8 @@ export async function updateUser(ctx: RequestContext, id: string, input: UpdateU
   const givenName = input.givenName == null ? undefined : requiredText('givenName', input.givenName, 100);
   const familyName = input.familyName == null ? undefined : requiredText('familyName', input.familyName, 100);
   const email = optionalEmail('email', input.email);
-  return ctx.em.transactional(async (em) => {
+  return withTransaction(ctx, async (tx) => {
+    const em = tx.em;
     const user = await visibleUser(ctx, em, id);
     await requireUserAdmin(ctx, user, 'change this user');
     const changes = diff(user, { givenName, familyName, email });
@@ -122,8 +125,7 @@ export async function updateUser(ctx: RequestContext, id: string, input: UpdateU
       ...(familyName !== undefined && { familyName }),
       ...(email !== undefined && { email }),
     });
-    await em.flush();
-    await recordAudit(ctx, em, {
+    await tx.audit({
       aooId: user.createdInAooId,
       operation: 'user.update',
       targetType: 'User',
@@ -136,7 +138,8 @@ export async function updateUser(ctx: RequestContext, id: string, input: UpdateU
 
 /** Users who ever acted are deactivated, never deleted; their tokens stop working at once. */
 export async function setUserActive(ctx: RequestContext, id: string, active: boolean): Promise<User> {
-  return ctx.em.transactional(async (em) => {
+  return withTransaction(ctx, async (tx) => {
+    const em = tx.em;
     const user = await visibleUser(ctx, em, id);
     await requireUserAdmin(ctx, user, active ? 'reactivate this user' : 'deactivate this user');
     if (ctx.user?.id === user.id && !active)
@@ -150,8 +153,7 @@ export async function setUserActive(ctx: RequestContext, id: string, active: boo
     const changes = diff(user, { active });
     user.active = active;
     user.deactivatedAt = active ? null : ctx.clock.now();
-    await em.flush();
-    await recordAudit(ctx, em, {
+    await tx.audit({
       aooId: user.createdInAooId,
       operation: active ? 'user.reactivate' : 'user.deactivate',
       targetType: 'User',
@@ -164,7 +166,8 @@ export async function setUserActive(ctx: RequestContext, id: string, active: boo
 
 export async function addMembership(ctx: RequestContext, input: AddMembershipInput): Promise<Membership> {
   return uniqueOr('profile', 'the user already holds this profile in this UOR', () =>
-    ctx.em.transactional(async (em) => {
+    withTransaction(ctx, async (tx) => {
+      const em = tx.em;
       const uor = await visibleUor(ctx, em, input.uorId);
       if (!canAdminOrg(ctx, uor.aoo.id)) throw forbidden('assign users in this AOO');
       if (uor.activeTo !== null)
@@ -203,9 +206,13 @@ export async function addMembership(ctx: RequestContext, input: AddMembershipInp
           params: [uor.id],
         },
       });
-      const membership = em.create(Membership, { user, uor, profile: input.profile });
-      await em.flush();
-      await recordAudit(ctx, em, {
+      const membership = em.create(Membership, {
+        createdAt: ctx.clock.now(),
+        user,
+        uor,
+        profile: input.profile,
+      });
+      await tx.audit({
         aooId: uor.aoo.id,
         operation: 'membership.add',
         targetType: 'Membership',
@@ -218,7 +225,8 @@ export async function addMembership(ctx: RequestContext, input: AddMembershipInp
 }
 
 export async function endMembership(ctx: RequestContext, id: string): Promise<Membership> {
-  return ctx.em.transactional(async (em) => {
+  return withTransaction(ctx, async (tx) => {
+    const em = tx.em;
     // Whether the caller administers the membership's AOO, asked before loading anything, so a
     // hidden membership costs exactly what a missing one does. Org readers of the AOO learn
     // nothing more than "not found" either: ending needs admin.
@@ -230,8 +238,7 @@ export async function endMembership(ctx: RequestContext, id: string): Promise<Me
     if (membership.endedAt !== null)
       throw new DomainError('MEMBERSHIP_ENDED', 'This membership has ended already');
     membership.endedAt = ctx.clock.now();
-    await em.flush();
-    await recordAudit(ctx, em, {
+    await tx.audit({
       aooId: membership.uor.aoo.id,
       operation: 'membership.end',
       targetType: 'Membership',
@@ -245,7 +252,7 @@ export async function endMembership(ctx: RequestContext, id: string): Promise<Me
 async function administeredMembership(ctx: RequestContext, em: EntityManager, id: string): Promise<boolean> {
   if (!isUuid(id) || ctx.user === null) return false;
   const all = ctx.user.platformAdmin;
-  const aoos = all ? [] : ctx.grants.aoosWith(Permission.ORG_ADMIN);
+  const aoos = all ? [] : ctx.grants.aoosWith(ORG_ADMIN);
   const rows = await em.execute<Array<{ one: number }>>(
     `select 1 as one from membership m join uor u on u.id = m.uor_id where m.id = ? and (? or u.aoo_id = any(?::uuid[]))`,
     [id, all, pgArray(aoos)],

@@ -1,14 +1,14 @@
 import { randomUUID } from 'node:crypto';
+import { AnyAuthenticated } from '../../server/auth/access.js';
 import { Entity, OptionalProps, PrimaryKey, Property } from '@mikro-orm/core';
-import { Authorized, Field, ID, ObjectType } from 'type-graphql';
+import { Field, ID, ObjectType } from 'type-graphql';
 
 /** A person who uses the platform. Users who ever acted are deactivated, never deleted. */
 @Entity({ tableName: 'app_user' })
 @ObjectType({ simpleResolvers: true, description: 'A person who uses the platform' })
-@Authorized()
+@AnyAuthenticated()
 export class User {
-  [OptionalProps]?:
-    'createdAt' | 'active' | 'email' | 'deactivatedAt' | 'displayName' | 'platformAdmin' | 'createdInAooId';
+  [OptionalProps]?: 'active' | 'email' | 'deactivatedAt' | 'displayName' | 'platformAdmin' | 'createdInAooId';
 
   @PrimaryKey({ type: 'uuid' })
   @Field(() => ID, { description: 'Stable identifier of the user' })
@@ -43,7 +43,7 @@ export class User {
 
   @Property({ type: 'timestamptz' })
   @Field({ description: 'When the user was created' })
-  createdAt: Date = new Date();
+  createdAt!: Date;
 
   /** Creates administrations and AOOs: the one right not scoped to an AOO. */
   @Property()

@@ -1,5 +1,7 @@
-import { Arg, Authorized, Field, Int, ObjectType, Query, Resolver, Root, Subscription } from 'type-graphql';
-import { Public } from '../../server/auth/public.js';
+import { Arg, Ctx, Field, Int, ObjectType, Query, Resolver, Root, Subscription } from 'type-graphql';
+import { AnyAuthenticated, Public } from '../../server/auth/access.js';
+import type { Clock } from '../../server/clock.js';
+import type { RequestContext } from '../../server/context.js';
 import { VERSION } from '../../server/version.js';
 
 @ObjectType({
@@ -19,7 +21,7 @@ export class ServerInfo {
 @ObjectType({ simpleResolvers: true, description: 'A liveness tick on a subscription' })
 export class Heartbeat {
   @Field({ description: 'When the tick was sent' })
-  @Authorized()
+  @AnyAuthenticated()
   at!: Date;
 }
 
@@ -27,15 +29,16 @@ export class Heartbeat {
 export class SystemResolver {
   @Query(() => ServerInfo, { description: 'Version and server time; needs no token' })
   @Public()
-  serverInfo(): ServerInfo {
-    return { version: VERSION, time: new Date() };
+  serverInfo(@Ctx() ctx: RequestContext): ServerInfo {
+    return { version: VERSION, time: ctx.clock.now() };
   }
 
   @Subscription(() => Heartbeat, {
     description: 'Ticks every few seconds, so live clients can tell a quiet feed from a dead one',
-    subscribe: ({ args }) => ticks((args as { intervalSeconds: number }).intervalSeconds),
+    subscribe: ({ args, context }) =>
+      ticks((args as { intervalSeconds: number }).intervalSeconds, (context as RequestContext).clock),
   })
-  @Authorized()
+  @AnyAuthenticated()
   heartbeat(
     @Root() at: Date,
     @Arg('intervalSeconds', () => Int, { defaultValue: 15, description: 'Seconds between ticks, 5 to 300' })
@@ -50,7 +53,7 @@ export class SystemResolver {
  * rights). Not an async generator: one suspended in its sleep cannot be stopped, and its timer
  * would keep a closing server alive; return() here clears the timer at once.
  */
-function ticks(intervalSeconds: number): AsyncIterableIterator<Date> {
+function ticks(intervalSeconds: number, clock: Clock): AsyncIterableIterator<Date> {
   const ms = Math.min(Math.max(intervalSeconds, 5), 300) * 1000;
   let first = true;
   let stopped = false;
@@ -69,7 +72,7 @@ function ticks(intervalSeconds: number): AsyncIterableIterator<Date> {
         });
       }
       first = false;
-      return stopped ? finished : { done: false, value: new Date() };
+      return stopped ? finished : { done: false, value: clock.now() };
     },
     return(): Promise<IteratorResult<Date>> {
       stopped = true;

@@ -1,7 +1,7 @@
 import { GraphQLError } from 'graphql';
 import type { AuthChecker } from 'type-graphql';
 import type { RequestContext } from '../context.js';
-import type { Permission } from './permission.js';
+import { PLATFORM_ADMIN_ROLE } from './access.js';
 
 export function unauthenticated(): GraphQLError {
   return new GraphQLError('Authentication required: send "Authorization: Bearer <token>"', {
@@ -14,13 +14,17 @@ export function forbidden(what: string): GraphQLError {
 }
 
 /**
- * `@Authorized()` = any authenticated user (row visibility is then decided by the service);
- * `@Authorized(P.X, P.Y)` = the permission X or Y in at least one AOO. Scoped checks (which
- * AOO, which UOR) belong to the services, which know the record.
+ * What the access decorators (access.ts) ask: no role = any authenticated user (row visibility
+ * is then decided by the service); permissions = one of them in at least one AOO; the platform
+ * administrator role = the user is one. Scoped checks (which AOO, which UOR) belong to the
+ * services, which know the record.
  */
-export const authChecker: AuthChecker<RequestContext, Permission> = ({ context, info }, permissions) => {
+export const authChecker: AuthChecker<RequestContext, string> = ({ context, info }, roles) => {
   if (!context.user) throw unauthenticated();
-  if (permissions.length === 0) return true;
+  if (roles.length === 0) return true;
+  if (roles.includes(PLATFORM_ADMIN_ROLE) && context.user.platformAdmin) return true;
+  const permissions = roles.filter((r) => r !== PLATFORM_ADMIN_ROLE);
   if (permissions.some((p) => context.grants.has(p))) return true;
-  throw forbidden(`use ${info.parentType.name}.${info.fieldName} (needs ${permissions.join(' or ')})`);
+  const needs = roles.map((r) => (r === PLATFORM_ADMIN_ROLE ? 'a platform administrator' : r));
+  throw forbidden(`use ${info.parentType.name}.${info.fieldName} (needs ${needs.join(' or ')})`);
 };

@@ -1,12 +1,11 @@
 import { romeDay } from '../clock.js';
 import type { Platform } from '../platform.js';
-import { loadGrants } from '../../schema/organisation/access.service.js';
-import { Grants } from '../../schema/organisation/grants.js';
-import { User } from '../../schema/organisation/user.entity.js';
+import { Grants } from './grants.js';
+import type { Principal, PrincipalLookup } from './principal.js';
 import { AuthenticationError } from './token-service.js';
 
 export interface Caller {
-  user: User | null;
+  user: Principal | null;
   grants: Grants;
   expiresAt: Date | null;
 }
@@ -34,16 +33,21 @@ export async function authenticate(platform: Platform, token: string | undefined
 }
 
 /**
- * The active user found by token subject or id, with today's grants; null for an unknown or
- * deactivated user. Every way in (bearer token, signed link, each subscription event) uses it.
+ * The active user found by token subject or id, with today's grants (from the identity
+ * provider); null for an unknown or deactivated user. Every way in (bearer token, signed link,
+ * each subscription event) uses it.
  */
 export async function activeCaller(
   platform: Platform,
-  where: { subject: string } | { id: string },
+  where: PrincipalLookup,
   expiresAt: Date | null,
-): Promise<(Caller & { user: User }) | null> {
+): Promise<(Caller & { user: Principal }) | null> {
   const em = platform.orm.em.fork();
-  const user = await em.findOne(User, where);
-  if (!user || !user.active) return null;
-  return { user, grants: await loadGrants(em, user.id, romeDay(platform.clock.now())), expiresAt };
+  const user = await platform.identity.findActive(em, where);
+  if (!user) return null;
+  return {
+    user,
+    grants: await platform.identity.grantsOf(em, user.id, romeDay(platform.clock.now())),
+    expiresAt,
+  };
 }

@@ -1,91 +1,111 @@
-import { randomUUID } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { TableNotFoundException } from '@mikro-orm/core';
-import { bootstrap, startApp, type Runtime } from '../bootstrap.js';
+import { bootstrap, composePlatformModules, seedDemo, startApp, type Runtime } from '../bootstrap.js';
 import { ConfigError, loadConfig, type Config } from '../config.js';
-import { createContext } from '../context.js';
 import { EmbeddedDatabaseError } from '../db/embedded-postgres.js';
 import { liveInstance, redactUrl, removeInstance, writeInstance } from '../db/instance-file.js';
 import { migrate } from '../db/orm.js';
 import { isDatabaseUnavailable } from '../db/outage.js';
-import { seedDemo } from '../demo/seed-demo.js';
-import { DomainError } from '../errors/domain-error.js';
 import { createAppPubSub } from '../events/pubsub.js';
 import { buildAppSchema, printAppSchema } from '../graphql/schema.js';
+import { ModuleCompositionError } from '../modules/compose.js';
+import type { CliCommand, DmsModule } from '../modules/module.js';
 import { parseTtl } from '../auth/token-service.js';
-import { Grants } from '../../schema/organisation/grants.js';
-import { createPlatformAdmin } from '../../schema/organisation/platform-admin.service.js';
-import { User } from '../../schema/organisation/user.entity.js';
+import { CliError } from './cli-error.js';
 
-const USAGE = `Usage: dms <command>
+/** The platform's own commands; modules add theirs (a module may not take these names). */
+const PLATFORM_COMMANDS: ReadonlyArray<Pick<CliCommand, 'name' | 'usage'>> = [
+  { name: 'start', usage: 'start  start the server (embedded PostgreSQL and fs storage unless configured)' },
+  { name: 'migrate', usage: 'migrate  apply pending database migrations' },
+  { name: 'seed-demo', usage: 'seed-demo  load the demo municipality (idempotent)' },
+  {
+    name: 'token',
+    usage: 'token <username> [--ttl 8h]  print a bearer token for a user (local HS256 secret only)',
+  },
+  {
+    name: 'emit-schema',
+    usage: 'emit-schema [--out FILE]  write the GraphQL SDL (default schema/schema.graphql)',
+  },
+  { name: 'help', usage: 'help  this text' },
+];
+
+function usage(commands: ReadonlyArray<Pick<CliCommand, 'usage'>>): string {
+  const lines = commands.map((c) => {
+    const [synopsis = '', ...what] = c.usage.split('  ');
+    return `  ${synopsis}\n      ${what.join('  ').trim()}`;
+  });
+  return `Usage: dms <command>
 
 Commands:
-  start                        start the server (embedded PostgreSQL and fs storage unless configured)
-  migrate                      apply pending database migrations
-  seed-demo                    load the demo municipality (idempotent)
-  create-admin <username> --given-name N --family-name N [--email E] [--subject S]
-                               create a platform administrator (the first user of a fresh database)
-  token <username> [--ttl 8h]  print a bearer token for a user (local HS256 secret only)
-  emit-schema [--out FILE]     write the GraphQL SDL (default schema/schema.graphql)
+${lines.join('\n')}
 
 Every command reads the same environment as the server (DATABASE_URL or DATA_DIR, JWT_SECRET…).
 `;
-
-/** A failure the user can fix: printed as one line (no stack), with this exit code. */
-class CliError extends Error {
-  constructor(
-    message: string,
-    readonly exitCode = 1,
-  ) {
-    super(message);
-    this.name = 'CliError';
-  }
 }
 
-export async function main(argv: string[]): Promise<number> {
+/**
+ * `dms <command>`: the platform's commands and those of the modules (core modules given by the
+ * entry point, plugins from DMS_PLUGINS).
+ */
+export async function main(argv: string[], coreModules: readonly DmsModule[]): Promise<number> {
   const [command, ...rest] = argv;
   try {
+    const config = loadConfig();
+    const modules = await composePlatformModules(
+      config,
+      coreModules,
+      PLATFORM_COMMANDS.map((c) => c.name),
+    );
+    const commands = [...PLATFORM_COMMANDS, ...modules.commands.map((c) => c.item)];
     switch (command) {
       case 'start':
-        return await start(loadConfig());
+        return await start(config, coreModules);
       case 'migrate':
-        return await withRuntime(loadConfig(), { prepareDatabase: false }, async (runtime) => {
+        return await withRuntime(config, coreModules, { prepareDatabase: false }, async (runtime) => {
           const applied = await migrate(runtime.platform.orm);
           console.log(applied.length > 0 ? `Applied: ${applied.join(', ')}` : 'No pending migrations');
           return 0;
         });
       case 'seed-demo':
-        return await withRuntime({ ...loadConfig(), seedDemo: false }, {}, async (runtime) => {
-          const { blobs, clock } = runtime.platform;
-          const loaded = await seedDemo(runtime.platform.orm.em.fork(), { documents: { blobs, clock } });
+        return await withRuntime({ ...config, seedDemo: false }, coreModules, {}, async (runtime) => {
+          const loaded = await seedDemo(runtime.platform);
           console.log(loaded ? 'Demo data loaded' : 'Demo data already present');
           return 0;
         });
-      case 'create-admin':
-        return await createAdmin(rest);
       case 'token':
-        return await token(rest);
+        return await token(config, coreModules, rest);
       case 'emit-schema': {
         const { values } = parseArgs({
           args: rest,
           options: { out: { type: 'string', default: 'schema/schema.graphql' } },
         });
         const pubSub = createAppPubSub(undefined);
-        await writeFile(values.out, printAppSchema(await buildAppSchema(pubSub.pubSub)));
+        await writeFile(values.out, printAppSchema(await buildAppSchema(modules, pubSub.pubSub)));
         console.log(`Wrote ${values.out}`);
         return 0;
       }
       case undefined:
       case 'help':
       case '--help':
-        console.log(USAGE);
+        console.log(usage(commands));
         return command === undefined ? 2 : 0;
-      default:
-        console.error(`Unknown command "${command}"\n\n${USAGE}`);
-        return 2;
+      default: {
+        const moduleCommand = modules.commands.find((c) => c.item.name === command)?.item;
+        if (!moduleCommand) {
+          console.error(`Unknown command "${command}"\n\n${usage(commands)}`);
+          return 2;
+        }
+        return await withRuntime(config, coreModules, {}, (runtime) =>
+          moduleCommand.run(runtime.platform, rest),
+        );
+      }
     }
   } catch (e) {
+    if (e instanceof ModuleCompositionError) {
+      console.error(`Cannot compose the modules: ${e.message}`);
+      return 78;
+    }
     if (e instanceof ConfigError) {
       console.error(e.message);
       return 78; // EX_CONFIG
@@ -99,7 +119,7 @@ export async function main(argv: string[]): Promise<number> {
       return 1;
     }
     if (e instanceof TypeError && (e as NodeJS.ErrnoException).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
-      console.error(`${e.message}\n\n${USAGE}`);
+      console.error(`${e.message}\n\nRun "dms help" for the commands and their arguments.`);
       return 2;
     }
     throw e;
@@ -109,12 +129,13 @@ export async function main(argv: string[]): Promise<number> {
 /** Opens the database as the server does, runs `work`, closes; database problems become messages. */
 async function withRuntime(
   config: Config,
-  options: Parameters<typeof bootstrap>[1],
+  coreModules: readonly DmsModule[],
+  options: Parameters<typeof bootstrap>[2],
   work: (runtime: Runtime) => Promise<number>,
 ): Promise<number> {
   let runtime: Runtime;
   try {
-    runtime = await bootstrap({ ...config, logLevel: 'warn' }, options);
+    runtime = await bootstrap({ ...config, logLevel: 'warn' }, coreModules, options);
   } catch (e) {
     throw databaseProblem(e, config);
   }
@@ -149,8 +170,8 @@ function databaseProblem(e: unknown, config: Config): unknown {
   return e;
 }
 
-async function start(config: Config): Promise<number> {
-  const app = await startApp(config, { embeddedRole: 'owner' });
+async function start(config: Config, coreModules: readonly DmsModule[]): Promise<number> {
+  const app = await startApp(config, coreModules, { embeddedRole: 'owner' });
   const { logger } = app.platform;
   if (config.databaseUrl === undefined) {
     await writeInstance(config.dataDir, {
@@ -184,7 +205,7 @@ async function start(config: Config): Promise<number> {
   return 0;
 }
 
-async function token(args: string[]): Promise<number> {
+async function token(config: Config, coreModules: readonly DmsModule[], args: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
@@ -199,16 +220,17 @@ async function token(args: string[]): Promise<number> {
       2,
     );
   }
-  const config = loadConfig();
   if (config.auth.jwksUrl !== undefined) {
     throw new CliError(
       'JWT_JWKS_URL is set: tokens come from your identity provider; dms token signs only with a local HS256 secret (JWT_SECRET, or the development secret in DATA_DIR)',
       2,
     );
   }
-  return withRuntime(config, { prepareDatabase: false, mayInitialise: false }, async (runtime) => {
-    const user = await runtime.platform.orm.em.fork().findOne(User, { username });
-    if (!user || !user.active) throw new CliError(`No active user "${username}" in ${where(config)}`);
+  const options = { prepareDatabase: false, mayInitialise: false };
+  return withRuntime(config, coreModules, options, async (runtime) => {
+    const { platform } = runtime;
+    const user = await platform.identity.findActive(platform.orm.em.fork(), { username });
+    if (!user) throw new CliError(`No active user "${username}" in ${where(config)}`);
     const server = await liveInstance(config.dataDir);
     if (server && server.tokenKey !== runtime.platform.tokens.keyFingerprint) {
       throw new CliError(
@@ -217,52 +239,5 @@ async function token(args: string[]): Promise<number> {
     }
     console.log(await runtime.platform.tokens.issue(user.subject, ttl));
     return 0;
-  });
-}
-
-async function createAdmin(args: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args,
-    allowPositionals: true,
-    options: {
-      'given-name': { type: 'string' },
-      'family-name': { type: 'string' },
-      email: { type: 'string' },
-      subject: { type: 'string' },
-    },
-  });
-  const username = positionals[0];
-  const givenName = values['given-name'];
-  const familyName = values['family-name'];
-  if (username === undefined || givenName === undefined || familyName === undefined) {
-    throw new CliError(
-      'Usage: dms create-admin <username> --given-name N --family-name N [--email E] [--subject S]',
-      2,
-    );
-  }
-  const config = loadConfig();
-  return withRuntime(config, {}, async (runtime) => {
-    const ctx = createContext(runtime.platform, null, Grants.NONE, {
-      requestId: `cli-${randomUUID()}`,
-      clientIp: null,
-      userAgent: 'dms create-admin',
-      baseUrl: config.publicUrl ?? '',
-    });
-    try {
-      const user = await createPlatformAdmin(ctx, {
-        username,
-        givenName,
-        familyName,
-        email: values.email,
-        subject: values.subject,
-      });
-      console.log(
-        `Created platform administrator ${user.username} (id ${user.id}, identity-provider subject "${user.subject}")`,
-      );
-      return 0;
-    } catch (e) {
-      if (e instanceof DomainError) throw new CliError(e.message);
-      throw e;
-    }
   });
 }

@@ -1,27 +1,28 @@
-import { MikroORM, ReflectMetadataProvider, type Options } from '@mikro-orm/core';
+import { MikroORM, ReflectMetadataProvider, type MigrationObject, type Options } from '@mikro-orm/core';
 import { Migrator } from '@mikro-orm/migrations';
 import { PostgreSqlDriver } from '@mikro-orm/postgresql';
 import pg from 'pg';
-import { coreEntities } from '../../schema/entities.js';
 import type { Logger } from '../logger.js';
-import { migrationsList } from './migrations/index.js';
 
 export type Orm = MikroORM<PostgreSqlDriver>;
 
-export function ormOptions(
-  clientUrl: string,
-  logger: Logger,
-  extraEntities: Function[] = [],
-): Options<PostgreSqlDriver> {
+/** What the composed modules map and migrate. */
+export interface Schema {
+  entities: readonly Function[];
+  /** In order: modules in composition order, each module's oldest first. */
+  migrations: readonly MigrationObject[];
+}
+
+export function ormOptions(clientUrl: string, logger: Logger, schema: Schema): Options<PostgreSqlDriver> {
   return {
     driver: PostgreSqlDriver,
     clientUrl,
-    entities: [...coreEntities, ...extraEntities],
+    entities: [...schema.entities],
     metadataProvider: ReflectMetadataProvider,
     discovery: { requireEntitiesArray: true, disableDynamicFileAccess: true },
     extensions: [Migrator],
     migrations: {
-      migrationsList,
+      migrationsList: [...schema.migrations],
       tableName: 'mikro_orm_migrations',
       transactional: true,
       allOrNothing: true,
@@ -44,12 +45,8 @@ export function ormOptions(
   };
 }
 
-export async function openOrm(
-  clientUrl: string,
-  logger: Logger,
-  extraEntities: Function[] = [],
-): Promise<Orm> {
-  return MikroORM.init<PostgreSqlDriver>(ormOptions(clientUrl, logger, extraEntities));
+export async function openOrm(clientUrl: string, logger: Logger, schema: Schema): Promise<Orm> {
+  return MikroORM.init<PostgreSqlDriver>(ormOptions(clientUrl, logger, schema));
 }
 
 // Any constant shared by every replica; pg advisory locks are per database.
@@ -67,11 +64,6 @@ export async function migrate(orm: Orm): Promise<string[]> {
   } finally {
     await lock.end(); // ending the session releases the lock
   }
-}
-
-/** The names of every migration this build knows, in order. */
-export function migrationNames(): string[] {
-  return migrationsList.map((m) => m.name);
 }
 
 export async function pendingMigrations(orm: Orm): Promise<string[]> {

@@ -1,4 +1,5 @@
 import { GraphQLError } from 'graphql';
+import { assertRegisteredCode } from './error-codes.js';
 
 /**
  * An expected business outcome (bad input, duplicate code, closed fascicolo…): a GraphQL
@@ -6,6 +7,7 @@ import { GraphQLError } from 'graphql';
  */
 export class DomainError extends GraphQLError {
   constructor(code: string, message: string, extra: Record<string, unknown> = {}) {
+    assertRegisteredCode(code);
     super(message, { extensions: { code, ...extra } });
     this.name = 'DomainError';
   }

@@ -1,3 +1,5 @@
+import { GraphQLEnumType } from 'graphql';
+
 /**
  * Every `extensions.code` a client can receive is declared once, with what it means and the
  * HTTP status it maps to on the plain-HTTP routes (file upload and download, health, errors
@@ -103,3 +105,56 @@ export const PLATFORM_ERROR_CODES: readonly ErrorCodeDefinition[] = [
     description: 'An unexpected failure; details are in the server log under the request id',
   },
 ];
+
+/** The codes of the composed platform: their statuses, and the `ErrorCode` enum of the SDL. */
+export class ErrorCodeRegistry {
+  private readonly byCode: ReadonlyMap<string, ErrorCodeDefinition>;
+
+  constructor(definitions: readonly ErrorCodeDefinition[]) {
+    this.byCode = new Map(definitions.map((d) => [d.code, d]));
+  }
+
+  all(): ErrorCodeDefinition[] {
+    return [...this.byCode.values()];
+  }
+
+  has(code: string): boolean {
+    return this.byCode.has(code);
+  }
+
+  /** The HTTP status of a registered code on plain-HTTP routes; undefined for an unregistered one. */
+  httpStatusOf(code: string): number | undefined {
+    return this.byCode.get(code)?.httpStatus;
+  }
+
+  /** `enum ErrorCode` for the SDL: what client teams switch on, each value described. */
+  graphqlEnum(): GraphQLEnumType {
+    return new GraphQLEnumType({
+      name: 'ErrorCode',
+      description:
+        'Every `extensions.code` an error can carry (GraphQL and plain-HTTP answers alike); no field returns it',
+      values: Object.fromEntries(
+        this.all().map((d) => [
+          d.code,
+          { value: d.code, description: `${d.description} (HTTP ${d.httpStatus})` },
+        ]),
+      ),
+    });
+  }
+}
+
+let sealed: ErrorCodeRegistry | undefined;
+
+/**
+ * From now on a DomainError with a code not in `registry` is a programming error (it throws
+ * at once, so a test that expects the code fails). The host seals its composed registry.
+ */
+export function sealErrorCodes(registry: ErrorCodeRegistry): void {
+  sealed = registry;
+}
+
+export function assertRegisteredCode(code: string): void {
+  if (sealed && !sealed.has(code)) {
+    throw new Error(`Unregistered error code ${code}: declare it in the errorCodes of its module`);
+  }
+}

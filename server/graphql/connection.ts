@@ -1,4 +1,5 @@
-import { Authorized, Field, Int, ObjectType, type ClassType } from 'type-graphql';
+import { Field, Int, ObjectType, type ClassType } from 'type-graphql';
+import { AnyAuthenticated } from '../auth/access.js';
 import { InvalidInputError } from '../errors/domain-error.js';
 import { ListSize } from './list-size.js';
 
@@ -14,22 +15,22 @@ export const MAX_PAGE_SIZE = 100;
 @ObjectType({ simpleResolvers: true, description: 'Where a page sits in its connection (Relay PageInfo)' })
 export class PageInfo {
   @Field({ description: 'Whether more items follow the last one of this page' })
-  @Authorized()
+  @AnyAuthenticated()
   hasNextPage!: boolean;
 
   @Field({ description: 'Whether items precede the first one of this page (true after a cursor)' })
-  @Authorized()
+  @AnyAuthenticated()
   hasPreviousPage!: boolean;
 
   @Field(() => String, { nullable: true, description: 'Cursor of the first item; null for an empty page' })
-  @Authorized()
+  @AnyAuthenticated()
   startCursor!: string | null;
 
   @Field(() => String, {
     nullable: true,
     description: 'Cursor of the last item: pass it as `after` for the next page',
   })
-  @Authorized()
+  @AnyAuthenticated()
   endCursor!: string | null;
 }
 
@@ -49,11 +50,11 @@ export function Connection<TNode extends object>(NodeClass: ClassType<TNode>, na
   @ObjectType(`${name}Edge`, { simpleResolvers: true, description: `A ${name} with its cursor` })
   class Edge {
     @Field({ description: 'Opaque position of this item: pass it as `after` to continue from here' })
-    @Authorized()
+    @AnyAuthenticated()
     cursor!: string;
 
     @Field(() => NodeClass, { description: `The ${name}` })
-    @Authorized()
+    @AnyAuthenticated()
     node!: TNode;
   }
 
@@ -61,15 +62,15 @@ export function Connection<TNode extends object>(NodeClass: ClassType<TNode>, na
   abstract class ConnectionClass implements ConnectionShape<TNode> {
     @Field(() => [Edge], { description: 'The items of this page, in order' })
     @ListSize({ maxItems: MAX_PAGE_SIZE })
-    @Authorized()
+    @AnyAuthenticated()
     edges!: Edge[];
 
     @Field(() => PageInfo, { description: 'Cursors of this page and whether more items follow' })
-    @Authorized()
+    @AnyAuthenticated()
     pageInfo!: PageInfo;
 
     @Field(() => Int, { description: 'How many items the whole collection holds for the caller' })
-    @Authorized()
+    @AnyAuthenticated()
     totalCount!: number;
   }
   return ConnectionClass;

@@ -1,19 +1,19 @@
 import 'reflect-metadata';
 import { printSchemaWithDirectives } from '@graphql-tools/utils';
-import {
-  lexicographicSortSchema,
-  specifiedDirectives,
-  type GraphQLObjectType,
-  type GraphQLSchema,
-} from 'graphql';
-import { buildSchema, type NonEmptyArray } from 'type-graphql';
-import { coreResolvers } from '../../schema/resolvers.js';
+import { GraphQLSchema, lexicographicSortSchema, specifiedDirectives, type GraphQLObjectType } from 'graphql';
+import { buildSchema, getMetadataStorage, type NonEmptyArray } from 'type-graphql';
+import { describeAccess, fieldAccess } from '../auth/access.js';
 import { aclDirective } from '../auth/acl.js';
 import { authChecker } from '../auth/auth-checker.js';
-import { refreshCallerPerEvent } from './subscription-event-auth.js';
 import type { AppPubSub } from '../events/pubsub.js';
+import type { ComposedModules } from '../modules/compose.js';
+import { refreshCallerPerEvent } from './subscription-event-auth.js';
 
-/*
+/**
+ * The executable schema of the composed modules: their resolvers, the `Permission` enum of
+ * their permissions, the `ErrorCode` enum of their error codes, and each root field's access
+ * rule in its description.
+ *
  * Record types declare `simpleResolvers: true`: their plain fields resolve as plain properties,
  * without type-graphql's middleware chain (it made a page of 14,000 rows spend a third of its
  * time in per-field promises). Access is decided before a record is reached: the root operation
@@ -23,29 +23,58 @@ import type { AppPubSub } from '../events/pubsub.js';
  * that changes.
  */
 export async function buildAppSchema(
+  modules: Pick<ComposedModules, 'resolvers' | 'permissions' | 'errorCodes'>,
   pubSub: AppPubSub,
-  extraResolvers: Function[] = [],
 ): Promise<GraphQLSchema> {
-  const resolvers = [...coreResolvers, ...extraResolvers] as NonEmptyArray<Function>;
-  const schema = await buildSchema({
-    resolvers,
+  modules.permissions.publishEnum();
+  const built = await buildSchema({
+    resolvers: modules.resolvers as NonEmptyArray<Function>,
     authChecker,
     // 'error' rejects only the one operation; 'null' would tear down a whole WebSocket (STACK.md).
     authMode: 'error',
     pubSub,
     // The standard directives (@include, @skip, @deprecated, @specifiedBy, @oneOf) stay: clients send them.
-    directives: [...specifiedDirectives, aclDirective],
+    directives: [...specifiedDirectives, aclDirective(modules.permissions)],
     globalMiddlewares: [refreshCallerPerEvent],
     validate: false,
   });
-  // type-graphql offers no description for the root types: the SDL is where client teams start.
-  const roots: Array<[GraphQLObjectType | null | undefined, string]> = [
-    [schema.getQueryType(), 'What can be read: each field says who may ask'],
-    [schema.getMutationType(), 'What can be changed: every change is audited, in the same transaction'],
-    [schema.getSubscriptionType(), 'Live feeds over graphql-ws on the same URL (token in connectionParams)'],
-  ];
-  for (const [type, description] of roots) if (type) type.description = description;
+  const config = built.toConfig();
+  const schema = new GraphQLSchema({ ...config, types: [...config.types, modules.errorCodes.graphqlEnum()] });
+  describeRoots(schema);
   return schema;
+}
+
+/** Root type descriptions, and each operation's access rule appended to its own description. */
+function describeRoots(schema: GraphQLSchema): void {
+  const storage = getMetadataStorage();
+  const roots: Array<[GraphQLObjectType | null | undefined, string, typeof storage.queries]> = [
+    [schema.getQueryType(), 'What can be read: each field says who may ask', storage.queries],
+    [
+      schema.getMutationType(),
+      'What can be changed: every change is audited, in the same transaction',
+      storage.mutations,
+    ],
+    [
+      schema.getSubscriptionType(),
+      'Live feeds over graphql-ws on the same URL (token in connectionParams)',
+      storage.subscriptions,
+    ],
+  ];
+  for (const [type, description, operations] of roots) {
+    if (!type) continue;
+    // type-graphql offers no description for the root types: the SDL is where client teams start.
+    type.description = description;
+    const fields = type.getFields();
+    for (const op of operations) {
+      const field = fields[op.schemaName];
+      const rule = fieldAccess(op.target, op.methodName);
+      if (!field || !rule) continue;
+      const access = describeAccess(rule);
+      if (!field.description?.endsWith(access)) {
+        field.description = field.description ? `${field.description}\n\n${access}` : access;
+      }
+    }
+  }
 }
 
 /** The SDL committed as schema/schema.graphql: sorted, with directives (the @acl markers). */

@@ -4,15 +4,15 @@ import type { MiddlewareFn } from 'type-graphql';
 import type { RequestContext } from '../context.js';
 import { activeCaller } from '../auth/authenticate.js';
 import type { Platform } from '../platform.js';
-import { Grants } from '../../schema/organisation/grants.js';
-import { User } from '../../schema/organisation/user.entity.js';
+import { Grants } from '../auth/grants.js';
+import type { Principal } from '../auth/principal.js';
 
 /** How long a subscriber's reloaded rights serve every event of that user (all sockets). */
 export const CALLER_REFRESH_MS = 2000;
 
 interface FreshCaller {
   at: number;
-  user: User | null;
+  user: Principal | null;
   grants: Grants;
 }
 

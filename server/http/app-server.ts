@@ -17,7 +17,6 @@ import { authentication } from './authentication.js';
 import { attachGraphqlWs, type GraphqlWsHandle } from './graphql-ws.js';
 import { healthRoutes } from './health.js';
 import { graphiqlRoutes } from './graphiql.js';
-import { migrationNames } from '../db/orm.js';
 import { requestIdAndLog } from './request-id.js';
 import { cors } from './cors.js';
 import { describeHttpError } from './describe-error.js';
@@ -33,14 +32,8 @@ export interface AppServer {
   stop(): Promise<void>;
 }
 
-/** Extra HTTP routes contributed by modules (e.g. file upload/download), mounted before GraphQL. */
-export type RouteInstaller = (app: express.Express, platform: Platform) => void;
-
-export async function startAppServer(
-  platform: Platform,
-  schema: GraphQLSchema,
-  routes: RouteInstaller[] = [],
-): Promise<AppServer> {
+/** Serves the schema over HTTP and WebSocket, with the modules' plain-HTTP routes beside it. */
+export async function startAppServer(platform: Platform, schema: GraphQLSchema): Promise<AppServer> {
   const { config, logger } = platform;
   const app = express();
   app.disable('x-powered-by');
@@ -78,10 +71,14 @@ export async function startAppServer(
 
   app.use(requestIdAndLog(logger));
   app.use(cors(config.corsOrigins));
-  const health = healthRoutes(platform, () => draining, migrationNames());
+  const health = healthRoutes(
+    platform,
+    () => draining,
+    platform.modules.migrations.map((m) => m.name),
+  );
   app.use(health.router);
   graphiqlRoutes(app, platform);
-  for (const install of routes) install(app, platform);
+  for (const install of platform.modules.routes) install(app, platform);
   app.use(
     '/graphql',
     authentication(platform),

@@ -2,9 +2,15 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { DocumentCountDocument, DocumentsDocument } from '../../clients/sdk/generated/graphql.js';
-import { Permission } from '../../server/auth/permission.js';
-import { DEMO_UORS, DEMO_USERS } from '../../server/demo/seed-demo.js';
-import { GrantScope, PROFILE_TEMPLATES, Profile } from '../../schema/organisation/profile.js';
+import type { PermissionDefinition } from '../../server/auth/permissions.js';
+import { PROTOCOL_PARTICOLARE, PROTOCOL_READ, PROTOCOL_READ_RESERVED } from '../../schema/documents/index.js';
+import {
+  DEMO_UORS,
+  DEMO_USERS,
+  GrantScope,
+  Profile,
+  PROFILE_SCOPES,
+} from '../../schema/organisation/index.js';
 import { withClient } from '../harness/database.js';
 import type { GraphqlClient } from '../harness/graphql-client.js';
 import { createMember, createSecondAoo } from '../harness/org-fixtures.js';
@@ -14,7 +20,7 @@ import { startTestEnv, type TestEnv } from '../harness/test-env.js';
  * The ACL matrix for documents and their files: every demo profile (and a user of another
  * AOO) × document state (normal, riservato before and after its date, particolare, other AOO)
  * × path (root, list, count, nested file, byte download). Expectations follow from
- * PROFILE_TEMPLATES, the demo UOR tree and who is involved or named.
+ * the permissions' profiles, the demo UOR tree and who is involved or named.
  */
 type State = 'normal' | 'riservato' | 'riservatoPast' | 'particolare' | 'otherAoo';
 const STATES: State[] = ['normal', 'riservato', 'riservatoPast', 'particolare', 'otherAoo'];
@@ -62,14 +68,14 @@ function subtree(code: string): Set<string> {
   return out;
 }
 
-function holds(a: Actor, where: 'demo' | 'other', p: Permission): boolean {
-  return a.aoo === where && PROFILE_TEMPLATES[a.profile].permissions.includes(p);
+function holds(a: Actor, where: 'demo' | 'other', p: PermissionDefinition): boolean {
+  return a.aoo === where && p.profiles.includes(a.profile);
 }
 
 /** PROTOCOL_READ over the RAG office, from the profile's scope and the UOR tree. */
 function readsRag(a: Actor, where: 'demo' | 'other'): boolean {
-  if (!holds(a, where, Permission.PROTOCOL_READ)) return false;
-  const scope = PROFILE_TEMPLATES[a.profile].scope;
+  if (!holds(a, where, PROTOCOL_READ)) return false;
+  const scope = PROFILE_SCOPES[a.profile];
   if (where === 'other' || scope === GrantScope.AOO) return true; // the other AOO's document sits in its only UOR
   const reach =
     scope === GrantScope.UOR_SUBTREE || HEADS[a.username] === a.uor ? subtree(a.uor) : new Set([a.uor]);
@@ -80,8 +86,8 @@ function expected(a: Actor, state: State): boolean {
   if (CREATOR[state] === a.username) return true;
   const where = state === 'otherAoo' ? 'other' : 'demo';
   const listed = LISTED[state]?.includes(a.username) ?? false;
-  if (state === 'particolare') return listed && holds(a, where, Permission.PROTOCOL_PARTICOLARE);
-  if (state === 'riservato') return listed && holds(a, where, Permission.PROTOCOL_READ_RESERVED);
+  if (state === 'particolare') return listed && holds(a, where, PROTOCOL_PARTICOLARE);
+  if (state === 'riservato') return listed && holds(a, where, PROTOCOL_READ_RESERVED);
   return readsRag(a, where);
 }
 

@@ -22,9 +22,8 @@ import {
   UsersOfAooDocument,
   MeSubjectDocument,
 } from '../../clients/sdk/generated/graphql.js';
-import { Permission } from '../../server/auth/permission.js';
-import { DEMO_USERS } from '../../server/demo/seed-demo.js';
-import { PROFILE_TEMPLATES, Profile } from '../../schema/organisation/profile.js';
+import type { PermissionDefinition } from '../../server/auth/permissions.js';
+import { DEMO_USERS, ORG_ADMIN, ORG_READ, Profile } from '../../schema/organisation/index.js';
 import { comparable } from '../harness/files-helpers.js';
 import type { GraphqlClient, GraphqlResponse } from '../harness/graphql-client.js';
 import { addMembership, createMember, createSecondAoo } from '../harness/org-fixtures.js';
@@ -35,7 +34,7 @@ import { startTestEnv, type TestEnv } from '../harness/test-env.js';
  * (own, other), through root, list and nested paths. Actors are the demo profiles plus a
  * protocollista of another administration, an administrator of that other AOO who also reads
  * the demo AOO (the only actor for whom "admin somewhere" and "admin here" differ), and a
- * deactivated user. Expectations are computed from PROFILE_TEMPLATES and each actor's
+ * deactivated user. Expectations are computed from the permissions' profiles and each actor's
  * memberships, so the matrix follows the profiles.
  */
 type Where = 'demo' | 'other';
@@ -88,19 +87,17 @@ const actors: Actor[] = [
   },
 ];
 
-function holds(actor: Actor, where: Where, permission: Permission): boolean {
+function holds(actor: Actor, where: Where, permission: PermissionDefinition): boolean {
   return (
     actor.active &&
     (actor.platformAdmin ||
-      actor.memberships.some(
-        (m) => m.aoo === where && PROFILE_TEMPLATES[m.profile].permissions.includes(permission),
-      ))
+      actor.memberships.some((m) => m.aoo === where && permission.profiles.includes(m.profile)))
   );
 }
 const worksIn = (a: Actor, w: Where) => a.active && a.memberships.some((m) => m.aoo === w);
 const canSee = (a: Actor, w: Where) => a.active && (a.platformAdmin || worksIn(a, w));
-const canRead = (a: Actor, w: Where) => holds(a, w, Permission.ORG_READ) || holds(a, w, Permission.ORG_ADMIN);
-const canAdmin = (a: Actor, w: Where) => holds(a, w, Permission.ORG_ADMIN);
+const canRead = (a: Actor, w: Where) => holds(a, w, ORG_READ) || holds(a, w, ORG_ADMIN);
+const canAdmin = (a: Actor, w: Where) => holds(a, w, ORG_ADMIN);
 
 interface Operation {
   name: string;

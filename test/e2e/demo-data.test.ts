@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { DocumentsWithFilesDocument, UsersOfAooDocument } from '../../clients/sdk/generated/graphql.js';
-import { DEMO_DOCUMENTS } from '../../server/demo/demo-documents.js';
+import { DEMO_DOCUMENTS } from '../../schema/documents/index.js';
+import { seedDemo } from '../../server/bootstrap.js';
 import { demoIds, download, type DemoIds } from '../harness/files-helpers.js';
 import { startTestEnv, type TestEnv } from '../harness/test-env.js';
 
@@ -29,6 +30,21 @@ describe('demo data', () => {
     'rpa.tecnico': { count: 2, uors: ['LLPP', 'TEC'] },
     lettore: { count: 2, uors: ['RAG'] },
   };
+
+  it('loads once: a second seed (another start, dms seed-demo) adds nothing', async () => {
+    const count = async () =>
+      (
+        await env.platform.orm.em
+          .fork()
+          .getConnection()
+          .execute<Array<{ n: number }>>(
+            'select (select count(*) from document)::int + (select count(*) from app_user)::int as n',
+          )
+      )[0]?.n;
+    const before = await count();
+    assert.equal(await seedDemo(env.platform), false);
+    assert.equal(await count(), before);
+  });
 
   it('shows every demo user documents of the offices they read (the riservato one to those involved)', async () => {
     assert.equal(DEMO_DOCUMENTS.length, 8);

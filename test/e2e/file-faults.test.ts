@@ -5,7 +5,7 @@ import http from 'node:http';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { collectOrphanBlobs, scrubBlobs } from '../../schema/documents/blob-maintenance.js';
-import { coreJobs } from '../../schema/jobs.js';
+import { systemContext } from '../../server/context.js';
 import { finalKeyFor } from '../../server/blob/blob-store.js';
 import {
   count,
@@ -252,7 +252,7 @@ describe('file faults with the fs driver', () => {
   });
 
   it('(g) the hourly blob-temp job removes temp files left over an hour ago and keeps fresh ones', async () => {
-    const job = coreJobs(env.config.orphanGraceMs).find((j) => j.name === 'blob-temp');
+    const job = env.platform.modules.jobs.find((j) => j.item.name === 'documents.blob-temp')?.item;
     assert.ok(job?.cron, 'blob-temp is a recurring job');
     const tmp = path.join(fsRoot(env), 'tmp');
     await mkdir(tmp, { recursive: true });
@@ -263,7 +263,8 @@ describe('file faults with the fs driver', () => {
     const twoHoursAgo = new Date(Date.now() - 2 * 3600_000);
     await utimes(stale, twoHoursAgo, twoHoursAgo);
     try {
-      assert.deepEqual(await job.run(env.platform), { removed: 1 });
+      const ctx = await systemContext(env.platform, { actorId: null, requestId: 'test', agent: 'test' });
+      assert.deepEqual(await job.run(ctx, {}), { removed: 1 });
       assert.deepEqual((await tmpEntries(env)).sort(), [path.basename(fresh)]);
     } finally {
       await rm(fresh, { force: true });

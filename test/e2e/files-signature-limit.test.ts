@@ -87,7 +87,7 @@ describe('signature verification memory bound', () => {
       };
     };
 
-    const results = Promise.all(blobs.map((b) => inspectSignature(store, b, P7M, verify)));
+    const results = Promise.all(blobs.map((b) => inspectSignature(store, b, P7M, new Date(), verify)));
     let released = 0;
     while (released < blobs.length) {
       while (gates.length === 0) {

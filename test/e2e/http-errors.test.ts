@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { seedDemo } from '../../server/demo/seed-demo.js';
+import { seedDemo } from '../../server/bootstrap.js';
 import { httpError } from '../harness/files-helpers.js';
 import { startTestEnv, type TestEnv } from '../harness/test-env.js';
 import { RawWsClient } from '../harness/ws-client.js';
@@ -147,7 +147,7 @@ describe('errors in production', () => {
   let token: string;
   before(async () => {
     env = await startTestEnv({ seedDemo: false, env: { NODE_ENV: 'production' } });
-    await seedDemo(env.platform.orm.em.fork());
+    await seedDemo(env.platform, ['organisation']);
     token = await env.tokenFor('protocollista');
   });
   after(async () => {

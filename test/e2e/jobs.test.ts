@@ -14,12 +14,16 @@ describe('job queue', () => {
   });
 
   it('schedules the maintenance jobs in the database', async () => {
-    assert.ok(env.app.jobs, 'the job queue runs in this process');
     const rows = await withClient(env.databaseUrl, (c) =>
       c.query<{ name: string; cron: string }>('select name, cron from pgboss.schedule order by name'),
     );
     const names = rows.rows.map((r) => r.name);
-    for (const job of ['blob-orphans', 'blob-scrub', 'upload-sessions'])
+    for (const job of [
+      'documents.blob-orphans',
+      'documents.blob-scrub',
+      'documents.blob-temp',
+      'documents.upload-sessions',
+    ])
       assert.ok(names.includes(job), `${job} is scheduled (${names.join(', ')})`);
     assert.ok(
       rows.rows.every((r) => r.cron.split(' ').length === 5),

@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { coreModules } from '../../schema/modules.js';
+import { composeModules } from '../../server/modules/compose.js';
 import { after, before, describe, it } from 'node:test';
 import {
   getNamedType,
@@ -31,7 +33,7 @@ import { startTestEnv, type TestEnv } from '../harness/test-env.js';
 describe('query cost', () => {
   let schema: GraphQLSchema;
   before(async () => {
-    schema = await buildAppSchema(createAppPubSub(undefined).pubSub);
+    schema = await buildAppSchema(composeModules(coreModules), createAppPubSub(undefined).pubSub);
   });
 
   it('every list of objects in the schema declares a page argument or an enforced maximum', () => {

@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
-import { coreErrorCodes } from '../../schema/error-codes.js';
-import { GrantScope, PROFILE_TEMPLATES, Profile } from '../../schema/organisation/profile.js';
+import { coreModules } from '../../schema/modules.js';
+import { GrantScope, Profile, PROFILE_SCOPES } from '../../schema/organisation/index.js';
+import { composeModules } from '../../server/modules/compose.js';
 import { CONFIG_VARIABLES } from '../../server/config.js';
 
 const ROOT = new URL('../../../', import.meta.url);
@@ -14,6 +15,8 @@ const cells = (row: string) =>
     .split(/(?<!\\)\|/)
     .map((c) => c.trim().replace(/\\\|/g, '|'));
 
+const composed = composeModules(coreModules);
+
 const SCOPE_WORDS: Record<GrantScope, string> = {
   [GrantScope.AOO]: 'AOO',
   [GrantScope.UOR_SUBTREE]: 'UOR subtree',
@@ -22,19 +25,22 @@ const SCOPE_WORDS: Record<GrantScope, string> = {
 
 /** The README is documentation client teams and operators rely on: it must say what the code does. */
 describe('README', () => {
-  it('has the permission table of PROFILE_TEMPLATES, row by row', () => {
+  it('has the permission table of the profiles, row by row, as the modules register them', () => {
     for (const profile of Object.values(Profile)) {
       const row = rows.find((l) => l.startsWith(`| \`${profile}\``));
       assert.ok(row, `README has a row for ${profile}`);
       const [, scope = '', perms = ''] = cells(row);
-      const template = PROFILE_TEMPLATES[profile];
-      assert.equal(scope, SCOPE_WORDS[template.scope], `${profile} scope`);
+      assert.equal(scope, SCOPE_WORDS[PROFILE_SCOPES[profile]], `${profile} scope`);
       assert.deepEqual(
         perms
           .split(',')
           .map((p) => p.trim())
           .sort(),
-        [...template.permissions].sort(),
+        composed.permissions
+          .all()
+          .filter((p) => p.profiles.includes(profile))
+          .map((p) => p.name)
+          .sort(),
         `${profile} permissions`,
       );
     }
@@ -46,7 +52,7 @@ describe('README', () => {
       .map(cells)
       .filter(([code, status]) => /^`[A-Z_]+`$/.test(code ?? '') && /^\d{3}$/.test(status ?? ''))
       .map(([code, status, meaning]) => ({ code: code?.slice(1, -1), status: Number(status), meaning }));
-    const wanted = coreErrorCodes.map((d) => ({
+    const wanted = composed.errorCodes.all().map((d) => ({
       code: d.code,
       status: d.httpStatus,
       meaning: d.description,

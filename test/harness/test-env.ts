@@ -2,13 +2,12 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { startApp, type RunningApp } from '../../server/bootstrap.js';
+import { seedDemo, startApp, type RunningApp } from '../../server/bootstrap.js';
 import type { Clock } from '../../server/clock.js';
 import { loadConfig, type Config } from '../../server/config.js';
 import { createLogger } from '../../server/logger.js';
 import type { Platform } from '../../server/platform.js';
-import { User } from '../../schema/organisation/user.entity.js';
-import { seedDemo } from '../../server/demo/seed-demo.js';
+import { coreModules } from '../../schema/modules.js';
 import { createTestDatabase } from './database.js';
 import { GraphqlClient } from './graphql-client.js';
 import { startS3Server, type RunningS3Server } from './s3-server.js';
@@ -88,7 +87,10 @@ export async function startTestEnv(options: TestEnvOptions = {}): Promise<TestEn
   const config = loadConfig(env);
   let app: RunningApp;
   try {
-    app = await startApp(config, { logger: createLogger(config.logLevel), clock: options.clock });
+    app = await startApp(config, coreModules, {
+      logger: createLogger(config.logLevel),
+      clock: options.clock,
+    });
   } catch (e) {
     await s3?.stop();
     await databaseProxy?.close();
@@ -97,12 +99,13 @@ export async function startTestEnv(options: TestEnvOptions = {}): Promise<TestEn
   }
   const { platform } = app;
   if (options.seedDemo ?? true) {
-    await seedDemo(platform.orm.em.fork(), options.demoDocuments ? { documents: platform } : {});
+    await seedDemo(platform, options.demoDocuments ? undefined : ['organisation']);
   }
   const baseUrl = `http://127.0.0.1:${app.server.port}`;
   const graphqlUrl = `${baseUrl}/graphql`;
   const tokenFor = async (username: string, ttlSeconds = 3600): Promise<string> => {
-    const user = await platform.orm.em.fork().findOneOrFail(User, { username });
+    const user = await platform.identity.findActive(platform.orm.em.fork(), { username });
+    if (!user) throw new Error(`tokenFor: no active user ${username}`);
     return platform.tokens.issue(user.subject, ttlSeconds);
   };
   return {

@@ -182,38 +182,22 @@ export type OrderDirection =
   /** Largest, newest or Z first */
   | 'DESC';
 
-/** A right, granted per AOO and optionally per UOR subtree */
+/** A right, granted per AOO (or per UOR subtree) through the profiles of memberships */
 export type Permission =
-  /** Read the audit trail of the AOO */
-  | 'AUDIT_READ'
-  /** Upload files and create draft documents */
+  /** Upload files and create draft documents in the offices in scope */
   | 'DOCUMENT_CREATE'
-  /** Open and close the emergency register (RGD, 001 §6.9) */
-  | 'EMERGENCY_REGISTER_MANAGE'
-  /** Open, close and manage fascicoli */
-  | 'FASCICOLO_MANAGE'
   /** Administer the AOO: UORs, users and memberships */
   | 'ORG_ADMIN'
   /** Read the structure of the AOO: UORs, users, memberships */
   | 'ORG_READ'
-  /** Annul registrations (RGD and delegates, 001 §8.12) */
-  | 'PROTOCOL_ANNUL'
-  /** Register and see protocollo particolare when named (001 §8.10) */
+  /** Register and see protocollo particolare when named on it (001 §8.10) */
   | 'PROTOCOL_PARTICOLARE'
-  /** See registrations and documents of the scope */
+  /** See the registrations and documents of the offices in scope */
   | 'PROTOCOL_READ'
   /** See personal data of correspondents and signers (names, codici fiscali, contacts) */
   | 'PROTOCOL_READ_PERSONAL_DATA'
   /** See riservato records one is involved in (001 §8.9) */
-  | 'PROTOCOL_READ_RESERVED'
-  /** Register documents (arrivo, partenza, interno) */
-  | 'PROTOCOL_REGISTER'
-  /** Modify the managed (non-registratura) fields: UOR, RPA, classification, fascicolo */
-  | 'PROTOCOL_UPDATE'
-  /** Manage repertori and register in them */
-  | 'REPERTORIO_MANAGE'
-  /** Manage the titolario (classification scheme) of the AOO */
-  | 'TITOLARIO_MANAGE';
+  | 'PROTOCOL_READ_RESERVED';
 
 /** A role template granting a set of permissions (001 §2.5, 002 §10.2) */
 export type Profile =

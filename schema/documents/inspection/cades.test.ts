@@ -27,8 +27,11 @@ describe('CAdES attached (.p7m) verification', () => {
 
   it('does not verify more signatures than the limit: the outcome says why, and no signer is listed', async () => {
     const p7m = cmsSign(pki, [pki.valid, pki.ecdsa], DOCUMENT);
-    assert.equal((await verifyCades(p7m, { maxSignatures: 2 })).status, SignatureStatus.FIRMA_VALIDA);
-    const over = await verifyCades(p7m, { maxSignatures: 1 });
+    assert.equal(
+      (await verifyCades(p7m, { at: new Date(), maxSignatures: 2 })).status,
+      SignatureStatus.FIRMA_VALIDA,
+    );
+    const over = await verifyCades(p7m, { at: new Date(), maxSignatures: 1 });
     assert.equal(over.status, SignatureStatus.IMPOSSIBILE_EFFETTUARE_VERIFICA);
     assert.match(over.detail, /2 signatures: at most 1 are verified/);
     assert.deepEqual(over.signers, []);
@@ -36,7 +39,7 @@ describe('CAdES attached (.p7m) verification', () => {
 
   it('accepts a valid signature, names the signer and returns the signed document', async () => {
     const p7m = cmsSign(pki, [pki.valid], DOCUMENT);
-    const result = await verifyCades(p7m);
+    const result = await verifyCades(p7m, { at: new Date() });
     assert.equal(result.status, SignatureStatus.FIRMA_VALIDA, result.detail);
     assert.equal(result.label, 'firma valida');
     assert.equal(result.kind, 'CADES');
@@ -69,7 +72,7 @@ describe('CAdES attached (.p7m) verification', () => {
       'latin1',
     );
     for (const encoded of [pemP7m, bare]) {
-      const result = await verifyCades(encoded);
+      const result = await verifyCades(encoded, { at: new Date() });
       assert.equal(result.status, SignatureStatus.FIRMA_VALIDA, result.detail);
       assert.deepEqual(extractSignedContent(encoded), DOCUMENT);
     }
@@ -78,7 +81,7 @@ describe('CAdES attached (.p7m) verification', () => {
 
   it('reports FIRMA_NON_VALIDA when the encapsulated content was altered', async () => {
     const tampered = flipInside(cmsSign(pki, [pki.valid], DOCUMENT), DOCUMENT);
-    const result = await verifyCades(tampered);
+    const result = await verifyCades(tampered, { at: new Date() });
     assert.equal(result.status, SignatureStatus.FIRMA_NON_VALIDA, result.detail);
     assert.equal(result.label, 'firma non valida');
     assert.match(result.detail, /digest/);
@@ -93,14 +96,14 @@ describe('CAdES attached (.p7m) verification', () => {
     // Without unsigned attributes, the SignerInfo's signature value ends the DER.
     const tampered = Buffer.from(p7m);
     tampered[tampered.length - 5] = (tampered[tampered.length - 5] ?? 0) ^ 0xff;
-    const result = await verifyCades(tampered);
+    const result = await verifyCades(tampered, { at: new Date() });
     assert.equal(result.status, SignatureStatus.FIRMA_NON_VALIDA, result.detail);
     assert.equal(opensslVerify(pki, tampered).ok, false);
   });
 
   it('reports CERTIFICATO_SCADUTO for a certificate expired at the signing time', async () => {
     const p7m = cmsSign(pki, [pki.expired], DOCUMENT);
-    const result = await verifyCades(p7m);
+    const result = await verifyCades(p7m, { at: new Date() });
     assert.equal(result.status, SignatureStatus.CERTIFICATO_SCADUTO, result.detail);
     assert.equal(result.label, 'certificato scaduto');
     assert.match(result.detail, /expired at the signing time/);
@@ -113,7 +116,7 @@ describe('CAdES attached (.p7m) verification', () => {
   });
 
   it('reports CERTIFICATO_SCADUTO for a certificate not yet valid at the signing time', async () => {
-    const result = await verifyCades(cmsSign(pki, [pki.notYetValid], DOCUMENT));
+    const result = await verifyCades(cmsSign(pki, [pki.notYetValid], DOCUMENT), { at: new Date() });
     assert.equal(result.status, SignatureStatus.CERTIFICATO_SCADUTO, result.detail);
     assert.match(result.detail, /not yet valid/);
   });
@@ -123,29 +126,31 @@ describe('CAdES attached (.p7m) verification', () => {
     const back = await verifyCades(p7m, { at: new Date('2020-06-01T00:00:00Z') });
     assert.equal(back.status, SignatureStatus.FIRMA_VALIDA, back.detail);
     assert.equal(back.signingTime, undefined);
-    const now = await verifyCades(p7m);
+    const now = await verifyCades(p7m, { at: new Date() });
     assert.equal(now.status, SignatureStatus.CERTIFICATO_SCADUTO, now.detail);
     assert.match(now.detail, /verification time/);
     assert.ok(opensslVerify(pki, p7m).ok);
   });
 
   it('verifies ECDSA signatures and signers identified by subject key identifier', async () => {
-    const ecdsa = await verifyCades(cmsSign(pki, [pki.ecdsa], DOCUMENT));
+    const ecdsa = await verifyCades(cmsSign(pki, [pki.ecdsa], DOCUMENT), { at: new Date() });
     assert.equal(ecdsa.status, SignatureStatus.FIRMA_VALIDA, ecdsa.detail);
     assert.equal(ecdsa.signers[0]?.commonName, 'Anna Verdi');
     const byKeyId = cmsSign(pki, [pki.valid], DOCUMENT, { extra: ['-keyid'] });
-    const keyId = await verifyCades(byKeyId);
+    const keyId = await verifyCades(byKeyId, { at: new Date() });
     assert.equal(keyId.status, SignatureStatus.FIRMA_VALIDA, keyId.detail);
     assert.equal(keyId.signers[0]?.commonName, 'Mario Rossi');
     assert.ok(opensslVerify(pki, byKeyId, { trust: true }).ok);
   });
 
   it('checks every co-signer and reports the worst finding', async () => {
-    const both = await verifyCades(cmsSign(pki, [pki.valid, pki.ecdsa], DOCUMENT));
+    const both = await verifyCades(cmsSign(pki, [pki.valid, pki.ecdsa], DOCUMENT), { at: new Date() });
     assert.equal(both.status, SignatureStatus.FIRMA_VALIDA, both.detail);
     // SignerInfos is a DER SET OF: its order is the encoding's, not the signing order.
     assert.deepEqual(both.signers.map((s) => s.commonName).sort(), ['Anna Verdi', 'Mario Rossi']);
-    const oneExpired = await verifyCades(cmsSign(pki, [pki.valid, pki.expired], DOCUMENT));
+    const oneExpired = await verifyCades(cmsSign(pki, [pki.valid, pki.expired], DOCUMENT), {
+      at: new Date(),
+    });
     assert.equal(oneExpired.status, SignatureStatus.CERTIFICATO_SCADUTO, oneExpired.detail);
     assert.match(oneExpired.detail, /signer 2: .*expired/);
   });
@@ -157,7 +162,7 @@ describe('CAdES attached (.p7m) verification', () => {
     assert.equal(unwrapped.depth, 2);
     assert.deepEqual(unwrapped.content, DOCUMENT);
     assert.deepEqual(extractSignedContent(outer), DOCUMENT);
-    const result = await verifyCades(outer);
+    const result = await verifyCades(outer, { at: new Date() });
     assert.equal(result.status, SignatureStatus.FIRMA_VALIDA, result.detail);
     assert.equal(result.envelopeDepth, 2);
     assert.deepEqual(
@@ -168,7 +173,7 @@ describe('CAdES attached (.p7m) verification', () => {
     // breaks both layers' digests; an outer envelope re-signed over a tampered inner one still
     // reveals the inner tampering.
     const resigned = cmsSign(pki, [pki.ecdsa], flipInside(inner, DOCUMENT));
-    const layered = await verifyCades(resigned);
+    const layered = await verifyCades(resigned, { at: new Date() });
     assert.equal(layered.status, SignatureStatus.FIRMA_NON_VALIDA, layered.detail);
     assert.match(layered.detail, /envelope 1\/2: signature intact.*envelope 2\/2: .*digest/);
   });
@@ -185,7 +190,7 @@ describe('CAdES attached (.p7m) verification', () => {
       ['base64 that decodes to nothing useful', Buffer.from('MIIBIjANBgkqhkiG9w0BAQEFAAOC')],
     ];
     for (const [name, input] of cases) {
-      const result = await verifyCades(input);
+      const result = await verifyCades(input, { at: new Date() });
       assert.equal(
         result.status,
         SignatureStatus.IMPOSSIBILE_EFFETTUARE_VERIFICA,
@@ -202,7 +207,7 @@ describe('CAdES attached (.p7m) verification', () => {
     const huge = Buffer.alloc(MAX_IN_MEMORY_SIGNED_BYTES + 1);
     cmsSign(pki, [pki.valid], DOCUMENT).copy(huge);
     const started = Date.now();
-    const result = await verifyCades(huge);
+    const result = await verifyCades(huge, { at: new Date() });
     assert.equal(result.status, SignatureStatus.IMPOSSIBILE_EFFETTUARE_VERIFICA);
     assert.match(result.detail, /larger than/);
     assert.ok(Date.now() - started < 1000, 'refused before parsing');

@@ -9,7 +9,7 @@ export interface VerifyCadesOptions {
    * Default: now. (With a signingTime the check uses it: 002 §4.1.2.1 "certificato scaduto"
    * is about the certificate at the time of signing.)
    */
-  at?: Date;
+  at: Date;
   /** At most this many signatures are verified (default MAX_SIGNATURES). */
   maxSignatures?: number;
 }
@@ -41,7 +41,7 @@ function layerDetail(
  * IMPOSSIBILE_EFFETTUARE_VERIFICA with the reason in `detail`. Offline: no chain, CRL or OCSP
  * checks (see verifySigners).
  */
-export async function verifyCades(p7m: Buffer, options: VerifyCadesOptions = {}): Promise<SignatureOutcome> {
+export async function verifyCades(p7m: Buffer, options: VerifyCadesOptions): Promise<SignatureOutcome> {
   const impossible = SignatureStatus.IMPOSSIBILE_EFFETTUARE_VERIFICA;
   if (p7m.length > MAX_IN_MEMORY_SIGNED_BYTES) {
     return outcome(

@@ -23,7 +23,7 @@ describe('PAdES verification', () => {
 
   it('accepts a valid ETSI.CAdES.detached signature (openssl agrees on the byte ranges)', async () => {
     const { prepared, cms, pdf } = signPdf(pki.valid);
-    const result = await verifyPades(pdf);
+    const result = await verifyPades(pdf, { at: new Date() });
     assert.equal(result.status, SignatureStatus.FIRMA_VALIDA, result.detail);
     assert.equal(result.kind, 'PADES');
     assert.equal(result.envelopeDepth, 0);
@@ -40,7 +40,7 @@ describe('PAdES verification', () => {
 
   it('accepts the older adbe.pkcs7.detached SubFilter', async () => {
     const { pdf } = signPdf(pki.ecdsa, { subFilter: 'adbe.pkcs7.detached' });
-    const result = await verifyPades(pdf);
+    const result = await verifyPades(pdf, { at: new Date() });
     assert.equal(result.status, SignatureStatus.FIRMA_VALIDA, result.detail);
     assert.equal(result.signers[0]?.commonName, 'Anna Verdi');
   });
@@ -50,7 +50,7 @@ describe('PAdES verification', () => {
     const at = pdf.indexOf('100 100 l');
     const tampered = Buffer.from(pdf);
     tampered.write('100 101 l', at, 'latin1');
-    const result = await verifyPades(tampered);
+    const result = await verifyPades(tampered, { at: new Date() });
     assert.equal(result.status, SignatureStatus.FIRMA_NON_VALIDA, result.detail);
     assert.equal(result.label, 'firma non valida');
     const [field] = findPdfSignatureFields(tampered).fields;
@@ -61,7 +61,7 @@ describe('PAdES verification', () => {
   });
 
   it('reports FIRMA_MANCANTE for an unsigned PDF', async () => {
-    const result = await verifyPades(buildPdf().bytes);
+    const result = await verifyPades(buildPdf().bytes, { at: new Date() });
     assert.equal(result.status, SignatureStatus.FIRMA_MANCANTE, result.detail);
     assert.equal(result.label, 'firma mancante');
     assert.equal(result.kind, 'NONE');
@@ -70,11 +70,11 @@ describe('PAdES verification', () => {
 
   it('uses the /M date when the CMS has no signingTime', async () => {
     const { pdf } = signPdf(pki.expired, { claimedSigningTime: "D:20200601120000+02'00'" }, ['-noattr']);
-    const result = await verifyPades(pdf);
+    const result = await verifyPades(pdf, { at: new Date() });
     assert.equal(result.status, SignatureStatus.FIRMA_VALIDA, result.detail);
     assert.deepEqual(result.signingTime, new Date('2020-06-01T10:00:00Z'));
     const late = signPdf(pki.expired, { claimedSigningTime: 'D:20230101000000Z' }, ['-noattr']);
-    const expired = await verifyPades(late.pdf);
+    const expired = await verifyPades(late.pdf, { at: new Date() });
     assert.equal(expired.status, SignatureStatus.CERTIFICATO_SCADUTO, expired.detail);
   });
 
@@ -83,16 +83,16 @@ describe('PAdES verification', () => {
     const update = Buffer.from(
       '7 0 obj\n<< /Type /Annot /Subtype /Text /Contents (nota) >>\nendobj\n%%EOF\n',
     );
-    const result = await verifyPades(Buffer.concat([pdf, update]));
+    const result = await verifyPades(Buffer.concat([pdf, update]), { at: new Date() });
     assert.equal(result.status, SignatureStatus.FIRMA_VALIDA, result.detail);
     assert.match(result.detail, /appended after the last signature/);
   });
 
   it(`over ${MAX_IN_MEMORY_SIGNED_BYTES} bytes: unsigned is still FIRMA_MANCANTE, signed is not verified`, async () => {
     const padding = Buffer.alloc(MAX_IN_MEMORY_SIGNED_BYTES, 0x20); // whitespace after %%EOF
-    const unsigned = await verifyPades(Buffer.concat([buildPdf().bytes, padding]));
+    const unsigned = await verifyPades(Buffer.concat([buildPdf().bytes, padding]), { at: new Date() });
     assert.equal(unsigned.status, SignatureStatus.FIRMA_MANCANTE, unsigned.detail);
-    const signed = await verifyPades(Buffer.concat([signPdf(pki.valid).pdf, padding]));
+    const signed = await verifyPades(Buffer.concat([signPdf(pki.valid).pdf, padding]), { at: new Date() });
     assert.equal(signed.status, SignatureStatus.IMPOSSIBILE_EFFETTUARE_VERIFICA);
     assert.equal(signed.kind, 'PADES');
     assert.match(signed.detail, /larger than/);
@@ -114,7 +114,7 @@ describe('PAdES verification', () => {
       ['/Contents not hex', notHex, /not a hex string/],
     ];
     for (const [name, input, reason] of cases) {
-      const result = await verifyPades(input);
+      const result = await verifyPades(input, { at: new Date() });
       assert.equal(
         result.status,
         SignatureStatus.IMPOSSIBILE_EFFETTUARE_VERIFICA,

@@ -6,7 +6,7 @@ import { verifySigners, type SignerVerification } from './signer-verification.js
 
 export interface VerifyPadesOptions {
   /** Reference time when neither the CMS signingTime nor the PDF /M states one. Default: now. */
-  at?: Date;
+  at: Date;
   /** At most this many signatures are verified (default MAX_SIGNATURES). */
   maxSignatures?: number;
 }
@@ -20,11 +20,7 @@ function describe(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-async function verifyField(
-  pdf: Buffer,
-  field: PdfSignatureField,
-  at: Date | undefined,
-): Promise<SignerVerification[]> {
+async function verifyField(pdf: Buffer, field: PdfSignatureField, at: Date): Promise<SignerVerification[]> {
   const impossible = SignatureStatus.IMPOSSIBILE_EFFETTUARE_VERIFICA;
   if (!field.subFilter || !DETACHED_CMS_SUBFILTERS.has(field.subFilter)) {
     const detail = `unsupported signature /SubFilter ${field.subFilter ?? '(none)'}`;
@@ -56,7 +52,7 @@ async function verifyField(
  * OCSP checks. Content appended after the last signature (an incremental update it does not
  * cover) is reported in `detail`; whether it matters is the RPA's call.
  */
-export async function verifyPades(pdf: Buffer, options: VerifyPadesOptions = {}): Promise<SignatureOutcome> {
+export async function verifyPades(pdf: Buffer, options: VerifyPadesOptions): Promise<SignatureOutcome> {
   const impossible = SignatureStatus.IMPOSSIBILE_EFFETTUARE_VERIFICA;
   try {
     // Finding the signature dictionaries is a byte scan with no parsing, so even a PDF over the

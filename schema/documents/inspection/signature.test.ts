@@ -31,17 +31,17 @@ describe('verifySignature: one entry point for any document', () => {
   });
 
   it('dispatches to the right verifier', async () => {
-    const cades = await verifySignature(p7m);
+    const cades = await verifySignature(p7m, { at: new Date() });
     assert.equal(cades.kind, 'CADES');
     assert.equal(cades.status, SignatureStatus.FIRMA_VALIDA, cades.detail);
-    const pdf = await verifySignature(pades);
+    const pdf = await verifySignature(pades, { at: new Date() });
     assert.equal(pdf.kind, 'PADES');
     assert.equal(pdf.status, SignatureStatus.FIRMA_VALIDA, pdf.detail);
   });
 
   it('reports FIRMA_MANCANTE for unsigned PDFs and other unsigned files', async () => {
     for (const unsigned of [buildPdf().bytes, Buffer.from('testo semplice'), Buffer.alloc(0)]) {
-      const result = await verifySignature(unsigned);
+      const result = await verifySignature(unsigned, { at: new Date() });
       assert.equal(result.status, SignatureStatus.FIRMA_MANCANTE, result.detail);
       assert.equal(result.label, 'firma mancante');
       assert.equal(result.kind, 'NONE');
@@ -49,7 +49,7 @@ describe('verifySignature: one entry point for any document', () => {
   });
 
   it('recognises an XML signature without claiming to verify it', async () => {
-    const result = await verifySignature(SEGNATURA_WITH_SEAL);
+    const result = await verifySignature(SEGNATURA_WITH_SEAL, { at: new Date() });
     assert.equal(result.kind, 'XADES');
     assert.equal(result.status, SignatureStatus.IMPOSSIBILE_EFFETTUARE_VERIFICA);
   });

@@ -34,8 +34,8 @@ export function detectSignatureKind(bytes: Buffer): SignatureKind {
 }
 
 export interface VerifySignatureOptions {
-  /** Reference time when a signer states no signing time. Default: now. */
-  at?: Date;
+  /** Reference time when a signer states no signing time: the request clock's now. */
+  at: Date;
 }
 
 /**
@@ -47,7 +47,7 @@ export interface VerifySignatureOptions {
  */
 export async function verifySignature(
   bytes: Buffer,
-  options: VerifySignatureOptions = {},
+  options: VerifySignatureOptions,
 ): Promise<SignatureOutcome> {
   switch (detectSignatureKind(bytes)) {
     case 'CADES':

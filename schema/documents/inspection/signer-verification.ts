@@ -19,8 +19,8 @@ export interface VerifySignersOptions {
   detachedContent?: readonly Uint8Array[];
   /** A signing time claimed by the container (PDF /M), used when the CMS carries none. */
   containerSigningTime?: Date;
-  /** Reference time when no signing time is claimed at all. Default: now. */
-  at?: Date;
+  /** Reference time when no signing time is claimed at all (the verification time, by the request clock). */
+  at: Date;
 }
 
 const ATTR_MESSAGE_DIGEST = '1.2.840.113549.1.9.4';
@@ -125,7 +125,7 @@ function finding(
  */
 export async function verifySigners(
   signedData: pkijs.SignedData,
-  options: VerifySignersOptions = {},
+  options: VerifySignersOptions,
 ): Promise<SignerVerification[]> {
   if (signedData.signerInfos.length === 0) {
     return [finding(SignatureStatus.IMPOSSIBILE_EFFETTUARE_VERIFICA, 'the envelope has no SignerInfo')];
@@ -201,8 +201,8 @@ async function verifySigner(
       : finding(impossible, `verification failed: ${describe(error)}`, signer, signingTime);
   }
 
-  const reference = signingTime ?? options.at ?? new Date();
-  const source = signingTime ? 'signing time' : options.at ? 'reference time' : 'verification time';
+  const reference = signingTime ?? options.at;
+  const source = signingTime ? 'signing time' : 'verification time';
   if (reference < signer.notBefore || reference > signer.notAfter) {
     const state = reference < signer.notBefore ? 'not yet valid' : 'expired';
     return finding(

@@ -1,16 +1,13 @@
 import { Readable } from 'node:stream';
-import type { EntityManager } from '@mikro-orm/postgresql';
-import type { BlobStore } from '../blob/blob-store.js';
-import type { Clock } from '../clock.js';
-import { Document } from '../../schema/documents/document.entity.js';
-import { DocumentAccess, DocumentAccessReason } from '../../schema/documents/document-access.entity.js';
-import { DocumentKind } from '../../schema/documents/document-enums.js';
-import { DocumentFile } from '../../schema/documents/document-file.entity.js';
-import { inspectStream } from '../../schema/documents/inspection/index.js';
-import { inspectSignature } from '../../schema/documents/signature-inspection.js';
-import { StoredFile } from '../../schema/documents/stored-file.entity.js';
-import type { Uor } from '../../schema/organisation/uor.entity.js';
-import type { User } from '../../schema/organisation/user.entity.js';
+import type { UnitOfWork } from '../../../server/db/unit-of-work.js';
+import { DEMO_AOO_CODE, Uor, User } from '../../organisation/index.js';
+import { Document } from '../document.entity.js';
+import { DocumentAccess, DocumentAccessReason } from '../document-access.entity.js';
+import { DocumentKind } from '../document-enums.js';
+import { DocumentFile } from '../document-file.entity.js';
+import { inspectStream } from '../inspection/index.js';
+import { inspectSignature } from '../signature-inspection.js';
+import { StoredFile } from '../stored-file.entity.js';
 import { demoPdf } from './demo-pdf.js';
 import { SIGNED_DELIBERA_P7M } from './signed-demo-file.js';
 
@@ -107,16 +104,21 @@ export const DEMO_DOCUMENTS: readonly DemoDocument[] = [
 
 /**
  * Stores the demo files (bytes at their content-addressed keys, format and signature inspected
- * as for an upload) and creates the demo documents, in the seed's transaction.
+ * as for an upload) and creates the demo documents in the demo AOO's offices, in the seed's
+ * transaction; nothing when the demo AOO is absent or has documents already.
  */
-export async function seedDemoDocuments(
-  em: EntityManager,
-  blobs: BlobStore,
-  clock: Clock,
-  aooUors: ReadonlyMap<string, Uor>,
-  users: ReadonlyMap<string, User>,
-): Promise<void> {
-  const now = clock.now();
+export async function seedDemoDocuments(tx: UnitOfWork): Promise<boolean> {
+  const { em, platform } = tx;
+  const blobs = platform.blobs;
+  const aooUorList = await em.find(Uor, { aoo: { code: DEMO_AOO_CODE } }, { populate: ['aoo'] });
+  const aoo = aooUorList[0]?.aoo;
+  if (!aoo || (await em.count(Document, { aoo })) > 0) return false;
+  const aooUors = new Map(aooUorList.map((u) => [u.code, u]));
+  const creators = new Set(DEMO_DOCUMENTS.flatMap((d) => [d.creator, ...(d.reserved?.involved ?? [])]));
+  const users = new Map(
+    (await em.find(User, { username: { $in: [...creators] } })).map((u) => [u.username, u]),
+  );
+  const now = tx.clock.now();
   const day = (offset: number) => new Date(now.getTime() + offset * 86_400_000).toISOString().slice(0, 10);
   for (const [index, d] of DEMO_DOCUMENTS.entries()) {
     const uor = aooUors.get(d.uor);
@@ -126,7 +128,7 @@ export async function seedDemoDocuments(
     for (const f of d.files) {
       const stored = await blobs.put(Readable.from([f.bytes]));
       const format = await inspectStream(Readable.from([f.bytes]));
-      const signature = await inspectSignature(blobs, stored, format);
+      const signature = await inspectSignature(blobs, stored, format, now);
       files.push(
         em.create(StoredFile, {
           sha256: stored.sha256,
@@ -157,12 +159,20 @@ export async function seedDemoDocuments(
       reservedUntil: d.reserved ? day(d.reserved.days) : null,
     });
     files.forEach((file, position) =>
-      em.create(DocumentFile, { document: doc, file, position, version: 1, createdBy: creator }),
+      em.create(DocumentFile, {
+        createdAt: now,
+        document: doc,
+        file,
+        position,
+        version: 1,
+        createdBy: creator,
+      }),
     );
     for (const username of d.reserved ? [d.creator, ...d.reserved.involved] : []) {
       const user = users.get(username);
       if (!user) throw new Error(`demo document ${d.oggetto}: unknown user ${username}`);
       em.create(DocumentAccess, {
+        grantedAt: now,
         document: doc,
         user,
         reason: DocumentAccessReason.INVOLVED,
@@ -170,4 +180,5 @@ export async function seedDemoDocuments(
       });
     }
   }
+  return true;
 }

@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { RequestContext } from '../../server/context.js';
+import type { RequestContext } from '../context.js';
 
 export interface AuditEntry {
   aooId: string | null;
@@ -11,14 +11,16 @@ export interface AuditEntry {
 }
 
 /**
- * Appends one audit row in the caller's transaction (`em` must be the transactional manager),
- * so the record of a change commits or rolls back with the change itself.
+ * Appends one audit row through `em` (in a UnitOfWork: the transaction's, so the record of a
+ * change commits or rolls back with it; for a viewing: the request's own). The time is the
+ * request clock's, to the microsecond.
  */
-export async function recordAudit(ctx: RequestContext, em: EntityManager, entry: AuditEntry): Promise<void> {
+export async function appendAudit(ctx: RequestContext, em: EntityManager, entry: AuditEntry): Promise<void> {
   await em.execute(
-    `insert into audit_event (aoo_id, actor_id, actor_username, request_id, client_ip, user_agent, operation, target_type, target_id, changes)
-     values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb)`,
+    `insert into audit_event (occurred_at, aoo_id, actor_id, actor_username, request_id, client_ip, user_agent, operation, target_type, target_id, changes)
+     values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb)`,
     [
+      ctx.clock.now(),
       entry.aooId,
       ctx.user?.id ?? null,
       ctx.user?.username ?? null,
@@ -32,6 +34,11 @@ export async function recordAudit(ctx: RequestContext, em: EntityManager, entry:
     ],
     'run',
   );
+}
+
+/** An audited viewing (document.read, file.download…): one row, outside any write. */
+export function auditRead(ctx: RequestContext, entry: AuditEntry): Promise<void> {
+  return appendAudit(ctx, ctx.em, entry);
 }
 
 /** `{ field: [before, after] }` for the fields whose value changed. */

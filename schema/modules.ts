@@ -1,0 +1,17 @@
+import type { DmsModule } from '../server/modules/module.js';
+import { documentsModule } from './documents/index.js';
+import { numberingModule } from './numbering/index.js';
+import { organisationModule } from './organisation/index.js';
+import { systemModule } from './system/index.js';
+
+/**
+ * The core modules, in order: a module comes after those it builds on (its migrations run
+ * after theirs). A new core module is its folder plus one line here; plugins follow, from
+ * DMS_PLUGINS.
+ */
+export const coreModules: readonly DmsModule[] = [
+  systemModule,
+  organisationModule,
+  documentsModule,
+  numberingModule,
+];
