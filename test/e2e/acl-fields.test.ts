@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { buildPdf } from '../../schema/documents/inspection/pdf-fixture.js';
-import { cmsSign, createTestPki, type TestPki } from '../../schema/documents/inspection/pki-fixture.js';
+import { buildPdf } from '../fixtures/pdf-fixture.js';
+import { cmsSign, createTestPki, type TestPki } from '../fixtures/pki-fixture.js';
 import type { GraphqlClient } from '../harness/graphql-client.js';
 import { addMembership, createMember, createSecondAoo } from '../harness/org-fixtures.js';
 import { startTestEnv, type TestEnv } from '../harness/test-env.js';

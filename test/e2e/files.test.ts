@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { readdir } from 'node:fs/promises';
 import { after, before, describe, it } from 'node:test';
-import { buildPdf } from '../../schema/documents/inspection/pdf-fixture.js';
-import { cmsSign, createTestPki, type TestPki } from '../../schema/documents/inspection/pki-fixture.js';
+import { buildPdf } from '../fixtures/pdf-fixture.js';
+import { cmsSign, createTestPki, type TestPki } from '../fixtures/pki-fixture.js';
 import { FileDownloadLinkDocument } from '../../clients/sdk/generated/graphql.js';
 import {
   comparable,

@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { verifyCades } from './cades.js';
 import { CmsFormatError, extractSignedContent, unwrapEnvelope } from './cms-parsing.js';
 import { MAX_IN_MEMORY_SIGNED_BYTES } from './inspection-limits.js';
-import { cmsSign, createTestPki, opensslVerify, type TestPki } from './pki-fixture.js';
+import { cmsSign, createTestPki, opensslVerify, type TestPki } from '../../../test/fixtures/pki-fixture.js';
 import { SignatureStatus } from './signature-outcome.js';
 
 const DOCUMENT = Buffer.from('%PDF-1.4\nDocumento di prova: richiesta di accesso agli atti.\n%%EOF\n');

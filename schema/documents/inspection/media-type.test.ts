@@ -9,8 +9,8 @@ import { pipeline } from 'node:stream/promises';
 import { after, before, describe, it, type TestContext } from 'node:test';
 import { DocumentFormat, isAcceptedFormat } from './document-format.js';
 import { FormatSniffer, inspectFormat, inspectStream } from './media-type.js';
-import { buildPdf, embedSignature, signedRanges } from './pdf-fixture.js';
-import { cmsSign, createTestPki, type TestPki } from './pki-fixture.js';
+import { buildPdf, embedSignature, signedRanges } from '../../../test/fixtures/pdf-fixture.js';
+import { cmsSign, createTestPki, type TestPki } from '../../../test/fixtures/pki-fixture.js';
 
 /** Deterministic bytes over the whole 0-255 range (binary, not text). */
 function pseudoRandom(length: number, seed: string): Buffer {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { buildPdf, embedSignature, signedRanges } from './pdf-fixture.js';
-import { cmsSign, createTestPki, type TestPki } from './pki-fixture.js';
+import { buildPdf, embedSignature, signedRanges } from '../../../test/fixtures/pdf-fixture.js';
+import { cmsSign, createTestPki, type TestPki } from '../../../test/fixtures/pki-fixture.js';
 import { outcome, registrationNoteFor, SignatureStatus, worstStatus } from './signature-outcome.js';
 import { detectSignatureKind, verifySignature } from './signature.js';
 
