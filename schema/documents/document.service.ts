@@ -158,8 +158,10 @@ export async function createDocument(ctx: RequestContext, input: CreateDocumentI
   );
   return withTransaction(ctx, async (tx) => {
     const em = tx.em;
-    const uor = await visibleUor(ctx, em, input.uorId).catch(() => {
-      throw new InvalidInputError('uorId', `UOR ${input.uorId} not found`);
+    const uor = await visibleUor(ctx, em, input.uorId).catch((e: unknown) => {
+      // Only "no such UOR" is the caller's mistake; an outage stays an outage.
+      if (e instanceof NotFoundError) throw new InvalidInputError('uorId', `UOR ${input.uorId} not found`);
+      throw e;
     });
     if (!ctx.grants.covers(DOCUMENT_CREATE, uor.aoo.id, uor.id))
       throw forbidden(`create documents for UOR ${uor.code}`);

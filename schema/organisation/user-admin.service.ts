@@ -3,6 +3,7 @@ import { diff } from '../../server/audit/audit-log.js';
 import { withTransaction } from '../../server/db/unit-of-work.js';
 import { ORG_ADMIN } from './permissions.js';
 import { pgArray } from '../../server/db/sql-array.js';
+import { romeDay } from '../../server/clock.js';
 import type { RequestContext } from '../../server/context.js';
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import { ConflictError, DomainError, NotFoundError } from '../../server/errors/domain-error.js';
@@ -30,10 +31,16 @@ export const USERNAME = /^[a-z0-9][a-z0-9._-]{1,63}$/;
  * changes need the administrators' right in ALL of them: an administrator of one AOO cannot
  * take over a user of another by first adding them to their own.
  */
-async function requireUserAdmin(ctx: RequestContext, user: User, what: string): Promise<void> {
-  if (ctx.user?.platformAdmin) return;
-  const aoos = await governingAoosOfUser(ctx.em, user);
-  if (aoos.length === 0 || !aoos.every((aooId) => canAdminOrg(ctx, aooId))) throw forbidden(what);
+async function requireUserAdmin(ctx: RequestContext, em: EntityManager, user: User, what: string): Promise<void> {
+  if (!ctx.user) throw forbidden(what);
+  if (ctx.user.platformAdmin) return;
+  // In the write's transaction, after locking the user (addMembership locks it too): a
+  // membership added meanwhile, or an administrator right revoked meanwhile, is seen.
+  await em.execute('select 1 from app_user where id = ? for update', [user.id]);
+  const aoos = await governingAoosOfUser(em, user);
+  const today = romeDay(ctx.clock.now());
+  const mine = await ctx.platform.identity.grantsOf(em, ctx.user.id, today);
+  if (aoos.length === 0 || !aoos.every((aooId) => mine.has(ORG_ADMIN, aooId))) throw forbidden(what);
 }
 
 /** Nobody grants or removes their own rights: another administrator must (two-person rule). */
@@ -118,7 +125,7 @@ export async function updateUser(ctx: RequestContext, id: string, input: UpdateU
   return withTransaction(ctx, async (tx) => {
     const em = tx.em;
     const user = await visibleUser(ctx, em, id);
-    await requireUserAdmin(ctx, user, 'change this user');
+    await requireUserAdmin(ctx, em, user, 'change this user');
     const changes = diff(user, { givenName, familyName, email });
     em.assign(user, {
       ...(givenName !== undefined && { givenName }),
@@ -141,7 +148,7 @@ export async function setUserActive(ctx: RequestContext, id: string, active: boo
   return withTransaction(ctx, async (tx) => {
     const em = tx.em;
     const user = await visibleUser(ctx, em, id);
-    await requireUserAdmin(ctx, user, active ? 'reactivate this user' : 'deactivate this user');
+    await requireUserAdmin(ctx, em, user, active ? 'reactivate this user' : 'deactivate this user');
     if (ctx.user?.id === user.id && !active)
       throw new DomainError(
         'CANNOT_DEACTIVATE_SELF',
