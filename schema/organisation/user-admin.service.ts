@@ -31,7 +31,12 @@ export const USERNAME = /^[a-z0-9][a-z0-9._-]{1,63}$/;
  * changes need the administrators' right in ALL of them: an administrator of one AOO cannot
  * take over a user of another by first adding them to their own.
  */
-async function requireUserAdmin(ctx: RequestContext, em: EntityManager, user: User, what: string): Promise<void> {
+async function requireUserAdmin(
+  ctx: RequestContext,
+  em: EntityManager,
+  user: User,
+  what: string,
+): Promise<void> {
   if (!ctx.user) throw forbidden(what);
   if (ctx.user.platformAdmin) return;
   // In the write's transaction, after locking the user (addMembership locks it too): a

@@ -2,9 +2,20 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { MAX_IN_MEMORY_SIGNED_BYTES } from './inspection-limits.js';
 import { verifyPades } from './pades.js';
-import { buildPdf, embedSignature, signedRanges, type PdfOptions } from '../../../test/fixtures/pdf-fixture.js';
+import {
+  buildPdf,
+  embedSignature,
+  signedRanges,
+  type PdfOptions,
+} from '../../../test/fixtures/pdf-fixture.js';
 import { findPdfSignatureFields, parsePdfDate } from './pdf-signature-fields.js';
-import { cmsSign, createTestPki, opensslVerify, type TestPki, type TestSigner } from '../../../test/fixtures/pki-fixture.js';
+import {
+  cmsSign,
+  createTestPki,
+  opensslVerify,
+  type TestPki,
+  type TestSigner,
+} from '../../../test/fixtures/pki-fixture.js';
 import { SignatureStatus } from './signature-outcome.js';
 
 describe('PAdES verification', () => {
