@@ -1,3 +1,4 @@
+import { DocumentCreated, DocumentFileAttached, DocumentFileReplaced } from './document-events.js';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { auditRead } from '../../server/audit/audit-log.js';
 import { withTransaction } from '../../server/db/unit-of-work.js';
@@ -228,6 +229,7 @@ export async function createDocument(ctx: RequestContext, input: CreateDocumentI
         accessUserIds: confidentiality.userIds,
       },
     });
+    tx.publish(new DocumentCreated({ documentId: doc.id, aooId: uor.aoo.id, uorId: uor.id }));
     return doc;
   });
 }
@@ -301,6 +303,14 @@ export async function replaceDocumentFile(
       targetId: doc.id,
       changes: { position: input.position, version, fileId: [slot?.file.id ?? null, file.id] },
     });
+    const ref = {
+      documentId: doc.id,
+      aooId: doc.aoo.id,
+      uorId: doc.uor.id,
+      fileId: file.id,
+      position: input.position,
+    };
+    tx.publish(slot ? new DocumentFileReplaced({ ...ref, version }) : new DocumentFileAttached(ref));
     return next;
   });
 }

@@ -10,6 +10,7 @@ import {
 import { DocumentFile } from './document-file.entity.js';
 import { Document } from './document.entity.js';
 import { DocumentResolver } from './document.resolver.js';
+import { DocumentEventsResolver } from './document-events.resolver.js';
 import { DOCUMENT_ERROR_CODES } from './documents.errors.js';
 import { FileResolver } from './file.resolver.js';
 import { fileRoutes } from './file.routes.js';
@@ -54,6 +55,7 @@ export const documentsModule = defineModule({
   ],
   resolvers: [
     DocumentResolver,
+    DocumentEventsResolver,
     FileResolver,
     UploadResolver,
     DocumentFieldsResolver,

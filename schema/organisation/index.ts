@@ -60,6 +60,6 @@ export { ORG_ADMIN, ORG_READ } from './permissions.js';
 export { Profile, GrantScope, PROFILE_SCOPES } from './profile.js';
 export { profileGrants } from './identity.js';
 export { DEMO_AOO_CODE, DEMO_IPA_CODE, DEMO_UORS, DEMO_USERS } from './demo-organisation.js';
-export { visibleUor } from './org-lookup.js';
+export { visibleAoo, visibleUor } from './org-lookup.js';
 export { orgLoaders } from './org-loaders.js';
 export { callerRef } from './caller.js';

@@ -37,20 +37,18 @@ async function freshCaller(platform: Platform, userId: string): Promise<FreshCal
 }
 
 /**
- * A subscription lives for hours: rights checked at subscribe time may be gone by the next
- * event. Before each event is resolved the subscriber is reloaded (at most every
- * CALLER_REFRESH_MS per user, shared by all their subscriptions): deactivated users stop
- * receiving, grants are today's, and each event gets a fresh EntityManager fork.
+ * Reloads a subscriber before an event is handled (at most every CALLER_REFRESH_MS per user,
+ * shared by all their subscriptions): deactivated users stop receiving (their socket closes, as
+ * for an expired token), grants are today's, and the event gets a fresh EntityManager fork.
+ * Subscriptions that filter events by row visibility call it before deciding, so the decision
+ * uses the rights the subscriber has now, not those of subscribe time.
  */
-export const refreshCallerPerEvent: MiddlewareFn<RequestContext> = async ({ context, info }, next) => {
-  if (info.parentType.name !== 'Subscription' || info.path.prev !== undefined)
-    return (await next()) as unknown;
+export async function refreshSubscriber(context: RequestContext): Promise<void> {
   const userId = context.user?.id;
   if (userId === undefined)
     throw new GraphQLError('Authentication required', { extensions: { code: 'UNAUTHENTICATED' } });
   const fresh = await freshCaller(context.platform, userId);
   if (!fresh.user) {
-    // Like an expired token: the socket closes, rather than erring at every event.
     context.connection?.close(CloseCode.Forbidden, 'The subscriber is no longer an active user');
     throw new GraphQLError('The subscriber is no longer an active user', {
       extensions: { code: 'UNAUTHENTICATED' },
@@ -60,5 +58,12 @@ export const refreshCallerPerEvent: MiddlewareFn<RequestContext> = async ({ cont
   context.user = fresh.user;
   context.grants = fresh.grants;
   context.loaders.clear();
+}
+
+/** A subscription lives for hours: each event is resolved with the subscriber's rights of now. */
+export const refreshCallerPerEvent: MiddlewareFn<RequestContext> = async ({ context, info }, next) => {
+  if (info.parentType.name !== 'Subscription' || info.path.prev !== undefined)
+    return (await next()) as unknown;
+  await refreshSubscriber(context);
   return (await next()) as unknown;
 };

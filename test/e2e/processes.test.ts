@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
@@ -7,12 +6,9 @@ import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { processCommand } from '../../server/db/instance-file.js';
 import { sleep } from '../harness/files-helpers.js';
-
-const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
-const DMS = path.join(ROOT, 'bin/dms.js');
+import { DMS, exited, run, started } from '../harness/server-process.js';
 
 /** A free TCP port on loopback (for the embedded PostgreSQL of one test). */
 async function freePort(): Promise<number> {
@@ -22,49 +18,6 @@ async function freePort(): Promise<number> {
   await new Promise<void>((resolve) => server.close(() => resolve()));
   return port;
 }
-
-interface Started {
-  child: ChildProcess;
-  url: string;
-  output: () => string;
-}
-
-/** Starts `command` and waits for "GraphQL ready at …" (or fails with what it printed). */
-function started(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<Started> {
-  const child = spawn(command, args, { cwd: ROOT, env: { ...process.env, ...env } });
-  let out = '';
-  child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
-  child.stderr?.on('data', (d: Buffer) => (out += d.toString()));
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`not ready after 60 s:\n${out}`)), 60_000);
-    child.stdout?.on('data', () => {
-      const m = /GraphQL ready at (\S+)/.exec(out);
-      if (m?.[1]) {
-        clearTimeout(timer);
-        resolve({ child, url: m[1], output: () => out });
-      }
-    });
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`exited with ${code} before ready:\n${out}`));
-    });
-  });
-}
-
-function run(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number | null; out: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [DMS, ...args], { cwd: ROOT, env: { ...process.env, ...env } });
-    let out = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (out += d.toString()));
-    child.on('exit', (code) => resolve({ code, out }));
-  });
-}
-
-const exited = (child: ChildProcess) =>
-  child.exitCode !== null || child.signalCode !== null
-    ? Promise.resolve(child.exitCode)
-    : new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
 
 /** The postmaster of a data folder, while it runs. */
 function postmaster(dataDir: string): number | null {

@@ -1,0 +1,136 @@
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { CreateDocumentDocument } from '../../clients/sdk/generated/graphql.js';
+import { createTestDatabase, withClient, type TestDatabase } from '../harness/database.js';
+import { DocumentEventsSubscriber } from '../harness/document-events.js';
+import { GraphqlClient } from '../harness/graphql-client.js';
+import { DMS, exited, run, started, type Started } from '../harness/server-process.js';
+
+const REDIS_URL = process.env['TEST_REDIS_URL'] ?? 'redis://127.0.0.1:6379';
+
+/**
+ * Two replicas behind one database and one Redis: a change committed on one reaches the
+ * subscribers of the other, and a deployment with another channel prefix hears nothing.
+ */
+describe('events across replicas (Redis)', () => {
+  let db: TestDatabase;
+  let dir: string;
+  let env: NodeJS.ProcessEnv;
+  const servers: Started[] = [];
+  let a: Started;
+  let b: Started;
+  let aooId: string;
+  let uorId: string;
+
+  const tokenFor = async (username: string): Promise<string> => {
+    const r = await run(['token', username], env);
+    assert.equal(r.code, 0, r.out);
+    return r.out.trim();
+  };
+  const wsUrl = (s: Started) => s.url.replace(/^http/, 'ws');
+
+  /** A draft in RAG created through `server`'s HTTP API; returns its id. */
+  async function createOn(server: Started, oggetto: string): Promise<string> {
+    const token = await tokenFor('protocollista');
+    const base = server.url.replace(/\/graphql$/, '');
+    const res = await fetch(`${base}/files`, {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${token}`,
+        'content-type': 'application/pdf',
+        'x-file-name': 'atto.pdf',
+      },
+      body: Buffer.from(`%PDF-1.4 ${oggetto} ${randomBytes(8).toString('hex')}`),
+    });
+    assert.equal(res.status, 201);
+    const file = (await res.json()) as { id: string };
+    const created = await new GraphqlClient(server.url, token).data(CreateDocumentDocument, {
+      input: { uorId, primaryFileId: file.id, oggetto, attachments: [] },
+    });
+    return created.createDocument.id;
+  }
+
+  before(async () => {
+    db = await createTestDatabase();
+    dir = await mkdtemp(path.join(tmpdir(), 'dms-replicas-'));
+    env = {
+      NODE_ENV: 'development',
+      HOST: '127.0.0.1',
+      PORT: '0',
+      DATA_DIR: dir,
+      DATABASE_URL: db.url,
+      JWT_SECRET: randomBytes(32).toString('base64url'),
+      BLOB_DRIVER: 'fs',
+      BLOB_DIR: path.join(dir, 'blobs'), // both replicas share the store, as they would a bucket
+      REDIS_URL,
+      EVENT_CHANNEL_PREFIX: `test-${randomBytes(6).toString('hex')}`,
+      JOBS_ENABLED: 'false',
+      LOG_LEVEL: 'warn',
+      SEED_DEMO: 'false',
+    };
+    a = await started(process.execPath, [DMS, 'start'], { ...env, SEED_DEMO: 'true' });
+    servers.push(a);
+    b = await started(process.execPath, [DMS, 'start'], env);
+    servers.push(b);
+    const ids = await withClient(db.url, (c) =>
+      c.query<{ aoo: string; uor: string }>(
+        `select a.id as aoo, u.id as uor from aoo a join uor u on u.aoo_id = a.id where a.code = 'ADEMO01' and u.code = 'RAG'`,
+      ),
+    );
+    aooId = ids.rows[0]?.aoo ?? '';
+    uorId = ids.rows[0]?.uor ?? '';
+    assert.ok(aooId && uorId, 'the demo organisation is there');
+  });
+  after(async () => {
+    for (const s of servers) s.child.kill('SIGTERM');
+    await Promise.all(servers.map((s) => exited(s.child)));
+    await db?.drop();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('a document created on one replica reaches a subscriber of the other, both ways', async () => {
+    const onB = await DocumentEventsSubscriber.open(wsUrl(b), await tokenFor('lettore'), aooId);
+    const onA = await DocumentEventsSubscriber.open(wsUrl(a), await tokenFor('lettore'), aooId);
+    try {
+      await onB.ready(async () => void (await createOn(a, 'sonda')));
+      await onA.ready(async () => void (await createOn(b, 'sonda')));
+      await onB.skipDelivered(); // the probes for A reached B too
+      const fromA = await createOn(a, 'Creato sulla replica A');
+      const seenOnB = await onB.next();
+      assert.equal(seenOnB.documentId, fromA);
+      assert.equal(seenOnB.document.oggetto, 'Creato sulla replica A');
+      const fromB = await createOn(b, 'Creato sulla replica B');
+      assert.equal((await onA.next()).documentId, fromA, 'A also delivers its own');
+      assert.equal((await onA.next()).documentId, fromB);
+      assert.equal((await onB.next()).documentId, fromB);
+    } finally {
+      onA.close();
+      onB.close();
+    }
+  });
+
+  it('another deployment sharing the Redis (another channel prefix) hears nothing', async () => {
+    const other = await started(process.execPath, [DMS, 'start'], {
+      ...env,
+      EVENT_CHANNEL_PREFIX: `other-${randomBytes(6).toString('hex')}`,
+    });
+    servers.push(other);
+    const onOther = await DocumentEventsSubscriber.open(wsUrl(other), await tokenFor('lettore'), aooId);
+    const onB = await DocumentEventsSubscriber.open(wsUrl(b), await tokenFor('lettore'), aooId);
+    try {
+      // Both subscriptions live: each has received an event of its own deployment's replicas.
+      await onOther.ready(async () => void (await createOn(other, 'sonda')));
+      await onB.ready(async () => void (await createOn(a, 'sonda')));
+      const id = await createOn(a, 'Solo per la prima installazione');
+      assert.equal((await onB.next()).documentId, id);
+      await onOther.nothingWithin(500);
+    } finally {
+      onOther.close();
+      onB.close();
+    }
+  });
+});
