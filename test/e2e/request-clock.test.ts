@@ -82,7 +82,7 @@ describe('the request clock, everywhere', () => {
       });
       const delivered = await events.next();
       assert.equal(
-        new Date(delivered.occurredAt as string).getTime(),
+        new Date(delivered.occurredAt).getTime(),
         at.getTime(),
         'documentEvents.occurredAt',
       );
@@ -154,7 +154,7 @@ describe('the request clock, everywhere', () => {
 
   it('reports it: serverInfo.time and heartbeat ticks', async () => {
     const info = await env.anonymous.data(ServerInfoDocument);
-    assert.equal(new Date(info.serverInfo.time as string).getTime(), at.getTime());
+    assert.equal(new Date(info.serverInfo.time).getTime(), at.getTime());
     const ws = await RawWsClient.open(env.wsUrl);
     try {
       ws.init(`Bearer ${await env.tokenFor('lettore')}`);
