@@ -81,11 +81,7 @@ describe('the request clock, everywhere', () => {
         input: { documentId: reserved.id, position: 0, fileId: second.id },
       });
       const delivered = await events.next();
-      assert.equal(
-        new Date(delivered.occurredAt).getTime(),
-        at.getTime(),
-        'documentEvents.occurredAt',
-      );
+      assert.equal(new Date(delivered.occurredAt).getTime(), at.getTime(), 'documentEvents.occurredAt');
     } finally {
       events.close();
     }
