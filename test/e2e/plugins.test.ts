@@ -195,6 +195,27 @@ describe('a plugin through the module contract', () => {
     );
   });
 
+  it('retries a failed job after a delay, and then it completes', async () => {
+    const registered = await gql(env, 'protocollista', REGISTER, { aooId: ids.aooId, visitor: 'Flaky' });
+    const visitId = (registered.data as { registerVisit: { id: string } }).registerVisit.id;
+    const job = await until('the retried job to complete', async () => {
+      const rows = await sql<{ state: string; retry_count: number; started_on: Date; created_on: Date }>(
+        env,
+        `select state, retry_count, started_on, created_on from pgboss.job where name = 'visite.greet' and data->'data'->>'visitId' = $1`,
+        [visitId],
+      );
+      return rows[0]?.state === 'completed' ? rows : undefined;
+    });
+    assert.equal(job.length, 1, 'one job, retried in place');
+    assert.equal(job[0]?.retry_count, 1);
+    const greet = await sql(
+      env,
+      `select 1 from audit_event where operation = 'visit.greet' and target_id = $1`,
+      [visitId],
+    );
+    assert.equal(greet.length, 1, 'the failed attempt left no audit row');
+  });
+
   it("reacts to another module's event after its commit", async () => {
     const file = await upload(env, 'protocollista', uniqueBytes('visto dal plugin'), 'atto.pdf');
     const created = await gql(env, 'protocollista', CreateDocumentDocument, {
