@@ -17,6 +17,7 @@ import { maskSocketError } from '../graphql/format-error.js';
 import { stripSuggestion, type QueryLimits } from '../graphql/query-limits.js';
 import { unstorableText } from '../graphql/text-guard.js';
 import type { Platform } from '../platform.js';
+import { clientAddress, type TrustProxy } from './client-address.js';
 import { webSocketOriginAllowed } from './cors.js';
 
 /** Bounds on what one client can hold open (each subscription costs work at every event). */
@@ -39,13 +40,14 @@ export interface GraphqlWsHandle {
 /**
  * graphql-ws on the same port and path as HTTP. It bypasses Apollo, so authentication
  * (connection_init), the query limits, the operation-type check, error masking and the
- * per-client bounds are applied here.
+ * per-client bounds are applied here; the client address follows TRUST_PROXY as req.ip does.
  */
 export function attachGraphqlWs(
   httpServer: HttpServer,
   schema: GraphQLSchema,
   platform: Platform,
   limits: QueryLimits,
+  trustProxy: TrustProxy,
 ): GraphqlWsHandle {
   const wss = new WebSocketServer({
     server: httpServer,
@@ -154,7 +156,7 @@ export function attachGraphqlWs(
           return [new GraphQLError('Authentication required', { extensions: { code: 'UNAUTHENTICATED' } })];
         const contextValue = createContext(platform, caller.user, caller.grants, {
           requestId: randomUUID(),
-          clientIp: ctx.extra.request.socket.remoteAddress ?? null,
+          clientIp: clientAddress(ctx.extra.request, trustProxy),
           userAgent: ctx.extra.request.headers['user-agent'] ?? null,
           baseUrl: `http://${ctx.extra.request.headers.host ?? 'localhost'}`,
         });
