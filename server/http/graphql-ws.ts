@@ -10,6 +10,7 @@ import {
 import { CloseCode } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer, type WebSocket } from 'ws';
+import { takeMaskedFieldErrors } from '../auth/acl.js';
 import { authenticate, bearerToken, type Caller } from '../auth/authenticate.js';
 import { AuthenticationError } from '../auth/token-service.js';
 import { createContext } from '../context.js';
@@ -171,10 +172,14 @@ export function attachGraphqlWs(
           contextValue,
         };
       },
-      // Apollo's formatError does not see WebSocket results: mask unexpected errors here.
-      onNext: (_ctx, _id, _payload, _args, result) => {
-        if (!result.errors?.length) return undefined;
-        return { ...result, errors: result.errors.map((e) => maskSocketError(e, platform)) };
+      // Apollo's formatError does not see WebSocket results: mask unexpected errors here, and
+      // report this event's masked fields (one FIELD_MASKED error per place, as over HTTP).
+      onNext: (_ctx, _id, _payload, args, result) => {
+        const masked = takeMaskedFieldErrors(args.contextValue);
+        const shown = result.data !== null && result.data !== undefined;
+        const errors = [...(result.errors ?? []), ...(shown ? masked : [])];
+        if (errors.length === 0) return undefined;
+        return { ...result, errors: errors.map((e) => maskSocketError(e, platform)) };
       },
     },
     wss,

@@ -1,16 +1,20 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { Ctx, Query, Resolver, Subscription } from 'type-graphql';
+import { UsersOfAooWithSubjectDocument } from '../../clients/sdk/generated/graphql.js';
+import { User } from '../../schema/organisation/index.js';
 import { AnyAuthenticated } from '../../server/auth/access.js';
 import type { RequestContext } from '../../server/context.js';
 import { defineModule } from '../../server/modules/module.js';
+import { demoIds, gql, sql, type DemoIds } from '../harness/files-helpers.js';
 import { startTestEnv, type TestEnv } from '../harness/test-env.js';
 import { RawWsClient, type WsMessage } from '../harness/ws-client.js';
 
 /**
  * A module of this test only: it shows what the platform hands a resolver over HTTP and over
- * WebSocket (the client address of the request context). No core subscription is audited yet,
- * so without it the address a subscription would record is not observable.
+ * WebSocket (the client address of the request context), and feeds a list with a masked field
+ * over WebSocket. No core subscription is audited or masks a field yet, so without it neither
+ * would be observable on a socket.
  */
 @Resolver()
 class ProbeResolver {
@@ -28,6 +32,15 @@ class ProbeResolver {
   @AnyAuthenticated()
   probeClientAddressFeed(@Ctx() ctx: RequestContext): string | null {
     return ctx.clientIp;
+  }
+
+  @Subscription(() => [User], {
+    description: 'Two events, each every user (User.subject is masked by @acl)',
+    subscribe: () => events(2),
+  })
+  @AnyAuthenticated()
+  probeUsers(@Ctx() ctx: RequestContext): Promise<User[]> {
+    return ctx.em.find(User, {}, { orderBy: { username: 'asc' } });
   }
 }
 
@@ -106,4 +119,74 @@ describe('review defects 2: the WebSocket client address follows TRUST_PROXY', (
       });
     });
   }
+});
+
+describe('review defects 2', () => {
+  let env: TestEnv;
+  let ids: DemoIds;
+  before(async () => {
+    env = await startTestEnv({ modules: [probeModule] });
+    ids = await demoIds(env);
+  });
+  after(async () => {
+    await env.close();
+  });
+
+  it('a field masked on many rows is reported once, with how many values it masked', async () => {
+    const r = await gql(env, 'lettore', UsersOfAooWithSubjectDocument, { aooId: ids.aooId, first: 100 });
+    const nodes = r.data?.users.edges.map((e) => e.node) ?? [];
+    // The reader sees every user of the AOO, and only their own subject.
+    const [{ n }] = (await sql<{ n: string }>(
+      env,
+      `select count(*) as n from app_user u where exists (
+         select 1 from membership m join uor o on o.id = m.uor_id where m.user_id = u.id and o.aoo_id = $1)
+         or u.created_in_aoo_id = $1`,
+      [ids.aooId],
+    )) as [{ n: string }];
+    assert.equal(nodes.length, Number(n));
+    assert.ok(nodes.length > 2);
+    for (const node of nodes) assert.equal(node.subject, node.username === 'lettore' ? 'lettore' : null);
+    const maskedAt = nodes.flatMap((node, i) => (node.subject === null ? [i] : []));
+    assert.equal(r.errors?.length, 1, JSON.stringify(r.errors));
+    const [error] = r.errors ?? [];
+    assert.equal(error?.extensions?.['code'], 'FIELD_MASKED');
+    assert.equal(error?.extensions?.['permission'], 'ORG_ADMIN');
+    assert.equal(error?.extensions?.['field'], 'User.subject');
+    assert.equal(error?.extensions?.['count'], maskedAt.length);
+    assert.equal(error?.extensions?.['pathPattern'], 'users.edges.*.node.subject');
+    assert.deepEqual(error?.path, ['users', 'edges', maskedAt[0], 'node', 'subject']);
+    assert.equal(typeof error?.extensions?.['requestId'], 'string');
+    // Two places of the answer: one error each.
+    const twice = await (
+      await env.asUser('lettore')
+    ).request(
+      `query($a: ID!) {
+        one: users(aooId: $a, first: 100) { edges { node { subject } } }
+        two: users(aooId: $a, first: 100) { edges { node { subject } } }
+      }`,
+      { a: ids.aooId },
+    );
+    assert.deepEqual(
+      twice.errors?.map((e) => [e.extensions?.['pathPattern'], e.extensions?.['count']]).sort(),
+      [
+        ['one.edges.*.node.subject', maskedAt.length],
+        ['two.edges.*.node.subject', maskedAt.length],
+      ],
+    );
+  });
+
+  it('over WebSocket too, once per event, counting that event only', async () => {
+    const events = await subscribe(env, 'lettore', 'subscription { probeUsers { username subject } }');
+    assert.equal(events.length, 2);
+    for (const event of events) {
+      const users = event.data?.['probeUsers'] as Array<{ username: string; subject: string | null }>;
+      const masked = users.filter((u) => u.subject === null).length;
+      assert.ok(masked > 1);
+      assert.equal(users.find((u) => u.username === 'lettore')?.subject, 'lettore');
+      assert.equal(event.errors?.length, 1, JSON.stringify(event.errors));
+      assert.equal(event.errors?.[0]?.extensions?.['code'], 'FIELD_MASKED');
+      assert.equal(event.errors?.[0]?.extensions?.['count'], masked);
+      assert.equal(event.errors?.[0]?.extensions?.['pathPattern'], 'probeUsers.*.subject');
+    }
+  });
 });
