@@ -1,6 +1,7 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import { takeMaskedFieldErrors } from '../auth/acl.js';
 import type { RequestContext } from '../context.js';
+import { bearerChallenge } from '../http/authentication.js';
 
 /**
  * Final touches on every GraphQL-over-HTTP answer: the masked fields are reported, one
@@ -29,7 +30,7 @@ export const responsePlugin: ApolloServerPlugin<RequestContext> = {
         const nothingServed = result.data === null || result.data === undefined;
         if (nothingServed && errors.every((e) => e.extensions?.['code'] === 'UNAUTHENTICATED')) {
           response.http.status = 401;
-          response.http.headers.set('www-authenticate', 'Bearer realm="dms"');
+          response.http.headers.set('www-authenticate', bearerChallenge(null));
         } else if (nothingServed && errors.some((e) => e.extensions?.['code'] === 'SERVICE_UNAVAILABLE')) {
           response.http.status = 503;
           response.http.headers.set('retry-after', '5');

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { Ctx, Query, Resolver, Subscription } from 'type-graphql';
 import { UsersOfAooWithSubjectDocument } from '../../clients/sdk/generated/graphql.js';
@@ -188,5 +189,91 @@ describe('review defects 2', () => {
       assert.equal(event.errors?.[0]?.extensions?.['count'], masked);
       assert.equal(event.errors?.[0]?.extensions?.['pathPattern'], 'probeUsers.*.subject');
     }
+  });
+
+  describe('one 401 for every route', () => {
+    const routes: Array<[string, (authorization: string | undefined) => Promise<Response>]> = [
+      [
+        'POST /graphql',
+        (authorization) =>
+          fetch(env.graphqlUrl, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json', ...(authorization ? { authorization } : {}) },
+            body: JSON.stringify({ query: '{ me { id } }' }),
+          }),
+      ],
+      [
+        'GET /files/:id',
+        (authorization) =>
+          fetch(`${env.baseUrl}/files/${randomUUID()}`, { headers: authorization ? { authorization } : {} }),
+      ],
+      [
+        'POST /files',
+        (authorization) =>
+          fetch(`${env.baseUrl}/files`, {
+            method: 'POST',
+            headers: { 'x-file-name': 'a.txt', ...(authorization ? { authorization } : {}) },
+            body: 'x',
+          }),
+      ],
+    ];
+
+    async function answers(authorization: string | undefined) {
+      return Promise.all(
+        routes.map(async ([route, send]) => {
+          const res = await send(authorization);
+          const text = await res.text();
+          return {
+            route,
+            status: res.status,
+            challenge: res.headers.get('www-authenticate'),
+            body: text.replace(/"requestId":"[^"]*"/g, '"requestId":"<request>"'),
+          };
+        }),
+      );
+    }
+
+    it('a bad, malformed, expired or unknown token: the same status, header and body', async () => {
+      const expired = await env.platform.tokens.issue('protocollista', -10);
+      const unknown = await env.platform.tokens.issue('nobody', 60);
+      for (const [label, authorization] of [
+        ['bad', 'Bearer x.y.z'],
+        ['malformed', 'Basic abc'],
+        ['expired', `Bearer ${expired}`],
+        ['unknown user', `Bearer ${unknown}`],
+      ] as const) {
+        const [graphql, ...files] = await answers(authorization);
+        assert.equal(graphql?.status, 401, label);
+        // A well-formed challenge: error_description is a quoted-string without quotes or backslashes.
+        assert.match(
+          graphql?.challenge ?? '',
+          /^Bearer realm="dms", error="invalid_token", error_description="[^"\\]*"$/,
+          label,
+        );
+        for (const file of files) {
+          assert.deepEqual(
+            { ...file, route: graphql?.route },
+            graphql,
+            `${label}: ${file.route} answers like /graphql`,
+          );
+        }
+      }
+    });
+
+    it('no token: the same status, challenge (no error code, RFC 6750 §3.1) and error', async () => {
+      const [graphql, ...files] = await answers(undefined);
+      assert.equal(graphql?.status, 401);
+      assert.equal(graphql?.challenge, 'Bearer realm="dms"');
+      // GraphQL adds where in the operation it stopped (locations, path, data: null).
+      const error = (body: string) => {
+        const e = (JSON.parse(body) as { errors: ErrorEntry[] }).errors[0];
+        return { message: e?.message, extensions: e?.extensions };
+      };
+      for (const file of files) {
+        assert.equal(file.status, 401, file.route);
+        assert.equal(file.challenge, graphql?.challenge, file.route);
+        assert.deepEqual(error(file.body), error(graphql?.body ?? '{}'), file.route);
+      }
+    });
   });
 });
