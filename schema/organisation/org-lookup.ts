@@ -6,7 +6,7 @@ import { Administration } from './administration.entity.js';
 import { Aoo } from './aoo.entity.js';
 import { Uor } from './uor.entity.js';
 import { User } from './user.entity.js';
-import { canReadOrg, canSeeAoo, readableAooIds, visibleAooIds } from './org-visibility.js';
+import { canReadOrg, canSeeAoo, visibleAooIds, visibleUsersSql } from './org-visibility.js';
 
 /**
  * Lookups by id that apply row visibility: a record the caller may not see raises the same
@@ -68,33 +68,18 @@ export async function governingAoosOfUser(em: EntityManager, user: User): Promis
   return ids;
 }
 
-/**
- * Users the caller may see: themselves, and users who belong (or belonged) to, or were
- * created in, an AOO whose structure the caller reads. A platform administrator sees all.
- */
+/** Which of these users the caller may see (visibleUsersSql: the rule of every path to a user). */
 export async function visibleUserIds(
   ctx: RequestContext,
   em: EntityManager,
   ids: readonly string[],
 ): Promise<Set<string>> {
-  const me = ctx.user;
-  if (me === null || ids.length === 0) return new Set();
+  if (ctx.user === null || ids.length === 0) return new Set();
   const marks = ids.map(() => '?').join(',');
-  if (me.platformAdmin) {
-    const rows = await em.execute<Array<{ id: string }>>(`select id from app_user where id in (${marks})`, [
-      ...ids,
-    ]);
-    return new Set(rows.map((r) => r.id));
-  }
-  const readable = readableAooIds(ctx);
-  const aoos = readable === 'ALL' ? [] : readable;
-  const inAoos = aoos.length === 0 ? 'in (null)' : `in (${aoos.map(() => '?').join(',')})`;
+  const visible = visibleUsersSql(ctx);
   const rows = await em.execute<Array<{ id: string }>>(
-    `select u.id from app_user u where u.id in (${marks}) and (
-       u.id = ?
-       or u.created_in_aoo_id ${inAoos}
-       or exists (select 1 from membership m join uor o on o.id = m.uor_id where m.user_id = u.id and o.aoo_id ${inAoos}))`,
-    [...ids, me.id, ...aoos, ...aoos],
+    `select u.id from app_user u where u.id in (${marks}) and ${visible.sql}`,
+    [...ids, ...visible.params],
   );
   return new Set(rows.map((r) => r.id));
 }
