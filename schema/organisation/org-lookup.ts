@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { RequestContext } from '../../server/context.js';
+import { pgArray } from '../../server/db/sql-array.js';
 import { NotFoundError } from '../../server/errors/domain-error.js';
 import { isUuid } from '../../server/errors/input-checks.js';
 import { Administration } from './administration.entity.js';
@@ -23,8 +24,8 @@ export async function visibleAdministration(
   let visible = isUuid(id) && aooIds === 'ALL';
   if (isUuid(id) && aooIds !== 'ALL' && aooIds.length > 0) {
     const rows = await em.execute<Array<{ one: number }>>(
-      `select 1 as one from aoo where administration_id = ? and id in (${aooIds.map(() => '?').join(',')}) limit 1`,
-      [id, ...aooIds],
+      'select 1 as one from aoo where administration_id = ? and id = any(?::uuid[]) limit 1',
+      [id, pgArray(aooIds)],
     );
     visible = rows.length > 0;
   }
@@ -75,11 +76,10 @@ export async function visibleUserIds(
   ids: readonly string[],
 ): Promise<Set<string>> {
   if (ctx.user === null || ids.length === 0) return new Set();
-  const marks = ids.map(() => '?').join(',');
   const visible = visibleUsersSql(ctx);
   const rows = await em.execute<Array<{ id: string }>>(
-    `select u.id from app_user u where u.id in (${marks}) and ${visible.sql}`,
-    [...ids, ...visible.params],
+    `select u.id from app_user u where u.id = any(?::uuid[]) and ${visible.sql}`,
+    [pgArray(ids), ...visible.params],
   );
   return new Set(rows.map((r) => r.id));
 }
