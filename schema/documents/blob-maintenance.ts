@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { BlobStat } from '../../server/blob/blob-store.js';
+import { pgArray } from '../../server/db/sql-array.js';
 import type { Platform } from '../../server/platform.js';
 import { blobLockKey } from './blob-lock.js';
 
@@ -34,8 +35,8 @@ export async function collectOrphanBlobs(platform: Platform, graceMs: number): P
     const referenced = new Set(
       (
         await em.execute<Array<{ blob_key: string }>>(
-          `select distinct blob_key from stored_file where blob_key in (${candidates.map(() => '?').join(',')})`,
-          candidates.map((c) => c.key),
+          'select distinct blob_key from stored_file where blob_key = any(?::text[])',
+          [pgArray(candidates.map((c) => c.key))],
         )
       ).map((r) => r.blob_key),
     );

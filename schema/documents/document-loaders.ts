@@ -1,5 +1,6 @@
 import DataLoader from 'dataloader';
 import { loader, type RequestContext } from '../../server/context.js';
+import { pgArray } from '../../server/db/sql-array.js';
 import { grouped } from '../../server/graphql/loader-helpers.js';
 import { documentVisibilitySql } from './document-visibility.js';
 import { DocumentFile } from './document-file.entity.js';
@@ -63,8 +64,8 @@ export const documentLoaders = {
           const v = documentVisibilitySql(ctx);
           const rows = await ctx.em.execute<Array<{ file_id: string; aoo_id: string }>>(
             `select distinct df.file_id, d.aoo_id from document_file df join document d on d.id = df.document_id
-              where df.file_id in (${ids.map(() => '?').join(',')}) and ${v.sql}`,
-            [...ids, ...v.params],
+              where df.file_id = any(?::uuid[]) and ${v.sql}`,
+            [pgArray(ids), ...v.params],
           );
           return grouped(rows, ids, (r) => r.file_id).map((list) => list.map((r) => r.aoo_id));
         }),

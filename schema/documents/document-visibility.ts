@@ -3,6 +3,7 @@ import type { PermissionRef } from '../../server/auth/grants.js';
 import { PROTOCOL_PARTICOLARE, PROTOCOL_READ, PROTOCOL_READ_RESERVED } from './permissions.js';
 import { romeDay } from '../../server/clock.js';
 import type { RequestContext } from '../../server/context.js';
+import { pgArray } from '../../server/db/sql-array.js';
 
 export interface SqlFragment {
   sql: string;
@@ -25,19 +26,16 @@ export function documentVisibilitySql(ctx: RequestContext): SqlFragment {
   if (user === null) return { sql: 'false', params: [] };
   // The creator keeps seeing a document only while still working in its AOO.
   const memberAoos = ctx.grants.aooIds();
-  const normal: string[] =
-    memberAoos.length > 0
-      ? [`(d.created_by = ? and d.aoo_id in (${memberAoos.map(() => '?').join(',')}))`]
-      : [];
-  const normalParams: unknown[] = memberAoos.length > 0 ? [user.id, ...memberAoos] : [];
+  const normal: string[] = memberAoos.length > 0 ? ['(d.created_by = ? and d.aoo_id = any(?::uuid[]))'] : [];
+  const normalParams: unknown[] = memberAoos.length > 0 ? [user.id, pgArray(memberAoos)] : [];
   for (const aooId of ctx.grants.aoosWith(PROTOCOL_READ)) {
     const scope = ctx.grants.scope(PROTOCOL_READ, aooId);
     if (scope === 'ALL') {
       normal.push('d.aoo_id = ?');
       normalParams.push(aooId);
     } else if (scope !== undefined && scope.size > 0) {
-      normal.push(`(d.aoo_id = ? and d.uor_id in (${[...scope].map(() => '?').join(',')}))`);
-      normalParams.push(aooId, ...scope);
+      normal.push('(d.aoo_id = ? and d.uor_id = any(?::uuid[]))');
+      normalParams.push(aooId, pgArray([...scope]));
     }
   }
   const particolareAoos = inAoos(ctx, PROTOCOL_PARTICOLARE);
@@ -65,7 +63,7 @@ export function documentVisibilitySql(ctx: RequestContext): SqlFragment {
 function inAoos(ctx: RequestContext, permission: PermissionRef): SqlFragment {
   const aoos = ctx.grants.aoosWith(permission);
   if (aoos.length === 0) return { sql: 'false', params: [] };
-  return { sql: `d.aoo_id in (${aoos.map(() => '?').join(',')})`, params: aoos };
+  return { sql: 'd.aoo_id = any(?::uuid[])', params: [pgArray(aoos)] };
 }
 
 /** Which of these documents the caller may see (one query, for loaders and lists). */
@@ -77,8 +75,8 @@ export async function visibleDocumentIds(
   if (ids.length === 0 || ctx.user === null) return new Set();
   const v = documentVisibilitySql(ctx);
   const rows = await em.execute<Array<{ id: string }>>(
-    `select d.id from document d where d.id in (${ids.map(() => '?').join(',')}) and ${v.sql}`,
-    [...ids, ...v.params],
+    `select d.id from document d where d.id = any(?::uuid[]) and ${v.sql}`,
+    [pgArray(ids), ...v.params],
   );
   return new Set(rows.map((r) => r.id));
 }
@@ -96,11 +94,11 @@ export async function visibleFileIds(
   const visibility = documentVisibilitySql(ctx);
   const rows = await em.execute<Array<{ id: string }>>(
     `select f.id from stored_file f
-      where f.id in (${ids.map(() => '?').join(',')})
+      where f.id = any(?::uuid[])
         and (f.uploaded_by = ? or exists (
           select 1 from document_file df join document d on d.id = df.document_id
            where df.file_id = f.id and ${visibility.sql}))`,
-    [...ids, ctx.user.id, ...visibility.params],
+    [pgArray(ids), ctx.user.id, ...visibility.params],
   );
   return new Set(rows.map((r) => r.id));
 }

@@ -3,17 +3,14 @@ import { PassThrough, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Express, NextFunction, Request, Response } from 'express';
 import { GraphQLError } from 'graphql';
-import {
-  activeCaller,
-  ANONYMOUS,
-  authenticate,
-  bearerToken,
-  type Caller,
-} from '../../server/auth/authenticate.js';
 import { AuthenticationError } from '../../server/auth/token-service.js';
 import { createContext, type RequestContext } from '../../server/context.js';
 import { contentDisposition } from '../../server/http/content-disposition.js';
-import { sendUnauthenticated } from '../../server/http/authentication.js';
+import {
+  authenticateRequest,
+  sendUnauthenticated,
+  type RequestAuthentication,
+} from '../../server/http/authentication.js';
 import { sendError } from '../../server/http/error-response.js';
 import type { Platform } from '../../server/platform.js';
 import { verifyDownloadLink } from './download-link.js';
@@ -143,21 +140,18 @@ function refuseBody(req: Request, res: Response, status: number, code: string, m
   req.resume();
 }
 
-async function callerFor(platform: Platform, req: Request): Promise<Caller> {
-  if (typeof req.query['sig'] === 'string' && req.method !== 'POST') {
-    const claims = await verifyDownloadLink(
+/** A download's signed link (GET and HEAD only), verified with the clock it was signed with. */
+function downloadLink(platform: Platform): RequestAuthentication['signedLink'] {
+  return (req) => {
+    if (typeof req.query['sig'] !== 'string' || req.method === 'POST') return undefined;
+    return verifyDownloadLink(
       platform,
       String(req.params['id']),
       req.query,
-      // The clock the link was signed with (fileDownloadLink uses ctx.clock), not the host's.
+      // fileDownloadLink signs with ctx.clock, not the host's.
       Math.floor(platform.clock.now().getTime() / 1000),
-    );
-    if (!claims) throw new AuthenticationError('expired', 'The download link is invalid or has expired');
-    const caller = await activeCaller(platform, { id: claims.userId }, new Date(claims.expiresAt * 1000));
-    if (!caller) throw new AuthenticationError('unknown_user', 'The download link belongs to no active user');
-    return caller;
-  }
-  return authenticate(platform, bearerToken(req.header('authorization')));
+    ).then((claims) => claims && { userId: claims.userId, expiresAt: new Date(claims.expiresAt * 1000) });
+  };
 }
 
 /** Authenticates, builds the request context, maps typed errors to HTTP statuses. */
@@ -169,14 +163,11 @@ function handle(
   work: (ctx: RequestContext) => Promise<void>,
 ): void {
   void (async () => {
-    let caller: Caller = ANONYMOUS;
     try {
-      caller = await callerFor(platform, req);
-      if (!caller.user)
-        throw new AuthenticationError(
-          'missing',
-          'Authentication required: send "Authorization: Bearer <token>" or use a signed link',
-        );
+      const caller = await authenticateRequest(platform, req, {
+        required: true,
+        signedLink: downloadLink(platform),
+      });
       const ctx = createContext(platform, caller.user, caller.grants, {
         requestId: req.requestId ?? randomUUID(),
         clientIp: req.ip ?? null,

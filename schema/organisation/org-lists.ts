@@ -5,7 +5,7 @@ import { connectionOf, pageRequest, type ConnectionShape } from '../../server/gr
 import { Administration } from './administration.entity.js';
 import { Aoo } from './aoo.entity.js';
 import { visibleAoo } from './org-lookup.js';
-import { canReadOrg } from './org-visibility.js';
+import { canReadOrg, usersOfAoosSql } from './org-visibility.js';
 import { User } from './user.entity.js';
 
 /** Largest page of an organisation list. */
@@ -65,12 +65,12 @@ export async function listUsers(
   const page = pageRequest(first, after, MAX_ORG_PAGE, 2);
   const aoo = await visibleAoo(ctx, ctx.em, aooId);
   if (!canReadOrg(ctx, aoo.id)) throw forbidden('list the users of this AOO');
-  const ofAoo = `(u.created_in_aoo_id = ?
-      or exists (select 1 from membership m join uor o on o.id = m.uor_id where m.user_id = u.id and o.aoo_id = ?))`;
+  // Every user of an AOO whose structure the caller reads is visible to them (visibleUsersSql).
+  const ofAoo = usersOfAoosSql([aoo.id]);
   const keyset = page.after ? ' and (u.username, u.id) > (?, ?::uuid)' : '';
   const rows = await ctx.em.execute<Array<{ id: string }>>(
-    `select u.id from app_user u where ${ofAoo}${keyset} order by u.username, u.id limit ?`,
-    [aoo.id, aoo.id, ...(page.after ?? []), page.first + 1],
+    `select u.id from app_user u where ${ofAoo.sql}${keyset} order by u.username, u.id limit ?`,
+    [...ofAoo.params, ...(page.after ?? []), page.first + 1],
   );
   const shown = rows.slice(0, page.first).map((r) => r.id);
   const byId = new Map(
@@ -83,8 +83,8 @@ export async function listUsers(
     (u) => [u.username, u.id],
     async () => {
       const n = await ctx.em.execute<Array<{ n: string }>>(
-        `select count(*) as n from app_user u where ${ofAoo}`,
-        [aoo.id, aoo.id],
+        `select count(*) as n from app_user u where ${ofAoo.sql}`,
+        ofAoo.params,
       );
       return Number(n[0]?.n ?? 0);
     },

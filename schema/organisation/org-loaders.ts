@@ -1,5 +1,6 @@
 import DataLoader from 'dataloader';
 import { loader, type RequestContext } from '../../server/context.js';
+import { pgArray } from '../../server/db/sql-array.js';
 import { byId, grouped } from '../../server/graphql/loader-helpers.js';
 import { visibleUserIds } from './org-lookup.js';
 import { Administration } from './administration.entity.js';
@@ -82,12 +83,12 @@ export const orgLoaders = {
         new DataLoader<string, string[]>(async (ids) => {
           const rows = await ctx.em.execute<Array<{ user_id: string; aoo_id: string }>>(
             `select distinct m.user_id, u.aoo_id from membership m join uor u on u.id = m.uor_id
-              where m.ended_at is null and m.user_id in (${ids.map(() => '?').join(',')})
+              where m.ended_at is null and m.user_id = any(?::uuid[])
              union
              select id as user_id, created_in_aoo_id as aoo_id from app_user au
-              where au.id in (${ids.map(() => '?').join(',')}) and au.created_in_aoo_id is not null
+              where au.id = any(?::uuid[]) and au.created_in_aoo_id is not null
                 and not exists (select 1 from membership m where m.user_id = au.id and m.ended_at is null)`,
-            [...ids, ...ids],
+            [pgArray(ids), pgArray(ids)],
           );
           return grouped(rows, ids, (r) => r.user_id).map((list) => list.map((r) => r.aoo_id));
         }),

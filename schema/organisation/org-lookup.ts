@@ -1,12 +1,13 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { RequestContext } from '../../server/context.js';
+import { pgArray } from '../../server/db/sql-array.js';
 import { NotFoundError } from '../../server/errors/domain-error.js';
 import { isUuid } from '../../server/errors/input-checks.js';
 import { Administration } from './administration.entity.js';
 import { Aoo } from './aoo.entity.js';
 import { Uor } from './uor.entity.js';
 import { User } from './user.entity.js';
-import { canReadOrg, canSeeAoo, readableAooIds, visibleAooIds } from './org-visibility.js';
+import { canReadOrg, canSeeAoo, visibleAooIds, visibleUsersSql } from './org-visibility.js';
 
 /**
  * Lookups by id that apply row visibility: a record the caller may not see raises the same
@@ -23,8 +24,8 @@ export async function visibleAdministration(
   let visible = isUuid(id) && aooIds === 'ALL';
   if (isUuid(id) && aooIds !== 'ALL' && aooIds.length > 0) {
     const rows = await em.execute<Array<{ one: number }>>(
-      `select 1 as one from aoo where administration_id = ? and id in (${aooIds.map(() => '?').join(',')}) limit 1`,
-      [id, ...aooIds],
+      'select 1 as one from aoo where administration_id = ? and id = any(?::uuid[]) limit 1',
+      [id, pgArray(aooIds)],
     );
     visible = rows.length > 0;
   }
@@ -68,33 +69,17 @@ export async function governingAoosOfUser(em: EntityManager, user: User): Promis
   return ids;
 }
 
-/**
- * Users the caller may see: themselves, and users who belong (or belonged) to, or were
- * created in, an AOO whose structure the caller reads. A platform administrator sees all.
- */
+/** Which of these users the caller may see (visibleUsersSql: the rule of every path to a user). */
 export async function visibleUserIds(
   ctx: RequestContext,
   em: EntityManager,
   ids: readonly string[],
 ): Promise<Set<string>> {
-  const me = ctx.user;
-  if (me === null || ids.length === 0) return new Set();
-  const marks = ids.map(() => '?').join(',');
-  if (me.platformAdmin) {
-    const rows = await em.execute<Array<{ id: string }>>(`select id from app_user where id in (${marks})`, [
-      ...ids,
-    ]);
-    return new Set(rows.map((r) => r.id));
-  }
-  const readable = readableAooIds(ctx);
-  const aoos = readable === 'ALL' ? [] : readable;
-  const inAoos = aoos.length === 0 ? 'in (null)' : `in (${aoos.map(() => '?').join(',')})`;
+  if (ctx.user === null || ids.length === 0) return new Set();
+  const visible = visibleUsersSql(ctx);
   const rows = await em.execute<Array<{ id: string }>>(
-    `select u.id from app_user u where u.id in (${marks}) and (
-       u.id = ?
-       or u.created_in_aoo_id ${inAoos}
-       or exists (select 1 from membership m join uor o on o.id = m.uor_id where m.user_id = u.id and o.aoo_id ${inAoos}))`,
-    [...ids, me.id, ...aoos, ...aoos],
+    `select u.id from app_user u where u.id = any(?::uuid[]) and ${visible.sql}`,
+    [pgArray(ids), ...visible.params],
   );
   return new Set(rows.map((r) => r.id));
 }

@@ -3,8 +3,11 @@ import type { AuthChecker } from 'type-graphql';
 import type { RequestContext } from '../context.js';
 import { PLATFORM_ADMIN_ROLE } from './access.js';
 
+/** What every route answers a caller who sent no credentials where they are needed. */
+export const AUTHENTICATION_REQUIRED = 'Authentication required: send "Authorization: Bearer <token>"';
+
 export function unauthenticated(): GraphQLError {
-  return new GraphQLError('Authentication required: send "Authorization: Bearer <token>"', {
+  return new GraphQLError(AUTHENTICATION_REQUIRED, {
     extensions: { code: 'UNAUTHENTICATED', reason: 'missing' },
   });
 }

@@ -14,6 +14,7 @@ import { formatHttpError } from '../graphql/format-error.js';
 import { createQueryLimits } from '../graphql/query-limits.js';
 import type { Platform } from '../platform.js';
 import { authentication } from './authentication.js';
+import { compileTrustProxy } from './client-address.js';
 import { attachGraphqlWs, type GraphqlWsHandle } from './graphql-ws.js';
 import { healthRoutes } from './health.js';
 import { graphiqlRoutes } from './graphiql.js';
@@ -37,12 +38,14 @@ export async function startAppServer(platform: Platform, schema: GraphQLSchema):
   const { config, logger } = platform;
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', config.trustProxy);
+  // One trust function for req.ip (HTTP) and the WebSocket's client address.
+  const trustProxy = compileTrustProxy(config.trustProxy);
+  app.set('trust proxy', trustProxy);
   const httpServer = createServer(app);
   const limits = createQueryLimits(config.graphql);
   let draining = false;
 
-  const ws: GraphqlWsHandle = attachGraphqlWs(httpServer, schema, platform, limits);
+  const ws: GraphqlWsHandle = attachGraphqlWs(httpServer, schema, platform, limits, trustProxy);
   const apollo = new ApolloServer<RequestContext>({
     schema,
     introspection: config.graphql.introspection,

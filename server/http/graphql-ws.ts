@@ -10,6 +10,7 @@ import {
 import { CloseCode } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer, type WebSocket } from 'ws';
+import { takeMaskedFieldErrors } from '../auth/acl.js';
 import { authenticate, bearerToken, type Caller } from '../auth/authenticate.js';
 import { AuthenticationError } from '../auth/token-service.js';
 import { createContext } from '../context.js';
@@ -17,6 +18,7 @@ import { maskSocketError } from '../graphql/format-error.js';
 import { stripSuggestion, type QueryLimits } from '../graphql/query-limits.js';
 import { unstorableText } from '../graphql/text-guard.js';
 import type { Platform } from '../platform.js';
+import { clientAddress, type TrustProxy } from './client-address.js';
 import { webSocketOriginAllowed } from './cors.js';
 
 /** Bounds on what one client can hold open (each subscription costs work at every event). */
@@ -39,13 +41,14 @@ export interface GraphqlWsHandle {
 /**
  * graphql-ws on the same port and path as HTTP. It bypasses Apollo, so authentication
  * (connection_init), the query limits, the operation-type check, error masking and the
- * per-client bounds are applied here.
+ * per-client bounds are applied here; the client address follows TRUST_PROXY as req.ip does.
  */
 export function attachGraphqlWs(
   httpServer: HttpServer,
   schema: GraphQLSchema,
   platform: Platform,
   limits: QueryLimits,
+  trustProxy: TrustProxy,
 ): GraphqlWsHandle {
   const wss = new WebSocketServer({
     server: httpServer,
@@ -154,7 +157,7 @@ export function attachGraphqlWs(
           return [new GraphQLError('Authentication required', { extensions: { code: 'UNAUTHENTICATED' } })];
         const contextValue = createContext(platform, caller.user, caller.grants, {
           requestId: randomUUID(),
-          clientIp: ctx.extra.request.socket.remoteAddress ?? null,
+          clientIp: clientAddress(ctx.extra.request, trustProxy),
           userAgent: ctx.extra.request.headers['user-agent'] ?? null,
           baseUrl: `http://${ctx.extra.request.headers.host ?? 'localhost'}`,
         });
@@ -169,10 +172,14 @@ export function attachGraphqlWs(
           contextValue,
         };
       },
-      // Apollo's formatError does not see WebSocket results: mask unexpected errors here.
-      onNext: (_ctx, _id, _payload, _args, result) => {
-        if (!result.errors?.length) return undefined;
-        return { ...result, errors: result.errors.map((e) => maskSocketError(e, platform)) };
+      // Apollo's formatError does not see WebSocket results: mask unexpected errors here, and
+      // report this event's masked fields (one FIELD_MASKED error per place, as over HTTP).
+      onNext: (_ctx, _id, _payload, args, result) => {
+        const masked = takeMaskedFieldErrors(args.contextValue);
+        const shown = result.data !== null && result.data !== undefined;
+        const errors = [...(result.errors ?? []), ...(shown ? masked : [])];
+        if (errors.length === 0) return undefined;
+        return { ...result, errors: errors.map((e) => maskSocketError(e, platform)) };
       },
     },
     wss,

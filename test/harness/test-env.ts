@@ -6,6 +6,7 @@ import { seedDemo, startApp, type RunningApp } from '../../server/bootstrap.js';
 import type { Clock } from '../../server/clock.js';
 import { loadConfig, type Config } from '../../server/config.js';
 import { createLogger } from '../../server/logger.js';
+import type { DmsModule } from '../../server/modules/module.js';
 import type { Platform } from '../../server/platform.js';
 import { coreModules } from '../../schema/modules.js';
 import { createTestDatabase } from './database.js';
@@ -23,6 +24,8 @@ export interface TestEnvOptions {
   demoDocuments?: boolean;
   /** Connect the server to PostgreSQL through a relay the test can cut (an outage). */
   databaseProxy?: boolean;
+  /** Modules composed after the core ones (a test's probe of what the platform hands a resolver). */
+  modules?: readonly DmsModule[];
 }
 
 export interface TestEnv {
@@ -87,7 +90,7 @@ export async function startTestEnv(options: TestEnvOptions = {}): Promise<TestEn
   const config = loadConfig(env);
   let app: RunningApp;
   try {
-    app = await startApp(config, coreModules, {
+    app = await startApp(config, [...coreModules, ...(options.modules ?? [])], {
       logger: createLogger(config.logLevel),
       clock: options.clock,
     });

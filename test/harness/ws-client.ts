@@ -27,8 +27,9 @@ export class RawWsClient {
     );
   }
 
-  static async open(url: string): Promise<RawWsClient> {
-    const socket = new WebSocket(url, 'graphql-transport-ws');
+  /** `headers` go on the upgrade request (e.g. X-Forwarded-For, as a proxy adds it). */
+  static async open(url: string, headers: Record<string, string> = {}): Promise<RawWsClient> {
+    const socket = new WebSocket(url, 'graphql-transport-ws', { headers });
     const client = new RawWsClient(socket);
     await new Promise<void>((resolve, reject) => {
       socket.once('open', () => resolve());
