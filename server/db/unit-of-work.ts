@@ -38,25 +38,31 @@ export async function withTransaction<T>(
     requestId: ctx.requestId,
     agent: ctx.userAgent ?? 'request',
   };
-  const result = await ctx.em.transactional(async (em) => {
-    const tx: UnitOfWork = {
-      ...ctx,
-      em,
-      audit: async (entry) => {
-        await em.flush();
-        await appendAudit(tx, em, entry);
-      },
-      publish: (event) => {
-        events.push(event);
-      },
-      enqueue: async (job, data, options) => {
-        await ctx.platform.jobs.enqueue(em, job, data, origin, options);
-      },
-    };
-    const value = await work(tx);
-    await em.flush();
-    return value;
-  });
+  // clear: the transaction's fork starts empty. By default MikroORM copies the request fork's
+  // identity map into it, and its final flush would then write the request's unrelated pending
+  // changes; services load what they change through tx.em.
+  const result = await ctx.em.transactional(
+    async (em) => {
+      const tx: UnitOfWork = {
+        ...ctx,
+        em,
+        audit: async (entry) => {
+          await em.flush();
+          await appendAudit(tx, em, entry);
+        },
+        publish: (event) => {
+          events.push(event);
+        },
+        enqueue: async (job, data, options) => {
+          await ctx.platform.jobs.enqueue(em, job, data, origin, options);
+        },
+      };
+      const value = await work(tx);
+      await em.flush();
+      return value;
+    },
+    { clear: true },
+  );
   if (events.length > 0) {
     await ctx.platform.events.release(events, {
       actorId: origin.actorId,
