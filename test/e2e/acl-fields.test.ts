@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { buildPdf } from '../fixtures/pdf-fixture.js';
 import { cmsSign, createTestPki, type TestPki } from '../fixtures/pki-fixture.js';
+import type { Profile } from '../../clients/sdk/generated/graphql.js';
 import type { GraphqlClient } from '../harness/graphql-client.js';
 import { addMembership, createMember, createSecondAoo } from '../harness/org-fixtures.js';
 import { startTestEnv, type TestEnv } from '../harness/test-env.js';
@@ -35,7 +36,7 @@ describe('field-level ACL across AOOs', () => {
     rgdId = aooA.rgd.id;
     const rag = aooA.uors.find((u) => u.code === 'RAG')?.id ?? '';
     const b = await createSecondAoo(admin, { ipaCode: 'c_b', aooCode: 'ABBBB01', uorCode: 'SEGB' });
-    const member = async (username: string, profileB: string) => {
+    const member = async (username: string, profileB: Profile) => {
       const id = await createMember(admin, b.aooId, b.uorId, username, profileB);
       // Each also reads the RAG office of AOO A, without personal-data or admin rights there.
       await addMembership(admin, id, rag, 'READ_ONLY');

@@ -7,7 +7,10 @@ export interface GraphqlResponse<TData> {
   errors?: Array<{ message: string; path?: Array<string | number>; extensions?: Record<string, unknown> }>;
 }
 
-/** A typed operation from clients/sdk, or (in older tests) a query string. */
+/**
+ * A typed operation from clients/sdk, or a query string where the raw text is what a test is
+ * about (malformed, invalid or over-limit documents).
+ */
 export type Operation<TData, TVars> = TypedDocumentNode<TData, TVars> | string;
 
 const printed = new WeakMap<object, string>();

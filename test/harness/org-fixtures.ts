@@ -1,3 +1,11 @@
+import {
+  AddMembershipDocument,
+  CreateAdministrationDocument,
+  CreateAooDocument,
+  CreateUorDocument,
+  CreateUserDocument,
+  type Profile,
+} from '../../clients/sdk/generated/graphql.js';
 import type { GraphqlClient } from './graphql-client.js';
 
 export interface SecondAoo {
@@ -18,18 +26,21 @@ export async function createSecondAoo(
     uorCode: 'PROT',
   },
 ): Promise<SecondAoo> {
-  const adm = await admin.data<{ createAdministration: { id: string } }>(
-    'mutation($ipa: String!) { createAdministration(input: { ipaCode: $ipa, name: "Comune di Altrove" }) { id } }',
-    { ipa: names.ipaCode },
-  );
-  const aoo = await admin.data<{ createAoo: { id: string } }>(
-    'mutation($a: ID!, $c: String!) { createAoo(input: { administrationId: $a, code: $c, name: "AOO Altrove", pecAddress: "protocollo@pec.altrove.it", registerCode: "REG" }) { id } }',
-    { a: adm.createAdministration.id, c: names.aooCode },
-  );
-  const uor = await admin.data<{ createUor: { id: string } }>(
-    'mutation($a: ID!, $c: String!) { createUor(input: { aooId: $a, code: $c, name: "Ufficio" }) { id } }',
-    { a: aoo.createAoo.id, c: names.uorCode },
-  );
+  const adm = await admin.data(CreateAdministrationDocument, {
+    input: { ipaCode: names.ipaCode, name: 'Comune di Altrove' },
+  });
+  const aoo = await admin.data(CreateAooDocument, {
+    input: {
+      administrationId: adm.createAdministration.id,
+      code: names.aooCode,
+      name: 'AOO Altrove',
+      pecAddress: 'protocollo@pec.altrove.it',
+      registerCode: 'REG',
+    },
+  });
+  const uor = await admin.data(CreateUorDocument, {
+    input: { aooId: aoo.createAoo.id, code: names.uorCode, name: 'Ufficio' },
+  });
   return { administrationId: adm.createAdministration.id, aooId: aoo.createAoo.id, uorId: uor.createUor.id };
 }
 
@@ -39,12 +50,11 @@ export async function createMember(
   aooId: string,
   uorId: string,
   username: string,
-  profile: string,
+  profile: Profile,
 ): Promise<string> {
-  const user = await admin.data<{ createUser: { id: string } }>(
-    'mutation($a: ID!, $u: String!) { createUser(input: { aooId: $a, username: $u, givenName: "Nome", familyName: "Cognome" }) { id } }',
-    { a: aooId, u: username },
-  );
+  const user = await admin.data(CreateUserDocument, {
+    input: { aooId, username, givenName: 'Nome', familyName: 'Cognome' },
+  });
   await addMembership(admin, user.createUser.id, uorId, profile);
   return user.createUser.id;
 }
@@ -53,11 +63,8 @@ export async function addMembership(
   admin: GraphqlClient,
   userId: string,
   uorId: string,
-  profile: string,
+  profile: Profile,
 ): Promise<string> {
-  const m = await admin.data<{ addMembership: { id: string } }>(
-    `mutation($u: ID!, $o: ID!) { addMembership(input: { userId: $u, uorId: $o, profile: ${profile} }) { id } }`,
-    { u: userId, o: uorId },
-  );
+  const m = await admin.data(AddMembershipDocument, { input: { userId, uorId, profile } });
   return m.addMembership.id;
 }

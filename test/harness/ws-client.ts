@@ -1,3 +1,5 @@
+import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
+import { print } from 'graphql';
 import WebSocket from 'ws';
 
 export interface WsMessage {
@@ -40,6 +42,11 @@ export class RawWsClient {
 
   send(message: WsMessage): void {
     this.socket.send(JSON.stringify(message));
+  }
+
+  /** Starts a subscription with a typed operation from clients/sdk. */
+  subscribe<TData, TVars>(id: string, document: TypedDocumentNode<TData, TVars>, variables?: TVars): void {
+    this.send({ id, type: 'subscribe', payload: { query: print(document), variables } });
   }
 
   init(authorization?: string): void {
