@@ -152,8 +152,6 @@ export async function demoIds(env: TestEnv): Promise<DemoIds> {
   };
 }
 
-export const CREATE_DOCUMENT = CreateDocumentDocument;
-
 export type CreatedDocument = CreateDocumentMutation['createDocument'];
 
 /** createDocument that must succeed (a test oggetto unless given). */
