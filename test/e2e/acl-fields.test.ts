@@ -2,7 +2,13 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { buildPdf } from '../fixtures/pdf-fixture.js';
 import { cmsSign, createTestPki, type TestPki } from '../fixtures/pki-fixture.js';
-import type { Profile } from '../../clients/sdk/generated/graphql.js';
+import {
+  AoosDocument,
+  CreateDocumentDocument,
+  FileSignersDocument,
+  UserSubjectDocument,
+  type Profile,
+} from '../../clients/sdk/generated/graphql.js';
 import type { GraphqlClient } from '../harness/graphql-client.js';
 import { addMembership, createMember, createSecondAoo } from '../harness/org-fixtures.js';
 import { startTestEnv, type TestEnv } from '../harness/test-env.js';
@@ -21,18 +27,12 @@ describe('field-level ACL across AOOs', () => {
   let userBId = '';
   let fileId = '';
 
-  const SIGNERS =
-    'query($id: ID!) { file(id: $id) { signature { signers { commonName fiscalCode subject issuer } } } }';
-
   before(async () => {
     env = await startTestEnv();
     pki = await createTestPki();
     admin = await env.asUser('admin');
-    const demo = await admin.data<{
-      aoos: Array<{ id: string; rgd: { id: string }; uors: Array<{ id: string; code: string }> }>;
-    }>('{ aoos { id rgd { id } uors { id code } } }');
-    const aooA = demo.aoos[0];
-    assert.ok(aooA);
+    const aooA = (await admin.data(AoosDocument)).aoos[0];
+    assert.ok(aooA?.rgd);
     rgdId = aooA.rgd.id;
     const rag = aooA.uors.find((u) => u.code === 'RAG')?.id ?? '';
     const b = await createSecondAoo(admin, { ipaCode: 'c_b', aooCode: 'ABBBB01', uorCode: 'SEGB' });
@@ -59,8 +59,8 @@ describe('field-level ACL across AOOs', () => {
     });
     fileId = ((await up.json()) as { id: string }).id;
     const rpa = await env.asUser('rpa.ragioneria');
-    await rpa.data('mutation($i: CreateDocumentInput!) { createDocument(input: $i) { id } }', {
-      i: { uorId: rag, oggetto: 'Determina', primaryFileId: fileId },
+    await rpa.data(CreateDocumentDocument, {
+      input: { uorId: rag, oggetto: 'Determina', primaryFileId: fileId },
     });
   });
   after(async () => {
@@ -69,13 +69,11 @@ describe('field-level ACL across AOOs', () => {
   });
 
   it("masks a signer's fiscal code and subject for a reader whose personal-data right is in another AOO", async () => {
-    const r = await doppio.request<{
-      file: { signature: { signers: Array<Record<string, string | null>> } };
-    }>(SIGNERS, { id: fileId });
+    const r = await doppio.request(FileSignersDocument, { id: fileId });
     const signer = r.data?.file.signature.signers[0];
-    assert.equal(signer?.['commonName'], 'Mario Rossi');
-    assert.equal(signer?.['fiscalCode'], null);
-    assert.equal(signer?.['subject'], null);
+    assert.equal(signer?.commonName, 'Mario Rossi');
+    assert.equal(signer?.fiscalCode, null);
+    assert.equal(signer?.subject, null);
     assert.doesNotMatch(JSON.stringify(r.data), /RSSMRA80A01H501U/);
     assert.deepEqual(
       r.errors?.map((e) => e.extensions?.['code']),
@@ -85,24 +83,16 @@ describe('field-level ACL across AOOs', () => {
 
   it('shows them to a reader with the right in the document’s AOO', async () => {
     const protocollista = await env.asUser('protocollista');
-    const r = await protocollista.data<{
-      file: { signature: { signers: Array<Record<string, string | null>> } };
-    }>(SIGNERS, { id: fileId });
-    assert.equal(r.file.signature.signers[0]?.['fiscalCode'], 'RSSMRA80A01H501U');
-    assert.match(r.file.signature.signers[0]?.['subject'] ?? '', /RSSMRA80A01H501U/);
+    const r = await protocollista.data(FileSignersDocument, { id: fileId });
+    assert.equal(r.file.signature.signers[0]?.fiscalCode, 'RSSMRA80A01H501U');
+    assert.match(r.file.signature.signers[0]?.subject ?? '', /RSSMRA80A01H501U/);
   });
 
   it('shows the identity-provider subject only to administrators of an AOO the user works in', async () => {
-    const foreign = await adminB.request<{ user: { subject: string | null } }>(
-      'query($id: ID!) { user(id: $id) { subject } }',
-      { id: rgdId },
-    );
+    const foreign = await adminB.request(UserSubjectDocument, { id: rgdId });
     assert.equal(foreign.data?.user.subject, null);
     assert.equal(foreign.errors?.[0]?.extensions?.['code'], 'FIELD_MASKED');
-    const own = await adminB.data<{ user: { subject: string } }>(
-      'query($id: ID!) { user(id: $id) { subject } }',
-      { id: userBId },
-    );
+    const own = await adminB.data(UserSubjectDocument, { id: userBId });
     assert.equal(own.user.subject, 'solo.b');
   });
 });
