@@ -1,7 +1,17 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import { DocumentCountDocument, DocumentsDocument } from '../../clients/sdk/generated/graphql.js';
+import {
+  AoosDocument,
+  CreateDocumentDocument,
+  DocumentCountDocument,
+  DocumentDocument,
+  DocumentPrimaryFileDocument,
+  DocumentsDocument,
+  FileDocument,
+  ReplaceDocumentFileDocument,
+  type CreateDocumentInput,
+} from '../../clients/sdk/generated/graphql.js';
 import type { PermissionDefinition } from '../../server/auth/permissions.js';
 import { PROTOCOL_PARTICOLARE, PROTOCOL_READ, PROTOCOL_READ_RESERVED } from '../../schema/documents/index.js';
 import {
@@ -126,32 +136,21 @@ describe('ACL matrix: documents and files', () => {
     );
   }
 
-  async function create(state: State, uorId: string, extra: Record<string, unknown>): Promise<Doc> {
+  async function create(state: State, uorId: string, extra: Partial<CreateDocumentInput>): Promise<Doc> {
     const creator = CREATOR[state];
     const fileId = await upload(creator);
     const client = clients.get(creator);
     assert.ok(client);
-    const r = await client.data<{ createDocument: { id: string } }>(
-      'mutation($i: CreateDocumentInput!) { createDocument(input: $i) { id } }',
-      {
-        i: {
-          uorId,
-
-          oggetto: `Documento ${state}`,
-          primaryFileId: fileId,
-          ...extra,
-        },
-      },
-    );
+    const r = await client.data(CreateDocumentDocument, {
+      input: { uorId, oggetto: `Documento ${state}`, primaryFileId: fileId, ...extra },
+    });
     return { id: r.createDocument.id, fileId };
   }
 
   before(async () => {
     env = await startTestEnv();
     const admin = await env.asUser('admin');
-    const demo = await admin.data<{ aoos: Array<{ id: string; uors: Array<{ id: string; code: string }> }> }>(
-      '{ aoos { id uors { id code } } }',
-    );
+    const demo = await admin.data(AoosDocument);
     demoAooId = demo.aoos[0]?.id ?? '';
     const rag = demo.aoos[0]?.uors.find((u) => u.code === 'RAG')?.id ?? '';
     const seg = demo.aoos[0]?.uors.find((u) => u.code === 'SEG')?.id ?? '';
@@ -189,8 +188,7 @@ describe('ACL matrix: documents and files', () => {
   const paths: Array<{ name: string; run: (c: GraphqlClient, d: Doc, state: State) => Promise<boolean> }> = [
     {
       name: 'root document(id)',
-      run: async (c, d) =>
-        !(await c.request('query($id: ID!) { document(id: $id) { id } }', { id: d.id })).errors,
+      run: async (c, d) => !(await c.request(DocumentDocument, { id: d.id })).errors,
     },
     {
       name: 'list documents(aooId)',
@@ -205,17 +203,13 @@ describe('ACL matrix: documents and files', () => {
     {
       name: 'nested document.primary.file',
       run: async (c, d) => {
-        const r = await c.request<{ document: { primary: { file: { id: string } } } }>(
-          'query($id: ID!) { document(id: $id) { primary { file { id } } } }',
-          { id: d.id },
-        );
-        return r.data?.document.primary.file.id === d.fileId;
+        const r = await c.request(DocumentPrimaryFileDocument, { id: d.id });
+        return r.data?.document.primary?.file.id === d.fileId;
       },
     },
     {
       name: 'root file(id)',
-      run: async (c, d) =>
-        !(await c.request('query($id: ID!) { file(id: $id) { id } }', { id: d.fileId })).errors,
+      run: async (c, d) => !(await c.request(FileDocument, { id: d.fileId })).errors,
     },
     {
       name: 'GET /files/:id',
@@ -258,36 +252,23 @@ describe('ACL matrix: documents and files', () => {
     const fileId = await upload('protocollista');
     const client = clients.get('protocollista');
     assert.ok(client);
-    const r = await client.request(
-      'mutation($i: CreateDocumentInput!) { createDocument(input: $i) { id } }',
-      {
-        i: {
-          uorId: (
-            await client.data<{ aoos: Array<{ uors: Array<{ id: string }> }> }>('{ aoos { uors { id } } }')
-          ).aoos[0]?.uors[0]?.id,
-
-          oggetto: 'x',
-          primaryFileId: fileId,
-          particolare: true,
-        },
-      },
-    );
+    const uorId = (await client.data(AoosDocument)).aoos[0]?.uors[0]?.id ?? '';
+    const r = await client.request(CreateDocumentDocument, {
+      input: { uorId, oggetto: 'x', primaryFileId: fileId, particolare: true },
+    });
     assert.equal(r.errors?.[0]?.extensions?.['code'], 'FORBIDDEN');
   });
 
   it('a creator who leaves the AOO no longer sees or changes the documents made there', async () => {
     const tecnico = clients.get('rpa.tecnico');
     assert.ok(tecnico);
-    const { aoos } = await tecnico.data<{ aoos: Array<{ uors: Array<{ id: string; code: string }> }> }>(
-      '{ aoos { uors { id code } } }',
-    );
-    const tec = aoos[0]?.uors.find((u) => u.code === 'TEC')?.id;
+    const { aoos } = await tecnico.data(AoosDocument);
+    const tec = aoos[0]?.uors.find((u) => u.code === 'TEC')?.id ?? '';
     const fileId = await upload('rpa.tecnico');
     const draft = (
-      await tecnico.data<{ createDocument: { id: string } }>(
-        'mutation($i: CreateDocumentInput!) { createDocument(input: $i) { id } }',
-        { i: { uorId: tec, oggetto: 'Perizia', primaryFileId: fileId } },
-      )
+      await tecnico.data(CreateDocumentDocument, {
+        input: { uorId: tec, oggetto: 'Perizia', primaryFileId: fileId },
+      })
     ).createDocument.id;
     // Moves to the other AOO: the old membership ends, a new one starts there.
     await withClient(env.databaseUrl, async (c) => {
@@ -301,13 +282,12 @@ describe('ACL matrix: documents and files', () => {
       );
     });
     const moved = await env.asUser('rpa.tecnico');
-    const read = await moved.request('query($id: ID!) { document(id: $id) { id } }', { id: draft });
+    const read = await moved.request(DocumentDocument, { id: draft });
     assert.equal(read.errors?.[0]?.extensions?.['code'], 'NOT_FOUND');
     assert.equal((await moved.data(DocumentCountDocument, { aooId: demoAooId })).documents.totalCount, 0);
-    const write = await moved.request(
-      'mutation($i: ReplaceDocumentFileInput!) { replaceDocumentFile(input: $i) { version } }',
-      { i: { documentId: draft, position: 0, fileId } },
-    );
+    const write = await moved.request(ReplaceDocumentFileDocument, {
+      input: { documentId: draft, position: 0, fileId },
+    });
     assert.equal(write.errors?.[0]?.extensions?.['code'], 'NOT_FOUND');
   });
 
@@ -326,13 +306,11 @@ describe('ACL matrix: documents and files', () => {
     const segretario = clients.get('segretario');
     assert.ok(segretario);
     const [reads, lists] = [await count('document.read'), await count('document.list')];
-    await segretario.data('query($id: ID!) { document(id: $id) { oggetto } }', { id: docs.normal.id });
+    await segretario.data(DocumentDocument, { id: docs.normal.id });
     await segretario.data(DocumentsDocument, { aooId: demoAooId });
     assert.equal(await count('document.read'), reads + 1);
     assert.equal(await count('document.list'), lists + 1);
-    const hidden = await segretario.request('query($id: ID!) { document(id: $id) { oggetto } }', {
-      id: docs.otherAoo.id,
-    });
+    const hidden = await segretario.request(DocumentDocument, { id: docs.otherAoo.id });
     assert.equal(hidden.errors?.[0]?.extensions?.['code'], 'NOT_FOUND');
     assert.equal(await count('document.read'), reads + 1, 'a refused read is not a viewing');
   });
@@ -352,7 +330,7 @@ describe('ACL matrix: documents and files', () => {
           ).rows,
       );
     const before = await reads();
-    await segretario.data('query($id: ID!) { file(id: $id) { sha256 } }', { id: docs.normal.fileId });
+    await segretario.data(FileDocument, { id: docs.normal.fileId });
     const after = await reads();
     assert.equal(after.length, before.length + 1);
     assert.deepEqual(after.at(-1), { aoo_id: demoAooId });
