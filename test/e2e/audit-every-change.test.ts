@@ -13,6 +13,7 @@ import {
   DeactivateUserDocument,
   EndMembershipDocument,
   FileDownloadLinkDocument,
+  MutationFieldsDocument,
   ReactivateUserDocument,
   ReplaceDocumentFileDocument,
   UpdateAdministrationDocument,
@@ -212,11 +213,7 @@ describe('every change writes exactly one audit row', () => {
         const response = await rpa.request(CreateUploadDocument, {
           input: { fileName: `scansione-${round}.pdf`, size: bytes.length, sha256: sha(bytes) },
         });
-        const ticket = (
-          response.data as {
-            createUpload?: { uploadId: string; url: string; headers: Array<{ name: string; value: string }> };
-          }
-        ).createUpload;
+        const ticket = response.data?.createUpload;
         assert.ok(ticket);
         made['upload'] = ticket.uploadId;
         made['uploadUrl'] = ticket.url;
@@ -286,10 +283,8 @@ describe('every change writes exactly one audit row', () => {
   ];
 
   it('names every mutation of the schema', async () => {
-    const r = await admin.data<{ __schema: { mutationType: { fields: Array<{ name: string }> } } }>(
-      '{ __schema { mutationType { fields { name } } } }',
-    );
-    const inSchema = r.__schema.mutationType.fields.map((f) => f.name).sort();
+    const r = await admin.data(MutationFieldsDocument);
+    const inSchema = (r.__schema.mutationType?.fields ?? []).map((f) => f.name).sort();
     assert.deepEqual([...new Set(steps.map((s) => s.mutation))].sort(), inSchema);
   });
 
