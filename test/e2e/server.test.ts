@@ -1,6 +1,15 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { print } from 'graphql';
 import { SignJWT } from 'jose';
+import {
+  AoosDocument,
+  HeartbeatDocument,
+  MeDocument,
+  MyGrantsDocument,
+  ServerInfoDocument,
+  UpdateUorDocument,
+} from '../../clients/sdk/generated/graphql.js';
 import { startTestEnv, type TestEnv } from '../harness/test-env.js';
 import { RawWsClient } from '../harness/ws-client.js';
 import { withClient } from '../harness/database.js';
@@ -69,30 +78,29 @@ describe('server: health, authentication, limits, WebSocket', () => {
 
   it('returns the caller for a valid token', async () => {
     const client = await env.asUser('protocollista');
-    const data = await client.data<{ me: { username: string; givenName: string } }>(
-      '{ me { username givenName } }',
-    );
-    assert.deepEqual(data.me, { username: 'protocollista', givenName: 'Paola' });
+    const { me } = await client.data(MeDocument);
+    assert.deepEqual([me.username, me.givenName], ['protocollista', 'Paola']);
   });
 
   it('computes effective grants from memberships and the UOR tree', async () => {
     const client = await env.asUser('rpa.ragioneria');
-    const data = await client.data<{ myGrants: Array<{ permission: string; uorIds: string[] | null }> }>(
-      '{ myGrants { permission uorIds } }',
-    );
+    const data = await client.data(MyGrantsDocument);
     const read = data.myGrants.find((g) => g.permission === 'PROTOCOL_READ');
     // Area finanziaria and its two offices; nothing of the other areas.
     assert.equal(read?.uorIds?.length, 3);
-    assert.ok(!data.myGrants.some((g) => g.permission === 'PROTOCOL_ANNUL'));
+    // Exactly the permissions of the RPA profile: none of the RGD's or the administrator's.
+    const rpa = env.platform.permissions
+      .all()
+      .filter((p) => p.profiles.includes('RPA'))
+      .map((p) => p.name);
+    assert.deepEqual([...new Set(data.myGrants.map((g) => g.permission))].sort(), rpa.sort());
   });
 
   it('serves public fields without a token and refuses the rest with UNAUTHENTICATED', async () => {
-    const info = await env.anonymous.request<{ serverInfo: { version: string } }>(
-      '{ serverInfo { version } }',
-    );
+    const info = await env.anonymous.request(ServerInfoDocument);
     assert.equal(info.status, 200);
     assert.equal(info.data?.serverInfo.version, '0.1.0');
-    const me = await env.anonymous.request('{ me { username } }');
+    const me = await env.anonymous.request(MeDocument);
     assert.equal(me.errors?.[0]?.extensions?.['code'], 'UNAUTHENTICATED');
     assert.equal(me.data, null);
   });
@@ -115,7 +123,7 @@ describe('server: health, authentication, limits, WebSocket', () => {
       const res = await fetch(env.graphqlUrl, {
         method: 'POST',
         headers: { 'content-type': 'application/json', authorization: header },
-        body: JSON.stringify({ query: '{ me { username } }' }),
+        body: JSON.stringify({ query: print(MeDocument) }),
       });
       assert.equal(res.status, 401, label);
       assert.match(
@@ -137,7 +145,7 @@ describe('server: health, authentication, limits, WebSocket', () => {
       const res = await fetch(env.graphqlUrl, {
         method: 'POST',
         headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-        body: JSON.stringify({ query: '{ me { username } }' }),
+        body: JSON.stringify({ query: print(MeDocument) }),
       });
       assert.equal(res.status, 401);
     } finally {
@@ -147,6 +155,7 @@ describe('server: health, authentication, limits, WebSocket', () => {
     }
   });
 
+  // The documents of the limit tests are written out: their depth, aliases and length are the point.
   it('enforces depth, alias and token limits on HTTP', async () => {
     const client = await env.asUser('protocollista');
     const aliased = await client.request(
@@ -191,11 +200,7 @@ describe('server: health, authentication, limits, WebSocket', () => {
     const ws = await RawWsClient.open(env.wsUrl);
     ws.init(`Bearer ${await env.tokenFor('protocollista')}`);
     await ws.next((m) => m.type === 'connection_ack');
-    ws.send({
-      id: '1',
-      type: 'subscribe',
-      payload: { query: 'subscription { heartbeat(intervalSeconds: 1) { at } }' },
-    });
+    ws.subscribe('1', HeartbeatDocument, { intervalSeconds: 1 });
     const tick = await ws.next((m) => m.type === 'next' && m.id === '1');
     assert.match(JSON.stringify(tick.payload), /"at":"\d{4}-/);
     ws.close();
@@ -205,11 +210,7 @@ describe('server: health, authentication, limits, WebSocket', () => {
     const ws = await RawWsClient.open(env.wsUrl);
     ws.init(`Bearer ${await env.tokenFor('segretario')}`);
     await ws.next((m) => m.type === 'connection_ack');
-    ws.send({
-      id: 'h',
-      type: 'subscribe',
-      payload: { query: 'subscription { heartbeat(intervalSeconds: 1) { at } }' },
-    });
+    ws.subscribe('h', HeartbeatDocument, { intervalSeconds: 1 });
     await ws.next((m) => m.type === 'next' && m.id === 'h' && JSON.stringify(m.payload).includes('"at"'));
     await withClient(env.databaseUrl, (c) =>
       c.query(`update app_user set active = false where username = 'segretario'`),
@@ -235,13 +236,7 @@ describe('server: health, authentication, limits, WebSocket', () => {
     const ws = await RawWsClient.open(env.wsUrl);
     ws.init(token);
     await ws.next((m) => m.type === 'connection_ack');
-    for (let i = 0; i < 21; i++) {
-      ws.send({
-        id: `s${i}`,
-        type: 'subscribe',
-        payload: { query: 'subscription { heartbeat(intervalSeconds: 300) { at } }' },
-      });
-    }
+    for (let i = 0; i < 21; i++) ws.subscribe(`s${i}`, HeartbeatDocument, { intervalSeconds: 300 });
     const refused = await ws.next((m) => m.type === 'error' && m.id === 's20');
     assert.match(JSON.stringify(refused.payload), /TOO_MANY_SUBSCRIPTIONS/);
     // Exactly the limit is served: each of the first 20 ticked (a heartbeat ticks at once), none erred.
@@ -270,13 +265,11 @@ describe('server: health, authentication, limits, WebSocket', () => {
 
   it('records the socket address in the audit trail, not a forwarded one, unless proxies are configured', async () => {
     const admin = await env.asUser('admin');
-    const { aoos } = await admin.data<{ aoos: Array<{ uors: Array<{ id: string }> }> }>(
-      '{ aoos { uors { id } } }',
-    );
-    const uorId = aoos[0]?.uors[0]?.id;
+    const { aoos } = await admin.data(AoosDocument);
+    const uorId = aoos[0]?.uors[0]?.id ?? '';
     const r = await admin.request(
-      'mutation($id: ID!) { updateUor(id: $id, input: { email: "seg@comune.esempio.it" }) { id } }',
-      { id: uorId },
+      UpdateUorDocument,
+      { id: uorId, input: { email: 'seg@comune.esempio.it' } },
       { 'x-forwarded-for': '10.66.66.66' },
     );
     assert.equal(r.errors, undefined);
@@ -311,6 +304,7 @@ describe('server: health, authentication, limits, WebSocket', () => {
     const ws = await RawWsClient.open(env.wsUrl);
     ws.init(`Bearer ${await env.tokenFor('protocollista')}`);
     await ws.next((m) => m.type === 'connection_ack');
+    // Over-limit, query and misspelt documents: written out, they are what is refused.
     const aliases = Array.from({ length: 7 }, (_, i) => `h${i}: heartbeat { at }`).join(' ');
     ws.send({ id: 'a', type: 'subscribe', payload: { query: `subscription { ${aliases} }` } });
     const err = await ws.next((m) => m.type === 'error' && m.id === 'a');
@@ -336,8 +330,9 @@ describe('server: cost limit', () => {
 
   it('rejects a query whose static cost exceeds the limit, on HTTP and WebSocket', async () => {
     const client = await env.asUser('protocollista');
-    const cheap = await client.request('{ me { username } }');
+    const cheap = await client.request(MeDocument);
     assert.equal(cheap.errors, undefined);
+    // Written out: the costly documents are what is refused.
     const costly = await client.request(
       '{ aoos { uors { code name memberships { profile user { username givenName familyName } } } } }',
     );
