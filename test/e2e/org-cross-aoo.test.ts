@@ -7,10 +7,13 @@ import {
   CreateUorDocument,
   CreateUserDocument,
   DeactivateUorDocument,
+  DeactivateUserDocument,
   EndMembershipDocument,
+  MeDocument,
   MyMembershipsDocument,
   UpdateAooDocument,
   UpdateUorDocument,
+  UpdateUserDocument,
   UserDocument,
 } from '../../clients/sdk/generated/graphql.js';
 import { sql } from '../harness/files-helpers.js';
@@ -38,11 +41,8 @@ describe('organisation administration across AOOs', () => {
   before(async () => {
     env = await startTestEnv();
     const admin = await env.asUser('admin');
-    const demo = await admin.data<{
-      aoos: Array<{ id: string; rgd: { id: string }; uors: Array<{ id: string; code: string }> }>;
-    }>('{ aoos { id rgd { id } uors { id code } } }');
-    const aooA = demo.aoos[0];
-    assert.ok(aooA);
+    const aooA = (await admin.data(AoosDocument)).aoos[0];
+    assert.ok(aooA?.rgd);
     rgdId = aooA.rgd.id;
     const b = await createSecondAoo(admin, { ipaCode: 'c_b', aooCode: 'ABBBB01', uorCode: 'SEGB' });
     aooB = b.aooId;
@@ -59,33 +59,20 @@ describe('organisation administration across AOOs', () => {
   });
 
   it('cannot change or deactivate a user who also works in an AOO he does not administer', async () => {
-    await bob.data(
-      'mutation($u: ID!, $o: ID!) { addMembership(input: { userId: $u, uorId: $o, profile: READ_ONLY }) { id } }',
-      { u: rgdId, o: uorB },
-    );
-    const update = await bob.request(
-      'mutation($u: ID!) { updateUser(id: $u, input: { givenName: "Hacked" }) { id } }',
-      { u: rgdId },
-    );
+    await bob.data(AddMembershipDocument, { input: { userId: rgdId, uorId: uorB, profile: 'READ_ONLY' } });
+    const update = await bob.request(UpdateUserDocument, { id: rgdId, input: { givenName: 'Hacked' } });
     assert.equal(code(update), 'FORBIDDEN');
-    const deactivate = await bob.request('mutation($u: ID!) { deactivateUser(id: $u) { id } }', { u: rgdId });
+    const deactivate = await bob.request(DeactivateUserDocument, { id: rgdId });
     assert.equal(code(deactivate), 'FORBIDDEN');
-    const rgd = await env.asUser('rgd');
-    assert.deepEqual(await rgd.data('{ me { givenName active } }'), {
-      me: { givenName: 'Roberto', active: true },
-    });
+    const { me } = await (await env.asUser('rgd')).data(MeDocument);
+    assert.deepEqual([me.givenName, me.active], ['Roberto', true]);
   });
 
   it('cannot grant or end his own memberships; another administrator can', async () => {
-    const self = await bob.request(
-      'mutation($u: ID!, $o: ID!) { addMembership(input: { userId: $u, uorId: $o, profile: RGD }) { id } }',
-      { u: bobId, o: uorB },
-    );
+    const rgdInB = { input: { userId: bobId, uorId: uorB, profile: 'RGD' as const } };
+    const self = await bob.request(AddMembershipDocument, rgdInB);
     assert.equal(code(self), 'FORBIDDEN');
-    const byCarol = await carol.request(
-      'mutation($u: ID!, $o: ID!) { addMembership(input: { userId: $u, uorId: $o, profile: RGD }) { id } }',
-      { u: bobId, o: uorB },
-    );
+    const byCarol = await carol.request(AddMembershipDocument, rgdInB);
     assert.equal(byCarol.errors, undefined);
   });
 
@@ -200,28 +187,20 @@ describe('organisation administration across AOOs', () => {
   });
 
   it('still administers users who work only in his AOO', async () => {
-    const carolId = (await carol.data<{ me: { id: string } }>('{ me { id } }')).me.id;
-    const r = await bob.request(
-      'mutation($u: ID!) { updateUser(id: $u, input: { email: "carol@b.it" }) { email } }',
-      { u: carolId },
-    );
-    assert.deepEqual(r.data, { updateUser: { email: 'carol@b.it' } });
+    const carolId = (await carol.data(MeDocument)).me.id;
+    const r = await bob.request(UpdateUserDocument, { id: carolId, input: { email: 'carol@b.it' } });
+    assert.equal(r.errors, undefined);
+    assert.equal(r.data?.updateUser.email, 'carol@b.it');
   });
 
   it('lists the memberships of AOOs the caller still reads, never an unreadable UOR', async () => {
     const admin = await env.asUser('admin');
-    const { user } = await admin.data<{
-      user: { memberships: Array<{ id: string; uor: { code: string } }> };
-    }>('query($u: ID!) { user(id: $u) { memberships { id uor { code } } } }', { u: bobId });
+    const { user } = await admin.data(UserDocument, { id: bobId });
     const inA = user.memberships.find((m) => m.uor.code === 'RAG');
     assert.ok(inA);
-    await admin.data('mutation($m: ID!) { endMembership(id: $m) { id } }', { m: inA.id });
-    const me = await (
-      await env.asUser('bob')
-    ).request<{ me: { memberships: Array<{ uor: { code: string } }> } }>(
-      '{ me { memberships { uor { code } } } }',
-    );
+    await admin.data(EndMembershipDocument, { id: inA.id });
+    const me = await (await env.asUser('bob')).request(MyMembershipsDocument);
     assert.equal(me.errors, undefined);
-    assert.ok(me.data?.me.memberships.every((m) => m.uor.code !== 'RAG'));
+    assert.deepEqual([...new Set(me.data?.me.memberships.map((m) => m.uor.code))], ['SEGB']);
   });
 });
