@@ -1,6 +1,15 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { GraphqlClient } from '../harness/graphql-client.js';
+import {
+  AddMembershipDocument,
+  AooStructureDocument,
+  AoosDocument,
+  CreateDocumentDocument,
+  CreateUorDocument,
+  CreateUserDocument,
+  DocumentsInFullDocument,
+} from '../../clients/sdk/generated/graphql.js';
+import type { GraphqlClient, Operation } from '../harness/graphql-client.js';
 import { startTestEnv, type TestEnv } from '../harness/test-env.js';
 
 /**
@@ -25,32 +34,29 @@ describe('SQL statements per query', () => {
     await env.close();
   });
 
-  async function count(query: string, variables?: Record<string, unknown>): Promise<number> {
+  async function count<TData, TVars>(
+    client: GraphqlClient,
+    operation: Operation<TData, TVars>,
+    variables: TVars,
+  ): Promise<number> {
     statements = 0;
-    await admin.data(query, variables);
+    await client.data(operation, variables);
     return statements;
   }
 
   it('stays constant for the organisation tree as it grows', async () => {
-    const query =
-      'query($id: ID!) { aoo(id: $id) { administration { name } uors { code parent { code } head { username } memberships { profile user { username memberships { uor { code } } } } children { code } } } }';
-    const aooId = (await admin.data<{ aoos: Array<{ id: string }> }>('{ aoos { id } }')).aoos[0]?.id;
-    const small = await count(query, { id: aooId });
+    const aooId = (await admin.data(AoosDocument)).aoos[0]?.id ?? '';
+    const small = await count(admin, AooStructureDocument, { id: aooId });
     for (let i = 0; i < 15; i++) {
-      const uor = await admin.data<{ createUor: { id: string } }>(
-        'mutation($a: ID!, $c: String!) { createUor(input: { aooId: $a, code: $c, name: "Ufficio" }) { id } }',
-        { a: aooId, c: `U${i}` },
-      );
-      const user = await admin.data<{ createUser: { id: string } }>(
-        'mutation($a: ID!, $u: String!) { createUser(input: { aooId: $a, username: $u, givenName: "N", familyName: "N" }) { id } }',
-        { a: aooId, u: `utente.${i}` },
-      );
-      await admin.data(
-        'mutation($u: ID!, $o: ID!) { addMembership(input: { userId: $u, uorId: $o, profile: READ_ONLY }) { id } }',
-        { u: user.createUser.id, o: uor.createUor.id },
-      );
+      const uor = await admin.data(CreateUorDocument, { input: { aooId, code: `U${i}`, name: 'Ufficio' } });
+      const user = await admin.data(CreateUserDocument, {
+        input: { aooId, username: `utente.${i}`, givenName: 'N', familyName: 'N' },
+      });
+      await admin.data(AddMembershipDocument, {
+        input: { userId: user.createUser.id, uorId: uor.createUor.id, profile: 'READ_ONLY' },
+      });
     }
-    const large = await count(query, { id: aooId });
+    const large = await count(admin, AooStructureDocument, { id: aooId });
     assert.ok(small > 0, 'statements were counted');
     // DataLoader batches are cut by ticks, so a level may take one extra batch; N+1 would add 15+.
     assert.ok(large <= small + 2, `${small} statements for 7 UORs, ${large} for 22`);
@@ -59,9 +65,7 @@ describe('SQL statements per query', () => {
   it('stays constant for documents with their files as the list grows', async () => {
     const protocollista = await env.asUser('protocollista');
     const token = protocollista.token ?? '';
-    const { aoos } = await protocollista.data<{ aoos: Array<{ id: string; uors: Array<{ id: string }> }> }>(
-      '{ aoos { id uors { id } } }',
-    );
+    const { aoos } = await protocollista.data(AoosDocument);
     const aoo = aoos[0];
     assert.ok(aoo);
     const addDocument = async (n: number): Promise<void> => {
@@ -74,22 +78,16 @@ describe('SQL statements per query', () => {
         });
         ids.push(((await res.json()) as { id: string }).id);
       }
-      await protocollista.data('mutation($i: CreateDocumentInput!) { createDocument(input: $i) { id } }', {
-        i: {
-          uorId: aoo.uors[0]?.id,
-
+      await protocollista.data(CreateDocumentDocument, {
+        input: {
+          uorId: aoo.uors[0]?.id ?? '',
           oggetto: `Documento ${n}`,
-          primaryFileId: ids[0],
-          attachments: [{ fileId: ids[1], description: 'allegato' }],
+          primaryFileId: ids[0] ?? '',
+          attachments: [{ fileId: ids[1] ?? '', description: 'allegato' }],
         },
       });
     };
-    const query = `{ documents(aooId: "${aoo.id}", first: 100) { totalCount edges { node { oggetto aoo { code } uor { code } createdBy { username } primary { file { sha256 signature { status } uploadedBy { username } } } attachments { description file { size } } fileHistory { version } } } } }`;
-    const countAs = async (): Promise<number> => {
-      statements = 0;
-      await protocollista.data(query);
-      return statements;
-    };
+    const countAs = () => count(protocollista, DocumentsInFullDocument, { aooId: aoo.id, first: 100 });
     for (let n = 0; n < 2; n++) await addDocument(n);
     const small = await countAs();
     for (let n = 2; n < 12; n++) await addDocument(n);
@@ -101,10 +99,8 @@ describe('SQL statements per query', () => {
   it('stays constant when a document is created with more attachments', async () => {
     const protocollista = await env.asUser('protocollista');
     const token = protocollista.token ?? '';
-    const { aoos } = await protocollista.data<{ aoos: Array<{ uors: Array<{ id: string }> }> }>(
-      '{ aoos { uors { id } } }',
-    );
-    const uorId = aoos[0]?.uors[0]?.id;
+    const { aoos } = await protocollista.data(AoosDocument);
+    const uorId = aoos[0]?.uors[0]?.id ?? '';
     const uploadMany = async (n: number, tag: string): Promise<string[]> => {
       const ids: string[] = [];
       for (let i = 0; i < n; i++) {
@@ -118,18 +114,15 @@ describe('SQL statements per query', () => {
       return ids;
     };
     const create = async (fileIds: string[]): Promise<number> => {
-      const [primary, ...rest] = fileIds;
-      statements = 0;
-      await protocollista.data('mutation($i: CreateDocumentInput!) { createDocument(input: $i) { id } }', {
-        i: {
+      const [primary = '', ...rest] = fileIds;
+      return count(protocollista, CreateDocumentDocument, {
+        input: {
           uorId,
-
           oggetto: 'Pratica',
           primaryFileId: primary,
           attachments: rest.map((fileId) => ({ fileId })),
         },
       });
-      return statements;
     };
     const few = await create(await uploadMany(2, 'pochi'));
     const many = await create(await uploadMany(12, 'molti'));
