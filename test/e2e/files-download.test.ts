@@ -5,6 +5,7 @@ import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
 import { signDownloadLink, verifyDownloadLink } from '../../schema/documents/download-link.js';
+import { DocumentDocument, FileDownloadLinkDocument } from '../../clients/sdk/generated/graphql.js';
 import { finalKeyFor } from '../../server/blob/blob-store.js';
 import type { Platform } from '../../server/platform.js';
 import {
@@ -21,6 +22,7 @@ import {
   downloadsOf,
 } from '../harness/files-helpers.js';
 import { withFailingStatement } from '../harness/faults.js';
+import { createMember, createSecondAoo } from '../harness/org-fixtures.js';
 import { startTestEnv, type TestEnv } from '../harness/test-env.js';
 
 /** Downloads: the audit trail's AOO, releasing an opened object on failure, signed-link keys. */
@@ -41,29 +43,15 @@ describe('downloads with the fs driver', () => {
     env = await startTestEnv({ blobDriver: 'fs' });
     ids = await demoIds(env);
     const admin = await env.asUser('admin');
-    const adm = await admin.data<{ createAdministration: { id: string } }>(
-      'mutation { createAdministration(input: { ipaCode: "c_altrove", name: "Comune di Altrove" }) { id } }',
-    );
-    otherAooId = (
-      await admin.data<{ createAoo: { id: string } }>(
-        'mutation($a: ID!) { createAoo(input: { administrationId: $a, code: "AALTR01", name: "AOO Altrove", pecAddress: "protocollo@pec.altrove.it", registerCode: "REG" }) { id } }',
-        { a: adm.createAdministration.id },
-      )
-    ).createAoo.id;
-    otherUorId = (
-      await admin.data<{ createUor: { id: string } }>(
-        'mutation($a: ID!) { createUor(input: { aooId: $a, code: "PROT", name: "Protocollo" }) { id } }',
-        { a: otherAooId },
-      )
-    ).createUor.id;
-    const user = await admin.data<{ createUser: { id: string } }>(
-      'mutation($a: ID!) { createUser(input: { aooId: $a, username: "altrove.protocollo", givenName: "Alda", familyName: "Altrove" }) { id } }',
-      { a: otherAooId },
-    );
-    ids.user['altrove.protocollo'] = user.createUser.id;
-    await admin.data(
-      'mutation($u: ID!, $o: ID!) { addMembership(input: { userId: $u, uorId: $o, profile: PROTOCOLLISTA }) { id } }',
-      { u: user.createUser.id, o: otherUorId },
+    const other = await createSecondAoo(admin);
+    otherAooId = other.aooId;
+    otherUorId = other.uorId;
+    ids.user['altrove.protocollo'] = await createMember(
+      admin,
+      otherAooId,
+      otherUorId,
+      'altrove.protocollo',
+      'PROTOCOLLISTA',
     );
   });
   after(async () => {
@@ -112,9 +100,7 @@ describe('downloads with the fs driver', () => {
     });
     await attach(ragDoc.id, file.id, 'rpa.ragioneria');
     assert.equal(
-      errorCode(
-        await gql(env, 'rpa.tecnico', 'query($id: ID!) { document(id: $id) { id } }', { id: ragDoc.id }),
-      ),
+      errorCode(await gql(env, 'rpa.tecnico', DocumentDocument, { id: ragDoc.id })),
       'NOT_FOUND',
       'rpa.tecnico does not see the RAG document',
     );
@@ -168,16 +154,12 @@ describe('downloads with the fs driver', () => {
 
   it('fileDownloadLink refuses a TTL outside 1..3600 seconds', async () => {
     const file = await upload(env, 'protocollista', uniqueBytes('ttl'));
-    const LINK = 'mutation($id: ID!, $ttl: Int!) { fileDownloadLink(id: $id, ttlSeconds: $ttl) }';
-    for (const ttl of [0, 3601]) {
-      const r = await gql(env, 'protocollista', LINK, { id: file.id, ttl });
-      assert.equal(errorCode(r), 'BAD_USER_INPUT', String(ttl));
+    for (const ttlSeconds of [0, 3601]) {
+      const r = await gql(env, 'protocollista', FileDownloadLinkDocument, { id: file.id, ttlSeconds });
+      assert.equal(errorCode(r), 'BAD_USER_INPUT', String(ttlSeconds));
       assert.equal(r.errors?.[0]?.extensions?.['field'], 'ttlSeconds');
     }
-    const ok = await gql<{ fileDownloadLink: string }>(env, 'protocollista', LINK, {
-      id: file.id,
-      ttl: 3600,
-    });
+    const ok = await gql(env, 'protocollista', FileDownloadLinkDocument, { id: file.id, ttlSeconds: 3600 });
     assert.match(ok.data?.fileDownloadLink ?? '', new RegExp(`^${env.baseUrl}/files/`));
   });
 });
