@@ -1,6 +1,22 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
+import { getOperationAST, type DocumentNode } from 'graphql';
+import {
+  AddMembershipDocument,
+  CreateAdministrationDocument,
+  CreateAooDocument,
+  CreateUorDocument,
+  CreateUserDocument,
+  DeactivateUorDocument,
+  DeactivateUserDocument,
+  EndMembershipDocument,
+  ReactivateUserDocument,
+  UpdateAdministrationDocument,
+  UpdateAooDocument,
+  UpdateUorDocument,
+  UpdateUserDocument,
+} from '../../clients/sdk/generated/graphql.js';
 import { withClient } from '../harness/database.js';
 import type { GraphqlClient } from '../harness/graphql-client.js';
 import { startTestEnv, type TestEnv } from '../harness/test-env.js';
@@ -11,29 +27,31 @@ import { startTestEnv, type TestEnv } from '../harness/test-env.js';
  * audited exactly once.
  */
 
-/** The mutations under test and their arguments. */
-const SIGNATURES = {
-  createAdministration: 'input: CreateAdministrationInput!',
-  updateAdministration: 'id: ID!, input: UpdateAdministrationInput!',
-  createAoo: 'input: CreateAooInput!',
-  updateAoo: 'id: ID!, input: UpdateAooInput!',
-  createUor: 'input: CreateUorInput!',
-  updateUor: 'id: ID!, input: UpdateUorInput!',
-  deactivateUor: 'id: ID!, activeTo: String',
-  createUser: 'input: CreateUserInput!',
-  updateUser: 'id: ID!, input: UpdateUserInput!',
-  deactivateUser: 'id: ID!',
-  reactivateUser: 'id: ID!',
-  addMembership: 'input: AddMembershipInput!',
-  endMembership: 'id: ID!',
-} as const;
-type Mut = keyof typeof SIGNATURES;
+/**
+ * The mutations under test, as the SDK's typed operations. Each returns the record with its `id`;
+ * the calls are built from flat fixtures below, so they go out as plain documents.
+ */
+const OPERATIONS = {
+  createAdministration: CreateAdministrationDocument,
+  updateAdministration: UpdateAdministrationDocument,
+  createAoo: CreateAooDocument,
+  updateAoo: UpdateAooDocument,
+  createUor: CreateUorDocument,
+  updateUor: UpdateUorDocument,
+  deactivateUor: DeactivateUorDocument,
+  createUser: CreateUserDocument,
+  updateUser: UpdateUserDocument,
+  deactivateUser: DeactivateUserDocument,
+  reactivateUser: ReactivateUserDocument,
+  addMembership: AddMembershipDocument,
+  endMembership: EndMembershipDocument,
+} satisfies Record<string, DocumentNode>;
+type Mut = keyof typeof OPERATIONS;
 
-function doc(m: Mut): string {
-  const params = SIGNATURES[m].split(', ').map((p) => p.split(': '));
-  const decl = params.map(([n, t]) => `$${n}: ${t}`).join(', ');
-  return `mutation(${decl}) { ${m}(${params.map(([n]) => `${n}: $${n}`).join(', ')}) { id } }`;
-}
+/** Whether the mutation takes an `input` argument (every other key of a call is an argument). */
+const takesInput = (m: Mut): boolean =>
+  getOperationAST(OPERATIONS[m])?.variableDefinitions?.some((v) => v.variable.name.value === 'input') ??
+  false;
 
 /**
  * A call written flat: `id` and `activeTo` are arguments, every other key is an input field.
@@ -50,7 +68,7 @@ function variables(m: Mut, flat: Flat, fx: Fixture): Record<string, unknown> {
     assert.notEqual(value, undefined, `no fixture ${String(v)}`);
     (k === 'id' || k === 'activeTo' ? args : input)[k] = value;
   }
-  return SIGNATURES[m].includes('input:') ? { ...args, input } : args;
+  return takesInput(m) ? { ...args, input } : args;
 }
 
 /** The good call of each mutation (run last, in this order, as positive controls) and its audit operation. */
@@ -340,7 +358,8 @@ describe('organisation admin mutations: bad input gets a typed error and changes
   }
 
   function call(m: Mut, flat: Flat) {
-    return admin.request<Record<string, { id: string } | null>>(doc(m), variables(m, flat, fx));
+    const operation: DocumentNode = OPERATIONS[m];
+    return admin.request<Record<string, { id: string } | null>>(operation, variables(m, flat, fx));
   }
 
   /** The id the call (which must succeed) returns. */
