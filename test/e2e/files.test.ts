@@ -4,7 +4,7 @@ import { readdir } from 'node:fs/promises';
 import { after, before, describe, it } from 'node:test';
 import { buildPdf } from '../fixtures/pdf-fixture.js';
 import { cmsSign, createTestPki, type TestPki } from '../fixtures/pki-fixture.js';
-import { FileDownloadLinkDocument } from '../../clients/sdk/generated/graphql.js';
+import { FileDetailsDocument, FileDownloadLinkDocument } from '../../clients/sdk/generated/graphql.js';
 import {
   comparable,
   count,
@@ -32,25 +32,6 @@ import { startTestEnv, type TestEnv } from '../harness/test-env.js';
  * content stored once, limits, authorization), download (headers, ranges, row visibility,
  * signed links, audit) and the signature outcome recorded at upload.
  */
-const FILE_QUERY = `query($id: ID!) {
-  file(id: $id) { id sha256 size mediaType originalName format formatAccepted
-    signature { status kind signers { commonName fiscalCode } } }
-}`;
-
-interface FileMeta {
-  id: string;
-  sha256: string;
-  size: number;
-  mediaType: string;
-  originalName: string;
-  format: string;
-  formatAccepted: boolean;
-  signature: {
-    status: string;
-    kind: string;
-    signers: Array<{ commonName: string | null; fiscalCode: string | null }>;
-  };
-}
 
 for (const driver of ['fs', 's3'] as const) {
   describe(`files with the ${driver} driver`, () => {
@@ -80,7 +61,7 @@ for (const driver of ['fs', 's3'] as const) {
         { ...body, id: undefined },
         { id: undefined, sha256: sha256Hex(pdf), size: pdf.length, mediaType: 'application/pdf' },
       );
-      const meta = await gql<{ file: FileMeta }>(env, 'protocollista', FILE_QUERY, { id: body.id });
+      const meta = await gql(env, 'protocollista', FileDetailsDocument, { id: body.id });
       assert.equal(meta.errors, undefined);
       assert.deepEqual(
         {
@@ -258,19 +239,27 @@ for (const driver of ['fs', 's3'] as const) {
     });
 
     describe('row visibility', () => {
-      let file: UploadedFile;
-      let bytes: Buffer;
-      before(async () => {
-        bytes = uniqueBytes('visibility', 2048);
-        file = await upload(env, 'rpa.ragioneria', bytes, 'bilancio.txt');
-      });
+      /** A file rpa.ragioneria uploaded, attached to no document. */
+      const loose = async (): Promise<{ file: UploadedFile; bytes: Buffer }> => {
+        const bytes = uniqueBytes('visibility', 2048);
+        return { file: await upload(env, 'rpa.ragioneria', bytes, 'bilancio.txt'), bytes };
+      };
+      const attachToRag = (file: UploadedFile) =>
+        createDocument(env, 'rpa.ragioneria', { uorId: ids.uor['RAG'] ?? '', primaryFileId: file.id });
+      /** A file rpa.ragioneria uploaded, the primary file of a document of RAG. */
+      const attached = async (): Promise<{ file: UploadedFile; bytes: Buffer }> => {
+        const made = await loose();
+        await attachToRag(made.file);
+        return made;
+      };
 
       it('shows a file attached to no document to its uploader only, like a missing one to everyone else', async () => {
+        const { file } = await loose();
         assert.equal(
           (await download(env, file.id, { token: await env.tokenFor('rpa.ragioneria') })).status,
           200,
         );
-        const mine = await gql<{ file: FileMeta }>(env, 'rpa.ragioneria', FILE_QUERY, { id: file.id });
+        const mine = await gql(env, 'rpa.ragioneria', FileDetailsDocument, { id: file.id });
         assert.equal(mine.data?.file.sha256, file.sha256);
         const random = randomUUID();
         for (const user of ['segretario', 'protocollista', 'lettore', 'rpa.tecnico']) {
@@ -283,8 +272,8 @@ for (const driver of ['fs', 's3'] as const) {
             comparable(hidden.body.toString(), file.id),
             comparable(missing.body.toString(), random),
           );
-          const viaGraphql = await gql(env, user, FILE_QUERY, { id: file.id });
-          const viaRandom = await gql(env, user, FILE_QUERY, { id: random });
+          const viaGraphql = await gql(env, user, FileDetailsDocument, { id: file.id });
+          const viaRandom = await gql(env, user, FileDetailsDocument, { id: random });
           assert.equal(errorCode(viaGraphql), 'NOT_FOUND', user);
           assert.equal(viaGraphql.data, null);
           assert.equal(comparable(viaGraphql.errors, file.id), comparable(viaRandom.errors, random));
@@ -292,7 +281,8 @@ for (const driver of ['fs', 's3'] as const) {
       });
 
       it('once attached to a document of RAG: readers of RAG download it, rpa.tecnico gets 404', async () => {
-        await createDocument(env, 'rpa.ragioneria', { uorId: ids.uor['RAG'] ?? '', primaryFileId: file.id });
+        const { file, bytes } = await loose();
+        await attachToRag(file);
         for (const user of ['rpa.ragioneria', 'lettore', 'segretario', 'protocollista']) {
           const r = await download(env, file.id, { token: await env.tokenFor(user) });
           assert.equal(r.status, 200, user);
@@ -302,10 +292,14 @@ for (const driver of ['fs', 's3'] as const) {
           (await download(env, file.id, { token: await env.tokenFor('rpa.tecnico') })).status,
           404,
         );
-        assert.equal(errorCode(await gql(env, 'rpa.tecnico', FILE_QUERY, { id: file.id })), 'NOT_FOUND');
+        assert.equal(
+          errorCode(await gql(env, 'rpa.tecnico', FileDetailsDocument, { id: file.id })),
+          'NOT_FOUND',
+        );
       });
 
       it('audits each successful download once, with its actor and the AOO; refused ones are not downloads', async () => {
+        const { file } = await attached();
         const before = (await downloadsOf(env, file.id)).length;
         await download(env, file.id, { token: await env.tokenFor('lettore') });
         await download(env, file.id, { token: await env.tokenFor('segretario'), range: 'bytes=0-9' });
@@ -318,9 +312,9 @@ for (const driver of ['fs', 's3'] as const) {
       });
 
       it('signed links: work without a token, refuse a tampered or expired one, follow the holder’s visibility', async () => {
-        const LINK = 'mutation($id: ID!, $ttl: Int!) { fileDownloadLink(id: $id, ttlSeconds: $ttl) }';
-        const link = async (user: string, ttl: number): Promise<string> => {
-          const r = await gql<{ fileDownloadLink: string }>(env, user, LINK, { id: file.id, ttl });
+        const { file, bytes } = await attached();
+        const link = async (user: string, ttlSeconds: number): Promise<string> => {
+          const r = await gql(env, user, FileDownloadLinkDocument, { id: file.id, ttlSeconds });
           assert.equal(r.errors, undefined);
           return r.data?.fileDownloadLink ?? '';
         };
@@ -343,7 +337,8 @@ for (const driver of ['fs', 's3'] as const) {
         const otherUser = path.replace(/u=[0-9a-f-]+/, `u=${ids.user['segretario']}`);
         assert.equal((await download(env, otherUser)).status, 401, 'the link is bound to its holder');
         assert.equal(
-          (await gql(env, 'rpa.tecnico', LINK, { id: file.id, ttl: 60 })).errors?.[0]?.extensions?.['code'],
+          (await gql(env, 'rpa.tecnico', FileDownloadLinkDocument, { id: file.id, ttlSeconds: 60 }))
+            .errors?.[0]?.extensions?.['code'],
           'NOT_FOUND',
         );
 
@@ -369,6 +364,7 @@ for (const driver of ['fs', 's3'] as const) {
         );
       });
       it('a signed link opens only the file it was issued for (swapping the id in the path is refused)', async () => {
+        const { file, bytes } = await attached();
         const other = uniqueBytes('another file of the same holder', 512);
         const otherFile = await upload(env, 'rpa.ragioneria', other, 'altro.txt');
         const r = await gql(env, 'rpa.ragioneria', FileDownloadLinkDocument, { id: file.id, ttlSeconds: 60 });
@@ -400,14 +396,14 @@ for (const driver of ['fs', 's3'] as const) {
         const p7m = cmsSign(pki, [pki.valid], buildPdf({ pageText: 'determina' }).bytes);
         const file = await upload(env, 'rpa.ragioneria', p7m, 'determina.pdf.p7m');
         await createDocument(env, 'rpa.ragioneria', { uorId: ids.uor['RAG'] ?? '', primaryFileId: file.id });
-        const full = await gql<{ file: FileMeta }>(env, 'protocollista', FILE_QUERY, { id: file.id });
+        const full = await gql(env, 'protocollista', FileDetailsDocument, { id: file.id });
         assert.equal(full.errors, undefined);
         assert.equal(full.data?.file.signature.status, 'FIRMA_VALIDA');
         assert.equal(full.data?.file.signature.kind, 'CADES');
         assert.deepEqual(full.data?.file.signature.signers, [
           { commonName: 'Mario Rossi', fiscalCode: 'RSSMRA80A01H501U' },
         ]);
-        const masked = await gql<{ file: FileMeta }>(env, 'lettore', FILE_QUERY, { id: file.id });
+        const masked = await gql(env, 'lettore', FileDetailsDocument, { id: file.id });
         assert.deepEqual(masked.data?.file.signature.signers, [
           { commonName: 'Mario Rossi', fiscalCode: null },
         ]);
@@ -419,7 +415,7 @@ for (const driver of ['fs', 's3'] as const) {
 
       it('random bytes are format OTHER, not an accepted format, without signature', async () => {
         const file = await upload(env, 'protocollista', randomBytes(512), 'blob.dat');
-        const r = await gql<{ file: FileMeta }>(env, 'protocollista', FILE_QUERY, { id: file.id });
+        const r = await gql(env, 'protocollista', FileDetailsDocument, { id: file.id });
         assert.equal(r.data?.file.format, 'OTHER');
         assert.equal(r.data?.file.formatAccepted, false);
         assert.equal(r.data?.file.signature.status, 'FIRMA_MANCANTE');
