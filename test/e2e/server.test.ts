@@ -155,7 +155,7 @@ describe('server: health, authentication, limits, WebSocket', () => {
     }
   });
 
-  // The documents of the limit tests are written out: their depth, aliases and length are the point.
+  // The documents of the limit tests are written out: their aliases, length and depth are the point.
   it('enforces depth, alias and token limits on HTTP', async () => {
     const client = await env.asUser('protocollista');
     const aliased = await client.request(
@@ -177,6 +177,7 @@ describe('server: health, authentication, limits, WebSocket', () => {
 
   it('enforces the depth limit on nested organisation paths', async () => {
     const client = await env.asUser('protocollista');
+    // Written out, like the deep one: the control just within GRAPHQL_MAX_DEPTH (6).
     const shallow = await client.request('{ me { memberships { uor { aoo { code } } } } }');
     assert.equal(shallow.errors, undefined, JSON.stringify(shallow.errors));
     const deep = await client.request(
