@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { MeDocument, ServerInfoDocument } from '../../clients/sdk/generated/graphql.js';
+import { print, type DocumentNode } from 'graphql';
+import { HeartbeatDocument, MeDocument, ServerInfoDocument } from '../../clients/sdk/generated/graphql.js';
 import { download, httpError, postFile, sleep, uniqueBytes, upload } from '../harness/files-helpers.js';
 import { startTestEnv, type TestEnv } from '../harness/test-env.js';
 import { RawWsClient } from '../harness/ws-client.js';
@@ -19,14 +20,15 @@ describe('database outage', () => {
     await env.close();
   });
 
-  async function graphql(token: string | undefined, query: string) {
+  /** A typed operation over plain fetch, to see the Retry-After header the harness client hides. */
+  async function graphql(token: string | undefined, operation: DocumentNode) {
     const res = await fetch(env.graphqlUrl, {
       method: 'POST',
       headers: {
         'content-type': 'application/json',
         ...(token ? { authorization: `Bearer ${token}` } : {}),
       },
-      body: JSON.stringify({ query }),
+      body: JSON.stringify({ query: print(operation) }),
     });
     return { status: res.status, retryAfter: res.headers.get('retry-after'), body: await res.json() };
   }
@@ -38,7 +40,7 @@ describe('database outage', () => {
     assert.ok(proxy);
     proxy.cut();
     try {
-      const query = await graphql(token, '{ me { id } }');
+      const query = await graphql(token, MeDocument);
       assert.equal(query.status, 503);
       assert.equal(query.retryAfter, '5');
       assert.equal(httpError(query.body)['code'], 'SERVICE_UNAVAILABLE');
@@ -71,11 +73,7 @@ describe('database outage', () => {
     const ws = await RawWsClient.open(env.wsUrl);
     ws.init(`Bearer ${await env.tokenFor('segretario')}`);
     await ws.next((m) => m.type === 'connection_ack');
-    ws.send({
-      id: 'h',
-      type: 'subscribe',
-      payload: { query: 'subscription { heartbeat(intervalSeconds: 5) { at } }' },
-    });
+    ws.subscribe('h', HeartbeatDocument, { intervalSeconds: 5 });
     await ws.next((m) => m.type === 'next' && m.id === 'h');
     const proxy = env.databaseProxy;
     assert.ok(proxy);
