@@ -22,7 +22,11 @@ interface Outcome {
   error?: string;
 }
 
-/** What the page does, as a front-end app would: plain fetch and WebSocket. */
+/**
+ * What the page does, as a front-end app would: plain fetch and WebSocket. The documents are
+ * written out because this function runs inside the page (Playwright serializes it), where the
+ * SDK cannot be imported.
+ */
 async function exercise({ api, token }: { api: string; token: string }): Promise<Outcome> {
   const out: Outcome = {};
   try {

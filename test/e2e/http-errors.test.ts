@@ -13,6 +13,10 @@ import { RawWsClient } from '../harness/ws-client.js';
  */
 const GRAPHQL_RESPONSE = 'application/graphql-response+json';
 
+/**
+ * Bodies are written out by hand: each test is about the answer to exactly that body (bad
+ * syntax, over the token limit, not JSON, a coercion error) and its headers, as the server gets it.
+ */
 async function post(
   env: TestEnv,
   body: string,
