@@ -7,23 +7,28 @@ import { RepertorioEntry } from '../repertorio-entry.entity.js';
 import { Repertorio } from '../repertorio.entity.js';
 
 /** The demo municipality's repertori, and which demo documents (by oggetto prefix) stand in them. */
-export const DEMO_REPERTORI: ReadonlyArray<{ code: string; name: string; documents: readonly string[] }> = [
+export const DEMO_REPERTORI: ReadonlyArray<{
+  /** Its code. */
+  repertorio: string;
+  name: string;
+  documents: readonly string[];
+}> = [
   {
-    code: 'DELIBERE',
+    repertorio: 'DELIBERE',
     name: 'Delibere di Giunta e di Consiglio',
     documents: ['Delibera di Giunta n. 12/2026'],
   },
   {
-    code: 'DECRETI',
+    repertorio: 'DECRETI',
     name: 'Decreti e provvedimenti dirigenziali',
     documents: ['Permesso di costruire n. 12/2026'],
   },
   {
-    code: 'CONTRATTI',
+    repertorio: 'CONTRATTI',
     name: 'Contratti e convenzioni',
     documents: ['Verbale di consegna dei lavori', 'Determina n. 45/2026'],
   },
-  { code: 'PROTOCOLLO_PARTICOLARE', name: 'Protocollo particolare', documents: [] },
+  { repertorio: 'PROTOCOLLO_PARTICOLARE', name: 'Protocollo particolare', documents: [] },
 ];
 
 /**
@@ -41,7 +46,7 @@ export async function seedDemoRepertori(tx: UnitOfWork): Promise<boolean> {
   for (const d of DEMO_REPERTORI) {
     const rep = em.create(Repertorio, {
       aooId: aoo.id,
-      code: d.code,
+      code: d.repertorio,
       name: d.name,
       createdAt: now,
       createdById: rgd.id,
@@ -51,7 +56,7 @@ export async function seedDemoRepertori(tx: UnitOfWork): Promise<boolean> {
       operation: 'repertorio.create',
       targetType: 'Repertorio',
       targetId: rep.id,
-      changes: { code: d.code, name: d.name, demo: true },
+      changes: { code: d.repertorio, name: d.name, demo: true },
     });
     for (const prefix of d.documents) {
       const doc = documents.find((x) => known.has(x.oggetto) && x.oggetto.startsWith(prefix));
@@ -78,7 +83,7 @@ export async function seedDemoRepertori(tx: UnitOfWork): Promise<boolean> {
         operation: 'repertorio.register',
         targetType: 'RepertorioEntry',
         targetId: entry.id,
-        changes: { repertorio: d.code, number, year: entry.year, documentId: doc.id, demo: true },
+        changes: { repertorio: d.repertorio, number, year: entry.year, documentId: doc.id, demo: true },
       });
     }
   }
