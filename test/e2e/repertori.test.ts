@@ -21,6 +21,7 @@ import { SettableClock } from '../harness/clock.js';
 import { withFailingStatement } from '../harness/faults.js';
 import { demoIds, errorCode, sql, type DemoIds } from '../harness/files-helpers.js';
 import type { GraphqlClient } from '../harness/graphql-client.js';
+import { traceSql } from '../harness/sql-trace.js';
 import { startTestEnv, type TestEnv } from '../harness/test-env.js';
 
 /** What a handler saw of each event: its data, and whether the entry was committed when it ran. */
@@ -447,5 +448,23 @@ describe('repertori', () => {
     );
     // The rolled-back registration gave its number back.
     assert.equal((await register(protocollista, id, docs[1] ?? '')).number, 2);
+  });
+
+  it('loads a page of entries with their repertorio, document and users in the same statements at 3 and at 40 entries', async () => {
+    const id = await repertorio();
+    const statements = async () =>
+      (
+        await traceSql(env, [], () =>
+          rgd
+            .data(RepertorioEntriesDocument, { repertorioId: id, first: 100 })
+            .then((r) => r.repertorioEntries.totalCount),
+        )
+      ).length;
+    for (const doc of await drafts(3)) await register(protocollista, id, doc);
+    const few = await statements();
+    for (const doc of await drafts(37)) await register(rgd, id, doc);
+    const many = await statements();
+    assert.ok(few > 0, 'statements were counted');
+    assert.equal(many, few, `${few} statements for 3 entries, ${many} for 40`);
   });
 });
