@@ -10,6 +10,7 @@ import {
   RepertorioEntriesDocument,
   RepertorioEntryCountDocument,
   RepertorioEntryDocument,
+  ReplaceDocumentFileDocument,
   UpdateRepertorioDocument,
   type RepertorioEntriesQuery,
   type RepertorioEntryFieldsFragment,
@@ -19,7 +20,15 @@ import type { DomainEvent } from '../../server/events/domain-event.js';
 import { defineModule } from '../../server/modules/module.js';
 import { SettableClock } from '../harness/clock.js';
 import { withFailingStatement } from '../harness/faults.js';
-import { demoIds, errorCode, sql, type DemoIds } from '../harness/files-helpers.js';
+import {
+  createDocument,
+  demoIds,
+  errorCode,
+  sql,
+  uniqueBytes,
+  upload,
+  type DemoIds,
+} from '../harness/files-helpers.js';
 import type { GraphqlClient } from '../harness/graphql-client.js';
 import { traceSql } from '../harness/sql-trace.js';
 import { startTestEnv, type TestEnv } from '../harness/test-env.js';
@@ -466,5 +475,22 @@ describe('repertori', () => {
     const many = await statements();
     assert.ok(few > 0, 'statements were counted');
     assert.equal(many, few, `${few} statements for 3 entries, ${many} for 40`);
+  });
+
+  it("freezes a draft's files once it is registered in a repertorio", async () => {
+    const id = await repertorio();
+    const first = await upload(env, 'protocollista', uniqueBytes('delibera'));
+    const doc = await createDocument(env, 'protocollista', {
+      uorId: ids.uor['RAG'] ?? '',
+      primaryFileId: first.id,
+    });
+    const second = await upload(env, 'protocollista', uniqueBytes('delibera corretta'));
+    const replace = () =>
+      protocollista.request(ReplaceDocumentFileDocument, {
+        input: { documentId: doc.id, position: 0, fileId: second.id },
+      });
+    assert.equal((await replace()).errors, undefined, 'a draft takes a new version');
+    await register(protocollista, id, doc.id);
+    assert.equal(errorCode(await replace()), 'DOCUMENT_REGISTERED');
   });
 });
