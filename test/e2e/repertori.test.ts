@@ -493,4 +493,26 @@ describe('repertori', () => {
     await register(protocollista, id, doc.id);
     assert.equal(errorCode(await replace()), 'DOCUMENT_REGISTERED');
   });
+
+  it('registers a document once when several callers register it at the same moment', async () => {
+    const id = await repertorio();
+    const [doc] = await drafts(1);
+    const results = await Promise.all(
+      Array.from({ length: 5 }, () =>
+        protocollista.request(RegisterRepertorioEntryDocument, {
+          input: { repertorioId: id, documentId: doc ?? '' },
+        }),
+      ),
+    );
+    assert.deepEqual(results.map((r) => r.data?.registerRepertorioEntry.number ?? errorCode(r)).sort(), [
+      1,
+      ...Array<string>(4).fill('REPERTORIO_DOCUMENT_REGISTERED'),
+    ]);
+    const [next] = await drafts(1);
+    assert.equal(
+      (await register(protocollista, id, next ?? '')).number,
+      2,
+      'the refused ones gave their numbers back',
+    );
+  });
 });
