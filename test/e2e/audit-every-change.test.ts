@@ -3,21 +3,26 @@ import { createHash, randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import {
   AddMembershipDocument,
+  AnnulRepertorioEntryDocument,
   CommitUploadDocument,
   CreateAdministrationDocument,
   CreateAooDocument,
+  CreateRepertorioDocument,
   CreateUorDocument,
   CreateUploadDocument,
   CreateUserDocument,
+  DeactivateRepertorioDocument,
   DeactivateUorDocument,
   DeactivateUserDocument,
   EndMembershipDocument,
   FileDownloadLinkDocument,
   MutationFieldsDocument,
   ReactivateUserDocument,
+  RegisterRepertorioEntryDocument,
   ReplaceDocumentFileDocument,
   UpdateAdministrationDocument,
   UpdateAooDocument,
+  UpdateRepertorioDocument,
   UpdateUorDocument,
   UpdateUserDocument,
 } from '../../clients/sdk/generated/graphql.js';
@@ -43,12 +48,26 @@ describe('every change writes exactly one audit row', () => {
   let admin: GraphqlClient;
   let rpa: GraphqlClient;
   let secondAdmin: GraphqlClient;
+  let rgd: GraphqlClient;
+  /** Drafts to register in a repertorio, one per round (registration freezes a document's files). */
+  let drafts: string[] = [];
 
   before(async () => {
     env = await startTestEnv({ blobDriver: 's3' });
     ids = await demoIds(env);
     admin = await env.asUser('admin');
     rpa = await env.asUser('rpa.ragioneria');
+    rgd = await env.asUser('rgd');
+    drafts = (
+      await sql<{ id: string }>(
+        env,
+        `insert into document (id, aoo_id, uor_id, kind, oggetto, created_by)
+         select gen_random_uuid(), u.aoo_id, u.id, 'NON_PROTOCOLLATO', 'Delibera ' || g,
+                (select id from app_user where username = 'rpa.ragioneria')
+           from uor u, generate_series(1, 2) g where u.id = $1 returning id`,
+        [ids.uor['RAG']],
+      )
+    ).map((r) => r.id);
     // Memberships of the demo administrator are ended by another administrator (two-person rule).
     const second = await admin.data(CreateUserDocument, {
       input: { aooId: ids.aooId, username: 'admin2', givenName: 'Seconda', familyName: 'Amministratrice' },
@@ -278,6 +297,55 @@ describe('every change writes exactly one audit row', () => {
       run: async () => ({
         response: await rpa.request(FileDownloadLinkDocument, { id: made['file'] ?? '', ttlSeconds: 60 }),
         target: made['file'] ?? '',
+      }),
+    },
+    {
+      mutation: 'createRepertorio',
+      operation: 'repertorio.create',
+      run: async (round) => {
+        const response = await admin.request(CreateRepertorioDocument, {
+          input: { aooId: ids.aooId, code: `AUDIT_${round}`, name: `Serie ${round}` },
+        });
+        return { response, target: (made['repertorio'] = id(response, 'createRepertorio')) };
+      },
+    },
+    {
+      mutation: 'updateRepertorio',
+      operation: 'repertorio.update',
+      run: async (round) => ({
+        response: await admin.request(UpdateRepertorioDocument, {
+          id: made['repertorio'] ?? '',
+          input: { name: `Serie rinominata ${round}` },
+        }),
+        target: made['repertorio'] ?? '',
+      }),
+    },
+    {
+      mutation: 'registerRepertorioEntry',
+      operation: 'repertorio.register',
+      run: async (round) => {
+        const response = await rpa.request(RegisterRepertorioEntryDocument, {
+          input: { repertorioId: made['repertorio'] ?? '', documentId: drafts[round - 1] ?? '' },
+        });
+        return { response, target: (made['entry'] = id(response, 'registerRepertorioEntry')) };
+      },
+    },
+    {
+      mutation: 'annulRepertorioEntry',
+      operation: 'repertorio.annul',
+      run: async () => ({
+        response: await rgd.request(AnnulRepertorioEntryDocument, {
+          input: { entryId: made['entry'] ?? '', reason: 'Errore materiale' },
+        }),
+        target: made['entry'] ?? '',
+      }),
+    },
+    {
+      mutation: 'deactivateRepertorio',
+      operation: 'repertorio.deactivate',
+      run: async () => ({
+        response: await admin.request(DeactivateRepertorioDocument, { id: made['repertorio'] ?? '' }),
+        target: made['repertorio'] ?? '',
       }),
     },
   ];

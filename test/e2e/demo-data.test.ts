@@ -1,9 +1,15 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import { DocumentsWithFilesDocument, UsersOfAooDocument } from '../../clients/sdk/generated/graphql.js';
+import {
+  DocumentsWithFilesDocument,
+  RepertoriDocument,
+  RepertorioEntriesDocument,
+  UsersOfAooDocument,
+} from '../../clients/sdk/generated/graphql.js';
 import { DEMO_DOCUMENTS } from '../../schema/documents/index.js';
 import { seedDemo } from '../../server/bootstrap.js';
+import { romeDay } from '../../server/clock.js';
 import { demoIds, download, type DemoIds } from '../harness/files-helpers.js';
 import { startTestEnv, type TestEnv } from '../harness/test-env.js';
 
@@ -80,5 +86,38 @@ describe('demo data', () => {
       assert.equal(createHash('sha256').update(got.body).digest('hex'), file.sha256);
       if (file.format === 'PDF') assert.ok(got.body.subarray(0, 5).equals(Buffer.from('%PDF-')));
     }
+  });
+
+  it('has the repertori DELIBERE, DECRETI, CONTRATTI and PROTOCOLLO_PARTICOLARE, with entries on demo documents', async () => {
+    const rgd = await env.asUser('rgd');
+    const { repertori } = await rgd.data(RepertoriDocument, { aooId: ids.aooId });
+    assert.deepEqual(
+      repertori.map((r) => r.code),
+      ['CONTRATTI', 'DECRETI', 'DELIBERE', 'PROTOCOLLO_PARTICOLARE'],
+    );
+    const entries: Record<string, string[]> = {};
+    for (const r of repertori) {
+      const page = await rgd.data(RepertorioEntriesDocument, { repertorioId: r.id, direction: 'ASC' });
+      entries[r.code] = page.repertorioEntries.edges.map(
+        (e) =>
+          `${e.node.number}/${e.node.year} ${e.node.document.kind} ${e.node.document.oggetto.slice(0, 20)}`,
+      );
+    }
+    const year = romeDay(new Date()).slice(0, 4);
+    assert.deepEqual(entries, {
+      CONTRATTI: [
+        `1/${year} REPERTORIATO Verbale di consegna `,
+        `2/${year} REPERTORIATO Determina n. 45/2026`,
+      ],
+      DECRETI: [`1/${year} REPERTORIATO Permesso di costruir`],
+      DELIBERE: [`1/${year} REPERTORIATO Delibera di Giunta n`],
+      PROTOCOLLO_PARTICOLARE: [],
+    });
+    // The second seed above added no repertorio and no entry.
+    const [row] = await env.platform.orm.em
+      .fork()
+      .getConnection()
+      .execute<Array<{ n: number }>>('select count(*)::int as n from repertorio');
+    assert.equal(row?.n, 4);
   });
 });

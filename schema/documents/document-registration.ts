@@ -1,0 +1,16 @@
+import type { UnitOfWork } from '../../server/db/unit-of-work.js';
+
+/**
+ * A document registered in a repertorio becomes REPERTORIATO, with the registration time, and
+ * its files are frozen from then on (the database's document triggers). A document already
+ * registered (in the protocol, or in another repertorio) keeps its kind and time: it then
+ * carries both numbers. One conditional statement, so concurrent registrations of the same
+ * document cannot both set the time.
+ */
+export async function markRepertoriato(tx: UnitOfWork, documentId: string, at: Date): Promise<void> {
+  await tx.em.execute(
+    `update document set kind = 'REPERTORIATO', registered_at = ? where id = ? and kind = 'NON_PROTOCOLLATO'`,
+    [at, documentId],
+    'run',
+  );
+}
