@@ -2,6 +2,7 @@ import type { DmsModule } from '../server/modules/module.js';
 import { documentsModule } from './documents/index.js';
 import { numberingModule } from './numbering/index.js';
 import { organisationModule } from './organisation/index.js';
+import { raccoglitoriModule } from './raccoglitori/index.js';
 import { systemModule } from './system/index.js';
 
 /**
@@ -14,4 +15,5 @@ export const coreModules: readonly DmsModule[] = [
   organisationModule,
   documentsModule,
   numberingModule,
+  raccoglitoriModule,
 ];
