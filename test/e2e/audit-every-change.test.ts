@@ -2,10 +2,13 @@ import assert from 'node:assert/strict';
 import { createHash, randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import {
+  AddDocumentToRaccoglitoreDocument,
   AddMembershipDocument,
+  CloseRaccoglitoreDocument,
   CommitUploadDocument,
   CreateAdministrationDocument,
   CreateAooDocument,
+  CreateRaccoglitoreDocument,
   CreateUorDocument,
   CreateUploadDocument,
   CreateUserDocument,
@@ -15,9 +18,11 @@ import {
   FileDownloadLinkDocument,
   MutationFieldsDocument,
   ReactivateUserDocument,
+  RemoveDocumentFromRaccoglitoreDocument,
   ReplaceDocumentFileDocument,
   UpdateAdministrationDocument,
   UpdateAooDocument,
+  UpdateRaccoglitoreDocument,
   UpdateUorDocument,
   UpdateUserDocument,
 } from '../../clients/sdk/generated/graphql.js';
@@ -278,6 +283,57 @@ describe('every change writes exactly one audit row', () => {
       run: async () => ({
         response: await rpa.request(FileDownloadLinkDocument, { id: made['file'] ?? '', ttlSeconds: 60 }),
         target: made['file'] ?? '',
+      }),
+    },
+    {
+      mutation: 'createRaccoglitore',
+      operation: 'raccoglitore.create',
+      run: async (round) => {
+        const response = await rpa.request(CreateRaccoglitoreDocument, {
+          input: { uorId: ids.uor['RAG'] ?? '', name: `Raccoglitore ${round}` },
+        });
+        return { response, target: (made['raccoglitore'] = id(response, 'createRaccoglitore')) };
+      },
+    },
+    {
+      mutation: 'updateRaccoglitore',
+      operation: 'raccoglitore.update',
+      run: async (round) => ({
+        response: await rpa.request(UpdateRaccoglitoreDocument, {
+          id: made['raccoglitore'] ?? '',
+          input: { description: `Descrizione ${round}` },
+        }),
+        target: made['raccoglitore'] ?? '',
+      }),
+    },
+    {
+      mutation: 'addDocumentToRaccoglitore',
+      operation: 'raccoglitore.document-add',
+      run: async () => ({
+        response: await rpa.request(AddDocumentToRaccoglitoreDocument, {
+          raccoglitoreId: made['raccoglitore'] ?? '',
+          documentId: made['document'] ?? '',
+        }),
+        target: made['raccoglitore'] ?? '',
+      }),
+    },
+    {
+      mutation: 'removeDocumentFromRaccoglitore',
+      operation: 'raccoglitore.document-remove',
+      run: async () => ({
+        response: await rpa.request(RemoveDocumentFromRaccoglitoreDocument, {
+          raccoglitoreId: made['raccoglitore'] ?? '',
+          documentId: made['document'] ?? '',
+        }),
+        target: made['raccoglitore'] ?? '',
+      }),
+    },
+    {
+      mutation: 'closeRaccoglitore',
+      operation: 'raccoglitore.close',
+      run: async () => ({
+        response: await rpa.request(CloseRaccoglitoreDocument, { id: made['raccoglitore'] ?? '' }),
+        target: made['raccoglitore'] ?? '',
       }),
     },
   ];
