@@ -107,7 +107,10 @@ function expectedChange(a: Actor, rec: Rec): string {
   if (!manages(a, rec)) return 'FORBIDDEN';
   return 'ok';
 }
-const outcome = (r: GraphqlResponse<unknown>): string => String(errorCode(r) ?? 'ok');
+const outcome = (r: GraphqlResponse<unknown>): string => {
+  const code = errorCode(r);
+  return typeof code === 'string' ? code : 'ok';
+};
 
 describe('ACL matrix: raccoglitori', () => {
   let env: TestEnv;

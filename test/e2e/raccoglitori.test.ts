@@ -341,9 +341,11 @@ describe('raccoglitori', () => {
 
   it('releases RaccoglitoreDocumentAdded/Removed after the commit, and never for a change that failed', async () => {
     const received: EventEnvelope[] = [];
-    const iterator = env.platform.events
-      .subscribe(RaccoglitoreDocumentAdded, RaccoglitoreDocumentRemoved)
-      [Symbol.asyncIterator]();
+    const subscription = env.platform.events.subscribe(
+      RaccoglitoreDocumentAdded,
+      RaccoglitoreDocumentRemoved,
+    );
+    const iterator = subscription[Symbol.asyncIterator]();
     const committedAtDelivery: boolean[] = [];
     const pump = (async () => {
       for (;;) {
