@@ -151,16 +151,22 @@ export const raccoglitoreLoaders = {
               action: RaccoglitoreAction;
               at: Date;
               actor_id: string;
+              aoo_id: string;
             };
             const pages = await pagesOf<Row>(keys, (ids, limit, after) =>
               ctx.em.execute<Row[]>(
                 `select x.* from unnest(?::uuid[]) as k(id) cross join lateral (
-                   select e.raccoglitore_id, e.document_id, e.id::text as event_id, e.action, e.at, e.actor_id
+                   select e.raccoglitore_id, e.document_id, e.id::text as event_id, e.action, e.at, e.actor_id, d.aoo_id
                      from raccoglitore_document_event e join document d on d.id = e.document_id
                     where e.raccoglitore_id = k.id and ${v.sql} and e.id > ?::bigint
                     order by e.id limit ?) x`,
                 [pgArray(ids), ...v.params, after, limit],
               ),
+            );
+            // Each step names its document (and the field resolves it): a viewing, like a list.
+            await auditShown(
+              ctx,
+              keys.flatMap((k, i) => (pages[i] ?? []).slice(0, k.first)),
             );
             return keys.map((k, i) => {
               const rows = pages[i] ?? [];

@@ -30,6 +30,7 @@ import {
   type DemoIds,
 } from '../harness/files-helpers.js';
 import type { GraphqlClient } from '../harness/graphql-client.js';
+import { addMembership, createMember, createSecondAoo } from '../harness/org-fixtures.js';
 import { traceSql } from '../harness/sql-trace.js';
 import { startTestEnv, type TestEnv } from '../harness/test-env.js';
 
@@ -492,5 +493,42 @@ describe('raccoglitori', () => {
     assert.equal(large, small, `${small} statements for 5 documents, ${large} for 50`);
     const r = await as('rgd').data(RaccoglitoreDocumentsDocument, { id, first: 100 });
     assert.equal(r.raccoglitore.documents.totalCount, 50);
+  });
+
+  it('serialises concurrent changes: one of ten parallel additions or creations wins, the rest are typed errors', async () => {
+    const id = await raccoglitore('rgd', 'RAG', 'Concorrenza');
+    const documentId = await doc('rgd', 'RAG');
+    const adds = await Promise.all(Array.from({ length: 10 }, () => add('rgd', id, documentId)));
+    assert.deepEqual(
+      adds.map((r) => errorCode(r) ?? 'ok').sort(),
+      ['ok', ...Array<string>(9).fill('DOCUMENT_ALREADY_IN_RACCOGLITORE')].sort(),
+    );
+    const creations = await Promise.all(
+      Array.from({ length: 10 }, (_, i) =>
+        as(i % 2 === 0 ? 'rgd' : 'rpa.ragioneria').request(CreateRaccoglitoreDocument, {
+          input: { uorId: ids.uor['RAG'] ?? '', name: i % 3 === 0 ? 'Gara mensa' : 'GARA MENSA' },
+        }),
+      ),
+    );
+    assert.deepEqual(
+      creations.map((r) => errorCode(r) ?? 'ok').sort(),
+      ['ok', ...Array<string>(9).fill('RACCOGLITORE_NAME_IN_USE')].sort(),
+    );
+  });
+
+  it('refuses a document of another AOO, even one the caller sees there', async () => {
+    const admin = as('admin');
+    const other = await createSecondAoo(admin);
+    const userId = await createMember(admin, ids.aooId, ids.uor['SEG'] ?? '', 'doppio', 'RGD');
+    await addMembership(admin, userId, other.uorId, 'RPA');
+    clients.set('doppio', await env.asUser('doppio'));
+    const id = await raccoglitore('doppio', 'SEG', 'Due enti');
+    const file = await upload(env, 'doppio', uniqueBytes('altrove'));
+    const elsewhere = (await createDocument(env, 'doppio', { uorId: other.uorId, primaryFileId: file.id }))
+      .id;
+    const r = await add('doppio', id, elsewhere);
+    assert.equal(errorCode(r), 'BAD_USER_INPUT');
+    assert.equal(r.errors?.[0]?.extensions?.['field'], 'documentId');
+    assert.equal(errorCode(await add('doppio', id, await doc('doppio', 'SEG'))), undefined);
   });
 });
