@@ -40,6 +40,12 @@ export function readRaccoglitore(ctx: RequestContext, id: string): Promise<Racco
   return findVisibleRaccoglitore(ctx, ctx.em, id);
 }
 
+/** Who acts: every operation here needs a signed-in user (the resolvers require a permission). */
+function actorOf(ctx: RequestContext): string {
+  if (ctx.user === null) throw forbidden('change raccoglitori without signing in');
+  return ctx.user.id;
+}
+
 function requireManage(ctx: RequestContext, r: { aooId: string; uorId: string }, what: string): void {
   if (!ctx.grants.covers(RACCOGLITORE_MANAGE, r.aooId, r.uorId)) {
     throw forbidden(`${what} (needs RACCOGLITORE_MANAGE over the owner UOR)`);
@@ -83,8 +89,8 @@ async function refuseTakenName(
   // Unique per AOO across UORs (001 §4.8 names them for the whole AOO): the clash may be with a
   // raccoglitore the caller does not see; the answer names only the name, never that record.
   const rows = await tx.em.execute<Array<{ id: string }>>(
-    `select id from raccoglitore where aoo_id = ? and lower(name) = lower(?) and state = 'OPEN' and id <> ?::uuid`,
-    [aooId, name, except ?? '00000000-0000-0000-0000-000000000000'],
+    `select id from raccoglitore where aoo_id = ? and lower(name) = lower(?) and state = 'OPEN'${except ? ' and id <> ?' : ''}`,
+    except ? [aooId, name, except] : [aooId, name],
   );
   if (rows.length > 0) throw nameInUse(name);
 }
@@ -107,7 +113,7 @@ export function createRaccoglitore(
         name,
         description,
         createdAt: now,
-        createdById: tx.user?.id ?? '',
+        createdById: actorOf(tx),
         updatedAt: now,
       });
       await tx.audit({
@@ -161,7 +167,7 @@ export function closeRaccoglitore(ctx: RequestContext, id: string): Promise<Racc
     const now = tx.clock.now();
     r.state = RaccoglitoreState.CLOSED;
     r.closedAt = now;
-    r.closedById = tx.user?.id ?? null;
+    r.closedById = actorOf(tx);
     r.updatedAt = now;
     await tx.audit({
       aooId: r.aooId,
@@ -215,7 +221,7 @@ async function appendHistory(change: MembershipChange, action: 'ADDED' | 'REMOVE
   await tx.em.execute(
     `insert into raccoglitore_document_event (raccoglitore_id, document_id, version, action, at, actor_id)
      values (?, ?, ?, ?, ?, ?)`,
-    [raccoglitore.id, document.id, version + 1, action, tx.clock.now(), tx.user?.id ?? null],
+    [raccoglitore.id, document.id, version + 1, action, tx.clock.now(), actorOf(tx)],
     'run',
   );
   await tx.audit({
