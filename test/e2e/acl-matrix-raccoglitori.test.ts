@@ -32,7 +32,7 @@ import {
   type DemoIds,
 } from '../harness/files-helpers.js';
 import type { GraphqlClient, GraphqlResponse } from '../harness/graphql-client.js';
-import { createMember, createSecondAoo } from '../harness/org-fixtures.js';
+import { addMembership, createMember, createSecondAoo } from '../harness/org-fixtures.js';
 import { startTestEnv, type TestEnv } from '../harness/test-env.js';
 
 /**
@@ -53,8 +53,7 @@ const PLACE: Record<Rec, { where: Where; uor: string }> = {
 
 interface Actor {
   username: string;
-  profile: Profile;
-  uor: string;
+  memberships: Array<{ profile: Profile; uor: string }>;
   where: Where;
   active: boolean;
 }
@@ -62,14 +61,38 @@ interface Actor {
 const actors: Actor[] = [
   ...DEMO_USERS.map((u) => ({
     username: u.username,
-    profile: u.profile,
-    uor: u.uor,
+    memberships: [{ profile: u.profile, uor: u.uor }],
     where: 'demo' as const,
     active: true,
   })),
-  { username: 'admin.aoo', profile: Profile.SYSTEM_ADMIN, uor: 'SEG', where: 'demo', active: true },
-  { username: 'altrove.rpa', profile: Profile.RPA, uor: 'PROT', where: 'other', active: true },
-  { username: 'disattivato', profile: Profile.RGD, uor: 'SEG', where: 'demo', active: false },
+  {
+    username: 'admin.aoo',
+    memberships: [{ profile: Profile.SYSTEM_ADMIN, uor: 'SEG' }],
+    where: 'demo',
+    active: true,
+  },
+  // Reads one office, manages another: sees the raccoglitori of TEC and may not change them.
+  {
+    username: 'misto',
+    memberships: [
+      { profile: Profile.READ_ONLY, uor: 'TEC' },
+      { profile: Profile.RPA, uor: 'TRIB' },
+    ],
+    where: 'demo',
+    active: true,
+  },
+  {
+    username: 'altrove.rpa',
+    memberships: [{ profile: Profile.RPA, uor: 'PROT' }],
+    where: 'other',
+    active: true,
+  },
+  {
+    username: 'disattivato',
+    memberships: [{ profile: Profile.RGD, uor: 'SEG' }],
+    where: 'demo',
+    active: false,
+  },
 ];
 const HEADS: Record<string, string> = { 'rpa.ragioneria': 'FIN', 'rpa.tecnico': 'TEC' };
 
@@ -83,21 +106,24 @@ function subtree(code: string): Set<string> {
   return out;
 }
 
-/** The permission over the record's UOR, from the profile's scope and the UOR tree. */
+/** The permission over the record's UOR, from the profiles' scopes and the UOR tree. */
 function covers(a: Actor, p: PermissionDefinition, rec: Rec): boolean {
   const { where, uor } = PLACE[rec];
-  if (!a.active || a.where !== where || !p.profiles.includes(a.profile)) return false;
-  const scope = PROFILE_SCOPES[a.profile];
-  if (where === 'other' || scope === GrantScope.AOO) return true; // the other AOO has one UOR
-  const reach =
-    scope === GrantScope.UOR_SUBTREE || HEADS[a.username] === a.uor ? subtree(a.uor) : new Set([a.uor]);
-  return reach.has(uor);
+  if (!a.active || a.where !== where) return false;
+  return a.memberships.some((m) => {
+    if (!p.profiles.includes(m.profile)) return false;
+    const scope = PROFILE_SCOPES[m.profile];
+    if (where === 'other' || scope === GrantScope.AOO) return true; // the other AOO has one UOR
+    const reach =
+      scope === GrantScope.UOR_SUBTREE || HEADS[a.username] === m.uor ? subtree(m.uor) : new Set([m.uor]);
+    return reach.has(uor);
+  });
 }
 const reads = (a: Actor, rec: Rec) =>
   covers(a, RACCOGLITORE_READ, rec) || covers(a, RACCOGLITORE_MANAGE, rec);
 const manages = (a: Actor, rec: Rec) => covers(a, RACCOGLITORE_MANAGE, rec);
 const holdsAny = (a: Actor, ...ps: PermissionDefinition[]) =>
-  a.active && ps.some((p) => p.profiles.includes(a.profile));
+  a.active && ps.some((p) => a.memberships.some((m) => p.profiles.includes(m.profile)));
 
 /** What a change answers: done, or the error code a client branches on. */
 function expectedChange(a: Actor, rec: Rec): string {
@@ -141,6 +167,8 @@ describe('ACL matrix: raccoglitori', () => {
     const seg = ids.uor['SEG'] ?? '';
     await createMember(admin, ids.aooId, seg, 'admin.aoo', 'SYSTEM_ADMIN');
     const gone = await createMember(admin, ids.aooId, seg, 'disattivato', 'RGD');
+    const misto = await createMember(admin, ids.aooId, ids.uor['TEC'] ?? '', 'misto', 'READ_ONLY');
+    await addMembership(admin, misto, ids.uor['TRIB'] ?? '', 'RPA');
     const other = await createSecondAoo(admin);
     otherAooId = other.aooId;
     otherUorId = other.uorId;
@@ -267,6 +295,14 @@ describe('ACL matrix: raccoglitori', () => {
       }
     }
     assert.deepEqual(mismatches, []);
+  });
+
+  it('the matrix holds each answer of a change: done, FORBIDDEN by permission or by UOR, NOT_FOUND', () => {
+    const seen = new Set(actors.flatMap((a) => RECS.map((r) => expectedChange(a, r))));
+    assert.deepEqual([...seen].sort(), ['FORBIDDEN', 'NOT_FOUND', 'UNAUTHENTICATED', 'ok']);
+    const misto = actors.find((a) => a.username === 'misto');
+    assert.ok(misto);
+    assert.equal(expectedChange(misto, 'tec'), 'FORBIDDEN', 'reads TEC, manages only TRIB');
   });
 
   it('a raccoglitore of another UOR or AOO answers like a nonexistent id', async () => {
