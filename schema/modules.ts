@@ -3,6 +3,7 @@ import { documentsModule } from './documents/index.js';
 import { numberingModule } from './numbering/index.js';
 import { organisationModule } from './organisation/index.js';
 import { repertoriModule } from './repertori/index.js';
+import { raccoglitoriModule } from './raccoglitori/index.js';
 import { systemModule } from './system/index.js';
 
 /**
@@ -16,4 +17,5 @@ export const coreModules: readonly DmsModule[] = [
   documentsModule,
   numberingModule,
   repertoriModule,
+  raccoglitoriModule,
 ];

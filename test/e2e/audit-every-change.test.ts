@@ -2,12 +2,15 @@ import assert from 'node:assert/strict';
 import { createHash, randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import {
+  AddDocumentToRaccoglitoreDocument,
   AddMembershipDocument,
   AnnulRepertorioEntryDocument,
   CommitUploadDocument,
   CreateAdministrationDocument,
   CreateAooDocument,
   CreateRepertorioDocument,
+  CloseRaccoglitoreDocument,
+  CreateRaccoglitoreDocument,
   CreateUorDocument,
   CreateUploadDocument,
   CreateUserDocument,
@@ -23,6 +26,8 @@ import {
   UpdateAdministrationDocument,
   UpdateAooDocument,
   UpdateRepertorioDocument,
+  RemoveDocumentFromRaccoglitoreDocument,
+  UpdateRaccoglitoreDocument,
   UpdateUorDocument,
   UpdateUserDocument,
 } from '../../clients/sdk/generated/graphql.js';
@@ -346,6 +351,57 @@ describe('every change writes exactly one audit row', () => {
       run: async () => ({
         response: await admin.request(DeactivateRepertorioDocument, { id: made['repertorio'] ?? '' }),
         target: made['repertorio'] ?? '',
+      }),
+    },
+    {
+      mutation: 'createRaccoglitore',
+      operation: 'raccoglitore.create',
+      run: async (round) => {
+        const response = await rpa.request(CreateRaccoglitoreDocument, {
+          input: { uorId: ids.uor['RAG'] ?? '', name: `Raccoglitore ${round}` },
+        });
+        return { response, target: (made['raccoglitore'] = id(response, 'createRaccoglitore')) };
+      },
+    },
+    {
+      mutation: 'updateRaccoglitore',
+      operation: 'raccoglitore.update',
+      run: async (round) => ({
+        response: await rpa.request(UpdateRaccoglitoreDocument, {
+          id: made['raccoglitore'] ?? '',
+          input: { description: `Descrizione ${round}` },
+        }),
+        target: made['raccoglitore'] ?? '',
+      }),
+    },
+    {
+      mutation: 'addDocumentToRaccoglitore',
+      operation: 'raccoglitore.document-add',
+      run: async () => ({
+        response: await rpa.request(AddDocumentToRaccoglitoreDocument, {
+          raccoglitoreId: made['raccoglitore'] ?? '',
+          documentId: made['document'] ?? '',
+        }),
+        target: made['raccoglitore'] ?? '',
+      }),
+    },
+    {
+      mutation: 'removeDocumentFromRaccoglitore',
+      operation: 'raccoglitore.document-remove',
+      run: async () => ({
+        response: await rpa.request(RemoveDocumentFromRaccoglitoreDocument, {
+          raccoglitoreId: made['raccoglitore'] ?? '',
+          documentId: made['document'] ?? '',
+        }),
+        target: made['raccoglitore'] ?? '',
+      }),
+    },
+    {
+      mutation: 'closeRaccoglitore',
+      operation: 'raccoglitore.close',
+      run: async () => ({
+        response: await rpa.request(CloseRaccoglitoreDocument, { id: made['raccoglitore'] ?? '' }),
+        target: made['raccoglitore'] ?? '',
       }),
     },
   ];

@@ -5,9 +5,11 @@ import {
   DocumentsWithFilesDocument,
   RepertoriDocument,
   RepertorioEntriesDocument,
+  RaccoglitoriInFullDocument,
   UsersOfAooDocument,
 } from '../../clients/sdk/generated/graphql.js';
 import { DEMO_DOCUMENTS } from '../../schema/documents/index.js';
+import { DEMO_RACCOGLITORI } from '../../schema/raccoglitori/index.js';
 import { seedDemo } from '../../server/bootstrap.js';
 import { romeDay } from '../../server/clock.js';
 import { demoIds, download, type DemoIds } from '../harness/files-helpers.js';
@@ -119,5 +121,23 @@ describe('demo data', () => {
       .getConnection()
       .execute<Array<{ n: number }>>('select count(*)::int as n from repertorio');
     assert.equal(row?.n, 4);
+  });
+
+  it('has two raccoglitori grouping demo documents of several offices, each shown within its reader’s rights', async () => {
+    assert.equal(DEMO_RACCOGLITORI.length, 2);
+    const WANT: Record<string, Record<string, number>> = {
+      rgd: { 'Manutenzione del verde pubblico 2026': 2, 'Opere pubbliche 2027-2029': 3 },
+      lettore: { 'Manutenzione del verde pubblico 2026': 2 },
+      // The delibera of SEG is in the TEC raccoglitore, outside the technical RPA's offices.
+      'rpa.tecnico': { 'Opere pubbliche 2027-2029': 2 },
+    };
+    for (const [username, want] of Object.entries(WANT)) {
+      const client = await env.asUser(username);
+      const r = await client.data(RaccoglitoriInFullDocument, { aooId: ids.aooId, first: 10, documents: 10 });
+      const got = Object.fromEntries(
+        r.raccoglitori.edges.map((e) => [e.node.name, e.node.documents.totalCount]),
+      );
+      assert.deepEqual(got, want, username);
+    }
   });
 });
