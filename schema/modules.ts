@@ -3,6 +3,7 @@ import { documentsModule } from './documents/index.js';
 import { numberingModule } from './numbering/index.js';
 import { organisationModule } from './organisation/index.js';
 import { systemModule } from './system/index.js';
+import { titolarioModule } from './titolario/index.js';
 
 /**
  * The core modules, in order: a module comes after those it builds on (its migrations run
@@ -14,4 +15,5 @@ export const coreModules: readonly DmsModule[] = [
   organisationModule,
   documentsModule,
   numberingModule,
+  titolarioModule,
 ];

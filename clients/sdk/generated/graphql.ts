@@ -206,7 +206,9 @@ export type Permission =
   /** See personal data of correspondents and signers (names, codici fiscali, contacts) */
   | 'PROTOCOL_READ_PERSONAL_DATA'
   /** See riservato records one is involved in (001 §8.9) */
-  | 'PROTOCOL_READ_RESERVED';
+  | 'PROTOCOL_READ_RESERVED'
+  /** Prepare, import and publish titolario versions (classification scheme) of the AOO */
+  | 'TITOLARIO_MANAGE';
 
 /** A role template granting a set of permissions (001 §2.5, 002 §10.2) */
 export type Profile =
