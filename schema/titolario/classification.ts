@@ -40,7 +40,7 @@ export async function resolveClassification(
       { field: 'classification' },
     );
   }
-  const titoloCode = node.fullCode.split('/')[0]!;
+  const titoloCode = node.fullCode.split('/')[0];
   const titolo =
     node.level === 1
       ? node

@@ -14,8 +14,8 @@ export function romanToNumber(roman: string): number {
   const values: Record<string, number> = { I: 1, V: 5, X: 10 };
   let total = 0;
   for (let i = 0; i < roman.length; i++) {
-    const v = values[roman[i]!]!;
-    const next = i + 1 < roman.length ? values[roman[i + 1]!]! : 0;
+    const v = values[roman[i]];
+    const next = i + 1 < roman.length ? values[roman[i + 1]] : 0;
     total += v < next ? -v : v;
   }
   return total;

@@ -40,7 +40,7 @@ export const titolarioLoaders = {
           grouped(
             await ctx.em.find(TitolarioNode, { parent: { $in: [...ids] } }, { orderBy: { sortKey: 'asc' } }),
             ids,
-            (n) => n.parent!.id,
+            (n) => n.parent?.id ?? '',
           ),
         ),
     ),

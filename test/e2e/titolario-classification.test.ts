@@ -79,7 +79,7 @@ describe('titolario classification contract', () => {
 
   it('resolves a node of the version in force on the day, with its titolo and version', async () => {
     const r = await inUnit((tx) =>
-      resolveClassification(tx, { aooId, nodeId: nodes2025.c31!.id, day: '2025-06-01' }),
+      resolveClassification(tx, { aooId, nodeId: nodes2025.c31.id, day: '2025-06-01' }),
     );
     assert.equal(r.node.fullCode, 'VI/3/1');
     assert.equal(r.node.leaf, true);
@@ -87,26 +87,26 @@ describe('titolario classification contract', () => {
     assert.equal(r.titolo.level, 1);
     assert.equal(r.version.id, v2025.id);
     const titolo = await inUnit((tx) =>
-      resolveClassification(tx, { aooId, nodeId: nodes2025.t6!.id, day: '2025-12-31' }),
+      resolveClassification(tx, { aooId, nodeId: nodes2025.t6.id, day: '2025-12-31' }),
     );
-    assert.equal(titolo.titolo.id, nodes2025.t6!.id);
+    assert.equal(titolo.titolo.id, nodes2025.t6.id);
   });
 
   it('refuses a node whose version is not in force on the day (before and after the next takes effect)', async () => {
     await assert.rejects(
-      inUnit((tx) => resolveClassification(tx, { aooId, nodeId: nodes2025.c31!.id, day: '2026-01-01' })),
+      inUnit((tx) => resolveClassification(tx, { aooId, nodeId: nodes2025.c31.id, day: '2026-01-01' })),
       (e: { extensions?: { code?: string } }) => e.extensions?.code === 'CLASSIFICATION_NOT_IN_FORCE',
     );
     await assert.rejects(
-      inUnit((tx) => resolveClassification(tx, { aooId, nodeId: nodes2026['VI/3/1']!, day: '2025-12-31' })),
+      inUnit((tx) => resolveClassification(tx, { aooId, nodeId: nodes2026['VI/3/1'], day: '2025-12-31' })),
       (e: { extensions?: { code?: string } }) => e.extensions?.code === 'CLASSIFICATION_NOT_IN_FORCE',
     );
     await assert.rejects(
-      inUnit((tx) => resolveClassification(tx, { aooId, nodeId: nodes2025.c31!.id, day: '2024-12-31' })),
+      inUnit((tx) => resolveClassification(tx, { aooId, nodeId: nodes2025.c31.id, day: '2024-12-31' })),
       (e: { extensions?: { code?: string } }) => e.extensions?.code === 'CLASSIFICATION_NOT_IN_FORCE',
     );
     const r = await inUnit((tx) =>
-      resolveClassification(tx, { aooId, nodeId: nodes2026['VI/3/1']!, day: '2026-01-01' }),
+      resolveClassification(tx, { aooId, nodeId: nodes2026['VI/3/1'], day: '2026-01-01' }),
     );
     assert.equal(r.version.id, v2026.id);
   });
@@ -115,7 +115,7 @@ describe('titolario classification contract', () => {
     for (const args of [
       { aooId, nodeId: randomUUID(), day: '2025-06-01' },
       { aooId, nodeId: 'not-a-uuid', day: '2025-06-01' },
-      { aooId: randomUUID(), nodeId: nodes2025.c31!.id, day: '2025-06-01' },
+      { aooId: randomUUID(), nodeId: nodes2025.c31.id, day: '2025-06-01' },
     ]) {
       await assert.rejects(
         inUnit((tx) => resolveClassification(tx, args)),
@@ -130,7 +130,7 @@ describe('titolario classification contract', () => {
     const em = env.platform.orm.em.fork();
     const rows = await em.execute<Array<{ full_code: string; version_id: string }>>(
       `select n.full_code, n.version_id from titolario_node n where ${titolarioSubtreeSql('n.id')} order by n.sort_key, n.version_id`,
-      [nodes2025.c3!.id],
+      [nodes2025.c3.id],
     );
     const got = rows.map((r) => `${r.full_code}@${r.version_id === v2025.id ? 2025 : 2026}`).sort();
     assert.deepEqual(got, ['VI/3/1@2025', 'VI/3/1@2026', 'VI/3@2025', 'VI/3@2026']);
@@ -140,9 +140,9 @@ describe('titolario classification contract', () => {
     const ctx = await systemContext(env.platform, { actorId: null, requestId: randomUUID(), agent: 'test' });
     const unknown = randomUUID();
     const [a, b, c] = await Promise.all([
-      titolarioNodeLoader(ctx).load(nodes2025.c3!.id),
+      titolarioNodeLoader(ctx).load(nodes2025.c3.id),
       titolarioNodeLoader(ctx).load(unknown),
-      titolarioNodeLoader(ctx).load(nodes2025.t10!.id),
+      titolarioNodeLoader(ctx).load(nodes2025.t10.id),
     ]);
     assert.equal(a?.fullCode, 'VI/3');
     assert.equal(a?.leaf, false);
@@ -154,8 +154,8 @@ describe('titolario classification contract', () => {
   it('the database refuses changes to a published version, its nodes and index terms', async () => {
     await withClient(env.databaseUrl, async (client) => {
       for (const sql of [
-        `update titolario_node set description = 'x' where id = '${nodes2025.c3!.id}'`,
-        `delete from titolario_node where id = '${nodes2025.c31!.id}'`,
+        `update titolario_node set description = 'x' where id = '${nodes2025.c3.id}'`,
+        `delete from titolario_node where id = '${nodes2025.c31.id}'`,
         `insert into titolario_node (id, version_id, aoo_id, parent_id, level, code, full_code, description, sort_key)
            values (gen_random_uuid(), '${v2025.id}', '${aooId}', null, 1, 'XI', 'XI', 'Nuovo', '0011')`,
         `update titolario_index_term set term = 'x' where version_id = '${v2025.id}'`,
