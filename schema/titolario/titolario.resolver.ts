@@ -12,12 +12,14 @@ import {
   AddTitolarioIndexTermInput,
   AddTitolarioNodeInput,
   CreateTitolarioDraftInput,
+  ImportTitolarioInput,
   PublishTitolarioVersionInput,
   UpdateTitolarioDraftInput,
   UpdateTitolarioIndexTermInput,
   UpdateTitolarioNodeInput,
 } from './titolario.inputs.js';
 import * as titolario from './titolario.service.js';
+import { TitolarioFormat } from './titolario-transfer.js';
 
 @Resolver()
 export class TitolarioResolver {
@@ -165,5 +167,30 @@ export class TitolarioResolver {
     @Arg('input', { description: 'The draft and its approval' }) input: PublishTitolarioVersionInput,
   ): Promise<TitolarioVersion> {
     return titolario.publish(ctx, input);
+  }
+
+  @Query(() => String, {
+    description:
+      'A titolario version as a file (JSON or CSV, README "Titolario import and export"): importTitolario reads it back',
+  })
+  @AnyAuthenticated()
+  titolarioExport(
+    @Ctx() ctx: RequestContext,
+    @Arg('versionId', () => ID, { description: 'The version' }) versionId: string,
+    @Arg('format', () => TitolarioFormat, { description: 'JSON or CSV' }) format: TitolarioFormat,
+  ): Promise<string> {
+    return titolario.exportVersion(ctx, versionId, format);
+  }
+
+  @Mutation(() => TitolarioVersion, {
+    description:
+      'Import a titolario file (JSON or CSV) as a new draft: all or nothing; with errors nothing is imported and TITOLARIO_IMPORT_INVALID lists every one (extensions.errors: line, field, message)',
+  })
+  @Requires(TITOLARIO_MANAGE)
+  importTitolario(
+    @Ctx() ctx: RequestContext,
+    @Arg('input', { description: 'The file and the draft to make of it' }) input: ImportTitolarioInput,
+  ): Promise<TitolarioVersion> {
+    return titolario.importDraft(ctx, input);
   }
 }

@@ -218,6 +218,20 @@ export type DocumentOrderField =
   /** The oggetto, alphabetically */
   | 'OGGETTO';
 
+/** A titolario file imported as a new draft (all or nothing) */
+export type ImportTitolarioInput = {
+  /** The AOO */
+  aooId: string | number;
+  /** The file, as text (UTF-8; the request body takes up to 1 MB) */
+  content: string;
+  /** The format of content */
+  format: TitolarioFormat;
+  /** Label of the new draft */
+  label: string;
+  /** First day in force once published (YYYY-01-01) */
+  validFrom: string;
+};
+
 /** Sort direction */
 export type OrderDirection =
   /** Smallest, oldest or A first */
@@ -291,6 +305,13 @@ export type SignatureStatus =
   | 'FIRMA_VALIDA'
   /** impossibile effettuare verifica: unreadable, unsupported or too large to verify */
   | 'IMPOSSIBILE_EFFETTUARE_VERIFICA';
+
+/** Exchange format of a titolario (README: "Titolario import and export") */
+export type TitolarioFormat =
+  /** CSV: kind,fullCode,description,term,variants — a row per node and per index term */
+  | 'CSV'
+  /** A JSON document with the nodes depth first, each with its index terms */
+  | 'JSON';
 
 /** Whether a titolario version is still being prepared or approved and published */
 export type TitolarioVersionState =
@@ -838,6 +859,21 @@ export type PublishTitolarioVersionMutationVariables = Exact<{
 
 export type PublishTitolarioVersionMutation = { publishTitolarioVersion: { id: string, aooId: string, label: string, validFrom: string, validUntil: string | null, state: TitolarioVersionState, approvedAt: string | null, approvalAct: string | null, nodeCount: number } };
 
+export type TitolarioExportQueryVariables = Exact<{
+  versionId: string | number;
+  format: TitolarioFormat;
+}>;
+
+
+export type TitolarioExportQuery = { titolarioExport: string };
+
+export type ImportTitolarioMutationVariables = Exact<{
+  input: ImportTitolarioInput;
+}>;
+
+
+export type ImportTitolarioMutation = { importTitolario: { id: string, aooId: string, label: string, validFrom: string, validUntil: string | null, state: TitolarioVersionState, approvedAt: string | null, approvalAct: string | null, nodeCount: number } };
+
 export const PageInfoFieldsFragmentDoc = {"kind":"Document","definitions":[{"kind":"FragmentDefinition","name":{"kind":"Name","value":"PageInfoFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"PageInfo"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"hasNextPage"}},{"kind":"Field","name":{"kind":"Name","value":"hasPreviousPage"}},{"kind":"Field","name":{"kind":"Name","value":"startCursor"}},{"kind":"Field","name":{"kind":"Name","value":"endCursor"}}]}}]} as unknown as DocumentNode<PageInfoFieldsFragment, unknown>;
 export const TitolarioVersionFieldsFragmentDoc = {"kind":"Document","definitions":[{"kind":"FragmentDefinition","name":{"kind":"Name","value":"TitolarioVersionFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"TitolarioVersion"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"aooId"}},{"kind":"Field","name":{"kind":"Name","value":"label"}},{"kind":"Field","name":{"kind":"Name","value":"validFrom"}},{"kind":"Field","name":{"kind":"Name","value":"validUntil"}},{"kind":"Field","name":{"kind":"Name","value":"state"}},{"kind":"Field","name":{"kind":"Name","value":"approvedAt"}},{"kind":"Field","name":{"kind":"Name","value":"approvalAct"}},{"kind":"Field","name":{"kind":"Name","value":"nodeCount"}}]}}]} as unknown as DocumentNode<TitolarioVersionFieldsFragment, unknown>;
 export const TitolarioNodeFieldsFragmentDoc = {"kind":"Document","definitions":[{"kind":"FragmentDefinition","name":{"kind":"Name","value":"TitolarioNodeFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"TitolarioNode"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"level"}},{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"fullCode"}},{"kind":"Field","name":{"kind":"Name","value":"description"}},{"kind":"Field","name":{"kind":"Name","value":"leaf"}},{"kind":"Field","name":{"kind":"Name","value":"parentId"}}]}}]} as unknown as DocumentNode<TitolarioNodeFieldsFragment, unknown>;
@@ -906,3 +942,5 @@ export const AddTitolarioIndexTermDocument = {"kind":"Document","definitions":[{
 export const UpdateTitolarioIndexTermDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"UpdateTitolarioIndexTerm"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"UpdateTitolarioIndexTermInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"updateTitolarioIndexTerm"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"term"}},{"kind":"Field","name":{"kind":"Name","value":"variants"}}]}}]}}]} as unknown as DocumentNode<UpdateTitolarioIndexTermMutation, UpdateTitolarioIndexTermMutationVariables>;
 export const RemoveTitolarioIndexTermDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"RemoveTitolarioIndexTerm"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"indexTermId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"removeTitolarioIndexTerm"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"indexTermId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"indexTermId"}}}]}]}}]} as unknown as DocumentNode<RemoveTitolarioIndexTermMutation, RemoveTitolarioIndexTermMutationVariables>;
 export const PublishTitolarioVersionDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"PublishTitolarioVersion"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"PublishTitolarioVersionInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"publishTitolarioVersion"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"TitolarioVersionFields"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"TitolarioVersionFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"TitolarioVersion"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"aooId"}},{"kind":"Field","name":{"kind":"Name","value":"label"}},{"kind":"Field","name":{"kind":"Name","value":"validFrom"}},{"kind":"Field","name":{"kind":"Name","value":"validUntil"}},{"kind":"Field","name":{"kind":"Name","value":"state"}},{"kind":"Field","name":{"kind":"Name","value":"approvedAt"}},{"kind":"Field","name":{"kind":"Name","value":"approvalAct"}},{"kind":"Field","name":{"kind":"Name","value":"nodeCount"}}]}}]} as unknown as DocumentNode<PublishTitolarioVersionMutation, PublishTitolarioVersionMutationVariables>;
+export const TitolarioExportDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"TitolarioExport"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"versionId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"format"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"TitolarioFormat"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"titolarioExport"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"versionId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"versionId"}}},{"kind":"Argument","name":{"kind":"Name","value":"format"},"value":{"kind":"Variable","name":{"kind":"Name","value":"format"}}}]}]}}]} as unknown as DocumentNode<TitolarioExportQuery, TitolarioExportQueryVariables>;
+export const ImportTitolarioDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"ImportTitolario"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ImportTitolarioInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"importTitolario"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"TitolarioVersionFields"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"TitolarioVersionFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"TitolarioVersion"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"aooId"}},{"kind":"Field","name":{"kind":"Name","value":"label"}},{"kind":"Field","name":{"kind":"Name","value":"validFrom"}},{"kind":"Field","name":{"kind":"Name","value":"validUntil"}},{"kind":"Field","name":{"kind":"Name","value":"state"}},{"kind":"Field","name":{"kind":"Name","value":"approvedAt"}},{"kind":"Field","name":{"kind":"Name","value":"approvalAct"}},{"kind":"Field","name":{"kind":"Name","value":"nodeCount"}}]}}]} as unknown as DocumentNode<ImportTitolarioMutation, ImportTitolarioMutationVariables>;
