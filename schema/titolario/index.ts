@@ -1,5 +1,6 @@
 import { defineModule } from '../../server/modules/module.js';
 import { Migration20261205000011_titolario } from './migrations/Migration20261205000011_titolario.js';
+import { Migration20261205000012_titolario_search } from './migrations/Migration20261205000012_titolario_search.js';
 import { TITOLARIO_PERMISSIONS } from './permissions.js';
 import {
   TitolarioIndexTermFieldsResolver,
@@ -21,7 +22,10 @@ import { TITOLARIO_ERROR_CODES } from './titolario.errors.js';
 export const titolarioModule = defineModule({
   name: 'titolario',
   entities: [TitolarioVersion, TitolarioNode, TitolarioIndexTerm],
-  migrations: [{ name: 'Migration20261205000011_titolario', class: Migration20261205000011_titolario }],
+  migrations: [
+    { name: 'Migration20261205000011_titolario', class: Migration20261205000011_titolario },
+    { name: 'Migration20261205000012_titolario_search', class: Migration20261205000012_titolario_search },
+  ],
   resolvers: [
     TitolarioResolver,
     TitolarioVersionFieldsResolver,

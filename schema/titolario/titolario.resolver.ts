@@ -1,11 +1,12 @@
-import { Arg, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
+import { Arg, Ctx, ID, Int, Mutation, Query, Resolver } from 'type-graphql';
 import { AnyAuthenticated, Requires } from '../../server/auth/access.js';
 import type { RequestContext } from '../../server/context.js';
 import { ListSize } from '../../server/graphql/list-size.js';
 import { TITOLARIO_MANAGE } from './permissions.js';
 import { readableNode, readableVersion } from './titolario-access.js';
 import { TitolarioIndexTerm } from './titolario-index-term.entity.js';
-import { MAX_VERSIONS_PER_AOO } from './titolario-limits.js';
+import { MAX_SUGGESTIONS, MAX_VERSIONS_PER_AOO } from './titolario-limits.js';
+import { ClassificationSuggestion, classificationSuggestions } from './titolario-suggestions.js';
 import { TitolarioNode } from './titolario-node.entity.js';
 import { TitolarioVersion } from './titolario-version.entity.js';
 import {
@@ -192,5 +193,31 @@ export class TitolarioResolver {
     @Arg('input', { description: 'The file and the draft to make of it' }) input: ImportTitolarioInput,
   ): Promise<TitolarioVersion> {
     return titolario.importDraft(ctx, input);
+  }
+
+  @Query(() => [ClassificationSuggestion], {
+    description:
+      'Nodes of the titolario in force that may classify a free text (e.g. an oggetto), best first: descriptions and voci di indice compared by Italian word stem, accents ignored',
+  })
+  @ListSize({ pageArg: 'first', maxItems: MAX_SUGGESTIONS })
+  @AnyAuthenticated()
+  classificationSuggestions(
+    @Ctx() ctx: RequestContext,
+    @Arg('aooId', () => ID, { description: 'The AOO' }) aooId: string,
+    @Arg('text', { description: 'The text to classify, e.g. "richiesta di licenza edilizia"' }) text: string,
+    @Arg('at', () => String, {
+      nullable: true,
+      description: 'The day whose titolario applies (YYYY-MM-DD); left out, today',
+    })
+    at: string | null,
+    @Arg('first', () => Int, {
+      defaultValue: 5,
+      description: `How many suggestions, 1 to ${MAX_SUGGESTIONS}`,
+    })
+    first: number,
+    @Arg('leavesOnly', { defaultValue: false, description: 'Only leaf nodes (where fascicoli are opened)' })
+    leavesOnly: boolean,
+  ): Promise<ClassificationSuggestion[]> {
+    return classificationSuggestions(ctx, { aooId, text, at, first, leavesOnly });
   }
 }
