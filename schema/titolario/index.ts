@@ -1,4 +1,5 @@
 import { defineModule } from '../../server/modules/module.js';
+import { seedDemoTitolario } from './demo/demo-titolario.js';
 import { Migration20261205000011_titolario } from './migrations/Migration20261205000011_titolario.js';
 import { Migration20261205000012_titolario_search } from './migrations/Migration20261205000012_titolario_search.js';
 import { TITOLARIO_PERMISSIONS } from './permissions.js';
@@ -35,6 +36,7 @@ export const titolarioModule = defineModule({
   permissions: TITOLARIO_PERMISSIONS,
   errorCodes: TITOLARIO_ERROR_CODES,
   events: TITOLARIO_EVENTS,
+  seedDemo: seedDemoTitolario,
 });
 
 // What other modules may use.
@@ -45,3 +47,4 @@ export { titolarioNodeLoader } from './titolario-loaders.js';
 export { versionInForce } from './titolario-lookup.js';
 export { TITOLARIO_MANAGE } from './permissions.js';
 export { TitolarioVersionPublished } from './titolario-events.js';
+export { DEMO_INDEX_TERMS, DEMO_REVISION, DEMO_TITOLARIO } from './demo/demo-titolario.js';

@@ -524,10 +524,12 @@ export async function publishVersion(
   tx: UnitOfWork,
   version: TitolarioVersion,
   approvalAct: string,
+  /** Only for loading history (demo data): when it was approved; otherwise now. */
+  approvedAt?: Date,
 ): Promise<TitolarioVersion> {
   assertDraft(version);
   const act = requiredText('approvalAct', approvalAct, 1000);
-  const now = tx.clock.now();
+  const now = approvedAt ?? tx.clock.now();
   const today = romeDay(now);
   if (Number(version.validFrom.slice(0, 4)) <= Number(today.slice(0, 4))) {
     throw new DomainError(
