@@ -5,6 +5,7 @@ import { organisationModule } from './organisation/index.js';
 import { repertoriModule } from './repertori/index.js';
 import { raccoglitoriModule } from './raccoglitori/index.js';
 import { systemModule } from './system/index.js';
+import { titolarioModule } from './titolario/index.js';
 
 /**
  * The core modules, in order: a module comes after those it builds on (its migrations run
@@ -16,6 +17,7 @@ export const coreModules: readonly DmsModule[] = [
   organisationModule,
   documentsModule,
   numberingModule,
+  titolarioModule,
   repertoriModule,
   raccoglitoriModule,
 ];
