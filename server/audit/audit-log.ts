@@ -88,9 +88,12 @@ export async function auditRead(ctx: RequestContext, entry: AuditEntry): Promise
 /**
  * Writes the viewings queued by the request in one INSERT, in the order they happened. A
  * failure is the caller's to turn into an error answer: no data leaves without its audit row.
+ * From then on the request queues nothing: a resolver still running after an error ended the
+ * execution (its result is never sent) writes its viewing itself, as outside GraphQL.
  */
 export async function writeAuditedReads(ctx: RequestContext): Promise<void> {
-  const rows = ctx.auditedReads?.splice(0) ?? [];
+  const rows = ctx.auditedReads ?? [];
+  ctx.auditedReads = undefined;
   await insertRows(ctx.em, rows);
 }
 

@@ -17,6 +17,8 @@ async function recordViewings(ctx: RequestContext, response: GraphQLResponse): P
   } catch (e) {
     const error = new GraphQLError('The viewing could not be recorded in the audit trail', {
       originalError: e instanceof Error ? e : new Error(String(e)),
+      // What Apollo gives an unexpected error before formatError (masked, or an outage's 503).
+      extensions: { code: 'INTERNAL_SERVER_ERROR' },
     });
     response.body = {
       kind: 'single',
