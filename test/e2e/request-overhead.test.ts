@@ -9,6 +9,7 @@ import {
   TwoFileDownloadLinksDocument,
   type DocumentsQueryVariables,
 } from '../../clients/sdk/generated/graphql.js';
+import { SettableClock } from '../harness/clock.js';
 import { withFailingStatement } from '../harness/faults.js';
 import {
   createDocument,
@@ -168,5 +169,55 @@ describe('fixed SQL cost of a request', () => {
       rows.map((row) => [row.operation, row.target_id]),
       [['file.link', fileId]],
     );
+  });
+});
+
+/**
+ * The one authentication statement keeps the rules of the grants: a membership grants only
+ * while its UOR is active on the request clock's Europe/Rome day (not the UTC day).
+ */
+describe('grants of the one authentication statement, at the Europe/Rome midnight', () => {
+  const clock = new SettableClock('2027-03-09T12:00:00Z');
+  let env: TestEnv;
+  let ids: DemoIds;
+  let documentId = '';
+
+  before(async () => {
+    env = await startTestEnv({ blobDriver: 'fs', clock });
+    ids = await demoIds(env);
+    const f = await upload(env, 'rpa.ragioneria', uniqueBytes('mezzanotte'), 'mezzanotte.txt');
+    documentId = (
+      await createDocument(env, 'rpa.ragioneria', { uorId: ids.uor['RAG'] ?? '', primaryFileId: f.id })
+    ).id;
+    // The office of lettore (READ_ONLY in RAG) ends with 9 March.
+    await sql(env, `update uor set active_to = '2027-03-09' where id = $1`, [ids.uor['RAG']]);
+  });
+  after(async () => {
+    await env.close();
+  });
+
+  it('a membership of a UOR ending on 9 March grants until 23:59:59 Rome time, not from 00:00 of the 10th', async () => {
+    const lettore = await env.asUser('lettore');
+    clock.set('2027-03-09T22:59:59Z'); // 23:59:59 on 9 March in Rome
+    const before = await lettore.request(DocumentDocument, { id: documentId });
+    assert.equal(before.errors, undefined);
+    assert.equal(before.data?.document.id, documentId);
+    clock.set('2027-03-09T23:00:00Z'); // 00:00 on 10 March in Rome, still the 9th in UTC
+    const afterMidnight = await lettore.request(DocumentDocument, { id: documentId });
+    assert.equal(afterMidnight.data ?? null, null);
+    assert.equal(errorCode(afterMidnight), 'NOT_FOUND');
+  });
+
+  it('a deactivated user is refused (401), however many memberships they hold', async () => {
+    clock.set('2027-03-09T12:00:00Z');
+    const protocollista = await env.asUser('protocollista');
+    assert.equal((await protocollista.request(MeDocument)).status, 200);
+    await sql(
+      env,
+      `update app_user set active = false, deactivated_at = now() where username = 'protocollista'`,
+    );
+    const refused = await protocollista.request(MeDocument);
+    assert.equal(refused.status, 401);
+    assert.equal(refused.data ?? null, null);
   });
 });
