@@ -34,8 +34,8 @@ export async function authenticate(platform: Platform, token: string | undefined
 
 /**
  * The active user found by token subject or id, with today's grants (from the identity
- * provider, in one statement); null for an unknown or deactivated user. Every way in (bearer token, signed link,
- * each subscription event) uses it.
+ * provider, in one statement); null for an unknown or deactivated user. Every way in (bearer
+ * token, signed link, each subscription event) uses it.
  */
 export async function activeCaller(
   platform: Platform,
