@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import type { AuditRow } from './audit/audit-log.js';
 import { Grants } from './auth/grants.js';
 import type { Principal } from './auth/principal.js';
 import type { Clock } from './clock.js';
@@ -25,6 +26,12 @@ export interface RequestContext {
   loaders: Map<string, unknown>;
   /** The WebSocket a subscription runs on, so a subscriber who lost their rights can be let go. */
   connection?: { close(code: number, reason: string): void };
+  /**
+   * The audited viewings of a GraphQL request, queued by auditRead and written in one INSERT
+   * before its answer is sent (response-plugin.ts); absent elsewhere: viewings are written at
+   * once.
+   */
+  auditedReads?: AuditRow[];
   /**
    * Work the platform does on its own (a job, an event handler): `user` is who caused it (for the
    * audit trail), not whose rights apply; services decide what a system context may do.

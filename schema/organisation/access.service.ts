@@ -10,18 +10,29 @@ export interface ProfileGrants {
   perOffice: string[];
 }
 
-interface MembershipRow {
+export interface MembershipRow {
   profile: Profile;
   uor_id: string;
   aoo_id: string;
   is_head: boolean;
 }
 
-interface UorRow {
+export interface UorRow {
   id: string;
   parent_id: string | null;
   aoo_id: string;
 }
+
+/** The columns of a MembershipRow, over `membership m join uor u on u.id = m.uor_id`. */
+export const MEMBERSHIP_COLUMNS =
+  'm.profile, u.id as uor_id, u.aoo_id, coalesce(u.head_id = m.user_id, false) as is_head';
+
+/**
+ * A membership that grants on the given day (two parameters: the day twice): not ended, in a
+ * UOR active that day. One condition for every way grants are loaded.
+ */
+export const MEMBERSHIP_IN_FORCE =
+  'm.ended_at is null and u.active_from <= ? and (u.active_to is null or u.active_to >= ?)';
 
 /**
  * Effective permissions of a user from the active memberships. A UOR_SUBTREE profile, or any
@@ -34,18 +45,30 @@ export async function loadGrants(
   profiles: ReadonlyMap<Profile, ProfileGrants>,
 ): Promise<Grants> {
   const memberships = await em.execute<MembershipRow[]>(
-    `select m.profile, u.id as uor_id, u.aoo_id, coalesce(u.head_id = m.user_id, false) as is_head
-       from membership m join uor u on u.id = m.uor_id
-      where m.user_id = ? and m.ended_at is null and u.active_from <= ? and (u.active_to is null or u.active_to >= ?)`,
+    `select ${MEMBERSHIP_COLUMNS} from membership m join uor u on u.id = m.uor_id
+      where m.user_id = ? and ${MEMBERSHIP_IN_FORCE}`,
     [userId, today, today],
   );
-  const builder = new GrantsBuilder();
-  if (memberships.length === 0) return builder.build();
+  if (memberships.length === 0) return new GrantsBuilder().build();
   const aooIds = [...new Set(memberships.map((m) => m.aoo_id))];
   const uors = await em.execute<UorRow[]>(
     'select id, parent_id, aoo_id from uor where aoo_id = any(?::uuid[])',
     [pgArray(aooIds)],
   );
+  return grantsOf(memberships, uors, profiles);
+}
+
+/**
+ * The grants of active memberships, given the UORs of their AOOs (the trees the subtree scopes
+ * walk): what loadGrants computes, for callers that loaded the rows themselves (in one
+ * statement with the user, see caller-lookup.ts).
+ */
+export function grantsOf(
+  memberships: readonly MembershipRow[],
+  uors: readonly UorRow[],
+  profiles: ReadonlyMap<Profile, ProfileGrants>,
+): Grants {
+  const builder = new GrantsBuilder();
   const children = new Map<string, string[]>();
   for (const u of uors) {
     if (u.parent_id === null) continue;

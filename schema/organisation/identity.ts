@@ -3,6 +3,7 @@ import type { PermissionRegistry } from '../../server/auth/permissions.js';
 import type { IdentityProvider, Principal } from '../../server/auth/principal.js';
 import { ModuleCompositionError } from '../../server/modules/compose.js';
 import { loadGrants, type ProfileGrants } from './access.service.js';
+import { loadActiveCaller } from './caller-lookup.js';
 import { GrantScope, Profile, PROFILE_SCOPES } from './profile.js';
 import { User } from './user.entity.js';
 
@@ -40,6 +41,7 @@ function principal(user: User): Principal {
 export function organisationIdentity(permissions: PermissionRegistry): IdentityProvider {
   const grantsByProfile = profileGrants(permissions);
   return {
+    authenticate: (em, where, today) => loadActiveCaller(em, where, today, grantsByProfile),
     async findActive(em: EntityManager, where): Promise<Principal | null> {
       const user = await em.findOne(User, where);
       return user?.active ? principal(user) : null;

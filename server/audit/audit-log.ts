@@ -10,35 +10,91 @@ export interface AuditEntry {
   changes?: Record<string, unknown>;
 }
 
-/**
- * Appends one audit row through `em` (in a UnitOfWork: the transaction's, so the record of a
- * change commits or rolls back with it; for a viewing: the request's own). The time is the
- * request clock's, to the microsecond.
- */
-export async function appendAudit(ctx: RequestContext, em: EntityManager, entry: AuditEntry): Promise<void> {
+/** One audit_event row as written: the entry with who, where and when it happened. */
+export interface AuditRow {
+  occurredAt: Date;
+  aooId: string | null;
+  actorId: string | null;
+  actorUsername: string | null;
+  requestId: string;
+  clientIp: string | null;
+  userAgent: string | null;
+  operation: string;
+  targetType: string;
+  targetId: string | null;
+  changes: string;
+}
+
+/** The row of `entry` in this context, timed now by the request clock (to the microsecond). */
+function rowOf(ctx: RequestContext, entry: AuditEntry): AuditRow {
+  return {
+    occurredAt: ctx.clock.now(),
+    aooId: entry.aooId,
+    actorId: ctx.user?.id ?? null,
+    actorUsername: ctx.user?.username ?? null,
+    requestId: ctx.requestId,
+    clientIp: ctx.clientIp,
+    userAgent: ctx.userAgent?.slice(0, 512) ?? null,
+    operation: entry.operation,
+    targetType: entry.targetType,
+    targetId: entry.targetId,
+    changes: JSON.stringify(entry.changes ?? {}),
+  };
+}
+
+/** Writes the rows in one INSERT, in their order (audit_event ids follow the VALUES order). */
+async function insertRows(em: EntityManager, rows: readonly AuditRow[]): Promise<void> {
+  if (rows.length === 0) return;
   await em.execute(
     `insert into audit_event (occurred_at, aoo_id, actor_id, actor_username, request_id, client_ip, user_agent, operation, target_type, target_id, changes)
-     values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb)`,
-    [
-      ctx.clock.now(),
-      entry.aooId,
-      ctx.user?.id ?? null,
-      ctx.user?.username ?? null,
-      ctx.requestId,
-      ctx.clientIp,
-      ctx.userAgent?.slice(0, 512) ?? null,
-      entry.operation,
-      entry.targetType,
-      entry.targetId,
-      JSON.stringify(entry.changes ?? {}),
-    ],
+     values ${rows.map(() => '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb)').join(', ')}`,
+    rows.flatMap((r) => [
+      r.occurredAt,
+      r.aooId,
+      r.actorId,
+      r.actorUsername,
+      r.requestId,
+      r.clientIp,
+      r.userAgent,
+      r.operation,
+      r.targetType,
+      r.targetId,
+      r.changes,
+    ]),
     'run',
   );
 }
 
-/** An audited viewing (document.read, file.download…): one row, outside any write. */
-export function auditRead(ctx: RequestContext, entry: AuditEntry): Promise<void> {
-  return appendAudit(ctx, ctx.em, entry);
+/**
+ * Appends one audit row through `em` (in a UnitOfWork: the transaction's, so the record of a
+ * change commits or rolls back with it). The time is the request clock's, to the microsecond.
+ */
+export async function appendAudit(ctx: RequestContext, em: EntityManager, entry: AuditEntry): Promise<void> {
+  await insertRows(em, [rowOf(ctx, entry)]);
+}
+
+/**
+ * An audited viewing (document.read, file.download…): one row, outside any write. In a GraphQL
+ * request (ctx.auditedReads) the row is queued, with its own time, and the request's viewings
+ * are written together before its answer is sent (writeAuditedReads): one INSERT per request
+ * instead of one per list or node. Elsewhere (file routes, subscriptions, inside a unit of work)
+ * it is written now, before the caller answers.
+ */
+export async function auditRead(ctx: RequestContext, entry: AuditEntry): Promise<void> {
+  if (ctx.auditedReads) ctx.auditedReads.push(rowOf(ctx, entry));
+  else await appendAudit(ctx, ctx.em, entry);
+}
+
+/**
+ * Writes the viewings queued by the request in one INSERT, in the order they happened. A
+ * failure is the caller's to turn into an error answer: no data leaves without its audit row.
+ * From then on the request queues nothing: a resolver still running after an error ended the
+ * execution (its result is never sent) writes its viewing itself, as outside GraphQL.
+ */
+export async function writeAuditedReads(ctx: RequestContext): Promise<void> {
+  const rows = ctx.auditedReads ?? [];
+  ctx.auditedReads = undefined;
+  await insertRows(ctx.em, rows);
 }
 
 /** `{ field: [before, after] }` for the fields whose value changed. */

@@ -34,8 +34,8 @@ export async function authenticate(platform: Platform, token: string | undefined
 
 /**
  * The active user found by token subject or id, with today's grants (from the identity
- * provider); null for an unknown or deactivated user. Every way in (bearer token, signed link,
- * each subscription event) uses it.
+ * provider, in one statement); null for an unknown or deactivated user. Every way in (bearer
+ * token, signed link, each subscription event) uses it.
  */
 export async function activeCaller(
   platform: Platform,
@@ -43,11 +43,6 @@ export async function activeCaller(
   expiresAt: Date | null,
 ): Promise<(Caller & { user: Principal }) | null> {
   const em = platform.orm.em.fork();
-  const user = await platform.identity.findActive(em, where);
-  if (!user) return null;
-  return {
-    user,
-    grants: await platform.identity.grantsOf(em, user.id, romeDay(platform.clock.now())),
-    expiresAt,
-  };
+  const caller = await platform.identity.authenticate(em, where, romeDay(platform.clock.now()));
+  return caller ? { ...caller, expiresAt } : null;
 }

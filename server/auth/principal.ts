@@ -11,6 +11,12 @@ export interface Principal {
   platformAdmin: boolean;
 }
 
+/** An active user with their effective grants of one day: what a request runs as. */
+export interface AuthenticatedCaller {
+  user: Principal;
+  grants: Grants;
+}
+
 export type PrincipalLookup = { subject: string } | { id: string } | { username: string };
 
 /**
@@ -19,6 +25,12 @@ export type PrincipalLookup = { subject: string } | { id: string } | { username:
  * without knowing how users, memberships or profiles are stored.
  */
 export interface IdentityProvider {
+  /**
+   * The active user found so, with their effective grants on the given Italian calendar day
+   * (YYYY-MM-DD); null for an unknown or deactivated user. Every request (and WebSocket event)
+   * pays it before any data: one SQL statement.
+   */
+  authenticate(em: EntityManager, where: PrincipalLookup, today: string): Promise<AuthenticatedCaller | null>;
   /** The active user found so, or null for an unknown or deactivated one. */
   findActive(em: EntityManager, where: PrincipalLookup): Promise<Principal | null>;
   /** The user's effective grants on the given Italian calendar day (YYYY-MM-DD). */

@@ -46,6 +46,8 @@ export async function withTransaction<T>(
       const tx: UnitOfWork = {
         ...ctx,
         em,
+        // A viewing inside the transaction is written in it, as before (not queued).
+        auditedReads: undefined,
         audit: async (entry) => {
           await em.flush();
           await appendAudit(tx, em, entry);

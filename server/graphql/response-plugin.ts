@@ -1,20 +1,49 @@
-import type { ApolloServerPlugin } from '@apollo/server';
+import type { ApolloServerPlugin, GraphQLResponse } from '@apollo/server';
+import { GraphQLError } from 'graphql';
+import { writeAuditedReads } from '../audit/audit-log.js';
 import { takeMaskedFieldErrors } from '../auth/acl.js';
 import type { RequestContext } from '../context.js';
 import { bearerChallenge } from '../http/authentication.js';
+import { formatHttpError } from './format-error.js';
+
+/**
+ * Writes the request's audited viewings (one INSERT) before anything is sent, also for an
+ * answer that ends in an error (what was viewed before it was still served). If the write
+ * fails, the answer becomes that error and carries no data: nothing is shown unrecorded.
+ */
+async function recordViewings(ctx: RequestContext, response: GraphQLResponse): Promise<void> {
+  try {
+    await writeAuditedReads(ctx);
+  } catch (e) {
+    const error = new GraphQLError('The viewing could not be recorded in the audit trail', {
+      originalError: e instanceof Error ? e : new Error(String(e)),
+      // What Apollo gives an unexpected error before formatError (masked, or an outage's 503).
+      extensions: { code: 'INTERNAL_SERVER_ERROR' },
+    });
+    response.body = {
+      kind: 'single',
+      singleResult: { errors: [formatHttpError(error.toJSON(), error, ctx.platform)] },
+    };
+    response.http.status = 500;
+  }
+}
 
 /**
  * Final touches on every GraphQL-over-HTTP answer: the masked fields are reported, one
  * FIELD_MASKED error per place (see acl.ts); each error carries the request id (the key to
  * the server log), and an operation that could not serve anything because the caller has no
  * valid token answers 401 with WWW-Authenticate, exactly like a bad token does; one that could
- * not serve anything because the database is down answers 503 with Retry-After.
+ * not serve anything because the database is down answers 503 with Retry-After. First of all,
+ * the request's audited viewings are written (recordViewings): in this hook, not a separate
+ * plugin's, so that a failed write's error answer gets the same touches.
  */
 export const responsePlugin: ApolloServerPlugin<RequestContext> = {
-  requestDidStart() {
+  requestDidStart({ contextValue }) {
+    contextValue.auditedReads = [];
     return Promise.resolve({
-      willSendResponse({ response, contextValue }) {
-        if (response.body.kind !== 'single') return Promise.resolve();
+      async willSendResponse({ response, contextValue }) {
+        await recordViewings(contextValue, response);
+        if (response.body.kind !== 'single') return;
         const result = response.body.singleResult;
         const masked = takeMaskedFieldErrors(contextValue);
         // With no data, nothing masked reached the client.
@@ -22,7 +51,7 @@ export const responsePlugin: ApolloServerPlugin<RequestContext> = {
           result.errors = [...(result.errors ?? []), ...masked.map((e) => e.toJSON())];
         }
         const errors = result.errors;
-        if (!errors?.length) return Promise.resolve();
+        if (!errors?.length) return;
         result.errors = errors.map((e) => ({
           ...e,
           extensions: { ...e.extensions, requestId: contextValue.requestId },
@@ -35,7 +64,6 @@ export const responsePlugin: ApolloServerPlugin<RequestContext> = {
           response.http.status = 503;
           response.http.headers.set('retry-after', '5');
         }
-        return Promise.resolve();
       },
     });
   },

@@ -8,6 +8,7 @@ import {
   CreateUorDocument,
   CreateUserDocument,
   DocumentsInFullDocument,
+  MeDocument,
 } from '../../clients/sdk/generated/graphql.js';
 import type { GraphqlClient, Operation } from '../harness/graphql-client.js';
 import { startTestEnv, type TestEnv } from '../harness/test-env.js';
@@ -43,6 +44,11 @@ describe('SQL statements per query', () => {
     await client.data(operation, variables);
     return statements;
   }
+
+  it('an authenticated request pays one statement before its data: me is 2 in all', async () => {
+    // Was 4: the user by subject, the memberships, the UOR trees, then me's own read.
+    assert.equal(await count(admin, MeDocument, {}), 2);
+  });
 
   it('stays constant for the organisation tree as it grows', async () => {
     const aooId = (await admin.data(AoosDocument)).aoos[0]?.id ?? '';
