@@ -81,3 +81,6 @@ export {
   PROTOCOL_READ_RESERVED,
 } from './permissions.js';
 export { DEMO_DOCUMENTS } from './demo/demo-documents.js';
+// Row visibility and the page type, for modules that list documents (fascicoli).
+export { documentVisibilitySql, visibleDocumentIds } from './document-visibility.js';
+export { DocumentConnection } from './document-list.types.js';
