@@ -1,6 +1,12 @@
 import { defineModule } from '../../server/modules/module.js';
 import { Migration20261205000011_titolario } from './migrations/Migration20261205000011_titolario.js';
 import { TITOLARIO_PERMISSIONS } from './permissions.js';
+import {
+  TitolarioIndexTermFieldsResolver,
+  TitolarioNodeFieldsResolver,
+  TitolarioVersionFieldsResolver,
+} from './titolario-fields.resolver.js';
+import { TitolarioResolver } from './titolario.resolver.js';
 import { TITOLARIO_EVENTS } from './titolario-events.js';
 import { TitolarioIndexTerm } from './titolario-index-term.entity.js';
 import { TitolarioNode } from './titolario-node.entity.js';
@@ -16,6 +22,12 @@ export const titolarioModule = defineModule({
   name: 'titolario',
   entities: [TitolarioVersion, TitolarioNode, TitolarioIndexTerm],
   migrations: [{ name: 'Migration20261205000011_titolario', class: Migration20261205000011_titolario }],
+  resolvers: [
+    TitolarioResolver,
+    TitolarioVersionFieldsResolver,
+    TitolarioNodeFieldsResolver,
+    TitolarioIndexTermFieldsResolver,
+  ],
   permissions: TITOLARIO_PERMISSIONS,
   errorCodes: TITOLARIO_ERROR_CODES,
   events: TITOLARIO_EVENTS,

@@ -2,6 +2,7 @@ import type { UnitOfWork } from '../../server/db/unit-of-work.js';
 import { romeDay } from '../../server/clock.js';
 import { DomainError, InvalidInputError } from '../../server/errors/domain-error.js';
 import { optionalText, requiredText } from '../../server/errors/input-checks.js';
+import { refuseBeyond } from '../../server/errors/limits.js';
 import { Aoo } from '../organisation/index.js';
 import { fullCodeOf, isValidCode, sortKeyOf } from './titolario-codes.js';
 import { TitolarioVersionState } from './titolario-enums.js';
@@ -12,6 +13,13 @@ import {
   TitolarioVersionPublished,
 } from './titolario-events.js';
 import { TitolarioIndexTerm } from './titolario-index-term.entity.js';
+import {
+  MAX_CHILDREN_PER_NODE,
+  MAX_INDEX_TERMS_PER_NODE,
+  MAX_NODES_PER_VERSION,
+  MAX_TITOLI,
+  MAX_VERSIONS_PER_AOO,
+} from './titolario-limits.js';
 import { TitolarioNode } from './titolario-node.entity.js';
 import { TitolarioVersion } from './titolario-version.entity.js';
 
@@ -73,6 +81,13 @@ export async function createDraft(tx: UnitOfWork, aoo: Aoo, input: DraftInput): 
   const label = requiredText('label', input.label, 200);
   const validFrom = checkValidFrom(input.validFrom);
   await assertValidFromFree(tx, aoo.id, validFrom);
+  await refuseBeyond(tx.em, {
+    field: 'aooId',
+    max: MAX_VERSIONS_PER_AOO,
+    what: 'titolario versions per AOO',
+    owner: { table: 'aoo', id: aoo.id },
+    count: { sql: 'select count(*) as n from titolario_version where aoo_id = ?', params: [aoo.id] },
+  });
   const version = tx.em.create(TitolarioVersion, {
     aoo,
     label,
@@ -138,6 +153,34 @@ export async function addNode(
   const code = checkCode(level, input.code);
   const description = requiredText('description', input.description, 1000);
   await assertCodeFree(tx, version, parent, code, null);
+  await refuseBeyond(tx.em, {
+    field: 'versionId',
+    max: MAX_NODES_PER_VERSION,
+    what: 'nodes in a titolario version',
+    owner: { table: 'titolario_version', id: version.id },
+    count: { sql: 'select count(*) as n from titolario_node where version_id = ?', params: [version.id] },
+  });
+  await refuseBeyond(
+    tx.em,
+    parent === null
+      ? {
+          field: 'parentId',
+          max: MAX_TITOLI,
+          what: 'titoli in a titolario version',
+          owner: { table: 'titolario_version', id: version.id },
+          count: {
+            sql: 'select count(*) as n from titolario_node where version_id = ? and parent_id is null',
+            params: [version.id],
+          },
+        }
+      : {
+          field: 'parentId',
+          max: MAX_CHILDREN_PER_NODE,
+          what: 'children of a titolario node',
+          owner: { table: 'titolario_node', id: parent.id },
+          count: { sql: 'select count(*) as n from titolario_node where parent_id = ?', params: [parent.id] },
+        },
+  );
   const node = tx.em.create(TitolarioNode, {
     version,
     aoo: version.aoo,
@@ -315,6 +358,13 @@ export async function addIndexTerm(
 ): Promise<TitolarioIndexTerm> {
   const version = await tx.em.findOneOrFail(TitolarioVersion, { id: node.version.id });
   assertDraft(version);
+  await refuseBeyond(tx.em, {
+    field: 'nodeId',
+    max: MAX_INDEX_TERMS_PER_NODE,
+    what: 'index terms per titolario node',
+    owner: { table: 'titolario_node', id: node.id },
+    count: { sql: 'select count(*) as n from titolario_index_term where node_id = ?', params: [node.id] },
+  });
   const term = tx.em.create(TitolarioIndexTerm, {
     node,
     version,

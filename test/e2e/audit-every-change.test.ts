@@ -20,6 +20,16 @@ import {
   UpdateAooDocument,
   UpdateUorDocument,
   UpdateUserDocument,
+  AddTitolarioIndexTermDocument,
+  AddTitolarioNodeDocument,
+  CreateTitolarioDraftDocument,
+  DeleteTitolarioDraftDocument,
+  PublishTitolarioVersionDocument,
+  RemoveTitolarioIndexTermDocument,
+  RemoveTitolarioNodeDocument,
+  UpdateTitolarioDraftDocument,
+  UpdateTitolarioIndexTermDocument,
+  UpdateTitolarioNodeDocument,
 } from '../../clients/sdk/generated/graphql.js';
 import { createDocument, demoIds, sql, uniqueBytes, upload, type DemoIds } from '../harness/files-helpers.js';
 import type { GraphqlClient, GraphqlResponse } from '../harness/graphql-client.js';
@@ -278,6 +288,134 @@ describe('every change writes exactly one audit row', () => {
       run: async () => ({
         response: await rpa.request(FileDownloadLinkDocument, { id: made['file'] ?? '', ttlSeconds: 60 }),
         target: made['file'] ?? '',
+      }),
+    },
+    {
+      mutation: 'createTitolarioDraft',
+      operation: 'titolario.draft.create',
+      run: async (round) => {
+        const response = await admin.request(CreateTitolarioDraftDocument, {
+          input: { aooId: ids.aooId, label: `Titolario ${round}`, validFrom: `${2100 + 2 * round}-01-01` },
+        });
+        made['titolario'] = id(response, 'createTitolarioDraft');
+        return { response, target: made['titolario'] };
+      },
+    },
+    {
+      mutation: 'createTitolarioDraft',
+      operation: 'titolario.draft.create',
+      run: async (round) => {
+        const response = await admin.request(CreateTitolarioDraftDocument, {
+          input: { aooId: ids.aooId, label: `Bozza ${round}`, validFrom: `${2101 + 2 * round}-01-01` },
+        });
+        made['titolarioDiscarded'] = id(response, 'createTitolarioDraft');
+        return { response, target: made['titolarioDiscarded'] };
+      },
+    },
+    {
+      mutation: 'updateTitolarioDraft',
+      operation: 'titolario.draft.update',
+      run: async (round) => ({
+        response: await admin.request(UpdateTitolarioDraftDocument, {
+          input: { versionId: made['titolario'] ?? '', label: `Titolario rivisto ${round}` },
+        }),
+        target: made['titolario'] ?? '',
+      }),
+    },
+    {
+      mutation: 'addTitolarioNode',
+      operation: 'titolario.node.add',
+      run: async () => {
+        const response = await admin.request(AddTitolarioNodeDocument, {
+          input: { versionId: made['titolario'] ?? '', code: 'I', description: 'Amministrazione generale' },
+        });
+        made['titolo'] = id(response, 'addTitolarioNode');
+        return { response, target: made['titolo'] };
+      },
+    },
+    {
+      mutation: 'addTitolarioNode',
+      operation: 'titolario.node.add',
+      run: async () => {
+        const response = await admin.request(AddTitolarioNodeDocument, {
+          input: {
+            versionId: made['titolario'] ?? '',
+            parentId: made['titolo'],
+            code: '1',
+            description: 'Leggi',
+          },
+        });
+        made['classe'] = id(response, 'addTitolarioNode');
+        return { response, target: made['classe'] };
+      },
+    },
+    {
+      mutation: 'updateTitolarioNode',
+      operation: 'titolario.node.update',
+      run: async (round) => ({
+        response: await admin.request(UpdateTitolarioNodeDocument, {
+          input: { nodeId: made['titolo'] ?? '', description: `Amministrazione generale ${round}` },
+        }),
+        target: made['titolo'] ?? '',
+      }),
+    },
+    {
+      mutation: 'removeTitolarioNode',
+      operation: 'titolario.node.remove',
+      run: async () => ({
+        response: await admin.request(RemoveTitolarioNodeDocument, { nodeId: made['classe'] ?? '' }),
+        target: made['classe'] ?? '',
+      }),
+    },
+    {
+      mutation: 'addTitolarioIndexTerm',
+      operation: 'titolario.index-term.add',
+      run: async () => {
+        const response = await admin.request(AddTitolarioIndexTermDocument, {
+          input: { nodeId: made['titolo'] ?? '', term: 'Statuto', variants: ['statuto comunale'] },
+        });
+        made['indexTerm'] = id(response, 'addTitolarioIndexTerm');
+        return { response, target: made['indexTerm'] };
+      },
+    },
+    {
+      mutation: 'updateTitolarioIndexTerm',
+      operation: 'titolario.index-term.update',
+      run: async () => ({
+        response: await admin.request(UpdateTitolarioIndexTermDocument, {
+          input: { indexTermId: made['indexTerm'] ?? '', variants: ['statuto del comune'] },
+        }),
+        target: made['indexTerm'] ?? '',
+      }),
+    },
+    {
+      mutation: 'removeTitolarioIndexTerm',
+      operation: 'titolario.index-term.remove',
+      run: async () => ({
+        response: await admin.request(RemoveTitolarioIndexTermDocument, {
+          indexTermId: made['indexTerm'] ?? '',
+        }),
+        target: made['indexTerm'] ?? '',
+      }),
+    },
+    {
+      mutation: 'publishTitolarioVersion',
+      operation: 'titolario.version.publish',
+      run: async () => ({
+        response: await admin.request(PublishTitolarioVersionDocument, {
+          input: { versionId: made['titolario'] ?? '', approvalAct: 'Delibera di Giunta n. 1' },
+        }),
+        target: made['titolario'] ?? '',
+      }),
+    },
+    {
+      mutation: 'deleteTitolarioDraft',
+      operation: 'titolario.draft.delete',
+      run: async () => ({
+        response: await admin.request(DeleteTitolarioDraftDocument, {
+          versionId: made['titolarioDiscarded'] ?? '',
+        }),
+        target: made['titolarioDiscarded'] ?? '',
       }),
     },
   ];

@@ -14,6 +14,28 @@ export type AddMembershipInput = {
   userId: string | number;
 };
 
+/** A new voce di indice of a draft node */
+export type AddTitolarioIndexTermInput = {
+  /** The node the term classifies to */
+  nodeId: string | number;
+  /** The term, e.g. "Licenze edilizie" */
+  term: string;
+  /** Lexical variants and synonyms (at most 20) */
+  variants?: Array<string>;
+};
+
+/** A new node of a draft: a titolo (no parent) or a node below a parent */
+export type AddTitolarioNodeInput = {
+  /** A roman numeral for a titolo ("IX"), a number below it ("1") */
+  code: string;
+  /** What the node covers */
+  description: string;
+  /** The parent node (of the same draft); left out for a titolo */
+  parentId?: string | number | null | undefined;
+  /** The draft version */
+  versionId: string | number;
+};
+
 /** An attachment of a new document */
 export type AttachmentInput = {
   /** Description of the attachment (a registratura element once registered) */
@@ -62,6 +84,18 @@ export type CreateDocumentInput = {
   reservedUntil?: string | null | undefined;
   /** The responsible UOR; the document belongs to its AOO */
   uorId: string | number;
+};
+
+/** A new draft titolario version */
+export type CreateTitolarioDraftInput = {
+  /** The AOO */
+  aooId: string | number;
+  /** A version of the same AOO to start from (its nodes and index terms are copied); left out, the draft is empty */
+  copyOfVersionId?: string | number | null | undefined;
+  /** A name for people, e.g. "Titolario 2027" */
+  label: string;
+  /** First day in force once published: a 1 January (YYYY-01-01) after the approval day */
+  validFrom: string;
 };
 
 /** An office (UOR) of an AOO */
@@ -372,6 +406,14 @@ export type Profile =
   /** Sees everything of the AOO (head of the body, secretariats), particolare when named */
   | 'TOTAL_VISIBILITY';
 
+/** Approval and publication of a draft */
+export type PublishTitolarioVersionInput = {
+  /** The act that approved it, e.g. "Delibera di Giunta n. 12 del 3 marzo 2026" */
+  approvalAct: string;
+  /** The draft */
+  versionId: string | number;
+};
+
 /** A new file for a slot of a draft, or a new attachment */
 export type ReplaceDocumentFileInput = {
   /** Description of the attachment; left out, the slot keeps its description */
@@ -396,6 +438,13 @@ export type SignatureStatus =
   | 'FIRMA_VALIDA'
   /** impossibile effettuare verifica: unreadable, unsupported or too large to verify */
   | 'IMPOSSIBILE_EFFETTUARE_VERIFICA';
+
+/** Whether a titolario version is still being prepared or approved and published */
+export type TitolarioVersionState =
+  /** Being prepared: nodes and index terms may change; nothing can be classified under it */
+  | 'DRAFT'
+  /** Approved: immutable, in force from validFrom until the next published version takes effect */
+  | 'PUBLISHED';
 
 /** A transfer of a fascicolo to another RPA, and possibly another UOR (001 §4.5) */
 export type TransferFascicoloInput = {
@@ -425,6 +474,36 @@ export type UpdateAooInput = {
   pecAddress?: string | null | undefined;
   /** The Responsabile della Gestione Documentale */
   rgdId?: string | number | null | undefined;
+};
+
+/** Changes to a draft version; fields left out stay as they are */
+export type UpdateTitolarioDraftInput = {
+  /** New label */
+  label?: string | null | undefined;
+  /** New first day in force (YYYY-01-01) */
+  validFrom?: string | null | undefined;
+  /** The draft */
+  versionId: string | number;
+};
+
+/** Changes to an index term of a draft; fields left out stay */
+export type UpdateTitolarioIndexTermInput = {
+  /** The index term */
+  indexTermId: string | number;
+  /** New term */
+  term?: string | null | undefined;
+  /** The new list of variants (replaces the old one) */
+  variants?: Array<string> | null | undefined;
+};
+
+/** Changes to a draft node; fields left out stay. A new code moves the paths of its subtree */
+export type UpdateTitolarioNodeInput = {
+  /** New code within the parent */
+  code?: string | null | undefined;
+  /** New description */
+  description?: string | null | undefined;
+  /** The node */
+  nodeId: string | number;
 };
 
 /** Changes to a UOR: fields left out stay as they are */
@@ -920,8 +999,130 @@ export type MutationFieldsQueryVariables = Exact<{ [key: string]: never; }>;
 
 export type MutationFieldsQuery = { __schema: { mutationType: { fields: Array<{ name: string }> | null } | null } };
 
+export type TitolarioVersionFieldsFragment = { id: string, aooId: string, label: string, validFrom: string, validUntil: string | null, state: TitolarioVersionState, approvedAt: string | null, approvalAct: string | null, nodeCount: number };
+
+export type TitolarioNodeFieldsFragment = { id: string, level: number, code: string, fullCode: string, description: string, leaf: boolean, parentId: string | null };
+
+export type TitolarioQueryVariables = Exact<{
+  aooId: string | number;
+  at?: string | null | undefined;
+}>;
+
+
+export type TitolarioQuery = { titolario: { id: string, aooId: string, label: string, validFrom: string, validUntil: string | null, state: TitolarioVersionState, approvedAt: string | null, approvalAct: string | null, nodeCount: number, titoli: Array<{ id: string, level: number, code: string, fullCode: string, description: string, leaf: boolean, parentId: string | null, children: Array<{ id: string, level: number, code: string, fullCode: string, description: string, leaf: boolean, parentId: string | null }> }> } | null };
+
+export type TitolarioVersionsQueryVariables = Exact<{
+  aooId: string | number;
+}>;
+
+
+export type TitolarioVersionsQuery = { titolarioVersions: Array<{ id: string, aooId: string, label: string, validFrom: string, validUntil: string | null, state: TitolarioVersionState, approvedAt: string | null, approvalAct: string | null, nodeCount: number }> };
+
+export type TitolarioVersionQueryVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type TitolarioVersionQuery = { titolarioVersion: { id: string, aooId: string, label: string, validFrom: string, validUntil: string | null, state: TitolarioVersionState, approvedAt: string | null, approvalAct: string | null, nodeCount: number } };
+
+export type TitolarioNodesQueryVariables = Exact<{
+  versionId: string | number;
+  first: number;
+  after?: string | null | undefined;
+}>;
+
+
+export type TitolarioNodesQuery = { titolarioVersion: { id: string, nodes: { totalCount: number, edges: Array<{ cursor: string, node: { id: string, level: number, code: string, fullCode: string, description: string, leaf: boolean, parentId: string | null, indexTerms: Array<{ id: string, term: string, variants: Array<string> }> } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } } };
+
+export type TitolarioNodeByCodeQueryVariables = Exact<{
+  versionId: string | number;
+  fullCode: string;
+}>;
+
+
+export type TitolarioNodeByCodeQuery = { titolarioVersion: { id: string, node: { id: string, level: number, code: string, fullCode: string, description: string, leaf: boolean, parentId: string | null } | null } };
+
+export type TitolarioNodeQueryVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type TitolarioNodeQuery = { titolarioNode: { id: string, level: number, code: string, fullCode: string, description: string, leaf: boolean, parentId: string | null, parent: { id: string, fullCode: string } | null, version: { id: string, label: string, validFrom: string, state: TitolarioVersionState }, children: Array<{ id: string, level: number, code: string, fullCode: string, description: string, leaf: boolean, parentId: string | null }>, indexTerms: Array<{ id: string, term: string, variants: Array<string>, node: { id: string } }> } };
+
+export type CreateTitolarioDraftMutationVariables = Exact<{
+  input: CreateTitolarioDraftInput;
+}>;
+
+
+export type CreateTitolarioDraftMutation = { createTitolarioDraft: { id: string, aooId: string, label: string, validFrom: string, validUntil: string | null, state: TitolarioVersionState, approvedAt: string | null, approvalAct: string | null, nodeCount: number } };
+
+export type UpdateTitolarioDraftMutationVariables = Exact<{
+  input: UpdateTitolarioDraftInput;
+}>;
+
+
+export type UpdateTitolarioDraftMutation = { updateTitolarioDraft: { id: string, aooId: string, label: string, validFrom: string, validUntil: string | null, state: TitolarioVersionState, approvedAt: string | null, approvalAct: string | null, nodeCount: number } };
+
+export type DeleteTitolarioDraftMutationVariables = Exact<{
+  versionId: string | number;
+}>;
+
+
+export type DeleteTitolarioDraftMutation = { deleteTitolarioDraft: string };
+
+export type AddTitolarioNodeMutationVariables = Exact<{
+  input: AddTitolarioNodeInput;
+}>;
+
+
+export type AddTitolarioNodeMutation = { addTitolarioNode: { id: string, level: number, code: string, fullCode: string, description: string, leaf: boolean, parentId: string | null } };
+
+export type UpdateTitolarioNodeMutationVariables = Exact<{
+  input: UpdateTitolarioNodeInput;
+}>;
+
+
+export type UpdateTitolarioNodeMutation = { updateTitolarioNode: { id: string, level: number, code: string, fullCode: string, description: string, leaf: boolean, parentId: string | null } };
+
+export type RemoveTitolarioNodeMutationVariables = Exact<{
+  nodeId: string | number;
+}>;
+
+
+export type RemoveTitolarioNodeMutation = { removeTitolarioNode: string };
+
+export type AddTitolarioIndexTermMutationVariables = Exact<{
+  input: AddTitolarioIndexTermInput;
+}>;
+
+
+export type AddTitolarioIndexTermMutation = { addTitolarioIndexTerm: { id: string, term: string, variants: Array<string> } };
+
+export type UpdateTitolarioIndexTermMutationVariables = Exact<{
+  input: UpdateTitolarioIndexTermInput;
+}>;
+
+
+export type UpdateTitolarioIndexTermMutation = { updateTitolarioIndexTerm: { id: string, term: string, variants: Array<string> } };
+
+export type RemoveTitolarioIndexTermMutationVariables = Exact<{
+  indexTermId: string | number;
+}>;
+
+
+export type RemoveTitolarioIndexTermMutation = { removeTitolarioIndexTerm: string };
+
+export type PublishTitolarioVersionMutationVariables = Exact<{
+  input: PublishTitolarioVersionInput;
+}>;
+
+
+export type PublishTitolarioVersionMutation = { publishTitolarioVersion: { id: string, aooId: string, label: string, validFrom: string, validUntil: string | null, state: TitolarioVersionState, approvedAt: string | null, approvalAct: string | null, nodeCount: number } };
+
 export const PageInfoFieldsFragmentDoc = {"kind":"Document","definitions":[{"kind":"FragmentDefinition","name":{"kind":"Name","value":"PageInfoFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"PageInfo"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"hasNextPage"}},{"kind":"Field","name":{"kind":"Name","value":"hasPreviousPage"}},{"kind":"Field","name":{"kind":"Name","value":"startCursor"}},{"kind":"Field","name":{"kind":"Name","value":"endCursor"}}]}}]} as unknown as DocumentNode<PageInfoFieldsFragment, unknown>;
 export const FascicoloSummaryFragmentDoc = {"kind":"Document","definitions":[{"kind":"FragmentDefinition","name":{"kind":"Name","value":"FascicoloSummary"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Fascicolo"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"identifier"}},{"kind":"Field","name":{"kind":"Name","value":"year"}},{"kind":"Field","name":{"kind":"Name","value":"number"}},{"kind":"Field","name":{"kind":"Name","value":"numberPath"}},{"kind":"Field","name":{"kind":"Name","value":"level"}},{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"oggetto"}},{"kind":"Field","name":{"kind":"Name","value":"state"}},{"kind":"Field","name":{"kind":"Name","value":"openingDate"}},{"kind":"Field","name":{"kind":"Name","value":"closingDate"}},{"kind":"Field","name":{"kind":"Name","value":"classificationCode"}},{"kind":"Field","name":{"kind":"Name","value":"annualRepeat"}},{"kind":"Field","name":{"kind":"Name","value":"confidentiality"}},{"kind":"Field","name":{"kind":"Name","value":"physicalLocation"}},{"kind":"Field","name":{"kind":"Name","value":"participatingAdministrations"}}]}}]} as unknown as DocumentNode<FascicoloSummaryFragment, unknown>;
+export const TitolarioVersionFieldsFragmentDoc = {"kind":"Document","definitions":[{"kind":"FragmentDefinition","name":{"kind":"Name","value":"TitolarioVersionFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"TitolarioVersion"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"aooId"}},{"kind":"Field","name":{"kind":"Name","value":"label"}},{"kind":"Field","name":{"kind":"Name","value":"validFrom"}},{"kind":"Field","name":{"kind":"Name","value":"validUntil"}},{"kind":"Field","name":{"kind":"Name","value":"state"}},{"kind":"Field","name":{"kind":"Name","value":"approvedAt"}},{"kind":"Field","name":{"kind":"Name","value":"approvalAct"}},{"kind":"Field","name":{"kind":"Name","value":"nodeCount"}}]}}]} as unknown as DocumentNode<TitolarioVersionFieldsFragment, unknown>;
+export const TitolarioNodeFieldsFragmentDoc = {"kind":"Document","definitions":[{"kind":"FragmentDefinition","name":{"kind":"Name","value":"TitolarioNodeFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"TitolarioNode"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"level"}},{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"fullCode"}},{"kind":"Field","name":{"kind":"Name","value":"description"}},{"kind":"Field","name":{"kind":"Name","value":"leaf"}},{"kind":"Field","name":{"kind":"Name","value":"parentId"}}]}}]} as unknown as DocumentNode<TitolarioNodeFieldsFragment, unknown>;
 export const DocumentEventsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"subscription","name":{"kind":"Name","value":"DocumentEvents"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"aooId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"documentEvents"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"aooId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"aooId"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"documentId"}},{"kind":"Field","name":{"kind":"Name","value":"position"}},{"kind":"Field","name":{"kind":"Name","value":"version"}},{"kind":"Field","name":{"kind":"Name","value":"fileId"}},{"kind":"Field","name":{"kind":"Name","value":"occurredAt"}},{"kind":"Field","name":{"kind":"Name","value":"document"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"oggetto"}},{"kind":"Field","name":{"kind":"Name","value":"uor"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"code"}}]}}]}}]}}]}}]} as unknown as DocumentNode<DocumentEventsSubscription, DocumentEventsSubscriptionVariables>;
 export const DocumentDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"Document"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"document"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"oggetto"}},{"kind":"Field","name":{"kind":"Name","value":"particolare"}},{"kind":"Field","name":{"kind":"Name","value":"reservedUntil"}},{"kind":"Field","name":{"kind":"Name","value":"registeredAt"}},{"kind":"Field","name":{"kind":"Name","value":"primary"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"position"}},{"kind":"Field","name":{"kind":"Name","value":"version"}},{"kind":"Field","name":{"kind":"Name","value":"file"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"sha256"}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"attachments"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"position"}},{"kind":"Field","name":{"kind":"Name","value":"version"}},{"kind":"Field","name":{"kind":"Name","value":"description"}},{"kind":"Field","name":{"kind":"Name","value":"file"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}}]}}]}}]}}]}}]} as unknown as DocumentNode<DocumentQuery, DocumentQueryVariables>;
 export const DocumentPrimaryFileDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"DocumentPrimaryFile"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"document"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"primary"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"file"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}}]}}]}}]}}]}}]} as unknown as DocumentNode<DocumentPrimaryFileQuery, DocumentPrimaryFileQueryVariables>;
@@ -986,3 +1187,19 @@ export const AooStructureDocument = {"kind":"Document","definitions":[{"kind":"O
 export const ServerInfoDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"ServerInfo"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"serverInfo"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"version"}},{"kind":"Field","name":{"kind":"Name","value":"time"}}]}}]}}]} as unknown as DocumentNode<ServerInfoQuery, ServerInfoQueryVariables>;
 export const HeartbeatDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"subscription","name":{"kind":"Name","value":"Heartbeat"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"intervalSeconds"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"heartbeat"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"intervalSeconds"},"value":{"kind":"Variable","name":{"kind":"Name","value":"intervalSeconds"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"at"}}]}}]}}]} as unknown as DocumentNode<HeartbeatSubscription, HeartbeatSubscriptionVariables>;
 export const MutationFieldsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"MutationFields"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__schema"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"mutationType"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"fields"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"name"}}]}}]}}]}}]}}]} as unknown as DocumentNode<MutationFieldsQuery, MutationFieldsQueryVariables>;
+export const TitolarioDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"Titolario"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"aooId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"at"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"titolario"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"aooId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"aooId"}}},{"kind":"Argument","name":{"kind":"Name","value":"at"},"value":{"kind":"Variable","name":{"kind":"Name","value":"at"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"TitolarioVersionFields"}},{"kind":"Field","name":{"kind":"Name","value":"titoli"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"TitolarioNodeFields"}},{"kind":"Field","name":{"kind":"Name","value":"children"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"TitolarioNodeFields"}}]}}]}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"TitolarioVersionFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"TitolarioVersion"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"aooId"}},{"kind":"Field","name":{"kind":"Name","value":"label"}},{"kind":"Field","name":{"kind":"Name","value":"validFrom"}},{"kind":"Field","name":{"kind":"Name","value":"validUntil"}},{"kind":"Field","name":{"kind":"Name","value":"state"}},{"kind":"Field","name":{"kind":"Name","value":"approvedAt"}},{"kind":"Field","name":{"kind":"Name","value":"approvalAct"}},{"kind":"Field","name":{"kind":"Name","value":"nodeCount"}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"TitolarioNodeFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"TitolarioNode"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"level"}},{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"fullCode"}},{"kind":"Field","name":{"kind":"Name","value":"description"}},{"kind":"Field","name":{"kind":"Name","value":"leaf"}},{"kind":"Field","name":{"kind":"Name","value":"parentId"}}]}}]} as unknown as DocumentNode<TitolarioQuery, TitolarioQueryVariables>;
+export const TitolarioVersionsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"TitolarioVersions"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"aooId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"titolarioVersions"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"aooId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"aooId"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"TitolarioVersionFields"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"TitolarioVersionFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"TitolarioVersion"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"aooId"}},{"kind":"Field","name":{"kind":"Name","value":"label"}},{"kind":"Field","name":{"kind":"Name","value":"validFrom"}},{"kind":"Field","name":{"kind":"Name","value":"validUntil"}},{"kind":"Field","name":{"kind":"Name","value":"state"}},{"kind":"Field","name":{"kind":"Name","value":"approvedAt"}},{"kind":"Field","name":{"kind":"Name","value":"approvalAct"}},{"kind":"Field","name":{"kind":"Name","value":"nodeCount"}}]}}]} as unknown as DocumentNode<TitolarioVersionsQuery, TitolarioVersionsQueryVariables>;
+export const TitolarioVersionDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"TitolarioVersion"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"titolarioVersion"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"TitolarioVersionFields"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"TitolarioVersionFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"TitolarioVersion"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"aooId"}},{"kind":"Field","name":{"kind":"Name","value":"label"}},{"kind":"Field","name":{"kind":"Name","value":"validFrom"}},{"kind":"Field","name":{"kind":"Name","value":"validUntil"}},{"kind":"Field","name":{"kind":"Name","value":"state"}},{"kind":"Field","name":{"kind":"Name","value":"approvedAt"}},{"kind":"Field","name":{"kind":"Name","value":"approvalAct"}},{"kind":"Field","name":{"kind":"Name","value":"nodeCount"}}]}}]} as unknown as DocumentNode<TitolarioVersionQuery, TitolarioVersionQueryVariables>;
+export const TitolarioNodesDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"TitolarioNodes"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"versionId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"first"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"after"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"titolarioVersion"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"versionId"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"nodes"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"Variable","name":{"kind":"Name","value":"first"}}},{"kind":"Argument","name":{"kind":"Name","value":"after"},"value":{"kind":"Variable","name":{"kind":"Name","value":"after"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"totalCount"}},{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"cursor"}},{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"TitolarioNodeFields"}},{"kind":"Field","name":{"kind":"Name","value":"indexTerms"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"term"}},{"kind":"Field","name":{"kind":"Name","value":"variants"}}]}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"pageInfo"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"hasNextPage"}},{"kind":"Field","name":{"kind":"Name","value":"endCursor"}}]}}]}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"TitolarioNodeFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"TitolarioNode"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"level"}},{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"fullCode"}},{"kind":"Field","name":{"kind":"Name","value":"description"}},{"kind":"Field","name":{"kind":"Name","value":"leaf"}},{"kind":"Field","name":{"kind":"Name","value":"parentId"}}]}}]} as unknown as DocumentNode<TitolarioNodesQuery, TitolarioNodesQueryVariables>;
+export const TitolarioNodeByCodeDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"TitolarioNodeByCode"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"versionId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"fullCode"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"titolarioVersion"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"versionId"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"node"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"fullCode"},"value":{"kind":"Variable","name":{"kind":"Name","value":"fullCode"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"TitolarioNodeFields"}}]}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"TitolarioNodeFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"TitolarioNode"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"level"}},{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"fullCode"}},{"kind":"Field","name":{"kind":"Name","value":"description"}},{"kind":"Field","name":{"kind":"Name","value":"leaf"}},{"kind":"Field","name":{"kind":"Name","value":"parentId"}}]}}]} as unknown as DocumentNode<TitolarioNodeByCodeQuery, TitolarioNodeByCodeQueryVariables>;
+export const TitolarioNodeDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"TitolarioNode"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"titolarioNode"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"TitolarioNodeFields"}},{"kind":"Field","name":{"kind":"Name","value":"parent"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"fullCode"}}]}},{"kind":"Field","name":{"kind":"Name","value":"version"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"label"}},{"kind":"Field","name":{"kind":"Name","value":"validFrom"}},{"kind":"Field","name":{"kind":"Name","value":"state"}}]}},{"kind":"Field","name":{"kind":"Name","value":"children"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"TitolarioNodeFields"}}]}},{"kind":"Field","name":{"kind":"Name","value":"indexTerms"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"term"}},{"kind":"Field","name":{"kind":"Name","value":"variants"}},{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}}]}}]}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"TitolarioNodeFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"TitolarioNode"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"level"}},{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"fullCode"}},{"kind":"Field","name":{"kind":"Name","value":"description"}},{"kind":"Field","name":{"kind":"Name","value":"leaf"}},{"kind":"Field","name":{"kind":"Name","value":"parentId"}}]}}]} as unknown as DocumentNode<TitolarioNodeQuery, TitolarioNodeQueryVariables>;
+export const CreateTitolarioDraftDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"CreateTitolarioDraft"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"CreateTitolarioDraftInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"createTitolarioDraft"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"TitolarioVersionFields"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"TitolarioVersionFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"TitolarioVersion"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"aooId"}},{"kind":"Field","name":{"kind":"Name","value":"label"}},{"kind":"Field","name":{"kind":"Name","value":"validFrom"}},{"kind":"Field","name":{"kind":"Name","value":"validUntil"}},{"kind":"Field","name":{"kind":"Name","value":"state"}},{"kind":"Field","name":{"kind":"Name","value":"approvedAt"}},{"kind":"Field","name":{"kind":"Name","value":"approvalAct"}},{"kind":"Field","name":{"kind":"Name","value":"nodeCount"}}]}}]} as unknown as DocumentNode<CreateTitolarioDraftMutation, CreateTitolarioDraftMutationVariables>;
+export const UpdateTitolarioDraftDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"UpdateTitolarioDraft"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"UpdateTitolarioDraftInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"updateTitolarioDraft"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"TitolarioVersionFields"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"TitolarioVersionFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"TitolarioVersion"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"aooId"}},{"kind":"Field","name":{"kind":"Name","value":"label"}},{"kind":"Field","name":{"kind":"Name","value":"validFrom"}},{"kind":"Field","name":{"kind":"Name","value":"validUntil"}},{"kind":"Field","name":{"kind":"Name","value":"state"}},{"kind":"Field","name":{"kind":"Name","value":"approvedAt"}},{"kind":"Field","name":{"kind":"Name","value":"approvalAct"}},{"kind":"Field","name":{"kind":"Name","value":"nodeCount"}}]}}]} as unknown as DocumentNode<UpdateTitolarioDraftMutation, UpdateTitolarioDraftMutationVariables>;
+export const DeleteTitolarioDraftDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"DeleteTitolarioDraft"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"versionId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"deleteTitolarioDraft"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"versionId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"versionId"}}}]}]}}]} as unknown as DocumentNode<DeleteTitolarioDraftMutation, DeleteTitolarioDraftMutationVariables>;
+export const AddTitolarioNodeDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"AddTitolarioNode"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"AddTitolarioNodeInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"addTitolarioNode"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"TitolarioNodeFields"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"TitolarioNodeFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"TitolarioNode"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"level"}},{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"fullCode"}},{"kind":"Field","name":{"kind":"Name","value":"description"}},{"kind":"Field","name":{"kind":"Name","value":"leaf"}},{"kind":"Field","name":{"kind":"Name","value":"parentId"}}]}}]} as unknown as DocumentNode<AddTitolarioNodeMutation, AddTitolarioNodeMutationVariables>;
+export const UpdateTitolarioNodeDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"UpdateTitolarioNode"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"UpdateTitolarioNodeInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"updateTitolarioNode"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"TitolarioNodeFields"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"TitolarioNodeFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"TitolarioNode"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"level"}},{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"fullCode"}},{"kind":"Field","name":{"kind":"Name","value":"description"}},{"kind":"Field","name":{"kind":"Name","value":"leaf"}},{"kind":"Field","name":{"kind":"Name","value":"parentId"}}]}}]} as unknown as DocumentNode<UpdateTitolarioNodeMutation, UpdateTitolarioNodeMutationVariables>;
+export const RemoveTitolarioNodeDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"RemoveTitolarioNode"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"nodeId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"removeTitolarioNode"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"nodeId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"nodeId"}}}]}]}}]} as unknown as DocumentNode<RemoveTitolarioNodeMutation, RemoveTitolarioNodeMutationVariables>;
+export const AddTitolarioIndexTermDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"AddTitolarioIndexTerm"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"AddTitolarioIndexTermInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"addTitolarioIndexTerm"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"term"}},{"kind":"Field","name":{"kind":"Name","value":"variants"}}]}}]}}]} as unknown as DocumentNode<AddTitolarioIndexTermMutation, AddTitolarioIndexTermMutationVariables>;
+export const UpdateTitolarioIndexTermDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"UpdateTitolarioIndexTerm"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"UpdateTitolarioIndexTermInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"updateTitolarioIndexTerm"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"term"}},{"kind":"Field","name":{"kind":"Name","value":"variants"}}]}}]}}]} as unknown as DocumentNode<UpdateTitolarioIndexTermMutation, UpdateTitolarioIndexTermMutationVariables>;
+export const RemoveTitolarioIndexTermDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"RemoveTitolarioIndexTerm"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"indexTermId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"removeTitolarioIndexTerm"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"indexTermId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"indexTermId"}}}]}]}}]} as unknown as DocumentNode<RemoveTitolarioIndexTermMutation, RemoveTitolarioIndexTermMutationVariables>;
+export const PublishTitolarioVersionDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"PublishTitolarioVersion"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"PublishTitolarioVersionInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"publishTitolarioVersion"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"TitolarioVersionFields"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"TitolarioVersionFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"TitolarioVersion"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"aooId"}},{"kind":"Field","name":{"kind":"Name","value":"label"}},{"kind":"Field","name":{"kind":"Name","value":"validFrom"}},{"kind":"Field","name":{"kind":"Name","value":"validUntil"}},{"kind":"Field","name":{"kind":"Name","value":"state"}},{"kind":"Field","name":{"kind":"Name","value":"approvedAt"}},{"kind":"Field","name":{"kind":"Name","value":"approvalAct"}},{"kind":"Field","name":{"kind":"Name","value":"nodeCount"}}]}}]} as unknown as DocumentNode<PublishTitolarioVersionMutation, PublishTitolarioVersionMutationVariables>;

@@ -1,0 +1,169 @@
+import { Arg, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
+import { AnyAuthenticated, Requires } from '../../server/auth/access.js';
+import type { RequestContext } from '../../server/context.js';
+import { ListSize } from '../../server/graphql/list-size.js';
+import { TITOLARIO_MANAGE } from './permissions.js';
+import { readableNode, readableVersion } from './titolario-access.js';
+import { TitolarioIndexTerm } from './titolario-index-term.entity.js';
+import { MAX_VERSIONS_PER_AOO } from './titolario-limits.js';
+import { TitolarioNode } from './titolario-node.entity.js';
+import { TitolarioVersion } from './titolario-version.entity.js';
+import {
+  AddTitolarioIndexTermInput,
+  AddTitolarioNodeInput,
+  CreateTitolarioDraftInput,
+  PublishTitolarioVersionInput,
+  UpdateTitolarioDraftInput,
+  UpdateTitolarioIndexTermInput,
+  UpdateTitolarioNodeInput,
+} from './titolario.inputs.js';
+import * as titolario from './titolario.service.js';
+
+@Resolver()
+export class TitolarioResolver {
+  @Query(() => TitolarioVersion, {
+    nullable: true,
+    description:
+      'The titolario of an AOO in force on a day (default: today, Europe/Rome): the published version with its tree; null before the first takes effect. Any member of the AOO reads it',
+  })
+  @AnyAuthenticated()
+  titolario(
+    @Ctx() ctx: RequestContext,
+    @Arg('aooId', () => ID, { description: 'The AOO' }) aooId: string,
+    @Arg('at', () => String, { nullable: true, description: 'The day (YYYY-MM-DD); left out, today' })
+    at: string | null,
+  ): Promise<TitolarioVersion | null> {
+    return titolario.titolarioAt(ctx, aooId, at);
+  }
+
+  @Query(() => [TitolarioVersion], {
+    description: `The titolario versions of an AOO, newest validFrom first (at most ${MAX_VERSIONS_PER_AOO}); drafts only for TITOLARIO_MANAGE`,
+  })
+  @ListSize({ maxItems: MAX_VERSIONS_PER_AOO })
+  @AnyAuthenticated()
+  titolarioVersions(
+    @Ctx() ctx: RequestContext,
+    @Arg('aooId', () => ID, { description: 'The AOO' }) aooId: string,
+  ): Promise<TitolarioVersion[]> {
+    return titolario.versionsOf(ctx, aooId);
+  }
+
+  @Query(() => TitolarioVersion, {
+    description: 'A titolario version by id (a draft only for TITOLARIO_MANAGE)',
+  })
+  @AnyAuthenticated()
+  titolarioVersion(
+    @Ctx() ctx: RequestContext,
+    @Arg('id', () => ID, { description: 'Its id' }) id: string,
+  ): Promise<TitolarioVersion> {
+    return readableVersion(ctx, id);
+  }
+
+  @Query(() => TitolarioNode, {
+    description:
+      'A titolario node by id, e.g. the classification of a fascicolo (of a draft only for TITOLARIO_MANAGE)',
+  })
+  @AnyAuthenticated()
+  titolarioNode(
+    @Ctx() ctx: RequestContext,
+    @Arg('id', () => ID, { description: 'Its id' }) id: string,
+  ): Promise<TitolarioNode> {
+    return readableNode(ctx, id);
+  }
+
+  @Mutation(() => TitolarioVersion, {
+    description:
+      'Prepare a new titolario version as a draft, empty or copied from another version of the AOO',
+  })
+  @Requires(TITOLARIO_MANAGE)
+  createTitolarioDraft(
+    @Ctx() ctx: RequestContext,
+    @Arg('input', { description: 'The draft' }) input: CreateTitolarioDraftInput,
+  ): Promise<TitolarioVersion> {
+    return titolario.createDraft(ctx, input);
+  }
+
+  @Mutation(() => TitolarioVersion, { description: "Change a draft's label or validFrom" })
+  @Requires(TITOLARIO_MANAGE)
+  updateTitolarioDraft(
+    @Ctx() ctx: RequestContext,
+    @Arg('input', { description: 'The changes' }) input: UpdateTitolarioDraftInput,
+  ): Promise<TitolarioVersion> {
+    return titolario.updateDraft(ctx, input);
+  }
+
+  @Mutation(() => ID, { description: 'Discard a draft with its nodes and index terms; returns its id' })
+  @Requires(TITOLARIO_MANAGE)
+  deleteTitolarioDraft(
+    @Ctx() ctx: RequestContext,
+    @Arg('versionId', () => ID, { description: 'The draft' }) versionId: string,
+  ): Promise<string> {
+    return titolario.deleteDraft(ctx, versionId);
+  }
+
+  @Mutation(() => TitolarioNode, { description: 'Add a titolo, classe or sottoclasse to a draft' })
+  @Requires(TITOLARIO_MANAGE)
+  addTitolarioNode(
+    @Ctx() ctx: RequestContext,
+    @Arg('input', { description: 'The node' }) input: AddTitolarioNodeInput,
+  ): Promise<TitolarioNode> {
+    return titolario.addNode(ctx, input);
+  }
+
+  @Mutation(() => TitolarioNode, { description: "Change a draft node's code or description" })
+  @Requires(TITOLARIO_MANAGE)
+  updateTitolarioNode(
+    @Ctx() ctx: RequestContext,
+    @Arg('input', { description: 'The changes' }) input: UpdateTitolarioNodeInput,
+  ): Promise<TitolarioNode> {
+    return titolario.updateNode(ctx, input);
+  }
+
+  @Mutation(() => ID, { description: 'Remove a draft node with its subtree and index terms; returns its id' })
+  @Requires(TITOLARIO_MANAGE)
+  removeTitolarioNode(
+    @Ctx() ctx: RequestContext,
+    @Arg('nodeId', () => ID, { description: 'The node' }) nodeId: string,
+  ): Promise<string> {
+    return titolario.removeNode(ctx, nodeId);
+  }
+
+  @Mutation(() => TitolarioIndexTerm, { description: 'Add a voce di indice (with variants) to a draft node' })
+  @Requires(TITOLARIO_MANAGE)
+  addTitolarioIndexTerm(
+    @Ctx() ctx: RequestContext,
+    @Arg('input', { description: 'The index term' }) input: AddTitolarioIndexTermInput,
+  ): Promise<TitolarioIndexTerm> {
+    return titolario.addIndexTerm(ctx, input);
+  }
+
+  @Mutation(() => TitolarioIndexTerm, { description: 'Change an index term of a draft' })
+  @Requires(TITOLARIO_MANAGE)
+  updateTitolarioIndexTerm(
+    @Ctx() ctx: RequestContext,
+    @Arg('input', { description: 'The changes' }) input: UpdateTitolarioIndexTermInput,
+  ): Promise<TitolarioIndexTerm> {
+    return titolario.updateIndexTerm(ctx, input);
+  }
+
+  @Mutation(() => ID, { description: 'Remove an index term of a draft; returns its id' })
+  @Requires(TITOLARIO_MANAGE)
+  removeTitolarioIndexTerm(
+    @Ctx() ctx: RequestContext,
+    @Arg('indexTermId', () => ID, { description: 'The index term' }) indexTermId: string,
+  ): Promise<string> {
+    return titolario.removeIndexTerm(ctx, indexTermId);
+  }
+
+  @Mutation(() => TitolarioVersion, {
+    description:
+      'Approve and publish a draft: immutable from now on, in force from its validFrom, which must be a 1 January after today (Europe/Rome)',
+  })
+  @Requires(TITOLARIO_MANAGE)
+  publishTitolarioVersion(
+    @Ctx() ctx: RequestContext,
+    @Arg('input', { description: 'The draft and its approval' }) input: PublishTitolarioVersionInput,
+  ): Promise<TitolarioVersion> {
+    return titolario.publish(ctx, input);
+  }
+}
