@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Aoo } from '../../schema/organisation/index.js';
 import type { TitolarioNode, TitolarioVersion } from '../../schema/titolario/index.js';
 import { addNode, createDraft, publishVersion } from '../../schema/titolario/titolario-editor.js';
+import { romeDay } from '../../server/clock.js';
 import { systemContext } from '../../server/context.js';
 import { withTransaction, type UnitOfWork } from '../../server/db/unit-of-work.js';
 import type { SettableClock } from './clock.js';
@@ -86,4 +87,33 @@ export async function registerAt(env: TestEnv, documentId: string, at: string): 
     documentId,
     at,
   ]);
+}
+
+/**
+ * A titolario version in force today by the platform's own clock (a test without an injected
+ * clock): valid from this year's 1 January, approved (with a clock of its own) the year before.
+ * Returns node ids by full code.
+ */
+export async function titolarioInForce(env: TestEnv, aooId: string): Promise<Record<string, string>> {
+  const year = Number(romeDay(env.platform.clock.now()).slice(0, 4));
+  const approval = { now: () => new Date(`${year - 1}-06-01T10:00:00Z`) };
+  const ctx = await systemContext(env.platform, { actorId: null, requestId: randomUUID(), agent: 'test' });
+  const version = await withTransaction({ ...ctx, clock: approval }, async (tx) => {
+    const aoo = await tx.em.findOneOrFail(Aoo, { id: aooId });
+    const v = await createDraft(tx, aoo, { label: `Titolario ${year}`, validFrom: `${year}-01-01` });
+    const t6 = await addNode(tx, v, null, {
+      code: 'VI',
+      description: 'Pianificazione e gestione del territorio',
+    });
+    const c3 = await addNode(tx, v, t6, { code: '3', description: 'Edilizia privata' });
+    await addNode(tx, v, c3, { code: '1', description: 'Permessi di costruire' });
+    await publishVersion(tx, v, `Delibera di Giunta n. 1 del ${year - 1}`);
+    return v;
+  });
+  const rows = await sql<{ id: string; full_code: string }>(
+    env,
+    'select id, full_code from titolario_node where version_id = $1',
+    [version.id],
+  );
+  return Object.fromEntries(rows.map((r) => [r.full_code, r.id]));
 }
