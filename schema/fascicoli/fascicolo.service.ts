@@ -192,39 +192,64 @@ export async function openSottofascicolo(
       throw forbidden(`open fascicoli for UOR ${uor.code} (needs FASCICOLO_MANAGE)`);
     const rpaId = input.rpaId ?? parent.rpa.id;
     if (input.rpaId || input.uorId) await requireRpaOfUor(tx, 'rpaId', rpaId, uor);
-    const { number } = await nextNumber(tx, {
-      series: 'fascicolo-chain',
-      within: [parent.id],
-      yearly: false,
-    });
-    const now = tx.clock.now();
-    const f = tx.em.create(Fascicolo, {
-      aoo: parent.aoo,
-      parent,
-      level: parent.level + 1,
-      classificationId: parent.classificationId,
-      numberingNodeId: parent.numberingNodeId,
-      classificationCode: parent.classificationCode,
-      classificationSort: parent.classificationSort,
-      year: parent.year,
-      number,
-      numberPath: `${parent.numberPath}.${number}`,
-      kind: input.kind ?? parent.kind,
+    return insertSottofascicolo(tx, parent, {
       oggetto,
+      kind: input.kind ?? parent.kind,
       uor,
-      rpa: tx.em.getReference(User, rpaId),
+      rpaId,
       participatingAdministrations: admins ?? [...parent.participatingAdministrations],
       confidentiality: input.confidentiality ?? parent.confidentiality,
       physicalLocation: location,
-      annualRepeat: false,
-      repeatedFromId: null,
-      openingDate: romeDay(now),
-      openedAt: now,
-      openedBy: tx.user?.id ?? null,
     });
-    await opened(tx, f);
-    return f;
   });
+}
+
+/**
+ * A sottofascicolo or inserto under a parent already checked (open, not too deep): the next
+ * number of the chain under it, its classification and year, history, audit and event.
+ */
+export async function insertSottofascicolo(
+  tx: UnitOfWork,
+  parent: Fascicolo,
+  n: Pick<
+    NewFascicolo,
+    | 'oggetto'
+    | 'kind'
+    | 'uor'
+    | 'rpaId'
+    | 'participatingAdministrations'
+    | 'confidentiality'
+    | 'physicalLocation'
+  >,
+): Promise<Fascicolo> {
+  const { number } = await nextNumber(tx, { series: 'fascicolo-chain', within: [parent.id], yearly: false });
+  const now = tx.clock.now();
+  const f = tx.em.create(Fascicolo, {
+    aoo: parent.aoo,
+    parent,
+    level: parent.level + 1,
+    classificationId: parent.classificationId,
+    numberingNodeId: parent.numberingNodeId,
+    classificationCode: parent.classificationCode,
+    classificationSort: parent.classificationSort,
+    year: parent.year,
+    number,
+    numberPath: `${parent.numberPath}.${number}`,
+    kind: n.kind,
+    oggetto: n.oggetto,
+    uor: n.uor,
+    rpa: tx.em.getReference(User, n.rpaId),
+    participatingAdministrations: n.participatingAdministrations,
+    confidentiality: n.confidentiality,
+    physicalLocation: n.physicalLocation,
+    annualRepeat: false,
+    repeatedFromId: null,
+    openingDate: romeDay(now),
+    openedAt: now,
+    openedBy: tx.user?.id ?? null,
+  });
+  await opened(tx, f);
+  return f;
 }
 
 /**

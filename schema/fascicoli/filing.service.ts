@@ -1,5 +1,5 @@
 import type { RequestContext } from '../../server/context.js';
-import { withTransaction } from '../../server/db/unit-of-work.js';
+import { withTransaction, type UnitOfWork } from '../../server/db/unit-of-work.js';
 import { DomainError, NotFoundError } from '../../server/errors/domain-error.js';
 import { isUuid } from '../../server/errors/input-checks.js';
 import { visibleDocumentIds } from '../documents/index.js';
@@ -45,30 +45,32 @@ export async function fileDocument(ctx: RequestContext, input: FileDocumentInput
         { field: 'primary' },
       );
     }
-    const filedAt = tx.clock.now();
-    await tx.em.execute(
-      `insert into fascicolo_filing (fascicolo_id, document_id, action, is_primary, at, actor_id) values (?, ?, 'FILE', ?, ?, ?)`,
-      [f.id, input.documentId, primary, filedAt, tx.user?.id ?? null],
-      'run',
-    );
-    await tx.audit({
-      aooId: f.aoo.id,
-      operation: 'fascicolo.file-document',
-      targetType: 'Fascicolo',
-      targetId: f.id,
-      changes: { documentId: input.documentId, primary },
-    });
-    tx.publish(
-      new DocumentFiled({
-        fascicoloId: f.id,
-        aooId: f.aoo.id,
-        uorId: f.uor.id,
-        documentId: input.documentId,
-        primary,
-      }),
-    );
-    return { fascicoloId: f.id, documentId: input.documentId, primary, filedAt };
+    return insertFiling(tx, f, input.documentId, primary);
   });
+}
+
+/** The filing row of a document the caller checked, its audit row and event. */
+export async function insertFiling(
+  tx: UnitOfWork,
+  f: Fascicolo,
+  documentId: string,
+  primary: boolean,
+): Promise<DocumentFiling> {
+  const filedAt = tx.clock.now();
+  await tx.em.execute(
+    `insert into fascicolo_filing (fascicolo_id, document_id, action, is_primary, at, actor_id) values (?, ?, 'FILE', ?, ?, ?)`,
+    [f.id, documentId, primary, filedAt, tx.user?.id ?? null],
+    'run',
+  );
+  await tx.audit({
+    aooId: f.aoo.id,
+    operation: 'fascicolo.file-document',
+    targetType: 'Fascicolo',
+    targetId: f.id,
+    changes: { documentId, primary },
+  });
+  tx.publish(new DocumentFiled({ fascicoloId: f.id, aooId: f.aoo.id, uorId: f.uor.id, documentId, primary }));
+  return { fascicoloId: f.id, documentId, primary, filedAt };
 }
 
 /** Takes a document out of a fascicolo: a history row, the filing stays on record. */

@@ -94,19 +94,27 @@ export async function registerAt(env: TestEnv, documentId: string, at: string): 
  * clock): valid from this year's 1 January, approved (with a clock of its own) the year before.
  * Returns node ids by full code.
  */
-export async function titolarioInForce(env: TestEnv, aooId: string): Promise<Record<string, string>> {
+export async function titolarioInForce(
+  env: TestEnv,
+  aooId: string,
+  tree: ReadonlyArray<[fullCode: string, description: string]> = [
+    ['VI', 'Pianificazione e gestione del territorio'],
+    ['VI/3', 'Edilizia privata'],
+    ['VI/3/1', 'Permessi di costruire'],
+  ],
+): Promise<Record<string, string>> {
   const year = Number(romeDay(env.platform.clock.now()).slice(0, 4));
   const approval = { now: () => new Date(`${year - 1}-06-01T10:00:00Z`) };
   const ctx = await systemContext(env.platform, { actorId: null, requestId: randomUUID(), agent: 'test' });
   const version = await withTransaction({ ...ctx, clock: approval }, async (tx) => {
     const aoo = await tx.em.findOneOrFail(Aoo, { id: aooId });
     const v = await createDraft(tx, aoo, { label: `Titolario ${year}`, validFrom: `${year}-01-01` });
-    const t6 = await addNode(tx, v, null, {
-      code: 'VI',
-      description: 'Pianificazione e gestione del territorio',
-    });
-    const c3 = await addNode(tx, v, t6, { code: '3', description: 'Edilizia privata' });
-    await addNode(tx, v, c3, { code: '1', description: 'Permessi di costruire' });
+    const made = new Map<string, TitolarioNode>();
+    for (const [fullCode, description] of tree) {
+      const parts = fullCode.split('/');
+      const parent = parts.length > 1 ? (made.get(parts.slice(0, -1).join('/')) ?? null) : null;
+      made.set(fullCode, await addNode(tx, v, parent, { code: parts.at(-1) ?? '', description }));
+    }
     await publishVersion(tx, v, `Delibera di Giunta n. 1 del ${year - 1}`);
     return v;
   });
