@@ -156,6 +156,9 @@ describe('fascicoli integrity', () => {
       .catch(() => undefined); // rpa.tecnico is not a member of LLPP: refused, no event
     await rpa.data(CloseFascicoloDocument, { id: f.id });
     await (await env.asUser('rgd')).data(ReopenFascicoloDocument, { id: f.id, reason: 'Verifica' });
+    await rpa.data(TransferFascicoloDocument, {
+      input: { fascicoloId: f.id, uorId: ids.uor['FIN'] ?? '', rpaId: ids.user['rpa.ragioneria'] ?? '' },
+    });
     // A refused opening (node with subdivisions) and a rolled-back one publish nothing.
     await rpa.request(OpenFascicoloDocument, {
       input: { ...input, classificationId: nodes['2025']['VI/3'] ?? '' },
@@ -186,6 +189,7 @@ describe('fascicoli integrity', () => {
         ['fascicoli.document-unfiled', f.id, true],
         ['fascicoli.closed', f.id, true],
         ['fascicoli.reopened', f.id, true],
+        ['fascicoli.transferred', f.id, true],
       ],
     );
     assert.ok(rolledBackId !== '' && !seen.some((s) => s.fascicoloId === rolledBackId));
