@@ -20,9 +20,9 @@ interface PageKey {
   after: string | null;
 }
 
-interface PageRow {
-  parent_id: string;
-  id: string;
+interface PageRow<TNode> {
+  parentId: string;
+  node: TNode;
   k: unknown[];
 }
 
@@ -35,8 +35,7 @@ function pageLoader<TNode extends { id: string }>(
   ctx: RequestContext,
   name: string,
   arity: number,
-  fetchRows: (parentIds: string[], limit: number, after: unknown[] | null) => Promise<PageRow[]>,
-  loadNodes: (ids: string[]) => Promise<TNode[]>,
+  fetchRows: (parentIds: string[], limit: number, after: unknown[] | null) => Promise<Array<PageRow<TNode>>>,
   count: DataLoader<string, number>,
 ) {
   return loader(
@@ -50,7 +49,10 @@ function pageLoader<TNode extends { id: string }>(
             const g = `${key.first}/${key.after ?? ''}`;
             groups.set(g, [...(groups.get(g) ?? []), key]);
           }
-          const pages = new Map<PageKey, { rows: PageRow[]; page: ReturnType<typeof pageRequest> }>();
+          const pages = new Map<
+            PageKey,
+            { rows: Array<PageRow<TNode>>; page: ReturnType<typeof pageRequest> }
+          >();
           for (const group of groups.values()) {
             const sample = group[0];
             if (!sample) continue;
@@ -63,14 +65,10 @@ function pageLoader<TNode extends { id: string }>(
             const byParent = grouped(
               rows,
               group.map((k) => k.parentId),
-              (r) => r.parent_id,
+              (r) => r.parentId,
             );
             group.forEach((k, i) => pages.set(k, { rows: byParent[i] ?? [], page }));
           }
-          const ids = [
-            ...new Set([...pages.values()].flatMap((p) => p.rows.slice(0, p.page.first).map((r) => r.id))),
-          ];
-          const nodes = new Map((ids.length > 0 ? await loadNodes(ids) : []).map((n) => [n.id, n]));
           return keys.map((key) => {
             const found = pages.get(key);
             if (!found)
@@ -82,9 +80,9 @@ function pageLoader<TNode extends { id: string }>(
                 () => Promise.resolve(0),
               );
             const shown = found.rows.slice(0, found.page.first);
-            const cursors = new Map(shown.map((r) => [r.id, r.k]));
+            const cursors = new Map(shown.map((r) => [r.node.id, r.k]));
             return connectionOf(
-              shown.flatMap((r) => nodes.get(r.id) ?? []),
+              shown.map((r) => r.node),
               found.rows.length > found.page.first,
               found.page,
               (n) => cursors.get(n.id) ?? [],
@@ -115,13 +113,15 @@ export const fascicoloLoaders = {
           const valid = ids.filter(isUuid);
           const rows =
             valid.length > 0 && ctx.user
-              ? await ctx.em.execute<Array<{ id: string }>>(
-                  `select f.id from fascicolo f where f.id = any(?::uuid[]) and ${v.sql}`,
+              ? await ctx.em.execute<Array<Record<string, unknown>>>(
+                  `select f.* from fascicolo f where f.id = any(?::uuid[]) and ${v.sql}`,
                   [pgArray(valid), ...v.params],
                 )
               : [];
-          const visible = rows.map((r) => r.id);
-          return byId(visible.length > 0 ? await ctx.em.find(Fascicolo, { id: { $in: visible } }) : [], ids);
+          return byId(
+            rows.map((r) => ctx.em.map(Fascicolo, r)),
+            ids,
+          );
         }),
     ),
 
@@ -151,17 +151,18 @@ export const fascicoloLoaders = {
         checkCursor(after, ([n, id]) => typeof n === 'number' && typeof id === 'string' && isUuid(id));
         const v = fascicoloVisibilitySql(ctx);
         const keyset = after ? 'and (f.number, f.id) > (?::int, ?::uuid)' : '';
-        const rows = await ctx.em.execute<Array<{ parent_id: string; id: string; number: number }>>(
-          `select parent_id, id, number from (
-             select f.parent_id, f.id, f.number,
-                    row_number() over (partition by f.parent_id order by f.number, f.id) as rn
+        const rows = await ctx.em.execute<Array<Record<string, unknown> & { page_rn: string }>>(
+          `select x.* from (
+             select f.*, row_number() over (partition by f.parent_id order by f.number, f.id) as page_rn
                from fascicolo f where f.parent_id = any(?::uuid[]) and ${v.sql} ${keyset}) x
-            where rn <= ? order by parent_id, rn`,
+            where page_rn <= ? order by parent_id, page_rn`,
           [pgArray(parentIds), ...v.params, ...(after ?? []), limit],
         );
-        return rows.map((r) => ({ parent_id: r.parent_id, id: r.id, k: [r.number, r.id] }));
+        return rows.map(({ page_rn: _rn, ...row }) => {
+          const node = ctx.em.map(Fascicolo, row);
+          return { parentId: node.parent?.id ?? '', node, k: [node.number, node.id] };
+        });
       },
-      (ids) => ctx.em.find(Fascicolo, { id: { $in: ids } }),
       fascicoloLoaders.childCount(ctx),
     ),
 
@@ -206,33 +207,49 @@ export const fascicoloLoaders = {
         const keyset = after
           ? `and ((d.registered_at is null)::int, coalesce(d.registered_at, d.created_at), d.id) > (?::int, ?::timestamptz, ?::uuid)`
           : '';
-        const rows = await ctx.em.execute<
-          Array<{ fascicolo_id: string; id: string; draft: number; at: string; aoo_id: string }>
-        >(
-          `select fascicolo_id, id, draft, at, aoo_id from (
-             select c.fascicolo_id, d.id, d.aoo_id, (d.registered_at is null)::int as draft,
-                    to_char(coalesce(d.registered_at, d.created_at) at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as at,
+        type Row = Record<string, unknown> & {
+          page_parent: string;
+          page_draft: number;
+          page_at: string;
+          page_rn: string;
+        };
+        const rows = await ctx.em.execute<Row[]>(
+          `select x.* from (
+             select d.*, c.fascicolo_id as page_parent, (d.registered_at is null)::int as page_draft,
+                    to_char(coalesce(d.registered_at, d.created_at) at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as page_at,
                     row_number() over (partition by c.fascicolo_id
-                      order by (d.registered_at is null), coalesce(d.registered_at, d.created_at), d.id) as rn
+                      order by (d.registered_at is null), coalesce(d.registered_at, d.created_at), d.id) as page_rn
                from fascicolo_filing_current c join document d on d.id = c.document_id
               where c.fascicolo_id = any(?::uuid[]) and ${v.sql} ${keyset}) x
-            where rn <= ? order by fascicolo_id, rn`,
+            where page_rn <= ? order by page_parent, page_rn`,
           [pgArray(fascicoloIds), ...v.params, ...(after ?? []), limit],
         );
-        const shownByAoo = new Map<string, string[]>();
-        for (const r of rows) shownByAoo.set(r.aoo_id, [...(shownByAoo.get(r.aoo_id) ?? []), r.id]);
+        const page = rows.map(({ page_parent, page_draft, page_at, page_rn, ...row }) => {
+          const node = ctx.em.map(Document, row);
+          return {
+            parentId: page_parent,
+            node,
+            k: [page_draft, page_at, node.id],
+            shown: Number(page_rn) < limit,
+          };
+        });
+        // The viewing of the documents shown (not the look-ahead row of each page) is audited.
+        const shownByAoo = new Map<string, Set<string>>();
+        for (const r of page.filter((p) => p.shown)) {
+          const aooId = r.node.aoo.id;
+          shownByAoo.set(aooId, (shownByAoo.get(aooId) ?? new Set()).add(r.node.id));
+        }
         for (const [aooId, ids] of shownByAoo) {
           await auditRead(ctx, {
             aooId,
             operation: 'fascicolo.documents',
             targetType: 'Document',
             targetId: null,
-            changes: { ids: [...new Set(ids)] },
+            changes: { ids: [...ids] },
           });
         }
-        return rows.map((r) => ({ parent_id: r.fascicolo_id, id: r.id, k: [r.draft, r.at, r.id] }));
+        return page;
       },
-      (ids) => ctx.em.find(Document, { id: { $in: ids } }),
       fascicoloLoaders.documentCount(ctx),
     ),
 

@@ -61,11 +61,13 @@ export async function findVisibleFascicolo(
 ): Promise<Fascicolo> {
   if (!isUuid(id) || ctx.user === null) throw new NotFoundError('Fascicolo', id);
   const v = fascicoloVisibilitySql(ctx);
-  const rows = await em.execute<Array<{ id: string }>>(
-    `select f.id from fascicolo f where f.id = ? and ${v.sql}${lock ? ' for update' : ''}`,
+  // One statement: the visible row itself (a hidden and a missing id cost the same).
+  const rows = await em.execute<Array<Record<string, unknown>>>(
+    `select f.* from fascicolo f where f.id = ? and ${v.sql}${lock ? ' for update' : ''}`,
     [id, ...v.params],
   );
-  const found = rows.length > 0 ? await em.findOne(Fascicolo, { id }, { refresh: lock }) : null;
+  const row = rows[0];
+  const found = row ? em.map(Fascicolo, row) : null;
   if (!found) throw new NotFoundError('Fascicolo', id);
   return found;
 }

@@ -87,7 +87,7 @@ describe('fascicoli: SQL statements per query', () => {
     return top;
   }
 
-  it('a fascicolo with three levels costs the same statements with 1×1×2 and 4×4×40 rows', async () => {
+  it('a fascicolo with three levels costs the same statements with 1×1×2 and 4×4×40 rows', async (t) => {
     const small = await openTree(1, 2);
     const large = await openTree(4, 40);
     const few = await count(FascicoloTreeDocument, { id: small, first: 100 });
@@ -97,10 +97,11 @@ describe('fascicoli: SQL statements per query', () => {
     assert.equal(tree.fascicolo.children.edges.length, 4);
     assert.equal(tree.fascicolo.children.edges[3]?.node.children.edges[3]?.node.documents.totalCount, 40);
     assert.ok(few > 0);
+    t.diagnostic(`FascicoloTree: ${few} statements`);
     assert.equal(many, few, `${few} statements for the small tree, ${many} for the large one`);
   });
 
-  it('a page of fascicoli with their nested fields costs the same with 2 and 20 fascicoli', async () => {
+  it('a page of fascicoli with their nested fields costs the same with 2 and 20 fascicoli', async (t) => {
     const list = (year: number) =>
       count(FascicoliInFullDocument, { filter: { year }, first: 100, documents: 10 });
     // 2025 holds the two trees above; 2026 gets twenty fascicoli with documents and a sottofascicolo each.
@@ -134,6 +135,7 @@ describe('fascicoli: SQL statements per query', () => {
         (e) => e.node.documents.edges.length === 3 && e.node.rpa?.username === 'rpa.tecnico',
       ),
     );
+    t.diagnostic(`FascicoliInFull: ${two} statements`);
     assert.equal(twenty, two, `${two} statements for 2 fascicoli, ${twenty} for 20`);
   });
 });
