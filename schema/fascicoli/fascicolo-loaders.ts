@@ -24,6 +24,8 @@ interface PageRow<TNode> {
   parentId: string;
   node: TNode;
   k: unknown[];
+  /** All rows of the parent (a window count): known on a first page, where no cursor cuts the set. */
+  total: number;
 }
 
 /**
@@ -86,7 +88,11 @@ function pageLoader<TNode extends { id: string }>(
               found.rows.length > found.page.first,
               found.page,
               (n) => cursors.get(n.id) ?? [],
-              () => count.load(key.parentId),
+              // A first page counted its parent's rows already; after a cursor, count them.
+              () =>
+                found.page.after === null
+                  ? Promise.resolve(found.rows[0]?.total ?? 0)
+                  : count.load(key.parentId),
             );
           });
         },
@@ -151,16 +157,24 @@ export const fascicoloLoaders = {
         checkCursor(after, ([n, id]) => typeof n === 'number' && typeof id === 'string' && isUuid(id));
         const v = fascicoloVisibilitySql(ctx);
         const keyset = after ? 'and (f.number, f.id) > (?::int, ?::uuid)' : '';
-        const rows = await ctx.em.execute<Array<Record<string, unknown> & { page_rn: string }>>(
+        const rows = await ctx.em.execute<
+          Array<Record<string, unknown> & { page_rn: string; page_total: string }>
+        >(
           `select x.* from (
-             select f.*, row_number() over (partition by f.parent_id order by f.number, f.id) as page_rn
+             select f.*, row_number() over (partition by f.parent_id order by f.number, f.id) as page_rn,
+                    count(*) over (partition by f.parent_id) as page_total
                from fascicolo f where f.parent_id = any(?::uuid[]) and ${v.sql} ${keyset}) x
             where page_rn <= ? order by parent_id, page_rn`,
           [pgArray(parentIds), ...v.params, ...(after ?? []), limit],
         );
-        return rows.map(({ page_rn: _rn, ...row }) => {
+        return rows.map(({ page_rn: _rn, page_total, ...row }) => {
           const node = ctx.em.map(Fascicolo, row);
-          return { parentId: node.parent?.id ?? '', node, k: [node.number, node.id] };
+          return {
+            parentId: node.parent?.id ?? '',
+            node,
+            k: [node.number, node.id],
+            total: Number(page_total),
+          };
         });
       },
       fascicoloLoaders.childCount(ctx),
@@ -212,25 +226,28 @@ export const fascicoloLoaders = {
           page_draft: number;
           page_at: string;
           page_rn: string;
+          page_total: string;
         };
         const rows = await ctx.em.execute<Row[]>(
           `select x.* from (
              select d.*, c.fascicolo_id as page_parent, (d.registered_at is null)::int as page_draft,
                     to_char(coalesce(d.registered_at, d.created_at) at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as page_at,
                     row_number() over (partition by c.fascicolo_id
-                      order by (d.registered_at is null), coalesce(d.registered_at, d.created_at), d.id) as page_rn
+                      order by (d.registered_at is null), coalesce(d.registered_at, d.created_at), d.id) as page_rn,
+                    count(*) over (partition by c.fascicolo_id) as page_total
                from fascicolo_filing_current c join document d on d.id = c.document_id
               where c.fascicolo_id = any(?::uuid[]) and ${v.sql} ${keyset}) x
             where page_rn <= ? order by page_parent, page_rn`,
           [pgArray(fascicoloIds), ...v.params, ...(after ?? []), limit],
         );
-        const page = rows.map(({ page_parent, page_draft, page_at, page_rn, ...row }) => {
+        const page = rows.map(({ page_parent, page_draft, page_at, page_rn, page_total, ...row }) => {
           const node = ctx.em.map(Document, row);
           return {
             parentId: page_parent,
             node,
             k: [page_draft, page_at, node.id],
             shown: Number(page_rn) < limit,
+            total: Number(page_total),
           };
         });
         // The viewing of the documents shown (not the look-ahead row of each page) is audited.
