@@ -1,5 +1,7 @@
 import { defineModule } from '../../server/modules/module.js';
+import { seedDemoTitolario } from './demo/demo-titolario.js';
 import { Migration20261205000011_titolario } from './migrations/Migration20261205000011_titolario.js';
+import { Migration20261205000012_titolario_search } from './migrations/Migration20261205000012_titolario_search.js';
 import { TITOLARIO_PERMISSIONS } from './permissions.js';
 import {
   TitolarioIndexTermFieldsResolver,
@@ -21,7 +23,10 @@ import { TITOLARIO_ERROR_CODES } from './titolario.errors.js';
 export const titolarioModule = defineModule({
   name: 'titolario',
   entities: [TitolarioVersion, TitolarioNode, TitolarioIndexTerm],
-  migrations: [{ name: 'Migration20261205000011_titolario', class: Migration20261205000011_titolario }],
+  migrations: [
+    { name: 'Migration20261205000011_titolario', class: Migration20261205000011_titolario },
+    { name: 'Migration20261205000012_titolario_search', class: Migration20261205000012_titolario_search },
+  ],
   resolvers: [
     TitolarioResolver,
     TitolarioVersionFieldsResolver,
@@ -31,6 +36,7 @@ export const titolarioModule = defineModule({
   permissions: TITOLARIO_PERMISSIONS,
   errorCodes: TITOLARIO_ERROR_CODES,
   events: TITOLARIO_EVENTS,
+  seedDemo: seedDemoTitolario,
 });
 
 // What other modules may use.
@@ -41,3 +47,4 @@ export { titolarioNodeLoader } from './titolario-loaders.js';
 export { versionInForce } from './titolario-lookup.js';
 export { TITOLARIO_MANAGE } from './permissions.js';
 export { TitolarioVersionPublished } from './titolario-events.js';
+export { DEMO_INDEX_TERMS, DEMO_REVISION, DEMO_TITOLARIO } from './demo/demo-titolario.js';

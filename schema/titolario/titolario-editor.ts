@@ -13,10 +13,12 @@ import {
   TitolarioVersionPublished,
 } from './titolario-events.js';
 import { TitolarioIndexTerm } from './titolario-index-term.entity.js';
+import type { ImportedNode } from './titolario-transfer.js';
 import {
   MAX_CHILDREN_PER_NODE,
   MAX_INDEX_TERMS_PER_NODE,
   MAX_NODES_PER_VERSION,
+  MAX_TERM_VARIANTS,
   MAX_TITOLI,
   MAX_VERSIONS_PER_AOO,
 } from './titolario-limits.js';
@@ -29,8 +31,6 @@ import { TitolarioVersion } from './titolario-version.entity.js';
  * announced after the commit. A published version is never touched again (also refused by the
  * database).
  */
-
-export const MAX_TERM_VARIANTS = 20;
 
 /** validFrom as a 1 January 'yyyy-01-01'. */
 export function checkValidFrom(value: string): string {
@@ -77,9 +77,13 @@ export interface DraftInput {
   copyOf?: TitolarioVersion | null;
 }
 
-export async function createDraft(tx: UnitOfWork, aoo: Aoo, input: DraftInput): Promise<TitolarioVersion> {
-  const label = requiredText('label', input.label, 200);
-  const validFrom = checkValidFrom(input.validFrom);
+/** A new empty draft (no audit: the operation that makes it audits once). */
+async function newDraft(
+  tx: UnitOfWork,
+  aoo: Aoo,
+  label: string,
+  validFrom: string,
+): Promise<TitolarioVersion> {
   await assertValidFromFree(tx, aoo.id, validFrom);
   await refuseBeyond(tx.em, {
     field: 'aooId',
@@ -96,6 +100,13 @@ export async function createDraft(tx: UnitOfWork, aoo: Aoo, input: DraftInput): 
     createdAt: tx.clock.now(),
   });
   await tx.em.flush();
+  return version;
+}
+
+export async function createDraft(tx: UnitOfWork, aoo: Aoo, input: DraftInput): Promise<TitolarioVersion> {
+  const label = requiredText('label', input.label, 200);
+  const validFrom = checkValidFrom(input.validFrom);
+  const version = await newDraft(tx, aoo, label, validFrom);
   if (input.copyOf) await copyContents(tx, input.copyOf, version);
   await tx.audit({
     aooId: aoo.id,
@@ -103,6 +114,58 @@ export async function createDraft(tx: UnitOfWork, aoo: Aoo, input: DraftInput): 
     targetType: 'TitolarioVersion',
     targetId: version.id,
     changes: { label, validFrom, copyOf: input.copyOf?.id ?? null },
+  });
+  tx.publish(new TitolarioDraftCreated({ versionId: version.id, aooId: aoo.id, validFrom }));
+  return version;
+}
+
+/**
+ * A new draft holding an imported tree, already checked by readImport (every problem reported
+ * before anything is written; the database constraints stand behind it).
+ */
+export async function importDraft(
+  tx: UnitOfWork,
+  aoo: Aoo,
+  input: { label: string; validFrom: string; format: string; nodes: readonly ImportedNode[] },
+): Promise<TitolarioVersion> {
+  const label = requiredText('label', input.label, 200);
+  const validFrom = checkValidFrom(input.validFrom);
+  const version = await newDraft(tx, aoo, label, validFrom);
+  const created = new Map<string, TitolarioNode>();
+  const parents = new Set(input.nodes.map((n) => n.parentFullCode));
+  let terms = 0;
+  let level = 0;
+  for (const n of [...input.nodes].sort((a, b) => a.level - b.level)) {
+    // Level by level: the ORM writes a node referring to a not yet written node of the same
+    // table in two steps (insert, then set the parent), which the level check refuses.
+    if (n.level !== level) {
+      await tx.em.flush();
+      level = n.level;
+    }
+    const parent = n.parentFullCode === null ? null : (created.get(n.parentFullCode) ?? null);
+    const node = tx.em.create(TitolarioNode, {
+      version,
+      aoo,
+      parent,
+      level: n.level,
+      code: n.code,
+      fullCode: n.fullCode,
+      description: n.description,
+      leaf: !parents.has(n.fullCode),
+      sortKey: sortKeyOf(parent?.sortKey ?? null, n.level, n.code),
+    });
+    created.set(n.fullCode, node);
+    for (const t of n.indexTerms) {
+      tx.em.create(TitolarioIndexTerm, { node, version, term: t.term, variants: t.variants });
+      terms++;
+    }
+  }
+  await tx.audit({
+    aooId: aoo.id,
+    operation: 'titolario.import',
+    targetType: 'TitolarioVersion',
+    targetId: version.id,
+    changes: { label, validFrom, format: input.format, nodes: created.size, indexTerms: terms },
   });
   tx.publish(new TitolarioDraftCreated({ versionId: version.id, aooId: aoo.id, validFrom }));
   return version;
@@ -345,6 +408,9 @@ export interface IndexTermInput {
 
 function checkVariants(variants: readonly string[] | null | undefined): string[] {
   const list = (variants ?? []).map((v, i) => requiredText(`variants[${i}]`, v, 300));
+  // '|' separates variants in the CSV exchange format.
+  if (list.some((v) => v.includes('|')))
+    throw new InvalidInputError('variants', 'a variant must not contain "|"');
   if (list.length > MAX_TERM_VARIANTS) {
     throw new InvalidInputError('variants', `at most ${MAX_TERM_VARIANTS} variants (got ${list.length})`);
   }
@@ -458,10 +524,12 @@ export async function publishVersion(
   tx: UnitOfWork,
   version: TitolarioVersion,
   approvalAct: string,
+  /** Only for loading history (demo data): when it was approved; otherwise now. */
+  approvedAt?: Date,
 ): Promise<TitolarioVersion> {
   assertDraft(version);
   const act = requiredText('approvalAct', approvalAct, 1000);
-  const now = tx.clock.now();
+  const now = approvedAt ?? tx.clock.now();
   const today = romeDay(now);
   if (Number(version.validFrom.slice(0, 4)) <= Number(today.slice(0, 4))) {
     throw new DomainError(

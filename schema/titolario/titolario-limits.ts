@@ -6,6 +6,7 @@
 export const MAX_TITOLI = 39;
 export const MAX_CHILDREN_PER_NODE = 100;
 export const MAX_INDEX_TERMS_PER_NODE = 50;
+export const MAX_TERM_VARIANTS = 20;
 export const MAX_NODES_PER_VERSION = 5000;
 export const MAX_VERSIONS_PER_AOO = 100;
 /** Page size of a version's flat node list. */

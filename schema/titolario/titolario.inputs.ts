@@ -1,4 +1,5 @@
 import { Field, ID, InputType } from 'type-graphql';
+import { TitolarioFormat } from './titolario-transfer.js';
 
 @InputType({ description: 'A new draft titolario version' })
 export class CreateTitolarioDraftInput {
@@ -81,4 +82,18 @@ export class PublishTitolarioVersionInput {
   versionId!: string;
   @Field({ description: 'The act that approved it, e.g. "Delibera di Giunta n. 12 del 3 marzo 2026"' })
   approvalAct!: string;
+}
+
+@InputType({ description: 'A titolario file imported as a new draft (all or nothing)' })
+export class ImportTitolarioInput {
+  @Field(() => ID, { description: 'The AOO' })
+  aooId!: string;
+  @Field({ description: 'Label of the new draft' })
+  label!: string;
+  @Field({ description: 'First day in force once published (YYYY-01-01)' })
+  validFrom!: string;
+  @Field(() => TitolarioFormat, { description: 'The format of content' })
+  format!: TitolarioFormat;
+  @Field({ description: 'The file, as text (UTF-8; the request body takes up to 1 MB)' })
+  content!: string;
 }

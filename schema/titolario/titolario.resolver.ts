@@ -1,23 +1,26 @@
-import { Arg, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
+import { Arg, Ctx, ID, Int, Mutation, Query, Resolver } from 'type-graphql';
 import { AnyAuthenticated, Requires } from '../../server/auth/access.js';
 import type { RequestContext } from '../../server/context.js';
 import { ListSize } from '../../server/graphql/list-size.js';
 import { TITOLARIO_MANAGE } from './permissions.js';
 import { readableNode, readableVersion } from './titolario-access.js';
 import { TitolarioIndexTerm } from './titolario-index-term.entity.js';
-import { MAX_VERSIONS_PER_AOO } from './titolario-limits.js';
+import { MAX_SUGGESTIONS, MAX_VERSIONS_PER_AOO } from './titolario-limits.js';
+import { ClassificationSuggestion, classificationSuggestions } from './titolario-suggestions.js';
 import { TitolarioNode } from './titolario-node.entity.js';
 import { TitolarioVersion } from './titolario-version.entity.js';
 import {
   AddTitolarioIndexTermInput,
   AddTitolarioNodeInput,
   CreateTitolarioDraftInput,
+  ImportTitolarioInput,
   PublishTitolarioVersionInput,
   UpdateTitolarioDraftInput,
   UpdateTitolarioIndexTermInput,
   UpdateTitolarioNodeInput,
 } from './titolario.inputs.js';
 import * as titolario from './titolario.service.js';
+import { TitolarioFormat } from './titolario-transfer.js';
 
 @Resolver()
 export class TitolarioResolver {
@@ -165,5 +168,56 @@ export class TitolarioResolver {
     @Arg('input', { description: 'The draft and its approval' }) input: PublishTitolarioVersionInput,
   ): Promise<TitolarioVersion> {
     return titolario.publish(ctx, input);
+  }
+
+  @Query(() => String, {
+    description:
+      'A titolario version as a file (JSON or CSV, README "Titolario import and export"): importTitolario reads it back',
+  })
+  @AnyAuthenticated()
+  titolarioExport(
+    @Ctx() ctx: RequestContext,
+    @Arg('versionId', () => ID, { description: 'The version' }) versionId: string,
+    @Arg('format', () => TitolarioFormat, { description: 'JSON or CSV' }) format: TitolarioFormat,
+  ): Promise<string> {
+    return titolario.exportVersion(ctx, versionId, format);
+  }
+
+  @Mutation(() => TitolarioVersion, {
+    description:
+      'Import a titolario file (JSON or CSV) as a new draft: all or nothing; with errors nothing is imported and TITOLARIO_IMPORT_INVALID lists every one (extensions.errors: line, field, message)',
+  })
+  @Requires(TITOLARIO_MANAGE)
+  importTitolario(
+    @Ctx() ctx: RequestContext,
+    @Arg('input', { description: 'The file and the draft to make of it' }) input: ImportTitolarioInput,
+  ): Promise<TitolarioVersion> {
+    return titolario.importDraft(ctx, input);
+  }
+
+  @Query(() => [ClassificationSuggestion], {
+    description:
+      'Nodes of the titolario in force that may classify a free text (e.g. an oggetto), best first: descriptions and voci di indice compared by Italian word stem, accents ignored',
+  })
+  @ListSize({ pageArg: 'first', maxItems: MAX_SUGGESTIONS })
+  @AnyAuthenticated()
+  classificationSuggestions(
+    @Ctx() ctx: RequestContext,
+    @Arg('aooId', () => ID, { description: 'The AOO' }) aooId: string,
+    @Arg('text', { description: 'The text to classify, e.g. "richiesta di licenza edilizia"' }) text: string,
+    @Arg('at', () => String, {
+      nullable: true,
+      description: 'The day whose titolario applies (YYYY-MM-DD); left out, today',
+    })
+    at: string | null,
+    @Arg('first', () => Int, {
+      defaultValue: 5,
+      description: `How many suggestions, 1 to ${MAX_SUGGESTIONS}`,
+    })
+    first: number,
+    @Arg('leavesOnly', { defaultValue: false, description: 'Only leaf nodes (where fascicoli are opened)' })
+    leavesOnly: boolean,
+  ): Promise<ClassificationSuggestion[]> {
+    return classificationSuggestions(ctx, { aooId, text, at, first, leavesOnly });
   }
 }

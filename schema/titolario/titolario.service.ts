@@ -1,7 +1,7 @@
 import { romeDay } from '../../server/clock.js';
 import type { RequestContext } from '../../server/context.js';
 import { withTransaction } from '../../server/db/unit-of-work.js';
-import { NotFoundError } from '../../server/errors/domain-error.js';
+import { DomainError, NotFoundError } from '../../server/errors/domain-error.js';
 import { isoDate } from '../../server/errors/input-checks.js';
 import { TitolarioVersionState } from './titolario-enums.js';
 import {
@@ -11,9 +11,11 @@ import {
   managedVersion,
   readableAoo,
   canManageTitolario,
+  readableVersion,
 } from './titolario-access.js';
+import { readImport, writeExport, type TitolarioFormat } from './titolario-transfer.js';
+import { TitolarioIndexTerm } from './titolario-index-term.entity.js';
 import * as editor from './titolario-editor.js';
-import type { TitolarioIndexTerm } from './titolario-index-term.entity.js';
 import { versionInForce } from './titolario-lookup.js';
 import { TitolarioNode } from './titolario-node.entity.js';
 import { TitolarioVersion } from './titolario-version.entity.js';
@@ -21,6 +23,7 @@ import type {
   AddTitolarioIndexTermInput,
   AddTitolarioNodeInput,
   CreateTitolarioDraftInput,
+  ImportTitolarioInput,
   PublishTitolarioVersionInput,
   UpdateTitolarioDraftInput,
   UpdateTitolarioIndexTermInput,
@@ -145,4 +148,60 @@ export function publish(ctx: RequestContext, input: PublishTitolarioVersionInput
     const version = await managedVersion(tx, input.versionId);
     return editor.publishVersion(tx, version, input.approvalAct);
   });
+}
+
+/**
+ * Imports a file as a new draft: all or nothing. Every problem of the file is reported at once
+ * (TITOLARIO_IMPORT_INVALID, `extensions.errors`: line, field, message) and nothing is written.
+ */
+export function importDraft(ctx: RequestContext, input: ImportTitolarioInput): Promise<TitolarioVersion> {
+  return withTransaction(ctx, async (tx) => {
+    const aoo = await managedAoo(tx, input.aooId);
+    const reading = readImport(input.format, input.content);
+    if (reading.problems.length > 0) {
+      const n = reading.problems.length;
+      const firstProblem = reading.problems[0];
+      throw new DomainError(
+        'TITOLARIO_IMPORT_INVALID',
+        `content: ${n} error${n === 1 ? '' : 's'}, nothing was imported (first: line ${firstProblem?.line}, ${firstProblem?.field}: ${firstProblem?.message})`,
+        { field: 'content', errors: reading.problems },
+      );
+    }
+    return editor.importDraft(tx, aoo, {
+      label: input.label,
+      validFrom: input.validFrom,
+      format: input.format,
+      nodes: reading.nodes,
+    });
+  });
+}
+
+/** A version as a file (any version the caller sees). */
+export async function exportVersion(
+  ctx: RequestContext,
+  versionId: string,
+  format: TitolarioFormat,
+): Promise<string> {
+  const version = await readableVersion(ctx, versionId);
+  const nodes = await ctx.em.find(TitolarioNode, { version: version.id }, { orderBy: { sortKey: 'asc' } });
+  const terms = await ctx.em.find(
+    TitolarioIndexTerm,
+    { version: version.id },
+    { orderBy: { term: 'asc', id: 'asc' } },
+  );
+  const termsOf = new Map<string, Array<{ term: string; variants: string[] }>>();
+  for (const t of terms) {
+    const list = termsOf.get(t.node.id) ?? [];
+    list.push({ term: t.term, variants: t.variants });
+    termsOf.set(t.node.id, list);
+  }
+  return writeExport(
+    format,
+    { label: version.label, validFrom: version.validFrom, state: version.state },
+    nodes.map((n) => ({
+      fullCode: n.fullCode,
+      description: n.description,
+      indexTerms: termsOf.get(n.id) ?? [],
+    })),
+  );
 }

@@ -31,6 +31,7 @@ import {
   AddTitolarioNodeDocument,
   CreateTitolarioDraftDocument,
   DeleteTitolarioDraftDocument,
+  ImportTitolarioDocument,
   PublishTitolarioVersionDocument,
   RemoveTitolarioIndexTermDocument,
   RemoveTitolarioNodeDocument,
@@ -427,6 +428,23 @@ describe('every change writes exactly one audit row', () => {
         }),
         target: made['titolario'] ?? '',
       }),
+    },
+    {
+      mutation: 'importTitolario',
+      operation: 'titolario.import',
+      run: async (round) => {
+        const response = await admin.request(ImportTitolarioDocument, {
+          input: {
+            aooId: ids.aooId,
+            label: `Importato ${round}`,
+            validFrom: `${2200 + round}-01-01`,
+            format: 'CSV',
+            content:
+              'kind,fullCode,description,term,variants\nnode,I,Amministrazione generale,,\nindexTerm,I,,Statuto,\n',
+          },
+        });
+        return { response, target: id(response, 'importTitolario') };
+      },
     },
     {
       mutation: 'deleteTitolarioDraft',

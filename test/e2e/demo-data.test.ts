@@ -1,8 +1,16 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import { DocumentsWithFilesDocument, UsersOfAooDocument } from '../../clients/sdk/generated/graphql.js';
+import {
+  ClassificationSuggestionsDocument,
+  DocumentsWithFilesDocument,
+  TitolarioDocument,
+  TitolarioVersionsDocument,
+  UsersOfAooDocument,
+} from '../../clients/sdk/generated/graphql.js';
 import { DEMO_DOCUMENTS } from '../../schema/documents/index.js';
+import { DEMO_TITOLARIO } from '../../schema/titolario/index.js';
+import { romeDay } from '../../server/clock.js';
 import { seedDemo } from '../../server/bootstrap.js';
 import { demoIds, download, type DemoIds } from '../harness/files-helpers.js';
 import { startTestEnv, type TestEnv } from '../harness/test-env.js';
@@ -38,7 +46,8 @@ describe('demo data', () => {
           .fork()
           .getConnection()
           .execute<Array<{ n: number }>>(
-            'select (select count(*) from document)::int + (select count(*) from app_user)::int as n',
+            `select (select count(*) from document)::int + (select count(*) from app_user)::int
+                  + (select count(*) from titolario_version)::int + (select count(*) from titolario_node)::int as n`,
           )
       )[0]?.n;
     const before = await count();
@@ -80,5 +89,50 @@ describe('demo data', () => {
       assert.equal(createHash('sha256').update(got.body).digest('hex'), file.sha256);
       if (file.format === 'PDF') assert.ok(got.body.subarray(0, 5).equals(Buffer.from('%PDF-')));
     }
+  });
+
+  it('has a municipal titolario (ANCI, titoli I-XIV) in force since last year, revised this year', async () => {
+    const lettore = await env.asUser('lettore');
+    const year = Number(romeDay(env.platform.clock.now()).slice(0, 4));
+    const versions = await lettore.data(TitolarioVersionsDocument, { aooId: ids.aooId });
+    assert.deepEqual(
+      versions.titolarioVersions.map((v) => [v.validFrom, v.validUntil, v.state]),
+      [
+        [`${year}-01-01`, null, 'PUBLISHED'],
+        [`${year - 1}-01-01`, `${year - 1}-12-31`, 'PUBLISHED'],
+      ],
+    );
+    const now = (await lettore.data(TitolarioDocument, { aooId: ids.aooId })).titolario;
+    const before = (await lettore.data(TitolarioDocument, { aooId: ids.aooId, at: `${year - 1}-06-01` }))
+      .titolario;
+    assert.equal(now?.validFrom, `${year}-01-01`);
+    assert.equal(before?.validFrom, `${year - 1}-01-01`);
+    assert.deepEqual(
+      now?.titoli.map((t) => `${t.code} ${t.description}`),
+      DEMO_TITOLARIO.map((t) => `${t.code} ${t.description}`),
+    );
+    assert.equal(now?.titoli.length, 14);
+    assert.equal(now?.titoli[0]?.description, 'Amministrazione generale');
+    assert.equal(now?.titoli[13]?.description, 'Oggetti diversi');
+    assert.ok(
+      now?.titoli.slice(0, 13).every((t) => t.children.length >= 3),
+      'several classi under each titolo',
+    );
+    // The revision shows: a classe added this year, one renamed.
+    const i = (t: typeof now) =>
+      t?.titoli.find((x) => x.code === 'I')?.children.map((c) => `${c.code} ${c.description}`);
+    assert.ok(i(now)?.includes('18 Protezione dei dati personali'));
+    assert.ok(!i(before)?.some((c) => c.startsWith('18 ')));
+    assert.ok(i(now)?.includes('7 Sistema informativo e transizione digitale'));
+    assert.ok(i(before)?.includes('7 Sistema informativo'));
+    // Index terms feed the suggestions.
+    const s = await lettore.data(ClassificationSuggestionsDocument, {
+      aooId: ids.aooId,
+      text: 'richiesta di permesso di costruire',
+      at: null,
+      first: 3,
+      leavesOnly: true,
+    });
+    assert.equal(s.classificationSuggestions[0]?.node.fullCode, 'VI/3');
   });
 });

@@ -317,6 +317,20 @@ export type FileDocumentInput = {
   primary?: boolean | null | undefined;
 };
 
+/** A titolario file imported as a new draft (all or nothing) */
+export type ImportTitolarioInput = {
+  /** The AOO */
+  aooId: string | number;
+  /** The file, as text (UTF-8; the request body takes up to 1 MB) */
+  content: string;
+  /** The format of content */
+  format: TitolarioFormat;
+  /** Label of the new draft */
+  label: string;
+  /** First day in force once published (YYYY-01-01) */
+  validFrom: string;
+};
+
 /** A new fascicolo, on a leaf node of the titolario in force */
 export type OpenFascicoloInput = {
   /** Repetitive annual: a copy is opened for each new year */
@@ -438,6 +452,13 @@ export type SignatureStatus =
   | 'FIRMA_VALIDA'
   /** impossibile effettuare verifica: unreadable, unsupported or too large to verify */
   | 'IMPOSSIBILE_EFFETTUARE_VERIFICA';
+
+/** Exchange format of a titolario (README: "Titolario import and export") */
+export type TitolarioFormat =
+  /** CSV: kind,fullCode,description,term,variants — a row per node and per index term */
+  | 'CSV'
+  /** A JSON document with the nodes depth first, each with its index terms */
+  | 'JSON';
 
 /** Whether a titolario version is still being prepared or approved and published */
 export type TitolarioVersionState =
@@ -1119,6 +1140,32 @@ export type PublishTitolarioVersionMutationVariables = Exact<{
 
 export type PublishTitolarioVersionMutation = { publishTitolarioVersion: { id: string, aooId: string, label: string, validFrom: string, validUntil: string | null, state: TitolarioVersionState, approvedAt: string | null, approvalAct: string | null, nodeCount: number } };
 
+export type TitolarioExportQueryVariables = Exact<{
+  versionId: string | number;
+  format: TitolarioFormat;
+}>;
+
+
+export type TitolarioExportQuery = { titolarioExport: string };
+
+export type ImportTitolarioMutationVariables = Exact<{
+  input: ImportTitolarioInput;
+}>;
+
+
+export type ImportTitolarioMutation = { importTitolario: { id: string, aooId: string, label: string, validFrom: string, validUntil: string | null, state: TitolarioVersionState, approvedAt: string | null, approvalAct: string | null, nodeCount: number } };
+
+export type ClassificationSuggestionsQueryVariables = Exact<{
+  aooId: string | number;
+  text: string;
+  at?: string | null | undefined;
+  first: number;
+  leavesOnly: boolean;
+}>;
+
+
+export type ClassificationSuggestionsQuery = { classificationSuggestions: Array<{ score: number, matchedIndexTerm: string | null, node: { id: string, fullCode: string, description: string, leaf: boolean } }> };
+
 export const PageInfoFieldsFragmentDoc = {"kind":"Document","definitions":[{"kind":"FragmentDefinition","name":{"kind":"Name","value":"PageInfoFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"PageInfo"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"hasNextPage"}},{"kind":"Field","name":{"kind":"Name","value":"hasPreviousPage"}},{"kind":"Field","name":{"kind":"Name","value":"startCursor"}},{"kind":"Field","name":{"kind":"Name","value":"endCursor"}}]}}]} as unknown as DocumentNode<PageInfoFieldsFragment, unknown>;
 export const FascicoloSummaryFragmentDoc = {"kind":"Document","definitions":[{"kind":"FragmentDefinition","name":{"kind":"Name","value":"FascicoloSummary"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Fascicolo"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"identifier"}},{"kind":"Field","name":{"kind":"Name","value":"year"}},{"kind":"Field","name":{"kind":"Name","value":"number"}},{"kind":"Field","name":{"kind":"Name","value":"numberPath"}},{"kind":"Field","name":{"kind":"Name","value":"level"}},{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"oggetto"}},{"kind":"Field","name":{"kind":"Name","value":"state"}},{"kind":"Field","name":{"kind":"Name","value":"openingDate"}},{"kind":"Field","name":{"kind":"Name","value":"closingDate"}},{"kind":"Field","name":{"kind":"Name","value":"classificationCode"}},{"kind":"Field","name":{"kind":"Name","value":"annualRepeat"}},{"kind":"Field","name":{"kind":"Name","value":"confidentiality"}},{"kind":"Field","name":{"kind":"Name","value":"physicalLocation"}},{"kind":"Field","name":{"kind":"Name","value":"participatingAdministrations"}}]}}]} as unknown as DocumentNode<FascicoloSummaryFragment, unknown>;
 export const TitolarioVersionFieldsFragmentDoc = {"kind":"Document","definitions":[{"kind":"FragmentDefinition","name":{"kind":"Name","value":"TitolarioVersionFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"TitolarioVersion"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"aooId"}},{"kind":"Field","name":{"kind":"Name","value":"label"}},{"kind":"Field","name":{"kind":"Name","value":"validFrom"}},{"kind":"Field","name":{"kind":"Name","value":"validUntil"}},{"kind":"Field","name":{"kind":"Name","value":"state"}},{"kind":"Field","name":{"kind":"Name","value":"approvedAt"}},{"kind":"Field","name":{"kind":"Name","value":"approvalAct"}},{"kind":"Field","name":{"kind":"Name","value":"nodeCount"}}]}}]} as unknown as DocumentNode<TitolarioVersionFieldsFragment, unknown>;
@@ -1203,3 +1250,6 @@ export const AddTitolarioIndexTermDocument = {"kind":"Document","definitions":[{
 export const UpdateTitolarioIndexTermDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"UpdateTitolarioIndexTerm"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"UpdateTitolarioIndexTermInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"updateTitolarioIndexTerm"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"term"}},{"kind":"Field","name":{"kind":"Name","value":"variants"}}]}}]}}]} as unknown as DocumentNode<UpdateTitolarioIndexTermMutation, UpdateTitolarioIndexTermMutationVariables>;
 export const RemoveTitolarioIndexTermDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"RemoveTitolarioIndexTerm"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"indexTermId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"removeTitolarioIndexTerm"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"indexTermId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"indexTermId"}}}]}]}}]} as unknown as DocumentNode<RemoveTitolarioIndexTermMutation, RemoveTitolarioIndexTermMutationVariables>;
 export const PublishTitolarioVersionDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"PublishTitolarioVersion"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"PublishTitolarioVersionInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"publishTitolarioVersion"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"TitolarioVersionFields"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"TitolarioVersionFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"TitolarioVersion"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"aooId"}},{"kind":"Field","name":{"kind":"Name","value":"label"}},{"kind":"Field","name":{"kind":"Name","value":"validFrom"}},{"kind":"Field","name":{"kind":"Name","value":"validUntil"}},{"kind":"Field","name":{"kind":"Name","value":"state"}},{"kind":"Field","name":{"kind":"Name","value":"approvedAt"}},{"kind":"Field","name":{"kind":"Name","value":"approvalAct"}},{"kind":"Field","name":{"kind":"Name","value":"nodeCount"}}]}}]} as unknown as DocumentNode<PublishTitolarioVersionMutation, PublishTitolarioVersionMutationVariables>;
+export const TitolarioExportDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"TitolarioExport"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"versionId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"format"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"TitolarioFormat"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"titolarioExport"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"versionId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"versionId"}}},{"kind":"Argument","name":{"kind":"Name","value":"format"},"value":{"kind":"Variable","name":{"kind":"Name","value":"format"}}}]}]}}]} as unknown as DocumentNode<TitolarioExportQuery, TitolarioExportQueryVariables>;
+export const ImportTitolarioDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"ImportTitolario"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ImportTitolarioInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"importTitolario"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"TitolarioVersionFields"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"TitolarioVersionFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"TitolarioVersion"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"aooId"}},{"kind":"Field","name":{"kind":"Name","value":"label"}},{"kind":"Field","name":{"kind":"Name","value":"validFrom"}},{"kind":"Field","name":{"kind":"Name","value":"validUntil"}},{"kind":"Field","name":{"kind":"Name","value":"state"}},{"kind":"Field","name":{"kind":"Name","value":"approvedAt"}},{"kind":"Field","name":{"kind":"Name","value":"approvalAct"}},{"kind":"Field","name":{"kind":"Name","value":"nodeCount"}}]}}]} as unknown as DocumentNode<ImportTitolarioMutation, ImportTitolarioMutationVariables>;
+export const ClassificationSuggestionsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"ClassificationSuggestions"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"aooId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"text"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"at"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"first"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"leavesOnly"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"Boolean"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"classificationSuggestions"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"aooId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"aooId"}}},{"kind":"Argument","name":{"kind":"Name","value":"text"},"value":{"kind":"Variable","name":{"kind":"Name","value":"text"}}},{"kind":"Argument","name":{"kind":"Name","value":"at"},"value":{"kind":"Variable","name":{"kind":"Name","value":"at"}}},{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"Variable","name":{"kind":"Name","value":"first"}}},{"kind":"Argument","name":{"kind":"Name","value":"leavesOnly"},"value":{"kind":"Variable","name":{"kind":"Name","value":"leavesOnly"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"score"}},{"kind":"Field","name":{"kind":"Name","value":"matchedIndexTerm"}},{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"fullCode"}},{"kind":"Field","name":{"kind":"Name","value":"description"}},{"kind":"Field","name":{"kind":"Name","value":"leaf"}}]}}]}}]}}]} as unknown as DocumentNode<ClassificationSuggestionsQuery, ClassificationSuggestionsQueryVariables>;
