@@ -11,8 +11,11 @@ import { fascicoloVisibilitySql } from './fascicolo-visibility.js';
 
 export const MAX_FASCICOLO_PAGE = 100;
 
-/** The text search configuration of oggetto searches (accents and case ignored). */
-export const FASCICOLO_TS_CONFIG = 'simple';
+/**
+ * The text search configuration of oggetto searches: Italian stemming with accents and case
+ * ignored, the one the titolario module creates for its own search (the index uses it too).
+ */
+export const FASCICOLO_TS_CONFIG = `'titolario_italian'::regconfig`;
 
 /** The padded number chain, so 2 sorts before 10 and 6.1 after 6. */
 const PADDED_PATH = `array_to_string(array(select lpad(p, 10, '0') from unnest(string_to_array(f.number_path, '.')) p), '.')`;
@@ -107,7 +110,7 @@ export function fascicoloFilterSql(ctx: RequestContext, filter: FascicoloFilter 
     if (text.length < 2 || text.length > 200)
       throw new InvalidInputError('filter.text', 'must be 2 to 200 characters');
     where.sql.push(
-      `to_tsvector('${FASCICOLO_TS_CONFIG}', dms_unaccent(f.oggetto)) @@ plainto_tsquery('${FASCICOLO_TS_CONFIG}', dms_unaccent(?))`,
+      `to_tsvector(${FASCICOLO_TS_CONFIG}, f.oggetto) @@ plainto_tsquery(${FASCICOLO_TS_CONFIG}, ?)`,
     );
     where.params.push(text);
   }

@@ -445,6 +445,8 @@ describe('fascicoli', () => {
       (await c.data(FascicoliDocument, { filter, first: 100 })).fascicoli;
     const idsOf = async (filter: Record<string, unknown>) => (await list(filter)).edges.map((e) => e.node.id);
     assert.deepEqual(await idsOf({ text: 'rotatoria SAN pietro' }), [tagged.id], 'accents and case ignored');
+    assert.deepEqual(await idsOf({ text: 'realizzazioni rotatorie' }), [tagged.id], 'Italian stemming');
+    assert.deepEqual(await idsOf({ text: 'rotonda' }), []);
     assert.deepEqual(await idsOf({ participatingAdministration: 'p_esempio' }), [tagged.id]);
     assert.ok(
       (await idsOf({ classificationId: nodes['2025']['VI/3'] ?? '' })).includes(tagged.id),

@@ -46,7 +46,8 @@ export class Migration20261205000021_fascicoli extends Migration {
       create index fascicolo_list_idx on fascicolo (aoo_id, opened_at desc, id desc);
       create index fascicolo_repertorio_idx on fascicolo (aoo_id, year, classification_sort, number) where parent_id is null;
       create index fascicolo_classification_idx on fascicolo (classification_id);
-      create index fascicolo_oggetto_fts_idx on fascicolo using gin (to_tsvector('simple', dms_unaccent(oggetto)));
+      -- Full-text on oggetto in Italian, accents ignored (the titolario's search configuration).
+      create index fascicolo_oggetto_fts_idx on fascicolo using gin (to_tsvector('titolario_italian'::regconfig, oggetto));
 
       create table fascicolo_history (
         seq bigint generated always as identity primary key,
