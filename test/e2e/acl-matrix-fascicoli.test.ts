@@ -290,8 +290,9 @@ describe('ACL matrix: fascicoli', () => {
         mismatches.push(`${a.username}: search ${JSON.stringify(got)}`);
       const counted = (await c.data(FascicoloCountDocument, { filter: { text: word } })).fascicoli.totalCount;
       if (counted !== want.length) mismatches.push(`${a.username}: count ${counted} ≠ ${want.length}`);
-      const aooList = (await c.data(FascicoliDocument, { filter: { aooId: ids.aooId, text: word }, first: 100 }))
-        .fascicoli;
+      const aooList = (
+        await c.data(FascicoliDocument, { filter: { aooId: ids.aooId, text: word }, first: 100 })
+      ).fascicoli;
       for (const t of ['rag', 'tec'] as const)
         if (aooList.edges.some((e) => e.node.id === made[t]) !== reads(a, t))
           mismatches.push(`${a.username}: list × ${t}`);
