@@ -1,6 +1,6 @@
 import type { RequestContext } from '../../server/context.js';
 import { withTransaction, type UnitOfWork } from '../../server/db/unit-of-work.js';
-import { DomainError, NotFoundError } from '../../server/errors/domain-error.js';
+import { DomainError, InvalidInputError, NotFoundError } from '../../server/errors/domain-error.js';
 import { isUuid } from '../../server/errors/input-checks.js';
 import { visibleDocumentIds } from '../documents/index.js';
 import type { DocumentFiling } from './document-filing.types.js';
@@ -20,7 +20,7 @@ export async function fileDocument(ctx: RequestContext, input: FileDocumentInput
   return withTransaction(ctx, async (tx) => {
     const f = await findVisibleFascicolo(tx, tx.em, input.fascicoloId, true);
     requireManage(tx, f, 'file documents here');
-    await requireVisibleDocument(tx, input.documentId);
+    await requireVisibleDocument(tx, f, input.documentId);
     requireOpen(f);
     await lockDocumentFilings(tx, input.documentId);
     const current = await tx.em.execute<Array<{ fascicolo_id: string; is_primary: boolean }>>(
@@ -82,7 +82,7 @@ export async function unfileDocument(
   return withTransaction(ctx, async (tx) => {
     const f = await findVisibleFascicolo(tx, tx.em, fascicoloId, true);
     requireManage(tx, f, 'unfile documents here');
-    await requireVisibleDocument(tx, documentId);
+    await requireVisibleDocument(tx, f, documentId);
     requireOpen(f);
     await lockDocumentFilings(tx, documentId);
     const current = await tx.em.execute<Array<{ is_primary: boolean }>>(
@@ -116,9 +116,19 @@ export async function unfileDocument(
   });
 }
 
-async function requireVisibleDocument(ctx: RequestContext, documentId: string): Promise<void> {
+/** A document the caller sees, of the fascicolo's AOO (a fascicolo holds its own AOO's documents). */
+async function requireVisibleDocument(ctx: RequestContext, f: Fascicolo, documentId: string): Promise<void> {
   if (!isUuid(documentId) || !(await visibleDocumentIds(ctx, ctx.em, [documentId])).has(documentId)) {
     throw new NotFoundError('Document', documentId);
+  }
+  const rows = await ctx.em.execute<Array<{ aoo_id: string }>>('select aoo_id from document where id = ?', [
+    documentId,
+  ]);
+  if (rows[0]?.aoo_id !== f.aoo.id) {
+    throw new InvalidInputError(
+      'documentId',
+      'is a document of another AOO: a fascicolo holds documents of its own AOO',
+    );
   }
 }
 

@@ -28,6 +28,7 @@ import type { DomainEvent } from '../../server/events/domain-event.js';
 import { defineModule, type EventHandlerDefinition } from '../../server/modules/module.js';
 import { SettableClock } from '../harness/clock.js';
 import { withClient } from '../harness/database.js';
+import { addMembership, createMember, createSecondAoo } from '../harness/org-fixtures.js';
 import { makeTitolario, newDocument, type TitolarioFixture } from '../harness/fascicoli-fixtures.js';
 import { demoIds, errorCode, sql, type DemoIds } from '../harness/files-helpers.js';
 import { startTestEnv, type TestEnv } from '../harness/test-env.js';
@@ -286,5 +287,42 @@ describe('fascicoli integrity', () => {
       input: { fascicoloId: child.id, documentId: doc, primary: false },
     });
     assert.equal(errorCode(r), 'FASCICOLO_CLOSED');
+  });
+
+  it('a fascicolo holds documents of its own AOO only (service and database)', async () => {
+    const admin = await env.asUser('admin');
+    const other = await createSecondAoo(admin);
+    // A protocollista of both AOOs sees documents of both.
+    const both = await createMember(admin, other.aooId, other.uorId, 'doppio', 'PROTOCOLLISTA');
+    await addMembership(admin, both, ids.uor['PROT'] ?? '', 'PROTOCOLLISTA');
+    const doppio = await env.asUser('doppio');
+    const f = (
+      await doppio.data(OpenFascicoloDocument, {
+        input: {
+          classificationId: nodes['2025']['VI/3/1'] ?? '',
+          kind: 'AFFARE',
+          oggetto: 'Solo questa AOO',
+          uorId: ids.uor['TEC'] ?? '',
+          rpaId: ids.user['rpa.tecnico'] ?? '',
+        },
+      })
+    ).openFascicolo;
+    const foreign = await newDocument(env, 'doppio', other.uorId, 'Documento di Altrove');
+    const r = await doppio.request(FileDocumentDocument, {
+      input: { fascicoloId: f.id, documentId: foreign },
+    });
+    assert.equal(errorCode(r), 'BAD_USER_INPUT');
+    await withClient(env.databaseUrl, async (c) => {
+      await assert.rejects(
+        c.query(
+          `insert into fascicolo_filing (fascicolo_id, document_id, action, is_primary, at) values ($1, $2, 'FILE', true, now())`,
+          [f.id, foreign],
+        ),
+        /not of the AOO/,
+      );
+    });
+    const own = await newDocument(env, 'doppio', ids.uor['TEC'] ?? '', 'Documento nostro');
+    const ok = await doppio.data(FileDocumentDocument, { input: { fascicoloId: f.id, documentId: own } });
+    assert.equal(ok.fileDocument.primary, true);
   });
 });

@@ -134,6 +134,10 @@ export class Migration20261205000021_fascicoli extends Migration {
         if exists (select 1 from fascicolo f where f.id = new.fascicolo_id and f.state = 'CLOSED') then
           raise exception 'fascicolo % is closed: nothing is filed or unfiled', new.fascicolo_id;
         end if;
+        if not exists (select 1 from fascicolo f join document d on d.aoo_id = f.aoo_id
+                        where f.id = new.fascicolo_id and d.id = new.document_id) then
+          raise exception 'document % is not of the AOO of fascicolo %', new.document_id, new.fascicolo_id;
+        end if;
         if new.action = 'FILE' and new.is_primary and exists (
             select 1 from fascicolo_filing_current c where c.document_id = new.document_id and c.is_primary) then
           raise exception 'document % already has a primary fascicolo', new.document_id;
