@@ -14,6 +14,7 @@ import { FascicoloConnection } from './fascicolo-list.types.js';
 import { fascicoloLoaders, MAX_NESTED_PAGE } from './fascicolo-loaders.js';
 import { fascicoloIdentifier } from './fascicolo-rules.js';
 import { MAX_HISTORY, historyLoader } from './fascicolo-history.loader.js';
+import { MAX_FASCICOLI_PER_DOCUMENT } from './filing.service.js';
 
 const pageArgs = {
   first: { defaultValue: 20, description: `Page size, 1 to ${MAX_NESTED_PAGE}` },
@@ -203,9 +204,9 @@ export class DocumentFilingFieldsResolver {
 @Resolver(() => Document)
 export class DocumentFascicoliResolver {
   @FieldResolver(() => [DocumentFiling], {
-    description: 'The fascicoli the document is filed in now that the caller sees, the primary one first',
+    description: `The fascicoli the document is filed in now that the caller sees, the primary one first (at most ${MAX_FASCICOLI_PER_DOCUMENT})`,
   })
-  @ListSize({ maxItems: 1000 })
+  @ListSize({ maxItems: MAX_FASCICOLI_PER_DOCUMENT })
   @AnyAuthenticated()
   fascicoli(@Root() doc: Document, @Ctx() ctx: RequestContext): Promise<DocumentFiling[]> {
     return fascicoloLoaders.filingsOfDocument(ctx).load(doc.id);

@@ -6,6 +6,7 @@ import { connectionOf, pageRequest, type ConnectionShape } from '../../server/gr
 import { OrderDirection } from '../../server/graphql/order-direction.js';
 import { titolarioSubtreeSql } from '../titolario/index.js';
 import { Fascicolo } from './fascicolo.entity.js';
+import { fascicoloLoaders } from './fascicolo-loaders.js';
 import { FascicoloOrderField, type FascicoloFilter, type FascicoloOrder } from './fascicolo-list.types.js';
 import { fascicoloVisibilitySql } from './fascicolo-visibility.js';
 
@@ -148,6 +149,9 @@ export async function listFascicoli(
     const f = byId.get(r.id);
     return f ? [f] : [];
   });
+  // Visible rows: their sottofascicoli's parent field finds them without a statement.
+  const seen = fascicoloLoaders.fascicolo(ctx);
+  for (const f of nodes) seen.prime(f.id, f);
   return connectionOf(
     nodes,
     rows.length > page.first,

@@ -28,77 +28,114 @@ interface PageRow<TNode> {
   total: number;
 }
 
+/** What a batch fetched: the rows of the parents asked, and of `covered` parents besides. */
+interface Fetched<TNode> {
+  rows: Array<PageRow<TNode>>;
+  /**
+   * Other parents (descendants of those asked) whose whole first page is among the rows: it is
+   * primed, so the next levels of a tree cost no statement of their own.
+   */
+  covered: string[];
+}
+
+/** Descendants whose first pages a first page fetches ahead (bounds that statement's work). */
+export const PREFETCH_BUDGET = 200;
+
 /**
  * Batches nested pages (children, documents) of many parents into one statement per distinct
- * (first, after) — in practice one per level: `row_number() over (partition by parent)` keeps
- * `first + 1` rows of each parent.
+ * (first, after): `row_number() over (partition by parent)` keeps `first + 1` rows of each
+ * parent. A first page also fetches the first pages of the parents' descendants (see Fetched).
  */
 function pageLoader<TNode extends { id: string }>(
   ctx: RequestContext,
   name: string,
   arity: number,
-  fetchRows: (parentIds: string[], limit: number, after: unknown[] | null) => Promise<Array<PageRow<TNode>>>,
+  fetchRows: (parentIds: string[], limit: number, after: unknown[] | null) => Promise<Fetched<TNode>>,
   count: DataLoader<string, number>,
 ) {
-  return loader(
-    ctx,
-    name,
-    () =>
-      new DataLoader<PageKey, ConnectionShape<TNode>, string>(
-        async (keys) => {
+  return loader(ctx, name, () => {
+    const connection = (
+      rows: Array<PageRow<TNode>>,
+      page: ReturnType<typeof pageRequest>,
+      parentId: string,
+    ): ConnectionShape<TNode> => {
+      const shown = rows.slice(0, page.first);
+      const cursors = new Map(shown.map((r) => [r.node.id, r.k]));
+      return connectionOf(
+        shown.map((r) => r.node),
+        rows.length > page.first,
+        page,
+        (n) => cursors.get(n.id) ?? [],
+        // A first page counted its parent's rows already; after a cursor, count them.
+        () => (page.after === null ? Promise.resolve(rows[0]?.total ?? 0) : count.load(parentId)),
+      );
+    };
+    const cacheKey = (k: PageKey): string => `${k.parentId}/${k.first}/${k.after ?? ''}`;
+    const fetchedAhead = new Map<string, ConnectionShape<TNode>>();
+    let turn: Promise<void> = Promise.resolve();
+    const dataLoader: DataLoader<PageKey, ConnectionShape<TNode>, string> = new DataLoader<
+      PageKey,
+      ConnectionShape<TNode>,
+      string
+    >(
+      async (keys) => {
+        // Batches of one loader take turns: a later one (the next level of a tree) first waits
+        // for the pages an earlier one fetched ahead, then fetches only what is still missing.
+        const previous = turn;
+        let release = (): void => undefined;
+        turn = new Promise<void>((resolve) => (release = resolve));
+        try {
+          await previous;
+          const results = new Map<string, ConnectionShape<TNode>>();
           const groups = new Map<string, PageKey[]>();
           for (const key of keys) {
+            const ahead = fetchedAhead.get(cacheKey(key));
+            if (ahead) {
+              results.set(cacheKey(key), ahead);
+              continue;
+            }
             const g = `${key.first}/${key.after ?? ''}`;
             groups.set(g, [...(groups.get(g) ?? []), key]);
           }
-          const pages = new Map<
-            PageKey,
-            { rows: Array<PageRow<TNode>>; page: ReturnType<typeof pageRequest> }
-          >();
           for (const group of groups.values()) {
             const sample = group[0];
             if (!sample) continue;
             const page = pageRequest(sample.first, sample.after, MAX_NESTED_PAGE, arity);
-            const rows = await fetchRows(
-              [...new Set(group.map((k) => k.parentId))],
-              page.first + 1,
-              page.after,
+            const asked = [...new Set(group.map((k) => k.parentId))];
+            const fetched = await fetchRows(asked, page.first + 1, page.after);
+            const covered = page.after === null ? fetched.covered.filter((id) => !asked.includes(id)) : [];
+            const parents = [...asked, ...covered];
+            const byParent = new Map(
+              grouped(fetched.rows, parents, (r) => r.parentId).map((rows, i) => [parents[i] ?? '', rows]),
             );
-            const byParent = grouped(
-              rows,
-              group.map((k) => k.parentId),
-              (r) => r.parentId,
-            );
-            group.forEach((k, i) => pages.set(k, { rows: byParent[i] ?? [], page }));
+            for (const k of group)
+              results.set(cacheKey(k), connection(byParent.get(k.parentId) ?? [], page, k.parentId));
+            for (const parentId of covered) {
+              const key = { parentId, first: page.first, after: null };
+              const value = connection(byParent.get(parentId) ?? [], page, parentId);
+              fetchedAhead.set(cacheKey(key), value);
+              dataLoader.prime(key, value);
+            }
           }
-          return keys.map((key) => {
-            const found = pages.get(key);
-            if (!found)
-              return connectionOf<TNode>(
+          return keys.map(
+            (key) =>
+              results.get(cacheKey(key)) ??
+              connectionOf<TNode>(
                 [],
                 false,
                 { first: key.first, after: null },
                 () => [],
                 () => Promise.resolve(0),
-              );
-            const shown = found.rows.slice(0, found.page.first);
-            const cursors = new Map(shown.map((r) => [r.node.id, r.k]));
-            return connectionOf(
-              shown.map((r) => r.node),
-              found.rows.length > found.page.first,
-              found.page,
-              (n) => cursors.get(n.id) ?? [],
-              // A first page counted its parent's rows already; after a cursor, count them.
-              () =>
-                found.page.after === null
-                  ? Promise.resolve(found.rows[0]?.total ?? 0)
-                  : count.load(key.parentId),
-            );
-          });
-        },
-        { cacheKeyFn: (k) => `${k.parentId}/${k.first}/${k.after ?? ''}` },
-      ),
-  );
+              ),
+          );
+        } finally {
+          release();
+        }
+      },
+      { cacheKeyFn: cacheKey },
+    );
+    return dataLoader;
+  });
 }
 
 function checkCursor(after: unknown[] | null, check: (values: unknown[]) => boolean): void {
@@ -156,26 +193,42 @@ export const fascicoloLoaders = {
       async (parentIds, limit, after) => {
         checkCursor(after, ([n, id]) => typeof n === 'number' && typeof id === 'string' && isUuid(id));
         const v = fascicoloVisibilitySql(ctx);
-        const keyset = after ? 'and (f.number, f.id) > (?::int, ?::uuid)' : '';
-        const rows = await ctx.em.execute<
-          Array<Record<string, unknown> & { page_rn: string; page_total: string }>
-        >(
-          `select x.* from (
-             select f.*, row_number() over (partition by f.parent_id order by f.number, f.id) as page_rn,
-                    count(*) over (partition by f.parent_id) as page_total
-               from fascicolo f where f.parent_id = any(?::uuid[]) and ${v.sql} ${keyset}) x
-            where page_rn <= ? order by parent_id, page_rn`,
-          [pgArray(parentIds), ...v.params, ...(after ?? []), limit],
-        );
-        return rows.map(({ page_rn: _rn, page_total, ...row }) => {
+        const window = `row_number() over (partition by f.parent_id order by f.number, f.id) as page_rn,
+                        count(*) over (partition by f.parent_id) as page_total`;
+        type Row = Record<string, unknown> & { page_rn: string; page_total: string };
+        // After a cursor: that page only. A first page: the children, and the children of those
+        // shown (a tree is three levels at most), so the next level is primed.
+        const rows = after
+          ? await ctx.em.execute<Row[]>(
+              `select x.* from (select f.*, ${window} from fascicolo f
+                  where f.parent_id = any(?::uuid[]) and ${v.sql} and (f.number, f.id) > (?::int, ?::uuid)) x
+                where page_rn <= ? order by parent_id, page_rn`,
+              [pgArray(parentIds), ...v.params, ...after, limit],
+            )
+          : await ctx.em.execute<Row[]>(
+              `with kids as (select f.*, ${window} from fascicolo f where f.parent_id = any(?::uuid[]) and ${v.sql}),
+                    shown as (select * from kids where page_rn <= ?),
+                    grand as (select f.*, ${window} from fascicolo f
+                               where f.parent_id in (select id from shown where page_rn < ?) and ${v.sql})
+               select * from shown union all select * from grand where page_rn <= ?
+               order by level, parent_id, page_rn`,
+              [pgArray(parentIds), ...v.params, limit, limit, ...v.params, limit],
+            );
+        const byId = fascicoloLoaders.fascicolo(ctx);
+        const mapped = rows.map(({ page_rn, page_total, ...row }) => {
           const node = ctx.em.map(Fascicolo, row);
+          const shown = Number(page_rn) < limit;
+          if (shown) byId.prime(node.id, node);
           return {
             parentId: node.parent?.id ?? '',
             node,
             k: [node.number, node.id],
             total: Number(page_total),
+            shown,
           };
         });
+        // Every shown child's own first page is here (its children, or none at the last level).
+        return { rows: mapped, covered: after ? [] : mapped.filter((r) => r.shown).map((r) => r.node.id) };
       },
       fascicoloLoaders.childCount(ctx),
     ),
@@ -218,9 +271,12 @@ export const fascicoloLoaders = {
             isUuid(id),
         );
         const v = documentVisibilitySql(ctx);
-        const keyset = after
-          ? `and ((d.registered_at is null)::int, coalesce(d.registered_at, d.created_at), d.id) > (?::int, ?::timestamptz, ?::uuid)`
-          : '';
+        const fv = fascicoloVisibilitySql(ctx);
+        const window = `row_number() over (partition by c.fascicolo_id
+                          order by (d.registered_at is null), coalesce(d.registered_at, d.created_at), d.id) as page_rn,
+                        count(*) over (partition by c.fascicolo_id) as page_total`;
+        const columns = `d.*, c.fascicolo_id as page_parent, (d.registered_at is null)::int as page_draft,
+          to_char(coalesce(d.registered_at, d.created_at) at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as page_at`;
         type Row = Record<string, unknown> & {
           page_parent: string;
           page_draft: number;
@@ -228,28 +284,52 @@ export const fascicoloLoaders = {
           page_rn: string;
           page_total: string;
         };
-        const rows = await ctx.em.execute<Row[]>(
-          `select x.* from (
-             select d.*, c.fascicolo_id as page_parent, (d.registered_at is null)::int as page_draft,
-                    to_char(coalesce(d.registered_at, d.created_at) at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as page_at,
-                    row_number() over (partition by c.fascicolo_id
-                      order by (d.registered_at is null), coalesce(d.registered_at, d.created_at), d.id) as page_rn,
-                    count(*) over (partition by c.fascicolo_id) as page_total
-               from fascicolo_filing_current c join document d on d.id = c.document_id
-              where c.fascicolo_id = any(?::uuid[]) and ${v.sql} ${keyset}) x
-            where page_rn <= ? order by page_parent, page_rn`,
-          [pgArray(fascicoloIds), ...v.params, ...(after ?? []), limit],
-        );
-        const page = rows.map(({ page_parent, page_draft, page_at, page_rn, page_total, ...row }) => {
-          const node = ctx.em.map(Document, row);
-          return {
-            parentId: page_parent,
-            node,
-            k: [page_draft, page_at, node.id],
-            shown: Number(page_rn) < limit,
-            total: Number(page_total),
-          };
-        });
+        // After a cursor: that page only. A first page: also the first pages of the visible
+        // sottofascicoli and inserti below (the first ones, PREFETCH_BUDGET at most), each marked
+        // by a row numbered 0, so a whole tree's documents cost one statement.
+        const rows = after
+          ? await ctx.em.execute<Row[]>(
+              `select x.* from (select ${columns}, ${window}
+                  from fascicolo_filing_current c join document d on d.id = c.document_id
+                 where c.fascicolo_id = any(?::uuid[]) and ${v.sql}
+                   and ((d.registered_at is null)::int, coalesce(d.registered_at, d.created_at), d.id) > (?::int, ?::timestamptz, ?::uuid)) x
+                where page_rn <= ? order by page_parent, page_rn`,
+              [pgArray(fascicoloIds), ...v.params, ...after, limit],
+            )
+          : await ctx.em.execute<Row[]>(
+              `with kids as (select f.id, row_number() over (partition by f.parent_id order by f.number, f.id) as rn
+                               from fascicolo f where f.parent_id = any(?::uuid[]) and ${fv.sql}),
+                    grand as (select f.id, k.rn as prn,
+                                     row_number() over (partition by f.parent_id order by f.number, f.id) as rn
+                                from fascicolo f join kids k on k.id = f.parent_id and k.rn <= ${MAX_NESTED_PAGE}
+                               where ${fv.sql}),
+                    scope as (select id from (
+                                select id, 1 as lvl, rn as a, 0::bigint as b from kids where rn <= ${MAX_NESTED_PAGE}
+                                union all select id, 2, prn, rn from grand where rn <= ${MAX_NESTED_PAGE}) s
+                               order by lvl, a, b limit ${PREFETCH_BUDGET}),
+                    docs as (select ${columns}, ${window}
+                               from fascicolo_filing_current c join document d on d.id = c.document_id
+                              where (c.fascicolo_id = any(?::uuid[]) or c.fascicolo_id in (select id from scope))
+                                and ${v.sql})
+               select * from docs where page_rn <= ?
+               union all
+               select (null::document).*, s.id, 0, null, 0, 0 from scope s
+               order by page_parent, page_rn`,
+              [pgArray(fascicoloIds), ...fv.params, ...fv.params, pgArray(fascicoloIds), ...v.params, limit],
+            );
+        const covered = rows.filter((r) => Number(r.page_rn) === 0).map((r) => r.page_parent);
+        const page = rows
+          .filter((r) => Number(r.page_rn) > 0)
+          .map(({ page_parent, page_draft, page_at, page_rn, page_total, ...row }) => {
+            const node = ctx.em.map(Document, row);
+            return {
+              parentId: page_parent,
+              node,
+              k: [page_draft, page_at, node.id],
+              shown: Number(page_rn) < limit,
+              total: Number(page_total),
+            };
+          });
         // The viewing of the documents shown (not the look-ahead row of each page) is audited.
         const shownByAoo = new Map<string, Set<string>>();
         for (const r of page.filter((p) => p.shown)) {
@@ -265,7 +345,7 @@ export const fascicoloLoaders = {
             changes: { ids: [...ids] },
           });
         }
-        return page;
+        return { rows: page, covered };
       },
       fascicoloLoaders.documentCount(ctx),
     ),

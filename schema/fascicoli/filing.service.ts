@@ -10,6 +10,9 @@ import type { FileDocumentInput } from './fascicolo.inputs.js';
 import { fascicoloIdentifier, requireManage, requireOpen } from './fascicolo-rules.js';
 import { findVisibleFascicolo } from './fascicolo-visibility.js';
 
+/** The fascicoli a document may be filed in at once (bounds Document.fascicoli for query cost). */
+export const MAX_FASCICOLI_PER_DOCUMENT = 20;
+
 /**
  * Filing is history (DOMAIN §3): each filing and unfiling is a row of fascicolo_filing, never an
  * update; what is filed now is the last step per (fascicolo, document). A document has at most
@@ -34,6 +37,13 @@ export async function fileDocument(ctx: RequestContext, input: FileDocumentInput
         {
           field: 'documentId',
         },
+      );
+    }
+    if (current.length >= MAX_FASCICOLI_PER_DOCUMENT) {
+      throw new DomainError(
+        'LIMIT_REACHED',
+        `documentId: at most ${MAX_FASCICOLI_PER_DOCUMENT} fascicoli per document`,
+        { field: 'documentId', limit: MAX_FASCICOLI_PER_DOCUMENT },
       );
     }
     const hasPrimary = current.some((c) => c.is_primary);

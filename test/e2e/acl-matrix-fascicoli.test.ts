@@ -5,6 +5,7 @@ import {
   CloseFascicoloDocument,
   DeactivateUserDocument,
   DocumentFascicoliDocument,
+  FascicoloChildrenDocument,
   FascicoloCountDocument,
   FascicoloDocument,
   FascicoloTreeDocument,
@@ -369,5 +370,70 @@ describe('ACL matrix: fascicoli', () => {
       [[child], [doc]],
       'the RGD sees both',
     );
+  });
+
+  it('a tree read at once hides each hidden sottofascicolo or inserto and what is filed in it', async () => {
+    // RAG fascicolo › RAG sottofascicolo › TEC inserto holding a TEC document, and a TEC sottofascicolo.
+    const rgd = client('rgd');
+    const top = await fresh('rag');
+    const ragSub = (
+      await rgd.data(OpenSottofascicoloDocument, { input: { parentId: top, oggetto: 'Contabile' } })
+    ).openSottofascicolo.id;
+    const tecInserto = (
+      await rgd.data(OpenSottofascicoloDocument, {
+        input: {
+          parentId: ragSub,
+          oggetto: 'Perizia',
+          uorId: ids.uor['TEC'] ?? '',
+          rpaId: userIds['rpa.tecnico'] ?? '',
+        },
+      })
+    ).openSottofascicolo.id;
+    const tecSub = (
+      await rgd.data(OpenSottofascicoloDocument, {
+        input: {
+          parentId: top,
+          oggetto: 'Tecnico',
+          uorId: ids.uor['TEC'] ?? '',
+          rpaId: userIds['rpa.tecnico'] ?? '',
+        },
+      })
+    ).openSottofascicolo.id;
+    const ragDoc = await freshDocument('rag');
+    await rgd.data(FileDocumentDocument, { input: { fascicoloId: ragSub, documentId: ragDoc } });
+    const tecDoc = await freshDocument('tec');
+    await rgd.data(FileDocumentDocument, { input: { fascicoloId: tecInserto, documentId: tecDoc } });
+    const shape = async (username: string) => {
+      const children = (
+        await client(username).data(FascicoloChildrenDocument, { id: top, first: 10, documents: 10 })
+      ).fascicolo.children;
+      return {
+        total: children.totalCount,
+        children: children.edges.map((e) => ({
+          id: e.node.id,
+          docs: e.node.documents.edges.map((d) => d.node.id),
+          below: e.node.children.edges.map((c) => ({
+            id: c.node.id,
+            docs: c.node.documents.edges.map((d) => d.node.id),
+          })),
+          belowTotal: e.node.children.totalCount,
+        })),
+      };
+    };
+    assert.deepEqual(await shape('rgd'), {
+      total: 2,
+      children: [
+        { id: ragSub, docs: [ragDoc], below: [{ id: tecInserto, docs: [tecDoc] }], belowTotal: 1 },
+        { id: tecSub, docs: [], below: [], belowTotal: 0 },
+      ],
+    });
+    assert.deepEqual(await shape('rpa.ragioneria'), {
+      total: 1,
+      children: [{ id: ragSub, docs: [ragDoc], below: [], belowTotal: 0 }],
+    });
+    assert.deepEqual(await shape('lettore'), {
+      total: 1,
+      children: [{ id: ragSub, docs: [ragDoc], below: [], belowTotal: 0 }],
+    });
   });
 });

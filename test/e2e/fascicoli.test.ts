@@ -3,6 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import {
   CloseFascicoloDocument,
   DocumentFascicoliDocument,
+  FascicoloChildrenDocument,
   FascicoloDocument,
   FascicoloMetadataDocument,
   FascicoloTreeDocument,
@@ -175,6 +176,63 @@ describe('fascicoli', () => {
     assert.equal(errorCode(childFirst), 'FASCICOLO_PARENT_CLOSED');
     await rgd.data(ReopenFascicoloDocument, { id: parent.id, reason: 'Integrazione' });
     await rgd.data(ReopenFascicoloDocument, { id: s1.id, reason: 'Integrazione' });
+  });
+
+  it('pages sottofascicoli and their documents at every level, first pages and after a cursor', async () => {
+    const c = await as('rpa.tecnico');
+    const tec = ids.uor['TEC'] ?? '';
+    const parent = await open({ oggetto: 'Pratica a lotti' });
+    const want: Record<string, { docs: number; inserto: string; insertoDocs: number }> = {};
+    for (let i = 0; i < 3; i++) {
+      const child = (
+        await c.data(OpenSottofascicoloDocument, {
+          input: { parentId: parent.id, oggetto: `Lotto ${i + 1}` },
+        })
+      ).openSottofascicolo;
+      const inserto = (
+        await c.data(OpenSottofascicoloDocument, {
+          input: { parentId: child.id, oggetto: 'Stato avanzamento' },
+        })
+      ).openSottofascicolo;
+      for (let d = 0; d <= i; d++) {
+        const documentId = await newDocument(env, 'rpa.tecnico', tec, `Lotto ${i + 1} atto ${d}`);
+        await c.data(FileDocumentDocument, { input: { fascicoloId: child.id, documentId } });
+      }
+      for (let d = 0; d < 2; d++) {
+        const documentId = await newDocument(env, 'rpa.tecnico', tec, `SAL ${i + 1} atto ${d}`);
+        await c.data(FileDocumentDocument, { input: { fascicoloId: inserto.id, documentId } });
+      }
+      want[child.id] = { docs: i + 1, inserto: inserto.id, insertoDocs: 2 };
+    }
+    const page1 = (await c.data(FascicoloChildrenDocument, { id: parent.id, first: 2, documents: 1 }))
+      .fascicolo.children;
+    assert.deepEqual([page1.totalCount, page1.edges.length, page1.pageInfo.hasNextPage], [3, 2, true]);
+    const page2 = (
+      await c.data(FascicoloChildrenDocument, {
+        id: parent.id,
+        first: 2,
+        after: page1.pageInfo.endCursor,
+        documents: 1,
+      })
+    ).fascicolo.children;
+    assert.deepEqual([page2.totalCount, page2.edges.length, page2.pageInfo.hasNextPage], [3, 1, false]);
+    const nodes = [...page1.edges, ...page2.edges].map((e) => e.node);
+    assert.deepEqual(
+      nodes.map((n) => n.numberPath),
+      [1, 2, 3].map((i) => `${parent.number}.${i}`),
+    );
+    for (const n of nodes) {
+      const w = want[n.id];
+      assert.ok(w);
+      assert.deepEqual(
+        [n.documents.totalCount, n.documents.edges.length, n.documents.pageInfo.hasNextPage],
+        [w.docs, 1, w.docs > 1],
+      );
+      assert.deepEqual(
+        n.children.edges.map((e) => [e.node.id, e.node.documents.totalCount, e.node.documents.edges.length]),
+        [[w.inserto, w.insertoDocs, 1]],
+      );
+    }
   });
 
   it('files documents as history: one primary fascicolo, links elsewhere, registration order, unfiling kept', async () => {
