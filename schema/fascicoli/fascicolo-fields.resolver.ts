@@ -11,7 +11,7 @@ import { DocumentFiling } from './document-filing.types.js';
 import { Fascicolo } from './fascicolo.entity.js';
 import { FascicoloHistoryEntry } from './fascicolo-history.types.js';
 import { FascicoloConnection } from './fascicolo-list.types.js';
-import { fascicoloLoaders, MAX_NESTED_PAGE } from './fascicolo-loaders.js';
+import { documentsOf, fascicoloLoaders, MAX_NESTED_PAGE } from './fascicolo-loaders.js';
 import { fascicoloIdentifier } from './fascicolo-rules.js';
 import { MAX_HISTORY, historyLoader } from './fascicolo-history.loader.js';
 import { MAX_FASCICOLI_PER_DOCUMENT } from './filing.service.js';
@@ -99,7 +99,7 @@ export class FascicoloFieldsResolver {
     @Arg('first', () => Int, pageArgs.first) first: number,
     @Arg('after', () => String, pageArgs.after) after: string | null,
   ): Promise<ConnectionShape<Document>> {
-    return fascicoloLoaders.documents(ctx).load({ parentId: f.id, first, after });
+    return documentsOf(ctx, f.id, first, after);
   }
 
   @FieldResolver(() => [FascicoloHistoryEntry], {
@@ -149,7 +149,7 @@ export class AggregationMetadataFieldsResolver {
     @Arg('first', () => Int, pageArgs.first) first: number,
     @Arg('after', () => String, pageArgs.after) after: string | null,
   ): Promise<ConnectionShape<Document>> {
-    return fascicoloLoaders.documents(ctx).load({ parentId: m.fascicolo.id, first, after });
+    return documentsOf(ctx, m.fascicolo.id, first, after);
   }
 }
 

@@ -41,24 +41,49 @@ interface Fetched<TNode> {
 /** Descendants whose first pages a first page fetches ahead (bounds that statement's work). */
 export const PREFETCH_BUDGET = 200;
 
+type TreeKind = 'children' | 'documents';
+
+interface TreeKey extends PageKey {
+  kind: TreeKind;
+}
+
+type TreeNode = Fascicolo | Document;
+
 /**
- * Batches nested pages (children, documents) of many parents into one statement per distinct
- * (first, after): `row_number() over (partition by parent)` keeps `first + 1` rows of each
- * parent. A first page also fetches the first pages of the parents' descendants (see Fetched).
+ * The nested pages of fascicoli trees: sottofascicoli and documents, batched together so that
+ * every page asked at one level (and every page fetched ahead for the levels below) resolves at
+ * once, and the fields below them batch together too: the statements of a tree read do not
+ * depend on timing. One statement per kind and distinct (first, after): `row_number() over
+ * (partition by parent)` keeps `first + 1` rows of each parent; a first page also fetches the
+ * first pages of the parents' descendants (see Fetched).
  */
-function pageLoader<TNode extends { id: string }>(
-  ctx: RequestContext,
-  name: string,
-  arity: number,
-  fetchRows: (parentIds: string[], limit: number, after: unknown[] | null) => Promise<Fetched<TNode>>,
-  count: DataLoader<string, number>,
-) {
-  return loader(ctx, name, () => {
+function treePages(ctx: RequestContext): DataLoader<TreeKey, ConnectionShape<TreeNode>, string> {
+  return loader(ctx, 'fascicoli.treePages', () => {
+    const sources: Record<
+      TreeKind,
+      {
+        arity: number;
+        fetch: (parentIds: string[], limit: number, after: unknown[] | null) => Promise<Fetched<TreeNode>>;
+        count: () => DataLoader<string, number>;
+      }
+    > = {
+      children: {
+        arity: 2,
+        fetch: (ids, limit, after) => fetchChildren(ctx, ids, limit, after),
+        count: () => fascicoloLoaders.childCount(ctx),
+      },
+      documents: {
+        arity: 3,
+        fetch: (ids, limit, after) => fetchDocuments(ctx, ids, limit, after),
+        count: () => fascicoloLoaders.documentCount(ctx),
+      },
+    };
     const connection = (
-      rows: Array<PageRow<TNode>>,
+      kind: TreeKind,
+      rows: Array<PageRow<TreeNode>>,
       page: ReturnType<typeof pageRequest>,
       parentId: string,
-    ): ConnectionShape<TNode> => {
+    ): ConnectionShape<TreeNode> => {
       const shown = rows.slice(0, page.first);
       const cursors = new Map(shown.map((r) => [r.node.id, r.k]));
       return connectionOf(
@@ -67,60 +92,64 @@ function pageLoader<TNode extends { id: string }>(
         page,
         (n) => cursors.get(n.id) ?? [],
         // A first page counted its parent's rows already; after a cursor, count them.
-        () => (page.after === null ? Promise.resolve(rows[0]?.total ?? 0) : count.load(parentId)),
+        () =>
+          page.after === null ? Promise.resolve(rows[0]?.total ?? 0) : sources[kind].count().load(parentId),
       );
     };
-    const cacheKey = (k: PageKey): string => `${k.parentId}/${k.first}/${k.after ?? ''}`;
-    const fetchedAhead = new Map<string, ConnectionShape<TNode>>();
+    const cacheKey = (k: TreeKey): string => `${k.kind}/${k.parentId}/${k.first}/${k.after ?? ''}`;
+    const fetchedAhead = new Map<string, ConnectionShape<TreeNode>>();
     let turn: Promise<void> = Promise.resolve();
-    const dataLoader: DataLoader<PageKey, ConnectionShape<TNode>, string> = new DataLoader<
-      PageKey,
-      ConnectionShape<TNode>,
+    const pages: DataLoader<TreeKey, ConnectionShape<TreeNode>, string> = new DataLoader<
+      TreeKey,
+      ConnectionShape<TreeNode>,
       string
     >(
       async (keys) => {
-        // Batches of one loader take turns: a later one (the next level of a tree) first waits
-        // for the pages an earlier one fetched ahead, then fetches only what is still missing.
+        // Batches take turns: a later one first waits for the pages an earlier one fetched
+        // ahead, then fetches only what is still missing.
         const previous = turn;
         let release = (): void => undefined;
         turn = new Promise<void>((resolve) => (release = resolve));
         try {
           await previous;
-          const results = new Map<string, ConnectionShape<TNode>>();
-          const groups = new Map<string, PageKey[]>();
+          const results = new Map<string, ConnectionShape<TreeNode>>();
+          const groups = new Map<string, TreeKey[]>();
           for (const key of keys) {
             const ahead = fetchedAhead.get(cacheKey(key));
             if (ahead) {
               results.set(cacheKey(key), ahead);
               continue;
             }
-            const g = `${key.first}/${key.after ?? ''}`;
+            const g = `${key.kind}/${key.first}/${key.after ?? ''}`;
             groups.set(g, [...(groups.get(g) ?? []), key]);
           }
-          for (const group of groups.values()) {
-            const sample = group[0];
-            if (!sample) continue;
-            const page = pageRequest(sample.first, sample.after, MAX_NESTED_PAGE, arity);
-            const asked = [...new Set(group.map((k) => k.parentId))];
-            const fetched = await fetchRows(asked, page.first + 1, page.after);
-            const covered = page.after === null ? fetched.covered.filter((id) => !asked.includes(id)) : [];
-            const parents = [...asked, ...covered];
-            const byParent = new Map(
-              grouped(fetched.rows, parents, (r) => r.parentId).map((rows, i) => [parents[i] ?? '', rows]),
-            );
-            for (const k of group)
-              results.set(cacheKey(k), connection(byParent.get(k.parentId) ?? [], page, k.parentId));
-            for (const parentId of covered) {
-              const key = { parentId, first: page.first, after: null };
-              const value = connection(byParent.get(parentId) ?? [], page, parentId);
-              fetchedAhead.set(cacheKey(key), value);
-              dataLoader.prime(key, value);
-            }
-          }
+          await Promise.all(
+            [...groups.values()].map(async (group) => {
+              const sample = group[0];
+              if (!sample) return;
+              const { kind } = sample;
+              const page = pageRequest(sample.first, sample.after, MAX_NESTED_PAGE, sources[kind].arity);
+              const asked = [...new Set(group.map((k) => k.parentId))];
+              const fetched = await sources[kind].fetch(asked, page.first + 1, page.after);
+              const covered = page.after === null ? fetched.covered.filter((id) => !asked.includes(id)) : [];
+              const parents = [...asked, ...covered];
+              const byParent = new Map(
+                grouped(fetched.rows, parents, (r) => r.parentId).map((rows, i) => [parents[i] ?? '', rows]),
+              );
+              for (const k of group)
+                results.set(cacheKey(k), connection(kind, byParent.get(k.parentId) ?? [], page, k.parentId));
+              for (const parentId of covered) {
+                const key: TreeKey = { kind, parentId, first: page.first, after: null };
+                const value = connection(kind, byParent.get(parentId) ?? [], page, parentId);
+                fetchedAhead.set(cacheKey(key), value);
+                pages.prime(key, value);
+              }
+            }),
+          );
           return keys.map(
             (key) =>
               results.get(cacheKey(key)) ??
-              connectionOf<TNode>(
+              connectionOf<TreeNode>(
                 [],
                 false,
                 { first: key.first, after: null },
@@ -134,7 +163,7 @@ function pageLoader<TNode extends { id: string }>(
       },
       { cacheKeyFn: cacheKey },
     );
-    return dataLoader;
+    return pages;
   });
 }
 
@@ -185,53 +214,10 @@ export const fascicoloLoaders = {
     ),
 
   /** Sottofascicoli (or inserti) of each fascicolo, by number, visible ones only. */
-  children: (ctx: RequestContext) =>
-    pageLoader<Fascicolo>(
-      ctx,
-      'fascicoli.children',
-      2,
-      async (parentIds, limit, after) => {
-        checkCursor(after, ([n, id]) => typeof n === 'number' && typeof id === 'string' && isUuid(id));
-        const v = fascicoloVisibilitySql(ctx);
-        const window = `row_number() over (partition by f.parent_id order by f.number, f.id) as page_rn,
-                        count(*) over (partition by f.parent_id) as page_total`;
-        type Row = Record<string, unknown> & { page_rn: string; page_total: string };
-        // After a cursor: that page only. A first page: the children, and the children of those
-        // shown (a tree is three levels at most), so the next level is primed.
-        const rows = after
-          ? await ctx.em.execute<Row[]>(
-              `select x.* from (select f.*, ${window} from fascicolo f
-                  where f.parent_id = any(?::uuid[]) and ${v.sql} and (f.number, f.id) > (?::int, ?::uuid)) x
-                where page_rn <= ? order by parent_id, page_rn`,
-              [pgArray(parentIds), ...v.params, ...after, limit],
-            )
-          : await ctx.em.execute<Row[]>(
-              `with kids as (select f.*, ${window} from fascicolo f where f.parent_id = any(?::uuid[]) and ${v.sql}),
-                    shown as (select * from kids where page_rn <= ?),
-                    grand as (select f.*, ${window} from fascicolo f
-                               where f.parent_id in (select id from shown where page_rn < ?) and ${v.sql})
-               select * from shown union all select * from grand where page_rn <= ?
-               order by level, parent_id, page_rn`,
-              [pgArray(parentIds), ...v.params, limit, limit, ...v.params, limit],
-            );
-        const byId = fascicoloLoaders.fascicolo(ctx);
-        const mapped = rows.map(({ page_rn, page_total, ...row }) => {
-          const node = ctx.em.map(Fascicolo, row);
-          const shown = Number(page_rn) < limit;
-          if (shown) byId.prime(node.id, node);
-          return {
-            parentId: node.parent?.id ?? '',
-            node,
-            k: [node.number, node.id],
-            total: Number(page_total),
-            shown,
-          };
-        });
-        // Every shown child's own first page is here (its children, or none at the last level).
-        return { rows: mapped, covered: after ? [] : mapped.filter((r) => r.shown).map((r) => r.node.id) };
-      },
-      fascicoloLoaders.childCount(ctx),
-    ),
+  children: (ctx: RequestContext) => ({
+    load: (key: PageKey) =>
+      treePages(ctx).load({ ...key, kind: 'children' }) as Promise<ConnectionShape<Fascicolo>>,
+  }),
 
   documentCount: (ctx: RequestContext) =>
     loader(
@@ -252,102 +238,42 @@ export const fascicoloLoaders = {
 
   /**
    * Documents filed in each fascicolo now, in registration order (DOMAIN §3): registered ones by
-   * registration time, then drafts by creation. Only documents the caller sees; the ids shown
-   * are audited as a viewing, one row per batch.
+   * registration time, then drafts by creation. Only documents the caller sees; serve them
+   * through documentsOf, which audits the viewing.
    */
-  documents: (ctx: RequestContext) =>
-    pageLoader<Document>(
+  documents: (ctx: RequestContext) => ({
+    load: (key: PageKey) =>
+      treePages(ctx).load({ ...key, kind: 'documents' }) as Promise<ConnectionShape<Document>>,
+  }),
+
+  /**
+   * The viewing of documents a fascicolo shows (a list shows their oggetto and more): one audit
+   * row per AOO for the documents served at once, each document once per request.
+   */
+  viewedDocuments: (ctx: RequestContext) =>
+    loader(
       ctx,
-      'fascicoli.documents',
-      3,
-      async (fascicoloIds, limit, after) => {
-        checkCursor(
-          after,
-          ([draft, at, id]) =>
-            (draft === 0 || draft === 1) &&
-            typeof at === 'string' &&
-            !Number.isNaN(Date.parse(at)) &&
-            typeof id === 'string' &&
-            isUuid(id),
-        );
-        const v = documentVisibilitySql(ctx);
-        const fv = fascicoloVisibilitySql(ctx);
-        const window = `row_number() over (partition by c.fascicolo_id
-                          order by (d.registered_at is null), coalesce(d.registered_at, d.created_at), d.id) as page_rn,
-                        count(*) over (partition by c.fascicolo_id) as page_total`;
-        const columns = `d.*, c.fascicolo_id as page_parent, (d.registered_at is null)::int as page_draft,
-          to_char(coalesce(d.registered_at, d.created_at) at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as page_at`;
-        type Row = Record<string, unknown> & {
-          page_parent: string;
-          page_draft: number;
-          page_at: string;
-          page_rn: string;
-          page_total: string;
-        };
-        // After a cursor: that page only. A first page: also the first pages of the visible
-        // sottofascicoli and inserti below (the first ones, PREFETCH_BUDGET at most), each marked
-        // by a row numbered 0, so a whole tree's documents cost one statement.
-        const rows = after
-          ? await ctx.em.execute<Row[]>(
-              `select x.* from (select ${columns}, ${window}
-                  from fascicolo_filing_current c join document d on d.id = c.document_id
-                 where c.fascicolo_id = any(?::uuid[]) and ${v.sql}
-                   and ((d.registered_at is null)::int, coalesce(d.registered_at, d.created_at), d.id) > (?::int, ?::timestamptz, ?::uuid)) x
-                where page_rn <= ? order by page_parent, page_rn`,
-              [pgArray(fascicoloIds), ...v.params, ...after, limit],
-            )
-          : await ctx.em.execute<Row[]>(
-              `with kids as (select f.id, row_number() over (partition by f.parent_id order by f.number, f.id) as rn
-                               from fascicolo f where f.parent_id = any(?::uuid[]) and ${fv.sql}),
-                    grand as (select f.id, k.rn as prn,
-                                     row_number() over (partition by f.parent_id order by f.number, f.id) as rn
-                                from fascicolo f join kids k on k.id = f.parent_id and k.rn <= ${MAX_NESTED_PAGE}
-                               where ${fv.sql}),
-                    scope as (select id from (
-                                select id, 1 as lvl, rn as a, 0::bigint as b from kids where rn <= ${MAX_NESTED_PAGE}
-                                union all select id, 2, prn, rn from grand where rn <= ${MAX_NESTED_PAGE}) s
-                               order by lvl, a, b limit ${PREFETCH_BUDGET}),
-                    docs as (select ${columns}, ${window}
-                               from fascicolo_filing_current c join document d on d.id = c.document_id
-                              where (c.fascicolo_id = any(?::uuid[]) or c.fascicolo_id in (select id from scope))
-                                and ${v.sql})
-               select * from docs where page_rn <= ?
-               union all
-               select (null::document).*, s.id, 0, null, 0, 0 from scope s
-               order by page_parent, page_rn`,
-              [pgArray(fascicoloIds), ...fv.params, ...fv.params, pgArray(fascicoloIds), ...v.params, limit],
-            );
-        const covered = rows.filter((r) => Number(r.page_rn) === 0).map((r) => r.page_parent);
-        const page = rows
-          .filter((r) => Number(r.page_rn) > 0)
-          .map(({ page_parent, page_draft, page_at, page_rn, page_total, ...row }) => {
-            const node = ctx.em.map(Document, row);
-            return {
-              parentId: page_parent,
-              node,
-              k: [page_draft, page_at, node.id],
-              shown: Number(page_rn) < limit,
-              total: Number(page_total),
-            };
-          });
-        // The viewing of the documents shown (not the look-ahead row of each page) is audited.
-        const shownByAoo = new Map<string, Set<string>>();
-        for (const r of page.filter((p) => p.shown)) {
-          const aooId = r.node.aoo.id;
-          shownByAoo.set(aooId, (shownByAoo.get(aooId) ?? new Set()).add(r.node.id));
-        }
-        for (const [aooId, ids] of shownByAoo) {
-          await auditRead(ctx, {
-            aooId,
-            operation: 'fascicolo.documents',
-            targetType: 'Document',
-            targetId: null,
-            changes: { ids: [...ids] },
-          });
-        }
-        return { rows: page, covered };
-      },
-      fascicoloLoaders.documentCount(ctx),
+      'fascicoli.viewedDocuments',
+      () =>
+        new DataLoader<Document, true, string>(
+          async (docs) => {
+            const byAoo = new Map<string, string[]>();
+            for (const d of docs) byAoo.set(d.aoo.id, [...(byAoo.get(d.aoo.id) ?? []), d.id]);
+            for (const [aooId, ids] of byAoo) {
+              await auditRead(ctx, {
+                aooId,
+                operation: 'fascicolo.documents',
+                targetType: 'Document',
+                targetId: null,
+                changes: { ids },
+              });
+            }
+            return docs.map(() => true as const);
+          },
+          // After the I/O of this turn: the documents served at every level of a tree read
+          // come in one batch, whatever microtask they resolved in.
+          { cacheKeyFn: (d) => d.id, batchScheduleFn: (dispatch) => setImmediate(dispatch) },
+        ),
     ),
 
   /** The fascicoli each document is filed in now, visible ones only, primary first. */
@@ -380,3 +306,139 @@ export const fascicoloLoaders = {
         }),
     ),
 };
+
+/** A page of a fascicolo's documents, its viewing audited (documents fetched ahead but never served are not). */
+export async function documentsOf(
+  ctx: RequestContext,
+  fascicoloId: string,
+  first: number,
+  after: string | null,
+): Promise<ConnectionShape<Document>> {
+  const page = await fascicoloLoaders.documents(ctx).load({ parentId: fascicoloId, first, after });
+  await fascicoloLoaders.viewedDocuments(ctx).loadMany(page.edges.map((e) => e.node));
+  return page;
+}
+
+async function fetchChildren(
+  ctx: RequestContext,
+  parentIds: string[],
+  limit: number,
+  after: unknown[] | null,
+): Promise<Fetched<Fascicolo>> {
+  checkCursor(after, ([n, id]) => typeof n === 'number' && typeof id === 'string' && isUuid(id));
+  const v = fascicoloVisibilitySql(ctx);
+  const window = `row_number() over (partition by f.parent_id order by f.number, f.id) as page_rn,
+                        count(*) over (partition by f.parent_id) as page_total`;
+  type Row = Record<string, unknown> & { page_rn: string; page_total: string };
+  // After a cursor: that page only. A first page: the children, and the children of those
+  // shown (a tree is three levels at most), so the next level is primed.
+  const rows = after
+    ? await ctx.em.execute<Row[]>(
+        `select x.* from (select f.*, ${window} from fascicolo f
+                  where f.parent_id = any(?::uuid[]) and ${v.sql} and (f.number, f.id) > (?::int, ?::uuid)) x
+                where page_rn <= ? order by parent_id, page_rn`,
+        [pgArray(parentIds), ...v.params, ...after, limit],
+      )
+    : await ctx.em.execute<Row[]>(
+        `with kids as (select f.*, ${window} from fascicolo f where f.parent_id = any(?::uuid[]) and ${v.sql}),
+                    shown as (select * from kids where page_rn <= ?),
+                    grand as (select f.*, ${window} from fascicolo f
+                               where f.parent_id in (select id from shown where page_rn < ?) and ${v.sql})
+               select * from shown union all select * from grand where page_rn <= ?
+               order by level, parent_id, page_rn`,
+        [pgArray(parentIds), ...v.params, limit, limit, ...v.params, limit],
+      );
+  const byId = fascicoloLoaders.fascicolo(ctx);
+  const mapped = rows.map(({ page_rn, page_total, ...row }) => {
+    const node = ctx.em.map(Fascicolo, row);
+    const shown = Number(page_rn) < limit;
+    if (shown) byId.prime(node.id, node);
+    return {
+      parentId: node.parent?.id ?? '',
+      node,
+      k: [node.number, node.id],
+      total: Number(page_total),
+      shown,
+    };
+  });
+  // Every shown child's own first page is here (its children, or none at the last level).
+  return { rows: mapped, covered: after ? [] : mapped.filter((r) => r.shown).map((r) => r.node.id) };
+}
+
+async function fetchDocuments(
+  ctx: RequestContext,
+  fascicoloIds: string[],
+  limit: number,
+  after: unknown[] | null,
+): Promise<Fetched<Document>> {
+  checkCursor(
+    after,
+    ([draft, at, id]) =>
+      (draft === 0 || draft === 1) &&
+      typeof at === 'string' &&
+      !Number.isNaN(Date.parse(at)) &&
+      typeof id === 'string' &&
+      isUuid(id),
+  );
+  const v = documentVisibilitySql(ctx);
+  const fv = fascicoloVisibilitySql(ctx);
+  const window = `row_number() over (partition by c.fascicolo_id
+                          order by (d.registered_at is null), coalesce(d.registered_at, d.created_at), d.id) as page_rn,
+                        count(*) over (partition by c.fascicolo_id) as page_total`;
+  const columns = `d.*, c.fascicolo_id as page_parent, (d.registered_at is null)::int as page_draft,
+          to_char(coalesce(d.registered_at, d.created_at) at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as page_at`;
+  type Row = Record<string, unknown> & {
+    page_parent: string;
+    page_draft: number;
+    page_at: string;
+    page_rn: string;
+    page_total: string;
+  };
+  // After a cursor: that page only. A first page: also the first pages of the visible
+  // sottofascicoli and inserti below (the first ones, PREFETCH_BUDGET at most), each marked
+  // by a row numbered 0, so a whole tree's documents cost one statement.
+  const rows = after
+    ? await ctx.em.execute<Row[]>(
+        `select x.* from (select ${columns}, ${window}
+                  from fascicolo_filing_current c join document d on d.id = c.document_id
+                 where c.fascicolo_id = any(?::uuid[]) and ${v.sql}
+                   and ((d.registered_at is null)::int, coalesce(d.registered_at, d.created_at), d.id) > (?::int, ?::timestamptz, ?::uuid)) x
+                where page_rn <= ? order by page_parent, page_rn`,
+        [pgArray(fascicoloIds), ...v.params, ...after, limit],
+      )
+    : await ctx.em.execute<Row[]>(
+        `with kids as (select f.id, row_number() over (partition by f.parent_id order by f.number, f.id) as rn
+                               from fascicolo f where f.parent_id = any(?::uuid[]) and ${fv.sql}),
+                    grand as (select f.id, k.rn as prn,
+                                     row_number() over (partition by f.parent_id order by f.number, f.id) as rn
+                                from fascicolo f join kids k on k.id = f.parent_id and k.rn <= ${MAX_NESTED_PAGE}
+                               where ${fv.sql}),
+                    scope as (select id from (
+                                select id, 1 as lvl, rn as a, 0::bigint as b from kids where rn <= ${MAX_NESTED_PAGE}
+                                union all select id, 2, prn, rn from grand where rn <= ${MAX_NESTED_PAGE}) s
+                               order by lvl, a, b limit ${PREFETCH_BUDGET}),
+                    docs as (select ${columns}, ${window}
+                               from fascicolo_filing_current c join document d on d.id = c.document_id
+                              where (c.fascicolo_id = any(?::uuid[]) or c.fascicolo_id in (select id from scope))
+                                and ${v.sql})
+               select * from docs where page_rn <= ?
+               union all
+               select (null::document).*, s.id, 0, null, 0, 0 from scope s
+               order by page_parent, page_rn`,
+        [pgArray(fascicoloIds), ...fv.params, ...fv.params, pgArray(fascicoloIds), ...v.params, limit],
+      );
+  const covered = rows.filter((r) => Number(r.page_rn) === 0).map((r) => r.page_parent);
+  const page = rows
+    .filter((r) => Number(r.page_rn) > 0)
+    .map(({ page_parent, page_draft, page_at, page_rn, page_total, ...row }) => {
+      const node = ctx.em.map(Document, row);
+      return {
+        parentId: page_parent,
+        node,
+        k: [page_draft, page_at, node.id],
+        shown: Number(page_rn) < limit,
+        total: Number(page_total),
+      };
+    });
+  return { rows: page, covered };
+}

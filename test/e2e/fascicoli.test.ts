@@ -565,7 +565,22 @@ describe('fascicoli', () => {
       await c.data(FileDocumentDocument, { input: { fascicoloId: f.id, documentId: d } });
       docs.push(d);
     }
+    // A sottofascicolo's document is fetched ahead with the page, but not shown: not audited as seen.
+    const sub = (await c.data(OpenSottofascicoloDocument, { input: { parentId: f.id, oggetto: 'Allegati' } }))
+      .openSottofascicolo;
+    const below = await newDocument(env, 'rpa.tecnico', ids.uor['TEC'] ?? '', 'Allegato tecnico');
+    await c.data(FileDocumentDocument, { input: { fascicoloId: sub.id, documentId: below } });
     const m = (await c.data(FascicoloMetadataDocument, { id: f.id, first: 2 })).fascicolo.agidMetadata;
+    const [viewed] = await sql<{ changes: { ids: string[] } }>(
+      env,
+      `select changes from audit_event where operation = 'fascicolo.documents' and actor_username = 'rpa.tecnico'
+        order by id desc limit 1`,
+    );
+    assert.deepEqual(
+      [...(viewed?.changes.ids ?? [])].sort(),
+      m.documents.edges.map((e) => e.node.id).sort(),
+      'exactly the documents served are audited as seen',
+    );
     assert.equal(m.persistentId, `urn:uuid:${f.id}`);
     assert.equal(m.identifier, f.identifier);
     assert.deepEqual(
