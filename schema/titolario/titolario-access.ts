@@ -1,4 +1,4 @@
-import { LockMode } from '@mikro-orm/core';
+import { LockMode, type FilterQuery } from '@mikro-orm/core';
 import { forbidden } from '../../server/auth/auth-checker.js';
 import type { RequestContext } from '../../server/context.js';
 import type { UnitOfWork } from '../../server/db/unit-of-work.js';
@@ -23,12 +23,6 @@ export function canManageTitolario(ctx: RequestContext, aooId: string): boolean 
   return ctx.user !== null && ctx.grants.has(TITOLARIO_MANAGE, aooId);
 }
 
-export function canSeeVersion(ctx: RequestContext, version: TitolarioVersion): boolean {
-  const aooId = version.aoo.id;
-  if (!canReadTitolario(ctx, aooId)) return false;
-  return version.state === TitolarioVersionState.PUBLISHED || canManageTitolario(ctx, aooId);
-}
-
 /** An AOO whose titolario the caller reads. */
 export async function readableAoo(ctx: RequestContext, aooId: string): Promise<Aoo> {
   const aoo = isUuid(aooId) && canReadTitolario(ctx, aooId) ? await ctx.em.findOne(Aoo, { id: aooId }) : null;
@@ -46,15 +40,35 @@ export async function managedAoo(tx: UnitOfWork, aooId: string): Promise<Aoo> {
   return aoo;
 }
 
+/**
+ * The versions the caller sees, as a condition of the lookup itself: a hidden version and a
+ * missing one cost the same statement and return the same nothing.
+ */
+export function visibleVersionsWhere(ctx: RequestContext): FilterQuery<TitolarioVersion> {
+  if (ctx.user === null) return { id: null };
+  const managed = ctx.grants.aoosWith(TITOLARIO_MANAGE);
+  const drafts = { aoo: { $in: managed } };
+  if (ctx.user.platformAdmin) return { $or: [{ state: TitolarioVersionState.PUBLISHED }, drafts] };
+  return { $or: [{ state: TitolarioVersionState.PUBLISHED, aoo: { $in: ctx.grants.aooIds() } }, drafts] };
+}
+
 export async function readableVersion(ctx: RequestContext, id: string): Promise<TitolarioVersion> {
-  const version = isUuid(id) ? await ctx.em.findOne(TitolarioVersion, { id }) : null;
-  if (!version || !canSeeVersion(ctx, version)) throw new NotFoundError('TitolarioVersion', id);
+  const version = isUuid(id)
+    ? await ctx.em.findOne(TitolarioVersion, { $and: [{ id }, visibleVersionsWhere(ctx)] })
+    : null;
+  if (!version) throw new NotFoundError('TitolarioVersion', id);
   return version;
 }
 
 export async function readableNode(ctx: RequestContext, id: string): Promise<TitolarioNode> {
-  const node = isUuid(id) ? await ctx.em.findOne(TitolarioNode, { id }, { populate: ['version'] }) : null;
-  if (!node || !canSeeVersion(ctx, node.version)) throw new NotFoundError('TitolarioNode', id);
+  const node = isUuid(id)
+    ? await ctx.em.findOne(
+        TitolarioNode,
+        { id, version: visibleVersionsWhere(ctx) },
+        { populate: ['version'] },
+      )
+    : null;
+  if (!node) throw new NotFoundError('TitolarioNode', id);
   return node;
 }
 
@@ -63,8 +77,7 @@ export async function readableNode(ctx: RequestContext, id: string): Promise<Tit
  * version (and its publication) happen one after the other.
  */
 export async function managedVersion(tx: UnitOfWork, id: string): Promise<TitolarioVersion> {
-  const version = isUuid(id) ? await tx.em.findOne(TitolarioVersion, { id }) : null;
-  if (!version || !canSeeVersion(tx, version)) throw new NotFoundError('TitolarioVersion', id);
+  const version = await readableVersion(tx, id);
   if (!canManageTitolario(tx, version.aoo.id)) {
     throw forbidden('change the titolario of this AOO (needs TITOLARIO_MANAGE)');
   }
@@ -77,7 +90,9 @@ export async function managedVersion(tx: UnitOfWork, id: string): Promise<Titola
 }
 
 export async function managedNode(tx: UnitOfWork, id: string): Promise<TitolarioNode> {
-  const node = isUuid(id) ? await tx.em.findOne(TitolarioNode, { id }) : null;
+  const node = isUuid(id)
+    ? await tx.em.findOne(TitolarioNode, { id, version: visibleVersionsWhere(tx) })
+    : null;
   if (!node) throw new NotFoundError('TitolarioNode', id);
   const version = await managedVersionOrNotFound(tx, node.version.id, 'TitolarioNode', id);
   node.version = version;
@@ -85,7 +100,9 @@ export async function managedNode(tx: UnitOfWork, id: string): Promise<Titolario
 }
 
 export async function managedIndexTerm(tx: UnitOfWork, id: string): Promise<TitolarioIndexTerm> {
-  const term = isUuid(id) ? await tx.em.findOne(TitolarioIndexTerm, { id }) : null;
+  const term = isUuid(id)
+    ? await tx.em.findOne(TitolarioIndexTerm, { id, version: visibleVersionsWhere(tx) })
+    : null;
   if (!term) throw new NotFoundError('TitolarioIndexTerm', id);
   await managedVersionOrNotFound(tx, term.version.id, 'TitolarioIndexTerm', id);
   return term;

@@ -97,7 +97,7 @@ export class TitolarioVersionFieldsResolver {
     @Ctx() ctx: RequestContext,
     @Arg('fullCode', { description: 'The path of codes' }) fullCode: string,
   ): Promise<TitolarioNode | null> {
-    return ctx.em.findOne(TitolarioNode, { version: version.id, fullCode: fullCode.trim().toUpperCase() });
+    return titolarioLoaders.nodeByCode(ctx).load(`${version.id}|${fullCode.trim().toUpperCase()}`);
   }
 }
 

@@ -107,4 +107,19 @@ export const titolarioLoaders = {
           return ids.map((id) => map.get(id) ?? 0);
         }),
     ),
+  /** A node of a version by path; keys are `versionId|fullCode`. */
+  nodeByCode: (ctx: RequestContext) =>
+    loader(
+      ctx,
+      'titolario.nodeByCode',
+      () =>
+        new DataLoader<string, TitolarioNode | null>(async (keys) => {
+          const pairs = keys.map((k) => k.split('|'));
+          const nodes = await ctx.em.find(TitolarioNode, {
+            $or: pairs.map(([version, fullCode]) => ({ version, fullCode })),
+          });
+          const map = new Map(nodes.map((n) => [`${n.version.id}|${n.fullCode}`, n]));
+          return keys.map((k) => map.get(k) ?? null);
+        }),
+    ),
 };

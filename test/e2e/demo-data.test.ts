@@ -109,7 +109,7 @@ describe('demo data', () => {
     assert.equal(before?.validFrom, `${year - 1}-01-01`);
     assert.deepEqual(
       now?.titoli.map((t) => `${t.code} ${t.description}`),
-      DEMO_TITOLARIO.map((t) => `${t.code} ${t.description}`),
+      DEMO_TITOLARIO.map((t) => `${t.titolo} ${t.description}`),
     );
     assert.equal(now?.titoli.length, 14);
     assert.equal(now?.titoli[0]?.description, 'Amministrazione generale');

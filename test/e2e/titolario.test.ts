@@ -285,9 +285,24 @@ describe('titolario through GraphQL', () => {
       const none = await client.request(TitolarioVersionDocument, { id: missing });
       assert.equal(code(draft), 'NOT_FOUND');
       assert.equal(comparable(draft.errors, draftId), comparable(none.errors, missing));
-      const n = await client.request(TitolarioNodeDocument, { id: node['VI/4/1'] ?? '' });
+      const n = await client.request(TitolarioNodeDocument, { id: node['VI/3/1'] ?? '' });
       assert.equal(code(n), 'NOT_FOUND');
     }
+    // The same statements and rows for the hidden draft as for a missing id.
+    const hiddenSql = await traceSql(env, [draftId], () =>
+      protocollista.request(TitolarioVersionDocument, { id: draftId }),
+    );
+    const missingSql = await traceSql(env, [missing], () =>
+      protocollista.request(TitolarioVersionDocument, { id: missing }),
+    );
+    assert.deepEqual(hiddenSql, missingSql);
+    const hiddenNode = await traceSql(env, [node['VI/3/1'] ?? ''], () =>
+      outsider.request(TitolarioNodeDocument, { id: node['VI/3/1'] ?? '' }),
+    );
+    const missingNode = await traceSql(env, [missing], () =>
+      outsider.request(TitolarioNodeDocument, { id: missing }),
+    );
+    assert.deepEqual(hiddenNode, missingNode);
     const list = await protocollista.data(TitolarioVersionsDocument, { aooId: ids.aooId });
     assert.deepEqual(list.titolarioVersions, []);
     const managers = await admin.data(TitolarioVersionsDocument, { aooId: ids.aooId });

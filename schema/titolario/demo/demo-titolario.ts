@@ -16,14 +16,15 @@ import { TitolarioVersion } from '../titolario-version.entity.js';
 type Classi = ReadonlyArray<readonly [code: string, description: string]>;
 
 interface DemoTitolo {
-  code: string;
+  /** The roman numeral. */
+  titolo: string;
   description: string;
   classi: Classi;
 }
 
 export const DEMO_TITOLARIO: readonly DemoTitolo[] = [
   {
-    code: 'I',
+    titolo: 'I',
     description: 'Amministrazione generale',
     classi: [
       ['1', 'Legislazione e circolari esplicative'],
@@ -46,7 +47,7 @@ export const DEMO_TITOLARIO: readonly DemoTitolo[] = [
     ],
   },
   {
-    code: 'II',
+    titolo: 'II',
     description: 'Organi di governo, gestione, controllo, consulenza e garanzia',
     classi: [
       ['1', 'Sindaco'],
@@ -67,7 +68,7 @@ export const DEMO_TITOLARIO: readonly DemoTitolo[] = [
     ],
   },
   {
-    code: 'III',
+    titolo: 'III',
     description: 'Risorse umane',
     classi: [
       ['1', 'Concorsi, selezioni, colloqui'],
@@ -88,7 +89,7 @@ export const DEMO_TITOLARIO: readonly DemoTitolo[] = [
     ],
   },
   {
-    code: 'IV',
+    titolo: 'IV',
     description: 'Risorse finanziarie e patrimoniali',
     classi: [
       ['1', 'Bilancio preventivo e Piano esecutivo di gestione (PEG)'],
@@ -108,7 +109,7 @@ export const DEMO_TITOLARIO: readonly DemoTitolo[] = [
     ],
   },
   {
-    code: 'V',
+    titolo: 'V',
     description: 'Affari legali',
     classi: [
       ['1', 'Contenzioso'],
@@ -117,7 +118,7 @@ export const DEMO_TITOLARIO: readonly DemoTitolo[] = [
     ],
   },
   {
-    code: 'VI',
+    titolo: 'VI',
     description: 'Pianificazione e gestione del territorio',
     classi: [
       ['1', 'Urbanistica: piano regolatore generale e varianti'],
@@ -133,7 +134,7 @@ export const DEMO_TITOLARIO: readonly DemoTitolo[] = [
     ],
   },
   {
-    code: 'VII',
+    titolo: 'VII',
     description: 'Servizi alla persona',
     classi: [
       ['1', 'Diritto allo studio e servizi'],
@@ -154,7 +155,7 @@ export const DEMO_TITOLARIO: readonly DemoTitolo[] = [
     ],
   },
   {
-    code: 'VIII',
+    titolo: 'VIII',
     description: 'Attività economiche',
     classi: [
       ['1', 'Agricoltura e pesca'],
@@ -167,7 +168,7 @@ export const DEMO_TITOLARIO: readonly DemoTitolo[] = [
     ],
   },
   {
-    code: 'IX',
+    titolo: 'IX',
     description: 'Polizia locale e sicurezza pubblica',
     classi: [
       ['1', 'Prevenzione ed educazione stradale'],
@@ -177,7 +178,7 @@ export const DEMO_TITOLARIO: readonly DemoTitolo[] = [
     ],
   },
   {
-    code: 'X',
+    titolo: 'X',
     description: 'Tutela della salute',
     classi: [
       ['1', 'Salute e igiene pubblica'],
@@ -188,7 +189,7 @@ export const DEMO_TITOLARIO: readonly DemoTitolo[] = [
     ],
   },
   {
-    code: 'XI',
+    titolo: 'XI',
     description: 'Servizi demografici',
     classi: [
       ['1', 'Stato civile'],
@@ -198,7 +199,7 @@ export const DEMO_TITOLARIO: readonly DemoTitolo[] = [
     ],
   },
   {
-    code: 'XII',
+    titolo: 'XII',
     description: 'Elezioni e iniziative popolari',
     classi: [
       ['1', 'Albi elettorali'],
@@ -209,7 +210,7 @@ export const DEMO_TITOLARIO: readonly DemoTitolo[] = [
     ],
   },
   {
-    code: 'XIII',
+    titolo: 'XIII',
     description: 'Affari militari',
     classi: [
       ['1', 'Leva e servizio civile sostitutivo'],
@@ -219,7 +220,7 @@ export const DEMO_TITOLARIO: readonly DemoTitolo[] = [
     ],
   },
   // As in the ANCI plan, a titolo without classi: a residual heading, itself a leaf.
-  { code: 'XIV', description: 'Oggetti diversi', classi: [] },
+  { titolo: 'XIV', description: 'Oggetti diversi', classi: [] },
 ];
 
 /** Voci di indice: the words people use, pointing to the classe (fullCode → [term, variants]). */
@@ -301,26 +302,26 @@ function nodesOf(revised: boolean): ImportedNode[] {
     if (revised) {
       for (const [fullCode, description] of DEMO_REVISION.added) {
         const [titolo, code] = fullCode.split('/');
-        if (titolo === t.code && code) classi.push([code, description]);
+        if (titolo === t.titolo && code) classi.push([code, description]);
       }
     }
     nodes.push({
       line: 0,
-      fullCode: t.code,
+      fullCode: t.titolo,
       level: 1,
-      code: t.code,
+      code: t.titolo,
       parentFullCode: null,
       description: t.description,
-      indexTerms: terms.get(t.code) ?? [],
+      indexTerms: terms.get(t.titolo) ?? [],
     });
     for (const [code, description] of classi) {
-      const fullCode = `${t.code}/${code}`;
+      const fullCode = `${t.titolo}/${code}`;
       nodes.push({
         line: 0,
         fullCode,
         level: 2,
         code,
-        parentFullCode: t.code,
+        parentFullCode: t.titolo,
         description: renamed.get(fullCode) ?? description,
         indexTerms: terms.get(fullCode) ?? [],
       });
