@@ -325,4 +325,30 @@ describe('fascicoli integrity', () => {
     const ok = await doppio.data(FileDocumentDocument, { input: { fascicoloId: f.id, documentId: own } });
     assert.equal(ok.fileDocument.primary, true);
   });
+
+  it('a document is filed in at most 20 fascicoli at once (the bound of Document.fascicoli)', async () => {
+    const rpa = await env.asUser('rpa.tecnico');
+    const doc = await newDocument(env, 'rpa.tecnico', ids.uor['TEC'] ?? '', 'Atto molto collegato');
+    const open = async (i: number) =>
+      (
+        await rpa.data(OpenFascicoloDocument, {
+          input: {
+            classificationId: nodes['2025']['VI/3/1'] ?? '',
+            kind: 'AFFARE',
+            oggetto: `Collegamento ${i}`,
+            uorId: ids.uor['TEC'] ?? '',
+            rpaId: ids.user['rpa.tecnico'] ?? '',
+          },
+        })
+      ).openFascicolo.id;
+    for (let i = 0; i < 20; i++) {
+      await rpa.data(FileDocumentDocument, { input: { fascicoloId: await open(i), documentId: doc } });
+    }
+    const twentyFirst = await open(20);
+    const r = await rpa.request(FileDocumentDocument, {
+      input: { fascicoloId: twentyFirst, documentId: doc },
+    });
+    assert.equal(errorCode(r), 'LIMIT_REACHED');
+    assert.equal(r.errors?.[0]?.extensions?.['limit'], 20);
+  });
 });
