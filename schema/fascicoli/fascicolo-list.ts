@@ -135,19 +135,17 @@ export async function listFascicoli(
     keyset.sql.push(`(${key}, f.id) ${dir === 'asc' ? '>' : '<'} (?::${cast}, ?::uuid)`);
     keyset.params.push(value, id);
   }
-  const rows = await ctx.em.execute<Array<{ id: string; k: string }>>(
-    `select f.id, ${key} as k from fascicolo f where ${keyset.sql.join(' and ')}
+  // The rows themselves, in one statement (mapped to entities): the sort key travels beside them.
+  const rows = await ctx.em.execute<Array<Record<string, unknown> & { page_key: string }>>(
+    `select f.*, ${key} as page_key from fascicolo f where ${keyset.sql.join(' and ')}
       order by ${key} ${dir}, f.id ${dir} limit ?`,
     [...keyset.params, page.first + 1],
   );
-  const shown = rows.slice(0, page.first);
-  const loaded =
-    shown.length > 0 ? await ctx.em.find(Fascicolo, { id: { $in: shown.map((r) => r.id) } }) : [];
-  const byId = new Map(loaded.map((f) => [f.id, f]));
-  const keys = new Map(rows.map((r) => [r.id, r.k]));
-  const nodes = shown.flatMap((r) => {
-    const f = byId.get(r.id);
-    return f ? [f] : [];
+  const keys = new Map<string, string>();
+  const nodes = rows.slice(0, page.first).map(({ page_key, ...row }) => {
+    const f = ctx.em.map(Fascicolo, row);
+    keys.set(f.id, page_key);
+    return f;
   });
   // Visible rows: their sottofascicoli's parent field finds them without a statement.
   const seen = fascicoloLoaders.fascicolo(ctx);
