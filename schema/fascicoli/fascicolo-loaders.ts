@@ -387,24 +387,31 @@ async function fetchDocuments(
                         count(*) over (partition by c.fascicolo_id) as page_total`;
   const columns = `d.*, c.fascicolo_id as page_parent, (d.registered_at is null)::int as page_draft,
           to_char(coalesce(d.registered_at, d.created_at) at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as page_at`;
+  // Where each document is filed (Document.fascicoli), visible fascicoli only, in that field's
+  // order: a tree read asking for it costs no statement more.
+  const filings = (idColumn: string) => `(select coalesce(json_agg(json_build_object(
+        'f', fc.fascicolo_id, 'p', fc.is_primary, 'at', fc.filed_at) order by fc.is_primary desc, fc.filed_at, f.id), '[]')
+      from fascicolo_filing_current fc join fascicolo f on f.id = fc.fascicolo_id
+     where fc.document_id = ${idColumn} and ${fv.sql})`;
   type Row = Record<string, unknown> & {
     page_parent: string;
     page_draft: number;
     page_at: string;
     page_rn: string;
     page_total: string;
+    page_filings: Array<{ f: string; p: boolean; at: string }> | null;
   };
   // After a cursor: that page only. A first page: also the first pages of the visible
   // sottofascicoli and inserti below (the first ones, PREFETCH_BUDGET at most), each marked
   // by a row numbered 0, so a whole tree's documents cost one statement.
   const rows = after
     ? await ctx.em.execute<Row[]>(
-        `select x.* from (select ${columns}, ${window}
+        `select x.*, ${filings('x.id')} as page_filings from (select ${columns}, ${window}
                   from fascicolo_filing_current c join document d on d.id = c.document_id
                  where c.fascicolo_id = any(?::uuid[]) and ${v.sql}
                    and ((d.registered_at is null)::int, coalesce(d.registered_at, d.created_at), d.id) > (?::int, ?::timestamptz, ?::uuid)) x
                 where page_rn <= ? order by page_parent, page_rn`,
-        [pgArray(fascicoloIds), ...v.params, ...after, limit],
+        [...fv.params, pgArray(fascicoloIds), ...v.params, ...after, limit],
       )
     : await ctx.em.execute<Row[]>(
         `with kids as (select f.id, row_number() over (partition by f.parent_id order by f.number, f.id) as rn
@@ -421,17 +428,35 @@ async function fetchDocuments(
                                from fascicolo_filing_current c join document d on d.id = c.document_id
                               where (c.fascicolo_id = any(?::uuid[]) or c.fascicolo_id in (select id from scope))
                                 and ${v.sql})
-               select * from docs where page_rn <= ?
+               select docs.*, ${filings('docs.id')} as page_filings from docs where page_rn <= ?
                union all
-               select (null::document).*, s.id, 0, null, 0, 0 from scope s
+               select (null::document).*, s.id, 0, null, 0, 0, null from scope s
                order by page_parent, page_rn`,
-        [pgArray(fascicoloIds), ...fv.params, ...fv.params, pgArray(fascicoloIds), ...v.params, limit],
+        [
+          pgArray(fascicoloIds),
+          ...fv.params,
+          ...fv.params,
+          pgArray(fascicoloIds),
+          ...v.params,
+          ...fv.params,
+          limit,
+        ],
       );
   const covered = rows.filter((r) => Number(r.page_rn) === 0).map((r) => r.page_parent);
+  const filedIn = fascicoloLoaders.filingsOfDocument(ctx);
   const page = rows
     .filter((r) => Number(r.page_rn) > 0)
-    .map(({ page_parent, page_draft, page_at, page_rn, page_total, ...row }) => {
+    .map(({ page_parent, page_draft, page_at, page_rn, page_total, page_filings, ...row }) => {
       const node = ctx.em.map(Document, row);
+      filedIn.prime(
+        node.id,
+        (page_filings ?? []).map((x) => ({
+          fascicoloId: x.f,
+          documentId: node.id,
+          primary: x.p,
+          filedAt: new Date(x.at),
+        })),
+      );
       return {
         parentId: page_parent,
         node,

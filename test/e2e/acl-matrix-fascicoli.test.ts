@@ -10,6 +10,7 @@ import {
   FascicoloDocument,
   FascicoloTreeDocument,
   FascicoliDocument,
+  FascicoliInFullDocument,
   FileDocumentDocument,
   OpenFascicoloDocument,
   OpenSottofascicoloDocument,
@@ -340,7 +341,8 @@ describe('ACL matrix: fascicoli', () => {
         },
       })
     ).openSottofascicolo.id;
-    const tecFascicolo = await fresh('tec');
+    const linkWord = `zl${randomUUID().slice(0, 6)}`;
+    const tecFascicolo = await fresh('tec', `Collegamenti ${linkWord}`);
     const doc = await freshDocument('tec');
     await rgd.data(FileDocumentDocument, { input: { fascicoloId: tecFascicolo, documentId: doc } });
     await rgd.data(FileDocumentDocument, { input: { fascicoloId: parent, documentId: doc } });
@@ -348,6 +350,25 @@ describe('ACL matrix: fascicoli', () => {
     const seenChild = await tecnico.data(FascicoloDocument, { id: child });
     assert.equal(seenChild.fascicolo.parent, null, 'the RAG parent is hidden from the TEC RPA');
     const filings = (await tecnico.data(DocumentFascicoliDocument, { id: doc })).document.fascicoli;
+    // The same through a page of fascicoli (Document.fascicoli read together with the page).
+    const viaList = async (username: string) => {
+      const page = (
+        await client(username).data(FascicoliInFullDocument, {
+          filter: { uorIds: [ids.uor['TEC'] ?? ''], text: linkWord },
+          first: 10,
+          documents: 10,
+        })
+      ).fascicoli;
+      const node = page.edges.find((e) => e.node.id === tecFascicolo)?.node;
+      return node?.documents.edges.map((e) => e.node.fascicoli.map((f) => [f.fascicolo.id, f.primary]));
+    };
+    assert.deepEqual(await viaList('rpa.tecnico'), [[[tecFascicolo, true]]]);
+    assert.deepEqual(await viaList('rgd'), [
+      [
+        [tecFascicolo, true],
+        [parent, false],
+      ],
+    ]);
     assert.deepEqual(
       filings.map((f) => f.fascicolo.id),
       [tecFascicolo],
