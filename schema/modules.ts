@@ -1,5 +1,6 @@
 import type { DmsModule } from '../server/modules/module.js';
 import { documentsModule } from './documents/index.js';
+import { fascicoliModule } from './fascicoli/index.js';
 import { numberingModule } from './numbering/index.js';
 import { organisationModule } from './organisation/index.js';
 import { repertoriModule } from './repertori/index.js';
@@ -18,6 +19,7 @@ export const coreModules: readonly DmsModule[] = [
   documentsModule,
   numberingModule,
   titolarioModule,
+  fascicoliModule,
   repertoriModule,
   raccoglitoriModule,
 ];

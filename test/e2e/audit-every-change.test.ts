@@ -31,6 +31,13 @@ import {
   UpdateUorDocument,
   UpdateUserDocument,
   AddTitolarioIndexTermDocument,
+  CloseFascicoloDocument,
+  FileDocumentDocument,
+  OpenFascicoloDocument,
+  OpenSottofascicoloDocument,
+  ReopenFascicoloDocument,
+  TransferFascicoloDocument,
+  UnfileDocumentDocument,
   AddTitolarioNodeDocument,
   CreateTitolarioDraftDocument,
   DeleteTitolarioDraftDocument,
@@ -42,6 +49,7 @@ import {
   UpdateTitolarioIndexTermDocument,
   UpdateTitolarioNodeDocument,
 } from '../../clients/sdk/generated/graphql.js';
+import { titolarioInForce } from '../harness/fascicoli-fixtures.js';
 import { createDocument, demoIds, sql, uniqueBytes, upload, type DemoIds } from '../harness/files-helpers.js';
 import type { GraphqlClient, GraphqlResponse } from '../harness/graphql-client.js';
 import { startTestEnv, type TestEnv } from '../harness/test-env.js';
@@ -67,6 +75,8 @@ describe('every change writes exactly one audit row', () => {
   let rgd: GraphqlClient;
   /** Drafts to register in a repertorio, one per round (registration freezes a document's files). */
   let drafts: string[] = [];
+  let classes: Record<string, string> = {};
+  const filed: Record<number, string> = {};
 
   before(async () => {
     env = await startTestEnv({ blobDriver: 's3' });
@@ -92,6 +102,15 @@ describe('every change writes exactly one audit row', () => {
       input: { userId: second.createUser.id, uorId: ids.uor['SEG'] ?? '', profile: 'SYSTEM_ADMIN' },
     });
     secondAdmin = await env.asUser('admin2');
+    // Fascicoli open on a titolario in force, and file documents made beforehand (their own audit rows).
+    classes = await titolarioInForce(env, ids.aooId);
+    rgd = await env.asUser('rgd');
+    for (const round of [1, 2]) {
+      const file = await upload(env, 'rpa.ragioneria', uniqueBytes(`fascicolo ${round}`), 'atto.txt');
+      filed[round] = (
+        await createDocument(env, 'rpa.ragioneria', { uorId: ids.uor['FIN'] ?? '', primaryFileId: file.id })
+      ).id;
+    }
   });
   after(async () => {
     await env.close();
@@ -558,6 +577,94 @@ describe('every change writes exactly one audit row', () => {
           versionId: made['titolarioDiscarded'] ?? '',
         }),
         target: made['titolarioDiscarded'] ?? '',
+      }),
+    },
+    {
+      mutation: 'openFascicolo',
+      operation: 'fascicolo.open',
+      run: async (round) => {
+        const response = await rpa.request(OpenFascicoloDocument, {
+          input: {
+            classificationId: classes['VI/3/1'] ?? '',
+            kind: 'AFFARE',
+            oggetto: `Pratica ${round}`,
+            uorId: ids.uor['FIN'] ?? '',
+            rpaId: ids.user['rpa.ragioneria'] ?? '',
+          },
+        });
+        return { response, target: (made['fascicolo'] = id(response, 'openFascicolo')) };
+      },
+    },
+    {
+      mutation: 'openSottofascicolo',
+      operation: 'fascicolo.open',
+      run: async (round) => {
+        const response = await rpa.request(OpenSottofascicoloDocument, {
+          input: { parentId: made['fascicolo'] ?? '', oggetto: `Sottofascicolo ${round}` },
+        });
+        return { response, target: (made['sottofascicolo'] = id(response, 'openSottofascicolo')) };
+      },
+    },
+    {
+      mutation: 'fileDocument',
+      operation: 'fascicolo.file-document',
+      run: async (round) => ({
+        response: await rpa.request(FileDocumentDocument, {
+          input: { fascicoloId: made['fascicolo'] ?? '', documentId: filed[round] ?? '' },
+        }),
+        target: made['fascicolo'] ?? '',
+      }),
+    },
+    {
+      mutation: 'unfileDocument',
+      operation: 'fascicolo.unfile-document',
+      run: async (round) => ({
+        response: await rpa.request(UnfileDocumentDocument, {
+          fascicoloId: made['fascicolo'] ?? '',
+          documentId: filed[round] ?? '',
+        }),
+        target: made['fascicolo'] ?? '',
+      }),
+    },
+    {
+      mutation: 'transferFascicolo',
+      operation: 'fascicolo.transfer',
+      run: async () => ({
+        response: await rpa.request(TransferFascicoloDocument, {
+          input: {
+            fascicoloId: made['fascicolo'] ?? '',
+            uorId: ids.uor['RAG'] ?? '',
+            rpaId: ids.user['lettore'] ?? '',
+          },
+        }),
+        target: made['fascicolo'] ?? '',
+      }),
+    },
+    {
+      mutation: 'closeFascicolo',
+      operation: 'fascicolo.close',
+      run: async () => ({
+        response: await rpa.request(CloseFascicoloDocument, { id: made['sottofascicolo'] ?? '' }),
+        target: made['sottofascicolo'] ?? '',
+      }),
+    },
+    {
+      mutation: 'closeFascicolo',
+      operation: 'fascicolo.close',
+      run: async () => ({
+        response: await rpa.request(CloseFascicoloDocument, { id: made['fascicolo'] ?? '' }),
+        target: made['fascicolo'] ?? '',
+      }),
+    },
+    {
+      mutation: 'reopenFascicolo',
+      operation: 'fascicolo.reopen',
+      run: async () => ({
+        response: await rgd.request(ReopenFascicoloDocument, {
+          id: made['fascicolo'] ?? '',
+          reason: 'Riesame',
+        }),
+        target: made['fascicolo'] ?? '',
       }),
     },
   ];
