@@ -13,17 +13,18 @@ export const documentLoaders = {
       ctx,
       'doc.currentFiles',
       () =>
-        new DataLoader<string, DocumentFile[]>(async (ids) =>
-          grouped(
-            await ctx.em.find(
-              DocumentFile,
-              { document: { $in: [...ids] }, supersededAt: null },
-              { orderBy: { position: 'asc' } },
-            ),
-            ids,
-            (f) => f.document.id,
-          ),
-        ),
+        new DataLoader<string, DocumentFile[]>(async (ids) => {
+          // The stored files come in the same statement (joined) and prime their loader: a page
+          // of documents with their files costs one statement, not two.
+          const current = await ctx.em.find(
+            DocumentFile,
+            { document: { $in: [...ids] }, supersededAt: null },
+            { orderBy: { position: 'asc' }, populate: ['file'], strategy: 'joined' },
+          );
+          const files = documentLoaders.storedFile(ctx);
+          for (const df of current) files.prime(df.file.id, df.file);
+          return grouped(current, ids, (f) => f.document.id);
+        }),
     ),
   allFiles: (ctx: RequestContext) =>
     loader(

@@ -2,11 +2,10 @@ import DataLoader from 'dataloader';
 import { loader, type RequestContext } from '../../server/context.js';
 import { pgArray } from '../../server/db/sql-array.js';
 import { byId, grouped } from '../../server/graphql/loader-helpers.js';
-import { visibleUserIds } from './org-lookup.js';
 import { Administration } from './administration.entity.js';
 import { Aoo } from './aoo.entity.js';
 import { Membership } from './membership.entity.js';
-import { canReadOrg, canSeeAoo } from './org-visibility.js';
+import { canReadOrg, canSeeAoo, visibleUsersSql } from './org-visibility.js';
 import { Uor } from './uor.entity.js';
 import { User } from './user.entity.js';
 
@@ -69,9 +68,17 @@ export const orgLoaders = {
       'org.user',
       () =>
         new DataLoader<string, User | null>(async (ids) => {
-          // The same rule as user(id): one visibility query, then the visible rows.
-          const visible = await visibleUserIds(ctx, ctx.em, ids);
-          return byId(visible.size > 0 ? await ctx.em.find(User, { id: { $in: [...visible] } }) : [], ids);
+          // The rule of user(id) (visibleUsersSql), in the statement that loads the rows.
+          if (ctx.user === null) return ids.map(() => null);
+          const visible = visibleUsersSql(ctx);
+          const rows = await ctx.em.execute<Array<Record<string, unknown>>>(
+            `select u.* from app_user u where u.id = any(?::uuid[]) and ${visible.sql}`,
+            [pgArray(ids), ...visible.params],
+          );
+          return byId(
+            rows.map((r) => ctx.em.map(User, r)),
+            ids,
+          );
         }),
     ),
   /** AOOs of each user's active memberships, or the AOO it was created in (see governingAoosOfUser). */

@@ -11,6 +11,7 @@ import {
   MeDocument,
 } from '../../clients/sdk/generated/graphql.js';
 import type { GraphqlClient, Operation } from '../harness/graphql-client.js';
+import { traceSql } from '../harness/sql-trace.js';
 import { startTestEnv, type TestEnv } from '../harness/test-env.js';
 
 /**
@@ -68,7 +69,8 @@ describe('SQL statements per query', () => {
     assert.ok(large <= small + 2, `${small} statements for 7 UORs, ${large} for 22`);
   });
 
-  it('stays constant for documents with their files as the list grows', async () => {
+  /** The protocollista's AOO and a way to add a document with a primary file and an attachment. */
+  async function documentsOfProtocollista() {
     const protocollista = await env.asUser('protocollista');
     const token = protocollista.token ?? '';
     const { aoos } = await protocollista.data(AoosDocument);
@@ -93,6 +95,11 @@ describe('SQL statements per query', () => {
         },
       });
     };
+    return { protocollista, aoo, addDocument };
+  }
+
+  it('stays constant for documents with their files as the list grows', async () => {
+    const { protocollista, aoo, addDocument } = await documentsOfProtocollista();
     const countAs = () => count(protocollista, DocumentsInFullDocument, { aooId: aoo.id, first: 100 });
     for (let n = 0; n < 2; n++) await addDocument(n);
     const small = await countAs();
@@ -100,6 +107,24 @@ describe('SQL statements per query', () => {
     const large = await countAs();
     assert.ok(small > 0);
     assert.ok(large <= small + 2, `${small} statements for 2 documents, ${large} for 12`);
+  });
+
+  it('loads the files of a page with their slots, and the users they name in one statement', async () => {
+    const { protocollista, aoo, addDocument } = await documentsOfProtocollista();
+    await addDocument(100);
+    const traced = await traceSql(env, [], () =>
+      protocollista.data(DocumentsInFullDocument, { aooId: aoo.id, first: 100 }),
+    );
+    const slots = traced.filter((t) => /from "document_file"/.test(t.sql) && /"stored_file"/.test(t.sql));
+    assert.equal(slots.length, 1, 'one statement loads the current slots with their stored files');
+    assert.deepEqual(
+      traced.filter((t) => /^select .* from "stored_file"/.test(t.sql)).map((t) => t.sql),
+      [],
+      'no separate statement for the stored files',
+    );
+    // createdBy and uploadedBy: the visible users' rows in one statement (the rule in its WHERE).
+    const users = traced.filter((t) => /app_user/.test(t.sql) && !/^with usr as/.test(t.sql.trim()));
+    assert.equal(users.length, 1, users.map((t) => t.sql).join('\n'));
   });
 
   it('stays constant when a document is created with more attachments', async () => {
