@@ -4,7 +4,7 @@ import { InvalidInputError } from '../../server/errors/domain-error.js';
 import { isoDate, isUuid } from '../../server/errors/input-checks.js';
 import { connectionOf, pageRequest, type ConnectionShape } from '../../server/graphql/connection.js';
 import { OrderDirection } from '../../server/graphql/order-direction.js';
-import { titolarioSubtreeSql } from '../titolario/index.js';
+import { ITALIAN_TEXT_SEARCH, titolarioSubtreeSql } from '../titolario/index.js';
 import { Fascicolo } from './fascicolo.entity.js';
 import { fascicoloLoaders } from './fascicolo-loaders.js';
 import { FascicoloOrderField, type FascicoloFilter, type FascicoloOrder } from './fascicolo-list.types.js';
@@ -14,9 +14,9 @@ export const MAX_FASCICOLO_PAGE = 100;
 
 /**
  * The text search configuration of oggetto searches: Italian stemming with accents and case
- * ignored, the one the titolario module creates for its own search (the index uses it too).
+ * ignored, the titolario module's (the oggetto index uses it too).
  */
-export const FASCICOLO_TS_CONFIG = `'titolario_italian'::regconfig`;
+export const FASCICOLO_TS_CONFIG = ITALIAN_TEXT_SEARCH;
 
 /** The padded number chain, so 2 sorts before 10 and 6.1 after 6. */
 const PADDED_PATH = `array_to_string(array(select lpad(p, 10, '0') from unnest(string_to_array(f.number_path, '.')) p), '.')`;

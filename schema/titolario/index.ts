@@ -48,3 +48,4 @@ export { versionInForce } from './titolario-lookup.js';
 export { TITOLARIO_MANAGE } from './permissions.js';
 export { TitolarioVersionPublished } from './titolario-events.js';
 export { DEMO_INDEX_TERMS, DEMO_REVISION, DEMO_TITOLARIO } from './demo/demo-titolario.js';
+export { ITALIAN_TEXT_SEARCH } from './titolario-suggestions.js';

@@ -33,6 +33,11 @@ export class ClassificationSuggestion {
   matchedIndexTerm!: string | null;
 }
 
+/**
+ * The text search configuration for Italian free text (migration 000012): Italian stemming with
+ * accents and case ignored. Other modules search with it through this export.
+ */
+export const ITALIAN_TEXT_SEARCH = `'titolario_italian'::regconfig`;
 /** Index terms are chosen by people for exactly this: a match there counts a little more. */
 const INDEX_TERM_WEIGHT = 1.2;
 
@@ -57,7 +62,7 @@ export async function classificationSuggestions(
   const rows = await ctx.em.execute<Array<{ node_id: string; score: number; term: string | null }>>(
     `with q as (
        select to_tsquery('simple', string_agg(quote_literal(l), ' | ')) as query
-         from unnest(tsvector_to_array(to_tsvector('titolario_italian'::regconfig, ?))) l
+         from unnest(tsvector_to_array(to_tsvector(${ITALIAN_TEXT_SEARCH}, ?))) l
      ),
      hits as (
        select n.id as node_id, ts_rank(n.search, q.query) as score, null::text as term
