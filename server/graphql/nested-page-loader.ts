@@ -95,7 +95,9 @@ function validated<TNode, TRow>(source: NestedPageSource<TNode, TRow>, key: Nest
 }
 
 /**
- * The per-request loader `name` of the nested connections `sources` (built once per request).
+ * The per-request loader `name` of the nested connections `sources` (built once per request):
+ * the one way a module serves a nested connection per parent, so that none writes its own
+ * batching, cursors and totals again (see the top of this file for why).
  * Cursors and `first` are validated per field before any SQL. Batches take turns: a later one
  * first waits for the pages an earlier one fetched ahead, then fetches only what is still
  * missing, so the statements of a tree read do not depend on timing.
