@@ -2,10 +2,16 @@ import DataLoader from 'dataloader';
 import { auditRead } from '../../server/audit/audit-log.js';
 import { loader, type RequestContext } from '../../server/context.js';
 import { pgArray } from '../../server/db/sql-array.js';
-import { InvalidInputError } from '../../server/errors/domain-error.js';
 import { isUuid } from '../../server/errors/input-checks.js';
 import { byId, grouped } from '../../server/graphql/loader-helpers.js';
-import { connectionOf, pageRequest, type ConnectionShape } from '../../server/graphql/connection.js';
+import type { ConnectionShape } from '../../server/graphql/connection.js';
+import {
+  nestedPageLoader,
+  type NestedPageFetch,
+  type NestedPageKey,
+  type NestedPageRow,
+  type NestedPageSource,
+} from '../../server/graphql/nested-page-loader.js';
 import { Document, documentVisibilitySql } from '../documents/index.js';
 import type { DocumentFiling } from './document-filing.types.js';
 import { Fascicolo } from './fascicolo.entity.js';
@@ -13,163 +19,55 @@ import { fascicoloVisibilitySql } from './fascicolo-visibility.js';
 
 export const MAX_NESTED_PAGE = 100;
 
-/** A nested page asked of one parent: the loaders batch the pages of every parent of a level. */
-interface PageKey {
-  parentId: string;
-  first: number;
-  after: string | null;
-}
-
-interface PageRow<TNode> {
-  parentId: string;
-  node: TNode;
-  k: unknown[];
-  /** All rows of the parent (a window count): known on a first page, where no cursor cuts the set. */
-  total: number;
-}
-
-/** What a batch fetched: the rows of the parents asked, and of `covered` parents besides. */
-interface Fetched<TNode> {
-  rows: Array<PageRow<TNode>>;
-  /**
-   * Other parents (descendants of those asked) whose whole first page is among the rows: it is
-   * primed, so the next levels of a tree cost no statement of their own.
-   */
-  covered: string[];
-}
+/** A sottofascicolo row, and whether its parent's page shows it (not the extra row telling more follow). */
+type TreeRow<TNode> = NestedPageRow<TNode> & { shown: boolean };
 
 /** Descendants whose first pages a first page fetches ahead (bounds that statement's work). */
 export const PREFETCH_BUDGET = 200;
 
-type TreeKind = 'children' | 'documents';
-
-interface TreeKey extends PageKey {
-  kind: TreeKind;
-}
-
 type TreeNode = Fascicolo | Document;
 
 /**
- * The nested pages of fascicoli trees: sottofascicoli and documents, batched together so that
- * every page asked at one level (and every page fetched ahead for the levels below) resolves at
- * once, and the fields below them batch together too: the statements of a tree read do not
- * depend on timing. One statement per kind and distinct (first, after): `row_number() over
- * (partition by parent)` keeps `first + 1` rows of each parent; a first page also fetches the
- * first pages of the parents' descendants (see Fetched).
+ * The nested pages of fascicoli trees through the shared nested page loader: sottofascicoli and
+ * documents in one loader, so every page asked at one level (and every page fetched ahead for
+ * the levels below) resolves at once, and the fields below them batch together too. One
+ * statement per kind and distinct (first, after), `row_number() over (partition by parent)`
+ * keeping `first + 1` rows of each parent, totals from a window count on first pages; a first
+ * page also fetches the first pages of the parents' descendants (NestedPageFetch.covered).
  */
-function treePages(ctx: RequestContext): DataLoader<TreeKey, ConnectionShape<TreeNode>, string> {
-  return loader(ctx, 'fascicoli.treePages', () => {
-    const sources: Record<
-      TreeKind,
-      {
-        arity: number;
-        fetch: (parentIds: string[], limit: number, after: unknown[] | null) => Promise<Fetched<TreeNode>>;
-        count: () => DataLoader<string, number>;
-      }
-    > = {
-      children: {
-        arity: 2,
-        fetch: (ids, limit, after) => fetchChildren(ctx, ids, limit, after),
-        count: () => fascicoloLoaders.childCount(ctx),
-      },
-      documents: {
-        arity: 3,
-        fetch: (ids, limit, after) => fetchDocuments(ctx, ids, limit, after),
-        count: () => fascicoloLoaders.documentCount(ctx),
-      },
-    };
-    const connection = (
-      kind: TreeKind,
-      rows: Array<PageRow<TreeNode>>,
-      page: ReturnType<typeof pageRequest>,
-      parentId: string,
-    ): ConnectionShape<TreeNode> => {
-      const shown = rows.slice(0, page.first);
-      const cursors = new Map(shown.map((r) => [r.node.id, r.k]));
-      return connectionOf(
-        shown.map((r) => r.node),
-        rows.length > page.first,
-        page,
-        (n) => cursors.get(n.id) ?? [],
-        // A first page counted its parent's rows already; after a cursor, count them.
-        () =>
-          page.after === null ? Promise.resolve(rows[0]?.total ?? 0) : sources[kind].count().load(parentId),
-      );
-    };
-    const cacheKey = (k: TreeKey): string => `${k.kind}/${k.parentId}/${k.first}/${k.after ?? ''}`;
-    const fetchedAhead = new Map<string, ConnectionShape<TreeNode>>();
-    let turn: Promise<void> = Promise.resolve();
-    const pages: DataLoader<TreeKey, ConnectionShape<TreeNode>, string> = new DataLoader<
-      TreeKey,
-      ConnectionShape<TreeNode>,
-      string
-    >(
-      async (keys) => {
-        // Batches take turns: a later one first waits for the pages an earlier one fetched
-        // ahead, then fetches only what is still missing.
-        const previous = turn;
-        let release = (): void => undefined;
-        turn = new Promise<void>((resolve) => (release = resolve));
-        try {
-          await previous;
-          const results = new Map<string, ConnectionShape<TreeNode>>();
-          const groups = new Map<string, TreeKey[]>();
-          for (const key of keys) {
-            const ahead = fetchedAhead.get(cacheKey(key));
-            if (ahead) {
-              results.set(cacheKey(key), ahead);
-              continue;
-            }
-            const g = `${key.kind}/${key.first}/${key.after ?? ''}`;
-            groups.set(g, [...(groups.get(g) ?? []), key]);
-          }
-          await Promise.all(
-            [...groups.values()].map(async (group) => {
-              const sample = group[0];
-              if (!sample) return;
-              const { kind } = sample;
-              const page = pageRequest(sample.first, sample.after, MAX_NESTED_PAGE, sources[kind].arity);
-              const asked = [...new Set(group.map((k) => k.parentId))];
-              const fetched = await sources[kind].fetch(asked, page.first + 1, page.after);
-              const covered = page.after === null ? fetched.covered.filter((id) => !asked.includes(id)) : [];
-              const parents = [...asked, ...covered];
-              const byParent = new Map(
-                grouped(fetched.rows, parents, (r) => r.parentId).map((rows, i) => [parents[i] ?? '', rows]),
-              );
-              for (const k of group)
-                results.set(cacheKey(k), connection(kind, byParent.get(k.parentId) ?? [], page, k.parentId));
-              for (const parentId of covered) {
-                const key: TreeKey = { kind, parentId, first: page.first, after: null };
-                const value = connection(kind, byParent.get(parentId) ?? [], page, parentId);
-                fetchedAhead.set(cacheKey(key), value);
-                pages.prime(key, value);
-              }
-            }),
-          );
-          return keys.map(
-            (key) =>
-              results.get(cacheKey(key)) ??
-              connectionOf<TreeNode>(
-                [],
-                false,
-                { first: key.first, after: null },
-                () => [],
-                () => Promise.resolve(0),
-              ),
-          );
-        } finally {
-          release();
-        }
-      },
-      { cacheKeyFn: cacheKey },
-    );
-    return pages;
+function treePages(ctx: RequestContext) {
+  const tree = (
+    arity: number,
+    isCursor: (values: unknown[]) => boolean,
+    fetch: (
+      parentIds: string[],
+      limit: number,
+      after: unknown[] | null,
+    ) => Promise<NestedPageFetch<TreeNode>>,
+    count: () => DataLoader<string, number>,
+  ): NestedPageSource<TreeNode, TreeNode> => ({
+    max: MAX_NESTED_PAGE,
+    arity,
+    isCursor,
+    fetch,
+    windowTotal: true,
+    count: (parentId) => count().load(parentId),
+    present: (rows) => Promise.resolve(rows.map((r) => r.row)),
   });
-}
-
-function checkCursor(after: unknown[] | null, check: (values: unknown[]) => boolean): void {
-  if (after !== null && !check(after))
-    throw new InvalidInputError('after', 'is not a cursor of this list (use pageInfo.endCursor)');
+  return nestedPageLoader(ctx, 'fascicoli.treePages', () => ({
+    children: tree(
+      2,
+      isChildCursor,
+      (ids, limit, after) => fetchChildren(ctx, ids, limit, after),
+      () => fascicoloLoaders.childCount(ctx),
+    ),
+    documents: tree(
+      3,
+      isDocumentCursor,
+      (ids, limit, after) => fetchDocuments(ctx, ids, limit, after),
+      () => fascicoloLoaders.documentCount(ctx),
+    ),
+  }));
 }
 
 /** Per-request loaders of the nested fields of fascicoli and documents; each applies row visibility. */
@@ -215,8 +113,7 @@ export const fascicoloLoaders = {
 
   /** Sottofascicoli (or inserti) of each fascicolo, by number, visible ones only. */
   children: (ctx: RequestContext) => ({
-    load: (key: PageKey) =>
-      treePages(ctx).load({ ...key, kind: 'children' }) as Promise<ConnectionShape<Fascicolo>>,
+    load: (key: NestedPageKey) => treePages(ctx).load('children', key) as Promise<ConnectionShape<Fascicolo>>,
   }),
 
   documentCount: (ctx: RequestContext) =>
@@ -242,8 +139,7 @@ export const fascicoloLoaders = {
    * through documentsOf, which audits the viewing.
    */
   documents: (ctx: RequestContext) => ({
-    load: (key: PageKey) =>
-      treePages(ctx).load({ ...key, kind: 'documents' }) as Promise<ConnectionShape<Document>>,
+    load: (key: NestedPageKey) => treePages(ctx).load('documents', key) as Promise<ConnectionShape<Document>>,
   }),
 
   /**
@@ -319,13 +215,24 @@ export async function documentsOf(
   return page;
 }
 
+/** A sottofascicoli cursor: (number, id). */
+const isChildCursor = ([n, id]: unknown[]): boolean =>
+  typeof n === 'number' && typeof id === 'string' && isUuid(id);
+
+/** A documents cursor: (draft, registration or creation time, id), the order of DOMAIN §3. */
+const isDocumentCursor = ([draft, at, id]: unknown[]): boolean =>
+  (draft === 0 || draft === 1) &&
+  typeof at === 'string' &&
+  !Number.isNaN(Date.parse(at)) &&
+  typeof id === 'string' &&
+  isUuid(id);
+
 async function fetchChildren(
   ctx: RequestContext,
   parentIds: string[],
   limit: number,
   after: unknown[] | null,
-): Promise<Fetched<Fascicolo>> {
-  checkCursor(after, ([n, id]) => typeof n === 'number' && typeof id === 'string' && isUuid(id));
+): Promise<NestedPageFetch<Fascicolo>> {
   const v = fascicoloVisibilitySql(ctx);
   const window = `row_number() over (partition by f.parent_id order by f.number, f.id) as page_rn,
                         count(*) over (partition by f.parent_id) as page_total`;
@@ -355,14 +262,14 @@ async function fetchChildren(
     if (shown) byId.prime(node.id, node);
     return {
       parentId: node.parent?.id ?? '',
-      node,
-      k: [node.number, node.id],
+      row: node,
+      cursor: [node.number, node.id],
       total: Number(page_total),
       shown,
-    };
+    } satisfies TreeRow<Fascicolo>;
   });
   // Every shown child's own first page is here (its children, or none at the last level).
-  return { rows: mapped, covered: after ? [] : mapped.filter((r) => r.shown).map((r) => r.node.id) };
+  return { rows: mapped, covered: after ? [] : mapped.filter((r) => r.shown).map((r) => r.row.id) };
 }
 
 async function fetchDocuments(
@@ -370,16 +277,7 @@ async function fetchDocuments(
   fascicoloIds: string[],
   limit: number,
   after: unknown[] | null,
-): Promise<Fetched<Document>> {
-  checkCursor(
-    after,
-    ([draft, at, id]) =>
-      (draft === 0 || draft === 1) &&
-      typeof at === 'string' &&
-      !Number.isNaN(Date.parse(at)) &&
-      typeof id === 'string' &&
-      isUuid(id),
-  );
+): Promise<NestedPageFetch<Document>> {
   const v = documentVisibilitySql(ctx);
   const fv = fascicoloVisibilitySql(ctx);
   const window = `row_number() over (partition by c.fascicolo_id
@@ -446,7 +344,7 @@ async function fetchDocuments(
   const filedIn = fascicoloLoaders.filingsOfDocument(ctx);
   const page = rows
     .filter((r) => Number(r.page_rn) > 0)
-    .map(({ page_parent, page_draft, page_at, page_rn, page_total, page_filings, ...row }) => {
+    .map(({ page_parent, page_draft, page_at, page_rn: _rn, page_total, page_filings, ...row }) => {
       const node = ctx.em.map(Document, row);
       filedIn.prime(
         node.id,
@@ -459,11 +357,10 @@ async function fetchDocuments(
       );
       return {
         parentId: page_parent,
-        node,
-        k: [page_draft, page_at, node.id],
-        shown: Number(page_rn) < limit,
+        row: node,
+        cursor: [page_draft, page_at, node.id],
         total: Number(page_total),
-      };
+      } satisfies NestedPageRow<Document>;
     });
   return { rows: page, covered };
 }

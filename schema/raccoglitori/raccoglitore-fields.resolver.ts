@@ -1,41 +1,15 @@
 import { Arg, Ctx, FieldResolver, Int, Resolver, Root } from 'type-graphql';
 import { AnyAuthenticated } from '../../server/auth/access.js';
 import type { RequestContext } from '../../server/context.js';
-import { connectionOf, pageRequest, type ConnectionShape } from '../../server/graphql/connection.js';
-import { InvalidInputError } from '../../server/errors/domain-error.js';
+import type { ConnectionShape } from '../../server/graphql/connection.js';
 import { ListSize } from '../../server/graphql/list-size.js';
 import { Document, DocumentConnection } from '../documents/index.js';
 import { Aoo, orgLoaders, Uor, User } from '../organisation/index.js';
 import { RaccoglitoreHistoryConnection } from './raccoglitore-connections.js';
 import { Raccoglitore } from './raccoglitore.entity.js';
 import { RaccoglitoreHistoryEntry } from './raccoglitore-history.types.js';
-import { raccoglitoreLoaders, type LoadedPage, type PageKey } from './raccoglitore-loaders.js';
+import { MAX_NESTED_PAGE, raccoglitoreLoaders } from './raccoglitore-loaders.js';
 import { MAX_RACCOGLITORI_PER_DOCUMENT } from './raccoglitore.service.js';
-
-export const MAX_NESTED_PAGE = 100;
-
-/** A nested page through the loaders: the cursor is the position in the raccoglitore's history. */
-async function nestedPage<T>(
-  raccoglitoreId: string,
-  first: number,
-  after: string | null,
-  load: (key: PageKey) => Promise<LoadedPage<T>>,
-  count: () => Promise<number>,
-): Promise<ConnectionShape<T>> {
-  const page = pageRequest(first, after, MAX_NESTED_PAGE, 1);
-  const position = page.after?.[0];
-  if (position !== undefined && !(typeof position === 'string' && /^\d{1,18}$/.test(position)))
-    throw new InvalidInputError('after', 'is not a cursor of this list (use pageInfo.endCursor)');
-  const loaded = await load({ raccoglitoreId, first, after: position ?? null });
-  const cursors = new Map(loaded.items.map((i) => [i.node, i.eventId]));
-  return connectionOf(
-    loaded.items.map((i) => i.node),
-    loaded.hasNextPage,
-    page,
-    (node) => [cursors.get(node) ?? ''],
-    count,
-  );
-}
 
 /** Nested fields of a raccoglitore, which reaches here only through raccoglitore visibility. */
 @Resolver(() => Raccoglitore)
@@ -84,13 +58,7 @@ export class RaccoglitoreFieldsResolver {
     @Arg('after', () => String, { nullable: true, description: 'pageInfo.endCursor of the previous page' })
     after: string | null,
   ): Promise<ConnectionShape<Document>> {
-    return nestedPage(
-      r.id,
-      first,
-      after,
-      (key) => raccoglitoreLoaders.documents(ctx).load(key),
-      () => raccoglitoreLoaders.documentCount(ctx).load(r.id),
-    );
+    return raccoglitoreLoaders.documents(ctx).load({ parentId: r.id, first, after });
   }
 
   @FieldResolver(() => RaccoglitoreHistoryConnection, {
@@ -106,13 +74,7 @@ export class RaccoglitoreFieldsResolver {
     @Arg('after', () => String, { nullable: true, description: 'pageInfo.endCursor of the previous page' })
     after: string | null,
   ): Promise<ConnectionShape<RaccoglitoreHistoryEntry>> {
-    return nestedPage(
-      r.id,
-      first,
-      after,
-      (key) => raccoglitoreLoaders.history(ctx).load(key),
-      () => raccoglitoreLoaders.historyCount(ctx).load(r.id),
-    );
+    return raccoglitoreLoaders.history(ctx).load({ parentId: r.id, first, after });
   }
 }
 

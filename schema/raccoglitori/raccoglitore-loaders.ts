@@ -3,6 +3,11 @@ import { auditRead } from '../../server/audit/audit-log.js';
 import { loader, type RequestContext } from '../../server/context.js';
 import { pgArray } from '../../server/db/sql-array.js';
 import { byId, grouped } from '../../server/graphql/loader-helpers.js';
+import {
+  nestedPageLoader,
+  type NestedPageKey,
+  type NestedPageRow,
+} from '../../server/graphql/nested-page-loader.js';
 import { Document, documentVisibilitySql } from '../documents/index.js';
 import { Raccoglitore } from './raccoglitore.entity.js';
 import { RaccoglitoreAction, RaccoglitoreHistoryEntry } from './raccoglitore-history.types.js';
@@ -12,43 +17,40 @@ import { raccoglitoreVisibilitySql } from './raccoglitore-visibility.js';
 const CURRENT = `e.action = 'ADDED' and not exists (select 1 from raccoglitore_document_event n
   where n.raccoglitore_id = e.raccoglitore_id and n.document_id = e.document_id and n.version = e.version + 1)`;
 
-/** One page of a nested connection of one raccoglitore: `after` is the last history row id seen. */
-export interface PageKey {
-  raccoglitoreId: string;
-  first: number;
-  after: string | null;
-}
-
-export interface LoadedPage<T> {
-  items: Array<{ node: T; eventId: string }>;
-  hasNextPage: boolean;
-}
-
-const keyOf = (k: PageKey) => `${k.raccoglitoreId}|${k.first}|${k.after ?? ''}`;
+/** Largest page of a raccoglitore's nested connections. */
+export const MAX_NESTED_PAGE = 100;
 
 /**
- * Pages of many raccoglitori in one statement per distinct (first, after): a lateral join keeps
- * each raccoglitore's own limit, so a list of raccoglitori with their documents costs the same
- * statements for 5 or 50 of them.
+ * A nested page of raccoglitori through the shared nested page loader: one statement per
+ * distinct (first, after) for every raccoglitore of a list, a lateral join keeping each one's own
+ * limit, so a list of raccoglitori with their documents costs the same statements for 5 or 50 of
+ * them. The cursor is the position in the raccoglitore's history (the event id, as text).
  */
-async function pagesOf<R extends { raccoglitore_id: string; event_id: string }>(
-  keys: readonly PageKey[],
-  query: (ids: string[], first: number, after: string) => Promise<R[]>,
-): Promise<R[][]> {
-  const groups = new Map<string, PageKey[]>();
-  for (const k of keys) {
-    const g = `${k.first}|${k.after ?? ''}`;
-    groups.set(g, [...(groups.get(g) ?? []), k]);
-  }
-  const byKey = new Map<string, R[]>();
-  for (const group of groups.values()) {
-    const [{ first, after } = { first: 0, after: null }] = group;
-    const ids = [...new Set(group.map((k) => k.raccoglitoreId))];
-    const rows = await query(ids, first + 1, after ?? '0');
-    const perRaccoglitore = grouped(rows, ids, (r) => r.raccoglitore_id);
-    ids.forEach((id, i) => byKey.set(keyOf({ raccoglitoreId: id, first, after }), perRaccoglitore[i] ?? []));
-  }
-  return keys.map((k) => byKey.get(keyOf(k)) ?? []);
+function historyPages<TNode, TRow extends { raccoglitore_id: string; event_id: string }>(
+  ctx: RequestContext,
+  name: string,
+  query: (ids: string[], limit: number, after: string) => Promise<TRow[]>,
+  count: () => DataLoader<string, number>,
+  present: (rows: TRow[]) => Promise<Array<TNode | null>>,
+) {
+  const pages = nestedPageLoader(ctx, name, () => ({
+    page: {
+      max: MAX_NESTED_PAGE,
+      arity: 1,
+      isCursor: ([position]) => typeof position === 'string' && /^\d{1,18}$/.test(position),
+      fetch: async (ids, limit, after) => ({
+        rows: (await query(ids, limit, typeof after?.[0] === 'string' ? after[0] : '0')).map((row) => ({
+          parentId: row.raccoglitore_id,
+          row,
+          cursor: [row.event_id],
+        })),
+      }),
+      windowTotal: false,
+      count: (id) => count().load(id),
+      present: (rows: Array<NestedPageRow<TRow>>) => present(rows.map((r) => r.row)),
+    },
+  }));
+  return { load: (key: NestedPageKey) => pages.load('page', key) };
 }
 
 /** A document listing is a viewing of those documents (DOMAIN §7): one audit row per AOO shown. */
@@ -94,100 +96,75 @@ function countLoader(ctx: RequestContext, name: string, current: boolean) {
 export const raccoglitoreLoaders = {
   /** Current documents, in the order they were added. */
   documents: (ctx: RequestContext) =>
-    loader(
+    historyPages(
       ctx,
       'raccoglitore.documents',
-      () =>
-        new DataLoader<PageKey, LoadedPage<Document>, string>(
-          async (keys) => {
-            const v = documentVisibilitySql(ctx);
-            type Row = { raccoglitore_id: string; document_id: string; event_id: string; aoo_id: string };
-            const pages = await pagesOf<Row>(keys, (ids, limit, after) =>
-              ctx.em.execute<Row[]>(
-                `select x.* from unnest(?::uuid[]) as k(id) cross join lateral (
-                   select e.raccoglitore_id, e.document_id, e.id::text as event_id, d.aoo_id
-                     from raccoglitore_document_event e join document d on d.id = e.document_id
-                    where e.raccoglitore_id = k.id and ${CURRENT} and ${v.sql} and e.id > ?::bigint
-                    order by e.id limit ?) x`,
-                [pgArray(ids), ...v.params, after, limit],
-              ),
-            );
-            const shown = keys.flatMap((k, i) => (pages[i] ?? []).slice(0, k.first));
-            const docs = new Map(
-              (shown.length > 0
-                ? await ctx.em.find(Document, { id: { $in: [...new Set(shown.map((r) => r.document_id))] } })
-                : []
-              ).map((d) => [d.id, d]),
-            );
-            await auditShown(ctx, shown);
-            return keys.map((k, i) => {
-              const rows = pages[i] ?? [];
-              return {
-                hasNextPage: rows.length > k.first,
-                items: rows.slice(0, k.first).flatMap((r) => {
-                  const node = docs.get(r.document_id);
-                  return node ? [{ node, eventId: r.event_id }] : [];
-                }),
-              };
-            });
-          },
-          { cacheKeyFn: keyOf },
-        ),
+      (ids, limit, after) => {
+        const v = documentVisibilitySql(ctx);
+        return ctx.em.execute<
+          Array<{ raccoglitore_id: string; document_id: string; event_id: string; aoo_id: string }>
+        >(
+          `select x.* from unnest(?::uuid[]) as k(id) cross join lateral (
+             select e.raccoglitore_id, e.document_id, e.id::text as event_id, d.aoo_id
+               from raccoglitore_document_event e join document d on d.id = e.document_id
+              where e.raccoglitore_id = k.id and ${CURRENT} and ${v.sql} and e.id > ?::bigint
+              order by e.id limit ?) x`,
+          [pgArray(ids), ...v.params, after, limit],
+        );
+      },
+      () => raccoglitoreLoaders.documentCount(ctx),
+      async (shown) => {
+        const docs = new Map(
+          (await ctx.em.find(Document, { id: { $in: [...new Set(shown.map((r) => r.document_id))] } })).map(
+            (d) => [d.id, d],
+          ),
+        );
+        await auditShown(ctx, shown);
+        return shown.map((r) => docs.get(r.document_id) ?? null);
+      },
     ),
   documentCount: (ctx: RequestContext) => countLoader(ctx, 'raccoglitore.documentCount', true),
   /** Every addition and removal of documents the caller sees, oldest first. */
   history: (ctx: RequestContext) =>
-    loader(
+    historyPages(
       ctx,
       'raccoglitore.history',
-      () =>
-        new DataLoader<PageKey, LoadedPage<RaccoglitoreHistoryEntry>, string>(
-          async (keys) => {
-            const v = documentVisibilitySql(ctx);
-            type Row = {
-              raccoglitore_id: string;
-              document_id: string;
-              event_id: string;
-              action: RaccoglitoreAction;
-              at: Date;
-              actor_id: string;
-              aoo_id: string;
-            };
-            const pages = await pagesOf<Row>(keys, (ids, limit, after) =>
-              ctx.em.execute<Row[]>(
-                `select x.* from unnest(?::uuid[]) as k(id) cross join lateral (
-                   select e.raccoglitore_id, e.document_id, e.id::text as event_id, e.action, e.at, e.actor_id, d.aoo_id
-                     from raccoglitore_document_event e join document d on d.id = e.document_id
-                    where e.raccoglitore_id = k.id and ${v.sql} and e.id > ?::bigint
-                    order by e.id limit ?) x`,
-                [pgArray(ids), ...v.params, after, limit],
-              ),
-            );
-            // Each step names its document (and the field resolves it): a viewing, like a list.
-            await auditShown(
-              ctx,
-              keys.flatMap((k, i) => (pages[i] ?? []).slice(0, k.first)),
-            );
-            return keys.map((k, i) => {
-              const rows = pages[i] ?? [];
-              return {
-                hasNextPage: rows.length > k.first,
-                items: rows.slice(0, k.first).map((r) => ({
-                  eventId: r.event_id,
-                  node: Object.assign(new RaccoglitoreHistoryEntry(), {
-                    id: r.event_id,
-                    action: r.action,
-                    at: new Date(r.at),
-                    raccoglitoreId: r.raccoglitore_id,
-                    documentId: r.document_id,
-                    actorId: r.actor_id,
-                  }),
-                })),
-              };
-            });
-          },
-          { cacheKeyFn: keyOf },
-        ),
+      (ids, limit, after) => {
+        const v = documentVisibilitySql(ctx);
+        return ctx.em.execute<
+          Array<{
+            raccoglitore_id: string;
+            document_id: string;
+            event_id: string;
+            action: RaccoglitoreAction;
+            at: Date;
+            actor_id: string;
+            aoo_id: string;
+          }>
+        >(
+          `select x.* from unnest(?::uuid[]) as k(id) cross join lateral (
+             select e.raccoglitore_id, e.document_id, e.id::text as event_id, e.action, e.at, e.actor_id, d.aoo_id
+               from raccoglitore_document_event e join document d on d.id = e.document_id
+              where e.raccoglitore_id = k.id and ${v.sql} and e.id > ?::bigint
+              order by e.id limit ?) x`,
+          [pgArray(ids), ...v.params, after, limit],
+        );
+      },
+      () => raccoglitoreLoaders.historyCount(ctx),
+      async (shown) => {
+        // Each step names its document (and the field resolves it): a viewing, like a list.
+        await auditShown(ctx, shown);
+        return shown.map((r) =>
+          Object.assign(new RaccoglitoreHistoryEntry(), {
+            id: r.event_id,
+            action: r.action,
+            at: new Date(r.at),
+            raccoglitoreId: r.raccoglitore_id,
+            documentId: r.document_id,
+            actorId: r.actor_id,
+          }),
+        );
+      },
     ),
   historyCount: (ctx: RequestContext) => countLoader(ctx, 'raccoglitore.historyCount', false),
   /** Documents of history steps (already filtered by document visibility). */
