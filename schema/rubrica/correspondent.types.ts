@@ -44,6 +44,7 @@ registerEnumType(CorrespondentChange, {
 });
 
 /** The data of a correspondent, in the same shape now and in every version of its history. */
+@AnyAuthenticated()
 @ObjectType('CorrespondentData', {
   description: 'The data of a correspondent (as it is now, or as one version had it)',
 })
