@@ -261,6 +261,26 @@ describe('rubrica (correspondents directory)', () => {
     assert.equal(ext(again)['existingId'], cf);
   });
 
+  it('lets one of many concurrent inserts with the same key through; the others get the duplicate error', async () => {
+    const vat = piva(9_876_543);
+    const results = await Promise.all(
+      Array.from({ length: 12 }, (_, i) =>
+        create({ kind: 'PERSONA_GIURIDICA', denominazione: `Concorrente ${i}`, partitaIva: vat }),
+      ),
+    );
+    const ok = results.filter((r) => r.errors === undefined);
+    assert.equal(ok.length, 1);
+    const winner = ok[0]?.data?.createCorrespondent.id;
+    for (const r of results.filter((x) => x.errors !== undefined)) {
+      assert.deepEqual(
+        [errorCode(r), ext(r)['field'], ext(r)['existingId']],
+        ['CORRESPONDENT_DUPLICATE', 'partitaIva', winner],
+      );
+    }
+    const rows = await sql(env, 'select count(*)::int as n from correspondent where partita_iva = $1', [vat]);
+    assert.equal(rows[0]?.['n'], 1);
+  });
+
   it('never deletes: no mutation does it, SQL DELETE and TRUNCATE fail, versions are append-only', async () => {
     const fields = ((await prot.data(MutationFieldsDocument)).__schema.mutationType?.fields ?? []).map(
       (f) => f.name,
