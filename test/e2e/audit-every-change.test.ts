@@ -47,6 +47,11 @@ import {
   RemoveTitolarioNodeDocument,
   UpdateTitolarioDraftDocument,
   UpdateTitolarioIndexTermDocument,
+  CreateCorrespondentDocument,
+  UpdateCorrespondentDocument,
+  DeactivateCorrespondentDocument,
+  ReactivateCorrespondentDocument,
+  ImportIpaCorrespondentsDocument,
   UpdateTitolarioNodeDocument,
 } from '../../clients/sdk/generated/graphql.js';
 import { titolarioInForce } from '../harness/fascicoli-fixtures.js';
@@ -432,6 +437,53 @@ describe('every change writes exactly one audit row', () => {
       run: async () => ({
         response: await rpa.request(CloseRaccoglitoreDocument, { id: made['raccoglitore'] ?? '' }),
         target: made['raccoglitore'] ?? '',
+      }),
+    },
+    {
+      mutation: 'createCorrespondent',
+      operation: 'correspondent.create',
+      run: async (round) => {
+        const response = await rgd.request(CreateCorrespondentDocument, {
+          input: { aooId: ids.aooId, kind: 'PERSONA_FISICA', name: 'Mario', surname: `Rossi ${round}` },
+        });
+        return { response, target: (made['correspondent'] = id(response, 'createCorrespondent')) };
+      },
+    },
+    {
+      mutation: 'updateCorrespondent',
+      operation: 'correspondent.update',
+      run: async (round) => ({
+        response: await rgd.request(UpdateCorrespondentDocument, {
+          id: made['correspondent'] ?? '',
+          input: { city: `Comune ${round}` },
+        }),
+        target: made['correspondent'] ?? '',
+      }),
+    },
+    {
+      mutation: 'deactivateCorrespondent',
+      operation: 'correspondent.deactivate',
+      run: async () => ({
+        response: await rgd.request(DeactivateCorrespondentDocument, { id: made['correspondent'] ?? '' }),
+        target: made['correspondent'] ?? '',
+      }),
+    },
+    {
+      mutation: 'reactivateCorrespondent',
+      operation: 'correspondent.reactivate',
+      run: async () => ({
+        response: await rgd.request(ReactivateCorrespondentDocument, { id: made['correspondent'] ?? '' }),
+        target: made['correspondent'] ?? '',
+      }),
+    },
+    {
+      mutation: 'importIpaCorrespondents',
+      operation: 'correspondent.import-ipa',
+      run: async (round) => ({
+        response: await rgd.request(ImportIpaCorrespondentsDocument, {
+          input: { aooId: ids.aooId, content: `cod_amm\tdes_amm\nc_audit${round}\tEnte ${round}` },
+        }),
+        target: ids.aooId,
       }),
     },
     {

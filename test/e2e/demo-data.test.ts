@@ -3,6 +3,8 @@ import { createHash } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import {
   ClassificationSuggestionsDocument,
+  CorrespondentHistoryDocument,
+  CorrespondentsDocument,
   DocumentsWithFilesDocument,
   RaccoglitoriInFullDocument,
   RepertoriDocument,
@@ -13,6 +15,7 @@ import {
 } from '../../clients/sdk/generated/graphql.js';
 import { DEMO_DOCUMENTS } from '../../schema/documents/index.js';
 import { DEMO_RACCOGLITORI } from '../../schema/raccoglitori/index.js';
+import { DEMO_CORRESPONDENTS } from '../../schema/rubrica/index.js';
 import { DEMO_TITOLARIO } from '../../schema/titolario/index.js';
 import { seedDemo } from '../../server/bootstrap.js';
 import { romeDay } from '../../server/clock.js';
@@ -144,6 +147,39 @@ describe('demo data', () => {
       );
       assert.deepEqual(got, want, username);
     }
+  });
+
+  it('has a filled correspondents directory: citizens, companies, administrations with IPA codes, foreign bodies', async () => {
+    assert.equal(DEMO_CORRESPONDENTS.length, 20);
+    const lettore = await env.asUser('lettore');
+    const all = (await lettore.data(CorrespondentsDocument, { aooId: ids.aooId, first: 100 })).correspondents;
+    assert.equal(all.totalCount, DEMO_CORRESPONDENTS.length);
+    const kinds = new Map<string, number>();
+    for (const e of all.edges) kinds.set(e.node.kind, (kinds.get(e.node.kind) ?? 0) + 1);
+    assert.deepEqual(Object.fromEntries(kinds), {
+      PERSONA_FISICA: 8,
+      PERSONA_GIURIDICA: 5,
+      AMMINISTRAZIONE_ITALIANA: 5,
+      AMMINISTRAZIONE_ESTERA: 2,
+    });
+    const roma = (
+      await lettore.data(CorrespondentsDocument, { aooId: ids.aooId, filter: { code: 'c_h501' } })
+    ).correspondents.edges[0]?.node;
+    assert.equal(roma?.displayName, 'Roma Capitale');
+    assert.match(roma?.pec ?? '', /@pec\.comune\.roma\.it$/);
+    // The history shows: one edited entry, one deactivated.
+    const rossi = (
+      await lettore.data(CorrespondentsDocument, { aooId: ids.aooId, filter: { text: 'rossi mario' } })
+    ).correspondents.edges[0]?.node.id;
+    const h = (await lettore.data(CorrespondentHistoryDocument, { id: rossi ?? '' })).correspondent.versions;
+    assert.deepEqual(
+      h.map((v) => [v.version, v.change, v.address]),
+      [
+        [2, 'UPDATED', 'Via Guido Monaco 25'],
+        [1, 'CREATED', 'Via Roma 12'],
+      ],
+    );
+    assert.equal(all.edges.filter((e) => !e.node.active).length, 1);
   });
 
   it('has a municipal titolario (ANCI, titoli I-XIV) in force since last year, revised this year', async () => {

@@ -5,6 +5,7 @@ import { print } from 'graphql';
 import {
   AddMembershipDocument,
   CommitUploadDocument,
+  CreateCorrespondentDocument,
   CreateUorDocument,
   CreateUploadDocument,
   CreateUserDocument,
@@ -104,6 +105,9 @@ describe('the request clock, everywhere', () => {
     });
     assert.equal(put.status, 200);
     await client.data(CommitUploadDocument, { uploadId: ticket.uploadId });
+    await client.data(CreateCorrespondentDocument, {
+      input: { aooId: ids.aooId, kind: 'PERSONA_FISICA', name: 'Crono', surname: 'Tempo' },
+    });
 
     const columns = await sql<{ table_name: string; column_name: string }>(
       env,
@@ -143,6 +147,9 @@ describe('the request clock, everywhere', () => {
       'document_access.granted_at',
       'upload_session.created_at',
       'upload_session.expires_at',
+      'correspondent.created_at',
+      'correspondent.updated_at',
+      'correspondent_version.at',
     ]) {
       assert.ok(checked.includes(column), `${column} was written (checked: ${checked.join(', ')})`);
     }

@@ -52,6 +52,44 @@ export type AttachmentInput = {
   fileId: string | number;
 };
 
+/** What made a version of a correspondent */
+export type CorrespondentChange =
+  /** Inserted by hand */
+  | 'CREATED'
+  /** Deactivated (entries are never deleted) */
+  | 'DEACTIVATED'
+  /** Inserted or changed by an import of the IPA index */
+  | 'IMPORTED'
+  /** Reactivated */
+  | 'REACTIVATED'
+  /** Edited by hand */
+  | 'UPDATED';
+
+/** Which correspondents to list; every condition given must hold */
+export type CorrespondentFilter = {
+  /** Only active (true) or deactivated (false) entries; left out, both */
+  active?: boolean | null | undefined;
+  /** A PEC or e-mail address (exact, case ignored) */
+  address?: string | null | undefined;
+  /** A codice fiscale, partita IVA, IPA code, AOO code or UO code (exact, case ignored) */
+  code?: string | null | undefined;
+  /** Only these kinds */
+  kinds?: Array<CorrespondentKind> | null | undefined;
+  /** Words of the name or denominazione, each at least 2 characters (case and accents ignored) */
+  text?: string | null | undefined;
+};
+
+/** What a correspondent is; it decides which identifying fields apply */
+export type CorrespondentKind =
+  /** A foreign public body: denominazione and country */
+  | 'AMMINISTRAZIONE_ESTERA'
+  /** An Italian public administration in the IPA index: IPA code, optionally AOO and UO codes */
+  | 'AMMINISTRAZIONE_ITALIANA'
+  /** A natural person: name, surname, codice fiscale */
+  | 'PERSONA_FISICA'
+  /** A company or other legal person: denominazione, partita IVA, codice fiscale */
+  | 'PERSONA_GIURIDICA';
+
 /** A public body to record (platform administrators only) */
 export type CreateAdministrationInput = {
   /** IPA code (CodiceAmministrazione), letters, digits and _ */
@@ -74,6 +112,46 @@ export type CreateAooInput = {
   pecAddress: string;
   /** Code of the protocol register, e.g. REG_PROT */
   registerCode: string;
+};
+
+/** A new correspondent of an AOO’s directory */
+export type CreateCorrespondentInput = {
+  /** Street address */
+  address?: string | null | undefined;
+  /** IPA AOO code (Codice_uni_aoo) */
+  aooCode?: string | null | undefined;
+  /** The AOO whose directory it joins (needs RUBRICA_MANAGE there) */
+  aooId: string | number;
+  /** Comune / city */
+  city?: string | null | undefined;
+  /** Codice fiscale, checked (format and check character) */
+  codiceFiscale?: string | null | undefined;
+  /** Country (AMMINISTRAZIONE_ESTERA, required there) */
+  country?: string | null | undefined;
+  /** Denominazione (required for every kind but PERSONA_FISICA) */
+  denominazione?: string | null | undefined;
+  /** Ordinary e-mail address */
+  email?: string | null | undefined;
+  /** IPA code (AMMINISTRAZIONE_ITALIANA, required there) */
+  ipaCode?: string | null | undefined;
+  /** What it is (never changes afterwards) */
+  kind: CorrespondentKind;
+  /** Given name (PERSONA_FISICA, required there) */
+  name?: string | null | undefined;
+  /** Notes (at most 2000 characters) */
+  notes?: string | null | undefined;
+  /** Partita IVA, checked (check digit) */
+  partitaIva?: string | null | undefined;
+  /** PEC address (unique in the directory, case ignored) */
+  pec?: string | null | undefined;
+  /** CAP / postal code */
+  postalCode?: string | null | undefined;
+  /** Provincia */
+  province?: string | null | undefined;
+  /** Surname (PERSONA_FISICA, required there) */
+  surname?: string | null | undefined;
+  /** IPA office code (Codice_uni_uo) */
+  uoCode?: string | null | undefined;
 };
 
 /** A new draft document: a primary file and its attachments */
@@ -345,6 +423,14 @@ export type FileDocumentInput = {
   primary?: boolean | null | undefined;
 };
 
+/** A file of the public IPA index to import into an AOO’s directory */
+export type ImportIpaInput = {
+  /** The AOO whose directory receives it (needs RUBRICA_MANAGE there) */
+  aooId: string | number;
+  /** The text of an IPA open-data file (amministrazioni, AOO or UO), tab, comma or semicolon separated, with its header line (README "IPA import") */
+  content: string;
+};
+
 /** A titolario file imported as a new draft (all or nothing) */
 export type ImportTitolarioInput = {
   /** The AOO */
@@ -440,6 +526,10 @@ export type Permission =
   | 'REPERTORIO_MANAGE'
   /** Register documents of the offices in scope in a repertorio of the AOO */
   | 'REPERTORIO_REGISTER'
+  /** Insert, edit, deactivate and reactivate correspondents of the AOO and import the IPA index (entries are never deleted) */
+  | 'RUBRICA_MANAGE'
+  /** Look up and search the correspondents directory (rubrica) of the AOO, with its history */
+  | 'RUBRICA_READ'
   /** Prepare, import and publish titolario versions (classification scheme) of the AOO */
   | 'TITOLARIO_MANAGE';
 
@@ -588,6 +678,42 @@ export type UpdateAooInput = {
   pecAddress?: string | null | undefined;
   /** The Responsabile della Gestione Documentale */
   rgdId?: string | number | null | undefined;
+};
+
+/** New data of a correspondent: fields left out stay as they are, null or an empty string clears them; the change is a new version */
+export type UpdateCorrespondentInput = {
+  /** Street address */
+  address?: string | null | undefined;
+  /** IPA AOO code (Codice_uni_aoo) */
+  aooCode?: string | null | undefined;
+  /** Comune / city */
+  city?: string | null | undefined;
+  /** Codice fiscale, checked (format and check character) */
+  codiceFiscale?: string | null | undefined;
+  /** Country (AMMINISTRAZIONE_ESTERA, required there) */
+  country?: string | null | undefined;
+  /** Denominazione (required for every kind but PERSONA_FISICA) */
+  denominazione?: string | null | undefined;
+  /** Ordinary e-mail address */
+  email?: string | null | undefined;
+  /** IPA code (AMMINISTRAZIONE_ITALIANA, required there) */
+  ipaCode?: string | null | undefined;
+  /** Given name (PERSONA_FISICA, required there) */
+  name?: string | null | undefined;
+  /** Notes (at most 2000 characters) */
+  notes?: string | null | undefined;
+  /** Partita IVA, checked (check digit) */
+  partitaIva?: string | null | undefined;
+  /** PEC address (unique in the directory, case ignored) */
+  pec?: string | null | undefined;
+  /** CAP / postal code */
+  postalCode?: string | null | undefined;
+  /** Provincia */
+  province?: string | null | undefined;
+  /** Surname (PERSONA_FISICA, required there) */
+  surname?: string | null | undefined;
+  /** IPA office code (Codice_uni_uo) */
+  uoCode?: string | null | undefined;
 };
 
 /** New name and/or description of an open raccoglitore; fields left out stay as they are */
@@ -1327,6 +1453,77 @@ export type AnnulRepertorioEntryMutationVariables = Exact<{
 
 export type AnnulRepertorioEntryMutation = { annulRepertorioEntry: { id: string, number: number, year: number, date: string, registeredAt: string, state: RepertorioEntryState, annulledAt: string | null, annulmentReason: string | null, repertorio: { id: string, code: string }, document: { id: string, kind: DocumentKind, oggetto: string, registeredAt: string | null }, registeredBy: { username: string } | null, annulledBy: { username: string } | null } };
 
+export type CorrespondentFieldsFragment = { id: string, kind: CorrespondentKind, version: number, active: boolean, displayName: string, name: string | null, surname: string | null, denominazione: string | null, codiceFiscale: string | null, partitaIva: string | null, ipaCode: string | null, aooCode: string | null, uoCode: string | null, country: string | null, address: string | null, postalCode: string | null, city: string | null, province: string | null, email: string | null, pec: string | null, notes: string | null, createdAt: string, updatedAt: string, createdBy: { username: string } | null, updatedBy: { username: string } | null };
+
+export type CorrespondentQueryVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type CorrespondentQuery = { correspondent: { id: string, kind: CorrespondentKind, version: number, active: boolean, displayName: string, name: string | null, surname: string | null, denominazione: string | null, codiceFiscale: string | null, partitaIva: string | null, ipaCode: string | null, aooCode: string | null, uoCode: string | null, country: string | null, address: string | null, postalCode: string | null, city: string | null, province: string | null, email: string | null, pec: string | null, notes: string | null, createdAt: string, updatedAt: string, createdBy: { username: string } | null, updatedBy: { username: string } | null } };
+
+export type CorrespondentHistoryQueryVariables = Exact<{
+  id: string | number;
+  last?: number | null | undefined;
+}>;
+
+
+export type CorrespondentHistoryQuery = { correspondent: { id: string, version: number, versions: Array<{ version: number, change: CorrespondentChange, at: string, active: boolean, displayName: string, codiceFiscale: string | null, partitaIva: string | null, address: string | null, pec: string | null, actor: { username: string } | null }> } };
+
+export type CorrespondentsQueryVariables = Exact<{
+  aooId: string | number;
+  first?: number | null | undefined;
+  after?: string | null | undefined;
+  filter?: CorrespondentFilter | null | undefined;
+}>;
+
+
+export type CorrespondentsQuery = { correspondents: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { id: string, kind: CorrespondentKind, displayName: string, codiceFiscale: string | null, partitaIva: string | null, ipaCode: string | null, aooCode: string | null, uoCode: string | null, pec: string | null, active: boolean } }> } };
+
+export type CorrespondentsInFullQueryVariables = Exact<{
+  aooId: string | number;
+  first?: number | null | undefined;
+}>;
+
+
+export type CorrespondentsInFullQuery = { correspondents: { totalCount: number, edges: Array<{ node: { id: string, kind: CorrespondentKind, version: number, active: boolean, displayName: string, name: string | null, surname: string | null, denominazione: string | null, codiceFiscale: string | null, partitaIva: string | null, ipaCode: string | null, aooCode: string | null, uoCode: string | null, country: string | null, address: string | null, postalCode: string | null, city: string | null, province: string | null, email: string | null, pec: string | null, notes: string | null, createdAt: string, updatedAt: string, aoo: { id: string, code: string } | null, versions: Array<{ version: number, change: CorrespondentChange, actor: { username: string } | null }>, createdBy: { username: string } | null, updatedBy: { username: string } | null } }> } };
+
+export type CreateCorrespondentMutationVariables = Exact<{
+  input: CreateCorrespondentInput;
+}>;
+
+
+export type CreateCorrespondentMutation = { createCorrespondent: { id: string, kind: CorrespondentKind, version: number, active: boolean, displayName: string, name: string | null, surname: string | null, denominazione: string | null, codiceFiscale: string | null, partitaIva: string | null, ipaCode: string | null, aooCode: string | null, uoCode: string | null, country: string | null, address: string | null, postalCode: string | null, city: string | null, province: string | null, email: string | null, pec: string | null, notes: string | null, createdAt: string, updatedAt: string, createdBy: { username: string } | null, updatedBy: { username: string } | null } };
+
+export type UpdateCorrespondentMutationVariables = Exact<{
+  id: string | number;
+  input: UpdateCorrespondentInput;
+}>;
+
+
+export type UpdateCorrespondentMutation = { updateCorrespondent: { id: string, kind: CorrespondentKind, version: number, active: boolean, displayName: string, name: string | null, surname: string | null, denominazione: string | null, codiceFiscale: string | null, partitaIva: string | null, ipaCode: string | null, aooCode: string | null, uoCode: string | null, country: string | null, address: string | null, postalCode: string | null, city: string | null, province: string | null, email: string | null, pec: string | null, notes: string | null, createdAt: string, updatedAt: string, createdBy: { username: string } | null, updatedBy: { username: string } | null } };
+
+export type DeactivateCorrespondentMutationVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type DeactivateCorrespondentMutation = { deactivateCorrespondent: { id: string, version: number, active: boolean } };
+
+export type ReactivateCorrespondentMutationVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type ReactivateCorrespondentMutation = { reactivateCorrespondent: { id: string, version: number, active: boolean } };
+
+export type ImportIpaCorrespondentsMutationVariables = Exact<{
+  input: ImportIpaInput;
+}>;
+
+
+export type ImportIpaCorrespondentsMutation = { importIpaCorrespondents: { rows: number, created: number, updated: number, unchanged: number } };
+
 export type ServerInfoQueryVariables = Exact<{ [key: string]: never; }>;
 
 
@@ -1497,6 +1694,7 @@ export const FascicoloSummaryFragmentDoc = {"kind":"Document","definitions":[{"k
 export const RaccoglitoreFieldsFragmentDoc = {"kind":"Document","definitions":[{"kind":"FragmentDefinition","name":{"kind":"Name","value":"RaccoglitoreFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Raccoglitore"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"description"}},{"kind":"Field","name":{"kind":"Name","value":"state"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}},{"kind":"Field","name":{"kind":"Name","value":"updatedAt"}},{"kind":"Field","name":{"kind":"Name","value":"closedAt"}},{"kind":"Field","name":{"kind":"Name","value":"uor"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"code"}}]}},{"kind":"Field","name":{"kind":"Name","value":"createdBy"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"username"}}]}},{"kind":"Field","name":{"kind":"Name","value":"closedBy"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"username"}}]}}]}}]} as unknown as DocumentNode<RaccoglitoreFieldsFragment, unknown>;
 export const RepertorioFieldsFragmentDoc = {"kind":"Document","definitions":[{"kind":"FragmentDefinition","name":{"kind":"Name","value":"RepertorioFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Repertorio"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"active"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}}]}}]} as unknown as DocumentNode<RepertorioFieldsFragment, unknown>;
 export const RepertorioEntryFieldsFragmentDoc = {"kind":"Document","definitions":[{"kind":"FragmentDefinition","name":{"kind":"Name","value":"RepertorioEntryFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"RepertorioEntry"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"number"}},{"kind":"Field","name":{"kind":"Name","value":"year"}},{"kind":"Field","name":{"kind":"Name","value":"date"}},{"kind":"Field","name":{"kind":"Name","value":"registeredAt"}},{"kind":"Field","name":{"kind":"Name","value":"state"}},{"kind":"Field","name":{"kind":"Name","value":"annulledAt"}},{"kind":"Field","name":{"kind":"Name","value":"annulmentReason"}},{"kind":"Field","name":{"kind":"Name","value":"repertorio"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"code"}}]}},{"kind":"Field","name":{"kind":"Name","value":"document"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"oggetto"}},{"kind":"Field","name":{"kind":"Name","value":"registeredAt"}}]}},{"kind":"Field","name":{"kind":"Name","value":"registeredBy"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"username"}}]}},{"kind":"Field","name":{"kind":"Name","value":"annulledBy"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"username"}}]}}]}}]} as unknown as DocumentNode<RepertorioEntryFieldsFragment, unknown>;
+export const CorrespondentFieldsFragmentDoc = {"kind":"Document","definitions":[{"kind":"FragmentDefinition","name":{"kind":"Name","value":"CorrespondentFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Correspondent"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"version"}},{"kind":"Field","name":{"kind":"Name","value":"active"}},{"kind":"Field","name":{"kind":"Name","value":"displayName"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"surname"}},{"kind":"Field","name":{"kind":"Name","value":"denominazione"}},{"kind":"Field","name":{"kind":"Name","value":"codiceFiscale"}},{"kind":"Field","name":{"kind":"Name","value":"partitaIva"}},{"kind":"Field","name":{"kind":"Name","value":"ipaCode"}},{"kind":"Field","name":{"kind":"Name","value":"aooCode"}},{"kind":"Field","name":{"kind":"Name","value":"uoCode"}},{"kind":"Field","name":{"kind":"Name","value":"country"}},{"kind":"Field","name":{"kind":"Name","value":"address"}},{"kind":"Field","name":{"kind":"Name","value":"postalCode"}},{"kind":"Field","name":{"kind":"Name","value":"city"}},{"kind":"Field","name":{"kind":"Name","value":"province"}},{"kind":"Field","name":{"kind":"Name","value":"email"}},{"kind":"Field","name":{"kind":"Name","value":"pec"}},{"kind":"Field","name":{"kind":"Name","value":"notes"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}},{"kind":"Field","name":{"kind":"Name","value":"updatedAt"}},{"kind":"Field","name":{"kind":"Name","value":"createdBy"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"username"}}]}},{"kind":"Field","name":{"kind":"Name","value":"updatedBy"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"username"}}]}}]}}]} as unknown as DocumentNode<CorrespondentFieldsFragment, unknown>;
 export const TitolarioVersionFieldsFragmentDoc = {"kind":"Document","definitions":[{"kind":"FragmentDefinition","name":{"kind":"Name","value":"TitolarioVersionFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"TitolarioVersion"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"aooId"}},{"kind":"Field","name":{"kind":"Name","value":"label"}},{"kind":"Field","name":{"kind":"Name","value":"validFrom"}},{"kind":"Field","name":{"kind":"Name","value":"validUntil"}},{"kind":"Field","name":{"kind":"Name","value":"state"}},{"kind":"Field","name":{"kind":"Name","value":"approvedAt"}},{"kind":"Field","name":{"kind":"Name","value":"approvalAct"}},{"kind":"Field","name":{"kind":"Name","value":"nodeCount"}}]}}]} as unknown as DocumentNode<TitolarioVersionFieldsFragment, unknown>;
 export const TitolarioNodeFieldsFragmentDoc = {"kind":"Document","definitions":[{"kind":"FragmentDefinition","name":{"kind":"Name","value":"TitolarioNodeFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"TitolarioNode"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"level"}},{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"fullCode"}},{"kind":"Field","name":{"kind":"Name","value":"description"}},{"kind":"Field","name":{"kind":"Name","value":"leaf"}},{"kind":"Field","name":{"kind":"Name","value":"parentId"}}]}}]} as unknown as DocumentNode<TitolarioNodeFieldsFragment, unknown>;
 export const DocumentEventsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"subscription","name":{"kind":"Name","value":"DocumentEvents"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"aooId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"documentEvents"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"aooId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"aooId"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"documentId"}},{"kind":"Field","name":{"kind":"Name","value":"position"}},{"kind":"Field","name":{"kind":"Name","value":"version"}},{"kind":"Field","name":{"kind":"Name","value":"fileId"}},{"kind":"Field","name":{"kind":"Name","value":"occurredAt"}},{"kind":"Field","name":{"kind":"Name","value":"document"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"oggetto"}},{"kind":"Field","name":{"kind":"Name","value":"uor"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"code"}}]}}]}}]}}]}}]} as unknown as DocumentNode<DocumentEventsSubscription, DocumentEventsSubscriptionVariables>;
@@ -1586,6 +1784,15 @@ export const UpdateRepertorioDocument = {"kind":"Document","definitions":[{"kind
 export const DeactivateRepertorioDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"DeactivateRepertorio"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"deactivateRepertorio"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"RepertorioFields"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"RepertorioFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Repertorio"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"active"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}}]}}]} as unknown as DocumentNode<DeactivateRepertorioMutation, DeactivateRepertorioMutationVariables>;
 export const RegisterRepertorioEntryDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"RegisterRepertorioEntry"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"RegisterRepertorioEntryInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"registerRepertorioEntry"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"RepertorioEntryFields"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"RepertorioEntryFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"RepertorioEntry"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"number"}},{"kind":"Field","name":{"kind":"Name","value":"year"}},{"kind":"Field","name":{"kind":"Name","value":"date"}},{"kind":"Field","name":{"kind":"Name","value":"registeredAt"}},{"kind":"Field","name":{"kind":"Name","value":"state"}},{"kind":"Field","name":{"kind":"Name","value":"annulledAt"}},{"kind":"Field","name":{"kind":"Name","value":"annulmentReason"}},{"kind":"Field","name":{"kind":"Name","value":"repertorio"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"code"}}]}},{"kind":"Field","name":{"kind":"Name","value":"document"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"oggetto"}},{"kind":"Field","name":{"kind":"Name","value":"registeredAt"}}]}},{"kind":"Field","name":{"kind":"Name","value":"registeredBy"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"username"}}]}},{"kind":"Field","name":{"kind":"Name","value":"annulledBy"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"username"}}]}}]}}]} as unknown as DocumentNode<RegisterRepertorioEntryMutation, RegisterRepertorioEntryMutationVariables>;
 export const AnnulRepertorioEntryDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"AnnulRepertorioEntry"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"AnnulRepertorioEntryInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"annulRepertorioEntry"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"RepertorioEntryFields"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"RepertorioEntryFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"RepertorioEntry"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"number"}},{"kind":"Field","name":{"kind":"Name","value":"year"}},{"kind":"Field","name":{"kind":"Name","value":"date"}},{"kind":"Field","name":{"kind":"Name","value":"registeredAt"}},{"kind":"Field","name":{"kind":"Name","value":"state"}},{"kind":"Field","name":{"kind":"Name","value":"annulledAt"}},{"kind":"Field","name":{"kind":"Name","value":"annulmentReason"}},{"kind":"Field","name":{"kind":"Name","value":"repertorio"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"code"}}]}},{"kind":"Field","name":{"kind":"Name","value":"document"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"oggetto"}},{"kind":"Field","name":{"kind":"Name","value":"registeredAt"}}]}},{"kind":"Field","name":{"kind":"Name","value":"registeredBy"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"username"}}]}},{"kind":"Field","name":{"kind":"Name","value":"annulledBy"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"username"}}]}}]}}]} as unknown as DocumentNode<AnnulRepertorioEntryMutation, AnnulRepertorioEntryMutationVariables>;
+export const CorrespondentDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"Correspondent"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"correspondent"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"CorrespondentFields"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"CorrespondentFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Correspondent"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"version"}},{"kind":"Field","name":{"kind":"Name","value":"active"}},{"kind":"Field","name":{"kind":"Name","value":"displayName"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"surname"}},{"kind":"Field","name":{"kind":"Name","value":"denominazione"}},{"kind":"Field","name":{"kind":"Name","value":"codiceFiscale"}},{"kind":"Field","name":{"kind":"Name","value":"partitaIva"}},{"kind":"Field","name":{"kind":"Name","value":"ipaCode"}},{"kind":"Field","name":{"kind":"Name","value":"aooCode"}},{"kind":"Field","name":{"kind":"Name","value":"uoCode"}},{"kind":"Field","name":{"kind":"Name","value":"country"}},{"kind":"Field","name":{"kind":"Name","value":"address"}},{"kind":"Field","name":{"kind":"Name","value":"postalCode"}},{"kind":"Field","name":{"kind":"Name","value":"city"}},{"kind":"Field","name":{"kind":"Name","value":"province"}},{"kind":"Field","name":{"kind":"Name","value":"email"}},{"kind":"Field","name":{"kind":"Name","value":"pec"}},{"kind":"Field","name":{"kind":"Name","value":"notes"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}},{"kind":"Field","name":{"kind":"Name","value":"updatedAt"}},{"kind":"Field","name":{"kind":"Name","value":"createdBy"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"username"}}]}},{"kind":"Field","name":{"kind":"Name","value":"updatedBy"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"username"}}]}}]}}]} as unknown as DocumentNode<CorrespondentQuery, CorrespondentQueryVariables>;
+export const CorrespondentHistoryDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"CorrespondentHistory"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"last"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"correspondent"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"version"}},{"kind":"Field","name":{"kind":"Name","value":"versions"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"last"},"value":{"kind":"Variable","name":{"kind":"Name","value":"last"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"version"}},{"kind":"Field","name":{"kind":"Name","value":"change"}},{"kind":"Field","name":{"kind":"Name","value":"at"}},{"kind":"Field","name":{"kind":"Name","value":"active"}},{"kind":"Field","name":{"kind":"Name","value":"displayName"}},{"kind":"Field","name":{"kind":"Name","value":"codiceFiscale"}},{"kind":"Field","name":{"kind":"Name","value":"partitaIva"}},{"kind":"Field","name":{"kind":"Name","value":"address"}},{"kind":"Field","name":{"kind":"Name","value":"pec"}},{"kind":"Field","name":{"kind":"Name","value":"actor"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"username"}}]}}]}}]}}]}}]} as unknown as DocumentNode<CorrespondentHistoryQuery, CorrespondentHistoryQueryVariables>;
+export const CorrespondentsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"Correspondents"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"aooId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"first"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"after"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"filter"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"CorrespondentFilter"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"correspondents"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"aooId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"aooId"}}},{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"Variable","name":{"kind":"Name","value":"first"}}},{"kind":"Argument","name":{"kind":"Name","value":"after"},"value":{"kind":"Variable","name":{"kind":"Name","value":"after"}}},{"kind":"Argument","name":{"kind":"Name","value":"filter"},"value":{"kind":"Variable","name":{"kind":"Name","value":"filter"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"totalCount"}},{"kind":"Field","name":{"kind":"Name","value":"pageInfo"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"hasNextPage"}},{"kind":"Field","name":{"kind":"Name","value":"endCursor"}}]}},{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"displayName"}},{"kind":"Field","name":{"kind":"Name","value":"codiceFiscale"}},{"kind":"Field","name":{"kind":"Name","value":"partitaIva"}},{"kind":"Field","name":{"kind":"Name","value":"ipaCode"}},{"kind":"Field","name":{"kind":"Name","value":"aooCode"}},{"kind":"Field","name":{"kind":"Name","value":"uoCode"}},{"kind":"Field","name":{"kind":"Name","value":"pec"}},{"kind":"Field","name":{"kind":"Name","value":"active"}}]}}]}}]}}]}}]} as unknown as DocumentNode<CorrespondentsQuery, CorrespondentsQueryVariables>;
+export const CorrespondentsInFullDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"CorrespondentsInFull"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"aooId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"first"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"correspondents"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"aooId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"aooId"}}},{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"Variable","name":{"kind":"Name","value":"first"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"totalCount"}},{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"CorrespondentFields"}},{"kind":"Field","name":{"kind":"Name","value":"aoo"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"code"}}]}},{"kind":"Field","name":{"kind":"Name","value":"versions"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"last"},"value":{"kind":"IntValue","value":"5"}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"version"}},{"kind":"Field","name":{"kind":"Name","value":"change"}},{"kind":"Field","name":{"kind":"Name","value":"actor"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"username"}}]}}]}}]}}]}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"CorrespondentFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Correspondent"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"version"}},{"kind":"Field","name":{"kind":"Name","value":"active"}},{"kind":"Field","name":{"kind":"Name","value":"displayName"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"surname"}},{"kind":"Field","name":{"kind":"Name","value":"denominazione"}},{"kind":"Field","name":{"kind":"Name","value":"codiceFiscale"}},{"kind":"Field","name":{"kind":"Name","value":"partitaIva"}},{"kind":"Field","name":{"kind":"Name","value":"ipaCode"}},{"kind":"Field","name":{"kind":"Name","value":"aooCode"}},{"kind":"Field","name":{"kind":"Name","value":"uoCode"}},{"kind":"Field","name":{"kind":"Name","value":"country"}},{"kind":"Field","name":{"kind":"Name","value":"address"}},{"kind":"Field","name":{"kind":"Name","value":"postalCode"}},{"kind":"Field","name":{"kind":"Name","value":"city"}},{"kind":"Field","name":{"kind":"Name","value":"province"}},{"kind":"Field","name":{"kind":"Name","value":"email"}},{"kind":"Field","name":{"kind":"Name","value":"pec"}},{"kind":"Field","name":{"kind":"Name","value":"notes"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}},{"kind":"Field","name":{"kind":"Name","value":"updatedAt"}},{"kind":"Field","name":{"kind":"Name","value":"createdBy"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"username"}}]}},{"kind":"Field","name":{"kind":"Name","value":"updatedBy"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"username"}}]}}]}}]} as unknown as DocumentNode<CorrespondentsInFullQuery, CorrespondentsInFullQueryVariables>;
+export const CreateCorrespondentDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"CreateCorrespondent"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"CreateCorrespondentInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"createCorrespondent"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"CorrespondentFields"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"CorrespondentFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Correspondent"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"version"}},{"kind":"Field","name":{"kind":"Name","value":"active"}},{"kind":"Field","name":{"kind":"Name","value":"displayName"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"surname"}},{"kind":"Field","name":{"kind":"Name","value":"denominazione"}},{"kind":"Field","name":{"kind":"Name","value":"codiceFiscale"}},{"kind":"Field","name":{"kind":"Name","value":"partitaIva"}},{"kind":"Field","name":{"kind":"Name","value":"ipaCode"}},{"kind":"Field","name":{"kind":"Name","value":"aooCode"}},{"kind":"Field","name":{"kind":"Name","value":"uoCode"}},{"kind":"Field","name":{"kind":"Name","value":"country"}},{"kind":"Field","name":{"kind":"Name","value":"address"}},{"kind":"Field","name":{"kind":"Name","value":"postalCode"}},{"kind":"Field","name":{"kind":"Name","value":"city"}},{"kind":"Field","name":{"kind":"Name","value":"province"}},{"kind":"Field","name":{"kind":"Name","value":"email"}},{"kind":"Field","name":{"kind":"Name","value":"pec"}},{"kind":"Field","name":{"kind":"Name","value":"notes"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}},{"kind":"Field","name":{"kind":"Name","value":"updatedAt"}},{"kind":"Field","name":{"kind":"Name","value":"createdBy"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"username"}}]}},{"kind":"Field","name":{"kind":"Name","value":"updatedBy"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"username"}}]}}]}}]} as unknown as DocumentNode<CreateCorrespondentMutation, CreateCorrespondentMutationVariables>;
+export const UpdateCorrespondentDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"UpdateCorrespondent"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"UpdateCorrespondentInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"updateCorrespondent"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}},{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"CorrespondentFields"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"CorrespondentFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Correspondent"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"version"}},{"kind":"Field","name":{"kind":"Name","value":"active"}},{"kind":"Field","name":{"kind":"Name","value":"displayName"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"surname"}},{"kind":"Field","name":{"kind":"Name","value":"denominazione"}},{"kind":"Field","name":{"kind":"Name","value":"codiceFiscale"}},{"kind":"Field","name":{"kind":"Name","value":"partitaIva"}},{"kind":"Field","name":{"kind":"Name","value":"ipaCode"}},{"kind":"Field","name":{"kind":"Name","value":"aooCode"}},{"kind":"Field","name":{"kind":"Name","value":"uoCode"}},{"kind":"Field","name":{"kind":"Name","value":"country"}},{"kind":"Field","name":{"kind":"Name","value":"address"}},{"kind":"Field","name":{"kind":"Name","value":"postalCode"}},{"kind":"Field","name":{"kind":"Name","value":"city"}},{"kind":"Field","name":{"kind":"Name","value":"province"}},{"kind":"Field","name":{"kind":"Name","value":"email"}},{"kind":"Field","name":{"kind":"Name","value":"pec"}},{"kind":"Field","name":{"kind":"Name","value":"notes"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}},{"kind":"Field","name":{"kind":"Name","value":"updatedAt"}},{"kind":"Field","name":{"kind":"Name","value":"createdBy"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"username"}}]}},{"kind":"Field","name":{"kind":"Name","value":"updatedBy"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"username"}}]}}]}}]} as unknown as DocumentNode<UpdateCorrespondentMutation, UpdateCorrespondentMutationVariables>;
+export const DeactivateCorrespondentDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"DeactivateCorrespondent"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"deactivateCorrespondent"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"version"}},{"kind":"Field","name":{"kind":"Name","value":"active"}}]}}]}}]} as unknown as DocumentNode<DeactivateCorrespondentMutation, DeactivateCorrespondentMutationVariables>;
+export const ReactivateCorrespondentDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"ReactivateCorrespondent"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"reactivateCorrespondent"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"version"}},{"kind":"Field","name":{"kind":"Name","value":"active"}}]}}]}}]} as unknown as DocumentNode<ReactivateCorrespondentMutation, ReactivateCorrespondentMutationVariables>;
+export const ImportIpaCorrespondentsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"ImportIpaCorrespondents"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ImportIpaInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"importIpaCorrespondents"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"rows"}},{"kind":"Field","name":{"kind":"Name","value":"created"}},{"kind":"Field","name":{"kind":"Name","value":"updated"}},{"kind":"Field","name":{"kind":"Name","value":"unchanged"}}]}}]}}]} as unknown as DocumentNode<ImportIpaCorrespondentsMutation, ImportIpaCorrespondentsMutationVariables>;
 export const ServerInfoDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"ServerInfo"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"serverInfo"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"version"}},{"kind":"Field","name":{"kind":"Name","value":"time"}}]}}]}}]} as unknown as DocumentNode<ServerInfoQuery, ServerInfoQueryVariables>;
 export const HeartbeatDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"subscription","name":{"kind":"Name","value":"Heartbeat"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"intervalSeconds"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"heartbeat"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"intervalSeconds"},"value":{"kind":"Variable","name":{"kind":"Name","value":"intervalSeconds"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"at"}}]}}]}}]} as unknown as DocumentNode<HeartbeatSubscription, HeartbeatSubscriptionVariables>;
 export const MutationFieldsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"MutationFields"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__schema"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"mutationType"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"fields"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"name"}}]}}]}}]}}]}}]} as unknown as DocumentNode<MutationFieldsQuery, MutationFieldsQueryVariables>;
