@@ -5,6 +5,7 @@ import { numberingModule } from './numbering/index.js';
 import { organisationModule } from './organisation/index.js';
 import { repertoriModule } from './repertori/index.js';
 import { raccoglitoriModule } from './raccoglitori/index.js';
+import { segnaturaModule } from './segnatura/index.js';
 import { systemModule } from './system/index.js';
 import { titolarioModule } from './titolario/index.js';
 
@@ -22,4 +23,5 @@ export const coreModules: readonly DmsModule[] = [
   fascicoliModule,
   repertoriModule,
   raccoglitoriModule,
+  segnaturaModule,
 ];
