@@ -1,4 +1,11 @@
-import { createPrivateKey, generateKeyPairSync, randomBytes, type KeyObject } from 'node:crypto';
+import {
+  createHash,
+  createPrivateKey,
+  generateKeyPairSync,
+  randomBytes,
+  X509Certificate,
+  type KeyObject,
+} from 'node:crypto';
 import forge from 'node-forge';
 import { DomainError } from '../../server/errors/domain-error.js';
 
@@ -24,19 +31,20 @@ export interface SealCertificateInfo {
   sha256: string;
 }
 
-function dn(attributes: forge.pki.CertificateField[]): string {
-  return attributes.map((a) => `${a.shortName ?? a.name ?? a.type}=${String(a.value)}`).join(', ');
+/** Node prints a distinguished name one attribute a line; shown here on one line. */
+function dn(name: string): string {
+  return name.split('\n').filter(Boolean).join(', ');
 }
 
 export function certificateInfo(certificateDer: Buffer): SealCertificateInfo {
-  const cert = forge.pki.certificateFromAsn1(forge.asn1.fromDer(certificateDer.toString('binary')));
+  const cert = new X509Certificate(certificateDer);
   return {
-    subject: dn(cert.subject.attributes),
-    issuer: dn(cert.issuer.attributes),
+    subject: dn(cert.subject),
+    issuer: dn(cert.issuer),
     serialNumber: cert.serialNumber.toUpperCase(),
-    notBefore: cert.validity.notBefore,
-    notAfter: cert.validity.notAfter,
-    sha256: forge.md.sha256.create().update(certificateDer.toString('binary')).digest().toHex(),
+    notBefore: new Date(cert.validFrom),
+    notAfter: new Date(cert.validTo),
+    sha256: createHash('sha256').update(certificateDer).digest('hex'),
   };
 }
 
@@ -62,25 +70,31 @@ export function readPkcs12(base64: string, password: string): SealMaterial {
     ...(p12.getBags({ bagType: forge.pki.oids.keyBag })[forge.pki.oids.keyBag] ?? []),
   ];
   const certBags = p12.getBags({ bagType: forge.pki.oids.certBag })[forge.pki.oids.certBag] ?? [];
-  const keyBag = keyBags.find((b) => b.key);
-  if (!keyBag?.key)
+  // forge parses RSA keys and certificates only; others (EC seals) stay as ASN.1 in the bag and
+  // are handed to Node's crypto as DER.
+  const der = (asn1: forge.asn1.Asn1): Buffer => Buffer.from(forge.asn1.toDer(asn1).getBytes(), 'binary');
+  const keys = keyBags.flatMap((b) => {
+    if (b.key) return [createPrivateKey(forge.pki.privateKeyToPem(b.key))];
+    const asn1 = (b as { asn1?: forge.asn1.Asn1 }).asn1;
+    return asn1 ? [createPrivateKey({ key: der(asn1), format: 'der', type: 'pkcs8' })] : [];
+  });
+  const privateKey = keys[0];
+  if (!privateKey)
     throw new DomainError('SEAL_KEYSTORE_INCOMPLETE', 'The PKCS#12 keystore holds no private key');
-  const privateKey = createPrivateKey(forge.pki.privateKeyToPem(keyBag.key));
   // The seal certificate is the one whose public key matches the private key (a keystore often
   // carries the CA chain as well).
-  const modulus = keyBag.key.n;
-  const certBag = certBags.find(
-    (b) => b.cert && (b.cert.publicKey as forge.pki.rsa.PublicKey).n?.equals(modulus),
-  );
-  if (!certBag?.cert)
+  const certificateDer = certBags
+    .map((b) => {
+      if (b.cert) return der(forge.pki.certificateToAsn1(b.cert));
+      const asn1 = (b as { asn1?: forge.asn1.Asn1 }).asn1;
+      return asn1 ? der(asn1) : undefined;
+    })
+    .find((d) => d !== undefined && new X509Certificate(d).checkPrivateKey(privateKey));
+  if (!certificateDer)
     throw new DomainError(
       'SEAL_KEYSTORE_INCOMPLETE',
       'The PKCS#12 keystore holds no certificate for its private key',
     );
-  const certificateDer = Buffer.from(
-    forge.asn1.toDer(forge.pki.certificateToAsn1(certBag.cert)).getBytes(),
-    'binary',
-  );
   return { privateKey, certificateDer };
 }
 

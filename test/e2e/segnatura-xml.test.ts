@@ -12,6 +12,7 @@ import type { SealMaterial } from '../../schema/segnatura/seal-keystore.js';
 import {
   certificatePem,
   CORRESPONDENTS,
+  opensslPkcs12,
   segnaturaInput,
   xmllintValidate,
   xmlsecVerify,
@@ -150,6 +151,45 @@ describe('segnatura XML and XAdES seal', () => {
     assert.ok(xmlsecVerify(xml, certificatePem(seal.certificateDer)).ok);
     assert.throws(() => readPkcs12(p12, 'sbagliata'), code('SEAL_KEYSTORE_UNREADABLE'));
     assert.throws(() => readPkcs12('bm90IGEgcDEy', 'x'), code('SEAL_KEYSTORE_UNREADABLE'));
+  });
+
+  for (const kind of ['rsa', 'ec'] as const)
+    it(`seals with an openssl-made ${kind.toUpperCase()} PKCS#12 (OpenSSL 3 defaults); xmlsec1 verifies`, () => {
+      const made = opensslPkcs12(kind, 'segreto');
+      const material = readPkcs12(made.pkcs12, 'segreto');
+      assert.equal(material.privateKey.asymmetricKeyType, kind);
+      const xml = sealSegnaturaXml(
+        buildSegnatura(segnaturaInput('PARTENZA', CORRESPONDENTS.amministrazione)),
+        material,
+        signingTime,
+      );
+      assert.match(xml, kind === 'ec' ? /xmldsig-more#ecdsa-sha256/ : /xmldsig-more#rsa-sha256/);
+      assert.ok(xmllintValidate(xml).ok);
+      const verify = xmlsecVerify(xml, made.certificatePem);
+      assert.ok(verify.ok, verify.output);
+      assert.equal(
+        xmlsecVerify(xml.replace('Regione Esempio', 'Regione Esempia'), made.certificatePem).ok,
+        false,
+      );
+      assert.throws(() => readPkcs12(made.pkcs12, 'Segreto'), code('SEAL_KEYSTORE_UNREADABLE'));
+    });
+
+  it('text that canonicalisation rewrites (line breaks, tabs, quotes, markup, non-Latin) still verifies', () => {
+    const input = segnaturaInput('ARRIVO', {
+      type: 'PERSONA_GIURIDICA',
+      denominazione: 'Société "Les Amis" & Cie\t<Genève>',
+      persone: [{ nome: 'Zoë', cognome: "D'Àngelo", titolo: 'Dott.ssa\r\nprof.' }],
+    });
+    const tricky = {
+      ...input,
+      oggetto: 'Riga uno\r\nriga due\ttabulata ]]> "citata" \u{1F4C4} 中文',
+      classification: { ...input.classification, levels: [{ codice: 'VI', descrizione: 'a\nb\t"c" & <d>' }] },
+    };
+    const xml = sealed(tricky);
+    const lint = xmllintValidate(xml);
+    assert.ok(lint.ok, lint.output);
+    const verify = xmlsecVerify(xml, certificatePem(seal.certificateDer));
+    assert.ok(verify.ok, verify.output);
   });
 
   it('refuses input the XSD cannot carry where it is mandatory', () => {
