@@ -183,6 +183,19 @@ async function managedAoo(ctx: RequestContext, aooId: string): Promise<Aoo> {
   return aoo;
 }
 
+/**
+ * A segnatura sealed outside its certificate's validity fails the receiving AOO's check
+ * (Allegato 6: 001_ValidazioneFirma): refused here, with what to do.
+ */
+function requireValidAt(notBefore: Date, notAfter: Date, at: Date): void {
+  if (at < notBefore || at > notAfter)
+    throw new DomainError(
+      'SEAL_CERTIFICATE_NOT_VALID',
+      `The seal's certificate is valid from ${notBefore.toISOString()} to ${notAfter.toISOString()}, not at ${at.toISOString()}: renew the seal`,
+      { notBefore: notBefore.toISOString(), notAfter: notAfter.toISOString() },
+    );
+}
+
 /** Sets the AOO's seal from a PKCS#12 keystore (base64) and its password, as a QTSP delivers it. */
 export async function setSealFromPkcs12(
   ctx: RequestContext,
@@ -194,6 +207,8 @@ export async function setSealFromPkcs12(
   if (pkcs12Base64.length > MAX_PKCS12_BASE64)
     throw new InvalidInputError('pkcs12', `must be at most ${MAX_PKCS12_BASE64} base64 characters`);
   const material = readPkcs12(pkcs12Base64, password);
+  const info = certificateInfo(material.certificateDer);
+  requireValidAt(info.notBefore, info.notAfter, ctx.clock.now());
   return withTransaction(ctx, (tx) => storeSeal(tx, aooId, material, 'PKCS12'));
 }
 
@@ -230,12 +245,14 @@ export async function sealSegnatura(
     throw new DomainError('SEAL_NOT_CONFIGURED', `The AOO has no segnatura seal: configure one first`, {
       aooId,
     });
+  const now = tx.clock.now();
+  requireValidAt(new Date(row.not_before), new Date(row.not_after), now);
   const key = await platformSecret(tx.em, SECRET_NAME);
   const decipher = createDecipheriv('aes-256-gcm', key, row.key_iv);
   decipher.setAAD(Buffer.from(aooId, 'utf8'));
   decipher.setAuthTag(row.key_tag);
   const pkcs8 = Buffer.concat([decipher.update(row.key_ciphertext), decipher.final()]);
   const privateKey = createPrivateKey({ key: pkcs8, format: 'der', type: 'pkcs8' });
-  const sealed = sealSegnaturaXml(xml, { privateKey, certificateDer: row.certificate_der }, tx.clock.now());
+  const sealed = sealSegnaturaXml(xml, { privateKey, certificateDer: row.certificate_der }, now);
   return { xml: sealed, sha256: createHash('sha256').update(sealed, 'utf8').digest('hex') };
 }

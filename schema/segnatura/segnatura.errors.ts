@@ -13,6 +13,12 @@ export const SEGNATURA_ERROR_CODES: readonly ErrorCodeDefinition[] = [
     description: 'The PKCS#12 keystore opens but lacks the private key or the certificate that matches it',
   },
   {
+    code: 'SEAL_CERTIFICATE_NOT_VALID',
+    httpStatus: 409,
+    description:
+      "The seal's certificate is expired or not yet valid at this moment: a receiving AOO would reject the segnatura; renew the seal",
+  },
+  {
     code: 'SEAL_NOT_CONFIGURED',
     httpStatus: 409,
     description:

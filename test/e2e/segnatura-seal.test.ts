@@ -161,6 +161,35 @@ describe('segnatura seal configuration', () => {
     assert.equal(after?.certificateSha256, current?.certificateSha256);
   });
 
+  it('a certificate outside its validity: refused when set, and sealing after it expires is SEAL_CERTIFICATE_NOT_VALID', async () => {
+    const current = (await as('rgd').data(SegnaturaSealDocument, { aooId: ids.aooId })).segnaturaSeal;
+    // Valid from 2020 for three years: expired at the test's clock.
+    const expired = toPkcs12(
+      generateDevelopmentSeal('Scaduto', 'Ente', new Date('2020-01-01T00:00:00Z')),
+      'pw',
+    );
+    const refused = await as('rgd').request(SetSegnaturaSealDocument, {
+      aooId: ids.aooId,
+      input: { pkcs12: expired, password: 'pw' },
+    });
+    assert.equal(errorCode(refused), 'SEAL_CERTIFICATE_NOT_VALID');
+    const after = (await as('rgd').data(SegnaturaSealDocument, { aooId: ids.aooId })).segnaturaSeal;
+    assert.equal(after?.certificateSha256, current?.certificateSha256);
+
+    // The seal in place, four years on.
+    const later = clock.now();
+    clock.set('2031-01-01T00:00:00Z');
+    try {
+      await assert.rejects(
+        sealInTransaction(ids.aooId),
+        (e: unknown) =>
+          (e as { extensions?: { code?: string } }).extensions?.code === 'SEAL_CERTIFICATE_NOT_VALID',
+      );
+    } finally {
+      clock.set(later.toISOString());
+    }
+  });
+
   it('ACL: only SEGNATURA_SEAL_MANAGE (system admin, RGD) sets a seal; another AOO looks nonexistent', async () => {
     const pkcs12 = toPkcs12(generateDevelopmentSeal('Z', 'Z', clock.now()), 'pw');
     for (const u of ['protocollista', 'rpa.ragioneria', 'lettore', 'segretario']) {
