@@ -30,6 +30,7 @@ export interface SealView {
 
 /** A PKCS#12 keystore in base64: bounded (a seal keystore is a few KiB with its chain). */
 const MAX_PKCS12_BASE64 = 256 * 1024;
+const MAX_PASSWORD = 1024;
 const SECRET_NAME = 'segnatura_seal_key';
 
 interface SealRow {
@@ -206,6 +207,8 @@ export async function setSealFromPkcs12(
   await managedAoo(ctx, aooId);
   if (pkcs12Base64.length > MAX_PKCS12_BASE64)
     throw new InvalidInputError('pkcs12', `must be at most ${MAX_PKCS12_BASE64} base64 characters`);
+  if (password.length > MAX_PASSWORD)
+    throw new InvalidInputError('password', `must be at most ${MAX_PASSWORD} characters`);
   const material = readPkcs12(pkcs12Base64, password);
   const info = certificateInfo(material.certificateDer);
   requireValidAt(info.notBefore, info.notAfter, ctx.clock.now());
