@@ -6,6 +6,7 @@ import { organisationModule } from './organisation/index.js';
 import { repertoriModule } from './repertori/index.js';
 import { raccoglitoriModule } from './raccoglitori/index.js';
 import { rubricaModule } from './rubrica/index.js';
+import { segnaturaModule } from './segnatura/index.js';
 import { systemModule } from './system/index.js';
 import { titolarioModule } from './titolario/index.js';
 
@@ -24,4 +25,5 @@ export const coreModules: readonly DmsModule[] = [
   repertoriModule,
   raccoglitoriModule,
   rubricaModule,
+  segnaturaModule,
 ];

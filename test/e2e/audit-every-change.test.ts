@@ -53,7 +53,10 @@ import {
   ReactivateCorrespondentDocument,
   ImportIpaCorrespondentsDocument,
   UpdateTitolarioNodeDocument,
+  GenerateDevelopmentSegnaturaSealDocument,
+  SetSegnaturaSealDocument,
 } from '../../clients/sdk/generated/graphql.js';
+import { generateDevelopmentSeal, toPkcs12 } from '../../schema/segnatura/index.js';
 import { titolarioInForce } from '../harness/fascicoli-fixtures.js';
 import { createDocument, demoIds, sql, uniqueBytes, upload, type DemoIds } from '../harness/files-helpers.js';
 import type { GraphqlClient, GraphqlResponse } from '../harness/graphql-client.js';
@@ -386,6 +389,31 @@ describe('every change writes exactly one audit row', () => {
       run: async () => ({
         response: await admin.request(DeactivateRepertorioDocument, { id: made['repertorio'] ?? '' }),
         target: made['repertorio'] ?? '',
+      }),
+    },
+    {
+      mutation: 'setSegnaturaSeal',
+      operation: 'segnatura.seal.set',
+      run: async (round) => {
+        const pkcs12 = toPkcs12(
+          generateDevelopmentSeal(`Sigillo ${round}`, 'Comune di Esempio', new Date()),
+          'pw',
+        );
+        return {
+          response: await rgd.request(SetSegnaturaSealDocument, {
+            aooId: ids.aooId,
+            input: { pkcs12, password: 'pw' },
+          }),
+          target: ids.aooId,
+        };
+      },
+    },
+    {
+      mutation: 'generateDevelopmentSegnaturaSeal',
+      operation: 'segnatura.seal.generate-development',
+      run: async () => ({
+        response: await admin.request(GenerateDevelopmentSegnaturaSealDocument, { aooId: ids.aooId }),
+        target: ids.aooId,
       }),
     },
     {
