@@ -49,6 +49,7 @@ export class ProtocolRecord {
   number!: number;
 
   @Field({ description: 'The number as the register shows it: at least 7 digits, zero-padded (0000042)' })
+  @AnyAuthenticated()
   get formattedNumber(): string {
     return formatProtocolNumber(this.number);
   }

@@ -20,6 +20,7 @@ import { protocolloLoaders } from './protocollo-loaders.js';
 const MAX_FILES = 501;
 
 @ObjectType({ description: 'One changed managed field of a version: the previous and the new value' })
+@AnyAuthenticated()
 export class ProtocolFieldChange {
   @Field({ description: 'The field (uorId, rpaId, classificationId, documentType, meansOfTransmission…)' })
   field!: string;
