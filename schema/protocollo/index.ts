@@ -1,4 +1,5 @@
 import { defineModule } from '../../server/modules/module.js';
+import { DEMO_REGISTRATIONS_PER_KIND, seedDemoProtocollo } from './demo/demo-protocollo.js';
 import { Migration20261205000061_protocollo } from './migrations/Migration20261205000061_protocollo.js';
 import { PROTOCOL_PERMISSIONS } from './permissions.js';
 import {
@@ -38,6 +39,7 @@ export const protocolloModule = defineModule({
   permissions: PROTOCOL_PERMISSIONS,
   errorCodes: PROTOCOL_ERROR_CODES,
   events: PROTOCOL_EVENTS,
+  seedDemo: seedDemoProtocollo,
 });
 
 // What other modules may use.
@@ -47,3 +49,4 @@ export { ProtocolAnnulled, ProtocolFieldsChanged, ProtocolRegistered } from './p
 export { PROTOCOL_ANNUL, PROTOCOL_MANAGE, PROTOCOL_REGISTER } from './permissions.js';
 export { formatProtocolNumber } from './protocol-record.entity.js';
 export { findVisibleRecord, recordVisibilitySql } from './protocol-visibility.js';
+export { DEMO_REGISTRATIONS_PER_KIND };
