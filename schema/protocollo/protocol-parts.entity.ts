@@ -2,17 +2,23 @@ import { randomUUID } from 'node:crypto';
 import { Entity, Enum, OptionalProps, PrimaryKey, Property } from '@mikro-orm/core';
 import { Field, ID, Int, ObjectType } from 'type-graphql';
 import { AnyAuthenticated } from '../../server/auth/access.js';
+import { Acl } from '../../server/auth/acl.js';
+import { PROTOCOL_READ_PERSONAL_DATA } from '../documents/index.js';
 import { CorrespondentKind, CorrespondentRole } from './protocollo-enums.js';
+
+/** Personal data: shown to holders of PROTOCOL_READ_PERSONAL_DATA in the record's AOO. */
+const personalData = (_ctx: unknown, c: ProtocolCorrespondent): boolean => c.personalDataVisible === true;
+/** Names and PEC addresses are personal data of persons only (not of companies and administrations). */
+const personalDataOfPersons = (_ctx: unknown, c: ProtocolCorrespondent): boolean =>
+  c.personalDataVisible === true || c.kind !== CorrespondentKind.PERSONA_FISICA;
 
 /**
  * A correspondent of a registration exactly as it was at registration (registratura): copied
  * from the request (or, later, from the directory), never changed by later edits there.
  */
 @Entity({ tableName: 'protocol_correspondent' })
-@ObjectType({
-  simpleResolvers: true,
-  description: 'A sender or recipient of a registration, as registered (never changed)',
-})
+// Not simpleResolvers: the field-level ACL of personal data is a middleware.
+@ObjectType({ description: 'A sender or recipient of a registration, as registered (never changed)' })
 @AnyAuthenticated()
 export class ProtocolCorrespondent {
   @PrimaryKey({ type: 'uuid' })
@@ -21,6 +27,9 @@ export class ProtocolCorrespondent {
 
   @Property({ type: 'uuid' })
   recordId!: string;
+
+  /** Set by the record's field resolver from the caller's grants in the record's AOO (not stored). */
+  personalDataVisible?: boolean;
 
   @Property({ type: 'integer' })
   @Field(() => Int, { description: 'Order in the registration, from 1' })
@@ -40,18 +49,22 @@ export class ProtocolCorrespondent {
 
   @Property({ length: 300, nullable: true })
   @Field(() => String, { nullable: true, description: 'Denominazione (legal person, administration)' })
+  @Acl<ProtocolCorrespondent>(PROTOCOL_READ_PERSONAL_DATA, personalDataOfPersons)
   denominazione: string | null = null;
 
   @Property({ length: 100, nullable: true })
   @Field(() => String, { nullable: true, description: 'Nome (person)' })
+  @Acl<ProtocolCorrespondent>(PROTOCOL_READ_PERSONAL_DATA, personalData)
   nome: string | null = null;
 
   @Property({ length: 100, nullable: true })
   @Field(() => String, { nullable: true, description: 'Cognome (person)' })
+  @Acl<ProtocolCorrespondent>(PROTOCOL_READ_PERSONAL_DATA, personalData)
   cognome: string | null = null;
 
   @Property({ length: 16, nullable: true })
   @Field(() => String, { nullable: true, description: 'Codice fiscale' })
+  @Acl<ProtocolCorrespondent>(PROTOCOL_READ_PERSONAL_DATA, personalData)
   codiceFiscale: string | null = null;
 
   @Property({ length: 11, nullable: true })
@@ -72,14 +85,17 @@ export class ProtocolCorrespondent {
 
   @Property({ length: 500, nullable: true })
   @Field(() => String, { nullable: true, description: 'Postal address' })
+  @Acl<ProtocolCorrespondent>(PROTOCOL_READ_PERSONAL_DATA, personalData)
   indirizzo: string | null = null;
 
   @Property({ length: 254, nullable: true })
   @Field(() => String, { nullable: true, description: 'E-mail address' })
+  @Acl<ProtocolCorrespondent>(PROTOCOL_READ_PERSONAL_DATA, personalData)
   email: string | null = null;
 
   @Property({ length: 254, nullable: true })
   @Field(() => String, { nullable: true, description: 'PEC address' })
+  @Acl<ProtocolCorrespondent>(PROTOCOL_READ_PERSONAL_DATA, personalDataOfPersons)
   pec: string | null = null;
 }
 

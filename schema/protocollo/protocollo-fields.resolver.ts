@@ -2,7 +2,7 @@ import { Ctx, Field, FieldResolver, ObjectType, Resolver, Root } from 'type-grap
 import { AnyAuthenticated } from '../../server/auth/access.js';
 import type { RequestContext } from '../../server/context.js';
 import { ListSize } from '../../server/graphql/list-size.js';
-import { Document } from '../documents/index.js';
+import { Document, PROTOCOL_READ_PERSONAL_DATA } from '../documents/index.js';
 import { orgLoaders, Uor, User } from '../organisation/index.js';
 import { TitolarioNode, titolarioNodeLoader } from '../titolario/index.js';
 import { MAX_ANNOTATIONS } from './protocol-changes.service.js';
@@ -40,8 +40,14 @@ export class ProtocolRecordFieldsResolver {
   })
   @ListSize({ maxItems: MAX_CORRESPONDENTS })
   @AnyAuthenticated()
-  correspondents(@Root() r: ProtocolRecord, @Ctx() ctx: RequestContext): Promise<ProtocolCorrespondent[]> {
-    return protocolloLoaders.correspondents(ctx).load(r.id);
+  async correspondents(
+    @Root() r: ProtocolRecord,
+    @Ctx() ctx: RequestContext,
+  ): Promise<ProtocolCorrespondent[]> {
+    const visible = ctx.grants.has(PROTOCOL_READ_PERSONAL_DATA, r.aooId);
+    const rows = await protocolloLoaders.correspondents(ctx).load(r.id);
+    for (const c of rows) c.personalDataVisible = visible;
+    return rows;
   }
 
   @FieldResolver(() => [ProtocolFile], {

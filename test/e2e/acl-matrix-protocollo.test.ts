@@ -174,7 +174,9 @@ describe('ACL matrix: protocollo', () => {
       name: 'root protocolRecord(id)',
       expected: readsDocs,
       run: async (client, p) =>
-        !(await client.request(ProtocolRecordDocument, { id: record[p]?.id ?? '' })).errors,
+        // Data, not the absence of errors: masked personal data come with FIELD_MASKED errors.
+        (await client.request(ProtocolRecordDocument, { id: record[p]?.id ?? '' })).data?.protocolRecord
+          .id === record[p]?.id,
     },
     {
       name: 'list protocolRecords',
@@ -292,6 +294,17 @@ describe('ACL matrix: protocollo', () => {
     });
     const read = await c('protocollista').data(ProtocolRecordDocument, { id: annulled.id });
     assert.equal(read.protocolRecord.state, 'ANNULLATO');
+  });
+
+  it("correspondents' personal data are masked without PROTOCOL_READ_PERSONAL_DATA (a person's name and codes)", async () => {
+    const id = record.RAG?.id ?? '';
+    const seen = await c('rgd').data(ProtocolRecordDocument, { id });
+    assert.equal(seen.protocolRecord.correspondents[0]?.cognome, 'Neri');
+    const masked = await c('lettore').request(ProtocolRecordDocument, { id });
+    assert.equal(masked.data?.protocolRecord.correspondents[0]?.cognome, null);
+    assert.equal(masked.data?.protocolRecord.correspondents[0]?.kind, 'PERSONA_FISICA');
+    assert.equal(masked.data?.protocolRecord.oggetto, 'Lettera della matrice');
+    assert.ok(masked.errors?.some((e) => e.extensions?.['code'] === 'FIELD_MASKED'));
   });
 
   it('a deactivated user is refused with 401', async () => {
