@@ -22,6 +22,7 @@ import { defineModule } from '../../server/modules/module.js';
 import { withFailingStatement } from '../harness/faults.js';
 import { comparable, demoIds, errorCode, sql, type DemoIds } from '../harness/files-helpers.js';
 import type { GraphqlClient } from '../harness/graphql-client.js';
+import { titolarioInForce } from '../harness/fascicoli-fixtures.js';
 import { createMember, createSecondAoo } from '../harness/org-fixtures.js';
 import { startTestEnv, type TestEnv } from '../harness/test-env.js';
 
@@ -632,5 +633,43 @@ describe('protocollo', () => {
       'NOT_FOUND',
     );
     clock.set(new Date());
+  });
+
+  it('classifies on the titolario in force on the registration day, changes it with history, filters by subtree', async () => {
+    clock.set(new Date());
+    const nodes = await titolarioInForce(env, ids.aooId, [
+      ['VII', 'Servizi alla persona'],
+      ['VII/1', 'Diritto allo studio'],
+      ['VII/2', 'Attività culturali'],
+      ['VIII', 'Attività economiche'],
+    ]);
+    const [a, b] = await drafts(2);
+    const first = await register(protocollista, input(a ?? '', { classificationId: nodes['VII/1'] }));
+    assert.equal(first.classification?.fullCode, 'VII/1');
+    const second = await register(protocollista, input(b ?? '', { classificationId: nodes['VIII'] }));
+    const under = async (node: string) =>
+      (
+        await rgd.data(ProtocolRecordNumbersDocument, {
+          filter: { classificationId: nodes[node] },
+          first: 10,
+        })
+      ).protocolRecords.edges.map((e) => e.node.id);
+    assert.deepEqual(await under('VII'), [first.id]);
+    assert.deepEqual(await under('VIII'), [second.id]);
+    const moved = await protocollista.data(UpdateProtocolFieldsDocument, {
+      input: { id: first.id, classificationId: nodes['VII/2'] },
+    });
+    assert.equal(moved.updateProtocolFields.classification?.fullCode, 'VII/2');
+    assert.deepEqual(await under('VII/1'), []);
+    assert.deepEqual(await under('VII'), [first.id]);
+    const history = (await rgd.data(ProtocolHistoryDocument, { id: first.id })).protocolHistory;
+    assert.deepEqual(
+      history.map((v) => v.classificationId),
+      [nodes['VII/1'], nodes['VII/2']],
+    );
+    const unknown = await protocollista.request(UpdateProtocolFieldsDocument, {
+      input: { id: first.id, classificationId: '00000000-0000-4000-8000-000000000000' },
+    });
+    assert.equal(errorCode(unknown), 'CLASSIFICATION_NOT_FOUND');
   });
 });
