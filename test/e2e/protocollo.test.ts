@@ -339,6 +339,7 @@ describe('protocollo', () => {
       `delete from protocol_file where record_id = $1`,
       `insert into protocol_correspondent (id, record_id, position, role, kind, denominazione) values (gen_random_uuid(), $1, 9, 'MITTENTE', 'PA', 'Aggiunto')`,
       `delete from protocol_version where record_id = $1`,
+      `update protocol_record set registered_txid = txid_current() where id = $1`,
       `update protocol_annotation set text = 'x' where record_id = $1`,
     ]) {
       await assert.rejects(sql(env, stmt, [r.id]), /immutable|never|complete at registration/, stmt);

@@ -40,6 +40,8 @@ export class Migration20261205000061_protocollo extends Migration {
         -- Set by the PEC plugin when an outgoing record leaves by PEC: it can no longer be annulled.
         sent_by_pec boolean not null default false,
         sent_by_pec_at timestamptz null,
+        -- The registering transaction: correspondents and files are bound in it, never later.
+        registered_txid bigint not null default txid_current(),
         constraint protocol_record_number_unique unique (aoo_id, year, number),
         constraint protocol_record_document_once unique (document_id),
         constraint protocol_record_date_of_registration
@@ -140,10 +142,12 @@ export class Migration20261205000061_protocollo extends Migration {
           raise exception 'protocol registrations are never deleted (annul them): record %/%', old.number, old.year;
         end if;
         if (new.id, new.aoo_id, new.document_id, new.kind, new.number, new.year, new.date,
-            new.registered_at, new.registered_by, new.oggetto, new.primary_sha256, new.attachment_count)
+            new.registered_at, new.registered_by, new.oggetto, new.primary_sha256, new.attachment_count,
+            new.registered_txid)
            is distinct from
            (old.id, old.aoo_id, old.document_id, old.kind, old.number, old.year, old.date,
-            old.registered_at, old.registered_by, old.oggetto, old.primary_sha256, old.attachment_count) then
+            old.registered_at, old.registered_by, old.oggetto, old.primary_sha256, old.attachment_count,
+            old.registered_txid) then
           raise exception 'the registratura is immutable: number, date, kind, oggetto, digests and attachments never change (record %/%)',
             old.number, old.year;
         end if;
@@ -190,7 +194,7 @@ export class Migration20261205000061_protocollo extends Migration {
       create function protocol_registratura_closed() returns trigger language plpgsql as $$
       begin
         if not exists (select 1 from protocol_record r
-                        where r.id = new.record_id and r.xmin::text = (pg_current_xact_id()::text::bigint % 4294967296)::text) then
+                        where r.id = new.record_id and r.registered_txid = txid_current()) then
           raise exception 'the registratura of a record is complete at registration: % rows are not added later', tg_table_name;
         end if;
         return new;
