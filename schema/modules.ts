@@ -3,6 +3,7 @@ import { documentsModule } from './documents/index.js';
 import { fascicoliModule } from './fascicoli/index.js';
 import { numberingModule } from './numbering/index.js';
 import { organisationModule } from './organisation/index.js';
+import { protocolloModule } from './protocollo/index.js';
 import { repertoriModule } from './repertori/index.js';
 import { raccoglitoriModule } from './raccoglitori/index.js';
 import { rubricaModule } from './rubrica/index.js';
@@ -26,4 +27,5 @@ export const coreModules: readonly DmsModule[] = [
   raccoglitoriModule,
   rubricaModule,
   segnaturaModule,
+  protocolloModule,
 ];

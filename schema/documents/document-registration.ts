@@ -14,3 +14,16 @@ export async function markRepertoriato(tx: UnitOfWork, documentId: string, at: D
     'run',
   );
 }
+
+/**
+ * A document registered in the protocol becomes PROTOCOLLATO with its registration time, and its
+ * files are frozen from then on. A document already registered (in a repertorio) keeps its kind
+ * and time, as the document triggers require: it then carries both numbers.
+ */
+export async function markProtocollato(tx: UnitOfWork, documentId: string, at: Date): Promise<void> {
+  await tx.em.execute(
+    `update document set kind = 'PROTOCOLLATO', registered_at = ? where id = ? and kind = 'NON_PROTOCOLLATO'`,
+    [at, documentId],
+    'run',
+  );
+}

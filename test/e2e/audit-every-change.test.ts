@@ -5,6 +5,10 @@ import {
   AddDocumentToRaccoglitoreDocument,
   AddMembershipDocument,
   AnnulRepertorioEntryDocument,
+  AnnotateProtocolDocument,
+  AnnulProtocolDocument,
+  RegisterProtocolDocument,
+  UpdateProtocolFieldsDocument,
   CommitUploadDocument,
   CreateAdministrationDocument,
   CreateAooDocument,
@@ -85,6 +89,8 @@ describe('every change writes exactly one audit row', () => {
   let drafts: string[] = [];
   let classes: Record<string, string> = {};
   const filed: Record<number, string> = {};
+  /** Documents with a primary file to register in the protocol, one per round. */
+  const toRegister: Record<number, string> = {};
 
   before(async () => {
     env = await startTestEnv({ blobDriver: 's3' });
@@ -117,6 +123,10 @@ describe('every change writes exactly one audit row', () => {
       const file = await upload(env, 'rpa.ragioneria', uniqueBytes(`fascicolo ${round}`), 'atto.txt');
       filed[round] = (
         await createDocument(env, 'rpa.ragioneria', { uorId: ids.uor['FIN'] ?? '', primaryFileId: file.id })
+      ).id;
+      const letter = await upload(env, 'rgd', uniqueBytes(`protocollo ${round}`), 'lettera.txt');
+      toRegister[round] = (
+        await createDocument(env, 'rgd', { uorId: ids.uor['PROT'] ?? '', primaryFileId: letter.id })
       ).id;
     }
   });
@@ -414,6 +424,55 @@ describe('every change writes exactly one audit row', () => {
       run: async () => ({
         response: await admin.request(GenerateDevelopmentSegnaturaSealDocument, { aooId: ids.aooId }),
         target: ids.aooId,
+      }),
+    },
+    {
+      mutation: 'registerProtocol',
+      operation: 'protocol.register',
+      run: async (round) => {
+        const response = await rgd.request(RegisterProtocolDocument, {
+          input: {
+            kind: 'ARRIVO',
+            documentId: toRegister[round] ?? '',
+            oggetto: `Istanza ${round}`,
+            correspondents: [{ kind: 'PERSONA_FISICA', nome: 'Anna', cognome: 'Verdi' }],
+          },
+        });
+        return { response, target: (made['protocol'] = id(response, 'registerProtocol')) };
+      },
+    },
+    {
+      mutation: 'updateProtocolFields',
+      operation: 'protocol.updateFields',
+      run: async (round) => ({
+        response: await rgd.request(UpdateProtocolFieldsDocument, {
+          input: { id: made['protocol'] ?? '', documentType: `Istanza tipo ${round}` },
+        }),
+        target: made['protocol'] ?? '',
+      }),
+    },
+    {
+      mutation: 'annotateProtocol',
+      operation: 'protocol.annotate',
+      run: async (round) => ({
+        response: await rgd.request(AnnotateProtocolDocument, {
+          input: { id: made['protocol'] ?? '', text: `Nota ${round}` },
+        }),
+        target: made['protocol'] ?? '',
+      }),
+    },
+    {
+      mutation: 'annulProtocol',
+      operation: 'protocol.annul',
+      run: async () => ({
+        response: await rgd.request(AnnulProtocolDocument, {
+          input: {
+            id: made['protocol'] ?? '',
+            reason: 'Errore materiale',
+            authorisation: 'Provvedimento n. 1',
+          },
+        }),
+        target: made['protocol'] ?? '',
       }),
     },
     {

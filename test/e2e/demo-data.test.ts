@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import {
+  ProtocolRecordNumbersDocument,
   ClassificationSuggestionsDocument,
   CorrespondentHistoryDocument,
   CorrespondentsDocument,
@@ -20,6 +21,7 @@ import { DEMO_TITOLARIO } from '../../schema/titolario/index.js';
 import { seedDemo } from '../../server/bootstrap.js';
 import { romeDay } from '../../server/clock.js';
 import { demoIds, download, type DemoIds } from '../harness/files-helpers.js';
+import { DEMO_REGISTRATIONS_PER_KIND } from '../../schema/protocollo/index.js';
 import { startTestEnv, type TestEnv } from '../harness/test-env.js';
 
 /**
@@ -37,10 +39,12 @@ describe('demo data', () => {
     await env.close();
   });
 
+  // The protocol register's demo registrations stand on documents of the protocol office.
+  const PROTOCOL_DEMO = 3 * DEMO_REGISTRATIONS_PER_KIND;
   const EXPECTED: Record<string, { count: number; uors: string[] }> = {
-    rgd: { count: 8, uors: ['LLPP', 'PROT', 'RAG', 'SEG', 'TEC', 'TRIB'] },
-    protocollista: { count: 7, uors: ['LLPP', 'PROT', 'RAG', 'SEG', 'TEC', 'TRIB'] },
-    segretario: { count: 7, uors: ['LLPP', 'PROT', 'RAG', 'SEG', 'TEC', 'TRIB'] },
+    rgd: { count: 8 + PROTOCOL_DEMO, uors: ['LLPP', 'PROT', 'RAG', 'SEG', 'TEC', 'TRIB'] },
+    protocollista: { count: 7 + PROTOCOL_DEMO, uors: ['LLPP', 'PROT', 'RAG', 'SEG', 'TEC', 'TRIB'] },
+    segretario: { count: 7 + PROTOCOL_DEMO, uors: ['LLPP', 'PROT', 'RAG', 'SEG', 'TEC', 'TRIB'] },
     'rpa.ragioneria': { count: 4, uors: ['RAG', 'TRIB'] },
     'rpa.tecnico': { count: 2, uors: ['LLPP', 'TEC'] },
     lettore: { count: 2, uors: ['RAG'] },
@@ -86,7 +90,8 @@ describe('demo data', () => {
     assert.ok(signed, 'a signed document');
     assert.equal(signed.primary?.file.signature.status, 'FIRMA_VALIDA');
     assert.deepEqual(signed.primary?.file.signature.signers, [{ commonName: 'Mario Rossi' }]);
-    const withAttachments = nodes.filter((n) => n.attachments.length > 0);
+    const demoDocuments = new Set(DEMO_DOCUMENTS.map((d) => d.oggetto));
+    const withAttachments = nodes.filter((n) => demoDocuments.has(n.oggetto) && n.attachments.length > 0);
     assert.equal(withAttachments.length, 2);
     for (const node of nodes) {
       const file = node.primary?.file;
@@ -129,6 +134,21 @@ describe('demo data', () => {
       .getConnection()
       .execute<Array<{ n: number }>>('select count(*)::int as n from repertorio');
     assert.equal(row?.n, 4);
+  });
+
+  it('has a few dozen registrations of each kind in the protocol register, numbered without gaps', async () => {
+    const rgd = await env.asUser('rgd');
+    for (const kind of ['ARRIVO', 'PARTENZA', 'INTERNO'] as const) {
+      const r = await rgd.data(ProtocolRecordNumbersDocument, { filter: { kinds: [kind] }, first: 1 });
+      assert.equal(r.protocolRecords.totalCount, DEMO_REGISTRATIONS_PER_KIND, kind);
+    }
+    const rows = await env.platform.orm.em
+      .fork()
+      .getConnection()
+      .execute<Array<{ year: number; n: number; max: number }>>(
+        'select year, count(*)::int as n, max(number) as max from protocol_record group by year',
+      );
+    for (const row of rows) assert.equal(row.n, row.max, `year ${row.year}`);
   });
 
   it('has two raccoglitori grouping demo documents of several offices, each shown within its reader’s rights', async () => {

@@ -1,0 +1,57 @@
+import { defineModule } from '../../server/modules/module.js';
+import { DEMO_REGISTRATIONS_PER_KIND, seedDemoProtocollo } from './demo/demo-protocollo.js';
+import { Migration20261205000061_protocollo } from './migrations/Migration20261205000061_protocollo.js';
+import { PROTOCOL_PERMISSIONS } from './permissions.js';
+import {
+  ProtocolAnnotation,
+  ProtocolCorrespondent,
+  ProtocolFile,
+  ProtocolVersion,
+} from './protocol-parts.entity.js';
+import { ProtocolRecord } from './protocol-record.entity.js';
+import {
+  DocumentProtocolRecordResolver,
+  ProtocolAnnotationFieldsResolver,
+  ProtocolRecordFieldsResolver,
+  ProtocolVersionFieldsResolver,
+} from './protocollo-fields.resolver.js';
+import { PROTOCOL_EVENTS } from './protocollo-events.js';
+import { ProtocolloResolver } from './protocollo.resolver.js';
+import { PROTOCOL_ERROR_CODES } from './protocollo.errors.js';
+
+/**
+ * The protocol register (DOMAIN §5): registration of arrivo, partenza and interno records with
+ * their correspondents and bound digests, gap-free numbering per AOO and year, an immutable
+ * registratura (service and database), managed fields with full history, append-only
+ * annotations, annulment by the RGD.
+ */
+export const protocolloModule = defineModule({
+  name: 'protocollo',
+  entities: [ProtocolRecord, ProtocolCorrespondent, ProtocolFile, ProtocolAnnotation, ProtocolVersion],
+  migrations: [{ name: 'Migration20261205000061_protocollo', class: Migration20261205000061_protocollo }],
+  resolvers: [
+    ProtocolloResolver,
+    ProtocolRecordFieldsResolver,
+    ProtocolAnnotationFieldsResolver,
+    ProtocolVersionFieldsResolver,
+    DocumentProtocolRecordResolver,
+  ],
+  permissions: PROTOCOL_PERMISSIONS,
+  errorCodes: PROTOCOL_ERROR_CODES,
+  events: PROTOCOL_EVENTS,
+  seedDemo: seedDemoProtocollo,
+});
+
+// What other modules may use.
+export { ProtocolRecord, ProtocolCorrespondent, ProtocolFile };
+export {
+  ProtocolKind,
+  ProtocolState,
+  ProtocolCorrespondentKind,
+  CorrespondentRole,
+} from './protocollo-enums.js';
+export { ProtocolAnnulled, ProtocolFieldsChanged, ProtocolRegistered } from './protocollo-events.js';
+export { PROTOCOL_ANNUL, PROTOCOL_MANAGE, PROTOCOL_REGISTER } from './permissions.js';
+export { formatProtocolNumber } from './protocol-record.entity.js';
+export { findVisibleRecord, recordVisibilitySql } from './protocol-visibility.js';
+export { DEMO_REGISTRATIONS_PER_KIND };

@@ -1,0 +1,243 @@
+import { UniqueConstraintViolationException } from '@mikro-orm/core';
+import { forbidden } from '../../server/auth/auth-checker.js';
+import { romeDay, type Clock } from '../../server/clock.js';
+import type { RequestContext } from '../../server/context.js';
+import { withTransaction } from '../../server/db/unit-of-work.js';
+import { DomainError, InvalidInputError } from '../../server/errors/domain-error.js';
+import { requiredText } from '../../server/errors/input-checks.js';
+import { DocumentFile, findVisibleDocument, markProtocollato, StoredFile } from '../documents/index.js';
+import { nextNumber } from '../numbering/index.js';
+import { PROTOCOL_REGISTER } from './permissions.js';
+import {
+  ProtocolAnnotation,
+  ProtocolCorrespondent,
+  ProtocolFile,
+  ProtocolVersion,
+} from './protocol-parts.entity.js';
+import { formatProtocolNumber, ProtocolRecord } from './protocol-record.entity.js';
+import {
+  checkClassification,
+  checkCorrespondent,
+  checkMeans,
+  checkRpa,
+  checkUor,
+  MAX_ANNOTATIONS_AT_REGISTRATION,
+  MAX_CORRESPONDENTS,
+} from './protocol-input-checks.js';
+import { CorrespondentRole, ProtocolKind } from './protocollo-enums.js';
+import { ProtocolRegistered } from './protocollo-events.js';
+import type { RegisterProtocolInput } from './protocollo.inputs.js';
+
+function alreadyRegistered(): DomainError {
+  return new DomainError(
+    'PROTOCOL_DOCUMENT_REGISTERED',
+    'input.documentId: the document is already registered in the protocol',
+    { field: 'input.documentId' },
+  );
+}
+
+/**
+ * Registers a document in the protocol register of its AOO. Everything is checked before the
+ * number is taken; the number is the next of (AOO register, Europe/Rome year) in this
+ * transaction, so a failure anywhere gives it back (gap-free). One reading of the request
+ * clock dates the record: number year, date and time agree even across midnight. The
+ * registratura (correspondents, oggetto, digests and descriptions of the document's current
+ * files) is copied into the record; the document becomes PROTOCOLLATO and its files freeze.
+ */
+export async function registerProtocol(
+  ctx: RequestContext,
+  input: RegisterProtocolInput,
+): Promise<ProtocolRecord> {
+  return withTransaction(ctx, async (tx) => {
+    const doc = await findVisibleDocument(tx, tx.em, input.documentId);
+    const aooId = doc.aoo.id;
+    if (!tx.grants.has(PROTOCOL_REGISTER, aooId)) {
+      throw forbidden('register in the protocol of this AOO (needs PROTOCOL_REGISTER)');
+    }
+    if (!tx.grants.covers(PROTOCOL_REGISTER, aooId, doc.uor.id)) {
+      throw forbidden("register this office's documents (needs PROTOCOL_REGISTER over its UOR)");
+    }
+    const oggetto = requiredText('input.oggetto', input.oggetto, 2000);
+    if (input.correspondents.length === 0) {
+      throw new InvalidInputError(
+        'input.correspondents',
+        input.kind === ProtocolKind.ARRIVO
+          ? 'an incoming record needs its sender'
+          : 'at least one recipient is required',
+      );
+    }
+    if (input.correspondents.length > MAX_CORRESPONDENTS) {
+      throw new InvalidInputError('input.correspondents', `at most ${MAX_CORRESPONDENTS}`);
+    }
+    const correspondents = input.correspondents.map((c, i) =>
+      checkCorrespondent(`input.correspondents.${i}`, c),
+    );
+    const annotations = (input.annotations ?? []).map((t, i) =>
+      requiredText(`input.annotations.${i}`, t, 4000),
+    );
+    if (annotations.length > MAX_ANNOTATIONS_AT_REGISTRATION) {
+      throw new InvalidInputError(
+        'input.annotations',
+        `at most ${MAX_ANNOTATIONS_AT_REGISTRATION} at registration`,
+      );
+    }
+    const documentType = requiredOrNull('input.documentType', input.documentType, 200);
+    const means = checkMeans('input.meansOfTransmission', input.meansOfTransmission) ?? null;
+    const uorId = input.uorId ? await checkUor(tx, 'input.uorId', aooId, input.uorId) : doc.uor.id;
+    const rpaId = input.rpaId ? await checkRpa(tx, 'input.rpaId', aooId, input.rpaId) : null;
+    if ((await tx.em.count(ProtocolRecord, { documentId: doc.id })) > 0) throw alreadyRegistered();
+
+    // The files bound: the document's current slots.
+    const slots = await tx.em.find(
+      DocumentFile,
+      { document: doc.id, supersededAt: null },
+      { orderBy: { position: 'asc' } },
+    );
+    const primary = slots.find((s) => s.position === 0);
+    if (!primary) {
+      throw new DomainError(
+        'PROTOCOL_NO_PRIMARY_FILE',
+        'input.documentId: the document has no primary file',
+        {
+          field: 'input.documentId',
+        },
+      );
+    }
+    const attachments = slots.filter((s) => s.position > 0);
+    if (
+      input.attachmentCount !== undefined &&
+      input.attachmentCount !== null &&
+      input.attachmentCount !== attachments.length
+    ) {
+      throw new DomainError(
+        'PROTOCOL_ATTACHMENTS_MISMATCH',
+        `input.attachmentCount: the document has ${attachments.length} attachments, not ${input.attachmentCount}`,
+        { field: 'input.attachmentCount' },
+      );
+    }
+    const files = new Map(
+      (await tx.em.find(StoredFile, { id: { $in: slots.map((s) => s.file.id) } })).map((f) => [f.id, f]),
+    );
+    const digestOf = (slot: DocumentFile): string => {
+      const f = files.get(slot.file.id);
+      if (!f) throw new Error(`stored file ${slot.file.id} of document ${doc.id} is missing`);
+      return f.sha256;
+    };
+
+    // The day (and the titolario in force) is read before the number is taken; the time is read
+    // again once the counter row is locked, so registration times follow the numbers. Only when
+    // the Italian year turned in between does the record keep the first reading (its year's).
+    const before = tx.clock.now();
+    const classificationId = input.classificationId
+      ? await checkClassification(tx, aooId, input.classificationId, romeDay(before))
+      : null;
+    const fixed: Clock = { now: () => new Date(before) };
+    const { number, year } = await nextNumber(
+      { ...tx, clock: fixed },
+      { series: 'protocollo', within: [aooId], yearly: true },
+    );
+    const locked = tx.clock.now();
+    const at =
+      romeDay(locked).slice(0, 4) === romeDay(before).slice(0, 4) && locked >= before ? locked : before;
+    const day = romeDay(at);
+    const userId = tx.user?.id ?? '';
+    const record = tx.em.create(ProtocolRecord, {
+      aooId,
+      documentId: doc.id,
+      kind: input.kind,
+      number,
+      year: year ?? Number(day.slice(0, 4)),
+      date: day,
+      registeredAt: at,
+      registeredById: userId,
+      oggetto,
+      primarySha256: digestOf(primary),
+      attachmentCount: attachments.length,
+      uorId,
+      rpaId,
+      classificationId,
+      documentType,
+      meansOfTransmission: means,
+    });
+    try {
+      await tx.em.flush();
+    } catch (e) {
+      if (e instanceof UniqueConstraintViolationException) throw alreadyRegistered();
+      throw e;
+    }
+    const role =
+      input.kind === ProtocolKind.ARRIVO ? CorrespondentRole.MITTENTE : CorrespondentRole.DESTINATARIO;
+    correspondents.forEach((c, i) =>
+      tx.em.create(ProtocolCorrespondent, { recordId: record.id, position: i + 1, role, ...c }),
+    );
+    for (const slot of slots) {
+      tx.em.create(ProtocolFile, {
+        recordId: record.id,
+        position: slot.position,
+        fileId: slot.file.id,
+        sha256: digestOf(slot),
+        description: slot.description,
+      });
+    }
+    for (const text of annotations) {
+      tx.em.create(ProtocolAnnotation, { recordId: record.id, text, createdAt: at, createdById: userId });
+    }
+    const initial = {
+      uorId,
+      rpaId,
+      classificationId,
+      fascicoloId: null,
+      documentType,
+      meansOfTransmission: means,
+    };
+    tx.em.create(ProtocolVersion, {
+      recordId: record.id,
+      version: 1,
+      ...initial,
+      changes: Object.fromEntries(Object.entries(initial).map(([k, v]) => [k, [null, v]])),
+      changedAt: at,
+      changedById: userId,
+    });
+    await markProtocollato(tx, doc.id, at);
+    try {
+      await tx.audit({
+        aooId,
+        operation: 'protocol.register',
+        targetType: 'ProtocolRecord',
+        targetId: record.id,
+        changes: {
+          kind: input.kind,
+          number: formatProtocolNumber(number),
+          year: record.year,
+          date: day,
+          documentId: doc.id,
+          oggetto,
+          correspondents: correspondents.length,
+          attachments: attachments.length,
+        },
+      });
+    } catch (e) {
+      // Two registrations of the same document at once: the unique document lets one stand.
+      if (e instanceof UniqueConstraintViolationException) throw alreadyRegistered();
+      throw e;
+    }
+    tx.publish(
+      new ProtocolRegistered({
+        recordId: record.id,
+        aooId,
+        documentId: doc.id,
+        uorId,
+        kind: input.kind,
+        number,
+        year: record.year,
+        registeredAt: at.toISOString(),
+      }),
+    );
+    return record;
+  });
+}
+
+function requiredOrNull(field: string, value: string | null | undefined, max: number): string | null {
+  if (value === undefined || value === null || value.trim() === '') return null;
+  return requiredText(field, value, max);
+}

@@ -1,0 +1,149 @@
+import { Ctx, Field, FieldResolver, ObjectType, Resolver, Root } from 'type-graphql';
+import { AnyAuthenticated } from '../../server/auth/access.js';
+import type { RequestContext } from '../../server/context.js';
+import { ListSize } from '../../server/graphql/list-size.js';
+import { Document, PROTOCOL_READ_PERSONAL_DATA } from '../documents/index.js';
+import { orgLoaders, Uor, User } from '../organisation/index.js';
+import { TitolarioNode, titolarioNodeLoader } from '../titolario/index.js';
+import { MAX_ANNOTATIONS } from './protocol-changes.service.js';
+import { MAX_CORRESPONDENTS } from './protocol-input-checks.js';
+import {
+  ProtocolAnnotation,
+  ProtocolCorrespondent,
+  ProtocolFile,
+  ProtocolVersion,
+} from './protocol-parts.entity.js';
+import { ProtocolRecord } from './protocol-record.entity.js';
+import { protocolloLoaders } from './protocollo-loaders.js';
+
+/** At most this many files a registration binds: the primary and the documents module's 500 attachments. */
+const MAX_FILES = 501;
+
+@ObjectType({ description: 'One changed managed field of a version: the previous and the new value' })
+@AnyAuthenticated()
+export class ProtocolFieldChange {
+  @Field({ description: 'The field (uorId, rpaId, classificationId, documentType, meansOfTransmission…)' })
+  field!: string;
+
+  @Field(() => String, { nullable: true, description: 'The value before (null: none)' })
+  previous!: string | null;
+
+  @Field(() => String, { nullable: true, description: 'The value from this version on (null: cleared)' })
+  value!: string | null;
+}
+
+/** Reached only through record visibility: the record's parts and document are then visible. */
+@Resolver(() => ProtocolRecord)
+export class ProtocolRecordFieldsResolver {
+  @FieldResolver(() => [ProtocolCorrespondent], {
+    description: 'Senders or recipients as registered, in order (registratura)',
+  })
+  @ListSize({ maxItems: MAX_CORRESPONDENTS })
+  @AnyAuthenticated()
+  async correspondents(
+    @Root() r: ProtocolRecord,
+    @Ctx() ctx: RequestContext,
+  ): Promise<ProtocolCorrespondent[]> {
+    const visible = ctx.grants.has(PROTOCOL_READ_PERSONAL_DATA, r.aooId);
+    const rows = await protocolloLoaders.correspondents(ctx).load(r.id);
+    for (const c of rows) c.personalDataVisible = visible;
+    return rows;
+  }
+
+  @FieldResolver(() => [ProtocolFile], {
+    description: 'Files bound at registration with their digests: 0 the primary, 1.. the attachments',
+  })
+  @ListSize({ maxItems: MAX_FILES })
+  @AnyAuthenticated()
+  files(@Root() r: ProtocolRecord, @Ctx() ctx: RequestContext): Promise<ProtocolFile[]> {
+    return protocolloLoaders.files(ctx).load(r.id);
+  }
+
+  @FieldResolver(() => [ProtocolAnnotation], { description: 'Annotations, oldest first (append-only)' })
+  @ListSize({ maxItems: MAX_ANNOTATIONS })
+  @AnyAuthenticated()
+  annotations(@Root() r: ProtocolRecord, @Ctx() ctx: RequestContext): Promise<ProtocolAnnotation[]> {
+    return protocolloLoaders.annotations(ctx).load(r.id);
+  }
+
+  @FieldResolver(() => Document, { description: 'The registered primary document' })
+  @AnyAuthenticated()
+  async document(@Root() r: ProtocolRecord, @Ctx() ctx: RequestContext): Promise<Document> {
+    const doc = await protocolloLoaders.document(ctx).load(r.documentId);
+    if (!doc) throw new Error(`document ${r.documentId} of record ${r.id} is missing`);
+    return doc;
+  }
+
+  @FieldResolver(() => Uor, { nullable: true, description: 'The UOR (managed field)' })
+  @AnyAuthenticated()
+  uor(@Root() r: ProtocolRecord, @Ctx() ctx: RequestContext): Promise<Uor | null> {
+    return orgLoaders.uor(ctx).load(r.uorId);
+  }
+
+  @FieldResolver(() => User, {
+    nullable: true,
+    description: 'The RPA (managed field); null when none or not visible',
+  })
+  @AnyAuthenticated()
+  async rpa(@Root() r: ProtocolRecord, @Ctx() ctx: RequestContext): Promise<User | null> {
+    return r.rpaId === null ? null : orgLoaders.user(ctx).load(r.rpaId);
+  }
+
+  @FieldResolver(() => TitolarioNode, { nullable: true, description: 'The classification (managed field)' })
+  @AnyAuthenticated()
+  async classification(@Root() r: ProtocolRecord, @Ctx() ctx: RequestContext): Promise<TitolarioNode | null> {
+    return r.classificationId === null ? null : titolarioNodeLoader(ctx).load(r.classificationId);
+  }
+
+  @FieldResolver(() => User, { nullable: true, description: 'Who registered it; null when not visible' })
+  @AnyAuthenticated()
+  registeredBy(@Root() r: ProtocolRecord, @Ctx() ctx: RequestContext): Promise<User | null> {
+    return orgLoaders.user(ctx).load(r.registeredById);
+  }
+
+  @FieldResolver(() => User, {
+    nullable: true,
+    description: 'Who annulled it; null when it stands or not visible',
+  })
+  @AnyAuthenticated()
+  async annulledBy(@Root() r: ProtocolRecord, @Ctx() ctx: RequestContext): Promise<User | null> {
+    return r.annulledById === null ? null : orgLoaders.user(ctx).load(r.annulledById);
+  }
+}
+
+@Resolver(() => ProtocolAnnotation)
+export class ProtocolAnnotationFieldsResolver {
+  @FieldResolver(() => User, { nullable: true, description: 'Who added it; null when not visible' })
+  @AnyAuthenticated()
+  createdBy(@Root() a: ProtocolAnnotation, @Ctx() ctx: RequestContext): Promise<User | null> {
+    return orgLoaders.user(ctx).load(a.createdById);
+  }
+}
+
+@Resolver(() => ProtocolVersion)
+export class ProtocolVersionFieldsResolver {
+  @FieldResolver(() => User, { nullable: true, description: 'Who made this version; null when not visible' })
+  @AnyAuthenticated()
+  changedBy(@Root() v: ProtocolVersion, @Ctx() ctx: RequestContext): Promise<User | null> {
+    return orgLoaders.user(ctx).load(v.changedById);
+  }
+
+  @FieldResolver(() => [ProtocolFieldChange], {
+    description: 'What changed from the previous version (version 1: the values as registered)',
+  })
+  @ListSize({ maxItems: 10 })
+  @AnyAuthenticated()
+  changes(@Root() v: ProtocolVersion): ProtocolFieldChange[] {
+    return Object.entries(v.changes).map(([field, [previous, value]]) => ({ field, previous, value }));
+  }
+}
+
+/** Documents carry their protocol registration (a document reaches here only when visible). */
+@Resolver(() => Document)
+export class DocumentProtocolRecordResolver {
+  @FieldResolver(() => ProtocolRecord, { nullable: true, description: 'Its protocol registration, if any' })
+  @AnyAuthenticated()
+  protocolRecord(@Root() doc: Document, @Ctx() ctx: RequestContext): Promise<ProtocolRecord | null> {
+    return protocolloLoaders.recordOfDocument(ctx).load(doc.id);
+  }
+}

@@ -1,0 +1,187 @@
+import { Field, ID, InputType, Int } from 'type-graphql';
+import { ProtocolCorrespondentKind, ProtocolKind, ProtocolState } from './protocollo-enums.js';
+
+@InputType({ description: 'A correspondent given inline: copied into the registration as it is now' })
+export class ProtocolCorrespondentInput {
+  @Field(() => ProtocolCorrespondentKind, { description: 'Person, legal person, administration…' })
+  kind!: ProtocolCorrespondentKind;
+
+  @Field(() => ID, {
+    nullable: true,
+    description:
+      'The directory (rubrica) entry this is copied from, if any; the data given are what is registered',
+  })
+  correspondentId?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Denominazione (required unless nome and cognome)' })
+  denominazione?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Nome (person)' })
+  nome?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Cognome (person)' })
+  cognome?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Codice fiscale (16 characters, or 11 digits)' })
+  codiceFiscale?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Partita IVA (11 digits)' })
+  partitaIva?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'IPA code of the administration' })
+  ipaAmministrazione?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'IPA code of the AOO' })
+  ipaAoo?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'IPA code of the UO' })
+  ipaUo?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Postal address' })
+  indirizzo?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'E-mail address' })
+  email?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'PEC address' })
+  pec?: string | null;
+}
+
+@InputType({ description: 'A registration in the protocol register' })
+export class RegisterProtocolInput {
+  @Field(() => ProtocolKind, { description: 'Arrivo, partenza or interno' })
+  kind!: ProtocolKind;
+
+  @Field(() => ID, {
+    description:
+      'The primary document: a draft the caller sees; its current files (0 primary, 1.. attachments) are bound by digest',
+  })
+  documentId!: string;
+
+  @Field({ description: 'Oggetto (registratura; at most 2000 characters)' })
+  oggetto!: string;
+
+  @Field(() => [ProtocolCorrespondentInput], {
+    description: 'Senders (arrivo) or recipients (partenza, interno), at least one, at most 100',
+  })
+  correspondents!: ProtocolCorrespondentInput[];
+
+  @Field(() => Int, {
+    nullable: true,
+    description: 'The number of attachments the operator counted: refused if the document has another number',
+  })
+  attachmentCount?: number | null;
+
+  @Field(() => ID, { nullable: true, description: "The UOR (default: the document's)" })
+  uorId?: string | null;
+
+  @Field(() => ID, { nullable: true, description: 'The RPA, a user of the AOO' })
+  rpaId?: string | null;
+
+  @Field(() => ID, {
+    nullable: true,
+    description: 'Classification: a titolario node of the version in force on the registration day',
+  })
+  classificationId?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Document type' })
+  documentType?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Means of transmission (PEC, EMAIL, POSTA…)' })
+  meansOfTransmission?: string | null;
+
+  @Field(() => [String], { nullable: true, description: 'Annotations made at registration (at most 20)' })
+  annotations?: string[] | null;
+}
+
+@InputType({
+  description: 'Changes to the managed fields of a registration: a field left out stays, null clears it',
+})
+export class UpdateProtocolFieldsInput {
+  @Field(() => ID, { description: 'The registration' })
+  id!: string;
+
+  @Field(() => ID, { nullable: true, description: 'The new UOR (cannot be cleared)' })
+  uorId?: string | null;
+
+  @Field(() => ID, { nullable: true, description: 'The new RPA' })
+  rpaId?: string | null;
+
+  @Field(() => ID, { nullable: true, description: 'The new classification' })
+  classificationId?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'The new document type' })
+  documentType?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'The new means of transmission' })
+  meansOfTransmission?: string | null;
+}
+
+@InputType({ description: 'An annotation (correction or note) appended to a registration' })
+export class AnnotateProtocolInput {
+  @Field(() => ID, { description: 'The registration' })
+  id!: string;
+
+  @Field({ description: 'The text (at most 4000 characters)' })
+  text!: string;
+}
+
+@InputType({ description: 'The annulment of a registration' })
+export class AnnulProtocolInput {
+  @Field(() => ID, { description: 'The registration' })
+  id!: string;
+
+  @Field({ description: 'Why it is annulled (required)' })
+  reason!: string;
+
+  @Field({
+    description: 'The act that authorises the annulment (required, e.g. "Provvedimento RGD n. 3/2026")',
+  })
+  authorisation!: string;
+}
+
+@InputType({ description: 'Which registrations to list; every condition given must hold' })
+export class ProtocolRecordFilter {
+  @Field(() => ID, { nullable: true, description: 'Only this AOO' })
+  aooId?: string | null;
+
+  @Field(() => [ProtocolKind], { nullable: true, description: 'Only these kinds' })
+  kinds?: ProtocolKind[] | null;
+
+  @Field(() => [ProtocolState], { nullable: true, description: 'Only these states' })
+  states?: ProtocolState[] | null;
+
+  @Field(() => Int, { nullable: true, description: 'Only this year' })
+  year?: number | null;
+
+  @Field(() => Int, { nullable: true, description: 'Number at least this' })
+  numberFrom?: number | null;
+
+  @Field(() => Int, { nullable: true, description: 'Number at most this' })
+  numberTo?: number | null;
+
+  @Field(() => String, { nullable: true, description: 'Registered on or after this day (YYYY-MM-DD)' })
+  dateFrom?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Registered on or before this day (YYYY-MM-DD)' })
+  dateTo?: string | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description:
+      'A correspondent whose name, denominazione, codice fiscale, partita IVA, IPA code or address contains this',
+  })
+  correspondent?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Oggetto full text (Italian, accents ignored)' })
+  oggetto?: string | null;
+
+  @Field(() => ID, { nullable: true, description: 'Classified under this titolario node (its subtree)' })
+  classificationId?: string | null;
+
+  @Field(() => ID, { nullable: true, description: 'Only this UOR' })
+  uorId?: string | null;
+
+  @Field(() => ID, { nullable: true, description: 'Only this RPA' })
+  rpaId?: string | null;
+}

@@ -1,0 +1,315 @@
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { after, before, describe, it } from 'node:test';
+import {
+  AnnotateProtocolDocument,
+  AnnulProtocolDocument,
+  DeactivateUserDocument,
+  DocumentProtocolRecordDocument,
+  ProtocolHistoryDocument,
+  ProtocolRecordDocument,
+  ProtocolRecordNumbersDocument,
+  RegisterProtocolDocument,
+  UpdateProtocolFieldsDocument,
+} from '../../clients/sdk/generated/graphql.js';
+import type { PermissionDefinition } from '../../server/auth/permissions.js';
+import { PROTOCOL_READ } from '../../schema/documents/index.js';
+import {
+  DEMO_UORS,
+  DEMO_USERS,
+  GrantScope,
+  Profile,
+  PROFILE_SCOPES,
+} from '../../schema/organisation/index.js';
+import { PROTOCOL_ANNUL, PROTOCOL_MANAGE, PROTOCOL_REGISTER } from '../../schema/protocollo/index.js';
+import { demoIds, errorCode, sql, type DemoIds } from '../harness/files-helpers.js';
+import type { GraphqlClient, GraphqlResponse } from '../harness/graphql-client.js';
+import { createMember, createSecondAoo } from '../harness/org-fixtures.js';
+import { startTestEnv, type TestEnv } from '../harness/test-env.js';
+
+/**
+ * The ACL matrix of the protocol register: every actor × every protocol operation × where the
+ * record sits (an office of the demo AOO, another office of it, the other AOO). Actors: the demo profiles
+ * (the platform administrator `admin`, a SYSTEM_ADMIN of the demo AOO only, RGD, PROTOCOLLISTA,
+ * the RPA of FIN and of TEC, READ_ONLY of RAG, TOTAL_VISIBILITY), a protocollista of another
+ * AOO, and a deactivated user. Expectations follow from the permissions' profiles and scopes and
+ * the UOR tree: a registration is seen by whoever sees its document, and each change needs its
+ * permission over the record's AOO (and UOR), on a record the caller sees.
+ */
+type Where = 'demo' | 'other';
+type Place = 'RAG' | 'TEC' | 'other';
+
+interface Actor {
+  username: string;
+  profile: Profile;
+  uor: string;
+  aoo: Where;
+  platformAdmin?: boolean;
+  deactivated?: boolean;
+}
+
+const actors: Actor[] = [
+  ...DEMO_USERS.map((u) => ({
+    username: u.username,
+    profile: u.profile,
+    uor: u.uor,
+    aoo: 'demo' as const,
+    platformAdmin: u.username === 'admin',
+  })),
+  { username: 'amministratore', profile: Profile.SYSTEM_ADMIN, uor: 'SEG', aoo: 'demo' },
+  { username: 'altrove.protocollo', profile: Profile.PROTOCOLLISTA, uor: 'PROT', aoo: 'other' },
+  { username: 'dimesso', profile: Profile.RGD, uor: 'SEG', aoo: 'demo', deactivated: true },
+];
+
+const PLACES: Place[] = ['RAG', 'TEC', 'other'];
+const whereOf = (p: Place): Where => (p === 'other' ? 'other' : 'demo');
+
+function subtree(code: string): Set<string> {
+  const out = new Set([code]);
+  for (let grew = true; grew;) {
+    grew = false;
+    for (const [child, , parent] of DEMO_UORS)
+      if (parent && out.has(parent) && !out.has(child)) grew = out.add(child).size > 0;
+  }
+  return out;
+}
+
+function holds(a: Actor, where: Where, p: PermissionDefinition): boolean {
+  return !a.deactivated && a.aoo === where && p.profiles.includes(a.profile);
+}
+
+/** The permission reaches the office: AOO-wide, or through the profile's scope over the UOR tree. */
+function covers(a: Actor, p: PermissionDefinition, place: Place): boolean {
+  const where = whereOf(place);
+  if (!holds(a, where, p)) return false;
+  if (p.scope === 'AOO' || where === 'other') return true; // the other AOO has one office
+  const scope = PROFILE_SCOPES[a.profile];
+  if (scope === GrantScope.AOO) return true;
+  return (scope === GrantScope.UOR_SUBTREE ? subtree(a.uor) : new Set([a.uor])).has(place);
+}
+
+/** Sees the documents of the office (the creator of every test document reads it anyway). */
+const readsDocs = (a: Actor, place: Place) => covers(a, PROTOCOL_READ, place);
+
+describe('ACL matrix: protocollo', () => {
+  let env: TestEnv;
+  let ids: DemoIds;
+  let otherAoo: { aooId: string; uorId: string };
+  const clients = new Map<string, GraphqlClient>();
+  const registrar: Partial<Record<Where, GraphqlClient>> = {};
+  const record: Partial<Record<Place, { id: string; documentId: string }>> = {};
+
+  const c = (username: string): GraphqlClient => {
+    const client = clients.get(username);
+    assert.ok(client, username);
+    return client;
+  };
+
+  /** A fresh draft with a primary file, made directly (by the RGD, or the other AOO's protocollista). */
+  async function draft(place: Place): Promise<string> {
+    const [row] = await sql<{ id: string }>(
+      env,
+      `with doc as (
+         insert into document (id, aoo_id, uor_id, kind, oggetto, created_by)
+         select gen_random_uuid(), u.aoo_id, u.id, 'NON_PROTOCOLLATO', 'Lettera della matrice',
+                (select id from app_user where username = $2)
+           from uor u where u.id = $1 returning id, created_by),
+       f as (
+         insert into stored_file (id, sha256, size, blob_key, media_type, original_name, format, format_accepted,
+                                  signature_kind, signature_status, uploaded_by)
+         select gen_random_uuid(), h, 10, 'sha256/' || substr(h, 1, 2) || '/' || substr(h, 3, 2) || '/' || h,
+                'application/pdf', 'lettera.pdf', 'PDF', true, 'NONE', 'FIRMA_MANCANTE', doc.created_by
+           from doc, lateral (select encode(sha256(doc.id::text::bytea), 'hex') as h) x returning id)
+       insert into document_file (id, document_id, file_id, position, version, created_by)
+       select gen_random_uuid(), doc.id, f.id, 0, 1, doc.created_by from doc, f returning document_id as id`,
+      [place === 'other' ? otherAoo.uorId : ids.uor[place], place === 'other' ? 'altrove.protocollo' : 'rgd'],
+    );
+    assert.ok(row);
+    return row.id;
+  }
+
+  const registration = (documentId: string) => ({
+    kind: 'ARRIVO' as const,
+    documentId,
+    oggetto: 'Lettera della matrice',
+    correspondents: [{ kind: 'PERSONA_FISICA' as const, nome: 'Luca', cognome: 'Neri' }],
+  });
+
+  async function newRecord(place: Place): Promise<{ id: string; documentId: string }> {
+    const client = registrar[whereOf(place)];
+    assert.ok(client);
+    const documentId = await draft(place);
+    const r = await client.data(RegisterProtocolDocument, { input: registration(documentId) });
+    return { id: r.registerProtocol.id, documentId };
+  }
+
+  before(async () => {
+    env = await startTestEnv();
+    ids = await demoIds(env);
+    const admin = await env.asUser('admin');
+    otherAoo = await createSecondAoo(admin);
+    await createMember(admin, ids.aooId, ids.uor['SEG'] ?? '', 'amministratore', 'SYSTEM_ADMIN');
+    await createMember(admin, otherAoo.aooId, otherAoo.uorId, 'altrove.protocollo', 'PROTOCOLLISTA');
+    const gone = await createMember(admin, ids.aooId, ids.uor['SEG'] ?? '', 'dimesso', 'RGD');
+    for (const a of actors) clients.set(a.username, await env.asUser(a.username));
+    // Deactivated after its token was issued: the token stops working at once.
+    await admin.data(DeactivateUserDocument, { id: gone });
+    registrar.demo = c('rgd');
+    registrar.other = c('altrove.protocollo');
+    for (const place of PLACES) record[place] = await newRecord(place);
+  });
+  after(async () => {
+    await env.close();
+  });
+
+  interface Op {
+    name: string;
+    expected(a: Actor, target: Place): boolean;
+    run(client: GraphqlClient, target: Place): Promise<boolean>;
+  }
+
+  let serial = 0;
+  const ops: Op[] = [
+    {
+      name: 'root protocolRecord(id)',
+      expected: readsDocs,
+      run: async (client, p) =>
+        // Data, not the absence of errors: masked personal data come with FIELD_MASKED errors.
+        (await client.request(ProtocolRecordDocument, { id: record[p]?.id ?? '' })).data?.protocolRecord
+          .id === record[p]?.id,
+    },
+    {
+      name: 'list protocolRecords',
+      expected: readsDocs,
+      run: async (client, p) => {
+        const r = await client.request(ProtocolRecordNumbersDocument, { first: 100 });
+        return r.data?.protocolRecords.edges.some((e) => e.node.id === record[p]?.id) ?? false;
+      },
+    },
+    {
+      name: 'protocolHistory(id)',
+      expected: readsDocs,
+      run: async (client, p) =>
+        !(await client.request(ProtocolHistoryDocument, { id: record[p]?.id ?? '' })).errors,
+    },
+    {
+      name: 'nested document.protocolRecord',
+      expected: readsDocs,
+      run: async (client, p) => {
+        const r = await client.request(DocumentProtocolRecordDocument, { id: record[p]?.documentId ?? '' });
+        return r.data?.document.protocolRecord?.id === record[p]?.id;
+      },
+    },
+    {
+      name: 'registerProtocol',
+      expected: (a, p) => readsDocs(a, p) && covers(a, PROTOCOL_REGISTER, p),
+      run: async (client, p) =>
+        !(await client.request(RegisterProtocolDocument, { input: registration(await draft(p)) })).errors,
+    },
+    {
+      name: 'updateProtocolFields',
+      expected: (a, p) => readsDocs(a, p) && covers(a, PROTOCOL_MANAGE, p),
+      run: async (client, p) =>
+        !(
+          await client.request(UpdateProtocolFieldsDocument, {
+            input: { id: record[p]?.id ?? '', documentType: `Tipo ${++serial}` },
+          })
+        ).errors,
+    },
+    {
+      name: 'annotateProtocol',
+      expected: (a, p) => readsDocs(a, p) && covers(a, PROTOCOL_MANAGE, p),
+      run: async (client, p) =>
+        !(
+          await client.request(AnnotateProtocolDocument, { input: { id: record[p]?.id ?? '', text: 'Nota' } })
+        ).errors,
+    },
+    {
+      name: 'annulProtocol',
+      expected: (a, p) => readsDocs(a, p) && covers(a, PROTOCOL_ANNUL, p),
+      run: async (client, p) =>
+        !(
+          await client.request(AnnulProtocolDocument, {
+            input: { id: (await newRecord(p)).id, reason: 'Prova della matrice', authorisation: 'Atto n. 1' },
+          })
+        ).errors,
+    },
+  ];
+
+  for (const op of ops) {
+    it(op.name, async () => {
+      const mismatches: string[] = [];
+      let allowed = 0;
+      for (const a of actors) {
+        for (const target of PLACES) {
+          const got = await op.run(c(a.username), target);
+          const want = op.expected(a, target);
+          if (got) allowed += 1;
+          if (got !== want)
+            mismatches.push(
+              `${a.username} × ${target}: expected ${want ? 'allow' : 'deny'}, got ${got ? 'allow' : 'deny'}`,
+            );
+        }
+      }
+      assert.deepEqual(mismatches, []);
+      assert.ok(allowed > 0, 'someone may do it');
+    });
+  }
+
+  it('a hidden record answers exactly like a nonexistent id, on every path', async () => {
+    const tecnico = c('rpa.tecnico');
+    const hidden = record.RAG?.id ?? '';
+    const missing = randomUUID();
+    const shape = (r: GraphqlResponse<unknown>, id: string) => {
+      const e = r.errors?.[0];
+      return {
+        ...e,
+        message: e?.message.replace(id, 'ID'),
+        extensions: { ...e?.extensions, requestId: null },
+      };
+    };
+    for (const run of [
+      (id: string) => tecnico.request(ProtocolRecordDocument, { id }),
+      (id: string) => tecnico.request(ProtocolHistoryDocument, { id }),
+      (id: string) => tecnico.request(AnnotateProtocolDocument, { input: { id, text: 'x' } }),
+      (id: string) => tecnico.request(UpdateProtocolFieldsDocument, { input: { id, documentType: 'x' } }),
+      (id: string) => c('altrove.protocollo').request(ProtocolRecordDocument, { id }),
+    ]) {
+      const [h, m] = [await run(hidden), await run(missing)];
+      assert.equal(errorCode(h), 'NOT_FOUND');
+      assert.deepEqual(shape(h, hidden), shape(m, missing));
+    }
+  });
+
+  it('a riservato record is hidden from users not involved (even with the reserved right), an annulled one stays readable', async () => {
+    const { id, documentId } = await newRecord('RAG');
+    await sql(env, `update document set reserved_until = current_date + 30 where id = $1`, [documentId]);
+    // The creator (rgd) is involved; the segretario holds the reserved right but is not involved.
+    assert.equal(errorCode(await c('segretario').request(ProtocolRecordDocument, { id })), 'NOT_FOUND');
+    assert.equal(errorCode(await c('protocollista').request(ProtocolRecordDocument, { id })), 'NOT_FOUND');
+    assert.equal(errorCode(await c('rgd').request(ProtocolRecordDocument, { id })), undefined);
+    const annulled = await newRecord('RAG');
+    await c('rgd').data(AnnulProtocolDocument, {
+      input: { id: annulled.id, reason: 'Errore', authorisation: 'Atto n. 2' },
+    });
+    const read = await c('protocollista').data(ProtocolRecordDocument, { id: annulled.id });
+    assert.equal(read.protocolRecord.state, 'ANNULLATO');
+  });
+
+  it("correspondents' personal data are masked without PROTOCOL_READ_PERSONAL_DATA (a person's name and codes)", async () => {
+    const id = record.RAG?.id ?? '';
+    const seen = await c('rgd').data(ProtocolRecordDocument, { id });
+    assert.equal(seen.protocolRecord.correspondents[0]?.cognome, 'Neri');
+    const masked = await c('lettore').request(ProtocolRecordDocument, { id });
+    assert.equal(masked.data?.protocolRecord.correspondents[0]?.cognome, null);
+    assert.equal(masked.data?.protocolRecord.correspondents[0]?.kind, 'PERSONA_FISICA');
+    assert.equal(masked.data?.protocolRecord.oggetto, 'Lettera della matrice');
+    assert.ok(masked.errors?.some((e) => e.extensions?.['code'] === 'FIELD_MASKED'));
+  });
+
+  it('a deactivated user is refused with 401', async () => {
+    const r = await c('dimesso').request(ProtocolRecordDocument, { id: record.RAG?.id ?? '' });
+    assert.equal(r.status, 401);
+    assert.equal(errorCode(r), 'UNAUTHENTICATED');
+  });
+});
