@@ -256,6 +256,6 @@ export async function sealSegnatura(
   decipher.setAuthTag(row.key_tag);
   const pkcs8 = Buffer.concat([decipher.update(row.key_ciphertext), decipher.final()]);
   const privateKey = createPrivateKey({ key: pkcs8, format: 'der', type: 'pkcs8' });
-  const sealed = sealSegnaturaXml(xml, { privateKey, certificateDer: row.certificate_der }, now);
+  const sealed = await sealSegnaturaXml(xml, { privateKey, certificateDer: row.certificate_der }, now);
   return { xml: sealed, sha256: createHash('sha256').update(sealed, 'utf8').digest('hex') };
 }

@@ -1,8 +1,7 @@
-import { create } from 'xmlbuilder2';
 import { InvalidInputError } from '../../server/errors/domain-error.js';
 import type { SegnaturaInput } from './segnatura-input.js';
 import { buildSegnaturaDocument, PROT_NS } from './segnatura-xml.js';
-import { sealDocument, type SealKey } from './xades-seal.js';
+import { DS_NS, parseXml, sealDocument, type SealKey } from './xades-seal.js';
 
 /**
  * The unsigned `SegnaturaInformatica` XML of a registration (no indentation: whitespace would
@@ -10,22 +9,24 @@ import { sealDocument, type SealKey } from './xades-seal.js';
  * makes `ds:Signature` mandatory.
  */
 export function buildSegnatura(input: SegnaturaInput): string {
-  return buildSegnaturaDocument(input).end({ prettyPrint: false });
+  // xmlbuilder2 writes CR, and TAB/LF inside attribute values, as raw characters, which a
+  // conforming parser (the seal's among them) normalises away: CR LF becomes LF, TAB or LF in an
+  // attribute a space. The markup has no whitespace of its own (no indentation, no line after the
+  // declaration), so writing the three as character references everywhere keeps the data exact.
+  return buildSegnaturaDocument(input)
+    .end({ prettyPrint: false })
+    .replace(/[\t\n\r]/g, (c) => `&#x${c.charCodeAt(0).toString(16).toUpperCase()};`);
 }
 
 /** Seals a segnatura built by `buildSegnatura` with the given key (see `sealSegnatura`). */
-export function sealSegnaturaXml(xml: string, key: SealKey, signingTime: Date): string {
+export async function sealSegnaturaXml(xml: string, key: SealKey, signingTime: Date): Promise<string> {
   // Only our own output comes here; a DOCTYPE could still smuggle entities: refuse it.
   if (/<!DOCTYPE/i.test(xml)) throw new InvalidInputError('xml', 'must not contain a DOCTYPE');
-  const doc = create(xml);
-  const root = doc.root().node as unknown as {
-    namespaceURI: string | null;
-    localName: string;
-    getElementsByTagNameNS(ns: string, name: string): { length: number };
-  };
-  if (root.namespaceURI !== PROT_NS || root.localName !== 'SegnaturaInformatica')
+  const doc = parseXml(xml);
+  const root = doc.documentElement;
+  if (!root || root.namespaceURI !== PROT_NS || root.localName !== 'SegnaturaInformatica')
     throw new InvalidInputError('xml', 'is not a SegnaturaInformatica');
-  if (root.getElementsByTagNameNS('http://www.w3.org/2000/09/xmldsig#', 'Signature').length > 0)
+  if (root.getElementsByTagNameNS(DS_NS, 'Signature').length > 0)
     throw new InvalidInputError('xml', 'is sealed already');
   return sealDocument(doc, key, signingTime);
 }

@@ -1,28 +1,34 @@
-import { createHash, sign, type KeyObject } from 'node:crypto';
+import type { KeyObject, webcrypto } from 'node:crypto';
+import { createRequire } from 'node:module';
+import { DOMImplementation, DOMParser, XMLSerializer, type Document, type Element } from '@xmldom/xmldom';
 import forge from 'node-forge';
-import type { XMLBuilder } from 'xmlbuilder2/lib/interfaces.js';
-import { excC14n } from './exc-c14n.js';
+import * as XAdES from 'xadesjs';
+import * as XmlDSig from 'xmldsigjs';
+
+// Loaded untyped on purpose: xpath's declarations carry `/// <reference lib="dom" />`, which
+// would put the browser's globals (fetch's RequestInit, BodyInit…) over Node's in every file.
+const xpath: unknown = createRequire(import.meta.url)('xpath');
 
 /**
  * The AOO's electronic seal on the segnatura: an enveloped XML signature with the XAdES
- * baseline B properties (ETSI EN 319 132-1), as Allegato 6 §2.2.E requires:
+ * baseline B properties (ETSI EN 319 132-1), as Allegato 6 §2.2.E requires, built with xadesjs
+ * on xmldsigjs (the libraries STACK.md prescribes):
  * - Reference 1: `URI=""`, enveloped-signature + exc-c14n (the whole SegnaturaInformatica);
  * - Reference 2: the SignedProperties (`Type=…#SignedProperties`), exc-c14n;
  * - SignedProperties: SigningTime, SigningCertificateV2 (SHA-256 of the certificate and its
  *   IssuerSerialV2), DataObjectFormat (text/xml) for the signed document;
  * - KeyInfo carries the certificate, so a receiving AOO verifies with nothing else.
- * Built by hand over exc-c14n (no XML-DSig library is a dependency of the project); xmlsec1
- * verifies the result in the tests.
+ * xmlsec1 verifies the result in the tests.
  */
 
 export const DS_NS = 'http://www.w3.org/2000/09/xmldsig#';
 export const XADES_NS = 'http://uri.etsi.org/01903/v1.3.2#';
 const EXC_C14N = 'http://www.w3.org/2001/10/xml-exc-c14n#';
-const ENVELOPED = 'http://www.w3.org/2000/09/xmldsig#enveloped-signature';
-const SHA256 = 'http://www.w3.org/2001/04/xmlenc#sha256';
-const RSA_SHA256 = 'http://www.w3.org/2001/04/xmldsig-more#rsa-sha256';
-const ECDSA_SHA256 = 'http://www.w3.org/2001/04/xmldsig-more#ecdsa-sha256';
 const SIGNED_PROPERTIES_TYPE = 'http://uri.etsi.org/01903#SignedProperties';
+
+// xml-core (under xmldsigjs/xadesjs) has no DOM of its own in Node, and WebCrypto is the engine.
+XAdES.setNodeDependencies({ DOMParser, XMLSerializer, DOMImplementation, xpath });
+XAdES.Application.setEngine('NodeJS', globalThis.crypto);
 
 export interface SealKey {
   privateKey: KeyObject;
@@ -30,12 +36,8 @@ export interface SealKey {
   certificateDer: Buffer;
 }
 
-function sha256b64(data: string | Buffer): string {
-  return createHash('sha256').update(data).digest('base64');
-}
-
 /** IssuerSerialV2 (RFC 5035 IssuerSerial): issuer as a directoryName GeneralName, serial. */
-function issuerSerialV2(certificateDer: Buffer): string {
+function issuerSerialV2(certificateDer: Buffer): Uint8Array {
   const asn1 = forge.asn1;
   const cert = asn1.fromDer(forge.util.createBuffer(certificateDer.toString('binary')));
   const tbs = (cert.value as forge.asn1.Asn1[])[0].value as forge.asn1.Asn1[];
@@ -48,77 +50,116 @@ function issuerSerialV2(certificateDer: Buffer): string {
     ]),
     serial,
   ]);
-  return Buffer.from(asn1.toDer(issuerSerial).getBytes(), 'binary').toString('base64');
+  return Buffer.from(asn1.toDer(issuerSerial).getBytes(), 'binary');
+}
+
+/** The KeyObject as a WebCrypto signing key, and the XML-DSig algorithm to sign with. */
+async function signingKey(
+  privateKey: KeyObject,
+): Promise<{ key: webcrypto.CryptoKey; algorithm: webcrypto.Algorithm }> {
+  const pkcs8 = privateKey.export({ type: 'pkcs8', format: 'der' });
+  if (privateKey.asymmetricKeyType === 'ec') {
+    const curve = { prime256v1: 'P-256', secp384r1: 'P-384', secp521r1: 'P-521' }[
+      privateKey.asymmetricKeyDetails?.namedCurve ?? ''
+    ];
+    if (!curve) throw new Error(`unsupported seal curve ${privateKey.asymmetricKeyDetails?.namedCurve}`);
+    const key = await globalThis.crypto.subtle.importKey(
+      'pkcs8',
+      pkcs8,
+      { name: 'ECDSA', namedCurve: curve },
+      false,
+      ['sign'],
+    );
+    // xmldsigjs emits ecdsa-sha256 with WebCrypto's r||s value, as XML-DSig wants it.
+    return { key, algorithm: { name: 'ECDSA', hash: 'SHA-256' } as webcrypto.Algorithm };
+  }
+  const algorithm = { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' };
+  const key = await globalThis.crypto.subtle.importKey('pkcs8', pkcs8, algorithm, false, ['sign']);
+  return { key, algorithm };
 }
 
 /**
- * Seals the document in place (appends `ds:Signature` as the root's last child, where the XSD
- * wants it) and returns the sealed XML.
+ * xadesjs with the two things its options do not cover, filled in after it built the
+ * properties and before the digests are taken: the IssuerSerialV2 of SigningCertificateV2, and
+ * an exc-c14n transform on the SignedProperties reference (without one, inclusive c14n would
+ * pull the segnatura's own namespace declarations into that digest).
  */
-export function sealDocument(
-  doc: XMLBuilder,
+class SegnaturaSignedXml extends XAdES.SignedXml {
+  constructor(private readonly issuerSerial: Uint8Array) {
+    super();
+  }
+
+  protected override async ApplySignOptions(
+    signature: XmlDSig.Signature,
+    algorithm: webcrypto.Algorithm,
+    key: webcrypto.CryptoKey,
+    options: XAdES.OptionsXAdES,
+  ): Promise<void> {
+    await super.ApplySignOptions(signature, algorithm, key, options);
+    const cert = this.SignedProperties.SignedSignatureProperties.SigningCertificateV2.Item(0);
+    if (!cert) throw new Error('xadesjs added no SigningCertificateV2');
+    cert.IssuerSerial = this.issuerSerial;
+    for (const reference of signature.SignedInfo.References.GetIterator()) {
+      if (reference.Type !== SIGNED_PROPERTIES_TYPE) continue;
+      reference.Transforms = new XmlDSig.Transforms();
+      reference.Transforms.Add(new XmlDSig.XmlDsigExcC14NTransform());
+    }
+  }
+}
+
+/** Parses our own unsigned XML; any parser error is a bug upstream, not something to repair. */
+export function parseXml(xml: string): Document {
+  return new DOMParser({
+    onError: (level, message) => {
+      if (level !== 'warning') throw new Error(`segnatura XML: ${message}`);
+    },
+  }).parseFromString(xml, 'text/xml');
+}
+
+/**
+ * Seals the document (appends `ds:Signature` as the root's last child, where the XSD wants it)
+ * and returns the sealed XML.
+ */
+export async function sealDocument(
+  doc: Document,
   key: SealKey,
   signingTime: Date,
   id = 'segnatura-seal',
-): string {
-  const root = doc.root();
-  const ds = (parent: XMLBuilder, name: string, value?: string): XMLBuilder => {
-    const e = parent.ele(DS_NS, `ds:${name}`);
-    if (value !== undefined) e.txt(value);
-    return e;
-  };
-  const xades = (parent: XMLBuilder, name: string, value?: string): XMLBuilder => {
-    const e = parent.ele(XADES_NS, `xades:${name}`);
-    if (value !== undefined) e.txt(value);
-    return e;
-  };
-  const ecdsa = key.privateKey.asymmetricKeyType === 'ec';
+): Promise<string> {
+  const { key: cryptoKey, algorithm } = await signingKey(key.privateKey);
+  const signed = new SegnaturaSignedXml(issuerSerialV2(key.certificateDer));
+  // Our Ids, set before signing: xadesjs picked random ones in its constructor, and Sign({ id })
+  // would rename the Signature only, leaving QualifyingProperties/@Target on the old one.
+  signed.XmlSignature.Id = id;
+  if (!signed.Properties) throw new Error('xadesjs created no QualifyingProperties');
+  signed.Properties.Target = `#${id}`;
+  signed.SignedProperties.Id = `${id}-signed-properties`;
+  signed.XmlSignature.SignedInfo.CanonicalizationMethod.Algorithm = EXC_C14N;
+  const format = new XAdES.xml.DataObjectFormat();
+  format.ObjectReference = `#${id}-ref-document`;
+  format.MimeType = 'text/xml';
+  signed.SignedProperties.SignedDataObjectProperties.DataObjectFormats.Add(format);
 
-  // The document's digest first, before the signature exists (= enveloped transform).
-  const documentDigest = sha256b64(excC14n(root.node));
-
-  const signature = ds(root, 'Signature').att('Id', id);
-  const signedInfo = ds(signature, 'SignedInfo');
-  ds(signedInfo, 'CanonicalizationMethod').att('Algorithm', EXC_C14N);
-  ds(signedInfo, 'SignatureMethod').att('Algorithm', ecdsa ? ECDSA_SHA256 : RSA_SHA256);
-  const docRef = ds(signedInfo, 'Reference').att('Id', `${id}-ref-document`).att('URI', '');
-  const docTransforms = ds(docRef, 'Transforms');
-  ds(docTransforms, 'Transform').att('Algorithm', ENVELOPED);
-  ds(docTransforms, 'Transform').att('Algorithm', EXC_C14N);
-  ds(docRef, 'DigestMethod').att('Algorithm', SHA256);
-  ds(docRef, 'DigestValue', documentDigest);
-  const propsRef = ds(signedInfo, 'Reference')
-    .att('Type', SIGNED_PROPERTIES_TYPE)
-    .att('URI', `#${id}-signed-properties`);
-  ds(ds(propsRef, 'Transforms'), 'Transform').att('Algorithm', EXC_C14N);
-  ds(propsRef, 'DigestMethod').att('Algorithm', SHA256);
-  const propsDigest = ds(propsRef, 'DigestValue');
-  const signatureValue = ds(signature, 'SignatureValue').att('Id', `${id}-value`);
-  ds(ds(ds(signature, 'KeyInfo'), 'X509Data'), 'X509Certificate', key.certificateDer.toString('base64'));
-
-  const qualifying = xades(ds(signature, 'Object'), 'QualifyingProperties').att('Target', `#${id}`);
-  const signedProperties = xades(qualifying, 'SignedProperties').att('Id', `${id}-signed-properties`);
-  const signatureProps = xades(signedProperties, 'SignedSignatureProperties');
-  xades(signatureProps, 'SigningTime', signingTime.toISOString().replace(/\.\d{3}Z$/, 'Z'));
-  const cert = xades(xades(signatureProps, 'SigningCertificateV2'), 'Cert');
-  const certDigest = xades(cert, 'CertDigest');
-  ds(certDigest, 'DigestMethod').att('Algorithm', SHA256);
-  ds(certDigest, 'DigestValue', sha256b64(key.certificateDer));
-  xades(cert, 'IssuerSerialV2', issuerSerialV2(key.certificateDer));
-  const format = xades(xades(signedProperties, 'SignedDataObjectProperties'), 'DataObjectFormat').att(
-    'ObjectReference',
-    `#${id}-ref-document`,
-  );
-  xades(format, 'MimeType', 'text/xml');
-
-  propsDigest.txt(sha256b64(excC14n(signedProperties.node)));
-  const value = sign('sha256', Buffer.from(excC14n(signedInfo.node), 'utf8'), {
-    key: key.privateKey,
-    // XML-DSig wants ECDSA as r||s, not DER.
-    ...(ecdsa ? { dsaEncoding: 'ieee-p1363' as const } : {}),
+  const certificate = key.certificateDer.toString('base64');
+  const signature = await signed.Sign(algorithm, cryptoKey, doc, {
+    references: [
+      { id: `${id}-ref-document`, uri: '', hash: 'SHA-256', transforms: ['enveloped', 'exc-c14n'] },
+    ],
+    x509: [certificate],
+    signingCertificateV2: { certificate, digestAlgorithm: 'SHA-256' },
+    signingTime: { value: signingTime, format: 'isoUtcDateTime' },
   });
-  signatureValue.txt(value.toString('base64'));
+
+  // xml-core builds with @xmldom/xmldom (setNodeDependencies above), so these are its nodes.
+  const signatureXml = signature.GetXml() as unknown as Element | null;
+  const root = doc.documentElement;
+  if (!root || !signatureXml) throw new Error('no document element or no signature element');
+  const element = root.appendChild(doc.importNode(signatureXml, true)) as Element;
+  // Outside SignedInfo, so not signed: a handle for whoever inspects the value.
+  element.getElementsByTagNameNS(DS_NS, 'SignatureValue')[0]?.setAttribute('Id', `${id}-value`);
 
   // Serialised in canonical form: what a verifier re-canonicalises is byte for byte this.
-  return `<?xml version="1.0" encoding="UTF-8"?>\n${excC14n(root.node)}`;
+  const c14n = new XmlDSig.XmlDsigExcC14NTransform();
+  c14n.LoadInnerXml(root);
+  return `<?xml version="1.0" encoding="UTF-8"?>\n${c14n.GetOutput()}`;
 }

@@ -36,13 +36,13 @@ describe('segnatura XML and XAdES seal', () => {
     seal = generateDevelopmentSeal('Sigillo AOO A1B2C3D', 'Comune di Esempio', signingTime);
   });
 
-  const sealed = (input: SegnaturaInput): string =>
+  const sealed = (input: SegnaturaInput): Promise<string> =>
     sealSegnaturaXml(buildSegnatura(input), seal, signingTime);
 
   for (const kind of ['ARRIVO', 'PARTENZA', 'INTERNO'] as const) {
     for (const [name, correspondent] of Object.entries(CORRESPONDENTS)) {
-      it(`${kind} with ${name}: valid against the XSD, seal verified by xmlsec1`, () => {
-        const xml = sealed(segnaturaInput(kind, correspondent));
+      it(`${kind} with ${name}: valid against the XSD, seal verified by xmlsec1`, async () => {
+        const xml = await sealed(segnaturaInput(kind, correspondent));
         const lint = xmllintValidate(xml);
         assert.ok(lint.ok, lint.output);
         const verify = xmlsecVerify(xml, certificatePem(seal.certificateDer));
@@ -52,8 +52,8 @@ describe('segnatura XML and XAdES seal', () => {
     }
   }
 
-  it('carries the identifier, oggetto, classification and digests as the XSD spells them', () => {
-    const xml = sealed(segnaturaInput('PARTENZA', CORRESPONDENTS.personaGiuridica, 42));
+  it('carries the identifier, oggetto, classification and digests as the XSD spells them', async () => {
+    const xml = await sealed(segnaturaInput('PARTENZA', CORRESPONDENTS.personaGiuridica, 42));
     assert.match(
       xml,
       /<prot:SegnaturaInformatica xmlns:prot="http:\/\/www\.agid\.gov\.it\/protocollo\/" prot:lang="it" prot:versione="3\.0\.0">/,
@@ -82,20 +82,20 @@ describe('segnatura XML and XAdES seal', () => {
     assert.match(xml, /<prot:Riservato prot:note="dati personali">true<\/prot:Riservato>/);
   });
 
-  it('leaves out what the XSD cannot hold: a 5-digit CAP address, a malformed tax code', () => {
+  it('leaves out what the XSD cannot hold: a 5-digit CAP address, a malformed tax code', async () => {
     const withBadCf = {
       ...CORRESPONDENTS.personaFisica,
       codiceFiscale: '12345678901',
     } as const;
-    const xml = sealed(segnaturaInput('ARRIVO', withBadCf));
+    const xml = await sealed(segnaturaInput('ARRIVO', withBadCf));
     assert.doesNotMatch(xml, /IndirizzoPostale/);
     assert.doesNotMatch(xml, /CodiceFiscale/);
     assert.match(xml, /<prot:Telefono>\+39 06 1234567<\/prot:Telefono>/);
     assert.ok(xmllintValidate(xml).ok);
   });
 
-  it('has the XAdES baseline B signed properties: SigningTime, SigningCertificateV2, DataObjectFormat', () => {
-    const xml = sealed(segnaturaInput('ARRIVO', CORRESPONDENTS.amministrazione));
+  it('has the XAdES baseline B signed properties: SigningTime, SigningCertificateV2, DataObjectFormat', async () => {
+    const xml = await sealed(segnaturaInput('ARRIVO', CORRESPONDENTS.amministrazione));
     assert.match(xml, /<xades:SignedProperties Id="segnatura-seal-signed-properties">/);
     assert.match(xml, /<xades:SigningTime>2026-06-15T10:00:00Z<\/xades:SigningTime>/);
     assert.match(xml, /<xades:SigningCertificateV2><xades:Cert><xades:CertDigest><ds:DigestMethod/);
@@ -118,8 +118,8 @@ describe('segnatura XML and XAdES seal', () => {
     assert.ok(verify.ok, verify.output);
   });
 
-  it('a changed byte anywhere (data, signed properties, signature) fails verification', () => {
-    const xml = sealed(segnaturaInput('PARTENZA', CORRESPONDENTS.personaFisica));
+  it('a changed byte anywhere (data, signed properties, signature) fails verification', async () => {
+    const xml = await sealed(segnaturaInput('PARTENZA', CORRESPONDENTS.personaFisica));
     const pem = certificatePem(seal.certificateDer);
     const tampered = [
       xml.replace('<prot:NumeroRegistrazione>0000042', '<prot:NumeroRegistrazione>0000043'),
@@ -139,11 +139,11 @@ describe('segnatura XML and XAdES seal', () => {
     assert.equal(xmlsecVerify(xml, certificatePem(other.certificateDer)).ok, false);
   });
 
-  it('seals with a key read from a PKCS#12 keystore; a wrong password is SEAL_KEYSTORE_UNREADABLE', () => {
+  it('seals with a key read from a PKCS#12 keystore; a wrong password is SEAL_KEYSTORE_UNREADABLE', async () => {
     const p12 = toPkcs12(seal, 'segreto');
     const material = readPkcs12(p12, 'segreto');
     assert.deepEqual(material.certificateDer, seal.certificateDer);
-    const xml = sealSegnaturaXml(
+    const xml = await sealSegnaturaXml(
       buildSegnatura(segnaturaInput('ARRIVO', CORRESPONDENTS.amministrazioneEstera)),
       material,
       signingTime,
@@ -154,11 +154,11 @@ describe('segnatura XML and XAdES seal', () => {
   });
 
   for (const kind of ['rsa', 'ec'] as const)
-    it(`seals with an openssl-made ${kind.toUpperCase()} PKCS#12 (OpenSSL 3 defaults); xmlsec1 verifies`, () => {
+    it(`seals with an openssl-made ${kind.toUpperCase()} PKCS#12 (OpenSSL 3 defaults); xmlsec1 verifies`, async () => {
       const made = opensslPkcs12(kind, 'segreto');
       const material = readPkcs12(made.pkcs12, 'segreto');
       assert.equal(material.privateKey.asymmetricKeyType, kind);
-      const xml = sealSegnaturaXml(
+      const xml = await sealSegnaturaXml(
         buildSegnatura(segnaturaInput('PARTENZA', CORRESPONDENTS.amministrazione)),
         material,
         signingTime,
@@ -174,7 +174,7 @@ describe('segnatura XML and XAdES seal', () => {
       assert.throws(() => readPkcs12(made.pkcs12, 'Segreto'), code('SEAL_KEYSTORE_UNREADABLE'));
     });
 
-  it('text that canonicalisation rewrites (line breaks, tabs, quotes, markup, non-Latin) still verifies', () => {
+  it('text that canonicalisation rewrites (line breaks, tabs, quotes, markup, non-Latin) still verifies', async () => {
     const input = segnaturaInput('ARRIVO', {
       type: 'PERSONA_GIURIDICA',
       denominazione: 'Société "Les Amis" & Cie\t<Genève>',
@@ -185,7 +185,7 @@ describe('segnatura XML and XAdES seal', () => {
       oggetto: 'Riga uno\r\nriga due\ttabulata ]]> "citata" \u{1F4C4} 中文',
       classification: { ...input.classification, levels: [{ codice: 'VI', descrizione: 'a\nb\t"c" & <d>' }] },
     };
-    const xml = sealed(tricky);
+    const xml = await sealed(tricky);
     const lint = xmllintValidate(xml);
     assert.ok(lint.ok, lint.output);
     const verify = xmlsecVerify(xml, certificatePem(seal.certificateDer));
