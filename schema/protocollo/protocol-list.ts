@@ -6,6 +6,7 @@ import { isoDate, isUuid, requiredText } from '../../server/errors/input-checks.
 import { connectionOf, pageRequest, type ConnectionShape } from '../../server/graphql/connection.js';
 import { OrderDirection } from '../../server/graphql/order-direction.js';
 import { ITALIAN_TEXT_SEARCH, titolarioSubtreeSql } from '../titolario/index.js';
+import { PROTOCOL_READ_PERSONAL_DATA } from '../documents/index.js';
 import { ProtocolRecord } from './protocol-record.entity.js';
 import { recordVisibilitySql } from './protocol-visibility.js';
 import type { ProtocolRecordFilter } from './protocollo.inputs.js';
@@ -57,10 +58,21 @@ function filterSql(ctx: RequestContext, filter: ProtocolRecordFilter | null | un
   if (filter.correspondent) {
     const text = requiredText('filter.correspondent', filter.correspondent, 200);
     const like = `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    // Personal data (names, codice fiscale, addresses of persons) is searchable only where the
+    // caller may read it: a masked field must not be found by guessing (the same rule as the
+    // correspondent fields' ACL).
     add(
       `exists (select 1 from protocol_correspondent pc where pc.record_id = r.id and (
-         lower(dms_unaccent(concat_ws(' ', pc.denominazione, pc.nome, pc.cognome, pc.cognome || ' ' || pc.nome))) like lower(dms_unaccent(?))
-         or upper(concat_ws(' ', pc.codice_fiscale, pc.partita_iva, pc.ipa_amministrazione, pc.ipa_aoo, pc.ipa_uo, pc.pec, pc.email)) like upper(?)))`,
+         (pc.kind <> 'PERSONA_FISICA' and (lower(dms_unaccent(coalesce(pc.denominazione, ''))) like lower(dms_unaccent(?))
+             or upper(coalesce(pc.pec, '')) like upper(?)))
+         or upper(concat_ws(' ', pc.partita_iva, pc.ipa_amministrazione, pc.ipa_aoo, pc.ipa_uo)) like upper(?)
+         or (r.aoo_id = any(?::uuid[]) and (
+           lower(dms_unaccent(concat_ws(' ', pc.denominazione, pc.nome, pc.cognome, pc.cognome || ' ' || pc.nome))) like lower(dms_unaccent(?))
+           or upper(concat_ws(' ', pc.codice_fiscale, pc.pec, pc.email, pc.indirizzo)) like upper(?)))))`,
+      like,
+      like,
+      like,
+      pgArray(ctx.grants.aoosWith(PROTOCOL_READ_PERSONAL_DATA)),
       like,
       like,
     );

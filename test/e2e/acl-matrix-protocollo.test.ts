@@ -307,6 +307,19 @@ describe('ACL matrix: protocollo', () => {
     assert.ok(masked.errors?.some((e) => e.extensions?.['code'] === 'FIELD_MASKED'));
   });
 
+  it("a person's masked data cannot be searched either: the correspondent filter finds it only where it is readable", async () => {
+    const id = record.RAG?.id ?? '';
+    const found = async (who: string, text: string) =>
+      (
+        await c(who).data(ProtocolRecordNumbersDocument, { filter: { correspondent: text }, first: 100 })
+      ).protocolRecords.edges.some((e) => e.node.id === id);
+    assert.equal(await found('rgd', 'Neri'), true);
+    // lettore reads the record (PROTOCOL_READ on RAG) but not personal data.
+    assert.equal((await c('lettore').request(ProtocolRecordDocument, { id })).data?.protocolRecord.id, id);
+    assert.equal(await found('lettore', 'Neri'), false);
+    assert.equal(await found('lettore', 'Luca'), false);
+  });
+
   it('a deactivated user is refused with 401', async () => {
     const r = await c('dimesso').request(ProtocolRecordDocument, { id: record.RAG?.id ?? '' });
     assert.equal(r.status, 401);
