@@ -15,15 +15,6 @@ import {
   RepertorioEntryDocument,
   UpdateRepertorioDocument,
 } from '../../clients/sdk/generated/graphql.js';
-import type { PermissionDefinition } from '../../server/auth/permissions.js';
-import { PROTOCOL_READ } from '../../schema/documents/index.js';
-import {
-  DEMO_UORS,
-  DEMO_USERS,
-  GrantScope,
-  Profile,
-  PROFILE_SCOPES,
-} from '../../schema/organisation/index.js';
 import { REPERTORIO_ANNUL, REPERTORIO_MANAGE, REPERTORIO_REGISTER } from '../../schema/repertori/index.js';
 import { demoIds, errorCode, sql, type DemoIds } from '../harness/files-helpers.js';
 import type { GraphqlClient, GraphqlResponse } from '../harness/graphql-client.js';
@@ -39,60 +30,17 @@ import { startTestEnv, type TestEnv } from '../harness/test-env.js';
  * the UOR tree: a repertorio is seen by the members of its AOO, an entry by whoever sees its
  * document, and each change needs its permission over the record's AOO (and the document's UOR).
  */
-type Where = 'demo' | 'other';
-type Place = 'RAG' | 'TEC' | 'other';
-
-interface Actor {
-  username: string;
-  profile: Profile;
-  uor: string;
-  aoo: Where;
-  platformAdmin?: boolean;
-  deactivated?: boolean;
-}
-
-const actors: Actor[] = [
-  ...DEMO_USERS.map((u) => ({
-    username: u.username,
-    profile: u.profile,
-    uor: u.uor,
-    aoo: 'demo' as const,
-    platformAdmin: u.username === 'admin',
-  })),
-  { username: 'amministratore', profile: Profile.SYSTEM_ADMIN, uor: 'SEG', aoo: 'demo' },
-  { username: 'altrove.protocollo', profile: Profile.PROTOCOLLISTA, uor: 'PROT', aoo: 'other' },
-  { username: 'dimesso', profile: Profile.RGD, uor: 'SEG', aoo: 'demo', deactivated: true },
-];
-
-const PLACES: Place[] = ['RAG', 'TEC', 'other'];
-const whereOf = (p: Place): Where => (p === 'other' ? 'other' : 'demo');
-
-function subtree(code: string): Set<string> {
-  const out = new Set([code]);
-  for (let grew = true; grew;) {
-    grew = false;
-    for (const [child, , parent] of DEMO_UORS)
-      if (parent && out.has(parent) && !out.has(child)) grew = out.add(child).size > 0;
-  }
-  return out;
-}
-
-function holds(a: Actor, where: Where, p: PermissionDefinition): boolean {
-  return !a.deactivated && a.aoo === where && p.profiles.includes(a.profile);
-}
-
-/** The permission reaches the office: AOO-wide, or through the profile's scope over the UOR tree. */
-function covers(a: Actor, p: PermissionDefinition, place: Place): boolean {
-  const where = whereOf(place);
-  if (!holds(a, where, p)) return false;
-  if (p.scope === 'AOO' || where === 'other') return true; // the other AOO has one office
-  const scope = PROFILE_SCOPES[a.profile];
-  if (scope === GrantScope.AOO) return true;
-  return (scope === GrantScope.UOR_SUBTREE ? subtree(a.uor) : new Set([a.uor])).has(place);
-}
-
-/** Sees the documents of the office (the creator of every test document reads it anyway). */
-const readsDocs = (a: Actor, place: Place) => covers(a, PROTOCOL_READ, place);
+import {
+  actors,
+  covers,
+  holds,
+  PLACES,
+  readsDocs,
+  whereOf,
+  type Actor,
+  type Place,
+  type Where,
+} from '../harness/acl-actors.js';
 const seesAoo = (a: Actor, where: Where) => !a.deactivated && (a.aoo === where || a.platformAdmin === true);
 
 describe('ACL matrix: repertori', () => {
