@@ -14,10 +14,12 @@ import {
   ProtocolFile,
   ProtocolVersion,
 } from './protocol-parts.entity.js';
+import { directoryCorrespondent, refuseInlineBesideEntry } from './protocol-directory-correspondent.js';
 import { formatProtocolNumber, ProtocolRecord } from './protocol-record.entity.js';
 import {
   checkClassification,
   checkCorrespondent,
+  type CheckedCorrespondent,
   checkMeans,
   checkRpa,
   checkUor,
@@ -69,8 +71,16 @@ export async function registerProtocol(
     if (input.correspondents.length > MAX_CORRESPONDENTS) {
       throw new InvalidInputError('input.correspondents', `at most ${MAX_CORRESPONDENTS}`);
     }
-    const correspondents = input.correspondents.map((c, i) =>
-      checkCorrespondent(`input.correspondents.${i}`, c),
+    // Inline ones are checked now; directory entries are read below, in this transaction.
+    input.correspondents.forEach((c, i) => {
+      if (c.correspondentId !== undefined && c.correspondentId !== null) {
+        refuseInlineBesideEntry(`input.correspondents.${i}`, c);
+      }
+    });
+    const inline = input.correspondents.map((c, i) =>
+      c.correspondentId !== undefined && c.correspondentId !== null
+        ? null
+        : checkCorrespondent(`input.correspondents.${i}`, c),
     );
     const annotations = (input.annotations ?? []).map((t, i) =>
       requiredText(`input.annotations.${i}`, t, 4000),
@@ -86,6 +96,13 @@ export async function registerProtocol(
     const uorId = input.uorId ? await checkUor(tx, 'input.uorId', aooId, input.uorId) : doc.uor.id;
     const rpaId = input.rpaId ? await checkRpa(tx, 'input.rpaId', aooId, input.rpaId) : null;
     if ((await tx.em.count(ProtocolRecord, { documentId: doc.id })) > 0) throw alreadyRegistered();
+    // Copied before the number is taken: a refusal gives nothing back because nothing was taken.
+    const correspondents: CheckedCorrespondent[] = [];
+    for (const [i, c] of input.correspondents.entries()) {
+      correspondents.push(
+        inline[i] ?? (await directoryCorrespondent(tx, `input.correspondents.${i}`, aooId, c)),
+      );
+    }
 
     // The files bound: the document's current slots.
     const slots = await tx.em.find(
@@ -213,6 +230,9 @@ export async function registerProtocol(
           documentId: doc.id,
           oggetto,
           correspondents: correspondents.length,
+          fromDirectory: correspondents
+            .filter((c) => c.correspondentId !== null)
+            .map((c) => `${c.correspondentId}@${c.correspondentVersion}`),
           attachments: attachments.length,
         },
       });
