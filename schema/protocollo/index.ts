@@ -1,6 +1,7 @@
 import { defineModule } from '../../server/modules/module.js';
 import { DEMO_REGISTRATIONS_PER_KIND, seedDemoProtocollo } from './demo/demo-protocollo.js';
 import { Migration20261205000061_protocollo } from './migrations/Migration20261205000061_protocollo.js';
+import { Migration20261205000063_protocol_segnatura } from './migrations/Migration20261205000063_protocol_segnatura.js';
 import { Migration20261205000062_protocol_correspondent_version } from './migrations/Migration20261205000062_protocol_correspondent_version.js';
 import { PROTOCOL_PERMISSIONS } from './permissions.js';
 import {
@@ -35,6 +36,7 @@ export const protocolloModule = defineModule({
       name: 'Migration20261205000062_protocol_correspondent_version',
       class: Migration20261205000062_protocol_correspondent_version,
     },
+    { name: 'Migration20261205000063_protocol_segnatura', class: Migration20261205000063_protocol_segnatura },
   ],
   resolvers: [
     ProtocolloResolver,

@@ -15,6 +15,7 @@ import {
   ProtocolVersion,
 } from './protocol-parts.entity.js';
 import { directoryCorrespondent, refuseInlineBesideEntry } from './protocol-directory-correspondent.js';
+import { sealRegistration, segnaturaInputOf } from './protocol-segnatura.js';
 import { formatProtocolNumber, ProtocolRecord } from './protocol-record.entity.js';
 import {
   checkClassification,
@@ -135,11 +136,12 @@ export async function registerProtocol(
     const files = new Map(
       (await tx.em.find(StoredFile, { id: { $in: slots.map((s) => s.file.id) } })).map((f) => [f.id, f]),
     );
-    const digestOf = (slot: DocumentFile): string => {
+    const fileOf = (slot: DocumentFile): StoredFile => {
       const f = files.get(slot.file.id);
       if (!f) throw new Error(`stored file ${slot.file.id} of document ${doc.id} is missing`);
-      return f.sha256;
+      return f;
     };
+    const digestOf = (slot: DocumentFile): string => fileOf(slot).sha256;
 
     // The day (and the titolario in force) is read before the number is taken; the time is read
     // again once the counter row is locked, so registration times follow the numbers. Only when
@@ -196,6 +198,23 @@ export async function registerProtocol(
         description: slot.description,
       });
     }
+    // The segnatura: built from what was just registered, sealed with the AOO's seal, stored
+    // with the record in this transaction (number, segnatura and seal are one atomic step).
+    const segnatura = await sealRegistration(
+      tx,
+      await segnaturaInputOf(
+        tx,
+        record,
+        correspondents,
+        slots.map((slot) => ({
+          position: slot.position,
+          sha256: digestOf(slot),
+          description: slot.description,
+          file: fileOf(slot),
+        })),
+      ),
+      record,
+    );
     for (const text of annotations) {
       tx.em.create(ProtocolAnnotation, { recordId: record.id, text, createdAt: at, createdById: userId });
     }
@@ -234,6 +253,7 @@ export async function registerProtocol(
             .filter((c) => c.correspondentId !== null)
             .map((c) => `${c.correspondentId}@${c.correspondentVersion}`),
           attachments: attachments.length,
+          segnaturaSha256: segnatura?.sha256 ?? null,
         },
       });
     } catch (e) {
