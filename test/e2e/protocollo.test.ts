@@ -324,6 +324,13 @@ describe('protocollo', () => {
       [failing],
     );
     assert.equal(records[0]?.n, '0');
+    // Every registration of the run was sealed in its transaction.
+    const unsealed = await sql<{ n: string }>(
+      env,
+      `select count(*) as n from protocol_record r
+        where r.year = 2031 and not exists (select 1 from protocol_segnatura s where s.record_id = r.id)`,
+    );
+    assert.equal(unsealed[0]?.n, '0');
     clock.set(new Date());
   });
 
