@@ -1,6 +1,8 @@
 import { defineModule } from '../../server/modules/module.js';
 import { DEMO_REGISTRATIONS_PER_KIND, seedDemoProtocollo } from './demo/demo-protocollo.js';
 import { Migration20261205000061_protocollo } from './migrations/Migration20261205000061_protocollo.js';
+import { Migration20261205000063_protocol_segnatura } from './migrations/Migration20261205000063_protocol_segnatura.js';
+import { Migration20261205000062_protocol_correspondent_version } from './migrations/Migration20261205000062_protocol_correspondent_version.js';
 import { PROTOCOL_PERMISSIONS } from './permissions.js';
 import {
   ProtocolAnnotation,
@@ -28,7 +30,14 @@ import { PROTOCOL_ERROR_CODES } from './protocollo.errors.js';
 export const protocolloModule = defineModule({
   name: 'protocollo',
   entities: [ProtocolRecord, ProtocolCorrespondent, ProtocolFile, ProtocolAnnotation, ProtocolVersion],
-  migrations: [{ name: 'Migration20261205000061_protocollo', class: Migration20261205000061_protocollo }],
+  migrations: [
+    { name: 'Migration20261205000061_protocollo', class: Migration20261205000061_protocollo },
+    {
+      name: 'Migration20261205000062_protocol_correspondent_version',
+      class: Migration20261205000062_protocol_correspondent_version,
+    },
+    { name: 'Migration20261205000063_protocol_segnatura', class: Migration20261205000063_protocol_segnatura },
+  ],
   resolvers: [
     ProtocolloResolver,
     ProtocolRecordFieldsResolver,

@@ -16,7 +16,9 @@ const MEANS = /^[A-Z][A-Z0-9_]{0,39}$/;
 /** The correspondent as it will be stored; every text checked (nothing persisted on a refusal). */
 export interface CheckedCorrespondent {
   kind: ProtocolCorrespondentKind;
+  /** The directory entry copied, and its version (both null for a correspondent given inline). */
   correspondentId: string | null;
+  correspondentVersion: number | null;
   denominazione: string | null;
   nome: string | null;
   cognome: string | null;
@@ -40,10 +42,12 @@ function code(
   return v ? matching(field, v.toUpperCase(), pattern, expected) : null;
 }
 
+/** A correspondent given inline (no directory id: see protocol-directory-correspondent.ts). */
 export function checkCorrespondent(field: string, c: ProtocolCorrespondentInput): CheckedCorrespondent {
   const checked: CheckedCorrespondent = {
     kind: c.kind,
     correspondentId: null,
+    correspondentVersion: null,
     denominazione: optionalText(`${field}.denominazione`, c.denominazione, 300) ?? null,
     nome: optionalText(`${field}.nome`, c.nome, 100) ?? null,
     cognome: optionalText(`${field}.cognome`, c.cognome, 100) ?? null,
@@ -61,10 +65,6 @@ export function checkCorrespondent(field: string, c: ProtocolCorrespondentInput)
     email: optionalEmail(`${field}.email`, c.email) ?? null,
     pec: optionalEmail(`${field}.pec`, c.pec) ?? null,
   };
-  if (c.correspondentId !== undefined && c.correspondentId !== null) {
-    if (!isUuid(c.correspondentId)) throw new InvalidInputError(`${field}.correspondentId`, 'is not an id');
-    checked.correspondentId = c.correspondentId;
-  }
   const named = checked.denominazione !== null || (checked.nome !== null && checked.cognome !== null);
   if (!named) {
     throw new InvalidInputError(`${field}.denominazione`, 'is required (or nome and cognome of a person)');

@@ -14,7 +14,7 @@ const personalDataOfPersons = (_ctx: unknown, c: ProtocolCorrespondent): boolean
 
 /**
  * A correspondent of a registration exactly as it was at registration (registratura): copied
- * from the request (or, later, from the directory), never changed by later edits there.
+ * from the request or from a directory entry (with the entry's version), never changed by later edits there.
  */
 @Entity({ tableName: 'protocol_correspondent' })
 // Not simpleResolvers: the field-level ACL of personal data is a middleware.
@@ -46,6 +46,13 @@ export class ProtocolCorrespondent {
   @Property({ type: 'uuid', nullable: true })
   @Field(() => ID, { nullable: true, description: 'The directory entry it was copied from, if any' })
   correspondentId: string | null = null;
+
+  @Property({ type: 'integer', nullable: true })
+  @Field(() => Int, {
+    nullable: true,
+    description: 'The version of the directory entry that was copied (null when given inline)',
+  })
+  correspondentVersion: number | null = null;
 
   @Property({ length: 300, nullable: true })
   @Field(() => String, { nullable: true, description: 'Denominazione (legal person, administration)' })

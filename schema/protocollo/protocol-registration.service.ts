@@ -14,10 +14,13 @@ import {
   ProtocolFile,
   ProtocolVersion,
 } from './protocol-parts.entity.js';
+import { directoryCorrespondent, refuseInlineBesideEntry } from './protocol-directory-correspondent.js';
+import { sealRegistration, segnaturaInputOf } from './protocol-segnatura.js';
 import { formatProtocolNumber, ProtocolRecord } from './protocol-record.entity.js';
 import {
   checkClassification,
   checkCorrespondent,
+  type CheckedCorrespondent,
   checkMeans,
   checkRpa,
   checkUor,
@@ -69,8 +72,16 @@ export async function registerProtocol(
     if (input.correspondents.length > MAX_CORRESPONDENTS) {
       throw new InvalidInputError('input.correspondents', `at most ${MAX_CORRESPONDENTS}`);
     }
-    const correspondents = input.correspondents.map((c, i) =>
-      checkCorrespondent(`input.correspondents.${i}`, c),
+    // Inline ones are checked now; directory entries are read below, in this transaction.
+    input.correspondents.forEach((c, i) => {
+      if (c.correspondentId !== undefined && c.correspondentId !== null) {
+        refuseInlineBesideEntry(`input.correspondents.${i}`, c);
+      }
+    });
+    const inline = input.correspondents.map((c, i) =>
+      c.correspondentId !== undefined && c.correspondentId !== null
+        ? null
+        : checkCorrespondent(`input.correspondents.${i}`, c),
     );
     const annotations = (input.annotations ?? []).map((t, i) =>
       requiredText(`input.annotations.${i}`, t, 4000),
@@ -86,6 +97,13 @@ export async function registerProtocol(
     const uorId = input.uorId ? await checkUor(tx, 'input.uorId', aooId, input.uorId) : doc.uor.id;
     const rpaId = input.rpaId ? await checkRpa(tx, 'input.rpaId', aooId, input.rpaId) : null;
     if ((await tx.em.count(ProtocolRecord, { documentId: doc.id })) > 0) throw alreadyRegistered();
+    // Copied before the number is taken: a refusal gives nothing back because nothing was taken.
+    const correspondents: CheckedCorrespondent[] = [];
+    for (const [i, c] of input.correspondents.entries()) {
+      correspondents.push(
+        inline[i] ?? (await directoryCorrespondent(tx, `input.correspondents.${i}`, aooId, c)),
+      );
+    }
 
     // The files bound: the document's current slots.
     const slots = await tx.em.find(
@@ -118,11 +136,12 @@ export async function registerProtocol(
     const files = new Map(
       (await tx.em.find(StoredFile, { id: { $in: slots.map((s) => s.file.id) } })).map((f) => [f.id, f]),
     );
-    const digestOf = (slot: DocumentFile): string => {
+    const fileOf = (slot: DocumentFile): StoredFile => {
       const f = files.get(slot.file.id);
       if (!f) throw new Error(`stored file ${slot.file.id} of document ${doc.id} is missing`);
-      return f.sha256;
+      return f;
     };
+    const digestOf = (slot: DocumentFile): string => fileOf(slot).sha256;
 
     // The day (and the titolario in force) is read before the number is taken; the time is read
     // again once the counter row is locked, so registration times follow the numbers. Only when
@@ -179,6 +198,23 @@ export async function registerProtocol(
         description: slot.description,
       });
     }
+    // The segnatura: built from what was just registered, sealed with the AOO's seal, stored
+    // with the record in this transaction (number, segnatura and seal are one atomic step).
+    const segnatura = await sealRegistration(
+      tx,
+      await segnaturaInputOf(
+        tx,
+        record,
+        correspondents,
+        slots.map((slot) => ({
+          position: slot.position,
+          sha256: digestOf(slot),
+          description: slot.description,
+          file: fileOf(slot),
+        })),
+      ),
+      record,
+    );
     for (const text of annotations) {
       tx.em.create(ProtocolAnnotation, { recordId: record.id, text, createdAt: at, createdById: userId });
     }
@@ -213,7 +249,11 @@ export async function registerProtocol(
           documentId: doc.id,
           oggetto,
           correspondents: correspondents.length,
+          fromDirectory: correspondents
+            .filter((c) => c.correspondentId !== null)
+            .map((c) => `${c.correspondentId}@${c.correspondentVersion}`),
           attachments: attachments.length,
+          segnaturaSha256: segnatura?.sha256 ?? null,
         },
       });
     } catch (e) {

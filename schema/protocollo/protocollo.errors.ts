@@ -27,4 +27,16 @@ export const PROTOCOL_ERROR_CODES: readonly ErrorCodeDefinition[] = [
     httpStatus: 409,
     description: 'An outgoing registration already sent by PEC is never annulled (the recipient has it)',
   },
+  {
+    code: 'PROTOCOL_CORRESPONDENT_FROM_DIRECTORY',
+    httpStatus: 400,
+    description:
+      'A correspondent taken from the directory (correspondentId) was given inline data too, or another kind than the entry’s; `extensions.field` names the field',
+  },
+  {
+    code: 'PROTOCOL_CORRESPONDENT_INACTIVE',
+    httpStatus: 409,
+    description:
+      'The directory entry named by correspondentId is deactivated: it is not used for new registrations',
+  },
 ];

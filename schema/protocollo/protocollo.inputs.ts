@@ -1,7 +1,10 @@
 import { Field, ID, InputType, Int } from 'type-graphql';
 import { ProtocolCorrespondentKind, ProtocolKind, ProtocolState } from './protocollo-enums.js';
 
-@InputType({ description: 'A correspondent given inline: copied into the registration as it is now' })
+@InputType({
+  description:
+    'A correspondent: a directory (rubrica) entry by correspondentId, or the data given inline; either way copied into the registration as it is now',
+})
 export class ProtocolCorrespondentInput {
   @Field(() => ProtocolCorrespondentKind, { description: 'Person, legal person, administration…' })
   kind!: ProtocolCorrespondentKind;
@@ -9,11 +12,14 @@ export class ProtocolCorrespondentInput {
   @Field(() => ID, {
     nullable: true,
     description:
-      'The directory (rubrica) entry this is copied from, if any; the data given are what is registered',
+      "A directory (rubrica) entry of the record's AOO: its current data and version are copied in the registration's transaction (later edits of the entry never reach the record). With it, the inline data fields are refused (PROTOCOL_CORRESPONDENT_FROM_DIRECTORY) and kind must be the entry's; a deactivated entry is refused (PROTOCOL_CORRESPONDENT_INACTIVE)",
   })
   correspondentId?: string | null;
 
-  @Field(() => String, { nullable: true, description: 'Denominazione (required unless nome and cognome)' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'Denominazione (required unless nome and cognome, or correspondentId)',
+  })
   denominazione?: string | null;
 
   @Field(() => String, { nullable: true, description: 'Nome (person)' })

@@ -10,6 +10,8 @@ import { listRecords, MAX_RECORD_PAGE } from './protocol-list.js';
 import { ProtocolRecordConnection } from './protocol-list.types.js';
 import { ProtocolAnnotation, ProtocolVersion } from './protocol-parts.entity.js';
 import { ProtocolRecord } from './protocol-record.entity.js';
+import { readSegnatura } from './protocol-segnatura.js';
+import { ProtocolSegnatura } from './protocol-segnatura.types.js';
 import { registerProtocol } from './protocol-registration.service.js';
 import {
   AnnotateProtocolInput,
@@ -30,6 +32,19 @@ export class ProtocolloResolver {
     @Arg('id', () => ID, { description: 'Its id' }) id: string,
   ): Promise<ProtocolRecord> {
     return changes.readRecord(ctx, id);
+  }
+
+  @Query(() => ProtocolSegnatura, {
+    nullable: true,
+    description:
+      'The sealed segnatura informatica of a registration whose document the caller may see (any other id is NOT_FOUND, like a missing one); null when the AOO had no seal configured (or none valid) at registration (the seal is an AOO setup step: setSegnaturaSeal); every viewing is audited',
+  })
+  @AnyAuthenticated()
+  segnatura(
+    @Ctx() ctx: RequestContext,
+    @Arg('id', () => ID, { description: 'The registration' }) id: string,
+  ): Promise<ProtocolSegnatura | null> {
+    return readSegnatura(ctx, id);
   }
 
   @Query(() => ProtocolRecordConnection, {

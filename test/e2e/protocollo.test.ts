@@ -3,6 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import {
   AnnotateProtocolDocument,
   AnnulProtocolDocument,
+  GenerateDevelopmentSegnaturaSealDocument,
   ProtocolHistoryDocument,
   ProtocolRecordDocument,
   ProtocolRecordNumbersDocument,
@@ -83,6 +84,11 @@ describe('protocollo', () => {
     other = await createSecondAoo(admin);
     await createMember(admin, other.aooId, other.uorId, 'altrove.protocollo', 'PROTOCOLLISTA');
     otherProt = await env.asUser('altrove.protocollo');
+    // Both AOOs seal their segnature, so every registration here (the concurrency run too) pays
+    // for building and sealing one.
+    for (const aooId of [ids.aooId, other.aooId]) {
+      await admin.data(GenerateDevelopmentSegnaturaSealDocument, { aooId });
+    }
   });
   after(async () => {
     await env.close();
@@ -246,6 +252,11 @@ describe('protocollo', () => {
 
   it('1,000 registrations from 32 parallel clients across two AOOs with 10 % forced failures: per AOO exactly 1..N, time order follows numbers', async () => {
     clock.set('2031-03-10T09:00:00.000Z');
+    // Seals valid at that time, so every registration of the run builds and seals its segnatura.
+    const admin = await env.asUser('admin');
+    for (const aooId of [ids.aooId, other.aooId]) {
+      await admin.data(GenerateDevelopmentSegnaturaSealDocument, { aooId });
+    }
     const demoDocs = await drafts(500);
     const otherDocs = await drafts(500, { uor: 'other' });
     const all = [
@@ -313,6 +324,13 @@ describe('protocollo', () => {
       [failing],
     );
     assert.equal(records[0]?.n, '0');
+    // Every registration of the run was sealed in its transaction.
+    const unsealed = await sql<{ n: string }>(
+      env,
+      `select count(*) as n from protocol_record r
+        where r.year = 2031 and not exists (select 1 from protocol_segnatura s where s.record_id = r.id)`,
+    );
+    assert.equal(unsealed[0]?.n, '0');
     clock.set(new Date());
   });
 

@@ -19,6 +19,7 @@ const party = (
   c: Partial<CheckedCorrespondent> & { kind: ProtocolCorrespondentKind },
 ): CheckedCorrespondent => ({
   correspondentId: null,
+  correspondentVersion: null,
   denominazione: null,
   nome: null,
   cognome: null,
