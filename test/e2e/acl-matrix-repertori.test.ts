@@ -40,6 +40,7 @@ import {
   type Actor,
   type Place,
   type Where,
+  runMatrix,
 } from '../harness/acl-actors.js';
 const seesAoo = (a: Actor, where: Where) => !a.deactivated && (a.aoo === where || a.platformAdmin === true);
 
@@ -243,19 +244,11 @@ describe('ACL matrix: repertori', () => {
 
   for (const op of ops) {
     it(op.name, async () => {
-      const mismatches: string[] = [];
-      let allowed = 0;
-      for (const a of actors) {
-        for (const target of op.targets) {
-          const got = await op.run(c(a.username), target);
-          const want = op.expected(a, target);
-          if (got) allowed += 1;
-          if (got !== want)
-            mismatches.push(
-              `${a.username} × ${target}: expected ${want ? 'allow' : 'deny'}, got ${got ? 'allow' : 'deny'}`,
-            );
-        }
-      }
+      const { mismatches, allowed } = await runMatrix(
+        op.targets,
+        (a, target) => op.run(c(a.username), target),
+        (a, target) => op.expected(a, target),
+      );
       assert.deepEqual(mismatches, []);
       assert.ok(allowed > 0, 'someone may do it');
     });

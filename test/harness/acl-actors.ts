@@ -71,3 +71,29 @@ export function covers(a: Actor, p: PermissionDefinition, place: Place): boolean
 
 /** Sees the documents of the office (the creator of every test document reads it anyway). */
 export const readsDocs = (a: Actor, place: Place) => covers(a, PROTOCOL_READ, place);
+
+/**
+ * Runs one operation of a matrix for every actor on every target: the disagreements with the
+ * expectation (one line each) and how many calls were allowed (a matrix where nobody may do
+ * anything proves nothing).
+ */
+export async function runMatrix<T extends string>(
+  targets: readonly T[],
+  run: (a: Actor, target: T) => Promise<boolean>,
+  expected: (a: Actor, target: T) => boolean,
+): Promise<{ mismatches: string[]; allowed: number }> {
+  const mismatches: string[] = [];
+  let allowed = 0;
+  for (const a of actors) {
+    for (const target of targets) {
+      const got = await run(a, target);
+      const want = expected(a, target);
+      if (got) allowed += 1;
+      if (got !== want)
+        mismatches.push(
+          `${a.username} × ${target}: expected ${want ? 'allow' : 'deny'}, got ${got ? 'allow' : 'deny'}`,
+        );
+    }
+  }
+  return { mismatches, allowed };
+}
