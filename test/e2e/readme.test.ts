@@ -26,6 +26,8 @@ const SCOPE_WORDS: Record<GrantScope, string> = {
 /** The README is documentation client teams and operators rely on: it must say what the code does. */
 describe('README', () => {
   it('has the permission table of the profiles, row by row, as the modules register them', () => {
+    // One table: stale copies left by merges would contradict it unchecked.
+    assert.equal(rows.filter((l) => l.startsWith('| profile ')).length, 1, 'one profile table');
     for (const profile of Object.values(Profile)) {
       const row = rows.find((l) => l.startsWith(`| \`${profile}\``));
       assert.ok(row, `README has a row for ${profile}`);
