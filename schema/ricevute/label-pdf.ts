@@ -14,6 +14,8 @@ export interface LabelContent {
   text: string;
   /** The barcode's content (labelCode). */
   code: string;
+  /** An annulled record's label says so (a label may be printed again after the annulment). */
+  annulled: boolean;
   issuedAt: Date;
 }
 
@@ -28,7 +30,7 @@ export async function renderLabel(label: LabelContent): Promise<Buffer> {
     bcid: 'code128',
     text: label.code,
     scale: 3,
-    height: 12,
+    height: 30,
     includetext: false,
     paddingwidth: 10,
     paddingheight: 2,
@@ -44,13 +46,17 @@ export async function renderLabel(label: LabelContent): Promise<Buffer> {
   const root = doc.struct('Document');
   doc.addStructure(root);
   const width = WIDTH - 2 * MARGIN;
-  doc.font(REGULAR).fontSize(6.5).text(label.heading, MARGIN, MARGIN, {
-    width,
-    height: 10,
-    ellipsis: true,
-    lineBreak: false,
-    structParent: root,
-  });
+  const heading = label.annulled ? `ANNULLATO · ${label.heading}` : label.heading;
+  doc
+    .font(label.annulled ? BOLD : REGULAR)
+    .fontSize(6.5)
+    .text(heading, MARGIN, MARGIN, {
+      width,
+      height: 10,
+      ellipsis: true,
+      lineBreak: false,
+      structParent: root,
+    });
   doc
     .font(BOLD)
     .fontSize(8.5)

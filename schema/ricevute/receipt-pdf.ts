@@ -71,7 +71,7 @@ export async function renderReceipt(facts: ReceiptFacts, issuedAt: Date): Promis
     doc.fillColor('black').moveDown(0.5);
   }
 
-  const rows: Array<[string, string]> = [
+  const rows: Array<[string, Value]> = [
     ['Amministrazione', `${facts.administrationName} (codice IPA ${codes.ipaCode})`],
     ['AOO', `${facts.aooName} (codice AOO ${codes.aooCode})`],
     ['Registro', codes.registerCode],
@@ -97,14 +97,17 @@ export async function renderReceipt(facts: ReceiptFacts, issuedAt: Date): Promis
   const primary = facts.files.find((f) => f.position === 0);
   rows.push([
     'Documento principale',
-    `${primary?.fileName ?? '—'}\nImpronta SHA-256: ${primary?.sha256 ?? record.primarySha256}`,
+    [primary?.fileName ?? '—', { digest: primary?.sha256 ?? record.primarySha256 }],
   ]);
   const attachments = facts.files.filter((f) => f.position > 0);
   rows.push(['Numero allegati', String(record.attachmentCount)]);
   for (const a of attachments) {
     rows.push([
       `Allegato ${a.position}`,
-      `${a.description ?? '(senza descrizione)'}${a.fileName ? ` — ${a.fileName}` : ''}\nImpronta SHA-256: ${a.sha256}`,
+      [
+        `${a.description ?? '(senza descrizione)'}${a.fileName ? ` — ${a.fileName}` : ''}`,
+        { digest: a.sha256 },
+      ],
     ]);
   }
   rows.push(['Operatore', facts.operator]);
@@ -116,7 +119,20 @@ export async function renderReceipt(facts: ReceiptFacts, issuedAt: Date): Promis
     const top = doc.y;
     doc.font(BOLD).text(label, LABEL_X, top, { width: VALUE_X - LABEL_X - 10, structParent: root });
     const afterLabel = doc.y;
-    doc.font(REGULAR).text(value, VALUE_X, top, { width: VALUE_WIDTH, structParent: root });
+    doc.x = VALUE_X;
+    doc.y = top;
+    for (const part of typeof value === 'string' ? [value] : value) {
+      if (typeof part === 'string') {
+        doc.font(REGULAR).fontSize(10).text(part, VALUE_X, doc.y, { width: VALUE_WIDTH, structParent: root });
+      } else {
+        // 64 hex digits fit one line at this size: a digest is compared by eye, never wrapped.
+        doc.font(REGULAR).fontSize(7).text(`Impronta SHA-256 ${part.digest}`, VALUE_X, doc.y, {
+          width: VALUE_WIDTH,
+          structParent: root,
+        });
+        doc.fontSize(10);
+      }
+    }
     doc.y = Math.max(afterLabel, doc.y) + 4;
   }
 
@@ -131,6 +147,9 @@ export async function renderReceipt(facts: ReceiptFacts, issuedAt: Date): Promis
   root.end();
   return finish(doc);
 }
+
+/** A value: text, or paragraphs of text and digests. */
+type Value = string | Array<string | { digest: string }>;
 
 function lines(cs: ReadonlyArray<{ text: string }>): string {
   return cs.map((c) => c.text).join('\n');

@@ -1,7 +1,12 @@
 import { auditRead } from '../../server/audit/audit-log.js';
 import type { RequestContext } from '../../server/context.js';
 import { NotFoundError } from '../../server/errors/domain-error.js';
-import { formatProtocolNumber, ProtocolRecord, recordVisibilitySql } from '../protocollo/index.js';
+import {
+  formatProtocolNumber,
+  ProtocolRecord,
+  ProtocolState,
+  recordVisibilitySql,
+} from '../protocollo/index.js';
 import { labelCode, labelText, parseLabelCode } from './label-code.js';
 import { renderLabel } from './label-pdf.js';
 import { receiptFacts, type ReceiptFacts } from './receipt-facts.js';
@@ -44,6 +49,7 @@ export async function issueLabel(ctx: RequestContext, id: string): Promise<Issue
     heading: `${facts.administrationName} — ${facts.aooName}`,
     text: labelText(facts.codes, facts.record),
     code: labelCode(facts.codes, facts.record),
+    annulled: facts.record.state === ProtocolState.ANNULLATO,
     issuedAt: ctx.clock.now(),
   });
   await auditRead(ctx, {
