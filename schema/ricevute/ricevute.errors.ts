@@ -6,6 +6,6 @@ export const RICEVUTE_ERROR_CODES: readonly ErrorCodeDefinition[] = [
     code: 'PROTOCOL_BARCODE_MALFORMED',
     httpStatus: 400,
     description:
-      'The scanned code is not a protocol label code (PROT:<IPA code>:<AOO code>:<year>:<number>): scan the label again or type the number',
+      'The scanned code is not a protocol label code (`PROT:<IPA code>:<AOO code>:<year>:<number>`, as `ProtocolRecord.labelCode`); `extensions.field` is `code`',
   },
 ];
