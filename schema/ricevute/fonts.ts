@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 /**
@@ -10,3 +11,11 @@ const FONT_DIR = new URL('../../../assets/fonts/', import.meta.url);
 
 export const FONT_REGULAR = fileURLToPath(new URL('DejaVuSans.ttf', FONT_DIR));
 export const FONT_BOLD = fileURLToPath(new URL('DejaVuSans-Bold.ttf', FONT_DIR));
+
+let loaded: { regular: Buffer; bold: Buffer } | undefined;
+
+/** The font files' bytes, read once per process (every PDF embeds a subset of them). */
+export function fontBytes(): { regular: Buffer; bold: Buffer } {
+  loaded ??= { regular: readFileSync(FONT_REGULAR), bold: readFileSync(FONT_BOLD) };
+  return loaded;
+}

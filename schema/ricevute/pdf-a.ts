@@ -1,5 +1,5 @@
 import PDFDocument from 'pdfkit';
-import { FONT_BOLD, FONT_REGULAR } from './fonts.js';
+import { fontBytes } from './fonts.js';
 
 export const REGULAR = 'DejaVuSans';
 export const BOLD = 'DejaVuSans-Bold';
@@ -38,8 +38,9 @@ export function createPdfA(options: PdfAOptions): PDFKit.PDFDocument {
       ModDate: options.issuedAt,
     },
   });
-  doc.registerFont(REGULAR, FONT_REGULAR);
-  doc.registerFont(BOLD, FONT_BOLD);
+  const fonts = fontBytes();
+  doc.registerFont(REGULAR, fonts.regular);
+  doc.registerFont(BOLD, fonts.bold);
   doc.font(REGULAR);
   return doc;
 }

@@ -148,6 +148,10 @@ describe('protocollo receipt and label', () => {
     const record = await registerArrivo();
     const seen = (await prot.data(ProtocolRecordLabelDocument, { id: record.id })).protocolRecord;
     assert.equal(seen.receiptUrl, `${env.baseUrl}/protocol-records/${record.id}/receipt.pdf`);
+    // HEAD: the headers of a record the caller sees, nothing rendered, nothing audited.
+    const head = await download(env, seen.receiptUrl, { token: prot.token, method: 'HEAD' });
+    assert.equal(head.status, 200);
+    assert.equal(head.headers.get('content-type'), 'application/pdf');
     const res = await download(env, seen.receiptUrl, { token: prot.token });
     assert.equal(res.status, 200);
     assert.equal(res.headers.get('content-type'), 'application/pdf');
@@ -226,6 +230,9 @@ describe('protocollo receipt and label', () => {
     assert.ok(text.includes('Provvedimento RGD n. 7/2026'), text);
     assert.ok(text.includes('Roberto Gestione (rgd)'), 'who annulled it');
     assert.ok(text.includes(record.formattedNumber), 'still its number: the record stays in the sequence');
+    const label = await download(env, `/protocol-records/${record.id}/label.pdf`, { token: prot.token });
+    assert.equal(label.status, 200);
+    assert.match(textOf(label.body), /ANNULLATO/, 'a label printed after the annulment says so');
   });
 
   it('a caller without personal-data rights gets a receipt without the person’s name', async () => {
