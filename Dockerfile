@@ -51,6 +51,8 @@ COPY --from=build /app/package.json ./package.json
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY --from=build /app/bin ./bin
+# The fonts receipts and labels embed (schema/ricevute/fonts.ts finds them beside dist/).
+COPY --from=build /app/assets ./assets
 COPY --from=build /app/schema/schema.graphql ./schema/schema.graphql
 RUN mkdir -p /app/.data && chown node:node /app/.data
 

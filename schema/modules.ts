@@ -6,6 +6,7 @@ import { organisationModule } from './organisation/index.js';
 import { protocolloModule } from './protocollo/index.js';
 import { repertoriModule } from './repertori/index.js';
 import { raccoglitoriModule } from './raccoglitori/index.js';
+import { ricevuteModule } from './ricevute/index.js';
 import { rubricaModule } from './rubrica/index.js';
 import { segnaturaModule } from './segnatura/index.js';
 import { systemModule } from './system/index.js';
@@ -28,4 +29,5 @@ export const coreModules: readonly DmsModule[] = [
   rubricaModule,
   segnaturaModule,
   protocolloModule,
+  ricevuteModule,
 ];

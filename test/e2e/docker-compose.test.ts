@@ -386,7 +386,8 @@ describe('Dockerfile', () => {
     const copied = all(final, 'COPY')
       .filter((i) => /--from=/.test(i.args))
       .map((i) => i.args.split(/\s+/).filter((p) => !p.startsWith('--'))[0] ?? '');
-    for (const needed of ['dist', 'bin', 'node_modules', 'package.json', 'schema/schema.graphql']) {
+    // assets: the fonts receipts and labels embed (schema/ricevute/fonts.ts).
+    for (const needed of ['dist', 'bin', 'node_modules', 'package.json', 'schema/schema.graphql', 'assets']) {
       assert.ok(
         copied.some((src) => src.replace(/^\/app\//, '').replace(/\/$/, '') === needed),
         `final stage must copy ${needed} from the build stage`,

@@ -97,6 +97,13 @@ describe('HTTP errors: statuses and one shape', () => {
     assert.equal(files.status, 401);
     assert.match(files.headers.get('www-authenticate') ?? '', /^Bearer realm="dms"/);
     assert.equal(httpError(await files.json())['reason'], 'missing');
+    // The receipt and label routes too, before looking the record up.
+    for (const pdf of ['receipt.pdf', 'label.pdf']) {
+      const r = await fetch(`${env.baseUrl}/protocol-records/00000000-0000-4000-8000-000000000000/${pdf}`);
+      assert.equal(r.status, 401, pdf);
+      assert.match(r.headers.get('www-authenticate') ?? '', /^Bearer realm="dms"/);
+      assert.equal(httpError(await r.json())['reason'], 'missing');
+    }
     // Public fields need no token.
     const info = await post(env, JSON.stringify({ query: '{ serverInfo { version } }' }));
     assert.equal(info.status, 200);
