@@ -76,7 +76,9 @@ export class Migration20261205000064_protocol_special extends Migration {
 
       create table protocol_particolare (
         record_id uuid primary key references protocol_record (id) on delete restrict,
-        repertorio_entry_id uuid not null unique references repertorio_entry (id) on delete restrict
+        -- No foreign key: the trigger below checks the entry, and entries are never deleted (so the
+        -- repertori module's own truncate guard still answers for its table).
+        repertorio_entry_id uuid not null unique
       );
       create trigger protocol_particolare_immutable before update or delete on protocol_particolare
         for each row execute function protocol_append_only();
