@@ -286,6 +286,19 @@ describe('protocollo: special registrations', () => {
     await refused('FORBIDDEN', named, () =>
       segretario.request(RegisterProtocolSpecialDocument, { input: input(named) }),
     );
+    // The database, too, wants both numbers: a particolare record without its entry never commits.
+    const bare = await draft({ particolare: true, named: ['rgd'] });
+    await assert.rejects(
+      sql(
+        env,
+        `insert into protocol_record (id, aoo_id, document_id, kind, number, year, date, registered_at, registered_by,
+                                      oggetto, primary_sha256, attachment_count, uor_id)
+         select gen_random_uuid(), d.aoo_id, d.id, 'ARRIVO', 999999, 2026, '2026-06-16', '2026-06-16T10:00:00+02',
+                d.created_by, 'Senza repertorio', repeat('a', 64), 0, d.uor_id from document d where d.id = $1`,
+        [bare],
+      ),
+      /also numbered in its repertorio/,
+    );
     // The bond of the entry is registratura too.
     await assert.rejects(
       sql(env, 'delete from protocol_particolare where record_id = $1', [first.id]),
@@ -355,6 +368,35 @@ describe('protocollo: special registrations', () => {
       listed,
       many.map((c, i) => `${i + 1}) ${c.denominazione}`),
     );
+  });
+
+  it('the list of vari destinatari is personal data: withheld from readers without PROTOCOL_READ_PERSONAL_DATA', async () => {
+    const people = ['Anna Bianchi', 'Bruno Verdi', 'Carla Neri', 'Dario Gialli'].map((n) => {
+      const [nome, cognome] = n.split(' ');
+      return { kind: 'PERSONA_FISICA' as const, nome, cognome };
+    });
+    const r = await register(
+      rgd,
+      input(await draft({ uor: 'RAG' }), { kind: 'PARTENZA', correspondents: people }),
+    );
+    assert.match(
+      r.annotations[0]?.text ?? '',
+      /1\) Anna Bianchi; 2\) Bruno Verdi; 3\) Carla Neri; 4\) Dario Gialli$/,
+    );
+    // lettore reads the office's records (READ_ONLY over RAG), not personal data.
+    const lettore = await env.asUser('lettore');
+    const read = await lettore.request(ProtocolRecordSpecialDocument, { id: r.id });
+    assert.equal(read.data?.protocolRecord.variDestinatari, true);
+    assert.equal(read.data?.protocolRecord.annotations[0]?.note, 'VARI_DESTINATARI');
+    assert.doesNotMatch(read.data?.protocolRecord.annotations[0]?.text ?? '', /Bianchi|Verdi|Neri|Gialli/);
+    assert.match(read.data?.protocolRecord.annotations[0]?.text ?? '', /^Vari destinatari/);
+    // The stored annotation is untouched.
+    const [row] = await sql<{ text: string }>(
+      env,
+      'select text from protocol_annotation where record_id = $1',
+      [r.id],
+    );
+    assert.match(row?.text ?? '', /Anna Bianchi/);
   });
 
   it('an anonymous letter: no correspondents, "Mittente sconosciuto o anonimo" and "Documento non sottoscritto"', async () => {
