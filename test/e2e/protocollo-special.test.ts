@@ -3,12 +3,15 @@ import { after, before, describe, it } from 'node:test';
 import {
   AnnotateProtocolDocument,
   CreateRepertorioDocument,
+  GenerateDevelopmentSegnaturaSealDocument,
   ProtocolRecordSpecialDocument,
+  ProtocolSegnaturaDocument,
   RegisterProtocolSpecialDocument,
   UpdateProtocolFieldsDocument,
   type ProtocolRecordSpecialFieldsFragment,
   type RegisterProtocolInput,
 } from '../../clients/sdk/generated/graphql.js';
+import { xmllintValidate } from '../fixtures/segnatura-fixture.js';
 import { SettableClock } from '../harness/clock.js';
 import { withFailingStatement } from '../harness/faults.js';
 import { demoIds, errorCode, sql, type DemoIds } from '../harness/files-helpers.js';
@@ -36,6 +39,8 @@ describe('protocollo: special registrations', () => {
     ids = await demoIds(env);
     rgd = await env.asUser('rgd');
     protocollista = await env.asUser('protocollista');
+    // Sealed segnature: every special registration here builds and seals one too.
+    await (await env.asUser('admin')).data(GenerateDevelopmentSegnaturaSealDocument, { aooId: ids.aooId });
   });
   after(async () => {
     await env.close();
@@ -406,6 +411,10 @@ describe('protocollo: special registrations', () => {
     );
     assert.equal(r.anonymousSender, true);
     assert.deepEqual(r.correspondents, []);
+    // Without a sender the segnatura still builds, is sealed and valid against the XSD.
+    const sealed = await protocollista.data(ProtocolSegnaturaDocument, { id: r.id });
+    const lint = xmllintValidate(sealed.segnatura?.xml ?? '');
+    assert.ok(lint.ok, lint.output);
     assert.deepEqual(r.specialNotes, ['MITTENTE_ANONIMO', 'DOCUMENTO_NON_SOTTOSCRITTO']);
     assert.deepEqual(r.annotations.map((a) => a.text).sort(), [
       'Documento non sottoscritto',
