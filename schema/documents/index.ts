@@ -81,7 +81,7 @@ export {
   PROTOCOL_READ_RESERVED,
 } from './permissions.js';
 export { DEMO_DOCUMENTS } from './demo/demo-documents.js';
-export { DocumentKind } from './document-enums.js';
+export { DocumentKind, SignatureStatus } from './document-enums.js';
 export { documentVisibilitySql, visibleDocumentIds } from './document-visibility.js';
 export { findVisibleDocument } from './document.service.js';
 export { markProtocollato, markRepertoriato } from './document-registration.js';

@@ -3,6 +3,7 @@ import { DEMO_REGISTRATIONS_PER_KIND, seedDemoProtocollo } from './demo/demo-pro
 import { Migration20261205000061_protocollo } from './migrations/Migration20261205000061_protocollo.js';
 import { Migration20261205000063_protocol_segnatura } from './migrations/Migration20261205000063_protocol_segnatura.js';
 import { Migration20261205000062_protocol_correspondent_version } from './migrations/Migration20261205000062_protocol_correspondent_version.js';
+import { Migration20261205000064_protocol_special } from './migrations/Migration20261205000064_protocol_special.js';
 import { PROTOCOL_PERMISSIONS } from './permissions.js';
 import {
   ProtocolAnnotation,
@@ -19,6 +20,7 @@ import {
 } from './protocollo-fields.resolver.js';
 import { PROTOCOL_EVENTS } from './protocollo-events.js';
 import { ProtocolloResolver } from './protocollo.resolver.js';
+import { ProtocolSpecialFieldsResolver } from './protocol-special.resolver.js';
 import { PROTOCOL_ERROR_CODES } from './protocollo.errors.js';
 
 /**
@@ -37,6 +39,7 @@ export const protocolloModule = defineModule({
       class: Migration20261205000062_protocol_correspondent_version,
     },
     { name: 'Migration20261205000063_protocol_segnatura', class: Migration20261205000063_protocol_segnatura },
+    { name: 'Migration20261205000064_protocol_special', class: Migration20261205000064_protocol_special },
   ],
   resolvers: [
     ProtocolloResolver,
@@ -44,6 +47,7 @@ export const protocolloModule = defineModule({
     ProtocolAnnotationFieldsResolver,
     ProtocolVersionFieldsResolver,
     DocumentProtocolRecordResolver,
+    ProtocolSpecialFieldsResolver,
   ],
   permissions: PROTOCOL_PERMISSIONS,
   errorCodes: PROTOCOL_ERROR_CODES,
@@ -58,9 +62,12 @@ export {
   ProtocolState,
   ProtocolCorrespondentKind,
   CorrespondentRole,
+  ProtocolNote,
 } from './protocollo-enums.js';
 export { ProtocolAnnulled, ProtocolFieldsChanged, ProtocolRegistered } from './protocollo-events.js';
 export { PROTOCOL_ANNUL, PROTOCOL_MANAGE, PROTOCOL_REGISTER } from './permissions.js';
 export { formatProtocolNumber } from './protocol-record.entity.js';
 export { findVisibleRecord, recordVisibilitySql } from './protocol-visibility.js';
+export { notInFuture } from './protocol-differimento.js';
+export { PARTICOLARE_REPERTORIO_CODE } from './protocol-particolare.js';
 export { DEMO_REGISTRATIONS_PER_KIND };

@@ -9,6 +9,7 @@ import { PROTOCOL_ANNUL, PROTOCOL_MANAGE } from './permissions.js';
 import { ProtocolAnnotation, ProtocolVersion } from './protocol-parts.entity.js';
 import { ProtocolRecord } from './protocol-record.entity.js';
 import { checkClassification, checkMeans, checkRpa, checkUor } from './protocol-input-checks.js';
+import { refuseDifferitoToPec } from './protocol-differimento.js';
 import { findVisibleRecord } from './protocol-visibility.js';
 import { ProtocolKind, ProtocolState } from './protocollo-enums.js';
 import { ProtocolAnnulled, ProtocolFieldsChanged } from './protocollo-events.js';
@@ -88,6 +89,7 @@ export async function updateProtocolFields(
     }
     if (input.meansOfTransmission !== undefined) {
       next.meansOfTransmission = checkMeans('input.meansOfTransmission', input.meansOfTransmission) ?? null;
+      refuseDifferitoToPec(record, next.meansOfTransmission);
     }
     const changes: Record<string, [string | null, string | null]> = {};
     for (const [field, value] of Object.entries(next) as Array<[Managed, string | null]>) {

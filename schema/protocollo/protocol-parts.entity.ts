@@ -4,7 +4,7 @@ import { Field, ID, Int, ObjectType } from 'type-graphql';
 import { AnyAuthenticated } from '../../server/auth/access.js';
 import { Acl } from '../../server/auth/acl.js';
 import { PROTOCOL_READ_PERSONAL_DATA } from '../documents/index.js';
-import { ProtocolCorrespondentKind, CorrespondentRole } from './protocollo-enums.js';
+import { ProtocolCorrespondentKind, CorrespondentRole, ProtocolNote } from './protocollo-enums.js';
 
 /** Personal data: shown to holders of PROTOCOL_READ_PERSONAL_DATA in the record's AOO. */
 const personalData = (_ctx: unknown, c: ProtocolCorrespondent): boolean => c.personalDataVisible === true;
@@ -139,6 +139,8 @@ export class ProtocolFile {
 @ObjectType({ simpleResolvers: true, description: 'An annotation of a registration (append-only)' })
 @AnyAuthenticated()
 export class ProtocolAnnotation {
+  [OptionalProps]?: 'note';
+
   @PrimaryKey({ type: 'uuid' })
   @Field(() => ID, { description: 'Stable identifier' })
   id: string = randomUUID();
@@ -156,6 +158,13 @@ export class ProtocolAnnotation {
 
   @Property({ type: 'uuid', fieldName: 'created_by' })
   createdById!: string;
+
+  @Enum({ items: () => ProtocolNote, length: 40, nullable: true })
+  @Field(() => ProtocolNote, {
+    nullable: true,
+    description: 'The typed note this annotation states (added at registration); null for free text',
+  })
+  note: ProtocolNote | null = null;
 }
 
 /** One version of the managed fields: what they were from `changedAt` on, and what changed. */

@@ -28,7 +28,12 @@ export class ProtocolRecord {
     | 'fascicoloId'
     | 'documentType'
     | 'meansOfTransmission'
-    | 'formattedNumber';
+    | 'formattedNumber'
+    | 'receivedOn'
+    | 'differimentoReason'
+    | 'differimentoAuthorisation'
+    | 'anonymousSender'
+    | 'variDestinatari';
 
   @PrimaryKey({ type: 'uuid' })
   @Field(() => ID, { description: 'Stable identifier' })
@@ -139,6 +144,30 @@ export class ProtocolRecord {
   @Property({ type: 'timestamptz', nullable: true })
   @Field(() => Date, { nullable: true, description: 'When it was sent by PEC' })
   sentByPecAt: Date | null = null;
+
+  // Protocollo differito (001 §6.5), registratura: exposed as `differimento`.
+  @Property({ type: 'date', nullable: true })
+  receivedOn: string | null = null;
+
+  @Property({ length: 2000, nullable: true })
+  differimentoReason: string | null = null;
+
+  @Property({ length: 500, nullable: true })
+  differimentoAuthorisation: string | null = null;
+
+  @Property()
+  @Field({
+    description:
+      'Mittente sconosciuto o anonimo: an incoming letter registered without senders (registratura)',
+  })
+  anonymousSender: boolean = false;
+
+  @Property()
+  @Field({
+    description:
+      'Vari destinatari: more than three recipients; the full list is the VARI_DESTINATARI annotation (registratura)',
+  })
+  variDestinatari: boolean = false;
 }
 
 /** At least 7 digits, zero-padded (DOMAIN §5). */

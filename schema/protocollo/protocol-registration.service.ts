@@ -17,6 +17,7 @@ import {
 import { directoryCorrespondent, refuseInlineBesideEntry } from './protocol-directory-correspondent.js';
 import { sealRegistration, segnaturaInputOf } from './protocol-segnatura.js';
 import { formatProtocolNumber, ProtocolRecord } from './protocol-record.entity.js';
+import { checkSpecialRegistration, recordSpecialRegistration } from './protocol-special.js';
 import {
   checkClassification,
   checkCorrespondent,
@@ -61,7 +62,7 @@ export async function registerProtocol(
       throw forbidden("register this office's documents (needs PROTOCOL_REGISTER over its UOR)");
     }
     const oggetto = requiredText('input.oggetto', input.oggetto, 2000);
-    if (input.correspondents.length === 0) {
+    if (input.correspondents.length === 0 && input.anonymousSender !== true) {
       throw new InvalidInputError(
         'input.correspondents',
         input.kind === ProtocolKind.ARRIVO
@@ -96,6 +97,7 @@ export async function registerProtocol(
     const means = checkMeans('input.meansOfTransmission', input.meansOfTransmission) ?? null;
     const uorId = input.uorId ? await checkUor(tx, 'input.uorId', aooId, input.uorId) : doc.uor.id;
     const rpaId = input.rpaId ? await checkRpa(tx, 'input.rpaId', aooId, input.rpaId) : null;
+    const special = await checkSpecialRegistration(tx, input, doc, means);
     if ((await tx.em.count(ProtocolRecord, { documentId: doc.id })) > 0) throw alreadyRegistered();
     // Copied before the number is taken: a refusal gives nothing back because nothing was taken.
     const correspondents: CheckedCorrespondent[] = [];
@@ -177,6 +179,7 @@ export async function registerProtocol(
       classificationId,
       documentType,
       meansOfTransmission: means,
+      ...special.columns,
     });
     try {
       await tx.em.flush();
@@ -235,6 +238,8 @@ export async function registerProtocol(
       changedById: userId,
     });
     await markProtocollato(tx, doc.id, at);
+    const boundFiles = slots.map((slot) => ({ position: slot.position, file: fileOf(slot) }));
+    const specialAudit = await recordSpecialRegistration(tx, record, special, correspondents, boundFiles, at);
     try {
       await tx.audit({
         aooId,
@@ -254,6 +259,7 @@ export async function registerProtocol(
             .map((c) => `${c.correspondentId}@${c.correspondentVersion}`),
           attachments: attachments.length,
           segnaturaSha256: segnatura?.sha256 ?? null,
+          ...specialAudit,
         },
       });
     } catch (e) {

@@ -68,3 +68,53 @@ registerEnumType(ProtocolCorrespondentKind, {
     UFFICIO_INTERNO: { description: 'An office of the same AOO (interno)' },
   },
 });
+
+/**
+ * The notes the law words for special registrations (002 §9.7, §4.1.2.1): written as typed
+ * annotations at registration, each with its fixed wording (PROTOCOL_NOTE_TEXT).
+ */
+export enum ProtocolNote {
+  VARI_DESTINATARI = 'VARI_DESTINATARI',
+  MITTENTE_ANONIMO = 'MITTENTE_ANONIMO',
+  DOCUMENTO_NON_SOTTOSCRITTO = 'DOCUMENTO_NON_SOTTOSCRITTO',
+  FIRMA_MANCANTE = 'FIRMA_MANCANTE',
+  FIRMA_NON_VALIDA = 'FIRMA_NON_VALIDA',
+  CERTIFICATO_SCADUTO = 'CERTIFICATO_SCADUTO',
+  CERTIFICATO_REVOCATO = 'CERTIFICATO_REVOCATO',
+  CERTIFICATO_SOSPESO = 'CERTIFICATO_SOSPESO',
+  IMPOSSIBILE_EFFETTUARE_VERIFICA = 'IMPOSSIBILE_EFFETTUARE_VERIFICA',
+}
+
+/** The manuals' wording of each note (the annotation's text starts with it). */
+export const PROTOCOL_NOTE_TEXT: Readonly<Record<ProtocolNote, string>> = {
+  [ProtocolNote.VARI_DESTINATARI]: 'Vari destinatari',
+  [ProtocolNote.MITTENTE_ANONIMO]: 'Mittente sconosciuto o anonimo',
+  [ProtocolNote.DOCUMENTO_NON_SOTTOSCRITTO]: 'Documento non sottoscritto',
+  [ProtocolNote.FIRMA_MANCANTE]: 'Firma mancante',
+  [ProtocolNote.FIRMA_NON_VALIDA]: 'verifica firma digitale eseguita: firma non valida',
+  [ProtocolNote.CERTIFICATO_SCADUTO]: 'verifica firma digitale eseguita: certificato scaduto',
+  [ProtocolNote.CERTIFICATO_REVOCATO]: 'verifica firma digitale eseguita: certificato revocato',
+  [ProtocolNote.CERTIFICATO_SOSPESO]: 'verifica firma digitale eseguita: certificato sospeso',
+  [ProtocolNote.IMPOSSIBILE_EFFETTUARE_VERIFICA]:
+    'verifica firma digitale eseguita: impossibile effettuare verifica',
+};
+
+registerEnumType(ProtocolNote, {
+  name: 'ProtocolNote',
+  description: 'A note the law words for a special registration (002 §9.7, §4.1.2.1), added at registration',
+  valuesConfig: {
+    VARI_DESTINATARI: {
+      description: 'Vari destinatari: more than three recipients; the annotation lists them all',
+    },
+    MITTENTE_ANONIMO: { description: 'Mittente sconosciuto o anonimo: an anonymous letter' },
+    DOCUMENTO_NON_SOTTOSCRITTO: {
+      description: 'Documento non sottoscritto: an anonymous letter without signature',
+    },
+    FIRMA_MANCANTE: { description: 'Firma mancante: a letter with a sender but without signature' },
+    FIRMA_NON_VALIDA: { description: 'The digital signature of a bound file does not verify' },
+    CERTIFICATO_SCADUTO: { description: "The signer's certificate was expired at the signing time" },
+    CERTIFICATO_REVOCATO: { description: "The signer's certificate was revoked" },
+    CERTIFICATO_SOSPESO: { description: "The signer's certificate was suspended" },
+    IMPOSSIBILE_EFFETTUARE_VERIFICA: { description: 'The signature of a bound file could not be verified' },
+  },
+});

@@ -15,6 +15,7 @@ import {
 } from './protocol-parts.entity.js';
 import { ProtocolRecord } from './protocol-record.entity.js';
 import { protocolloLoaders } from './protocollo-loaders.js';
+import { withRecipientListsMasked } from './protocol-special.resolver.js';
 
 /** At most this many files a registration binds: the primary and the documents module's 500 attachments. */
 const MAX_FILES = 501;
@@ -62,8 +63,8 @@ export class ProtocolRecordFieldsResolver {
   @FieldResolver(() => [ProtocolAnnotation], { description: 'Annotations, oldest first (append-only)' })
   @ListSize({ maxItems: MAX_ANNOTATIONS })
   @AnyAuthenticated()
-  annotations(@Root() r: ProtocolRecord, @Ctx() ctx: RequestContext): Promise<ProtocolAnnotation[]> {
-    return protocolloLoaders.annotations(ctx).load(r.id);
+  async annotations(@Root() r: ProtocolRecord, @Ctx() ctx: RequestContext): Promise<ProtocolAnnotation[]> {
+    return withRecipientListsMasked(ctx, r, await protocolloLoaders.annotations(ctx).load(r.id));
   }
 
   @FieldResolver(() => Document, { description: 'The registered primary document' })

@@ -39,4 +39,33 @@ export const PROTOCOL_ERROR_CODES: readonly ErrorCodeDefinition[] = [
     description:
       'The directory entry named by correspondentId is deactivated: it is not used for new registrations',
   },
+  {
+    code: 'PROTOCOL_DATE_IN_FUTURE',
+    httpStatus: 400,
+    description:
+      'A date given at registration (the receipt day of a protocollo differito…) is after today (Europe/Rome); `extensions.field` names it',
+  },
+  {
+    code: 'PROTOCOL_DIFFERITO_NOT_ARRIVO',
+    httpStatus: 400,
+    description: 'Protocollo differito is for incoming (ARRIVO) registrations only',
+  },
+  {
+    code: 'PROTOCOL_DIFFERITO_PEC',
+    httpStatus: 409,
+    description:
+      'A document received by PEC is never registered as differito, and a differito record never becomes PEC (the PEC date is legally binding)',
+  },
+  {
+    code: 'PROTOCOL_ANONYMOUS_SENDER',
+    httpStatus: 400,
+    description:
+      'An anonymous sender ("Mittente sconosciuto o anonimo") is for incoming registrations without correspondents',
+  },
+  {
+    code: 'PROTOCOL_PARTICOLARE_NO_REPERTORIO',
+    httpStatus: 409,
+    description:
+      'The AOO has no active repertorio PROTOCOLLO_PARTICOLARE, in which a protocollo particolare is also numbered',
+  },
 ];

@@ -53,6 +53,26 @@ export class ProtocolCorrespondentInput {
   pec?: string | null;
 }
 
+@InputType({
+  description:
+    'Protocollo differito (001 §6.5): an incoming document registered after the day it arrived, with a motivated authorisation',
+})
+export class ProtocolDifferimentoInput {
+  @Field({
+    description:
+      'The day the document actually arrived (YYYY-MM-DD, Europe/Rome): today or earlier, never in the future',
+  })
+  receivedOn!: string;
+
+  @Field({ description: 'Why the registration was deferred (the cause; at most 2000 characters)' })
+  reason!: string;
+
+  @Field({
+    description: 'The act that authorised the deferral (e.g. "Autorizzazione RGD n. 4/2026"; at most 500)',
+  })
+  authorisation!: string;
+}
+
 @InputType({ description: 'A registration in the protocol register' })
 export class RegisterProtocolInput {
   @Field(() => ProtocolKind, { description: 'Arrivo, partenza or interno' })
@@ -98,6 +118,27 @@ export class RegisterProtocolInput {
 
   @Field(() => [String], { nullable: true, description: 'Annotations made at registration (at most 20)' })
   annotations?: string[] | null;
+
+  @Field(() => ProtocolDifferimentoInput, {
+    nullable: true,
+    description:
+      'Protocollo differito: incoming only, not for PEC (PROTOCOL_DIFFERITO_NOT_ARRIVO, PROTOCOL_DIFFERITO_PEC)',
+  })
+  differimento?: ProtocolDifferimentoInput | null;
+
+  @Field(() => Boolean, {
+    nullable: true,
+    description:
+      'Mittente sconosciuto o anonimo: an incoming letter without senders (then correspondents is empty; PROTOCOL_ANONYMOUS_SENDER)',
+  })
+  anonymousSender?: boolean | null;
+
+  @Field(() => Boolean, {
+    nullable: true,
+    description:
+      'The document is not signed: noted as "Documento non sottoscritto" (anonymous) or "Firma mancante" (with a sender)',
+  })
+  unsigned?: boolean | null;
 }
 
 @InputType({

@@ -40,3 +40,5 @@ export { RepertorioEntryState } from './repertorio-entry.entity.js';
 export { RepertorioEntryAnnulled, RepertorioEntryRegistered } from './repertori-events.js';
 export { REPERTORIO_ANNUL, REPERTORIO_MANAGE, REPERTORIO_REGISTER } from './permissions.js';
 export { DEMO_REPERTORI } from './demo/demo-repertori.js';
+// The protocol register numbers a protocollo particolare in its repertorio in its own transaction.
+export { registerEntry } from './repertorio-entry.service.js';

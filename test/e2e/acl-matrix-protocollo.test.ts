@@ -4,11 +4,14 @@ import { after, before, describe, it } from 'node:test';
 import {
   AnnotateProtocolDocument,
   AnnulProtocolDocument,
+  CreateRepertorioDocument,
   DeactivateUserDocument,
   DocumentProtocolRecordDocument,
   ProtocolHistoryDocument,
   ProtocolRecordDocument,
   ProtocolRecordNumbersDocument,
+  ProtocolRecordSpecialDocument,
+  ProtocolSegnaturaDocument,
   RegisterProtocolDocument,
   UpdateProtocolFieldsDocument,
 } from '../../clients/sdk/generated/graphql.js';
@@ -17,6 +20,18 @@ import { demoIds, errorCode, sql, type DemoIds } from '../harness/files-helpers.
 import type { GraphqlClient, GraphqlResponse } from '../harness/graphql-client.js';
 import { createMember, createSecondAoo } from '../harness/org-fixtures.js';
 import { startTestEnv, type TestEnv } from '../harness/test-env.js';
+import { romeDay } from '../../server/clock.js';
+
+/** The request clock, running from now, moved on by whole days to pass a riservato's date. */
+class RunningClock {
+  private offset = 0;
+  now(): Date {
+    return new Date(Date.now() + this.offset);
+  }
+  advanceDays(days: number): void {
+    this.offset += days * 86_400_000;
+  }
+}
 
 /**
  * The ACL matrix of the protocol register: every actor × every protocol operation × where the
@@ -40,6 +55,7 @@ import {
 } from '../harness/acl-actors.js';
 
 describe('ACL matrix: protocollo', () => {
+  const clock = new RunningClock();
   let env: TestEnv;
   let ids: DemoIds;
   let otherAoo: { aooId: string; uorId: string };
@@ -92,13 +108,16 @@ describe('ACL matrix: protocollo', () => {
   }
 
   before(async () => {
-    env = await startTestEnv();
+    env = await startTestEnv({ clock });
     ids = await demoIds(env);
     const admin = await env.asUser('admin');
     otherAoo = await createSecondAoo(admin);
     await createMember(admin, ids.aooId, ids.uor['SEG'] ?? '', 'amministratore', 'SYSTEM_ADMIN');
     await createMember(admin, otherAoo.aooId, otherAoo.uorId, 'altrove.protocollo', 'PROTOCOLLISTA');
     const gone = await createMember(admin, ids.aooId, ids.uor['SEG'] ?? '', 'dimesso', 'RGD');
+    // A second RGD, named on nothing: the special records are hidden from them too.
+    await createMember(admin, ids.aooId, ids.uor['SEG'] ?? '', 'rgd.altro', 'RGD');
+    clients.set('rgd.altro', await env.asUser('rgd.altro'));
     for (const a of actors) clients.set(a.username, await env.asUser(a.username));
     // Deactivated after its token was issued: the token stops working at once.
     await admin.data(DeactivateUserDocument, { id: gone });
@@ -264,5 +283,143 @@ describe('ACL matrix: protocollo', () => {
     const r = await c('dimesso').request(ProtocolRecordDocument, { id: record.RAG?.id ?? '' });
     assert.equal(r.status, 401);
     assert.equal(errorCode(r), 'UNAUTHENTICATED');
+  });
+  it('riservato and particolare records: hidden on every path from whoever is not involved or named (an RGD too), seen by those who are; after the riservato date the normal rule', async () => {
+    const rgd = c('rgd');
+    await rgd.data(CreateRepertorioDocument, {
+      input: { aooId: ids.aooId, code: 'PROTOCOLLO_PARTICOLARE', name: 'Protocollo particolare' },
+    });
+    const userId = async (username: string) =>
+      (await sql<{ id: string }>(env, 'select id from app_user where username = $1', [username]))[0]?.id;
+    /** A draft of RAG by the RGD, made riservato (involved) or particolare (named) before registration. */
+    async function special(
+      kind: 'riservato' | 'particolare',
+      users: string[],
+      oggetto: string,
+    ): Promise<{ id: string; documentId: string; number: number; year: number }> {
+      const documentId = await draft('RAG');
+      const today = romeDay(clock.now());
+      await sql(
+        env,
+        kind === 'particolare'
+          ? `update document set particolare = true, oggetto = $2 where id = $1`
+          : `update document set reserved_until = $3::date + 2, oggetto = $2 where id = $1`,
+        kind === 'particolare' ? [documentId, oggetto] : [documentId, oggetto, today],
+      );
+      for (const u of users) {
+        await sql(
+          env,
+          `insert into document_access (id, document_id, user_id, reason, granted_by) values (gen_random_uuid(), $1, $2, $3, $2)`,
+          [documentId, await userId(u), kind === 'particolare' ? 'NAMED' : 'INVOLVED'],
+        );
+      }
+      const r = await rgd.data(RegisterProtocolDocument, {
+        input: { ...registration(documentId), oggetto },
+      });
+      return {
+        id: r.registerProtocol.id,
+        documentId,
+        number: r.registerProtocol.number,
+        year: r.registerProtocol.year,
+      };
+    }
+    const particolare = await special(
+      'particolare',
+      ['rgd', 'segretario'],
+      'Esposto riservatissimo Zafferano',
+    );
+    const riservato = await special('riservato', ['rpa.ragioneria'], 'Segnalazione riservata Cardamomo');
+
+    /** What each path answers to `who` about `rec`: true where the record is there. */
+    async function paths(
+      who: string,
+      rec: typeof particolare,
+      word: string,
+    ): Promise<Record<string, boolean>> {
+      const client = c(who);
+      const listed = async (filter: Record<string, unknown>) => {
+        const r = await client.data(ProtocolRecordNumbersDocument, { filter, first: 100 });
+        const there = r.protocolRecords.edges.some((e) => e.node.id === rec.id);
+        // The count agrees with the page: a hidden record is not counted either.
+        assert.equal(r.protocolRecords.totalCount > 0, there, `${who} totalCount ${JSON.stringify(filter)}`);
+        return there;
+      };
+      const numbered = { year: rec.year, numberFrom: rec.number, numberTo: rec.number };
+      return {
+        protocolRecord:
+          (await client.request(ProtocolRecordDocument, { id: rec.id })).data?.protocolRecord.id === rec.id,
+        special:
+          (await client.request(ProtocolRecordSpecialDocument, { id: rec.id })).data?.protocolRecord.id ===
+          rec.id,
+        list: await listed(numbered),
+        listByOggetto: await listed({ ...numbered, oggetto: word }),
+        listByCorrespondent: await listed({ ...numbered, correspondent: 'Neri' }),
+        listByUor: await listed({ ...numbered, uorId: ids.uor['RAG'] }),
+        documentProtocolRecord:
+          (await client.request(DocumentProtocolRecordDocument, { id: rec.documentId })).data?.document
+            .protocolRecord?.id === rec.id,
+        segnatura: !(await client.request(ProtocolSegnaturaDocument, { id: rec.id })).errors,
+        protocolHistory: !(await client.request(ProtocolHistoryDocument, { id: rec.id })).errors,
+      };
+    }
+    // The correspondent filter searches personal data: only where those are readable (not lettore).
+    const everywhere = (seen: boolean, who: string) => ({
+      protocolRecord: seen,
+      special: seen,
+      list: seen,
+      listByOggetto: seen,
+      listByCorrespondent: seen && who !== 'lettore',
+      listByUor: seen,
+      documentProtocolRecord: seen,
+      segnatura: seen,
+      protocolHistory: seen,
+    });
+    // rgd.altro is an RGD named on nothing; protocollista sees the office; segretario holds
+    // every right but is involved in the riservato one not at all; rpa.ragioneria is involved.
+    const before: Array<[string, boolean, boolean]> = [
+      ['rgd', true, true],
+      ['rgd.altro', false, false],
+      ['protocollista', false, false],
+      ['segretario', true, false],
+      ['rpa.ragioneria', false, true],
+      ['lettore', false, false],
+      ['rpa.tecnico', false, false],
+    ];
+    for (const [who, seesParticolare, seesRiservato] of before) {
+      assert.deepEqual(
+        await paths(who, particolare, 'Zafferano'),
+        everywhere(seesParticolare, who),
+        `${who} particolare`,
+      );
+      assert.deepEqual(
+        await paths(who, riservato, 'Cardamomo'),
+        everywhere(seesRiservato, who),
+        `${who} riservato`,
+      );
+    }
+    // Those who see them see the special registration: the date to mark, the repertorio number.
+    const seen = await c('segretario').data(ProtocolRecordSpecialDocument, { id: particolare.id });
+    assert.equal(seen.protocolRecord.particolare, true);
+    assert.equal(seen.protocolRecord.repertorioParticolare?.number, 1);
+    const marked = await c('rpa.ragioneria').data(ProtocolRecordSpecialDocument, { id: riservato.id });
+    assert.ok(marked.protocolRecord.reservedUntil);
+    assert.ok(marked.protocolRecord.reservedUntil > romeDay(clock.now()));
+
+    // Past the riservato date: whoever reads the office sees it; the particolare stays as it was.
+    clock.advanceDays(3);
+    for (const [who] of before) {
+      const a = actors.find((x) => x.username === who);
+      const reads = a ? readsDocs(a, 'RAG') : true;
+      assert.deepEqual(
+        await paths(who, riservato, 'Cardamomo'),
+        everywhere(reads, who),
+        `${who} riservato after its date`,
+      );
+      assert.deepEqual(
+        await paths(who, particolare, 'Zafferano'),
+        everywhere(who === 'rgd' || who === 'segretario', who),
+        `${who} particolare later`,
+      );
+    }
   });
 });
