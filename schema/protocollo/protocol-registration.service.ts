@@ -15,10 +15,10 @@ import {
   ProtocolVersion,
 } from './protocol-parts.entity.js';
 import { directoryCorrespondent, refuseInlineBesideEntry } from './protocol-directory-correspondent.js';
+import { fileRegistered, registrationFiling } from './protocol-filing.js';
 import { sealRegistration, segnaturaInputOf } from './protocol-segnatura.js';
 import { formatProtocolNumber, ProtocolRecord } from './protocol-record.entity.js';
 import {
-  checkClassification,
   checkCorrespondent,
   type CheckedCorrespondent,
   checkMeans,
@@ -147,9 +147,13 @@ export async function registerProtocol(
     // again once the counter row is locked, so registration times follow the numbers. Only when
     // the Italian year turned in between does the record keep the first reading (its year's).
     const before = tx.clock.now();
-    const classificationId = input.classificationId
-      ? await checkClassification(tx, aooId, input.classificationId, romeDay(before))
-      : null;
+    const { classificationId, fascicoloId } = await registrationFiling(
+      tx,
+      aooId,
+      doc.id,
+      input,
+      romeDay(before),
+    );
     const fixed: Clock = { now: () => new Date(before) };
     const { number, year } = await nextNumber(
       { ...tx, clock: fixed },
@@ -175,6 +179,7 @@ export async function registerProtocol(
       uorId,
       rpaId,
       classificationId,
+      fascicoloId,
       documentType,
       meansOfTransmission: means,
     });
@@ -222,7 +227,7 @@ export async function registerProtocol(
       uorId,
       rpaId,
       classificationId,
-      fascicoloId: null,
+      fascicoloId,
       documentType,
       meansOfTransmission: means,
     };
@@ -234,6 +239,7 @@ export async function registerProtocol(
       changedAt: at,
       changedById: userId,
     });
+    await fileRegistered(tx, fascicoloId, doc.id);
     await markProtocollato(tx, doc.id, at);
     try {
       await tx.audit({
