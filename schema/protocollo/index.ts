@@ -3,6 +3,7 @@ import { DEMO_REGISTRATIONS_PER_KIND, seedDemoProtocollo } from './demo/demo-pro
 import { Migration20261205000061_protocollo } from './migrations/Migration20261205000061_protocollo.js';
 import { Migration20261205000063_protocol_segnatura } from './migrations/Migration20261205000063_protocol_segnatura.js';
 import { Migration20261205000062_protocol_correspondent_version } from './migrations/Migration20261205000062_protocol_correspondent_version.js';
+import { Migration20261205000069_protocol_fascicolo } from './migrations/Migration20261205000069_protocol_fascicolo.js';
 import { PROTOCOL_PERMISSIONS } from './permissions.js';
 import {
   ProtocolAnnotation,
@@ -37,6 +38,7 @@ export const protocolloModule = defineModule({
       class: Migration20261205000062_protocol_correspondent_version,
     },
     { name: 'Migration20261205000063_protocol_segnatura', class: Migration20261205000063_protocol_segnatura },
+    { name: 'Migration20261205000069_protocol_fascicolo', class: Migration20261205000069_protocol_fascicolo },
   ],
   resolvers: [
     ProtocolloResolver,

@@ -13,6 +13,9 @@ import {
   UpdateProtocolFieldsDocument,
   type RegisterProtocolInput,
 } from '../../clients/sdk/generated/graphql.js';
+import { ProtocolFieldsChanged } from '../../schema/protocollo/index.js';
+import type { DomainEvent } from '../../server/events/domain-event.js';
+import { defineModule } from '../../server/modules/module.js';
 import { newDocument, titolarioInForce } from '../harness/fascicoli-fixtures.js';
 import { demoIds, errorCode, sql, type DemoIds } from '../harness/files-helpers.js';
 import type { GraphqlClient } from '../harness/graphql-client.js';
@@ -45,8 +48,23 @@ describe('protocollo filing and classification', () => {
     ['X/1', 'Varie'],
   ];
 
+  /** ProtocolFieldsChanged events as published (after commit): record id and fields. */
+  const changed: Array<{ recordId: string; fields: string[] }> = [];
+  const probe = defineModule({
+    name: 'probe',
+    eventHandlers: [
+      {
+        event: ProtocolFieldsChanged,
+        handle: (_ctx, e: DomainEvent<object>) => {
+          changed.push(e.data as { recordId: string; fields: string[] });
+          return Promise.resolve();
+        },
+      },
+    ],
+  });
+
   before(async () => {
-    env = await startTestEnv();
+    env = await startTestEnv({ modules: [probe] });
     ids = await demoIds(env);
     nodes = await titolarioInForce(env, ids.aooId, tree);
     const admin = await env.asUser('admin');
@@ -228,6 +246,11 @@ describe('protocollo filing and classification', () => {
     const keptRead = (await protocollista.data(ProtocolRecordFilingDocument, { id: kept.id })).protocolRecord;
     assert.equal(keptRead.fascicoloId, g, 'a draft filed as primary keeps its fascicolo on the record');
     assert.equal(keptRead.classification?.fullCode, 'VI/3/1');
+    // The database keeps a record's fascicolo in its AOO too.
+    await assert.rejects(
+      sql(env, 'update protocol_record set fascicolo_id = $2 where id = $1', [next.id, foreign]),
+      /not of its AOO/,
+    );
   });
 
   it('updateProtocolFields moves the filing, historised with old and new values; mismatches refused; null unfiles', async () => {
@@ -266,6 +289,12 @@ describe('protocollo filing and classification', () => {
       [r.id],
     );
     assert.deepEqual(audit[0]?.changes['fascicoloId'], [f, scia]);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    assert.deepEqual(
+      changed.filter((e) => e.recordId === r.id).map((e) => [...e.fields].sort()),
+      [['classificationId', 'fascicoloId']],
+      'ProtocolFieldsChanged names the fascicolo and the classification',
+    );
 
     // A classification that disagrees with the fascicolo the record stays in; a fascicolo with one.
     const mismatch = await protocollista.request(UpdateProtocolFieldsDocument, {
