@@ -138,3 +138,15 @@ export async function currentDocumentClassification(
   const versions = await classificationVersionsLoader(ctx).load(documentId);
   return versions.at(-1)?.classificationId ?? null;
 }
+
+/** The node a document non protocollato is classified on now, read in the caller's transaction. */
+export async function documentClassificationOf(
+  ctx: RequestContext,
+  documentId: string,
+): Promise<string | null> {
+  const rows = await ctx.em.execute<Array<{ classification_id: string }>>(
+    'select classification_id from document_classification where document_id = ? order by version desc limit 1',
+    [documentId],
+  );
+  return rows[0]?.classification_id ?? null;
+}

@@ -73,6 +73,9 @@ export { fascicoloVisibilitySql, visibleFascicoloIds } from './fascicolo-visibil
 export { openAnnualFascicoli } from './annual-fascicoli.job.js';
 export { fascicoloForFiling, fileDocument, primaryFilingOf, unfileDocument } from './filing.service.js';
 export { classificationAgrees, classificationMismatch } from './classification-agreement.js';
-export { currentDocumentClassification } from './document-classification.service.js';
+export {
+  currentDocumentClassification,
+  documentClassificationOf,
+} from './document-classification.service.js';
 /** A fascicolo by id for a nested field, null when missing or not visible to the caller (per request). */
 export const fascicoloLoader = fascicoloLoaders.fascicolo;

@@ -3,6 +3,7 @@ import { DomainError } from '../../server/errors/domain-error.js';
 import {
   classificationAgrees,
   classificationMismatch,
+  documentClassificationOf,
   fascicoloForFiling,
   fileDocument,
   primaryFilingOf,
@@ -25,7 +26,8 @@ export interface RecordFiling {
 
 /**
  * What a registration's classification and fascicolo come to. A draft already filed as primary
- * keeps that fascicolo (the record takes it); another fascicolo given is refused.
+ * keeps that fascicolo (the record takes it); another fascicolo given is refused. Without either,
+ * a draft classified before registration keeps its classification.
  */
 export async function registrationFiling(
   tx: UnitOfWork,
@@ -55,7 +57,31 @@ export async function registrationFiling(
       classificationId: await agreeing(tx, given, current.fascicoloId, current.classificationId),
     };
   }
-  return { classificationId: given, fascicoloId: null };
+  return {
+    classificationId: given ?? (await earlierClassification(tx, aooId, documentId, day)),
+    fascicoloId: null,
+  };
+}
+
+/**
+ * A draft classified as a document non protocollato keeps that classification when it is of the
+ * titolario in force on the registration day (after a revision the record starts unclassified,
+ * to be classified on the titolario in force).
+ */
+async function earlierClassification(
+  tx: UnitOfWork,
+  aooId: string,
+  documentId: string,
+  day: string,
+): Promise<string | null> {
+  const nodeId = await documentClassificationOf(tx, documentId);
+  if (nodeId === null) return null;
+  try {
+    return await checkClassification(tx, aooId, nodeId, day);
+  } catch (e) {
+    if (e instanceof DomainError) return null;
+    throw e;
+  }
 }
 
 /** Files the registered document in the record's fascicolo as its primary (unless it is there already). */

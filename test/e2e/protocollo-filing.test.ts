@@ -390,6 +390,15 @@ describe('protocollo filing and classification', () => {
     });
     assert.equal(errorCode(disagree), 'CLASSIFICATION_FASCICOLO_MISMATCH');
 
+    // Classified before registration, registered with no classification: the record keeps it.
+    const classified = await draft('Nota classificata prima della registrazione');
+    await protocollista.data(ClassifyDocumentDocument, {
+      input: { documentId: classified, classificationId: node('X/1') },
+    });
+    const kept = (await protocollista.data(RegisterProtocolDocument, { input: input(classified) }))
+      .registerProtocol;
+    assert.equal(kept.classification?.fullCode, 'X/1');
+
     // Registered: the record's classification answers, and classifyDocument points to the record.
     const r = (
       await protocollista.data(RegisterProtocolDocument, {
