@@ -1,8 +1,9 @@
-import { Arg, Ctx, FieldResolver, Mutation, Resolver, Root } from 'type-graphql';
+import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { AnyAuthenticated, Requires } from '../../server/auth/access.js';
 import type { RequestContext } from '../../server/context.js';
 import { ListSize } from '../../server/graphql/list-size.js';
-import { Document } from '../documents/index.js';
+import type { ConnectionShape } from '../../server/graphql/connection.js';
+import { Document, DocumentConnection } from '../documents/index.js';
 import { orgLoaders, User } from '../organisation/index.js';
 import { TitolarioNode, titolarioNodeLoader } from '../titolario/index.js';
 import {
@@ -10,11 +11,38 @@ import {
   classifyDocument,
   MAX_CLASSIFICATION_VERSIONS,
 } from './document-classification.service.js';
-import { ClassifyDocumentInput, DocumentClassificationVersion } from './document-classification.types.js';
+import {
+  ClassifyDocumentInput,
+  DocumentClassificationVersion,
+  UnregisteredDocumentFilter,
+} from './document-classification.types.js';
+import { listUnregisteredDocuments, MAX_UNREGISTERED_PAGE } from './unregistered-documents.js';
 import { FASCICOLO_MANAGE } from './permissions.js';
 
 @Resolver()
 export class DocumentClassificationResolver {
+  @Query(() => DocumentConnection, {
+    description:
+      'Documents non protocollati of an AOO the caller may see, by their classification (Relay connection), newest first',
+  })
+  @ListSize({ pageArg: 'first', maxItems: MAX_UNREGISTERED_PAGE })
+  @AnyAuthenticated()
+  documentsNonProtocollati(
+    @Ctx() ctx: RequestContext,
+    @Arg('aooId', () => ID, { description: 'The AOO' }) aooId: string,
+    @Arg('filter', () => UnregisteredDocumentFilter, {
+      nullable: true,
+      description: 'Conditions the documents must meet',
+    })
+    filter: UnregisteredDocumentFilter | null,
+    @Arg('first', () => Int, { defaultValue: 20, description: `Page size, 1 to ${MAX_UNREGISTERED_PAGE}` })
+    first: number,
+    @Arg('after', () => String, { nullable: true, description: 'pageInfo.endCursor of the previous page' })
+    after: string | null,
+  ): Promise<ConnectionShape<Document>> {
+    return listUnregisteredDocuments(ctx, aooId, filter, first, after);
+  }
+
   @Mutation(() => Document, {
     description:
       'Classify a document non protocollato on a leaf of the titolario in force (a registered one is classified on its protocol record, with updateProtocolFields)',

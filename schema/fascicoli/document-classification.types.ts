@@ -32,3 +32,19 @@ export class DocumentClassificationVersion {
   @Field({ description: 'When it was classified' })
   classifiedAt!: Date;
 }
+
+@InputType({ description: 'Which documents non protocollati to list; every condition given must hold' })
+export class UnregisteredDocumentFilter {
+  @Field(() => ID, {
+    nullable: true,
+    description:
+      'Classified now under this titolario node (it or below it, in every titolario version, by code)',
+  })
+  classificationId?: string | null;
+
+  @Field(() => Boolean, {
+    nullable: true,
+    description: 'true: only classified ones; false: only those not classified yet',
+  })
+  classified?: boolean | null;
+}

@@ -4,6 +4,7 @@ import {
   ClassifyDocumentDocument,
   CloseFascicoloDocument,
   DocumentClassificationDocument,
+  DocumentsNonProtocollatiDocument,
   FascicoloDocumentIdsDocument,
   FileDocumentDocument,
   OpenFascicoloDocument,
@@ -399,6 +400,42 @@ describe('protocollo filing and classification', () => {
       .registerProtocol;
     assert.equal(kept.classification?.fullCode, 'X/1');
 
+    // Listed by classification (a subtree), classified or not, while not registered.
+    const unclassified = await draft('Nota da classificare');
+    const listPage = async (
+      filter: { classificationId?: string; classified?: boolean },
+      after: string | null,
+    ) =>
+      (
+        await protocollista.data(DocumentsNonProtocollatiDocument, {
+          aooId: ids.aooId,
+          filter,
+          first: 2,
+          after,
+        })
+      ).documentsNonProtocollati;
+    const listed = async (filter: { classificationId?: string; classified?: boolean }) => {
+      const found: string[] = [];
+      let after: string | null = null;
+      do {
+        const page: Awaited<ReturnType<typeof listPage>> = await listPage(filter, after);
+        found.push(...page.edges.map((e) => e.node.id));
+        after = page.pageInfo.hasNextPage ? (page.pageInfo.endCursor ?? null) : null;
+      } while (after !== null);
+      return found;
+    };
+    assert.ok((await listed({ classificationId: node('X') })).includes(doc), 'under X (X/1)');
+    assert.ok(!(await listed({ classificationId: node('VI') })).includes(doc), 'no longer under VI');
+    assert.ok((await listed({ classified: false })).includes(unclassified));
+    assert.ok(!(await listed({ classified: true })).includes(unclassified));
+    assert.ok((await listed({ classified: true })).includes(doc));
+    const lettore = await env.asUser('lettore');
+    const hidden = await lettore.data(DocumentsNonProtocollatiDocument, { aooId: ids.aooId, first: 100 });
+    assert.ok(
+      !hidden.documentsNonProtocollati.edges.some((e) => e.node.id === doc),
+      'READ_ONLY of RAG does not see PROT documents',
+    );
+
     // Registered: the record's classification answers, and classifyDocument points to the record.
     const r = (
       await protocollista.data(RegisterProtocolDocument, {
@@ -409,6 +446,7 @@ describe('protocollo filing and classification', () => {
     const after = (await protocollista.data(DocumentClassificationDocument, { id: doc })).document;
     assert.equal(after.classification?.fullCode, 'VI/3/2', "a registered document answers its record's");
     assert.equal(after.classificationHistory.length, 2, 'its history as a document non protocollato stays');
+    assert.ok(!(await listed({ classified: true })).includes(doc), 'registered: not listed any more');
     const refused = await protocollista.request(ClassifyDocumentDocument, {
       input: { documentId: doc, classificationId: node('X/1') },
     });
