@@ -1,5 +1,6 @@
 import type { RequestContext } from '../../server/context.js';
 import { DomainError } from '../../server/errors/domain-error.js';
+import { TitolarioNode } from '../titolario/index.js';
 
 /**
  * Whether a document's classification agrees with the node its primary fascicolo sits on: the
@@ -13,12 +14,10 @@ export async function classificationAgrees(
   fascicoloClassificationId: string,
 ): Promise<boolean> {
   if (classificationId === fascicoloClassificationId) return true;
-  const rows = await ctx.em.execute<Array<{ one: number }>>(
-    `select 1 as one from titolario_node a join titolario_node b on b.aoo_id = a.aoo_id and b.full_code = a.full_code
-      where a.id = ? and b.id = ?`,
-    [classificationId, fascicoloClassificationId],
-  );
-  return rows.length > 0;
+  const [a, b] = await ctx.em.find(TitolarioNode, {
+    id: { $in: [classificationId, fascicoloClassificationId] },
+  });
+  return a !== undefined && b !== undefined && a.aoo.id === b.aoo.id && a.fullCode === b.fullCode;
 }
 
 export function classificationMismatch(field: string, fascicoloId: string): DomainError {

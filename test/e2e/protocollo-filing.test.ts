@@ -17,7 +17,11 @@ import {
 import { ProtocolFieldsChanged } from '../../schema/protocollo/index.js';
 import type { DomainEvent } from '../../server/events/domain-event.js';
 import { defineModule } from '../../server/modules/module.js';
-import { newDocument, titolarioInForce } from '../harness/fascicoli-fixtures.js';
+import { classificationAgrees } from '../../schema/fascicoli/index.js';
+import { Aoo } from '../../schema/organisation/index.js';
+import { TitolarioVersion } from '../../schema/titolario/index.js';
+import { createDraft } from '../../schema/titolario/titolario-editor.js';
+import { inUnit, newDocument, titolarioInForce } from '../harness/fascicoli-fixtures.js';
 import { demoIds, errorCode, sql, type DemoIds } from '../harness/files-helpers.js';
 import type { GraphqlClient } from '../harness/graphql-client.js';
 import { createMember, createSecondAoo } from '../harness/org-fixtures.js';
@@ -484,5 +488,29 @@ describe('protocollo filing and classification', () => {
     assert.equal(errorCode(r2), 'NOT_FOUND');
     const rows = await sql(env, 'select 1 from document_classification where document_id = $1', [doc]);
     assert.equal(rows.length, 0, 'nothing persisted');
+  });
+
+  it('a classification agrees with a fascicolo node of the same code in another titolario version, never across AOOs', async () => {
+    // A revision (next year's draft, a copy): a fascicolo opened before it keeps the old node.
+    const [current] = await sql<{ version_id: string }>(
+      env,
+      'select version_id from titolario_node where id = $1',
+      [node('VI/3/1')],
+    );
+    const year = new Date().getUTCFullYear();
+    const revised = await inUnit(env, async (tx) => {
+      const aoo = await tx.em.findOneOrFail(Aoo, { id: ids.aooId });
+      const copyOf = await tx.em.findOneOrFail(TitolarioVersion, { id: current?.version_id ?? '' });
+      const v = await createDraft(tx, aoo, { label: 'Revisione', validFrom: `${year + 2}-01-01`, copyOf });
+      const rows = await tx.em.execute<Array<{ id: string; full_code: string }>>(
+        'select id, full_code from titolario_node where version_id = ?',
+        [v.id],
+      );
+      return Object.fromEntries(rows.map((r) => [r.full_code, r.id]));
+    });
+    const agrees = (a: string, b: string) => inUnit(env, (tx) => classificationAgrees(tx, a, b));
+    assert.equal(await agrees(revised['VI/3/1'] ?? '', node('VI/3/1')), true, 'same code, another version');
+    assert.equal(await agrees(revised['VI/3/2'] ?? '', node('VI/3/1')), false, 'another code');
+    assert.equal(await agrees(otherNodes['VI/3/1'] ?? '', node('VI/3/1')), false, 'same code, another AOO');
   });
 });
