@@ -43,7 +43,7 @@ export async function registrationFiling(
   if (input.fascicoloId && current && current.fascicoloId !== input.fascicoloId) {
     throw new DomainError(
       'DOCUMENT_PRIMARY_FASCICOLO_EXISTS',
-      `input.fascicoloId: the document is already filed in fascicolo ${current.fascicoloId} as its primary; register it with that one (or none), or unfile it from there first`,
+      'input.fascicoloId: the document is already filed in another fascicolo as its primary (see Document.fascicoli); register it with that one (or none), or unfile it from there first',
       { field: 'input.fascicoloId' },
     );
   }
