@@ -56,4 +56,21 @@ export const FASCICOLO_ERROR_CODES: readonly ErrorCodeDefinition[] = [
     description:
       'The document already has a primary fascicolo: file it as linked (primary: false), or unfile it from the primary first',
   },
+  {
+    code: 'CLASSIFICATION_FASCICOLO_MISMATCH',
+    httpStatus: 422,
+    description:
+      'The classification and the fascicolo disagree: a document is classified as the titolario node its primary fascicolo sits on (give the fascicolo alone to take its node)',
+  },
+  {
+    code: 'DOCUMENT_CLASSIFICATION_NOT_LEAF',
+    httpStatus: 422,
+    description: 'A document is classified on the last level of the titolario: pick a leaf node',
+  },
+  {
+    code: 'DOCUMENT_CLASSIFIED_IN_PROTOCOL',
+    httpStatus: 409,
+    description:
+      'The document is registered in the protocol: its classification is a managed field of the record, changed with updateProtocolFields',
+  },
 ];

@@ -126,6 +126,37 @@ export async function unfileDocument(
   });
 }
 
+/**
+ * The fascicolo a document of `aooId` is about to be filed in as its primary by another module's
+ * change (a protocol registration, a record's managed field): the checks of fileDocument, made
+ * before anything is written. A fascicolo of another AOO gets the answer of a hidden one.
+ */
+export async function fascicoloForFiling(
+  tx: UnitOfWork,
+  fascicoloId: string,
+  aooId: string,
+): Promise<Fascicolo> {
+  const f = await findVisibleFascicolo(tx, tx.em, fascicoloId, true);
+  if (f.aoo.id !== aooId) throw new NotFoundError('Fascicolo', fascicoloId);
+  requireManage(tx, f, 'file documents here');
+  requireOpen(f);
+  return f;
+}
+
+/** The primary fascicolo a document is filed in now (whoever may see it), with its node; or null. */
+export async function primaryFilingOf(
+  ctx: RequestContext,
+  documentId: string,
+): Promise<{ fascicoloId: string; classificationId: string } | null> {
+  const rows = await ctx.em.execute<Array<{ fascicolo_id: string; classification_id: string }>>(
+    `select c.fascicolo_id, f.classification_id from fascicolo_filing_current c join fascicolo f on f.id = c.fascicolo_id
+      where c.document_id = ? and c.is_primary`,
+    [documentId],
+  );
+  const row = rows[0];
+  return row ? { fascicoloId: row.fascicolo_id, classificationId: row.classification_id } : null;
+}
+
 /** A document the caller sees, of the fascicolo's AOO (a fascicolo holds its own AOO's documents). */
 async function requireVisibleDocument(ctx: RequestContext, f: Fascicolo, documentId: string): Promise<void> {
   if (!isUuid(documentId) || !(await visibleDocumentIds(ctx, ctx.em, [documentId])).has(documentId)) {

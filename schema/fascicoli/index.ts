@@ -13,18 +13,32 @@ import { Fascicolo } from './fascicolo.entity.js';
 import { FascicoloResolver } from './fascicolo.resolver.js';
 import { FASCICOLO_ERROR_CODES } from './fascicoli.errors.js';
 import { Migration20261205000021_fascicoli } from './migrations/Migration20261205000021_fascicoli.js';
+import { Migration20261205000022_document_classification } from './migrations/Migration20261205000022_document_classification.js';
+import {
+  DocumentClassificationHistoryResolver,
+  DocumentClassificationResolver,
+  DocumentClassificationVersionFieldsResolver,
+} from './document-classification.resolver.js';
+import { fascicoloLoaders } from './fascicolo-loaders.js';
 import { FASCICOLO_PERMISSIONS } from './permissions.js';
 
 /**
  * Fascicoli (DOMAIN §3): opened on a leaf of the titolario in force, numbered per AOO, node and
  * year, with sottofascicoli and inserti, documents filed as history, closing, reopening by the
  * RGD, transfers, repetitive annual fascicoli, the repertorio and the AgID metadata; the
- * queries departmental apps page through.
+ * queries departmental apps page through; the classification of documents non protocollato
+ * (a registered document's is a managed field of its protocol record).
  */
 export const fascicoliModule = defineModule({
   name: 'fascicoli',
   entities: [Fascicolo],
-  migrations: [{ name: 'Migration20261205000021_fascicoli', class: Migration20261205000021_fascicoli }],
+  migrations: [
+    { name: 'Migration20261205000021_fascicoli', class: Migration20261205000021_fascicoli },
+    {
+      name: 'Migration20261205000022_document_classification',
+      class: Migration20261205000022_document_classification,
+    },
+  ],
   resolvers: [
     FascicoloResolver,
     FascicoloFieldsResolver,
@@ -32,6 +46,9 @@ export const fascicoliModule = defineModule({
     FascicoloHistoryFieldsResolver,
     DocumentFilingFieldsResolver,
     DocumentFascicoliResolver,
+    DocumentClassificationResolver,
+    DocumentClassificationHistoryResolver,
+    DocumentClassificationVersionFieldsResolver,
   ],
   jobs: [annualFascicoliJob],
   permissions: FASCICOLO_PERMISSIONS,
@@ -54,3 +71,11 @@ export {
 export { FASCICOLO_MANAGE, FASCICOLO_READ, FASCICOLO_REOPEN } from './permissions.js';
 export { fascicoloVisibilitySql, visibleFascicoloIds } from './fascicolo-visibility.js';
 export { openAnnualFascicoli } from './annual-fascicoli.job.js';
+export { fascicoloForFiling, fileDocument, primaryFilingOf, unfileDocument } from './filing.service.js';
+export { classificationAgrees, classificationMismatch } from './classification-agreement.js';
+export {
+  currentDocumentClassification,
+  documentClassificationOf,
+} from './document-classification.service.js';
+/** A fascicolo by id for a nested field, null when missing or not visible to the caller (per request). */
+export const fascicoloLoader = fascicoloLoaders.fascicolo;

@@ -8,6 +8,7 @@ import { requiredText } from '../../server/errors/input-checks.js';
 import { PROTOCOL_ANNUL, PROTOCOL_MANAGE } from './permissions.js';
 import { ProtocolAnnotation, ProtocolVersion } from './protocol-parts.entity.js';
 import { ProtocolRecord } from './protocol-record.entity.js';
+import { changedFiling, moveFiling } from './protocol-filing.js';
 import { checkClassification, checkMeans, checkRpa, checkUor } from './protocol-input-checks.js';
 import { refuseDifferitoToPec } from './protocol-differimento.js';
 import { findVisibleRecord } from './protocol-visibility.js';
@@ -51,12 +52,14 @@ function refOf(record: ProtocolRecord) {
   };
 }
 
-type Managed = 'uorId' | 'rpaId' | 'classificationId' | 'documentType' | 'meansOfTransmission';
+type Managed =
+  'uorId' | 'rpaId' | 'classificationId' | 'fascicoloId' | 'documentType' | 'meansOfTransmission';
 
 /**
- * Changes managed fields (UOR, RPA, classification, optional fields): the registratura is not
- * reachable from here; each change is a new version row with previous and new values, who and
- * when, and an audit row. A field left out stays; an unchanged call makes no version.
+ * Changes managed fields (UOR, RPA, classification, fascicolo, optional fields): the registratura
+ * is not reachable from here; each change is a new version row with previous and new values, who
+ * and when, and an audit row. A field left out stays; an unchanged call makes no version. A new
+ * fascicolo moves the document's primary filing in this transaction (protocol-filing.ts).
  */
 export async function updateProtocolFields(
   ctx: RequestContext,
@@ -83,6 +86,7 @@ export async function updateProtocolFields(
           ? null
           : await checkClassification(tx, record.aooId, input.classificationId, romeDay(tx.clock.now()));
     }
+    Object.assign(next, await changedFiling(tx, record, input.fascicoloId, next.classificationId));
     if (input.documentType !== undefined) {
       const v = input.documentType === null || input.documentType.trim() === '' ? null : input.documentType;
       next.documentType = v === null ? null : requiredText('input.documentType', v, 200);
@@ -96,6 +100,7 @@ export async function updateProtocolFields(
       if (record[field] !== value) changes[field] = [record[field], value];
     }
     if (Object.keys(changes).length === 0) return record;
+    if (changes['fascicoloId']) await moveFiling(tx, record.documentId, changes['fascicoloId'][1]);
     for (const [field, [, value]] of Object.entries(changes)) {
       (record as unknown as Record<string, string | null>)[field] = value;
     }

@@ -98,7 +98,8 @@ export class ProtocolRecord {
   @Property({ type: 'uuid', nullable: true })
   @Field(() => ID, {
     nullable: true,
-    description: 'Fascicolo the record is filed in (reserved: filing goes through the fascicoli module)',
+    description:
+      "The fascicolo (managed field) the record's document is filed in as its primary, through the fascicoli module; `fascicolo` gives it when the caller may see it",
   })
   fascicoloId: string | null = null;
 

@@ -15,11 +15,11 @@ import {
   ProtocolVersion,
 } from './protocol-parts.entity.js';
 import { directoryCorrespondent, refuseInlineBesideEntry } from './protocol-directory-correspondent.js';
+import { fileRegistered, registrationFiling } from './protocol-filing.js';
 import { sealRegistration, segnaturaInputOf } from './protocol-segnatura.js';
 import { formatProtocolNumber, ProtocolRecord } from './protocol-record.entity.js';
 import { checkSpecialRegistration, recordSpecialRegistration } from './protocol-special.js';
 import {
-  checkClassification,
   checkCorrespondent,
   type CheckedCorrespondent,
   checkMeans,
@@ -149,9 +149,13 @@ export async function registerProtocol(
     // again once the counter row is locked, so registration times follow the numbers. Only when
     // the Italian year turned in between does the record keep the first reading (its year's).
     const before = tx.clock.now();
-    const classificationId = input.classificationId
-      ? await checkClassification(tx, aooId, input.classificationId, romeDay(before))
-      : null;
+    const { classificationId, fascicoloId } = await registrationFiling(
+      tx,
+      aooId,
+      doc.id,
+      input,
+      romeDay(before),
+    );
     const fixed: Clock = { now: () => new Date(before) };
     const { number, year } = await nextNumber(
       { ...tx, clock: fixed },
@@ -177,6 +181,7 @@ export async function registerProtocol(
       uorId,
       rpaId,
       classificationId,
+      fascicoloId,
       documentType,
       meansOfTransmission: means,
       ...special.columns,
@@ -225,7 +230,7 @@ export async function registerProtocol(
       uorId,
       rpaId,
       classificationId,
-      fascicoloId: null,
+      fascicoloId,
       documentType,
       meansOfTransmission: means,
     };
@@ -237,6 +242,7 @@ export async function registerProtocol(
       changedAt: at,
       changedById: userId,
     });
+    await fileRegistered(tx, fascicoloId, doc.id);
     await markProtocollato(tx, doc.id, at);
     const boundFiles = slots.map((slot) => ({ position: slot.position, file: fileOf(slot) }));
     const specialAudit = await recordSpecialRegistration(tx, record, special, correspondents, boundFiles, at);

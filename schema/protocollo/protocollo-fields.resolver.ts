@@ -3,6 +3,7 @@ import { AnyAuthenticated } from '../../server/auth/access.js';
 import type { RequestContext } from '../../server/context.js';
 import { ListSize } from '../../server/graphql/list-size.js';
 import { Document, PROTOCOL_READ_PERSONAL_DATA } from '../documents/index.js';
+import { currentDocumentClassification, Fascicolo, fascicoloLoader } from '../fascicoli/index.js';
 import { orgLoaders, Uor, User } from '../organisation/index.js';
 import { TitolarioNode, titolarioNodeLoader } from '../titolario/index.js';
 import { MAX_ANNOTATIONS } from './protocol-changes.service.js';
@@ -23,7 +24,10 @@ const MAX_FILES = 501;
 @ObjectType({ description: 'One changed managed field of a version: the previous and the new value' })
 @AnyAuthenticated()
 export class ProtocolFieldChange {
-  @Field({ description: 'The field (uorId, rpaId, classificationId, documentType, meansOfTransmission…)' })
+  @Field({
+    description:
+      'The field (uorId, rpaId, classificationId, fascicoloId, documentType, meansOfTransmission…)',
+  })
   field!: string;
 
   @Field(() => String, { nullable: true, description: 'The value before (null: none)' })
@@ -96,6 +100,15 @@ export class ProtocolRecordFieldsResolver {
     return r.classificationId === null ? null : titolarioNodeLoader(ctx).load(r.classificationId);
   }
 
+  @FieldResolver(() => Fascicolo, {
+    nullable: true,
+    description: 'The fascicolo (managed field); null when none or when the caller cannot see it',
+  })
+  @AnyAuthenticated()
+  async fascicolo(@Root() r: ProtocolRecord, @Ctx() ctx: RequestContext): Promise<Fascicolo | null> {
+    return r.fascicoloId === null ? null : fascicoloLoader(ctx).load(r.fascicoloId);
+  }
+
   @FieldResolver(() => User, { nullable: true, description: 'Who registered it; null when not visible' })
   @AnyAuthenticated()
   registeredBy(@Root() r: ProtocolRecord, @Ctx() ctx: RequestContext): Promise<User | null> {
@@ -146,5 +159,21 @@ export class DocumentProtocolRecordResolver {
   @AnyAuthenticated()
   protocolRecord(@Root() doc: Document, @Ctx() ctx: RequestContext): Promise<ProtocolRecord | null> {
     return protocolloLoaders.recordOfDocument(ctx).load(doc.id);
+  }
+
+  /*
+   * Resolved here, not in the fascicoli module: a registered document's classification is a
+   * managed field of its record, and fascicoli (before protocollo) cannot read records.
+   */
+  @FieldResolver(() => TitolarioNode, {
+    nullable: true,
+    description:
+      "Its classification: a registered document's is its protocol record's (managed field), a document non protocollato's the last of classificationHistory",
+  })
+  @AnyAuthenticated()
+  async classification(@Root() doc: Document, @Ctx() ctx: RequestContext): Promise<TitolarioNode | null> {
+    const record = await protocolloLoaders.recordOfDocument(ctx).load(doc.id);
+    const nodeId = record ? record.classificationId : await currentDocumentClassification(ctx, doc.id);
+    return nodeId === null ? null : titolarioNodeLoader(ctx).load(nodeId);
   }
 }

@@ -110,6 +110,13 @@ export class RegisterProtocolInput {
   })
   classificationId?: string | null;
 
+  @Field(() => ID, {
+    nullable: true,
+    description:
+      "The fascicolo to file the document in as its primary, in the registration's transaction: an open fascicolo of the AOO the caller may file into (FASCICOLO_MANAGE). Without classificationId the record takes the fascicolo's titolario node; with one they must agree (CLASSIFICATION_FASCICOLO_MISMATCH). A draft already filed as primary keeps its fascicolo",
+  })
+  fascicoloId?: string | null;
+
   @Field(() => String, { nullable: true, description: 'Document type' })
   documentType?: string | null;
 
@@ -154,8 +161,19 @@ export class UpdateProtocolFieldsInput {
   @Field(() => ID, { nullable: true, description: 'The new RPA' })
   rpaId?: string | null;
 
-  @Field(() => ID, { nullable: true, description: 'The new classification' })
+  @Field(() => ID, {
+    nullable: true,
+    description:
+      'The new classification; it must agree with the fascicolo the record is filed in (CLASSIFICATION_FASCICOLO_MISMATCH)',
+  })
   classificationId?: string | null;
+
+  @Field(() => ID, {
+    nullable: true,
+    description:
+      "The new fascicolo: the document moves there as its primary (unfiled from the current one, filed in the new, through the fascicoli module); without classificationId the record takes the fascicolo's node unless its own agrees; null unfiles it",
+  })
+  fascicoloId?: string | null;
 
   @Field(() => String, { nullable: true, description: 'The new document type' })
   documentType?: string | null;

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import {
+  ClassifyDocumentDocument,
   CloseFascicoloDocument,
   DeactivateUserDocument,
   DocumentFascicoliDocument,
@@ -246,6 +247,15 @@ describe('ACL matrix: fascicoli', () => {
         await client(setup(t).creator).data(FileDocumentDocument, { input: { fascicoloId, documentId } });
         return c.request(UnfileDocumentDocument, { fascicoloId, documentId });
       },
+    },
+    {
+      // A document non protocollato is classified by whoever may file the office's documents.
+      name: 'classifyDocument',
+      allowed: manages,
+      run: async (c, t) =>
+        c.request(ClassifyDocumentDocument, {
+          input: { documentId: await freshDocument(t), classificationId: setup(t).node },
+        }),
     },
     {
       name: 'fascicolo(id)',

@@ -7,7 +7,9 @@ import {
   CreateRepertorioDocument,
   DeactivateUserDocument,
   DocumentProtocolRecordDocument,
+  OpenFascicoloDocument,
   ProtocolHistoryDocument,
+  ProtocolRecordFilingDocument,
   ProtocolRecordDocument,
   ProtocolRecordNumbersDocument,
   ProtocolRecordSpecialDocument,
@@ -15,7 +17,9 @@ import {
   RegisterProtocolDocument,
   UpdateProtocolFieldsDocument,
 } from '../../clients/sdk/generated/graphql.js';
+import { FASCICOLO_MANAGE, FASCICOLO_READ } from '../../schema/fascicoli/index.js';
 import { PROTOCOL_ANNUL, PROTOCOL_MANAGE, PROTOCOL_REGISTER } from '../../schema/protocollo/index.js';
+import { titolarioInForce } from '../harness/fascicoli-fixtures.js';
 import { demoIds, errorCode, sql, type DemoIds } from '../harness/files-helpers.js';
 import type { GraphqlClient, GraphqlResponse } from '../harness/graphql-client.js';
 import { createMember, createSecondAoo } from '../harness/org-fixtures.js';
@@ -62,6 +66,9 @@ describe('ACL matrix: protocollo', () => {
   const clients = new Map<string, GraphqlClient>();
   const registrar: Partial<Record<Where, GraphqlClient>> = {};
   const record: Partial<Record<Place, { id: string; documentId: string }>> = {};
+  /** An open fascicolo of each place (its UOR), and a record filed in it at registration. */
+  const fascicolo: Partial<Record<Place, string>> = {};
+  const filedRecord: Partial<Record<Place, string>> = {};
 
   const c = (username: string): GraphqlClient => {
     const client = clients.get(username);
@@ -124,6 +131,29 @@ describe('ACL matrix: protocollo', () => {
     registrar.demo = c('rgd');
     registrar.other = c('altrove.protocollo');
     for (const place of PLACES) record[place] = await newRecord(place);
+    const rpaOf: Record<Place, string> = { RAG: 'lettore', TEC: 'rpa.tecnico', other: 'altrove.protocollo' };
+    for (const aooId of [ids.aooId, otherAoo.aooId]) {
+      const nodes = await titolarioInForce(env, aooId);
+      for (const place of PLACES.filter((p) => (p === 'other') === (aooId === otherAoo.aooId))) {
+        const [rpa] = await sql<{ id: string }>(env, 'select id from app_user where username = $1', [
+          rpaOf[place],
+        ]);
+        const opened = await registrar[whereOf(place)]?.data(OpenFascicoloDocument, {
+          input: {
+            classificationId: nodes['VI/3/1'] ?? '',
+            kind: 'AFFARE',
+            oggetto: `Fascicolo della matrice ${place}`,
+            uorId: place === 'other' ? otherAoo.uorId : (ids.uor[place] ?? ''),
+            rpaId: rpa?.id ?? '',
+          },
+        });
+        fascicolo[place] = opened?.openFascicolo.id;
+        const filed = await registrar[whereOf(place)]?.data(RegisterProtocolDocument, {
+          input: { ...registration(await draft(place)), fascicoloId: fascicolo[place] },
+        });
+        filedRecord[place] = filed?.registerProtocol.id;
+      }
+    }
   });
   after(async () => {
     await env.close();
@@ -172,6 +202,35 @@ describe('ACL matrix: protocollo', () => {
       expected: (a, p) => readsDocs(a, p) && covers(a, PROTOCOL_REGISTER, p),
       run: async (client, p) =>
         !(await client.request(RegisterProtocolDocument, { input: registration(await draft(p)) })).errors,
+    },
+    {
+      name: 'registerProtocol into a fascicolo',
+      expected: (a, p) =>
+        readsDocs(a, p) && covers(a, PROTOCOL_REGISTER, p) && covers(a, FASCICOLO_MANAGE, p),
+      run: async (client, p) =>
+        !(
+          await client.request(RegisterProtocolDocument, {
+            input: { ...registration(await draft(p)), fascicoloId: fascicolo[p] ?? '' },
+          })
+        ).errors,
+    },
+    {
+      name: 'updateProtocolFields fascicoloId (moves the filing)',
+      expected: (a, p) => readsDocs(a, p) && covers(a, PROTOCOL_MANAGE, p) && covers(a, FASCICOLO_MANAGE, p),
+      run: async (client, p) =>
+        !(
+          await client.request(UpdateProtocolFieldsDocument, {
+            input: { id: (await newRecord(p)).id, fascicoloId: fascicolo[p] ?? '' },
+          })
+        ).errors,
+    },
+    {
+      name: 'nested ProtocolRecord.fascicolo (the fascicolo’s own visibility)',
+      expected: (a, p) => readsDocs(a, p) && covers(a, FASCICOLO_READ, p),
+      run: async (client, p) => {
+        const r = await client.request(ProtocolRecordFilingDocument, { id: filedRecord[p] ?? '' });
+        return r.data?.protocolRecord.fascicolo?.id === fascicolo[p];
+      },
     },
     {
       name: 'updateProtocolFields',

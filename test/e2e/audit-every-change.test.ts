@@ -35,6 +35,7 @@ import {
   UpdateUorDocument,
   UpdateUserDocument,
   AddTitolarioIndexTermDocument,
+  ClassifyDocumentDocument,
   CloseFascicoloDocument,
   FileDocumentDocument,
   OpenFascicoloDocument,
@@ -804,6 +805,16 @@ describe('every change writes exactly one audit row', () => {
           reason: 'Riesame',
         }),
         target: made['fascicolo'] ?? '',
+      }),
+    },
+    {
+      mutation: 'classifyDocument',
+      operation: 'document.classify',
+      run: async (round) => ({
+        response: await rpa.request(ClassifyDocumentDocument, {
+          input: { documentId: filed[round] ?? '', classificationId: classes['VI/3/1'] ?? '' },
+        }),
+        target: filed[round] ?? '',
       }),
     },
   ];
