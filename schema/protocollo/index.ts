@@ -64,3 +64,7 @@ export { PROTOCOL_ANNUL, PROTOCOL_MANAGE, PROTOCOL_REGISTER } from './permission
 export { formatProtocolNumber } from './protocol-record.entity.js';
 export { findVisibleRecord, recordVisibilitySql } from './protocol-visibility.js';
 export { DEMO_REGISTRATIONS_PER_KIND };
+// For the emergency register (emergenza): it registers recovered records in the import's transaction.
+export { registerProtocol } from './protocol-registration.service.js';
+export { RegisterProtocolInput, ProtocolCorrespondentInput } from './protocollo.inputs.js';
+export { checkCorrespondent, MAX_CORRESPONDENTS } from './protocol-input-checks.js';
