@@ -89,6 +89,13 @@ export interface EmergencyFileRecord {
   annotations: string[];
 }
 
+/** Every record whose number and date could be read (its other values may be wrong): the sequence checks. */
+export interface NumberedRecord {
+  line: number;
+  number: number;
+  at: Date;
+}
+
 /** A record as read, before its values are checked. */
 interface RawRecord {
   line: number;
@@ -139,7 +146,7 @@ export function parseDateTime(value: string): Date | null {
 export function readEmergencyFile(
   format: EmergencyFileFormat,
   content: string,
-): { records: EmergencyFileRecord[]; problems: EmergencyImportProblem[] } {
+): { records: EmergencyFileRecord[]; numbered: NumberedRecord[]; problems: EmergencyImportProblem[] } {
   const problems: EmergencyImportProblem[] = [];
   const raw = format === EmergencyFileFormat.JSON ? readJson(content, problems) : readCsv(content, problems);
   if (raw.length > MAX_EMERGENCY_RECORDS) {
@@ -149,17 +156,18 @@ export function readEmergencyFile(
       field: 'records',
       message: `at most ${MAX_EMERGENCY_RECORDS} records in one import (got ${raw.length}): split the file`,
     });
-    return { records: [], problems };
+    return { records: [], numbered: [], problems };
   }
   if (raw.length === 0 && problems.length === 0) {
     problems.push({ line: 1, number: null, field: 'records', message: 'the file has no records' });
   }
   const records: EmergencyFileRecord[] = [];
+  const numbered: NumberedRecord[] = [];
   for (const r of raw) {
-    const checked = checkRecord(r, problems);
+    const checked = checkRecord(r, problems, numbered);
     if (checked) records.push(checked);
   }
-  return { records, problems };
+  return { records, numbered, problems };
 }
 
 function readJson(content: string, problems: EmergencyImportProblem[]): RawRecord[] {
@@ -296,7 +304,7 @@ function readCsv(content: string, problems: EmergencyImportProblem[]): RawRecord
     if (previous && number !== '' && number === previous.number) {
       // A continuation row: another correspondent and/or annotation of the record above.
       const record = previous.record;
-      for (const f of RECORD_FIELDS) {
+      for (const f of RECORD_FIELDS.filter((name) => name !== 'number')) {
         const v = cell(f);
         if (v !== '' && v !== record.values[f]) {
           problems.push({
@@ -371,7 +379,11 @@ function optionalString(
   return value;
 }
 
-function checkRecord(raw: RawRecord, problems: EmergencyImportProblem[]): EmergencyFileRecord | null {
+function checkRecord(
+  raw: RawRecord,
+  problems: EmergencyImportProblem[],
+  numbered: NumberedRecord[],
+): EmergencyFileRecord | null {
   const before = problems.length;
   const v = raw.values;
   const number = numberOf(v['number']);
@@ -397,6 +409,7 @@ function checkRecord(raw: RawRecord, problems: EmergencyImportProblem[]): Emerge
       });
     }
   }
+  if (number !== null && at !== null) numbered.push({ line: raw.line, number, at });
   const kind = v['kind'];
   if (typeof kind !== 'string' || !(Object.values(ProtocolKind) as string[]).includes(kind)) {
     problems.push({

@@ -11,6 +11,7 @@ import {
   type EmergencyFileRecord,
   type EmergencyImportProblem,
   MAX_EMERGENCY_FILE_CHARS,
+  type NumberedRecord,
   readEmergencyFile,
 } from './emergency-file.js';
 import { EmergencyRegister } from './emergency-register.entity.js';
@@ -69,8 +70,8 @@ export function importRecords(
     await tx.em.execute(`select pg_advisory_xact_lock(hashtextextended(?, 0))`, [
       `emergenza/${register.aooId}`,
     ]);
-    const { records, problems } = readEmergencyFile(input.format, input.content);
-    checkSequence(register, records, problems, await lastNumbers(tx, register.aooId, records));
+    const { records, numbered, problems } = readEmergencyFile(input.format, input.content);
+    checkSequence(register, numbered, problems, await lastNumbers(tx, register.aooId, numbered));
     await checkReferences(tx, register, records, problems);
     if (problems.length > 0) throw invalid(problems);
 
@@ -152,7 +153,7 @@ export function importRecords(
 async function lastNumbers(
   tx: UnitOfWork,
   aooId: string,
-  records: readonly EmergencyFileRecord[],
+  records: readonly NumberedRecord[],
 ): Promise<Map<number, number>> {
   const years = [...new Set(records.map((r) => yearOf(r.at)))];
   const last = new Map(years.map((y) => [y, 0]));
@@ -172,7 +173,7 @@ async function lastNumbers(
  */
 function checkSequence(
   register: EmergencyRegister,
-  records: readonly EmergencyFileRecord[],
+  records: readonly NumberedRecord[],
   problems: EmergencyImportProblem[],
   last: Map<number, number>,
 ): void {
@@ -187,7 +188,7 @@ function checkSequence(
       });
     }
   }
-  const byYear = new Map<number, EmergencyFileRecord[]>();
+  const byYear = new Map<number, NumberedRecord[]>();
   for (const r of records) {
     const list = byYear.get(yearOf(r.at)) ?? [];
     list.push(r);
@@ -195,7 +196,7 @@ function checkSequence(
   }
   for (const [year, list] of byYear) {
     const taken = last.get(year) ?? 0;
-    const seen = new Map<number, EmergencyFileRecord>();
+    const seen = new Map<number, NumberedRecord>();
     for (const r of list) {
       const twin = seen.get(r.number);
       if (twin) {

@@ -58,8 +58,9 @@ export class EmergencyRegisterFieldsResolver {
     if (!Number.isInteger(first) || first < 1 || first > MAX_EMERGENCY_RECORDS) {
       throw new InvalidInputError('first', `must be 1 to ${MAX_EMERGENCY_RECORDS}`);
     }
-    const m = after === null ? null : AFTER.exec(after);
-    if (after !== null && !m) throw new InvalidInputError('after', 'must be YEAR/NUMBER, e.g. 2026/100');
+    const cursor = after ?? null; // left out, the argument arrives undefined
+    const m = cursor === null ? null : AFTER.exec(cursor);
+    if (cursor !== null && !m) throw new InvalidInputError('after', 'must be YEAR/NUMBER, e.g. 2026/100');
     if (ctx.user === null) return [];
     const v = recordVisibilitySql(ctx);
     const rows = await ctx.em.execute<Array<{ record_id: string }>>(
