@@ -418,7 +418,7 @@ function checkRecord(
       message:
         kind === undefined || kind === ''
           ? 'is missing'
-          : `must be ARRIVO, PARTENZA or INTERNO (got ${JSON.stringify(String(kind).slice(0, 40))})`,
+          : `must be ARRIVO, PARTENZA or INTERNO (got ${(JSON.stringify(kind) ?? 'nothing').slice(0, 40)})`,
     });
   }
   let oggetto: string | undefined;
