@@ -494,4 +494,57 @@ describe('emergenza', () => {
       'NOT_FOUND',
     );
   });
+  it('the emergency numbering renews on 1 January (Europe/Rome): a session across midnight numbers each year on its own', async () => {
+    clock.set('2027-01-02T10:00:00Z');
+    const opened = await open('2026-12-31T23:00:00+01:00');
+    const id = opened.data?.openEmergencyRegister.id ?? '';
+    assert.equal((await close(id, '2027-01-01T01:00:00+01:00')).errors, undefined);
+    const [late, early] = await drafts(2);
+    const record = (number: number, at: string, documentId: string | undefined) => ({
+      number,
+      at,
+      kind: 'ARRIVO',
+      oggetto: 'Istanza di fine anno',
+      documentId,
+      correspondents: [{ kind: 'PERSONA_FISICA', nome: 'Anna', cognome: 'Bianchi' }],
+    });
+    const r = await importFile(
+      id,
+      'JSON',
+      JSON.stringify({
+        records: [
+          // Rome midnight: 23:59 of 31 December is 2026, 00:15 of 1 January (23:15 UTC) is 2027.
+          record(1, '2026-12-31T23:15:00Z', early),
+          record(7, '2026-12-31T23:59:00+01:00', late),
+        ],
+      }),
+    );
+    assert.equal(r.errors, undefined, JSON.stringify(r.errors));
+    const imported = r.data?.importEmergencyRecords.registrations ?? [];
+    assert.deepEqual(
+      imported.map((g) => [g.year, g.number, g.record.year, g.record.document.id]),
+      [
+        [2026, 7, 2027, late],
+        [2027, 1, 2027, early],
+      ],
+    );
+    const counters = await sql<{ key: string; last_value: string }>(
+      env,
+      `select key, last_value from number_counter where key like $1 order by key`,
+      [`emergenza/${ids.aooId}/%`],
+    );
+    assert.deepEqual(
+      counters.map((c) => [c.key.split('/').pop(), Number(c.last_value)]),
+      [
+        ['2026', 7],
+        ['2027', 1],
+      ],
+    );
+  });
+
+  it('a file over the size limit is refused before it is read', async () => {
+    const r = await importFile(registers.b, 'CSV', 'x'.repeat(900_001));
+    assert.equal(errorCode(r), 'LIMIT_REACHED');
+    assert.equal(r.errors?.[0]?.extensions?.['field'], 'input.content');
+  });
 });
