@@ -4,7 +4,7 @@ import type { RequestContext } from '../../server/context.js';
 import { InvalidInputError } from '../../server/errors/domain-error.js';
 import { ListSize } from '../../server/graphql/list-size.js';
 import { Aoo, orgLoaders, User } from '../organisation/index.js';
-import { ProtocolRecord, recordVisibilitySql } from '../protocollo/index.js';
+import { ProtocolRecord } from '../protocollo/index.js';
 import { MAX_EMERGENCY_RECORDS } from './emergency-file.js';
 import { EmergencyRegister } from './emergency-register.entity.js';
 import { EmergencyRegistration } from './emergency-registration.entity.js';
@@ -62,17 +62,7 @@ export class EmergencyRegisterFieldsResolver {
     const m = cursor === null ? null : AFTER.exec(cursor);
     if (cursor !== null && !m) throw new InvalidInputError('after', 'must be YEAR/NUMBER, e.g. 2026/100');
     if (ctx.user === null) return [];
-    const v = recordVisibilitySql(ctx);
-    const rows = await ctx.em.execute<Array<{ record_id: string }>>(
-      `select e.record_id from emergency_registration e join protocol_record r on r.id = e.record_id
-        where e.register_id = ?${m ? ' and (e.emergency_year, e.emergency_number) > (?, ?)' : ''} and ${v.sql}
-        order by e.emergency_year, e.emergency_number limit ?`,
-      [g.id, ...(m ? [Number(m[1]), Number(m[2])] : []), ...v.params, first],
-    );
-    const found = await ctx.em.find(EmergencyRegistration, {
-      recordId: { $in: rows.map((r) => r.record_id) },
-    });
-    return found.sort((a, b) => a.year - b.year || a.number - b.number);
+    return emergenzaLoaders.registrationsPage(ctx, first, m ? [Number(m[1]), Number(m[2])] : null).load(g.id);
   }
 }
 
