@@ -547,4 +547,48 @@ describe('emergenza', () => {
     assert.equal(errorCode(r), 'LIMIT_REACHED');
     assert.equal(r.errors?.[0]?.extensions?.['field'], 'input.content');
   });
+  it('concurrent opens leave one open register; concurrent imports of the same numbers leave one', async () => {
+    const opens = await Promise.all([
+      open('2027-01-02T08:00:00+01:00'),
+      open('2027-01-02T08:00:00+01:00'),
+      open('2027-01-02T08:00:00+01:00'),
+    ]);
+    assert.deepEqual(opens.map((r) => errorCode(r) ?? 'ok').sort(), [
+      'EMERGENCY_REGISTER_ALREADY_OPEN',
+      'EMERGENCY_REGISTER_ALREADY_OPEN',
+      'ok',
+    ]);
+    const id = opens.find((r) => !r.errors)?.data?.openEmergencyRegister.id ?? '';
+    assert.equal((await close(id, '2027-01-02T09:00:00+01:00')).errors, undefined);
+    // Three files with the same numbers (2 and 3 of 2027), each on its own documents.
+    const contents = await Promise.all(
+      [0, 1, 2].map(async () => {
+        const docs = await drafts(2);
+        return JSON.stringify({
+          records: [2, 3].map((number, i) => ({
+            number,
+            at: `2027-01-02T08:${10 * number}:00+01:00`,
+            kind: 'PARTENZA',
+            oggetto: 'Comunicazione',
+            documentId: docs[i],
+            correspondents: [{ kind: 'PERSONA_GIURIDICA', denominazione: 'Ditta Esempio' }],
+          })),
+        });
+      }),
+    );
+    const before = await protocolCount();
+    const imports = await Promise.all(contents.map((content) => importFile(id, 'JSON', content)));
+    assert.deepEqual(imports.map((r) => errorCode(r) ?? 'ok').sort(), [
+      'EMERGENCY_IMPORT_INVALID',
+      'EMERGENCY_IMPORT_INVALID',
+      'ok',
+    ]);
+    assert.equal(await protocolCount(), before + 2);
+    const [counter] = await sql<{ last_value: string }>(
+      env,
+      `select last_value from number_counter where key = $1`,
+      [`emergenza/${ids.aooId}/2027`],
+    );
+    assert.equal(Number(counter?.last_value), 3);
+  });
 });
