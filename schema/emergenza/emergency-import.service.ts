@@ -149,33 +149,39 @@ export function importRecords(
   });
 }
 
-/** The last emergency number taken in the AOO for each year of the file (0: none yet). */
+interface LastTaken {
+  number: number;
+  at: Date | null;
+}
+
+/** The last emergency number taken in the AOO for each year of the file (0: none yet), and its date. */
 async function lastNumbers(
   tx: UnitOfWork,
   aooId: string,
   records: readonly NumberedRecord[],
-): Promise<Map<number, number>> {
+): Promise<Map<number, LastTaken>> {
   const years = [...new Set(records.map((r) => yearOf(r.at)))];
-  const last = new Map(years.map((y) => [y, 0]));
+  const last = new Map<number, LastTaken>(years.map((y) => [y, { number: 0, at: null }]));
   if (years.length === 0) return last;
-  const rows = await tx.em.execute<Array<{ year: number; last: number }>>(
-    `select emergency_year as year, max(emergency_number) as last from emergency_registration
-      where aoo_id = ? and emergency_year = any(?::int[]) group by emergency_year`,
+  const rows = await tx.em.execute<Array<{ year: number; last: number; at: Date }>>(
+    `select distinct on (emergency_year) emergency_year as year, emergency_number as last, emergency_at as at
+       from emergency_registration where aoo_id = ? and emergency_year = any(?::int[])
+      order by emergency_year, emergency_number desc`,
     [aooId, `{${years.join(',')}}`],
   );
-  for (const row of rows) last.set(Number(row.year), Number(row.last));
+  for (const row of rows) last.set(Number(row.year), { number: Number(row.last), at: new Date(row.at) });
   return last;
 }
 
 /**
  * Dates inside the session; per year, numbers unique, continuing the AOO's sequence with no gap,
- * and dated in the order of their numbers.
+ * and dated in the order of their numbers (the first after the last one already imported).
  */
 function checkSequence(
   register: EmergencyRegister,
   records: readonly NumberedRecord[],
   problems: EmergencyImportProblem[],
-  last: Map<number, number>,
+  last: Map<number, LastTaken>,
 ): void {
   const end = register.endedAt ?? register.startedAt;
   for (const r of records) {
@@ -195,7 +201,8 @@ function checkSequence(
     byYear.set(yearOf(r.at), list);
   }
   for (const [year, list] of byYear) {
-    const taken = last.get(year) ?? 0;
+    const taken = last.get(year)?.number ?? 0;
+    const takenAt = last.get(year)?.at ?? null;
     const seen = new Map<number, NumberedRecord>();
     for (const r of list) {
       const twin = seen.get(r.number);
@@ -234,6 +241,15 @@ function checkSequence(
       expected = n + 1;
     }
     const inOrder = [...seen.values()].sort((a, b) => a.number - b.number);
+    const firstNew = inOrder.find((r) => r.number === taken + 1);
+    if (firstNew && takenAt && firstNew.at < takenAt) {
+      problems.push({
+        line: firstNew.line,
+        number: firstNew.number,
+        field: 'at',
+        message: `is earlier than the date of emergency number ${taken}/${year} already imported (${takenAt.toISOString()}): dates follow the numbers`,
+      });
+    }
     for (let i = 1; i < inOrder.length; i++) {
       const [prev, r] = [inOrder[i - 1], inOrder[i]];
       if (prev && r && r.at < prev.at) {

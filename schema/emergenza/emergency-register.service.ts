@@ -70,7 +70,7 @@ function alreadyOpen(): DomainError {
 
 /**
  * Opens the emergency register of an AOO: cause, start of the outage (now or past, never
- * future) and authorising act; at most one open per AOO (checked here, and by a partial unique
+ * future, not before the end of an earlier session) and authorising act; at most one open per AOO (checked here, and by a partial unique
  * index when two RGDs open at once).
  */
 export function openRegister(
@@ -84,6 +84,18 @@ export function openRegister(
     const authorisation = requiredText('input.authorisation', input.authorisation, 500);
     const startedAt = pastMoment(tx, 'input.startedAt', input.startedAt);
     if ((await tx.em.count(EmergencyRegister, { aooId: aoo.id, endedAt: null })) > 0) throw alreadyOpen();
+    // Sessions follow one another: an emergency date belongs to one session only.
+    const [latest] = await tx.em.find(
+      EmergencyRegister,
+      { aooId: aoo.id, endedAt: { $gt: startedAt } },
+      { orderBy: { endedAt: 'desc' }, limit: 1 },
+    );
+    if (latest?.endedAt) {
+      throw new InvalidInputError(
+        'input.startedAt',
+        `must not be before the end of the previous emergency register (${latest.endedAt.toISOString()}): sessions do not overlap`,
+      );
+    }
     const register = tx.em.create(EmergencyRegister, {
       aooId: aoo.id,
       cause,

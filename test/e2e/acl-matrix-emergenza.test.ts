@@ -51,24 +51,35 @@ describe('ACL matrix: emergenza', () => {
     return client;
   };
 
-  /** A session made directly (by the AOO's first user), closed an hour ago unless `open`. */
+  /**
+   * Sessions follow one another without overlapping: each takes the next slot of a timeline that
+   * started ten days ago (a minute long, a minute apart), well before now.
+   */
+  let slot = 0;
+  const origin = Date.now() - 10 * 24 * 3_600_000;
+  let lastStart = new Date(origin);
+  const nextSlot = () => (lastStart = new Date(origin + 2 * 60_000 * slot++));
+
+  /** A session made directly (by the AOO's first user) in the next slot, closed unless `open`. */
   async function session(w: Where, open: boolean): Promise<string> {
-    // Any session left open by an earlier call is closed first: one open per AOO.
+    // Any session left open by an earlier call is closed first (one open per AOO), a minute long.
     await sql(
       env,
-      `update emergency_register set ended_at = greatest(started_at, now() - interval '1 second'), closed_at = now(), closed_by = opened_by
+      `update emergency_register set ended_at = started_at + interval '1 minute', closed_at = now(),
+              closed_by = opened_by
         where aoo_id = $1 and ended_at is null`,
       [aooOf(w)],
     );
+    const start = nextSlot();
     const [row] = await sql<{ id: string }>(
       env,
       `insert into emergency_register (id, aoo_id, cause, authorisation, started_at, ended_at, opened_at, opened_by,
                                        closed_at, closed_by)
-       select gen_random_uuid(), $1, 'Guasto', 'Atto n. 1', now() - interval '2 hours',
-              case when $2 then null else now() - interval '1 hour' end, now(), u.id,
+       select gen_random_uuid(), $1, 'Guasto', 'Atto n. 1', $4::timestamptz,
+              case when $2 then null else $4::timestamptz + interval '1 minute' end, now(), u.id,
               case when $2 then null else now() end, case when $2 then null else u.id end
          from app_user u where u.username = $3 returning id`,
-      [aooOf(w), open, w === 'demo' ? 'rgd' : 'altrove.protocollo'],
+      [aooOf(w), open, w === 'demo' ? 'rgd' : 'altrove.protocollo', start],
     );
     assert.ok(row);
     return row.id;
@@ -171,7 +182,7 @@ describe('ACL matrix: emergenza', () => {
           input: {
             aooId: aooOf(w),
             cause: 'Guasto',
-            startedAt: new Date(Date.now() - 60_000).toISOString(),
+            startedAt: nextSlot().toISOString(),
             authorisation: 'Atto n. 2',
           },
         });
@@ -185,7 +196,7 @@ describe('ACL matrix: emergenza', () => {
       run: async (client, w) => {
         const id = await session(w, true);
         const r = await client.request(CloseEmergencyRegisterDocument, {
-          input: { id, endedAt: new Date(Date.now() - 1000).toISOString() },
+          input: { id, endedAt: new Date(lastStart.getTime() + 60_000).toISOString() },
         });
         return !r.errors;
       },

@@ -488,7 +488,8 @@ describe('every change writes exactly one audit row', () => {
       mutation: 'openEmergencyRegister',
       operation: 'emergenza.open',
       run: async () => {
-        const startedAt = new Date(Date.now() - 3_600_000);
+        // Sessions follow one another: the second round's starts where the first's ended.
+        const startedAt = new Date(made['emergencyEnd'] ?? Date.now() - 3_600_000);
         made['emergencyStart'] = startedAt.toISOString();
         const response = await rgd.request(OpenEmergencyRegisterDocument, {
           input: {
@@ -506,7 +507,7 @@ describe('every change writes exactly one audit row', () => {
       operation: 'emergenza.close',
       run: async () => ({
         response: await rgd.request(CloseEmergencyRegisterDocument, {
-          input: { id: made['emergency'] ?? '', endedAt: new Date().toISOString() },
+          input: { id: made['emergency'] ?? '', endedAt: (made['emergencyEnd'] = new Date().toISOString()) },
         }),
         target: made['emergency'] ?? '',
       }),
@@ -524,7 +525,7 @@ describe('every change writes exactly one audit row', () => {
               records: [
                 {
                   number: round,
-                  at: new Date(Date.parse(made['emergencyStart'] ?? '') + 60_000).toISOString(),
+                  at: new Date(Date.parse(made['emergencyStart'] ?? '') + 1).toISOString(),
                   kind: 'ARRIVO',
                   oggetto: `Istanza in emergenza ${round}`,
                   documentId: toImport[round],

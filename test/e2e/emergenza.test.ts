@@ -296,6 +296,18 @@ describe('emergenza', () => {
   });
 
   it('a valid CSV file (quotes, a continuation row) in a later session continues the numbers of the year', async () => {
+    // Sessions follow one another: none starts before the end of an earlier one (service and database).
+    const overlapping = await open('2026-12-03T17:00:00+01:00');
+    assert.equal(errorCode(overlapping), 'BAD_USER_INPUT');
+    assert.equal(overlapping.errors?.[0]?.extensions?.['field'], 'input.startedAt');
+    await assert.rejects(
+      sql(
+        env,
+        `insert into emergency_register (id, aoo_id, cause, authorisation, started_at, opened_at, opened_by)
+         select gen_random_uuid(), aoo_id, 'x', 'y', started_at, opened_at, opened_by from emergency_register`,
+      ),
+      /do not overlap/,
+    );
     const opened = await open('2026-12-04T07:30:00+01:00');
     registers.b = opened.data?.openEmergencyRegister.id ?? '';
     assert.equal((await close(registers.b, '2026-12-04T12:00:00+01:00')).errors, undefined);
@@ -378,6 +390,7 @@ describe('emergenza', () => {
         `line ${line}, ${field} ${pattern}: ${JSON.stringify(errors)}`,
       );
     has(2, 'kind', /ARRIVO, PARTENZA or INTERNO/);
+    has(2, 'at', /earlier than the date of emergency number 6\/2026 already imported/);
     has(3, 'number', /8\/2026 is missing/);
     has(5, 'number', /appears twice/);
     has(6, 'at', /inside the emergency register's session/);
@@ -463,7 +476,7 @@ describe('emergenza', () => {
       records: [
         {
           number: 7,
-          at: '2026-12-04T09:30:00+01:00',
+          at: '2026-12-04T11:50:00+01:00',
           kind: 'ARRIVO',
           oggetto: 'Istanza',
           documentId: own,
@@ -471,7 +484,7 @@ describe('emergenza', () => {
         },
         {
           number: 8,
-          at: '2026-12-04T09:40:00+01:00',
+          at: '2026-12-04T11:55:00+01:00',
           kind: 'ARRIVO',
           oggetto: 'Istanza',
           documentId: foreign,

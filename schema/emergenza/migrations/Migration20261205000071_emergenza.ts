@@ -2,7 +2,7 @@ import { Migration } from '@mikro-orm/migrations';
 
 /**
  * The emergency register (001 §6.9, DOMAIN §5). A session records cause, start and end of the
- * outage and the authorising act; at most one is open per AOO; its start never follows its
+ * outage and the authorising act; at most one is open per AOO and sessions do not overlap; its start never follows its
  * opening and its end never precedes its start; once closed it stays as it was, and nothing is
  * deleted. Each record recovered from it keeps its emergency number (per AOO and year, unique)
  * and date, inside the session, linked to the protocol registration made in the same
@@ -49,6 +49,19 @@ export class Migration20261205000071_emergenza extends Migration {
         end if;
         return new;
       end $$;
+      -- Sessions of an AOO follow one another: a new one starts no earlier than the end of the
+      -- previous ones (an emergency date belongs to one session only).
+      create function emergency_register_no_overlap() returns trigger language plpgsql as $$
+      begin
+        if exists (select 1 from emergency_register g
+                    where g.aoo_id = new.aoo_id and g.id <> new.id and g.ended_at > new.started_at) then
+          raise exception 'emergency registers of an AOO do not overlap: this one starts before the end of an earlier one';
+        end if;
+        return new;
+      end $$;
+      create trigger emergency_register_no_overlap before insert on emergency_register
+        for each row execute function emergency_register_no_overlap();
+
       create trigger emergency_register_guard before update or delete on emergency_register
         for each row execute function emergency_register_guard();
       create trigger emergency_register_no_truncate before truncate on emergency_register
