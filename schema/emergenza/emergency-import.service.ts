@@ -95,9 +95,8 @@ export function importRecords(
         // Checked above; what registration still refuses is reported the same way.
         if (!(e instanceof DomainError)) throw e;
         const field = typeof e.extensions['field'] === 'string' ? e.extensions['field'] : '(record)';
-        throw invalid([
-          { line: r.line, number: r.number, field: field.replace(/^input\./, ''), message: e.message },
-        ]);
+        const message = e.message.startsWith(`${field}: `) ? e.message.slice(field.length + 2) : e.message;
+        throw invalid([{ line: r.line, number: r.number, field: field.replace(/^input\./, ''), message }]);
       }
       // The emergency number comes from the numbering module like every legal number, its year
       // the emergency date's: the clock is fixed there.
