@@ -1,5 +1,6 @@
 import type { DmsModule } from '../server/modules/module.js';
 import { documentsModule } from './documents/index.js';
+import { emergenzaModule } from './emergenza/index.js';
 import { fascicoliModule } from './fascicoli/index.js';
 import { numberingModule } from './numbering/index.js';
 import { organisationModule } from './organisation/index.js';
@@ -29,5 +30,6 @@ export const coreModules: readonly DmsModule[] = [
   rubricaModule,
   segnaturaModule,
   protocolloModule,
+  emergenzaModule,
   ricevuteModule,
 ];

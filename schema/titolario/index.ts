@@ -49,3 +49,6 @@ export { TITOLARIO_MANAGE } from './permissions.js';
 export { TitolarioVersionPublished } from './titolario-events.js';
 export { DEMO_INDEX_TERMS, DEMO_REVISION, DEMO_TITOLARIO } from './demo/demo-titolario.js';
 export { ITALIAN_TEXT_SEARCH } from './titolario-suggestions.js';
+// File readers with line numbers, for other imports (emergency register).
+export { CsvSyntaxError, parseCsv, type CsvRecord } from './csv.js';
+export { JsonSyntaxError, parseLocatedJson } from './located-json.js';

@@ -60,6 +60,9 @@ import {
   UpdateTitolarioNodeDocument,
   GenerateDevelopmentSegnaturaSealDocument,
   SetSegnaturaSealDocument,
+  OpenEmergencyRegisterDocument,
+  CloseEmergencyRegisterDocument,
+  ImportEmergencyRecordsDocument,
 } from '../../clients/sdk/generated/graphql.js';
 import { generateDevelopmentSeal, toPkcs12 } from '../../schema/segnatura/index.js';
 import { titolarioInForce } from '../harness/fascicoli-fixtures.js';
@@ -92,6 +95,8 @@ describe('every change writes exactly one audit row', () => {
   const filed: Record<number, string> = {};
   /** Documents with a primary file to register in the protocol, one per round. */
   const toRegister: Record<number, string> = {};
+  /** Documents with a primary file recovered from the emergency register, one per round. */
+  const toImport: Record<number, string> = {};
 
   before(async () => {
     env = await startTestEnv({ blobDriver: 's3' });
@@ -128,6 +133,10 @@ describe('every change writes exactly one audit row', () => {
       const letter = await upload(env, 'rgd', uniqueBytes(`protocollo ${round}`), 'lettera.txt');
       toRegister[round] = (
         await createDocument(env, 'rgd', { uorId: ids.uor['PROT'] ?? '', primaryFileId: letter.id })
+      ).id;
+      const scan = await upload(env, 'rgd', uniqueBytes(`emergenza ${round}`), 'scansione.txt');
+      toImport[round] = (
+        await createDocument(env, 'rgd', { uorId: ids.uor['PROT'] ?? '', primaryFileId: scan.id })
       ).id;
     }
   });
@@ -474,6 +483,60 @@ describe('every change writes exactly one audit row', () => {
           },
         }),
         target: made['protocol'] ?? '',
+      }),
+    },
+    {
+      mutation: 'openEmergencyRegister',
+      operation: 'emergenza.open',
+      run: async () => {
+        // Sessions follow one another: the second round's starts where the first's ended.
+        const startedAt = new Date(made['emergencyEnd'] ?? Date.now() - 3_600_000);
+        made['emergencyStart'] = startedAt.toISOString();
+        const response = await rgd.request(OpenEmergencyRegisterDocument, {
+          input: {
+            aooId: ids.aooId,
+            cause: 'Rete non disponibile',
+            startedAt: startedAt.toISOString(),
+            authorisation: 'Provvedimento RGD n. 1',
+          },
+        });
+        return { response, target: (made['emergency'] = id(response, 'openEmergencyRegister')) };
+      },
+    },
+    {
+      mutation: 'closeEmergencyRegister',
+      operation: 'emergenza.close',
+      run: async () => ({
+        response: await rgd.request(CloseEmergencyRegisterDocument, {
+          input: { id: made['emergency'] ?? '', endedAt: (made['emergencyEnd'] = new Date().toISOString()) },
+        }),
+        target: made['emergency'] ?? '',
+      }),
+    },
+    {
+      // Each imported record is also registered in the protocol: its own protocol.register row.
+      mutation: 'importEmergencyRecords',
+      operation: 'emergenza.import',
+      run: async (round) => ({
+        response: await rgd.request(ImportEmergencyRecordsDocument, {
+          input: {
+            registerId: made['emergency'] ?? '',
+            format: 'JSON',
+            content: JSON.stringify({
+              records: [
+                {
+                  number: round,
+                  at: new Date(Date.parse(made['emergencyStart'] ?? '') + 1).toISOString(),
+                  kind: 'ARRIVO',
+                  oggetto: `Istanza in emergenza ${round}`,
+                  documentId: toImport[round],
+                  correspondents: [{ kind: 'PERSONA_FISICA', nome: 'Anna', cognome: 'Verdi' }],
+                },
+              ],
+            }),
+          },
+        }),
+        target: made['emergency'] ?? '',
       }),
     },
     {
@@ -845,7 +908,11 @@ describe('every change writes exactly one audit row', () => {
           [last],
         );
         // An upload through POST /files inside the step is its own audited change: leave it out.
-        const own = rows.filter((row) => row.operation !== 'file.upload' || step.mutation === 'commitUpload');
+        const own = rows.filter(
+          (row) =>
+            (row.operation !== 'file.upload' || step.mutation === 'commitUpload') &&
+            (row.operation !== 'protocol.register' || step.mutation !== 'importEmergencyRecords'),
+        );
         assert.equal(own.length, 1, `${step.operation} (round ${round}): ${JSON.stringify(own)}`);
         assert.equal(own[0]?.operation, step.operation);
         assert.equal(own[0]?.target_id, target, step.operation);

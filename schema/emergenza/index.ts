@@ -1,0 +1,45 @@
+import { defineModule } from '../../server/modules/module.js';
+import { EmergencyRegister } from './emergency-register.entity.js';
+import { EmergencyRegistration } from './emergency-registration.entity.js';
+import {
+  EmergencyRegisterFieldsResolver,
+  EmergencyRegistrationFieldsResolver,
+  ProtocolRecordEmergencyResolver,
+} from './emergenza-fields.resolver.js';
+import { EMERGENCY_EVENTS } from './emergenza-events.js';
+import { EmergenzaResolver } from './emergenza.resolver.js';
+import { EMERGENCY_ERROR_CODES } from './emergenza.errors.js';
+import { Migration20261205000071_emergenza } from './migrations/Migration20261205000071_emergenza.js';
+import { EMERGENCY_PERMISSIONS } from './permissions.js';
+
+/**
+ * The emergency register (registro di emergenza, 001 §6.9, DOMAIN §5): sessions opened and
+ * closed by the RGD (cause, start, end, authorisation; one open per AOO), and the import of the
+ * records captured offline during the outage (JSON or CSV, emergency-file.ts): all or nothing,
+ * each record registered in the protocol with an ordinary number while keeping its emergency
+ * number (per AOO and year, gap-free across sessions, from the numbering module) and date.
+ */
+export const emergenzaModule = defineModule({
+  name: 'emergenza',
+  entities: [EmergencyRegister, EmergencyRegistration],
+  migrations: [{ name: 'Migration20261205000071_emergenza', class: Migration20261205000071_emergenza }],
+  resolvers: [
+    EmergenzaResolver,
+    EmergencyRegisterFieldsResolver,
+    EmergencyRegistrationFieldsResolver,
+    ProtocolRecordEmergencyResolver,
+  ],
+  permissions: EMERGENCY_PERMISSIONS,
+  errorCodes: EMERGENCY_ERROR_CODES,
+  events: EMERGENCY_EVENTS,
+});
+
+// What other modules may use.
+export { EmergencyRegister, EmergencyRegistration };
+export { EMERGENCY_REGISTER } from './permissions.js';
+export {
+  EmergencyRecordsImported,
+  EmergencyRegisterClosed,
+  EmergencyRegisterOpened,
+} from './emergenza-events.js';
+export { EmergencyFileFormat, MAX_EMERGENCY_FILE_CHARS, MAX_EMERGENCY_RECORDS } from './emergency-file.js';
