@@ -15,7 +15,7 @@ import {
   ProtocolVersion,
 } from './protocol-parts.entity.js';
 import { directoryCorrespondent, refuseInlineBesideEntry } from './protocol-directory-correspondent.js';
-import { sealRegistration, segnaturaInputOf } from './protocol-segnatura.js';
+import { prepareSegnatura, sealRegistration, segnaturaInputOf } from './protocol-segnatura.js';
 import { formatProtocolNumber, ProtocolRecord } from './protocol-record.entity.js';
 import {
   checkClassification,
@@ -150,6 +150,7 @@ export async function registerProtocol(
     const classificationId = input.classificationId
       ? await checkClassification(tx, aooId, input.classificationId, romeDay(before))
       : null;
+    await prepareSegnatura(tx, aooId); // its reads before the number: the counter stays locked to the commit
     const fixed: Clock = { now: () => new Date(before) };
     const { number, year } = await nextNumber(
       { ...tx, clock: fixed },

@@ -6,6 +6,7 @@ import type { StoredFile } from '../documents/index.js';
 import { Aoo } from '../organisation/index.js';
 import {
   buildSegnatura,
+  prepareSeal,
   sealSegnatura,
   type SegnaturaClassification,
   type SegnaturaContacts,
@@ -100,6 +101,19 @@ function correspondent(aoo: Aoo, c: CheckedCorrespondent): SegnaturaCorresponden
   };
 }
 
+/** AOOs read ahead by `prepareSegnatura`, by transaction (its EntityManager). */
+const preparedAoos = new WeakMap<UnitOfWork['em'], Aoo>();
+
+/**
+ * Reads what the segnatura needs besides the record (the AOO and its administration, the AOO's
+ * seal and opened key) before the registration takes its number: the counter row stays locked
+ * until the commit, and each statement made meanwhile makes the AOO's other registrations wait.
+ */
+export async function prepareSegnatura(tx: UnitOfWork, aooId: string): Promise<void> {
+  preparedAoos.set(tx.em, await tx.em.findOneOrFail(Aoo, aooId, { populate: ['administration'] }));
+  await prepareSeal(tx, aooId);
+}
+
 /** What the registration says, as the segnatura module wants it. */
 export async function segnaturaInputOf(
   tx: UnitOfWork,
@@ -107,7 +121,11 @@ export async function segnaturaInputOf(
   correspondents: readonly CheckedCorrespondent[],
   files: ReadonlyArray<{ position: number; sha256: string; description: string | null; file: StoredFile }>,
 ): Promise<SegnaturaInput> {
-  const aoo = await tx.em.findOneOrFail(Aoo, record.aooId, { populate: ['administration'] });
+  const prepared = preparedAoos.get(tx.em);
+  const aoo =
+    prepared?.id === record.aooId
+      ? prepared
+      : await tx.em.findOneOrFail(Aoo, record.aooId, { populate: ['administration'] });
   const node = record.classificationId
     ? await tx.em.findOneOrFail(TitolarioNode, record.classificationId)
     : null;
@@ -156,7 +174,7 @@ export async function sealRegistration(
 ): Promise<{ sha256: string } | null> {
   let sealed: { xml: string; sha256: string };
   try {
-    sealed = await sealSegnatura(tx, record.aooId, buildSegnatura(input));
+    sealed = await sealSegnatura(tx, record.aooId, () => buildSegnatura(input));
   } catch (e) {
     const code = e instanceof DomainError ? e.extensions['code'] : undefined;
     if (code === 'SEAL_NOT_CONFIGURED' || code === 'SEAL_CERTIFICATE_NOT_VALID') return null;

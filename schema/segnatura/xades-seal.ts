@@ -36,8 +36,22 @@ export interface SealKey {
   certificateDer: Buffer;
 }
 
+// What sealing derives from the key and the certificate, kept while the caller keeps them (the
+// seal service keeps an AOO's opened key): a WebCrypto import and an ASN.1 parse per seal otherwise.
+const signingKeys = new WeakMap<
+  KeyObject,
+  Promise<{ key: webcrypto.CryptoKey; algorithm: webcrypto.Algorithm }>
+>();
+const issuerSerials = new WeakMap<Buffer, Uint8Array>();
+
 /** IssuerSerialV2 (RFC 5035 IssuerSerial): issuer as a directoryName GeneralName, serial. */
 function issuerSerialV2(certificateDer: Buffer): Uint8Array {
+  let value = issuerSerials.get(certificateDer);
+  if (!value) issuerSerials.set(certificateDer, (value = encodeIssuerSerialV2(certificateDer)));
+  return value;
+}
+
+function encodeIssuerSerialV2(certificateDer: Buffer): Uint8Array {
   const asn1 = forge.asn1;
   const cert = asn1.fromDer(forge.util.createBuffer(certificateDer.toString('binary')));
   const tbs = (cert.value as forge.asn1.Asn1[])[0].value as forge.asn1.Asn1[];
@@ -53,8 +67,20 @@ function issuerSerialV2(certificateDer: Buffer): Uint8Array {
   return Buffer.from(asn1.toDer(issuerSerial).getBytes(), 'binary');
 }
 
+function signingKey(
+  privateKey: KeyObject,
+): Promise<{ key: webcrypto.CryptoKey; algorithm: webcrypto.Algorithm }> {
+  let value = signingKeys.get(privateKey);
+  if (!value) {
+    value = importSigningKey(privateKey);
+    signingKeys.set(privateKey, value);
+    value.catch(() => signingKeys.delete(privateKey));
+  }
+  return value;
+}
+
 /** The KeyObject as a WebCrypto signing key, and the XML-DSig algorithm to sign with. */
-async function signingKey(
+async function importSigningKey(
   privateKey: KeyObject,
 ): Promise<{ key: webcrypto.CryptoKey; algorithm: webcrypto.Algorithm }> {
   const pkcs8 = privateKey.export({ type: 'pkcs8', format: 'der' });
