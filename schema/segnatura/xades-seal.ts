@@ -1,4 +1,4 @@
-import type { KeyObject, webcrypto } from 'node:crypto';
+import { createHash, KeyObject, sign as cryptoSign, type webcrypto } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { DOMImplementation, DOMParser, XMLSerializer, type Document, type Element } from '@xmldom/xmldom';
 import forge from 'node-forge';
@@ -28,7 +28,81 @@ const SIGNED_PROPERTIES_TYPE = 'http://uri.etsi.org/01903#SignedProperties';
 
 // xml-core (under xmldsigjs/xadesjs) has no DOM of its own in Node, and WebCrypto is the engine.
 XAdES.setNodeDependencies({ DOMParser, XMLSerializer, DOMImplementation, xpath });
-XAdES.Application.setEngine('NodeJS', globalThis.crypto);
+XAdES.Application.setEngine('NodeJS', sealCrypto());
+
+const NODE_HASHES: Record<string, string> = {
+  'SHA-1': 'sha1',
+  'SHA-256': 'sha256',
+  'SHA-384': 'sha384',
+  'SHA-512': 'sha512',
+};
+const nodeKeys = new WeakMap<webcrypto.CryptoKey, KeyObject>();
+
+function hashName(algorithm: webcrypto.AlgorithmIdentifier | undefined): string | undefined {
+  const name = typeof algorithm === 'string' ? algorithm : algorithm?.name;
+  return name === undefined ? undefined : NODE_HASHES[name.toUpperCase()];
+}
+
+function bytes(data: webcrypto.BufferSource): Buffer {
+  return ArrayBuffer.isView(data)
+    ? Buffer.from(data.buffer, data.byteOffset, data.byteLength)
+    : Buffer.from(data);
+}
+
+function arrayBuffer(b: Buffer): ArrayBuffer {
+  return b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer;
+}
+
+/**
+ * Node's WebCrypto with digests and RSA/ECDSA signatures done by node:crypto in the call: a
+ * sealing takes four digests and a signature, and each WebCrypto call is a thread-pool job whose
+ * dispatch costs the event loop more than the SHA-256 of a segnatura. Same algorithms, same
+ * bytes out (ECDSA in WebCrypto's r||s form); anything else goes to WebCrypto.
+ */
+function sealCrypto(): webcrypto.Crypto {
+  const native = globalThis.crypto;
+  const subtle = native.subtle;
+  const digest = (algorithm: webcrypto.AlgorithmIdentifier, data: webcrypto.BufferSource) => {
+    const hash = hashName(algorithm);
+    return hash
+      ? Promise.resolve(arrayBuffer(createHash(hash).update(bytes(data)).digest()))
+      : subtle.digest(algorithm, data);
+  };
+  const sign = (
+    algorithm: webcrypto.AlgorithmIdentifier | webcrypto.EcdsaParams,
+    key: webcrypto.CryptoKey,
+    data: webcrypto.BufferSource,
+  ) => {
+    const name = typeof algorithm === 'string' ? algorithm : algorithm.name;
+    const hash =
+      name === 'RSASSA-PKCS1-v1_5'
+        ? hashName((key.algorithm as webcrypto.RsaHashedKeyAlgorithm).hash)
+        : name === 'ECDSA'
+          ? hashName((algorithm as webcrypto.EcdsaParams).hash)
+          : undefined;
+    if (!hash || key.type !== 'private') return subtle.sign(algorithm, key, data);
+    let nodeKey = nodeKeys.get(key);
+    if (!nodeKey) nodeKeys.set(key, (nodeKey = KeyObject.from(key)));
+    const signature = cryptoSign(hash, bytes(data), {
+      key: nodeKey,
+      ...(name === 'ECDSA' ? { dsaEncoding: 'ieee-p1363' as const } : {}),
+    });
+    return Promise.resolve(arrayBuffer(signature));
+  };
+  const fast = new Proxy(subtle, {
+    get(target, property) {
+      if (property === 'digest') return digest;
+      if (property === 'sign') return sign;
+      const value: unknown = Reflect.get(target, property, target);
+      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+    },
+  });
+  return {
+    subtle: fast,
+    getRandomValues: native.getRandomValues.bind(native),
+    randomUUID: native.randomUUID.bind(native),
+  } as webcrypto.Crypto;
+}
 
 export interface SealKey {
   privateKey: KeyObject;
