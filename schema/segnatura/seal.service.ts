@@ -269,13 +269,20 @@ export async function generateDevelopmentSealFor(ctx: RequestContext, aooId: str
   return withTransaction(ctx, (tx) => storeDevelopmentSeal(tx, aooId));
 }
 
-/** In a transaction already open (the `dms` command, the demo seed). */
-export async function storeDevelopmentSeal(tx: UnitOfWork, aooId: string): Promise<SealView> {
+/**
+ * In a transaction already open (the `dms` command, the demo seed). `validFrom` (default: now)
+ * starts the certificate's validity earlier, for data dated in the past (the demo register).
+ */
+export async function storeDevelopmentSeal(
+  tx: UnitOfWork,
+  aooId: string,
+  validFrom?: Date,
+): Promise<SealView> {
   const aoo = await tx.em.findOneOrFail(Aoo, { id: aooId }, { populate: ['administration'] });
   const material = generateDevelopmentSeal(
     `Sigillo segnatura ${aoo.code}`,
     aoo.administration.name,
-    tx.clock.now(),
+    validFrom ?? tx.clock.now(),
   );
   return storeSeal(tx, aooId, material, 'DEVELOPMENT');
 }
