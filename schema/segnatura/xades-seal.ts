@@ -117,6 +117,22 @@ const signingKeys = new WeakMap<
   Promise<{ key: webcrypto.CryptoKey; algorithm: webcrypto.Algorithm }>
 >();
 const issuerSerials = new WeakMap<Buffer, Uint8Array>();
+const certificates = new WeakMap<Buffer, { parsed: XmlDSig.X509Certificate; sha256: Uint8Array }>();
+const SHA256_URI = 'http://www.w3.org/2001/04/xmlenc#sha256';
+
+function certificateEntry(der: Buffer): { parsed: XmlDSig.X509Certificate; sha256: Uint8Array } {
+  let entry = certificates.get(der);
+  if (!entry) {
+    entry = {
+      parsed: new XmlDSig.X509Certificate(new Uint8Array(der)),
+      sha256: new Uint8Array(createHash('sha256').update(der).digest()),
+    };
+    certificates.set(der, entry);
+  }
+  return entry;
+}
+const parsedCertificate = (der: Buffer) => certificateEntry(der).parsed;
+const certificateSha256 = (der: Buffer) => certificateEntry(der).sha256;
 
 /** IssuerSerialV2 (RFC 5035 IssuerSerial): issuer as a directoryName GeneralName, serial. */
 function issuerSerialV2(certificateDer: Buffer): Uint8Array {
@@ -185,7 +201,7 @@ async function importSigningKey(
  * pull the segnatura's own namespace declarations into that digest).
  */
 class SegnaturaSignedXml extends XAdES.SignedXml {
-  constructor(private readonly issuerSerial: Uint8Array) {
+  constructor(private readonly certificateDer: Buffer) {
     super();
   }
 
@@ -196,9 +212,16 @@ class SegnaturaSignedXml extends XAdES.SignedXml {
     options: XAdES.OptionsXAdES,
   ): Promise<void> {
     await super.ApplySignOptions(signature, algorithm, key, options);
-    const cert = this.SignedProperties.SignedSignatureProperties.SigningCertificateV2.Item(0);
-    if (!cert) throw new Error('xadesjs added no SigningCertificateV2');
-    cert.IssuerSerial = this.issuerSerial;
+    // The certificate in KeyInfo and SigningCertificateV2, from what was derived from it once
+    // (xadesjs would parse it twice and digest it once per seal for the same values).
+    const certificate = parsedCertificate(this.certificateDer);
+    signature.KeyInfo ??= new XmlDSig.KeyInfo();
+    signature.KeyInfo.Add(new XmlDSig.KeyInfoX509Data(certificate));
+    const signing = new XAdES.xml.CertV2();
+    signing.CertDigest.DigestMethod.Algorithm = SHA256_URI;
+    signing.CertDigest.DigestValue = certificateSha256(this.certificateDer);
+    signing.IssuerSerial = issuerSerialV2(this.certificateDer);
+    this.SignedProperties.SignedSignatureProperties.SigningCertificateV2.Add(signing);
     for (const reference of signature.SignedInfo.References.GetIterator()) {
       if (reference.Type !== SIGNED_PROPERTIES_TYPE) continue;
       reference.Transforms = new XmlDSig.Transforms();
@@ -227,7 +250,7 @@ export async function sealDocument(
   id = 'segnatura-seal',
 ): Promise<string> {
   const { key: cryptoKey, algorithm } = await signingKey(key.privateKey);
-  const signed = new SegnaturaSignedXml(issuerSerialV2(key.certificateDer));
+  const signed = new SegnaturaSignedXml(key.certificateDer);
   // Our Ids, set before signing: xadesjs picked random ones in its constructor, and Sign({ id })
   // would rename the Signature only, leaving QualifyingProperties/@Target on the old one.
   signed.XmlSignature.Id = id;
@@ -240,13 +263,10 @@ export async function sealDocument(
   format.MimeType = 'text/xml';
   signed.SignedProperties.SignedDataObjectProperties.DataObjectFormats.Add(format);
 
-  const certificate = key.certificateDer.toString('base64');
   const signature = await signed.Sign(algorithm, cryptoKey, doc, {
     references: [
       { id: `${id}-ref-document`, uri: '', hash: 'SHA-256', transforms: ['enveloped', 'exc-c14n'] },
     ],
-    x509: [certificate],
-    signingCertificateV2: { certificate, digestAlgorithm: 'SHA-256' },
     signingTime: { value: signingTime, format: 'isoUtcDateTime' },
   });
 
