@@ -101,8 +101,8 @@ function correspondent(aoo: Aoo, c: CheckedCorrespondent): SegnaturaCorresponden
   };
 }
 
-/** AOOs read ahead by `prepareSegnatura`, by transaction (its EntityManager). */
-const preparedAoos = new WeakMap<UnitOfWork['em'], Aoo>();
+/** AOOs read ahead by `prepareSegnatura`, by transaction (its EntityManager); null: no seal. */
+const preparedAoos = new WeakMap<UnitOfWork['em'], { aooId: string; aoo: Aoo | null }>();
 
 /**
  * Reads what the segnatura needs besides the record (the AOO and its administration, the AOO's
@@ -110,21 +110,27 @@ const preparedAoos = new WeakMap<UnitOfWork['em'], Aoo>();
  * until the commit, and each statement made meanwhile makes the AOO's other registrations wait.
  */
 export async function prepareSegnatura(tx: UnitOfWork, aooId: string): Promise<void> {
-  preparedAoos.set(tx.em, await tx.em.findOneOrFail(Aoo, aooId, { populate: ['administration'] }));
-  await prepareSeal(tx, aooId);
+  const sealed = await prepareSeal(tx, aooId);
+  const aoo = sealed ? await tx.em.findOneOrFail(Aoo, aooId, { populate: ['administration'] }) : null;
+  preparedAoos.set(tx.em, { aooId, aoo });
 }
 
-/** What the registration says, as the segnatura module wants it. */
+/**
+ * What the registration says, as the segnatura module wants it; null when `prepareSegnatura`
+ * found the AOO without a seal (the registration has no segnatura).
+ */
 export async function segnaturaInputOf(
   tx: UnitOfWork,
   record: ProtocolRecord,
   correspondents: readonly CheckedCorrespondent[],
   files: ReadonlyArray<{ position: number; sha256: string; description: string | null; file: StoredFile }>,
-): Promise<SegnaturaInput> {
+): Promise<SegnaturaInput | null> {
   const prepared = preparedAoos.get(tx.em);
+  // An AOO found without a seal ahead of the number gets no segnatura: nothing to read for it.
+  if (prepared?.aooId === record.aooId && !prepared.aoo) return null;
   const aoo =
-    prepared?.id === record.aooId
-      ? prepared
+    prepared?.aooId === record.aooId && prepared.aoo
+      ? prepared.aoo
       : await tx.em.findOneOrFail(Aoo, record.aooId, { populate: ['administration'] });
   const node = record.classificationId
     ? await tx.em.findOneOrFail(TitolarioNode, record.classificationId)
@@ -169,9 +175,10 @@ export async function segnaturaInputOf(
  */
 export async function sealRegistration(
   tx: UnitOfWork,
-  input: SegnaturaInput,
+  input: SegnaturaInput | null,
   record: ProtocolRecord,
 ): Promise<{ sha256: string } | null> {
+  if (!input) return null;
   let sealed: { xml: string; sha256: string };
   try {
     sealed = await sealSegnatura(tx, record.aooId, () => buildSegnatura(input));

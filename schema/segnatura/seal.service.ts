@@ -109,14 +109,16 @@ async function openKey(em: EntityManager, row: SealRow): Promise<SealKey> {
 
 /**
  * Reads the AOO's seal (and opens its key) in the transaction ahead of `sealSegnatura`, which
- * then makes no statement of its own. For the protocol module, before it takes the number.
+ * then makes no statement of its own; whether the AOO has one. For the protocol module, before
+ * it takes the number.
  */
-export async function prepareSeal(tx: UnitOfWork, aooId: string): Promise<void> {
+export async function prepareSeal(tx: UnitOfWork, aooId: string): Promise<boolean> {
   const row = await loadRow(tx.em, aooId);
   if (row) await openKey(tx.em, row);
   let rows = preparedRows.get(tx.em);
   if (!rows) preparedRows.set(tx.em, (rows = new Map()));
   rows.set(aooId, row);
+  return row !== undefined;
 }
 
 /** The seal of an AOO the caller sees (null when none is set); NOT_FOUND for a hidden AOO. */
