@@ -166,7 +166,8 @@ async function drive<T>(
     Array.from({ length: clients }, async (_, worker) => {
       for (let i = next++; i < items.length; i = next++) {
         const t = performance.now();
-        await work(items[i] as T, worker);
+        const item = items[i];
+        if (item !== undefined) await work(item, worker);
         latencies.push(performance.now() - t);
       }
     }),

@@ -116,7 +116,7 @@ export async function prepareSeal(tx: UnitOfWork, aooId: string): Promise<boolea
   const row = await loadRow(tx.em, aooId);
   if (row) await openKey(tx.em, row);
   let rows = preparedRows.get(tx.em);
-  if (!rows) preparedRows.set(tx.em, (rows = new Map()));
+  if (!rows) preparedRows.set(tx.em, (rows = new Map<string, SealRow | undefined>()));
   rows.set(aooId, row);
   return row !== undefined;
 }
