@@ -5,15 +5,18 @@
  * BENCH_CLIENTS connections), in the same run on the same database server.
  *
  * Every registration is of its own draft document with a primary file, made beforehand (not
- * timed). GraphQL runs twice on the demo AOO: first without a seal, then with a development
- * seal (the AOO's segnatura sealed with XAdES in the registering transaction), so the cost of
- * sealing is visible; the baseline runs on a second AOO. Prints each phase's rate, p50/p99
- * latency and ratio to the baseline (target: sealed GraphQL / SQL >= 0.4), then checks that each
- * AOO's numbers are exactly 1..N (gap-free, unique) and that every sealed-phase record (and no
- * unsealed one) has its segnatura; exits non-zero when a check fails or the target is missed.
+ * timed). GraphQL runs on the demo AOO with a development seal (its segnatura sealed with XAdES
+ * in the registering transaction) and on a second AOO without one, so the cost of sealing shows;
+ * the baseline runs on a third AOO. The three phases take turns over BENCH_ROUNDS rounds. Prints
+ * each phase's rate, p50/p99 latency and ratio to the baseline (target: sealed GraphQL / SQL
+ * >= 0.4) and the server's CPU per registration, then checks that each AOO's numbers are exactly
+ * 1..N (gap-free, unique) and that exactly the sealed AOO's records have a segnatura. Exit status
+ * 1 when a check fails, 2 when only the target is missed.
  *
  * BENCH_REGISTRATIONS per phase (default 800), BENCH_WARMUP per phase (default 48, counted in
- * the number checks, not in the figures), BENCH_TRACE=1 prints the SQL of one registration.
+ * the number checks, not in the figures), BENCH_ROUNDS (default 4), BENCH_SERVER=inprocess (the
+ * server in this process: prints the statements of one registration, BENCH_TRACE=1 lists them),
+ * BENCH_SERVER_NODE_OPTIONS (for the server's own process, e.g. `--cpu-prof`).
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -414,17 +417,16 @@ async function main(): Promise<void> {
         `segnature: ${seals?.sealed} in the sealed AOO (expected ${perPhase}), ${seals?.unsealed} elsewhere (expected 0)`,
       );
     const ratio = sealedRun.rate / sqlRun.rate;
-    if (ratio < TARGET)
-      problems.push(`ratio ${ratio.toFixed(2)} (sealed GraphQL / SQL) below the target ${TARGET}`);
-    if (problems.length > 0) {
-      for (const p of problems) console.error(`FAIL: ${p}`);
-      process.exitCode = 1;
-    } else {
+    for (const p of problems) console.error(`FAIL: ${p}`);
+    if (problems.length === 0)
       console.log(
-        `OK: each AOO numbered 1..${perPhase}, gap-free and unique; every sealed record has its segnatura; ` +
-          `ratio ${ratio.toFixed(2)} >= ${TARGET}`,
+        `OK: each AOO numbered 1..${perPhase}, gap-free and unique; exactly the sealed AOO's records have a segnatura`,
       );
-    }
+    if (ratio < TARGET)
+      console.error(`FAIL: ratio ${ratio.toFixed(2)} (sealed GraphQL / SQL) below the target ${TARGET}`);
+    else console.log(`OK: ratio ${ratio.toFixed(2)} >= ${TARGET}`);
+    // 1: a number or segnatura check failed (a defect); 2: only the throughput target was missed.
+    process.exitCode = problems.length > 0 ? 1 : ratio < TARGET ? 2 : 0;
   } finally {
     await pool.end();
     await env.close();
