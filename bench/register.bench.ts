@@ -88,11 +88,7 @@ async function childServer(): Promise<BenchServer> {
   await client.connect();
   return {
     databaseUrl,
-    cpuMs: async () => {
-      // utime and stime, in clock ticks (100 a second on Linux), after the command's parentheses.
-      const stat = (await readFile(`/proc/${child.pid}/stat`, 'utf8')).split(') ')[1]?.split(' ') ?? [];
-      return (Number(stat[11]) + Number(stat[12])) * 10;
-    },
+    cpuMs: () => processCpuMs(child.pid ?? 0),
     asUser: async (username) => {
       const rows = await client.query<{ subject: string }>(
         'select subject from app_user where username = $1',
@@ -113,6 +109,35 @@ async function childServer(): Promise<BenchServer> {
   };
 }
 
+/** CPU time a local process has used (utime + stime, ms); 0 when it is gone or not readable. */
+async function processCpuMs(pid: number): Promise<number> {
+  try {
+    // In clock ticks (100 a second on Linux), the 14th and 15th fields, after the command's ")".
+    const stat = (await readFile(`/proc/${pid}/stat`, 'utf8')).split(') ')[1]?.split(' ') ?? [];
+    return (Number(stat[11]) + Number(stat[12])) * 10;
+  } catch {
+    return 0;
+  }
+}
+
+/**
+ * CPU used so far by the PostgreSQL backends of the bench's database (the server's pool and the
+ * baseline's), by pid; readable when PostgreSQL runs on this machine.
+ */
+async function databaseCpuMs(db: pg.Pool): Promise<Map<number, number>> {
+  const { rows } = await db.query<{ pid: number }>(
+    'select pid from pg_stat_activity where datname = current_database()',
+  );
+  return new Map(await Promise.all(rows.map(async (r) => [r.pid, await processCpuMs(r.pid)] as const)));
+}
+
+/** CPU the backends used between two readings (backends started meanwhile count from zero). */
+function cpuBetween(before: Map<number, number>, after: Map<number, number>): number {
+  let ms = 0;
+  for (const [pid, cpu] of after) ms += cpu - (before.get(pid) ?? 0);
+  return ms;
+}
+
 interface Draft {
   documentId: string;
   sha256: string;
@@ -122,6 +147,10 @@ interface Figures {
   label: string;
   /** Server process CPU per registration (ms), when the server has its own process. */
   serverCpuMs: number;
+  /** The database backends' CPU per registration (ms). */
+  databaseCpuMs: number;
+  /** This process's CPU per registration (ms): the clients, or the baseline's pg work. */
+  benchCpuMs: number;
   rate: number;
   p50: number;
   p99: number;
@@ -178,11 +207,16 @@ async function drive<T>(
   return { latencies, seconds: (performance.now() - start) / 1000 };
 }
 
-function figures(label: string, run: { latencies: number[]; seconds: number; cpuMs?: number }): Figures {
+function figures(
+  label: string,
+  run: { latencies: number[]; seconds: number; cpuMs?: number; databaseCpuMs?: number; benchCpuMs?: number },
+): Figures {
   const sorted = [...run.latencies].sort((a, b) => a - b);
   return {
     label,
     serverCpuMs: (run.cpuMs ?? 0) / run.latencies.length,
+    databaseCpuMs: (run.databaseCpuMs ?? 0) / run.latencies.length,
+    benchCpuMs: (run.benchCpuMs ?? 0) / run.latencies.length,
     rate: run.latencies.length / run.seconds,
     p50: pct(sorted, 0.5),
     p99: pct(sorted, 0.99),
@@ -356,12 +390,20 @@ async function main(): Promise<void> {
     }
     // The phases take turns, ROUNDS times: a load that comes and goes on the machine weighs on
     // all three alike, and the ratio compares like with like.
-    const runs = phases.map(() => ({ latencies: [] as number[], seconds: 0, cpuMs: 0 }));
+    const runs = phases.map(() => ({
+      latencies: [] as number[],
+      seconds: 0,
+      cpuMs: 0,
+      databaseCpuMs: 0,
+      benchCpuMs: 0,
+    }));
     const chunk = Math.ceil(REGISTRATIONS / ROUNDS);
     for (let round = 0; round < ROUNDS; round++) {
       for (const [i, phase] of phases.entries()) {
         const from = WARMUP + round * chunk;
         const cpu = (await env.cpuMs?.()) ?? 0;
+        const database = await databaseCpuMs(pool);
+        const bench = process.cpuUsage();
         const run = await drive(
           phase.items.slice(from, Math.min(from + chunk, perPhase)),
           CLIENTS,
@@ -370,18 +412,24 @@ async function main(): Promise<void> {
         runs[i]?.latencies.push(...run.latencies);
         if (runs[i]) {
           runs[i].seconds += run.seconds;
+          const used = process.cpuUsage(bench);
+          runs[i].benchCpuMs += (used.user + used.system) / 1000;
           runs[i].cpuMs += ((await env.cpuMs?.()) ?? 0) - cpu;
+          runs[i].databaseCpuMs += cpuBetween(database, await databaseCpuMs(pool));
         }
       }
     }
     const [sqlRun, unsealedRun, sealedRun] = phases.map((p, i) =>
-      figures(p.label, runs[i] ?? { latencies: [], seconds: 0, cpuMs: 0 }),
+      figures(p.label, runs[i] ?? { latencies: [], seconds: 0 }),
     ) as [Figures, Figures, Figures];
 
     const line = (f: Figures) =>
       `${f.label.padEnd(18)} ${f.rate.toFixed(1).padStart(8)} reg/s   p50 ${f.p50.toFixed(1).padStart(6)} ms   ` +
-      `p99 ${f.p99.toFixed(1).padStart(6)} ms   ratio ${(f.rate / sqlRun.rate).toFixed(2)}` +
-      (env.cpuMs && f !== sqlRun ? `   server CPU ${f.serverCpuMs.toFixed(1)} ms/registration` : '');
+      `p99 ${f.p99.toFixed(1).padStart(6)} ms   ratio ${(f.rate / sqlRun.rate).toFixed(2)}`;
+    const cpuLine = (f: Figures) =>
+      `${f.label.padEnd(18)} CPU ms a registration: database ${f.databaseCpuMs.toFixed(1)}, ` +
+      (env.cpuMs && f !== sqlRun ? `server ${f.serverCpuMs.toFixed(1)}, ` : '') +
+      `${f === sqlRun ? 'baseline (pg client)' : 'HTTP clients'} ${f.benchCpuMs.toFixed(1)}`;
     console.log(
       `bench:register — ${REGISTRATIONS} registrations per phase in ${ROUNDS} rounds (after ${WARMUP} warm-up), ` +
         `${CLIENTS} concurrent clients`,
@@ -389,6 +437,7 @@ async function main(): Promise<void> {
     console.log(line(sqlRun));
     console.log(line(unsealedRun));
     console.log(line(sealedRun));
+    for (const f of [sqlRun, unsealedRun, sealedRun]) console.log(cpuLine(f));
     console.log(
       `sealing costs ${(100 * (1 - sealedRun.rate / unsealedRun.rate)).toFixed(0)} % of the unsealed rate ` +
         `(p50 +${(sealedRun.p50 - unsealedRun.p50).toFixed(1)} ms)`,
