@@ -16,7 +16,7 @@ import {
 } from './protocol-parts.entity.js';
 import { directoryCorrespondent, refuseInlineBesideEntry } from './protocol-directory-correspondent.js';
 import { fileRegistered, registrationFiling } from './protocol-filing.js';
-import { sealRegistration, segnaturaInputOf } from './protocol-segnatura.js';
+import { prepareSegnatura, sealRegistration, segnaturaInputOf } from './protocol-segnatura.js';
 import { formatProtocolNumber, ProtocolRecord } from './protocol-record.entity.js';
 import { checkSpecialRegistration, recordSpecialRegistration } from './protocol-special.js';
 import {
@@ -156,6 +156,7 @@ export async function registerProtocol(
       input,
       romeDay(before),
     );
+    await prepareSegnatura(tx, aooId); // its reads before the number: the counter stays locked to the commit
     const fixed: Clock = { now: () => new Date(before) };
     const { number, year } = await nextNumber(
       { ...tx, clock: fixed },

@@ -6,6 +6,7 @@ import type { StoredFile } from '../documents/index.js';
 import { Aoo } from '../organisation/index.js';
 import {
   buildSegnatura,
+  prepareSeal,
   sealSegnatura,
   type SegnaturaClassification,
   type SegnaturaContacts,
@@ -100,14 +101,37 @@ function correspondent(aoo: Aoo, c: CheckedCorrespondent): SegnaturaCorresponden
   };
 }
 
-/** What the registration says, as the segnatura module wants it. */
+/** AOOs read ahead by `prepareSegnatura`, by transaction (its EntityManager); null: no seal. */
+const preparedAoos = new WeakMap<UnitOfWork['em'], { aooId: string; aoo: Aoo | null }>();
+
+/**
+ * Reads what the segnatura needs besides the record (the AOO and its administration, the AOO's
+ * seal and opened key) before the registration takes its number: the counter row stays locked
+ * until the commit, and each statement made meanwhile makes the AOO's other registrations wait.
+ */
+export async function prepareSegnatura(tx: UnitOfWork, aooId: string): Promise<void> {
+  const sealed = await prepareSeal(tx, aooId);
+  const aoo = sealed ? await tx.em.findOneOrFail(Aoo, aooId, { populate: ['administration'] }) : null;
+  preparedAoos.set(tx.em, { aooId, aoo });
+}
+
+/**
+ * What the registration says, as the segnatura module wants it; null when `prepareSegnatura`
+ * found the AOO without a seal (the registration has no segnatura).
+ */
 export async function segnaturaInputOf(
   tx: UnitOfWork,
   record: ProtocolRecord,
   correspondents: readonly CheckedCorrespondent[],
   files: ReadonlyArray<{ position: number; sha256: string; description: string | null; file: StoredFile }>,
-): Promise<SegnaturaInput> {
-  const aoo = await tx.em.findOneOrFail(Aoo, record.aooId, { populate: ['administration'] });
+): Promise<SegnaturaInput | null> {
+  const prepared = preparedAoos.get(tx.em);
+  // An AOO found without a seal ahead of the number gets no segnatura: nothing to read for it.
+  if (prepared?.aooId === record.aooId && !prepared.aoo) return null;
+  const aoo =
+    prepared?.aooId === record.aooId && prepared.aoo
+      ? prepared.aoo
+      : await tx.em.findOneOrFail(Aoo, record.aooId, { populate: ['administration'] });
   const node = record.classificationId
     ? await tx.em.findOneOrFail(TitolarioNode, record.classificationId)
     : null;
@@ -151,12 +175,13 @@ export async function segnaturaInputOf(
  */
 export async function sealRegistration(
   tx: UnitOfWork,
-  input: SegnaturaInput,
+  input: SegnaturaInput | null,
   record: ProtocolRecord,
 ): Promise<{ sha256: string } | null> {
+  if (!input) return null;
   let sealed: { xml: string; sha256: string };
   try {
-    sealed = await sealSegnatura(tx, record.aooId, buildSegnatura(input));
+    sealed = await sealSegnatura(tx, record.aooId, () => buildSegnatura(input));
   } catch (e) {
     const code = e instanceof DomainError ? e.extensions['code'] : undefined;
     if (code === 'SEAL_NOT_CONFIGURED' || code === 'SEAL_CERTIFICATE_NOT_VALID') return null;

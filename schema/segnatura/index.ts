@@ -42,5 +42,5 @@ export type {
 } from './segnatura-input.js';
 export { buildSegnatura, sealSegnaturaXml } from './segnatura.js';
 export { generateDevelopmentSeal, readPkcs12, toPkcs12, certificateInfo } from './seal-keystore.js';
-export { sealSegnatura, readSeal, type SealView } from './seal.service.js';
+export { prepareSeal, sealSegnatura, readSeal, type SealView } from './seal.service.js';
 export { SEGNATURA_SEAL_MANAGE } from './permissions.js';

@@ -9,6 +9,7 @@ import { Aoo, ORG_READ, visibleAoo } from '../organisation/index.js';
 import { SEGNATURA_SEAL_MANAGE } from './permissions.js';
 import { certificateInfo, generateDevelopmentSeal, readPkcs12, type SealMaterial } from './seal-keystore.js';
 import { sealSegnaturaXml } from './segnatura.js';
+import type { SealKey } from './xades-seal.js';
 
 /** Where a seal came from. */
 export type SealSource = 'PKCS12' | 'DEVELOPMENT';
@@ -72,6 +73,54 @@ async function loadRow(em: EntityManager, aooId: string): Promise<SealRow | unde
   return rows[0];
 }
 
+/**
+ * Seal rows read ahead by `prepareSeal` in a transaction (by its EntityManager), so that the
+ * registration reads its AOO's seal before it takes its number, not while it holds the counter
+ * row: every statement made while the counter is locked makes the other registrations wait.
+ */
+const preparedRows = new WeakMap<EntityManager, Map<string, SealRow | undefined>>();
+
+/**
+ * Seal keys already opened, by AOO and the stored key's encryption (IV and tag, new for every
+ * stored key): opening one costs the platform secret (two statements), a decryption and two key
+ * parses, which every sealed registration would otherwise pay. Only a row that is read (so the
+ * AOO's current seal) is looked up here; a replaced seal has another IV and is opened anew.
+ */
+const openedKeys = new Map<string, SealKey>();
+const MAX_OPENED_KEYS = 1000;
+
+async function openKey(em: EntityManager, row: SealRow): Promise<SealKey> {
+  const id = `${row.aoo_id}/${row.key_iv.toString('hex')}/${row.key_tag.toString('hex')}`;
+  const opened = openedKeys.get(id);
+  if (opened) return opened;
+  const key = await platformSecret(em, SECRET_NAME);
+  const decipher = createDecipheriv('aes-256-gcm', key, row.key_iv);
+  decipher.setAAD(Buffer.from(row.aoo_id, 'utf8'));
+  decipher.setAuthTag(row.key_tag);
+  const pkcs8 = Buffer.concat([decipher.update(row.key_ciphertext), decipher.final()]);
+  const sealKey: SealKey = {
+    privateKey: createPrivateKey({ key: pkcs8, format: 'der', type: 'pkcs8' }),
+    certificateDer: row.certificate_der,
+  };
+  if (openedKeys.size >= MAX_OPENED_KEYS) openedKeys.clear();
+  openedKeys.set(id, sealKey);
+  return sealKey;
+}
+
+/**
+ * Reads the AOO's seal (and opens its key) in the transaction ahead of `sealSegnatura`, which
+ * then makes no statement of its own; whether the AOO has one. For the protocol module, before
+ * it takes the number.
+ */
+export async function prepareSeal(tx: UnitOfWork, aooId: string): Promise<boolean> {
+  const row = await loadRow(tx.em, aooId);
+  if (row) await openKey(tx.em, row);
+  let rows = preparedRows.get(tx.em);
+  if (!rows) preparedRows.set(tx.em, (rows = new Map<string, SealRow | undefined>()));
+  rows.set(aooId, row);
+  return row !== undefined;
+}
+
 /** The seal of an AOO the caller sees (null when none is set); NOT_FOUND for a hidden AOO. */
 export async function readSeal(ctx: RequestContext, aooId: string): Promise<SealView | null> {
   await visibleAoo(ctx, ctx.em, aooId);
@@ -103,6 +152,7 @@ async function storeSeal(
   const pkcs8 = material.privateKey.export({ type: 'pkcs8', format: 'der' });
   const ciphertext = Buffer.concat([cipher.update(pkcs8), cipher.final()]);
   const previous = await loadRow(tx.em, aooId);
+  preparedRows.get(tx.em)?.delete(aooId);
   const now = tx.clock.now();
   const actor = tx.user?.id ?? null;
   await tx.em.execute(
@@ -221,13 +271,20 @@ export async function generateDevelopmentSealFor(ctx: RequestContext, aooId: str
   return withTransaction(ctx, (tx) => storeDevelopmentSeal(tx, aooId));
 }
 
-/** In a transaction already open (the `dms` command, the demo seed). */
-export async function storeDevelopmentSeal(tx: UnitOfWork, aooId: string): Promise<SealView> {
+/**
+ * In a transaction already open (the `dms` command, the demo seed). `validFrom` (default: now)
+ * starts the certificate's validity earlier, for data dated in the past (the demo register).
+ */
+export async function storeDevelopmentSeal(
+  tx: UnitOfWork,
+  aooId: string,
+  validFrom?: Date,
+): Promise<SealView> {
   const aoo = await tx.em.findOneOrFail(Aoo, { id: aooId }, { populate: ['administration'] });
   const material = generateDevelopmentSeal(
     `Sigillo segnatura ${aoo.code}`,
     aoo.administration.name,
-    tx.clock.now(),
+    validFrom ?? tx.clock.now(),
   );
   return storeSeal(tx, aooId, material, 'DEVELOPMENT');
 }
@@ -241,21 +298,18 @@ export async function storeDevelopmentSeal(tx: UnitOfWork, aooId: string): Promi
 export async function sealSegnatura(
   tx: UnitOfWork | RequestContext,
   aooId: string,
-  xml: string,
+  xml: string | (() => string),
 ): Promise<{ xml: string; sha256: string }> {
-  const row = await loadRow(tx.em, aooId);
+  const prepared = preparedRows.get(tx.em);
+  const row = prepared?.has(aooId) ? prepared.get(aooId) : await loadRow(tx.em, aooId);
   if (!row)
     throw new DomainError('SEAL_NOT_CONFIGURED', `The AOO has no segnatura seal: configure one first`, {
       aooId,
     });
   const now = tx.clock.now();
   requireValidAt(new Date(row.not_before), new Date(row.not_after), now);
-  const key = await platformSecret(tx.em, SECRET_NAME);
-  const decipher = createDecipheriv('aes-256-gcm', key, row.key_iv);
-  decipher.setAAD(Buffer.from(aooId, 'utf8'));
-  decipher.setAuthTag(row.key_tag);
-  const pkcs8 = Buffer.concat([decipher.update(row.key_ciphertext), decipher.final()]);
-  const privateKey = createPrivateKey({ key: pkcs8, format: 'der', type: 'pkcs8' });
-  const sealed = await sealSegnaturaXml(xml, { privateKey, certificateDer: row.certificate_der }, now);
+  const key = await openKey(tx.em, row);
+  // Built only now (a function): an AOO without a valid seal costs no XML.
+  const sealed = await sealSegnaturaXml(typeof xml === 'string' ? xml : xml(), key, now);
   return { xml: sealed, sha256: createHash('sha256').update(sealed, 'utf8').digest('hex') };
 }

@@ -1,4 +1,4 @@
-import type { KeyObject, webcrypto } from 'node:crypto';
+import { createHash, KeyObject, sign as cryptoSign, type webcrypto } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { DOMImplementation, DOMParser, XMLSerializer, type Document, type Element } from '@xmldom/xmldom';
 import forge from 'node-forge';
@@ -28,7 +28,81 @@ const SIGNED_PROPERTIES_TYPE = 'http://uri.etsi.org/01903#SignedProperties';
 
 // xml-core (under xmldsigjs/xadesjs) has no DOM of its own in Node, and WebCrypto is the engine.
 XAdES.setNodeDependencies({ DOMParser, XMLSerializer, DOMImplementation, xpath });
-XAdES.Application.setEngine('NodeJS', globalThis.crypto);
+XAdES.Application.setEngine('NodeJS', sealCrypto());
+
+const NODE_HASHES: Record<string, string> = {
+  'SHA-1': 'sha1',
+  'SHA-256': 'sha256',
+  'SHA-384': 'sha384',
+  'SHA-512': 'sha512',
+};
+const nodeKeys = new WeakMap<webcrypto.CryptoKey, KeyObject>();
+
+function hashName(algorithm: webcrypto.AlgorithmIdentifier | undefined): string | undefined {
+  const name = typeof algorithm === 'string' ? algorithm : algorithm?.name;
+  return name === undefined ? undefined : NODE_HASHES[name.toUpperCase()];
+}
+
+function bytes(data: webcrypto.BufferSource): Buffer {
+  return ArrayBuffer.isView(data)
+    ? Buffer.from(data.buffer, data.byteOffset, data.byteLength)
+    : Buffer.from(data);
+}
+
+function arrayBuffer(b: Buffer): ArrayBuffer {
+  return b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer;
+}
+
+/**
+ * Node's WebCrypto with digests and RSA/ECDSA signatures done by node:crypto in the call: a
+ * sealing takes four digests and a signature, and each WebCrypto call is a thread-pool job whose
+ * dispatch costs the event loop more than the SHA-256 of a segnatura. Same algorithms, same
+ * bytes out (ECDSA in WebCrypto's r||s form); anything else goes to WebCrypto.
+ */
+function sealCrypto(): webcrypto.Crypto {
+  const native = globalThis.crypto;
+  const subtle = native.subtle;
+  const digest = (algorithm: webcrypto.AlgorithmIdentifier, data: webcrypto.BufferSource) => {
+    const hash = hashName(algorithm);
+    return hash
+      ? Promise.resolve(arrayBuffer(createHash(hash).update(bytes(data)).digest()))
+      : subtle.digest(algorithm, data);
+  };
+  const sign = (
+    algorithm: webcrypto.AlgorithmIdentifier | webcrypto.EcdsaParams,
+    key: webcrypto.CryptoKey,
+    data: webcrypto.BufferSource,
+  ) => {
+    const name = typeof algorithm === 'string' ? algorithm : algorithm.name;
+    const hash =
+      name === 'RSASSA-PKCS1-v1_5'
+        ? hashName((key.algorithm as webcrypto.RsaHashedKeyAlgorithm).hash)
+        : name === 'ECDSA'
+          ? hashName((algorithm as webcrypto.EcdsaParams).hash)
+          : undefined;
+    if (!hash || key.type !== 'private') return subtle.sign(algorithm, key, data);
+    let nodeKey = nodeKeys.get(key);
+    if (!nodeKey) nodeKeys.set(key, (nodeKey = KeyObject.from(key)));
+    const signature = cryptoSign(hash, bytes(data), {
+      key: nodeKey,
+      ...(name === 'ECDSA' ? { dsaEncoding: 'ieee-p1363' as const } : {}),
+    });
+    return Promise.resolve(arrayBuffer(signature));
+  };
+  const fast = new Proxy(subtle, {
+    get(target, property) {
+      if (property === 'digest') return digest;
+      if (property === 'sign') return sign;
+      const value: unknown = Reflect.get(target, property, target);
+      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+    },
+  });
+  return {
+    subtle: fast,
+    getRandomValues: native.getRandomValues.bind(native),
+    randomUUID: native.randomUUID.bind(native),
+  } as webcrypto.Crypto;
+}
 
 export interface SealKey {
   privateKey: KeyObject;
@@ -36,8 +110,38 @@ export interface SealKey {
   certificateDer: Buffer;
 }
 
+// What sealing derives from the key and the certificate, kept while the caller keeps them (the
+// seal service keeps an AOO's opened key): a WebCrypto import and an ASN.1 parse per seal otherwise.
+const signingKeys = new WeakMap<
+  KeyObject,
+  Promise<{ key: webcrypto.CryptoKey; algorithm: webcrypto.Algorithm }>
+>();
+const issuerSerials = new WeakMap<Buffer, Uint8Array>();
+const certificates = new WeakMap<Buffer, { parsed: XmlDSig.X509Certificate; sha256: Uint8Array }>();
+const SHA256_URI = 'http://www.w3.org/2001/04/xmlenc#sha256';
+
+function certificateEntry(der: Buffer): { parsed: XmlDSig.X509Certificate; sha256: Uint8Array } {
+  let entry = certificates.get(der);
+  if (!entry) {
+    entry = {
+      parsed: new XmlDSig.X509Certificate(new Uint8Array(der)),
+      sha256: new Uint8Array(createHash('sha256').update(der).digest()),
+    };
+    certificates.set(der, entry);
+  }
+  return entry;
+}
+const parsedCertificate = (der: Buffer) => certificateEntry(der).parsed;
+const certificateSha256 = (der: Buffer) => certificateEntry(der).sha256;
+
 /** IssuerSerialV2 (RFC 5035 IssuerSerial): issuer as a directoryName GeneralName, serial. */
 function issuerSerialV2(certificateDer: Buffer): Uint8Array {
+  let value = issuerSerials.get(certificateDer);
+  if (!value) issuerSerials.set(certificateDer, (value = encodeIssuerSerialV2(certificateDer)));
+  return value;
+}
+
+function encodeIssuerSerialV2(certificateDer: Buffer): Uint8Array {
   const asn1 = forge.asn1;
   const cert = asn1.fromDer(forge.util.createBuffer(certificateDer.toString('binary')));
   const tbs = (cert.value as forge.asn1.Asn1[])[0].value as forge.asn1.Asn1[];
@@ -53,8 +157,20 @@ function issuerSerialV2(certificateDer: Buffer): Uint8Array {
   return Buffer.from(asn1.toDer(issuerSerial).getBytes(), 'binary');
 }
 
+function signingKey(
+  privateKey: KeyObject,
+): Promise<{ key: webcrypto.CryptoKey; algorithm: webcrypto.Algorithm }> {
+  let value = signingKeys.get(privateKey);
+  if (!value) {
+    value = importSigningKey(privateKey);
+    signingKeys.set(privateKey, value);
+    value.catch(() => signingKeys.delete(privateKey));
+  }
+  return value;
+}
+
 /** The KeyObject as a WebCrypto signing key, and the XML-DSig algorithm to sign with. */
-async function signingKey(
+async function importSigningKey(
   privateKey: KeyObject,
 ): Promise<{ key: webcrypto.CryptoKey; algorithm: webcrypto.Algorithm }> {
   const pkcs8 = privateKey.export({ type: 'pkcs8', format: 'der' });
@@ -85,7 +201,7 @@ async function signingKey(
  * pull the segnatura's own namespace declarations into that digest).
  */
 class SegnaturaSignedXml extends XAdES.SignedXml {
-  constructor(private readonly issuerSerial: Uint8Array) {
+  constructor(private readonly certificateDer: Buffer) {
     super();
   }
 
@@ -96,9 +212,16 @@ class SegnaturaSignedXml extends XAdES.SignedXml {
     options: XAdES.OptionsXAdES,
   ): Promise<void> {
     await super.ApplySignOptions(signature, algorithm, key, options);
-    const cert = this.SignedProperties.SignedSignatureProperties.SigningCertificateV2.Item(0);
-    if (!cert) throw new Error('xadesjs added no SigningCertificateV2');
-    cert.IssuerSerial = this.issuerSerial;
+    // The certificate in KeyInfo and SigningCertificateV2, from what was derived from it once
+    // (xadesjs would parse it twice and digest it once per seal for the same values).
+    const certificate = parsedCertificate(this.certificateDer);
+    signature.KeyInfo ??= new XmlDSig.KeyInfo();
+    signature.KeyInfo.Add(new XmlDSig.KeyInfoX509Data(certificate));
+    const signing = new XAdES.xml.CertV2();
+    signing.CertDigest.DigestMethod.Algorithm = SHA256_URI;
+    signing.CertDigest.DigestValue = certificateSha256(this.certificateDer);
+    signing.IssuerSerial = issuerSerialV2(this.certificateDer);
+    this.SignedProperties.SignedSignatureProperties.SigningCertificateV2.Add(signing);
     for (const reference of signature.SignedInfo.References.GetIterator()) {
       if (reference.Type !== SIGNED_PROPERTIES_TYPE) continue;
       reference.Transforms = new XmlDSig.Transforms();
@@ -127,7 +250,7 @@ export async function sealDocument(
   id = 'segnatura-seal',
 ): Promise<string> {
   const { key: cryptoKey, algorithm } = await signingKey(key.privateKey);
-  const signed = new SegnaturaSignedXml(issuerSerialV2(key.certificateDer));
+  const signed = new SegnaturaSignedXml(key.certificateDer);
   // Our Ids, set before signing: xadesjs picked random ones in its constructor, and Sign({ id })
   // would rename the Signature only, leaving QualifyingProperties/@Target on the old one.
   signed.XmlSignature.Id = id;
@@ -140,13 +263,10 @@ export async function sealDocument(
   format.MimeType = 'text/xml';
   signed.SignedProperties.SignedDataObjectProperties.DataObjectFormats.Add(format);
 
-  const certificate = key.certificateDer.toString('base64');
   const signature = await signed.Sign(algorithm, cryptoKey, doc, {
     references: [
       { id: `${id}-ref-document`, uri: '', hash: 'SHA-256', transforms: ['enveloped', 'exc-c14n'] },
     ],
-    x509: [certificate],
-    signingCertificateV2: { certificate, digestAlgorithm: 'SHA-256' },
     signingTime: { value: signingTime, format: 'isoUtcDateTime' },
   });
 

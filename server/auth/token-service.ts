@@ -33,6 +33,7 @@ export interface VerifiedToken {
 }
 
 const DEV_SECRET_FILE = 'dev-jwt-secret';
+const MAX_VERIFIED_TOKENS = 10_000;
 
 /**
  * Verifies bearer tokens: HS256 with a configured secret, or the keys an OIDC provider
@@ -60,7 +61,28 @@ export class TokenService {
     return new TokenService(new TextEncoder().encode(secret), true, auth.issuer, auth.audience, fingerprint);
   }
 
+  /**
+   * HS256 tokens already verified, until they expire: the signature of a given token under the
+   * process's one secret verifies once and for all, and verifying it costs a WebCrypto job per
+   * request (as much as a registration's INSERT). Only the expiry is checked again.
+   */
+  private readonly verified = new Map<string, VerifiedToken>();
+
   async verify(token: string): Promise<VerifiedToken> {
+    const known = this.verified.get(token);
+    if (known) {
+      if (known.expiresAt.getTime() > Date.now()) return known;
+      this.verified.delete(token);
+    }
+    const outcome = await this.verifyToken(token);
+    if (this.key instanceof Uint8Array) {
+      if (this.verified.size >= MAX_VERIFIED_TOKENS) this.verified.clear();
+      this.verified.set(token, outcome);
+    }
+    return outcome;
+  }
+
+  private async verifyToken(token: string): Promise<VerifiedToken> {
     try {
       const options = {
         issuer: this.issuer,

@@ -3,6 +3,9 @@ import { createHash } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import {
   ProtocolRecordNumbersDocument,
+  ProtocolRecordsDocument,
+  ProtocolSegnaturaDocument,
+  SegnaturaSealDocument,
   ClassificationSuggestionsDocument,
   CorrespondentHistoryDocument,
   CorrespondentsDocument,
@@ -20,6 +23,7 @@ import { DEMO_CORRESPONDENTS } from '../../schema/rubrica/index.js';
 import { DEMO_TITOLARIO } from '../../schema/titolario/index.js';
 import { seedDemo } from '../../server/bootstrap.js';
 import { romeDay } from '../../server/clock.js';
+import { xmllintValidate, xmlsecVerify } from '../fixtures/segnatura-fixture.js';
 import { demoIds, download, type DemoIds } from '../harness/files-helpers.js';
 import { DEMO_REGISTRATIONS_PER_KIND } from '../../schema/protocollo/index.js';
 import { startTestEnv, type TestEnv } from '../harness/test-env.js';
@@ -149,6 +153,43 @@ describe('demo data', () => {
         'select year, count(*)::int as n, max(number) as max from protocol_record group by year',
       );
     for (const row of rows) assert.equal(row.n, row.max, `year ${row.year}`);
+  });
+
+  it('every demo registration carries its sealed segnatura: XSD-valid, verified with the demo seal, dated as the record', async () => {
+    const [counts] = await env.platform.orm.em
+      .fork()
+      .getConnection()
+      .execute<Array<{ records: number; sealed: number; audited: number }>>(
+        `select count(*)::int as records, count(s.record_id)::int as sealed,
+                count(*) filter (where a.changes->>'segnaturaSha256' = s.sha256)::int as audited
+           from protocol_record r
+           left join protocol_segnatura s on s.record_id = r.id
+           left join audit_event a on a.operation = 'protocol.register' and a.target_id = r.id::text`,
+      );
+    assert.equal(counts?.records, 3 * DEMO_REGISTRATIONS_PER_KIND);
+    assert.equal(counts?.sealed, counts?.records, 'every demo record has its segnatura');
+    assert.equal(counts?.audited, counts?.records, 'its digest is in the registration audit row');
+
+    const rgd = await env.asUser('rgd');
+    const seal = (await rgd.data(SegnaturaSealDocument, { aooId: ids.aooId })).segnaturaSeal;
+    assert.ok(seal, 'the demo AOO has its seal');
+    for (const kind of ['ARRIVO', 'PARTENZA', 'INTERNO'] as const) {
+      const page = await rgd.data(ProtocolRecordsDocument, { filter: { kinds: [kind] }, first: 1 });
+      const record = page.protocolRecords.edges[0]?.node;
+      assert.ok(record, kind);
+      const s = (await rgd.data(ProtocolSegnaturaDocument, { id: record.id })).segnatura;
+      assert.ok(s, `${kind} ${record.formattedNumber} has a segnatura`);
+      assert.equal(s.sha256, createHash('sha256').update(s.xml, 'utf8').digest('hex'));
+      const lint = xmllintValidate(s.xml);
+      assert.ok(lint.ok, lint.output);
+      const verify = xmlsecVerify(s.xml, seal.certificatePem);
+      assert.ok(verify.ok, verify.output);
+      assert.match(s.xml, new RegExp(`<prot:NumeroRegistrazione>${record.formattedNumber}<`));
+      // Dated in the past like the record, and sealed at its registration time.
+      assert.match(s.xml, new RegExp(`<prot:DataRegistrazione>${record.date}<`));
+      assert.ok(record.date < romeDay(new Date()), 'a demo registration of the last weeks');
+      assert.match(s.xml, new RegExp(`SigningTime>${record.registeredAt.slice(0, 19)}`));
+    }
   });
 
   it('has two raccoglitori grouping demo documents of several offices, each shown within its reader’s rights', async () => {

@@ -13,6 +13,7 @@ import {
   ProtocolVersion,
 } from '../protocol-parts.entity.js';
 import { ProtocolRecord } from '../protocol-record.entity.js';
+import { sealRegistration, segnaturaInputOf } from '../protocol-segnatura.js';
 import { ProtocolCorrespondentKind, CorrespondentRole, ProtocolKind } from '../protocollo-enums.js';
 
 const party = (
@@ -243,6 +244,23 @@ export async function seedDemoProtocollo(tx: UnitOfWork): Promise<boolean> {
         description: position > 0 ? 'Allegato tecnico' : null,
       }),
     );
+    // Its segnatura, sealed at its registration time with the demo AOO's seal (segnatura seeds
+    // first, with a certificate valid since before the oldest demo registration).
+    const segnatura = await sealRegistration(
+      { ...tx, clock: fixed },
+      await segnaturaInputOf(
+        tx,
+        record,
+        correspondents,
+        files.map((file, position) => ({
+          position,
+          sha256: file.sha256,
+          description: position > 0 ? 'Allegato tecnico' : null,
+          file,
+        })),
+      ),
+      record,
+    );
     em.create(ProtocolVersion, {
       recordId: record.id,
       version: 1,
@@ -265,7 +283,15 @@ export async function seedDemoProtocollo(tx: UnitOfWork): Promise<boolean> {
       operation: 'protocol.register',
       targetType: 'ProtocolRecord',
       targetId: record.id,
-      changes: { kind, number, year: record.year, date: day, documentId: doc.id, demo: true },
+      changes: {
+        kind,
+        number,
+        year: record.year,
+        date: day,
+        documentId: doc.id,
+        segnaturaSha256: segnatura?.sha256 ?? null,
+        demo: true,
+      },
     });
   }
   return true;
