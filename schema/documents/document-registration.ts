@@ -27,3 +27,19 @@ export async function markProtocollato(tx: UnitOfWork, documentId: string, at: D
     'run',
   );
 }
+
+/**
+ * Whether a document is registered in the protocol, read under a share lock of its row: a
+ * registration marks the row (markProtocollato), so the caller's change and a registration of
+ * the same document take turns. The kind tells: only a protocol registration sets PROTOCOLLATO,
+ * while `registered_at` alone also counts a registration in a repertorio. A document registered
+ * in a repertorio first keeps REPERTORIATO when it is protocolled later, so this answers false
+ * for it (the protocol module's own database checks still hold there).
+ */
+export async function isProtocollatoLocked(tx: UnitOfWork, documentId: string): Promise<boolean> {
+  const rows = await tx.em.execute<Array<{ kind: string }>>(
+    'select kind from document where id = ? for share',
+    [documentId],
+  );
+  return rows[0]?.kind === 'PROTOCOLLATO';
+}

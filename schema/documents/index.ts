@@ -84,6 +84,6 @@ export { DEMO_DOCUMENTS } from './demo/demo-documents.js';
 export { DocumentKind, SignatureStatus } from './document-enums.js';
 export { documentVisibilitySql, visibleDocumentIds } from './document-visibility.js';
 export { findVisibleDocument } from './document.service.js';
-export { markProtocollato, markRepertoriato } from './document-registration.js';
+export { isProtocollatoLocked, markProtocollato, markRepertoriato } from './document-registration.js';
 // Row visibility and the page type, for modules that list documents (raccoglitori, fascicoli).
 export { DocumentConnection } from './document-list.types.js';

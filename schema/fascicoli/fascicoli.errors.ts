@@ -73,4 +73,10 @@ export const FASCICOLO_ERROR_CODES: readonly ErrorCodeDefinition[] = [
     description:
       'The document is registered in the protocol: its classification is a managed field of the record, changed with updateProtocolFields',
   },
+  {
+    code: 'DOCUMENT_PRIMARY_FILING_BY_PROTOCOL',
+    httpStatus: 409,
+    description:
+      'The document is registered in the protocol: its primary fascicolo is a managed field of the record, changed with updateProtocolFields (fascicoloId); linked filings stay free',
+  },
 ];

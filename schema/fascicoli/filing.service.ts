@@ -2,7 +2,7 @@ import type { RequestContext } from '../../server/context.js';
 import { withTransaction, type UnitOfWork } from '../../server/db/unit-of-work.js';
 import { DomainError, InvalidInputError, NotFoundError } from '../../server/errors/domain-error.js';
 import { isUuid } from '../../server/errors/input-checks.js';
-import { visibleDocumentIds } from '../documents/index.js';
+import { isProtocollatoLocked, visibleDocumentIds } from '../documents/index.js';
 import type { DocumentFiling } from './document-filing.types.js';
 import { DocumentFiled, DocumentUnfiled } from './fascicolo-events.js';
 import type { Fascicolo } from './fascicolo.entity.js';
@@ -14,12 +14,26 @@ import { findVisibleFascicolo } from './fascicolo-visibility.js';
 export const MAX_FASCICOLI_PER_DOCUMENT = 20;
 
 /**
+ * Who files. The primary fascicolo of a document registered in the protocol is a managed field
+ * of its record (DOMAIN §5), changed with the record's history by the protocol module only: it
+ * passes `byProtocolRecord` (this module cannot see records, module order); every other caller,
+ * the GraphQL mutations first, is refused a change of that primary filing.
+ */
+export interface FilingOptions {
+  byProtocolRecord?: boolean;
+}
+
+/**
  * Filing is history (DOMAIN §3): each filing and unfiling is a row of fascicolo_filing, never an
  * update; what is filed now is the last step per (fascicolo, document). A document has at most
  * one primary fascicolo and any number of linked ones. Filings of one document take turns
  * (a transaction lock on the document id), so two primaries cannot both slip in.
  */
-export async function fileDocument(ctx: RequestContext, input: FileDocumentInput): Promise<DocumentFiling> {
+export async function fileDocument(
+  ctx: RequestContext,
+  input: FileDocumentInput,
+  options: FilingOptions = {},
+): Promise<DocumentFiling> {
   return withTransaction(ctx, async (tx) => {
     const f = await findVisibleFascicolo(tx, tx.em, input.fascicoloId, true);
     requireManage(tx, f, 'file documents here');
@@ -48,6 +62,7 @@ export async function fileDocument(ctx: RequestContext, input: FileDocumentInput
     }
     const hasPrimary = current.some((c) => c.is_primary);
     const primary = input.primary ?? !hasPrimary;
+    if (primary) await requirePrimaryFilingFree(tx, input.documentId, options, 'primary');
     if (primary && hasPrimary) {
       throw new DomainError(
         'DOCUMENT_PRIMARY_FASCICOLO_EXISTS',
@@ -88,6 +103,7 @@ export async function unfileDocument(
   ctx: RequestContext,
   fascicoloId: string,
   documentId: string,
+  options: FilingOptions = {},
 ): Promise<Fascicolo> {
   return withTransaction(ctx, async (tx) => {
     const f = await findVisibleFascicolo(tx, tx.em, fascicoloId, true);
@@ -109,6 +125,7 @@ export async function unfileDocument(
         },
       );
     }
+    if (filing.is_primary) await requirePrimaryFilingFree(tx, documentId, options, 'documentId');
     await tx.em.execute(
       `insert into fascicolo_filing (fascicolo_id, document_id, action, is_primary, at, actor_id) values (?, ?, 'UNFILE', false, ?, ?)`,
       [f.id, documentId, tx.clock.now(), tx.user?.id ?? null],
@@ -171,6 +188,25 @@ async function requireVisibleDocument(ctx: RequestContext, f: Fascicolo, documen
       'is a document of another AOO: a fascicolo holds documents of its own AOO',
     );
   }
+}
+
+/**
+ * Refuses a change of the primary filing of a document registered in the protocol unless the
+ * protocol module makes it (see FilingOptions). Read under the document's row lock, after the
+ * filing lock: a registration committing meanwhile is seen.
+ */
+async function requirePrimaryFilingFree(
+  tx: UnitOfWork,
+  documentId: string,
+  options: FilingOptions,
+  field: string,
+): Promise<void> {
+  if (options.byProtocolRecord === true || !(await isProtocollatoLocked(tx, documentId))) return;
+  throw new DomainError(
+    'DOCUMENT_PRIMARY_FILING_BY_PROTOCOL',
+    `${field}: document ${documentId} is registered in the protocol; its primary fascicolo is the record's, changed with updateProtocolFields (fascicoloId). Linked filings (primary: false) stay free`,
+    { field },
+  );
 }
 
 async function lockDocumentFilings(ctx: RequestContext, documentId: string): Promise<void> {

@@ -5,6 +5,7 @@ import { Migration20261205000063_protocol_segnatura } from './migrations/Migrati
 import { Migration20261205000062_protocol_correspondent_version } from './migrations/Migration20261205000062_protocol_correspondent_version.js';
 import { Migration20261205000064_protocol_special } from './migrations/Migration20261205000064_protocol_special.js';
 import { Migration20261205000069_protocol_fascicolo } from './migrations/Migration20261205000069_protocol_fascicolo.js';
+import { Migration20261205000070_protocol_primary_filing } from './migrations/Migration20261205000070_protocol_primary_filing.js';
 import { PROTOCOL_PERMISSIONS } from './permissions.js';
 import {
   ProtocolAnnotation,
@@ -42,6 +43,10 @@ export const protocolloModule = defineModule({
     { name: 'Migration20261205000063_protocol_segnatura', class: Migration20261205000063_protocol_segnatura },
     { name: 'Migration20261205000064_protocol_special', class: Migration20261205000064_protocol_special },
     { name: 'Migration20261205000069_protocol_fascicolo', class: Migration20261205000069_protocol_fascicolo },
+    {
+      name: 'Migration20261205000070_protocol_primary_filing',
+      class: Migration20261205000070_protocol_primary_filing,
+    },
   ],
   resolvers: [
     ProtocolloResolver,

@@ -19,6 +19,9 @@ import type { ProtocolRecord } from './protocol-record.entity.js';
  * transaction; the classification agrees with the node the fascicolo sits on (the fascicolo
  * alone gives its node). Every check here runs before a number is taken or anything is written.
  */
+// The record's own filings: the fascicoli module refuses anyone else a registered document's primary.
+const AS_RECORD = { byProtocolRecord: true } as const;
+
 export interface RecordFiling {
   classificationId: string | null;
   fascicoloId: string | null;
@@ -92,7 +95,7 @@ export async function fileRegistered(
 ): Promise<void> {
   if (fascicoloId === null) return;
   if ((await primaryFilingOf(tx, documentId))?.fascicoloId === fascicoloId) return;
-  await fileDocument(tx, { fascicoloId, documentId, primary: true });
+  await fileDocument(tx, { fascicoloId, documentId, primary: true }, AS_RECORD);
 }
 
 /**
@@ -132,8 +135,8 @@ export async function changedFiling(
 export async function moveFiling(tx: UnitOfWork, documentId: string, to: string | null): Promise<void> {
   const current = await primaryFilingOf(tx, documentId);
   if (current?.fascicoloId === to) return;
-  if (current) await unfileDocument(tx, current.fascicoloId, documentId);
-  if (to !== null) await fileDocument(tx, { fascicoloId: to, documentId, primary: true });
+  if (current) await unfileDocument(tx, current.fascicoloId, documentId, AS_RECORD);
+  if (to !== null) await fileDocument(tx, { fascicoloId: to, documentId, primary: true }, AS_RECORD);
 }
 
 async function agreeing(

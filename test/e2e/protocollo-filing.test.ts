@@ -11,6 +11,7 @@ import {
   ProtocolFilingHistoryDocument,
   ProtocolRecordFilingDocument,
   RegisterProtocolDocument,
+  UnfileDocumentDocument,
   UpdateProtocolFieldsDocument,
   type RegisterProtocolInput,
 } from '../../clients/sdk/generated/graphql.js';
@@ -23,7 +24,7 @@ import { TitolarioVersion } from '../../schema/titolario/index.js';
 import { createDraft } from '../../schema/titolario/titolario-editor.js';
 import { inUnit, newDocument, titolarioInForce } from '../harness/fascicoli-fixtures.js';
 import { demoIds, errorCode, sql, type DemoIds } from '../harness/files-helpers.js';
-import type { GraphqlClient } from '../harness/graphql-client.js';
+import type { GraphqlClient, GraphqlResponse } from '../harness/graphql-client.js';
 import { createMember, createSecondAoo } from '../harness/org-fixtures.js';
 import { startTestEnv, type TestEnv } from '../harness/test-env.js';
 
@@ -334,6 +335,151 @@ describe('protocollo filing and classification', () => {
     assert.deepEqual(
       v3?.changes.map((c) => [c.field, c.previous, c.value]),
       [['fascicoloId', scia, null]],
+    );
+  });
+
+  it("a registered document's primary fascicolo is the record's: fileDocument as primary and unfileDocument of it are refused, links stay free", async () => {
+    const a = await openFascicolo('VI/3/1', 'Pratica A');
+    const b = await openFascicolo('VI/3/1', 'Pratica B');
+    const c = await openFascicolo('VI/3/2', 'Pratica C');
+    const doc = await draft();
+    const r = (await protocollista.data(RegisterProtocolDocument, { input: input(doc, { fascicoloId: a }) }))
+      .registerProtocol;
+    const filingRows = async (documentId: string): Promise<number> =>
+      (await sql(env, 'select 1 from fascicolo_filing where document_id = $1', [documentId])).length;
+    const rowsBefore = await filingRows(doc);
+    const guarded = async (code: string, run: () => Promise<GraphqlResponse<unknown>>) =>
+      assert.equal(errorCode(await run()), code);
+
+    await guarded('DOCUMENT_PRIMARY_FILING_BY_PROTOCOL', () =>
+      protocollista.request(FileDocumentDocument, {
+        input: { fascicoloId: b, documentId: doc, primary: true },
+      }),
+    );
+    await guarded('DOCUMENT_PRIMARY_FILING_BY_PROTOCOL', () =>
+      protocollista.request(UnfileDocumentDocument, { fascicoloId: a, documentId: doc }),
+    );
+    // Nothing changed: the record, the filings, the history.
+    const read = (await protocollista.data(ProtocolRecordFilingDocument, { id: r.id })).protocolRecord;
+    assert.deepEqual([read.fascicoloId, read.version], [a, 1]);
+    assert.deepEqual(await filingsOf(doc), [[a, true]]);
+    assert.equal(await filingRows(doc), rowsBefore, 'no filing row was written');
+    assert.equal(
+      (await protocollista.data(ProtocolFilingHistoryDocument, { id: r.id })).protocolHistory.length,
+      1,
+    );
+
+    // A linked filing is free: filed (explicitly and by default beside the primary) and unfiled.
+    const link = await protocollista.data(FileDocumentDocument, {
+      input: { fascicoloId: b, documentId: doc, primary: false },
+    });
+    assert.equal(link.fileDocument.primary, false);
+    await protocollista.data(UnfileDocumentDocument, { fascicoloId: b, documentId: doc });
+    const byDefault = await protocollista.data(FileDocumentDocument, {
+      input: { fascicoloId: b, documentId: doc },
+    });
+    assert.equal(byDefault.fileDocument.primary, false, 'beside a primary, a filing is linked');
+    assert.deepEqual(await filingsOf(doc), [
+      [a, true],
+      [b, false],
+    ]);
+
+    // updateProtocolFields still moves the primary (the link stays), with its history.
+    const moved = await protocollista.data(UpdateProtocolFieldsDocument, {
+      input: { id: r.id, fascicoloId: c },
+    });
+    assert.equal(moved.updateProtocolFields.version, 2);
+    assert.equal(
+      (await protocollista.data(ProtocolRecordFilingDocument, { id: r.id })).protocolRecord.fascicoloId,
+      c,
+    );
+    assert.deepEqual(
+      (await filingsOf(doc)).sort(),
+      [
+        [b, false],
+        [c, true],
+      ].sort(),
+    );
+    const v2 = (await protocollista.data(ProtocolFilingHistoryDocument, { id: r.id })).protocolHistory.find(
+      (v) => v.version === 2,
+    );
+    assert.deepEqual(
+      v2?.changes.find((x) => x.field === 'fascicoloId'),
+      { field: 'fascicoloId', previous: a, value: c },
+    );
+    // ...and unfiles it; then the primary stays the record's even with none.
+    await protocollista.data(UpdateProtocolFieldsDocument, { input: { id: r.id, fascicoloId: null } });
+    assert.deepEqual(await filingsOf(doc), [[b, false]]);
+    await guarded('DOCUMENT_PRIMARY_FILING_BY_PROTOCOL', () =>
+      protocollista.request(FileDocumentDocument, { input: { fascicoloId: a, documentId: doc } }),
+    );
+    await guarded('DOCUMENT_PRIMARY_FILING_BY_PROTOCOL', () =>
+      protocollista.request(FileDocumentDocument, {
+        input: { fascicoloId: a, documentId: doc, primary: true },
+      }),
+    );
+    assert.deepEqual(await filingsOf(doc), [[b, false]]);
+
+    // Registered in a repertorio only (registered_at, kind REPERTORIATO): its primary filing is free.
+    const inRepertorio = await draft('Determina');
+    await sql(env, `update document set kind = 'REPERTORIATO', registered_at = now() where id = $1`, [
+      inRepertorio,
+    ]);
+    await protocollista.data(FileDocumentDocument, {
+      input: { fascicoloId: a, documentId: inRepertorio, primary: true },
+    });
+    await protocollista.data(UnfileDocumentDocument, { fascicoloId: a, documentId: inRepertorio });
+    assert.deepEqual(await filingsOf(inRepertorio), []);
+  });
+
+  it("the database keeps a record's fascicolo its document's primary filing, checked at commit", async () => {
+    const a = await openFascicolo('VI/3/1', 'Pratica A (database)');
+    const b = await openFascicolo('VI/3/1', 'Pratica B (database)');
+    const doc = await draft();
+    const r = (await protocollista.data(RegisterProtocolDocument, { input: input(doc, { fascicoloId: a }) }))
+      .registerProtocol;
+    const bare = (await protocollista.data(RegisterProtocolDocument, { input: input(await draft()) }))
+      .registerProtocol;
+    const bareDoc =
+      (
+        await sql<{ document_id: string }>(env, 'select document_id from protocol_record where id = $1', [
+          bare.id,
+        ])
+      )[0]?.document_id ?? '';
+    const filing = (fascicolo: string, document: string, action: string, primary: boolean) =>
+      `insert into fascicolo_filing (fascicolo_id, document_id, action, is_primary, at)
+         values ('${fascicolo}', '${document}', '${action}', ${primary}, now())`;
+    const refused = /is filed as primary in/;
+    // Unfiling the primary, moving the record alone, or the record to none: refused at commit.
+    await assert.rejects(sql(env, filing(a, doc, 'UNFILE', false)), refused);
+    await assert.rejects(
+      sql(env, 'update protocol_record set fascicolo_id = $2 where id = $1', [r.id, b]),
+      refused,
+    );
+    await assert.rejects(
+      sql(env, 'update protocol_record set fascicolo_id = null where id = $1', [r.id]),
+      refused,
+    );
+    // A record without a fascicolo: its document takes no primary behind the record's back.
+    await assert.rejects(sql(env, filing(a, bareDoc, 'FILE', true)), refused);
+    // Linked filings are not the record's business.
+    await sql(env, filing(b, doc, 'FILE', false));
+    await sql(env, filing(a, bareDoc, 'FILE', false));
+    await sql(env, filing(a, bareDoc, 'UNFILE', false));
+    // A move made in steps within one transaction commits: only the end state is checked.
+    await sql(
+      env,
+      `do $$ begin
+         ${filing(b, doc, 'UNFILE', false)};
+         ${filing(a, doc, 'UNFILE', false)};
+         ${filing(b, doc, 'FILE', true)};
+         update protocol_record set fascicolo_id = '${b}' where id = '${r.id}';
+       end $$`,
+    );
+    assert.deepEqual(await filingsOf(doc), [[b, true]]);
+    assert.equal(
+      (await protocollista.data(ProtocolRecordFilingDocument, { id: r.id })).protocolRecord.fascicoloId,
+      b,
     );
   });
 

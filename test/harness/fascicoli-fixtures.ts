@@ -81,9 +81,13 @@ export async function newDocument(
   return (await createDocument(env, username, { uorId, primaryFileId: file.id, oggetto })).id;
 }
 
-/** Marks a document registered at an instant (the protocol module is not part of these tests). */
+/**
+ * Marks a document registered at an instant, as a registration in a repertorio does: fascicoli
+ * order and close by the registration time. (A document registered in the protocol would have
+ * its primary fascicolo managed by its record, and the protocol module is not part of these tests.)
+ */
 export async function registerAt(env: TestEnv, documentId: string, at: string): Promise<void> {
-  await sql(env, `update document set registered_at = $2, kind = 'PROTOCOLLATO' where id = $1`, [
+  await sql(env, `update document set registered_at = $2, kind = 'REPERTORIATO' where id = $1`, [
     documentId,
     at,
   ]);
