@@ -1,17 +1,11 @@
-import { randomUUID } from 'node:crypto';
 import { PassThrough, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Express, NextFunction, Request, Response } from 'express';
-import { GraphQLError } from 'graphql';
-import { AuthenticationError } from '../../server/auth/token-service.js';
-import { createContext, type RequestContext } from '../../server/context.js';
+import type { RequestContext } from '../../server/context.js';
 import { contentDisposition } from '../../server/http/content-disposition.js';
-import {
-  authenticateRequest,
-  sendUnauthenticated,
-  type RequestAuthentication,
-} from '../../server/http/authentication.js';
+import type { RequestAuthentication } from '../../server/http/authentication.js';
 import { sendError } from '../../server/http/error-response.js';
+import { runModuleRoute } from '../../server/http/module-route.js';
 import type { Platform } from '../../server/platform.js';
 import { verifyDownloadLink } from './download-link.js';
 import { openFileDownload, type FileDownload } from './file-download.service.js';
@@ -154,7 +148,7 @@ function downloadLink(platform: Platform): RequestAuthentication['signedLink'] {
   };
 }
 
-/** Authenticates, builds the request context, maps typed errors to HTTP statuses. */
+/** Module routes' one runner, with this module's signed download links accepted besides tokens. */
 function handle(
   platform: Platform,
   req: Request,
@@ -162,36 +156,5 @@ function handle(
   next: NextFunction,
   work: (ctx: RequestContext) => Promise<void>,
 ): void {
-  void (async () => {
-    try {
-      const caller = await authenticateRequest(platform, req, {
-        required: true,
-        signedLink: downloadLink(platform),
-      });
-      const ctx = createContext(platform, caller.user, caller.grants, {
-        requestId: req.requestId ?? randomUUID(),
-        clientIp: req.ip ?? null,
-        userAgent: req.header('user-agent') ?? null,
-        baseUrl: `${req.protocol}://${req.get('host') ?? 'localhost'}`,
-      });
-      await work(ctx);
-    } catch (e) {
-      if (res.headersSent) {
-        res.destroy();
-        return;
-      }
-      if (e instanceof AuthenticationError) {
-        sendUnauthenticated(req, res, e);
-        return;
-      }
-      const code = e instanceof GraphQLError ? e.extensions['code'] : undefined;
-      const status = typeof code === 'string' ? platform.errorCodes.httpStatusOf(code) : undefined;
-      if (status === undefined || !(e instanceof GraphQLError) || typeof code !== 'string') {
-        next(e);
-        return;
-      }
-      if (req.method === 'POST' && !req.readableEnded) res.setHeader('Connection', 'close');
-      sendError(req, res, status, code, e.message, e.extensions);
-    }
-  })();
+  runModuleRoute(platform, req, res, next, work, { signedLink: downloadLink(platform) });
 }

@@ -1,11 +1,7 @@
-import { randomUUID } from 'node:crypto';
 import type { Express, NextFunction, Request, Response } from 'express';
-import { GraphQLError } from 'graphql';
-import { AuthenticationError } from '../../server/auth/token-service.js';
-import { createContext, type RequestContext } from '../../server/context.js';
+import type { RequestContext } from '../../server/context.js';
 import { contentDisposition } from '../../server/http/content-disposition.js';
-import { authenticateRequest, sendUnauthenticated } from '../../server/http/authentication.js';
-import { sendError } from '../../server/http/error-response.js';
+import { runModuleRoute } from '../../server/http/module-route.js';
 import type { Platform } from '../../server/platform.js';
 import { receiptFacts } from './receipt-facts.js';
 import { issueLabel, issueReceipt, type IssuedPdf } from './receipt.service.js';
@@ -26,7 +22,7 @@ export const labelPath = (recordId: string): string =>
 export function receiptRoutes(app: Express, platform: Platform): void {
   const serve = (issue: (ctx: RequestContext, id: string) => Promise<IssuedPdf>) => {
     return (req: Request, res: Response, next: NextFunction): void => {
-      handle(platform, req, res, next, async (ctx) => {
+      runModuleRoute(platform, req, res, next, async (ctx) => {
         const id = String(req.params['id']);
         if (req.method === 'HEAD') {
           await receiptFacts(ctx, id);
@@ -51,42 +47,4 @@ function sendPdfHeaders(res: Response): void {
   res.setHeader('X-Content-Type-Options', 'nosniff');
   // Personal data and a viewing each time: never from a shared or browser cache.
   res.setHeader('Cache-Control', 'private, no-store');
-}
-
-/** Authenticates (bearer token required), builds the request context, maps typed errors to statuses. */
-function handle(
-  platform: Platform,
-  req: Request,
-  res: Response,
-  next: NextFunction,
-  work: (ctx: RequestContext) => Promise<void>,
-): void {
-  void (async () => {
-    try {
-      const caller = await authenticateRequest(platform, req, { required: true });
-      const ctx = createContext(platform, caller.user, caller.grants, {
-        requestId: req.requestId ?? randomUUID(),
-        clientIp: req.ip ?? null,
-        userAgent: req.header('user-agent') ?? null,
-        baseUrl: `${req.protocol}://${req.get('host') ?? 'localhost'}`,
-      });
-      await work(ctx);
-    } catch (e) {
-      if (res.headersSent) {
-        res.destroy();
-        return;
-      }
-      if (e instanceof AuthenticationError) {
-        sendUnauthenticated(req, res, e);
-        return;
-      }
-      const code = e instanceof GraphQLError ? e.extensions['code'] : undefined;
-      const status = typeof code === 'string' ? platform.errorCodes.httpStatusOf(code) : undefined;
-      if (status === undefined || !(e instanceof GraphQLError) || typeof code !== 'string') {
-        next(e);
-        return;
-      }
-      sendError(req, res, status, code, e.message, e.extensions);
-    }
-  })();
 }
