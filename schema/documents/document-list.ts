@@ -3,7 +3,12 @@ import { auditRead } from '../../server/audit/audit-log.js';
 import { pgArray } from '../../server/db/sql-array.js';
 import { InvalidInputError } from '../../server/errors/domain-error.js';
 import { isoDate, isUuid } from '../../server/errors/input-checks.js';
-import { connectionOf, pageRequest, type ConnectionShape } from '../../server/graphql/connection.js';
+import {
+  connectionOf,
+  pageRequest,
+  type ConnectionShape,
+  type PageRequest,
+} from '../../server/graphql/connection.js';
 import { OrderDirection } from '../../server/graphql/order-direction.js';
 import { documentVisibilitySql } from './document-visibility.js';
 import { Document } from './document.entity.js';
@@ -108,6 +113,28 @@ export async function listDocuments(
       order by ${column} ${dir}, d.id ${dir} limit ?`,
     [...keyset.params, page.first + 1],
   );
+  return documentPage(ctx, aooId, rows, page, async () => {
+    const counted = await ctx.em.execute<Array<{ n: string }>>(
+      `select count(*) as n from document d where ${where.sql.join(' and ')}`,
+      where.params,
+    );
+    return Number(counted[0]?.n ?? 0);
+  });
+}
+
+/**
+ * A page of documents from its keyset rows (id and sort key, one row more than the page asks,
+ * which says whether there is a next page): loaded in one statement, in the rows' order, and
+ * audited as a listing (what each caller was shown), with the count on demand. Other modules'
+ * document lists (fascicoli's documents non protocollati) page through it too.
+ */
+export async function documentPage(
+  ctx: RequestContext,
+  aooId: string,
+  rows: ReadonlyArray<{ id: string; k: string }>,
+  page: PageRequest,
+  count: () => Promise<number>,
+): Promise<ConnectionShape<Document>> {
   const shown = rows.slice(0, page.first);
   const loaded = shown.length > 0 ? await ctx.em.find(Document, { id: { $in: shown.map((r) => r.id) } }) : [];
   const byId = new Map(loaded.map((d) => [d.id, d]));
@@ -121,21 +148,11 @@ export async function listDocuments(
       changes: { ids: shown.map((r) => r.id) },
     });
   }
-  const nodes = shown.flatMap((r) => {
-    const doc = byId.get(r.id);
-    return doc ? [doc] : [];
-  });
   return connectionOf(
-    nodes,
+    shown.flatMap((r) => byId.get(r.id) ?? []),
     rows.length > page.first,
     page,
     (d) => [keys.get(d.id) ?? '', d.id],
-    async () => {
-      const counted = await ctx.em.execute<Array<{ n: string }>>(
-        `select count(*) as n from document d where ${where.sql.join(' and ')}`,
-        where.params,
-      );
-      return Number(counted[0]?.n ?? 0);
-    },
+    count,
   );
 }

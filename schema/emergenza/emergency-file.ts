@@ -3,6 +3,7 @@ import { DomainError } from '../../server/errors/domain-error.js';
 import { isUuid, optionalText, requiredText } from '../../server/errors/input-checks.js';
 import {
   checkCorrespondent,
+  CORRESPONDENT_DATA_FIELDS,
   MAX_CORRESPONDENTS,
   ProtocolCorrespondentKind,
   type ProtocolCorrespondentInput,
@@ -103,19 +104,7 @@ interface RawRecord {
   correspondents: Array<{ line: number; values: Record<string, unknown> }>;
 }
 
-const CORRESPONDENT_FIELDS = [
-  'denominazione',
-  'nome',
-  'cognome',
-  'codiceFiscale',
-  'partitaIva',
-  'ipaAmministrazione',
-  'ipaAoo',
-  'ipaUo',
-  'indirizzo',
-  'email',
-  'pec',
-] as const;
+const CORRESPONDENT_FIELDS = CORRESPONDENT_DATA_FIELDS;
 const RECORD_FIELDS = [
   'number',
   'at',

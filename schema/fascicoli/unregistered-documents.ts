@@ -1,9 +1,8 @@
-import { auditRead } from '../../server/audit/audit-log.js';
 import type { RequestContext } from '../../server/context.js';
 import { InvalidInputError } from '../../server/errors/domain-error.js';
 import { isUuid } from '../../server/errors/input-checks.js';
 import { connectionOf, pageRequest, type ConnectionShape } from '../../server/graphql/connection.js';
-import { Document, documentVisibilitySql } from '../documents/index.js';
+import { type Document, documentPage, documentVisibilitySql } from '../documents/index.js';
 import { titolarioSubtreeSql } from '../titolario/index.js';
 import type { UnregisteredDocumentFilter } from './document-classification.types.js';
 
@@ -62,30 +61,11 @@ export async function listUnregisteredDocuments(
       where ${keyset.join(' and ')} order by d.created_at desc, d.id desc limit ?`,
     [...keysetParams, page.first + 1],
   );
-  const shown = rows.slice(0, page.first);
-  const loaded = shown.length > 0 ? await ctx.em.find(Document, { id: { $in: shown.map((r) => r.id) } }) : [];
-  const byId = new Map(loaded.map((d) => [d.id, d]));
-  const keys = new Map(rows.map((r) => [r.id, r.k]));
-  if (shown.length > 0) {
-    await auditRead(ctx, {
-      aooId,
-      operation: 'document.list',
-      targetType: 'Document',
-      targetId: null,
-      changes: { ids: shown.map((r) => r.id) },
-    });
-  }
-  return connectionOf(
-    shown.flatMap((r) => byId.get(r.id) ?? []),
-    rows.length > page.first,
-    page,
-    (d) => [keys.get(d.id) ?? '', d.id],
-    async () => {
-      const counted = await ctx.em.execute<Array<{ n: string }>>(
-        `select count(*) as n ${from} where ${sql.join(' and ')}`,
-        params,
-      );
-      return Number(counted[0]?.n ?? 0);
-    },
-  );
+  return documentPage(ctx, aooId, rows, page, async () => {
+    const counted = await ctx.em.execute<Array<{ n: string }>>(
+      `select count(*) as n ${from} where ${sql.join(' and ')}`,
+      params,
+    );
+    return Number(counted[0]?.n ?? 0);
+  });
 }

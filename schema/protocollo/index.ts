@@ -82,3 +82,4 @@ export { DEMO_REGISTRATIONS_PER_KIND };
 export { registerProtocol } from './protocol-registration.service.js';
 export { RegisterProtocolInput, ProtocolCorrespondentInput } from './protocollo.inputs.js';
 export { checkCorrespondent, MAX_CORRESPONDENTS } from './protocol-input-checks.js';
+export { CORRESPONDENT_DATA_FIELDS } from './protocol-directory-correspondent.js';

@@ -6,8 +6,11 @@ import type { CheckedCorrespondent } from './protocol-input-checks.js';
 import { ProtocolCorrespondentKind } from './protocollo-enums.js';
 import type { ProtocolCorrespondentInput } from './protocollo.inputs.js';
 
-/** The inline data fields: with a directory entry the entry is the only source of the data. */
-const INLINE_FIELDS = [
+/**
+ * The inline data fields of a correspondent (what a registration copies); with a directory entry
+ * the entry is their only source. Import formats (the emergency register's) read the same list.
+ */
+export const CORRESPONDENT_DATA_FIELDS = [
   'denominazione',
   'nome',
   'cognome',
@@ -32,7 +35,7 @@ export type DirectoryCorrespondent = CheckedCorrespondent & {
  * registratura saying something the entry (and its version) does not, so the caller must choose.
  */
 export function refuseInlineBesideEntry(field: string, c: ProtocolCorrespondentInput): void {
-  for (const f of INLINE_FIELDS) {
+  for (const f of CORRESPONDENT_DATA_FIELDS) {
     const v = c[f];
     if (v !== undefined && v !== null) {
       throw new DomainError(
