@@ -1,4 +1,4 @@
-import { Ctx, Field, FieldResolver, ObjectType, Resolver, Root } from 'type-graphql';
+import { Ctx, Field, FieldResolver, ID, ObjectType, Resolver, Root } from 'type-graphql';
 import { AnyAuthenticated } from '../../server/auth/access.js';
 import type { RequestContext } from '../../server/context.js';
 import { ListSize } from '../../server/graphql/list-size.js';
@@ -33,8 +33,6 @@ async function visibleLinks(ctx: RequestContext, links: LinkEntry[]): Promise<Pr
     return record instanceof ProtocolRecord ? [{ kind: l.kind, record }] : [];
   });
 }
-
-const ccOf = (e: CcEntry): ProtocolCc => ({ uorId: e.uorId ?? null, userId: e.userId ?? null });
 
 /** A list field of a change (cc, links) as text: `uor:<id>`, `user:<id>`, `<KIND>:<record id>` (hidden records: `<KIND>:hidden`). */
 async function listAsText(ctx: RequestContext, field: string, list: unknown): Promise<string | null> {
@@ -221,20 +219,30 @@ export class ProtocolVersionFieldsResolver {
     );
   }
 
-  @FieldResolver(() => [ProtocolCc], { description: 'CC in this version, in full' })
+  // Versions show their lists as ids (leaf lists): a history of up to MAX_VERSIONS versions
+  // with nested objects per entry would cost more than any client may ask for.
+  @FieldResolver(() => [ID], { description: 'Offices (UOR ids) in CC in this version, in the order added' })
   @ListSize({ maxItems: MAX_CC })
   @AnyAuthenticated()
-  cc(@Root() v: ProtocolVersion): ProtocolCc[] {
-    return v.cc.map(ccOf);
+  ccUorIds(@Root() v: ProtocolVersion): string[] {
+    return v.cc.flatMap((e) => (e.uorId !== undefined ? [e.uorId] : []));
   }
 
-  @FieldResolver(() => [ProtocolLink], {
-    description: 'Links in this version; those to records the caller cannot see are left out',
+  @FieldResolver(() => [ID], { description: 'Users in CC in this version, in the order added' })
+  @ListSize({ maxItems: MAX_CC })
+  @AnyAuthenticated()
+  ccUserIds(@Root() v: ProtocolVersion): string[] {
+    return v.cc.flatMap((e) => (e.userId !== undefined ? [e.userId] : []));
+  }
+
+  @FieldResolver(() => [String], {
+    description:
+      'Links in this version as `<kind>:<record id>` (PRECEDENTE, RISPOSTA_A, RIFERIMENTO); those to records the caller cannot see are left out',
   })
   @ListSize({ maxItems: MAX_LINKS })
   @AnyAuthenticated()
-  links(@Root() v: ProtocolVersion, @Ctx() ctx: RequestContext): Promise<ProtocolLink[]> {
-    return visibleLinks(ctx, v.links);
+  async links(@Root() v: ProtocolVersion, @Ctx() ctx: RequestContext): Promise<string[]> {
+    return (await visibleLinks(ctx, v.links)).map((l) => `${l.kind}:${l.record.id}`);
   }
 }
 
