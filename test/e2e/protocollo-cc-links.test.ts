@@ -29,8 +29,9 @@ describe('protocollo: CC and links', () => {
     eventHandlers: [
       {
         event: ProtocolFieldsChanged,
-        handle: async (_ctx, e: DomainEvent<object>) => {
+        handle: (_ctx, e: DomainEvent<object>) => {
           fieldsChanged.push(e.data as { recordId: string; fields: string[] });
+          return Promise.resolve();
         },
       },
     ],
