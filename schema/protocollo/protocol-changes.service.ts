@@ -60,7 +60,8 @@ type Managed =
  * Changes managed fields (UOR, RPA, classification, fascicolo, optional fields): the registratura
  * is not reachable from here; each change is a new version row with previous and new values, who
  * and when, and an audit row. A field left out stays; an unchanged call makes no version. A new
- * fascicolo moves the document's primary filing in this transaction (protocol-filing.ts).
+ * fascicolo moves the document's primary filing in this transaction (protocol-filing.ts). CC and
+ * links given replace their lists (protocol-cc-links.ts); every version row holds both in full.
  */
 export async function updateProtocolFields(
   ctx: RequestContext,
