@@ -4,6 +4,7 @@ import { Migration20261205000061_protocollo } from './migrations/Migration202612
 import { Migration20261205000063_protocol_segnatura } from './migrations/Migration20261205000063_protocol_segnatura.js';
 import { Migration20261205000062_protocol_correspondent_version } from './migrations/Migration20261205000062_protocol_correspondent_version.js';
 import { Migration20261205000064_protocol_special } from './migrations/Migration20261205000064_protocol_special.js';
+import { Migration20261205000065_protocol_cc_links } from './migrations/Migration20261205000065_protocol_cc_links.js';
 import { Migration20261205000069_protocol_fascicolo } from './migrations/Migration20261205000069_protocol_fascicolo.js';
 import { Migration20261205000070_protocol_primary_filing } from './migrations/Migration20261205000070_protocol_primary_filing.js';
 import { PROTOCOL_PERMISSIONS } from './permissions.js';
@@ -23,6 +24,7 @@ import {
 import { PROTOCOL_EVENTS } from './protocollo-events.js';
 import { ProtocolloResolver } from './protocollo.resolver.js';
 import { ProtocolSpecialFieldsResolver } from './protocol-special.resolver.js';
+import { ProtocolCcFieldsResolver } from './protocol-cc-links.types.js';
 import { PROTOCOL_ERROR_CODES } from './protocollo.errors.js';
 
 /**
@@ -42,6 +44,7 @@ export const protocolloModule = defineModule({
     },
     { name: 'Migration20261205000063_protocol_segnatura', class: Migration20261205000063_protocol_segnatura },
     { name: 'Migration20261205000064_protocol_special', class: Migration20261205000064_protocol_special },
+    { name: 'Migration20261205000065_protocol_cc_links', class: Migration20261205000065_protocol_cc_links },
     { name: 'Migration20261205000069_protocol_fascicolo', class: Migration20261205000069_protocol_fascicolo },
     {
       name: 'Migration20261205000070_protocol_primary_filing',
@@ -55,6 +58,7 @@ export const protocolloModule = defineModule({
     ProtocolVersionFieldsResolver,
     DocumentProtocolRecordResolver,
     ProtocolSpecialFieldsResolver,
+    ProtocolCcFieldsResolver,
   ],
   permissions: PROTOCOL_PERMISSIONS,
   errorCodes: PROTOCOL_ERROR_CODES,
@@ -70,6 +74,7 @@ export {
   ProtocolCorrespondentKind,
   CorrespondentRole,
   ProtocolNote,
+  ProtocolLinkKind,
 } from './protocollo-enums.js';
 export { ProtocolAnnulled, ProtocolFieldsChanged, ProtocolRegistered } from './protocollo-events.js';
 export { PROTOCOL_ANNUL, PROTOCOL_MANAGE, PROTOCOL_REGISTER } from './permissions.js';

@@ -9,6 +9,7 @@ import { PROTOCOL_ANNUL, PROTOCOL_MANAGE } from './permissions.js';
 import { ProtocolAnnotation, ProtocolVersion } from './protocol-parts.entity.js';
 import { ProtocolRecord } from './protocol-record.entity.js';
 import { changedFiling, moveFiling } from './protocol-filing.js';
+import { changedCcLinks, currentCcLinks } from './protocol-cc-links.js';
 import { checkClassification, checkMeans, checkRpa, checkUor } from './protocol-input-checks.js';
 import { refuseDifferitoToPec } from './protocol-differimento.js';
 import { findVisibleRecord } from './protocol-visibility.js';
@@ -59,7 +60,8 @@ type Managed =
  * Changes managed fields (UOR, RPA, classification, fascicolo, optional fields): the registratura
  * is not reachable from here; each change is a new version row with previous and new values, who
  * and when, and an audit row. A field left out stays; an unchanged call makes no version. A new
- * fascicolo moves the document's primary filing in this transaction (protocol-filing.ts).
+ * fascicolo moves the document's primary filing in this transaction (protocol-filing.ts). CC and
+ * links given replace their lists (protocol-cc-links.ts); every version row holds both in full.
  */
 export async function updateProtocolFields(
   ctx: RequestContext,
@@ -95,17 +97,21 @@ export async function updateProtocolFields(
       next.meansOfTransmission = checkMeans('input.meansOfTransmission', input.meansOfTransmission) ?? null;
       refuseDifferitoToPec(record, next.meansOfTransmission);
     }
-    const changes: Record<string, [string | null, string | null]> = {};
+    const lists = await changedCcLinks(tx, record, input);
+    const changes: Record<string, [unknown, unknown]> = {};
     for (const [field, value] of Object.entries(next) as Array<[Managed, string | null]>) {
       if (record[field] !== value) changes[field] = [record[field], value];
     }
+    Object.assign(changes, lists.changes);
     if (Object.keys(changes).length === 0) return record;
-    if (changes['fascicoloId']) await moveFiling(tx, record.documentId, changes['fascicoloId'][1]);
-    for (const [field, [, value]] of Object.entries(changes)) {
-      (record as unknown as Record<string, string | null>)[field] = value;
+    if (changes['fascicoloId']) await moveFiling(tx, record.documentId, next.fascicoloId ?? null);
+    const state = lists.state ?? (await currentCcLinks(tx, record));
+    for (const field of Object.keys(next) as Managed[]) {
+      if (changes[field]) (record as unknown as Record<string, string | null>)[field] = next[field] ?? null;
     }
     record.version += 1;
     const at = tx.clock.now();
+    await lists.apply(at);
     tx.em.create(ProtocolVersion, {
       recordId: record.id,
       version: record.version,
@@ -115,6 +121,8 @@ export async function updateProtocolFields(
       fascicoloId: record.fascicoloId,
       documentType: record.documentType,
       meansOfTransmission: record.meansOfTransmission,
+      cc: state.cc,
+      links: state.links,
       changes,
       changedAt: at,
       changedById: tx.user?.id ?? '',

@@ -4,6 +4,7 @@ import { Field, ID, Int, ObjectType } from 'type-graphql';
 import { AnyAuthenticated } from '../../server/auth/access.js';
 import { Acl } from '../../server/auth/acl.js';
 import { PROTOCOL_READ_PERSONAL_DATA } from '../documents/index.js';
+import type { CcEntry, LinkEntry } from './protocol-cc-links.js';
 import { ProtocolCorrespondentKind, CorrespondentRole, ProtocolNote } from './protocollo-enums.js';
 
 /** Personal data: shown to holders of PROTOCOL_READ_PERSONAL_DATA in the record's AOO. */
@@ -175,7 +176,8 @@ export class ProtocolAnnotation {
 })
 @AnyAuthenticated()
 export class ProtocolVersion {
-  [OptionalProps]?: 'rpaId' | 'classificationId' | 'fascicoloId' | 'documentType' | 'meansOfTransmission';
+  [OptionalProps]?:
+    'rpaId' | 'classificationId' | 'fascicoloId' | 'documentType' | 'meansOfTransmission' | 'cc' | 'links';
 
   @PrimaryKey({ type: 'uuid' })
   recordId!: string;
@@ -208,9 +210,20 @@ export class ProtocolVersion {
   @Field(() => String, { nullable: true, description: 'Means of transmission in this version' })
   meansOfTransmission: string | null = null;
 
+  /** CC in this version, in full ([{ uorId } | { userId }]); exposed by ProtocolVersionFieldsResolver. */
   @Property({ type: 'json' })
-  /** What changed from the previous version: { field: [previous, new] } (version 1: the initial values). */
-  changes!: Record<string, [string | null, string | null]>;
+  cc: CcEntry[] = [];
+
+  /** Links in this version, in full ([{ recordId, kind }]); exposed filtered by the caller's visibility. */
+  @Property({ type: 'json' })
+  links: LinkEntry[] = [];
+
+  @Property({ type: 'json' })
+  /**
+   * What changed from the previous version: { field: [previous, new] } (version 1: the initial
+   * values); cc and links carry their lists.
+   */
+  changes!: Record<string, [unknown, unknown]>;
 
   @Property({ type: 'timestamptz' })
   @Field({ description: 'When this version was made' })

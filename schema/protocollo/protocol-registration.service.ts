@@ -19,6 +19,7 @@ import { fileRegistered, registrationFiling } from './protocol-filing.js';
 import { prepareSegnatura, sealRegistration, segnaturaInputOf } from './protocol-segnatura.js';
 import { formatProtocolNumber, ProtocolRecord } from './protocol-record.entity.js';
 import { checkSpecialRegistration, recordSpecialRegistration } from './protocol-special.js';
+import { checkRegistrationCcLinks, recordRegistrationCcLinks } from './protocol-cc-links.js';
 import {
   checkCorrespondent,
   type CheckedCorrespondent,
@@ -98,6 +99,7 @@ export async function registerProtocol(
     const uorId = input.uorId ? await checkUor(tx, 'input.uorId', aooId, input.uorId) : doc.uor.id;
     const rpaId = input.rpaId ? await checkRpa(tx, 'input.rpaId', aooId, input.rpaId) : null;
     const special = await checkSpecialRegistration(tx, input, doc, means);
+    const ccLinks = await checkRegistrationCcLinks(tx, input, aooId);
     if ((await tx.em.count(ProtocolRecord, { documentId: doc.id })) > 0) throw alreadyRegistered();
     // Copied before the number is taken: a refusal gives nothing back because nothing was taken.
     const correspondents: CheckedCorrespondent[] = [];
@@ -193,6 +195,7 @@ export async function registerProtocol(
       if (e instanceof UniqueConstraintViolationException) throw alreadyRegistered();
       throw e;
     }
+    await recordRegistrationCcLinks(tx, record.id, ccLinks, at);
     const role =
       input.kind === ProtocolKind.ARRIVO ? CorrespondentRole.MITTENTE : CorrespondentRole.DESTINATARIO;
     correspondents.forEach((c, i) =>
@@ -234,6 +237,7 @@ export async function registerProtocol(
       fascicoloId,
       documentType,
       meansOfTransmission: means,
+      ...ccLinks.initial,
     };
     tx.em.create(ProtocolVersion, {
       recordId: record.id,
@@ -266,6 +270,7 @@ export async function registerProtocol(
             .map((c) => `${c.correspondentId}@${c.correspondentVersion}`),
           attachments: attachments.length,
           segnaturaSha256: segnatura?.sha256 ?? null,
+          ...ccLinks.initial,
           ...specialAudit,
         },
       });

@@ -118,3 +118,20 @@ registerEnumType(ProtocolNote, {
     IMPOSSIBILE_EFFETTUARE_VERIFICA: { description: 'The signature of a bound file could not be verified' },
   },
 });
+
+/** How a registration is linked to another record of its AOO (collegamenti, DOMAIN §5). */
+export enum ProtocolLinkKind {
+  PRECEDENTE = 'PRECEDENTE',
+  RISPOSTA_A = 'RISPOSTA_A',
+  RIFERIMENTO = 'RIFERIMENTO',
+}
+
+registerEnumType(ProtocolLinkKind, {
+  name: 'ProtocolLinkKind',
+  description: 'How a registration is linked to another record of its AOO (collegamento)',
+  valuesConfig: {
+    PRECEDENTE: { description: 'Precedente: an earlier record of the same matter' },
+    RISPOSTA_A: { description: 'Risposta a: this registration answers the linked record' },
+    RIFERIMENTO: { description: 'Riferimento: the linked record is referred to' },
+  },
+});

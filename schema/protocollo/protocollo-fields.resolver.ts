@@ -1,4 +1,4 @@
-import { Ctx, Field, FieldResolver, ObjectType, Resolver, Root } from 'type-graphql';
+import { Ctx, Field, FieldResolver, ID, ObjectType, Resolver, Root } from 'type-graphql';
 import { AnyAuthenticated } from '../../server/auth/access.js';
 import type { RequestContext } from '../../server/context.js';
 import { ListSize } from '../../server/graphql/list-size.js';
@@ -8,6 +8,8 @@ import { orgLoaders, Uor, User } from '../organisation/index.js';
 import { TitolarioNode, titolarioNodeLoader } from '../titolario/index.js';
 import { MAX_ANNOTATIONS } from './protocol-changes.service.js';
 import { MAX_CORRESPONDENTS } from './protocol-input-checks.js';
+import { type CcEntry, type LinkEntry, MAX_CC, MAX_LINKS } from './protocol-cc-links.js';
+import { ProtocolCc, ProtocolLink } from './protocol-cc-links.types.js';
 import {
   ProtocolAnnotation,
   ProtocolCorrespondent,
@@ -20,6 +22,32 @@ import { withRecipientListsMasked } from './protocol-special.resolver.js';
 
 /** At most this many files a registration binds: the primary and the documents module's 500 attachments. */
 const MAX_FILES = 501;
+/** At most this many records link to one record (linkedFrom). */
+const MAX_LINKED_FROM = 1000;
+
+/** The links whose other record the caller sees, with it (never anything of a hidden one). */
+async function visibleLinks(ctx: RequestContext, links: LinkEntry[]): Promise<ProtocolLink[]> {
+  const records = await protocolloLoaders.visibleRecord(ctx).loadMany(links.map((l) => l.recordId));
+  return links.flatMap((l, i) => {
+    const record = records[i];
+    return record instanceof ProtocolRecord ? [{ kind: l.kind, record }] : [];
+  });
+}
+
+/** A list field of a change (cc, links) as text: `uor:<id>`, `user:<id>`, `<KIND>:<record id>` (hidden records: `<KIND>:hidden`). */
+async function listAsText(ctx: RequestContext, field: string, list: unknown): Promise<string | null> {
+  if (!Array.isArray(list)) return null;
+  if (field === 'links') {
+    const links = list as LinkEntry[];
+    const records = await protocolloLoaders.visibleRecord(ctx).loadMany(links.map((l) => l.recordId));
+    return links
+      .map((l, i) => `${l.kind}:${records[i] instanceof ProtocolRecord ? l.recordId : 'hidden'}`)
+      .join(', ');
+  }
+  return (list as CcEntry[])
+    .map((e) => (e.uorId !== undefined ? `uor:${e.uorId}` : `user:${e.userId}`))
+    .join(', ');
+}
 
 @ObjectType({ description: 'One changed managed field of a version: the previous and the new value' })
 @AnyAuthenticated()
@@ -109,6 +137,36 @@ export class ProtocolRecordFieldsResolver {
     return r.fascicoloId === null ? null : fascicoloLoader(ctx).load(r.fascicoloId);
   }
 
+  @FieldResolver(() => [ProtocolCc], {
+    description:
+      'CC (per conoscenza, managed field): offices and users of the AOO it is sent to for information, in the order added',
+  })
+  @ListSize({ maxItems: MAX_CC })
+  @AnyAuthenticated()
+  async cc(@Root() r: ProtocolRecord, @Ctx() ctx: RequestContext): Promise<ProtocolCc[]> {
+    return (await protocolloLoaders.cc(ctx).load(r.id)).map((c) => ({ uorId: c.uor_id, userId: c.user_id }));
+  }
+
+  @FieldResolver(() => [ProtocolLink], {
+    description:
+      'Links (collegamenti, managed field) to other records of the AOO; those to records the caller cannot see are left out',
+  })
+  @ListSize({ maxItems: MAX_LINKS })
+  @AnyAuthenticated()
+  async links(@Root() r: ProtocolRecord, @Ctx() ctx: RequestContext): Promise<ProtocolLink[]> {
+    return visibleLinks(ctx, await protocolloLoaders.links(ctx).load(r.id));
+  }
+
+  @FieldResolver(() => [ProtocolLink], {
+    description:
+      'Records that link to this one (kind as they state it); those the caller cannot see are left out',
+  })
+  @ListSize({ maxItems: MAX_LINKED_FROM })
+  @AnyAuthenticated()
+  async linkedFrom(@Root() r: ProtocolRecord, @Ctx() ctx: RequestContext): Promise<ProtocolLink[]> {
+    return visibleLinks(ctx, (await protocolloLoaders.linkedFrom(ctx).load(r.id)).slice(0, MAX_LINKED_FROM));
+  }
+
   @FieldResolver(() => User, { nullable: true, description: 'Who registered it; null when not visible' })
   @AnyAuthenticated()
   registeredBy(@Root() r: ProtocolRecord, @Ctx() ctx: RequestContext): Promise<User | null> {
@@ -147,8 +205,44 @@ export class ProtocolVersionFieldsResolver {
   })
   @ListSize({ maxItems: 10 })
   @AnyAuthenticated()
-  changes(@Root() v: ProtocolVersion): ProtocolFieldChange[] {
-    return Object.entries(v.changes).map(([field, [previous, value]]) => ({ field, previous, value }));
+  async changes(@Root() v: ProtocolVersion, @Ctx() ctx: RequestContext): Promise<ProtocolFieldChange[]> {
+    return Promise.all(
+      Object.entries(v.changes).map(async ([field, [previous, value]]) =>
+        Array.isArray(previous) || Array.isArray(value)
+          ? {
+              field,
+              previous: await listAsText(ctx, field, previous),
+              value: await listAsText(ctx, field, value),
+            }
+          : { field, previous: previous as string | null, value: value as string | null },
+      ),
+    );
+  }
+
+  // Versions show their lists as ids (leaf lists): a history of up to MAX_VERSIONS versions
+  // with nested objects per entry would cost more than any client may ask for.
+  @FieldResolver(() => [ID], { description: 'Offices (UOR ids) in CC in this version, in the order added' })
+  @ListSize({ maxItems: MAX_CC })
+  @AnyAuthenticated()
+  ccUorIds(@Root() v: ProtocolVersion): string[] {
+    return v.cc.flatMap((e) => (e.uorId !== undefined ? [e.uorId] : []));
+  }
+
+  @FieldResolver(() => [ID], { description: 'Users in CC in this version, in the order added' })
+  @ListSize({ maxItems: MAX_CC })
+  @AnyAuthenticated()
+  ccUserIds(@Root() v: ProtocolVersion): string[] {
+    return v.cc.flatMap((e) => (e.userId !== undefined ? [e.userId] : []));
+  }
+
+  @FieldResolver(() => [String], {
+    description:
+      'Links in this version as `<kind>:<record id>` (PRECEDENTE, RISPOSTA_A, RIFERIMENTO); those to records the caller cannot see are left out',
+  })
+  @ListSize({ maxItems: MAX_LINKS })
+  @AnyAuthenticated()
+  async links(@Root() v: ProtocolVersion, @Ctx() ctx: RequestContext): Promise<string[]> {
+    return (await visibleLinks(ctx, v.links)).map((l) => `${l.kind}:${l.record.id}`);
   }
 }
 

@@ -68,4 +68,20 @@ export const PROTOCOL_ERROR_CODES: readonly ErrorCodeDefinition[] = [
     description:
       'The AOO has no active repertorio PROTOCOLLO_PARTICOLARE, in which a protocollo particolare is also numbered',
   },
+  {
+    code: 'PROTOCOL_CC_DUPLICATE',
+    httpStatus: 400,
+    description:
+      'The same office or user is twice in the CC (per conoscenza) list; `extensions.field` names the second',
+  },
+  {
+    code: 'PROTOCOL_LINK_SELF',
+    httpStatus: 400,
+    description: 'A registration is not linked to itself; `extensions.field` names the link',
+  },
+  {
+    code: 'PROTOCOL_LINK_DUPLICATE',
+    httpStatus: 400,
+    description: 'The same record is linked twice (one link per record); `extensions.field` names the second',
+  },
 ];

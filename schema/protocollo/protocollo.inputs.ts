@@ -1,5 +1,10 @@
 import { Field, ID, InputType, Int } from 'type-graphql';
-import { ProtocolCorrespondentKind, ProtocolKind, ProtocolState } from './protocollo-enums.js';
+import {
+  ProtocolCorrespondentKind,
+  ProtocolKind,
+  ProtocolLinkKind,
+  ProtocolState,
+} from './protocollo-enums.js';
 
 @InputType({
   description:
@@ -71,6 +76,27 @@ export class ProtocolDifferimentoInput {
     description: 'The act that authorised the deferral (e.g. "Autorizzazione RGD n. 4/2026"; at most 500)',
   })
   authorisation!: string;
+}
+
+@InputType({
+  description:
+    'A CC (per conoscenza) recipient: exactly one of an office (UOR) of the AOO or an active user of the AOO',
+})
+export class ProtocolCcInput {
+  @Field(() => ID, { nullable: true, description: "An office (UOR) of the record's AOO" })
+  uorId?: string | null;
+
+  @Field(() => ID, { nullable: true, description: "A user with an open membership in the record's AOO" })
+  userId?: string | null;
+}
+
+@InputType({ description: 'A link (collegamento) to another record of the same AOO the caller sees' })
+export class ProtocolLinkInput {
+  @Field(() => ID, { description: 'The linked registration (a hidden or missing one is NOT_FOUND)' })
+  recordId!: string;
+
+  @Field(() => ProtocolLinkKind, { description: 'Precedente, risposta a, riferimento' })
+  kind!: ProtocolLinkKind;
 }
 
 @InputType({ description: 'A registration in the protocol register' })
@@ -146,6 +172,20 @@ export class RegisterProtocolInput {
       'The document is not signed: noted as "Documento non sottoscritto" (anonymous) or "Firma mancante" (with a sender)',
   })
   unsigned?: boolean | null;
+
+  @Field(() => [ProtocolCcInput], {
+    nullable: true,
+    description:
+      'CC (per conoscenza): offices and active users of the AOO it is sent to for information, at most 100, each once (PROTOCOL_CC_DUPLICATE)',
+  })
+  cc?: ProtocolCcInput[] | null;
+
+  @Field(() => [ProtocolLinkInput], {
+    nullable: true,
+    description:
+      'Links to other records of the AOO the caller sees, at most 50, one per record (PROTOCOL_LINK_DUPLICATE)',
+  })
+  links?: ProtocolLinkInput[] | null;
 }
 
 @InputType({
@@ -180,6 +220,20 @@ export class UpdateProtocolFieldsInput {
 
   @Field(() => String, { nullable: true, description: 'The new means of transmission' })
   meansOfTransmission?: string | null;
+
+  @Field(() => [ProtocolCcInput], {
+    nullable: true,
+    description:
+      'The new CC list, replacing the current one ([] or null clears it); only entries added are checked (offices and active users of the AOO, each once)',
+  })
+  cc?: ProtocolCcInput[] | null;
+
+  @Field(() => [ProtocolLinkInput], {
+    nullable: true,
+    description:
+      'The new links, replacing those the caller sees ([] or null clears them; links to records the caller cannot see stay); no self link (PROTOCOL_LINK_SELF)',
+  })
+  links?: ProtocolLinkInput[] | null;
 }
 
 @InputType({ description: 'An annotation (correction or note) appended to a registration' })

@@ -99,7 +99,7 @@ export class ProtocolloResolver {
 
   @Mutation(() => ProtocolRecord, {
     description:
-      'Change managed fields (UOR, RPA, classification, optional fields): a new version in the history',
+      'Change managed fields (UOR, RPA, classification, fascicolo, optional fields, CC, links): a new version in the history',
   })
   @Requires(PROTOCOL_MANAGE)
   updateProtocolFields(
