@@ -1,7 +1,9 @@
 import { defineModule } from '../../server/modules/module.js';
+import { EmergencyPeriod } from './emergency-period.entity.js';
 import { EmergencyRegister } from './emergency-register.entity.js';
 import { EmergencyRegistration } from './emergency-registration.entity.js';
 import {
+  EmergencyPeriodFieldsResolver,
   EmergencyRegisterFieldsResolver,
   EmergencyRegistrationFieldsResolver,
   ProtocolRecordEmergencyResolver,
@@ -10,6 +12,7 @@ import { EMERGENCY_EVENTS } from './emergenza-events.js';
 import { EmergenzaResolver } from './emergenza.resolver.js';
 import { EMERGENCY_ERROR_CODES } from './emergenza.errors.js';
 import { Migration20261205000071_emergenza } from './migrations/Migration20261205000071_emergenza.js';
+import { Migration20261205000072_emergency_periods } from './migrations/Migration20261205000072_emergency_periods.js';
 import { EMERGENCY_PERMISSIONS } from './permissions.js';
 
 /**
@@ -21,11 +24,15 @@ import { EMERGENCY_PERMISSIONS } from './permissions.js';
  */
 export const emergenzaModule = defineModule({
   name: 'emergenza',
-  entities: [EmergencyRegister, EmergencyRegistration],
-  migrations: [{ name: 'Migration20261205000071_emergenza', class: Migration20261205000071_emergenza }],
+  entities: [EmergencyRegister, EmergencyPeriod, EmergencyRegistration],
+  migrations: [
+    { name: 'Migration20261205000071_emergenza', class: Migration20261205000071_emergenza },
+    { name: 'Migration20261205000072_emergency_periods', class: Migration20261205000072_emergency_periods },
+  ],
   resolvers: [
     EmergenzaResolver,
     EmergencyRegisterFieldsResolver,
+    EmergencyPeriodFieldsResolver,
     EmergencyRegistrationFieldsResolver,
     ProtocolRecordEmergencyResolver,
   ],
@@ -35,11 +42,12 @@ export const emergenzaModule = defineModule({
 });
 
 // What other modules may use.
-export { EmergencyRegister, EmergencyRegistration };
+export { EmergencyPeriod, EmergencyRegister, EmergencyRegistration };
 export { EMERGENCY_REGISTER } from './permissions.js';
 export {
   EmergencyRecordsImported,
   EmergencyRegisterClosed,
+  EmergencyRegisterExtended,
   EmergencyRegisterOpened,
 } from './emergenza-events.js';
 export { EmergencyFileFormat, MAX_EMERGENCY_FILE_CHARS, MAX_EMERGENCY_RECORDS } from './emergency-file.js';
