@@ -39,6 +39,9 @@ export class Migration20261205000072_emergency_periods extends Migration {
         previous_end timestamptz;
       begin
         select * into g from emergency_register where id = new.register_id for update;
+        if not found then
+          raise exception 'an authorised period belongs to an emergency register written before it (register %)', new.register_id;
+        end if;
         if new.sequence = 1 then
           if new.starts_at <> g.started_at or new.ends_at <> g.started_at + interval '24 hours' then
             raise exception 'the opening period of an emergency register covers the first 24 hours from its start (register %)', g.id;
