@@ -1,4 +1,5 @@
 import { defineModule } from '../../server/modules/module.js';
+import { DEMO_EMERGENCY, seedDemoEmergenza } from './demo/demo-emergenza.js';
 import { EmergencyPeriod } from './emergency-period.entity.js';
 import { EmergencyRegister } from './emergency-register.entity.js';
 import { EmergencyRegistration } from './emergency-registration.entity.js';
@@ -39,6 +40,7 @@ export const emergenzaModule = defineModule({
   permissions: EMERGENCY_PERMISSIONS,
   errorCodes: EMERGENCY_ERROR_CODES,
   events: EMERGENCY_EVENTS,
+  seedDemo: seedDemoEmergenza,
 });
 
 // What other modules may use.
@@ -50,4 +52,5 @@ export {
   EmergencyRegisterExtended,
   EmergencyRegisterOpened,
 } from './emergenza-events.js';
+export { DEMO_EMERGENCY };
 export { EmergencyFileFormat, MAX_EMERGENCY_FILE_CHARS, MAX_EMERGENCY_RECORDS } from './emergency-file.js';
