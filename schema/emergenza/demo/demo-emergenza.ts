@@ -88,7 +88,7 @@ export async function seedDemoEmergenza(tx: UnitOfWork): Promise<boolean> {
   const records = [];
   for (const [i, r] of DEMO_EMERGENCY.records.entries()) {
     const at = new Date(start.getTime() + r.after * HOUR);
-    // The paper record, scanned once the service was back.
+    // The paper record, scanned once the service was back (that day, after the session).
     const doc = await createDemoDraft(tx, {
       aoo,
       uor: prot,
@@ -96,7 +96,7 @@ export async function seedDemoEmergenza(tx: UnitOfWork): Promise<boolean> {
       oggetto: r.oggetto,
       texts: [`${r.oggetto}\n\nRegistrato nel registro di emergenza il ${romeDay(at)}.\n`],
       names: [`emergenza-${i + 1}.txt`],
-      createdAt: now,
+      createdAt: new Date(start.getTime() + (DEMO_EMERGENCY.hours + 1) * HOUR),
     });
     records.push({
       number: i + 1,

@@ -94,6 +94,8 @@ export async function seedDemoSpecialRegistrations(
 ): Promise<ProtocolRecord[]> {
   const rgd = await actingAs(tx, rgdUser.username);
   const now = tx.clock.now();
+  // Scanned this morning, before the other demo documents (so those stay on top of the lists).
+  const scannedAt = new Date(now.getTime() - 2 * 3_600_000);
   const records: ProtocolRecord[] = [];
   const register = async (
     input: Omit<RegisterProtocolInput, 'documentId'>,
@@ -106,7 +108,7 @@ export async function seedDemoSpecialRegistrations(
       oggetto: input.oggetto,
       texts: [`${input.oggetto}\n\nComune di Esempio, ${romeDay(now)}.\n`],
       names: ['lettera.txt'],
-      createdAt: now,
+      createdAt: scannedAt,
       particolare: extra.particolare ?? false,
     });
     const record = await registerProtocol(rgd, { ...input, documentId: doc.id });
