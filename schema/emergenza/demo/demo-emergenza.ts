@@ -68,7 +68,7 @@ export async function seedDemoEmergenza(tx: UnitOfWork): Promise<boolean> {
   const aoo = await em.findOne(Aoo, { code: DEMO_AOO_CODE });
   if (!aoo || (await em.count(EmergencyRegister, { aooId: aoo.id })) > 0) return false;
   if ((await em.count(ProtocolRecord, { aooId: aoo.id })) === 0) return false;
-  const prot = await em.findOne(Uor, { aoo: aoo.id, code: 'PROT' });
+  const prot = (await em.find(Uor, { aoo: aoo.id })).find((u) => u.code === 'PROT');
   const rgdUser = await em.findOne(User, { username: 'rgd' });
   if (!prot || !rgdUser) return false;
   const rgd = await actingAs(tx, rgdUser.username);
