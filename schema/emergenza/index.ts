@@ -18,7 +18,9 @@ import { EMERGENCY_PERMISSIONS } from './permissions.js';
 
 /**
  * The emergency register (registro di emergenza, 001 §6.9, DOMAIN §5): sessions opened and
- * closed by the RGD (cause, start, end, authorisation; one open per AOO), and the import of the
+ * closed by the RGD (cause, start, end, authorisation; one open per AOO), used only within their
+ * authorised periods (the first 24 hours, then the RGD's extensions of at most a week each,
+ * emergency-period.entity.ts), and the import of the
  * records captured offline during the outage (JSON or CSV, emergency-file.ts): all or nothing,
  * each record registered in the protocol with an ordinary number while keeping its emergency
  * number (per AOO and year, gap-free across sessions, from the numbering module) and date.
