@@ -81,6 +81,7 @@ export {
   PROTOCOL_READ_RESERVED,
 } from './permissions.js';
 export { DEMO_DOCUMENTS } from './demo/demo-documents.js';
+export { createDemoDraft, type DemoDraft } from './demo/demo-draft.js';
 export { DocumentKind, SignatureStatus } from './document-enums.js';
 export { documentVisibilitySql, visibleDocumentIds } from './document-visibility.js';
 export { documentPage } from './document-list.js';

@@ -7,9 +7,23 @@ import { DomainError, InvalidInputError, NotFoundError } from '../../server/erro
 import { isUuid, requiredText } from '../../server/errors/input-checks.js';
 import { visibleAoo } from '../organisation/index.js';
 import { parseDateTime } from './emergency-file.js';
+import {
+  EmergencyPeriod,
+  MAX_EMERGENCY_PERIODS,
+  MAX_EXTENSION_MS,
+  OPENING_PERIOD_MS,
+} from './emergency-period.entity.js';
 import { EmergencyRegister } from './emergency-register.entity.js';
-import { EmergencyRegisterClosed, EmergencyRegisterOpened } from './emergenza-events.js';
-import type { CloseEmergencyRegisterInput, OpenEmergencyRegisterInput } from './emergenza.inputs.js';
+import {
+  EmergencyRegisterClosed,
+  EmergencyRegisterExtended,
+  EmergencyRegisterOpened,
+} from './emergenza-events.js';
+import type {
+  CloseEmergencyRegisterInput,
+  ExtendEmergencyRegisterInput,
+  OpenEmergencyRegisterInput,
+} from './emergenza.inputs.js';
 import { EMERGENCY_REGISTER } from './permissions.js';
 
 /** At most this many sessions listed for an AOO (newest first). */
@@ -104,18 +118,35 @@ export function openRegister(
       openedAt: tx.clock.now(),
       openedById: tx.user?.id ?? '',
     });
+    // The opening authorises the first 24 hours (001 §6.9); longer outages need extensions.
+    const until = new Date(startedAt.getTime() + OPENING_PERIOD_MS);
     try {
       await tx.audit({
         aooId: aoo.id,
         operation: 'emergenza.open',
         targetType: 'EmergencyRegister',
         targetId: register.id,
-        changes: { cause, authorisation, startedAt: startedAt.toISOString() },
+        changes: {
+          cause,
+          authorisation,
+          startedAt: startedAt.toISOString(),
+          authorisedUntil: until.toISOString(),
+        },
       });
     } catch (e) {
       if (e instanceof UniqueConstraintViolationException) throw alreadyOpen();
       throw e;
     }
+    // Written after the register (flushed by the audit above): the period refers to it.
+    tx.em.create(EmergencyPeriod, {
+      registerId: register.id,
+      sequence: 1,
+      from: startedAt,
+      until,
+      authorisation,
+      recordedAt: tx.clock.now(),
+      recordedById: tx.user?.id ?? '',
+    });
     tx.publish(
       new EmergencyRegisterOpened({
         registerId: register.id,
@@ -136,18 +167,20 @@ export function closeRegister(
   return withTransaction(ctx, async (tx) => {
     const register = await findVisibleRegister(tx, tx.em, input.id, { lock: true });
     requireEmergencyRight(tx, register.aooId);
-    if (register.endedAt !== null) {
-      throw new DomainError(
-        'EMERGENCY_REGISTER_CLOSED',
-        `input.id: the emergency register was closed at ${register.endedAt.toISOString()}`,
-        { field: 'input.id' },
-      );
-    }
+    requireOpen(register);
     const endedAt = pastMoment(tx, 'input.endedAt', input.endedAt);
     if (endedAt < register.startedAt) {
       throw new InvalidInputError(
         'input.endedAt',
         `must not be before the start of the outage (${register.startedAt.toISOString()})`,
+      );
+    }
+    const last = await lastPeriod(tx.em, register);
+    if (endedAt > last.until) {
+      throw new DomainError(
+        'EMERGENCY_PERIOD_EXCEEDED',
+        `input.endedAt: the use of the emergency register is authorised until ${last.until.toISOString()}; the RGD extends it (extendEmergencyRegister) before closing it later`,
+        { field: 'input.endedAt' },
       );
     }
     register.endedAt = endedAt;
@@ -166,6 +199,103 @@ export function closeRegister(
         aooId: register.aooId,
         startedAt: register.startedAt.toISOString(),
         endedAt: endedAt.toISOString(),
+      }),
+    );
+    return register;
+  });
+}
+
+function requireOpen(register: EmergencyRegister): void {
+  if (register.endedAt !== null) {
+    throw new DomainError(
+      'EMERGENCY_REGISTER_CLOSED',
+      `input.id: the emergency register was closed at ${register.endedAt.toISOString()}`,
+      { field: 'input.id' },
+    );
+  }
+}
+
+async function lastPeriod(em: EntityManager, register: EmergencyRegister): Promise<EmergencyPeriod> {
+  const [last] = await em.find(
+    EmergencyPeriod,
+    { registerId: register.id },
+    { orderBy: { sequence: 'desc' }, limit: 1 },
+  );
+  if (!last) throw new Error(`emergency register ${register.id} has no authorised period`);
+  return last;
+}
+
+/**
+ * Authorises the use of an open register for a further period (001 §6.9: beyond 24 hours, for
+ * causes of exceptional gravity, the RGD authorises successive periods of at most one week):
+ * from the end of the last authorised period until `until`, at most one week later, with the
+ * authorising act. Periods are only added, never changed.
+ */
+export function extendRegister(
+  ctx: RequestContext,
+  input: ExtendEmergencyRegisterInput,
+): Promise<EmergencyRegister> {
+  return withTransaction(ctx, async (tx) => {
+    const register = await findVisibleRegister(tx, tx.em, input.id, { lock: true });
+    requireEmergencyRight(tx, register.aooId);
+    requireOpen(register);
+    const authorisation = requiredText('input.authorisation', input.authorisation, 500);
+    const until = parseDateTime(input.until);
+    if (until === null) {
+      throw new InvalidInputError(
+        'input.until',
+        'must be a date and time with its offset, like 2026-12-10T08:30:00+01:00',
+      );
+    }
+    const last = await lastPeriod(tx.em, register);
+    if (until <= last.until) {
+      throw new InvalidInputError(
+        'input.until',
+        `must be after the end of the authorised periods (${last.until.toISOString()})`,
+      );
+    }
+    if (until.getTime() - last.until.getTime() > MAX_EXTENSION_MS) {
+      throw new InvalidInputError(
+        'input.until',
+        `an extension covers at most one week after the end of the previous period (${last.until.toISOString()}), so until ${new Date(last.until.getTime() + MAX_EXTENSION_MS).toISOString()} at the latest`,
+      );
+    }
+    if (last.sequence >= MAX_EMERGENCY_PERIODS) {
+      throw new DomainError(
+        'LIMIT_REACHED',
+        `input.id: at most ${MAX_EMERGENCY_PERIODS} authorised periods of an emergency register`,
+        { field: 'input.id', limit: MAX_EMERGENCY_PERIODS },
+      );
+    }
+    const period = tx.em.create(EmergencyPeriod, {
+      registerId: register.id,
+      sequence: last.sequence + 1,
+      from: last.until,
+      until,
+      authorisation,
+      recordedAt: tx.clock.now(),
+      recordedById: tx.user?.id ?? '',
+    });
+    await tx.audit({
+      aooId: register.aooId,
+      operation: 'emergenza.extend',
+      targetType: 'EmergencyRegister',
+      targetId: register.id,
+      changes: {
+        sequence: period.sequence,
+        authorisation,
+        from: period.from.toISOString(),
+        authorisedUntil: [last.until.toISOString(), until.toISOString()],
+      },
+    });
+    tx.publish(
+      new EmergencyRegisterExtended({
+        registerId: register.id,
+        aooId: register.aooId,
+        sequence: period.sequence,
+        from: period.from.toISOString(),
+        until: until.toISOString(),
+        authorisation,
       }),
     );
     return register;

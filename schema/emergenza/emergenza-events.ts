@@ -12,6 +12,13 @@ export class EmergencyRegisterOpened extends DomainEvent<
   static override readonly topic = 'emergenza.opened';
 }
 
+/** The RGD authorised a further period of an open register (extendEmergencyRegister, 001 §6.9). */
+export class EmergencyRegisterExtended extends DomainEvent<
+  EmergencyRegisterRef & { sequence: number; from: string; until: string; authorisation: string }
+> {
+  static override readonly topic = 'emergenza.extended';
+}
+
 /** The RGD closed it (closeEmergencyRegister). */
 export class EmergencyRegisterClosed extends DomainEvent<
   EmergencyRegisterRef & { startedAt: string; endedAt: string }
@@ -29,4 +36,9 @@ export class EmergencyRecordsImported extends DomainEvent<
   static override readonly topic = 'emergenza.records-imported';
 }
 
-export const EMERGENCY_EVENTS = [EmergencyRegisterOpened, EmergencyRegisterClosed, EmergencyRecordsImported];
+export const EMERGENCY_EVENTS = [
+  EmergencyRegisterOpened,
+  EmergencyRegisterExtended,
+  EmergencyRegisterClosed,
+  EmergencyRecordsImported,
+];

@@ -6,6 +6,7 @@ import { ListSize } from '../../server/graphql/list-size.js';
 import { Aoo, orgLoaders, User } from '../organisation/index.js';
 import { ProtocolRecord } from '../protocollo/index.js';
 import { MAX_EMERGENCY_RECORDS } from './emergency-file.js';
+import { EmergencyPeriod, MAX_EMERGENCY_PERIODS } from './emergency-period.entity.js';
 import { EmergencyRegister } from './emergency-register.entity.js';
 import { EmergencyRegistration } from './emergency-registration.entity.js';
 import { emergenzaLoaders } from './emergenza-loaders.js';
@@ -38,6 +39,27 @@ export class EmergencyRegisterFieldsResolver {
     return g.closedById === null ? null : orgLoaders.user(ctx).load(g.closedById);
   }
 
+  @FieldResolver(() => [EmergencyPeriod], {
+    description:
+      'The authorised periods (001 §6.9), in order: the opening (first 24 hours from the start), then each extension by the RGD (at most one week each)',
+  })
+  @ListSize({ maxItems: MAX_EMERGENCY_PERIODS })
+  @AnyAuthenticated()
+  periods(@Root() g: EmergencyRegister, @Ctx() ctx: RequestContext): Promise<EmergencyPeriod[]> {
+    return emergenzaLoaders.periods(ctx).load(g.id);
+  }
+
+  @FieldResolver(() => Date, {
+    description: 'End of the last authorised period: the register may be used, and closed, up to then',
+  })
+  @AnyAuthenticated()
+  async authorisedUntil(@Root() g: EmergencyRegister, @Ctx() ctx: RequestContext): Promise<Date> {
+    const periods = await emergenzaLoaders.periods(ctx).load(g.id);
+    const last = periods[periods.length - 1];
+    if (!last) throw new Error(`emergency register ${g.id} has no authorised period`);
+    return last.until;
+  }
+
   @FieldResolver(() => [EmergencyRegistration], {
     description:
       'The records imported from this session whose documents the caller sees, in emergency order (year, number), a page at a time',
@@ -63,6 +85,18 @@ export class EmergencyRegisterFieldsResolver {
     if (cursor !== null && !m) throw new InvalidInputError('after', 'must be YEAR/NUMBER, e.g. 2026/100');
     if (ctx.user === null) return [];
     return emergenzaLoaders.registrationsPage(ctx, first, m ? [Number(m[1]), Number(m[2])] : null).load(g.id);
+  }
+}
+
+@Resolver(() => EmergencyPeriod)
+export class EmergencyPeriodFieldsResolver {
+  @FieldResolver(() => User, {
+    nullable: true,
+    description: 'Who recorded it (the RGD); null when the caller cannot see that user',
+  })
+  @AnyAuthenticated()
+  recordedBy(@Root() p: EmergencyPeriod, @Ctx() ctx: RequestContext): Promise<User | null> {
+    return orgLoaders.user(ctx).load(p.recordedById);
   }
 }
 

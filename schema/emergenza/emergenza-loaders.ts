@@ -2,6 +2,7 @@ import DataLoader from 'dataloader';
 import { loader, type RequestContext } from '../../server/context.js';
 import { byId, grouped } from '../../server/graphql/loader-helpers.js';
 import { ProtocolRecord, recordVisibilitySql } from '../protocollo/index.js';
+import { EmergencyPeriod } from './emergency-period.entity.js';
 import { EmergencyRegister } from './emergency-register.entity.js';
 import { EmergencyRegistration } from './emergency-registration.entity.js';
 
@@ -28,6 +29,24 @@ export const emergenzaLoaders = {
       () =>
         new DataLoader<string, EmergencyRegister | null>(async (ids) =>
           byId(await ctx.em.find(EmergencyRegister, { id: { $in: [...ids] } }), ids),
+        ),
+    ),
+  /** The authorised periods of each register, in order. */
+  periods: (ctx: RequestContext) =>
+    loader(
+      ctx,
+      'emergenza.periods',
+      () =>
+        new DataLoader<string, EmergencyPeriod[]>(async (ids) =>
+          grouped(
+            await ctx.em.find(
+              EmergencyPeriod,
+              { registerId: { $in: [...ids] } },
+              { orderBy: { registerId: 'asc', sequence: 'asc' } },
+            ),
+            ids,
+            (p) => p.registerId,
+          ),
         ),
     ),
   record: (ctx: RequestContext) =>

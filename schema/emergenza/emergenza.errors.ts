@@ -13,6 +13,12 @@ export const EMERGENCY_ERROR_CODES: readonly ErrorCodeDefinition[] = [
     description: 'The emergency register is already closed: its end stays as recorded',
   },
   {
+    code: 'EMERGENCY_PERIOD_EXCEEDED',
+    httpStatus: 409,
+    description:
+      "The end is beyond the authorised periods of the emergency register (24 hours from the start, then the RGD's extensions of at most a week each): extend it first",
+  },
+  {
     code: 'EMERGENCY_REGISTER_OPEN',
     httpStatus: 409,
     description:

@@ -22,6 +22,27 @@ export class OpenEmergencyRegisterInput {
   authorisation!: string;
 }
 
+@InputType({
+  description:
+    'A further authorised period of an open emergency register (001 §6.9: beyond the first 24 hours, at most one week at a time)',
+})
+export class ExtendEmergencyRegisterInput {
+  @Field(() => ID, { description: 'The (open) emergency register' })
+  id!: string;
+
+  @Field({
+    description:
+      'The act of the RGD that authorises the period (required, e.g. "Provvedimento RGD n. 5/2026")',
+  })
+  authorisation!: string;
+
+  @Field({
+    description:
+      'End of the period, ISO 8601 with offset: after the end of the last authorised period and at most one week later',
+  })
+  until!: string;
+}
+
 @InputType({ description: 'The closing of an open emergency register' })
 export class CloseEmergencyRegisterInput {
   @Field(() => ID, { description: 'The emergency register' })

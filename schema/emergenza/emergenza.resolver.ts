@@ -7,6 +7,7 @@ import { EmergencyImportResult } from './emergency-import.types.js';
 import { EmergencyRegister } from './emergency-register.entity.js';
 import {
   closeRegister,
+  extendRegister,
   findVisibleRegister,
   listRegisters,
   MAX_EMERGENCY_REGISTERS,
@@ -14,6 +15,7 @@ import {
 } from './emergency-register.service.js';
 import {
   CloseEmergencyRegisterInput,
+  ExtendEmergencyRegisterInput,
   ImportEmergencyRecordsInput,
   OpenEmergencyRegisterInput,
 } from './emergenza.inputs.js';
@@ -58,7 +60,19 @@ export class EmergenzaResolver {
 
   @Mutation(() => EmergencyRegister, {
     description:
-      'Close an open emergency register with the time the service came back (not before the start, not in the future)',
+      'Authorise a further period of an open emergency register (001 §6.9): from the end of the last authorised period, at most one week, with the authorising act; the opening covers only the first 24 hours',
+  })
+  @Requires(EMERGENCY_REGISTER)
+  extendEmergencyRegister(
+    @Ctx() ctx: RequestContext,
+    @Arg('input', { description: 'The extension' }) input: ExtendEmergencyRegisterInput,
+  ): Promise<EmergencyRegister> {
+    return extendRegister(ctx, input);
+  }
+
+  @Mutation(() => EmergencyRegister, {
+    description:
+      'Close an open emergency register with the time the service came back (not before the start, not in the future, within the authorised periods: EMERGENCY_PERIOD_EXCEEDED)',
   })
   @Requires(EMERGENCY_REGISTER)
   closeEmergencyRegister(

@@ -83,6 +83,7 @@ export { findVisibleRecord, recordVisibilitySql } from './protocol-visibility.js
 export { notInFuture } from './protocol-differimento.js';
 export { PARTICOLARE_REPERTORIO_CODE } from './protocol-particolare.js';
 export { DEMO_REGISTRATIONS_PER_KIND };
+export { DEMO_SPECIAL_OGGETTI, DEMO_SPECIAL_REGISTRATIONS } from './demo/demo-protocollo-special.js';
 // For the emergency register (emergenza): it registers recovered records in the import's transaction.
 export { registerProtocol } from './protocol-registration.service.js';
 export { RegisterProtocolInput, ProtocolCorrespondentInput } from './protocollo.inputs.js';

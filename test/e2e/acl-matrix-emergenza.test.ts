@@ -1,10 +1,12 @@
 import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import {
   CloseEmergencyRegisterDocument,
   DeactivateUserDocument,
   EmergencyRegisterDocument,
   EmergencyRegistersDocument,
+  ExtendEmergencyRegisterDocument,
   ImportEmergencyRecordsDocument,
   OpenEmergencyRegisterDocument,
   ProtocolRecordEmergencyDocument,
@@ -29,7 +31,7 @@ const WHERE: Where[] = ['demo', 'other'];
 
 /**
  * The ACL matrix of the emergency register: every actor of test/harness/acl-actors.ts × every
- * emergency operation × the AOO (the demo one, another one). Opening, closing and importing
+ * emergency operation × the AOO (the demo one, another one). Opening, extending, closing and importing
  * need EMERGENCY_REGISTER in the register's AOO (the RGD; importing also registers in the
  * protocol, so PROTOCOL_REGISTER over the document's office and sight of the document); the
  * sessions are read by whoever sees the AOO; a record's emergency by whoever sees the record.
@@ -70,19 +72,26 @@ describe('ACL matrix: emergenza', () => {
         where aoo_id = $1 and ended_at is null`,
       [aooOf(w)],
     );
-    const start = nextSlot();
-    const [row] = await sql<{ id: string }>(
+    const start = nextSlot().toISOString();
+    // The register and its opening period (the first 24 hours), in one transaction; literals
+    // made here (no parameters), so the statements run as one simple query.
+    const id = randomUUID();
+    const user = w === 'demo' ? 'rgd' : 'altrove.protocollo';
+    await sql(
       env,
-      `insert into emergency_register (id, aoo_id, cause, authorisation, started_at, ended_at, opened_at, opened_by,
+      `begin;
+       insert into emergency_register (id, aoo_id, cause, authorisation, started_at, ended_at, opened_at, opened_by,
                                        closed_at, closed_by)
-       select gen_random_uuid(), $1, 'Guasto', 'Atto n. 1', $4::timestamptz,
-              case when $2 then null else $4::timestamptz + interval '1 minute' end, now(), u.id,
-              case when $2 then null else now() end, case when $2 then null else u.id end
-         from app_user u where u.username = $3 returning id`,
-      [aooOf(w), open, w === 'demo' ? 'rgd' : 'altrove.protocollo', start],
+       select '${id}', '${aooOf(w)}', 'Guasto', 'Atto n. 1', '${start}'::timestamptz,
+              ${open ? 'null' : `'${start}'::timestamptz + interval '1 minute'`}, now(), u.id,
+              ${open ? 'null' : 'now()'}, ${open ? 'null' : 'u.id'}
+         from app_user u where u.username = '${user}';
+       insert into emergency_period (id, register_id, sequence, starts_at, ends_at, authorisation, recorded_at, recorded_by)
+       select gen_random_uuid(), id, 1, started_at, started_at + interval '24 hours', authorisation, opened_at, opened_by
+         from emergency_register where id = '${id}';
+       commit;`,
     );
-    assert.ok(row);
-    return row.id;
+    return id;
   }
 
   /** A fresh draft with a primary file in RAG (demo, by the RGD) or the other AOO's office. */
@@ -197,6 +206,23 @@ describe('ACL matrix: emergenza', () => {
         const id = await session(w, true);
         const r = await client.request(CloseEmergencyRegisterDocument, {
           input: { id, endedAt: new Date(lastStart.getTime() + 60_000).toISOString() },
+        });
+        return !r.errors;
+      },
+    },
+    {
+      // Beyond the first 24 hours only the RGD authorises further periods (001 §6.9).
+      name: 'extendEmergencyRegister',
+      targets: WHERE,
+      expected: emergencyRight,
+      run: async (client, w) => {
+        const id = await session(w, true);
+        const r = await client.request(ExtendEmergencyRegisterDocument, {
+          input: {
+            id,
+            authorisation: 'Provvedimento RGD n. 3',
+            until: new Date(lastStart.getTime() + 48 * 3_600_000).toISOString(),
+          },
         });
         return !r.errors;
       },

@@ -62,6 +62,7 @@ import {
   SetSegnaturaSealDocument,
   OpenEmergencyRegisterDocument,
   CloseEmergencyRegisterDocument,
+  ExtendEmergencyRegisterDocument,
   ImportEmergencyRecordsDocument,
 } from '../../clients/sdk/generated/graphql.js';
 import { generateDevelopmentSeal, toPkcs12 } from '../../schema/segnatura/index.js';
@@ -502,6 +503,21 @@ describe('every change writes exactly one audit row', () => {
         });
         return { response, target: (made['emergency'] = id(response, 'openEmergencyRegister')) };
       },
+    },
+    {
+      // A further authorised period (001 §6.9), from the end of the opening's 24 hours.
+      mutation: 'extendEmergencyRegister',
+      operation: 'emergenza.extend',
+      run: async () => ({
+        response: await rgd.request(ExtendEmergencyRegisterDocument, {
+          input: {
+            id: made['emergency'] ?? '',
+            authorisation: 'Provvedimento RGD n. 2',
+            until: new Date(Date.parse(made['emergencyStart'] ?? '') + 48 * 3_600_000).toISOString(),
+          },
+        }),
+        target: made['emergency'] ?? '',
+      }),
     },
     {
       mutation: 'closeEmergencyRegister',

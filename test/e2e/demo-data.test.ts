@@ -2,6 +2,8 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import {
+  DemoProtocolRecordsDocument,
+  EmergencyRegistersDocument,
   ProtocolRecordNumbersDocument,
   ProtocolRecordsDocument,
   ProtocolSegnaturaDocument,
@@ -25,7 +27,12 @@ import { seedDemo } from '../../server/bootstrap.js';
 import { romeDay } from '../../server/clock.js';
 import { xmllintValidate, xmlsecVerify } from '../fixtures/segnatura-fixture.js';
 import { demoIds, download, type DemoIds } from '../harness/files-helpers.js';
-import { DEMO_REGISTRATIONS_PER_KIND } from '../../schema/protocollo/index.js';
+import {
+  DEMO_REGISTRATIONS_PER_KIND,
+  DEMO_SPECIAL_OGGETTI,
+  DEMO_SPECIAL_REGISTRATIONS,
+} from '../../schema/protocollo/index.js';
+import { DEMO_EMERGENCY } from '../../schema/emergenza/index.js';
 import { startTestEnv, type TestEnv } from '../harness/test-env.js';
 
 /**
@@ -43,12 +50,15 @@ describe('demo data', () => {
     await env.close();
   });
 
-  // The protocol register's demo registrations stand on documents of the protocol office.
-  const PROTOCOL_DEMO = 3 * DEMO_REGISTRATIONS_PER_KIND;
+  // The protocol register's demo registrations stand on documents of the protocol office: those
+  // of the last weeks, today's special ones and the records recovered from the emergency register.
+  const TODAY = DEMO_SPECIAL_REGISTRATIONS + DEMO_EMERGENCY.records.length;
+  const PROTOCOL_DEMO = 3 * DEMO_REGISTRATIONS_PER_KIND + TODAY;
   const EXPECTED: Record<string, { count: number; uors: string[] }> = {
+    // The protocollo particolare is named to the RGD only.
     rgd: { count: 8 + PROTOCOL_DEMO, uors: ['LLPP', 'PROT', 'RAG', 'SEG', 'TEC', 'TRIB'] },
-    protocollista: { count: 7 + PROTOCOL_DEMO, uors: ['LLPP', 'PROT', 'RAG', 'SEG', 'TEC', 'TRIB'] },
-    segretario: { count: 7 + PROTOCOL_DEMO, uors: ['LLPP', 'PROT', 'RAG', 'SEG', 'TEC', 'TRIB'] },
+    protocollista: { count: 7 + PROTOCOL_DEMO - 1, uors: ['LLPP', 'PROT', 'RAG', 'SEG', 'TEC', 'TRIB'] },
+    segretario: { count: 7 + PROTOCOL_DEMO - 1, uors: ['LLPP', 'PROT', 'RAG', 'SEG', 'TEC', 'TRIB'] },
     'rpa.ragioneria': { count: 4, uors: ['RAG', 'TRIB'] },
     'rpa.tecnico': { count: 2, uors: ['LLPP', 'TEC'] },
     lettore: { count: 2, uors: ['RAG'] },
@@ -130,7 +140,7 @@ describe('demo data', () => {
       ],
       DECRETI: [`1/${year} REPERTORIATO Permesso di costruir`],
       DELIBERE: [`1/${year} REPERTORIATO Delibera di Giunta n`],
-      PROTOCOLLO_PARTICOLARE: [],
+      PROTOCOLLO_PARTICOLARE: [`1/${year} PROTOCOLLATO ${DEMO_SPECIAL_OGGETTI.particolare.slice(0, 20)}`],
     });
     // The second seed above added no repertorio and no entry.
     const [row] = await env.platform.orm.em
@@ -142,9 +152,12 @@ describe('demo data', () => {
 
   it('has a few dozen registrations of each kind in the protocol register, numbered without gaps', async () => {
     const rgd = await env.asUser('rgd');
+    // Today's: 3 filed (2 arrivo, 1 partenza), differito, anonymous and particolare (arrivo),
+    // vari destinatari (partenza); from the emergency register 2 arrivo and 1 partenza.
+    const today = { ARRIVO: 5 + 2, PARTENZA: 2 + 1, INTERNO: 0 };
     for (const kind of ['ARRIVO', 'PARTENZA', 'INTERNO'] as const) {
       const r = await rgd.data(ProtocolRecordNumbersDocument, { filter: { kinds: [kind] }, first: 1 });
-      assert.equal(r.protocolRecords.totalCount, DEMO_REGISTRATIONS_PER_KIND, kind);
+      assert.equal(r.protocolRecords.totalCount, DEMO_REGISTRATIONS_PER_KIND + today[kind], kind);
     }
     const rows = await env.platform.orm.em
       .fork()
@@ -166,7 +179,7 @@ describe('demo data', () => {
            left join protocol_segnatura s on s.record_id = r.id
            left join audit_event a on a.operation = 'protocol.register' and a.target_id = r.id::text`,
       );
-    assert.equal(counts?.records, 3 * DEMO_REGISTRATIONS_PER_KIND);
+    assert.equal(counts?.records, PROTOCOL_DEMO);
     assert.equal(counts?.sealed, counts?.records, 'every demo record has its segnatura');
     assert.equal(counts?.audited, counts?.records, 'its digest is in the registration audit row');
 
@@ -174,7 +187,12 @@ describe('demo data', () => {
     const seal = (await rgd.data(SegnaturaSealDocument, { aooId: ids.aooId })).segnaturaSeal;
     assert.ok(seal, 'the demo AOO has its seal');
     for (const kind of ['ARRIVO', 'PARTENZA', 'INTERNO'] as const) {
-      const page = await rgd.data(ProtocolRecordsDocument, { filter: { kinds: [kind] }, first: 1 });
+      // The oldest of each kind: one of the last weeks' (today's are checked below).
+      const page = await rgd.data(ProtocolRecordsDocument, {
+        filter: { kinds: [kind] },
+        orderBy: 'ASC',
+        first: 1,
+      });
       const record = page.protocolRecords.edges[0]?.node;
       assert.ok(record, kind);
       const s = (await rgd.data(ProtocolSegnaturaDocument, { id: record.id })).segnatura;
@@ -190,6 +208,86 @@ describe('demo data', () => {
       assert.ok(record.date < romeDay(new Date()), 'a demo registration of the last weeks');
       assert.match(s.xml, new RegExp(`SigningTime>${record.registeredAt.slice(0, 19)}`));
     }
+  });
+
+  it("today's registrations show the register's special cases, each within its rules", async () => {
+    const rgd = await env.asUser('rgd');
+    const day = romeDay(env.platform.clock.now());
+    const page = await rgd.data(DemoProtocolRecordsDocument, { filter: { dateFrom: day }, first: 50 });
+    const records = page.protocolRecords.edges.map((e) => e.node);
+    assert.equal(page.protocolRecords.totalCount, TODAY);
+    const byOggetto = (oggetto: string) => {
+      const r = records.find((x) => x.oggetto === oggetto);
+      assert.ok(r, oggetto);
+      return r;
+    };
+    // Filed in the demo fascicoli, classified on the fascicolo's node.
+    const filed = records.filter((r) => r.fascicolo !== null && r.fascicolo !== undefined);
+    assert.deepEqual(
+      filed.map((r) => r.fascicolo?.oggetto.slice(0, 30)).sort(),
+      [
+        'Accertamenti IMU anno 2024',
+        'Manutenzione del verde pubblico',
+        'Permesso di costruire n. 12/202',
+      ].map((o) => o.slice(0, 30)),
+    );
+    for (const r of filed)
+      assert.equal(r.classification?.fullCode, r.fascicolo?.classificationCode, r.oggetto);
+    // Protocollo differito: received earlier, registered today, with cause and authorisation.
+    const differito = byOggetto(DEMO_SPECIAL_OGGETTI.differito);
+    assert.ok(differito.differimento, 'differito');
+    assert.ok(differito.differimento.receivedOn < differito.date);
+    assert.equal(differito.differimento.authorisation, 'Autorizzazione RGD n. 5/2026');
+    // Anonymous sender: an incoming record without correspondents.
+    const anonymous = byOggetto(DEMO_SPECIAL_OGGETTI.anonymous);
+    assert.equal(anonymous.kind, 'ARRIVO');
+    assert.equal(anonymous.anonymousSender, true);
+    assert.deepEqual(anonymous.correspondents, []);
+    // Vari destinatari: more than three recipients.
+    const vari = byOggetto(DEMO_SPECIAL_OGGETTI.variDestinatari);
+    assert.equal(vari.variDestinatari, true);
+    assert.equal(vari.correspondents.length, 5);
+    assert.ok(vari.correspondents.every((c) => c.role === 'DESTINATARIO'));
+    // Protocollo particolare: also numbered in its repertorio, seen only by the RGD named on it.
+    const particolare = byOggetto(DEMO_SPECIAL_OGGETTI.particolare);
+    assert.equal(particolare.particolare, true);
+    assert.equal(particolare.repertorioParticolare?.repertorio.code, 'PROTOCOLLO_PARTICOLARE');
+    assert.equal(particolare.repertorioParticolare?.number, 1);
+    const protocollista = await env.asUser('protocollista');
+    const seen = (
+      await protocollista.data(DemoProtocolRecordsDocument, { filter: { dateFrom: day }, first: 50 })
+    ).protocolRecords;
+    assert.equal(seen.totalCount, TODAY - 1);
+    assert.ok(!seen.edges.some((e) => e.node.oggetto === DEMO_SPECIAL_OGGETTI.particolare));
+    // The records recovered from the emergency register keep their emergency numbers and dates.
+    assert.deepEqual(
+      records.filter((r) => r.emergency).map((r) => [r.emergency?.number, r.oggetto]),
+      DEMO_EMERGENCY.records.map((r, i) => [i + 1, r.oggetto]),
+    );
+    assert.ok(records.every((r) => !r.emergency || r.emergency.at.slice(0, 10) < day));
+  });
+
+  it('has one closed session of the emergency register, within its first 24 hours, with 3 imported records', async () => {
+    const rgd = await env.asUser('rgd');
+    const { emergencyRegisters } = await rgd.data(EmergencyRegistersDocument, { aooId: ids.aooId });
+    assert.equal(emergencyRegisters.length, 1);
+    const [g] = emergencyRegisters;
+    assert.ok(g);
+    assert.equal(g.open, false);
+    assert.equal(g.cause, DEMO_EMERGENCY.cause);
+    assert.equal(g.authorisation, DEMO_EMERGENCY.authorisation);
+    assert.equal(g.openedBy?.username, 'rgd');
+    const started = Date.parse(g.startedAt);
+    assert.equal(Date.parse(g.endedAt ?? '') - started, DEMO_EMERGENCY.hours * 3_600_000);
+    assert.equal(Date.parse(g.authorisedUntil) - started, 24 * 3_600_000);
+    assert.deepEqual(
+      g.registrations.map((r) => [r.number, r.record.number > 3 * DEMO_REGISTRATIONS_PER_KIND]),
+      [
+        [1, true],
+        [2, true],
+        [3, true],
+      ],
+    );
   });
 
   it('has two raccoglitori grouping demo documents of several offices, each shown within its reader’s rights', async () => {

@@ -15,6 +15,7 @@ import {
 import { ProtocolRecord } from '../protocol-record.entity.js';
 import { sealRegistration, segnaturaInputOf } from '../protocol-segnatura.js';
 import { ProtocolCorrespondentKind, CorrespondentRole, ProtocolKind } from '../protocollo-enums.js';
+import { seedDemoSpecialRegistrations } from './demo-protocollo-special.js';
 
 const party = (
   c: Partial<CheckedCorrespondent> & { kind: ProtocolCorrespondentKind },
@@ -109,7 +110,8 @@ export const DEMO_REGISTRATIONS_PER_KIND = 24;
 /**
  * Loads a few dozen registrations of each kind on documents of their own (in the protocol
  * office, dated over the last weeks, older than the other demo documents), numbered like any
- * registration and in time order, unless the demo AOO already has registrations or no demo
+ * registration and in time order, then today's special registrations through the service
+ * (demo-protocollo-special.ts), unless the demo AOO already has registrations or no demo
  * documents were loaded.
  */
 export async function seedDemoProtocollo(tx: UnitOfWork): Promise<boolean> {
@@ -121,7 +123,8 @@ export async function seedDemoProtocollo(tx: UnitOfWork): Promise<boolean> {
   const prot = uors.get('PROT');
   const protocollista = await em.findOne(User, { username: 'protocollista' });
   const rpa = await em.findOne(User, { username: 'rpa.ragioneria' });
-  if (!prot || !protocollista || !rpa) return false;
+  const rgd = await em.findOne(User, { username: 'rgd' });
+  if (!prot || !protocollista || !rpa || !rgd) return false;
   const now = tx.clock.now();
   const total = DEMO_REGISTRATIONS_PER_KIND * 3;
   const start = now.getTime() - 30 * 86_400_000;
@@ -294,5 +297,6 @@ export async function seedDemoProtocollo(tx: UnitOfWork): Promise<boolean> {
       },
     });
   }
+  await seedDemoSpecialRegistrations(tx, aoo, prot, rgd);
   return true;
 }
