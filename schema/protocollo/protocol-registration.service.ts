@@ -8,15 +8,10 @@ import { requiredText } from '../../server/errors/input-checks.js';
 import { DocumentFile, findVisibleDocument, markProtocollato, StoredFile } from '../documents/index.js';
 import { nextNumber } from '../numbering/index.js';
 import { PROTOCOL_REGISTER } from './permissions.js';
-import {
-  ProtocolAnnotation,
-  ProtocolCorrespondent,
-  ProtocolFile,
-  ProtocolVersion,
-} from './protocol-parts.entity.js';
 import { directoryCorrespondent, refuseInlineBesideEntry } from './protocol-directory-correspondent.js';
 import { fileRegistered, registrationFiling } from './protocol-filing.js';
-import { prepareSegnatura, sealRegistration, segnaturaInputOf } from './protocol-segnatura.js';
+import { prepareSegnatura, sealedSegnatura, segnaturaInputOf } from './protocol-segnatura.js';
+import { insertRegistratura } from './protocol-registratura-insert.js';
 import { formatProtocolNumber, ProtocolRecord } from './protocol-record.entity.js';
 import { checkSpecialRegistration, recordSpecialRegistration } from './protocol-special.js';
 import {
@@ -108,10 +103,11 @@ export async function registerProtocol(
     }
 
     // The files bound: the document's current slots.
+    // With their stored files, in one statement (joined).
     const slots = await tx.em.find(
       DocumentFile,
       { document: doc.id, supersededAt: null },
-      { orderBy: { position: 'asc' } },
+      { orderBy: { position: 'asc' }, populate: ['file'], strategy: 'joined' },
     );
     const primary = slots.find((s) => s.position === 0);
     if (!primary) {
@@ -135,9 +131,7 @@ export async function registerProtocol(
         { field: 'input.attachmentCount' },
       );
     }
-    const files = new Map(
-      (await tx.em.find(StoredFile, { id: { $in: slots.map((s) => s.file.id) } })).map((f) => [f.id, f]),
-    );
+    const files = new Map<string, StoredFile>(slots.map((s) => [s.file.id, s.file]));
     const fileOf = (slot: DocumentFile): StoredFile => {
       const f = files.get(slot.file.id);
       if (!f) throw new Error(`stored file ${slot.file.id} of document ${doc.id} is missing`);
@@ -195,22 +189,11 @@ export async function registerProtocol(
     }
     const role =
       input.kind === ProtocolKind.ARRIVO ? CorrespondentRole.MITTENTE : CorrespondentRole.DESTINATARIO;
-    correspondents.forEach((c, i) =>
-      tx.em.create(ProtocolCorrespondent, { recordId: record.id, position: i + 1, role, ...c }),
-    );
-    for (const slot of slots) {
-      tx.em.create(ProtocolFile, {
-        recordId: record.id,
-        position: slot.position,
-        fileId: slot.file.id,
-        sha256: digestOf(slot),
-        description: slot.description,
-      });
-    }
     // The segnatura: built from what was just registered, sealed with the AOO's seal, stored
     // with the record in this transaction (number, segnatura and seal are one atomic step).
-    const segnatura = await sealRegistration(
+    const segnatura = await sealedSegnatura(
       tx,
+      aooId,
       await segnaturaInputOf(
         tx,
         record,
@@ -222,11 +205,7 @@ export async function registerProtocol(
           file: fileOf(slot),
         })),
       ),
-      record,
     );
-    for (const text of annotations) {
-      tx.em.create(ProtocolAnnotation, { recordId: record.id, text, createdAt: at, createdById: userId });
-    }
     const initial = {
       uorId,
       rpaId,
@@ -235,13 +214,24 @@ export async function registerProtocol(
       documentType,
       meansOfTransmission: means,
     };
-    tx.em.create(ProtocolVersion, {
+    // The rest of the registratura in one statement (after the record's own INSERT, whose row
+    // the "registratura closed" triggers of these tables look for).
+    await insertRegistratura(tx, {
       recordId: record.id,
-      version: 1,
-      ...initial,
+      at,
+      userId,
+      role,
+      correspondents,
+      files: slots.map((slot) => ({
+        position: slot.position,
+        fileId: slot.file.id,
+        sha256: digestOf(slot),
+        description: slot.description,
+      })),
+      annotations,
+      initial,
       changes: Object.fromEntries(Object.entries(initial).map(([k, v]) => [k, [null, v]])),
-      changedAt: at,
-      changedById: userId,
+      segnatura,
     });
     await fileRegistered(tx, fascicoloId, doc.id);
     await markProtocollato(tx, doc.id, at);
