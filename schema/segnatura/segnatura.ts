@@ -1,7 +1,7 @@
 import { InvalidInputError } from '../../server/errors/domain-error.js';
 import type { SegnaturaInput } from './segnatura-input.js';
 import { buildSegnaturaDocument, PROT_NS } from './segnatura-xml.js';
-import { DS_NS, parseXml, sealDocument, type SealKey } from './xades-seal.js';
+import { canonicalElement, DS_NS, parseXml, sealCanonical, type SealKey } from './xades-seal.js';
 
 /**
  * The unsigned `SegnaturaInformatica` XML of a registration (no indentation: whitespace would
@@ -28,5 +28,7 @@ export async function sealSegnaturaXml(xml: string, key: SealKey, signingTime: D
     throw new InvalidInputError('xml', 'is not a SegnaturaInformatica');
   if (root.getElementsByTagNameNS(DS_NS, 'Signature').length > 0)
     throw new InvalidInputError('xml', 'is sealed already');
-  return sealDocument(doc, key, signingTime);
+  // The XAdES signature from its template around the root's canonical form (one DOM pass, no
+  // xadesjs object model): the same bytes xadesjs writes (sealDocument; the tests compare them).
+  return Promise.resolve(sealCanonical(canonicalElement(root), key, signingTime));
 }
