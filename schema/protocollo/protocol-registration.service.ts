@@ -11,7 +11,8 @@ import { PROTOCOL_REGISTER } from './permissions.js';
 import { directoryCorrespondent, refuseInlineBesideEntry } from './protocol-directory-correspondent.js';
 import { fileRegistered, registrationFiling } from './protocol-filing.js';
 import { prepareSegnatura, sealedSegnatura, segnaturaInputOf } from './protocol-segnatura.js';
-import { insertRegistratura } from './protocol-registratura-insert.js';
+import { ProtocolAnnotation } from './protocol-parts.entity.js';
+import { registraturaWrites } from './protocol-registratura-insert.js';
 import { formatProtocolNumber, ProtocolRecord } from './protocol-record.entity.js';
 import { checkSpecialRegistration, recordSpecialRegistration } from './protocol-special.js';
 import {
@@ -207,51 +208,57 @@ export async function registerProtocol(
       documentType,
       meansOfTransmission: means,
     };
-    // The rest of the registratura in one statement (after the record's own INSERT, whose row
-    // the "registratura closed" triggers of these tables look for).
-    await insertRegistratura(tx, {
-      recordId: record.id,
-      at,
-      userId,
-      role,
-      correspondents,
-      files: slots.map((slot) => ({
-        position: slot.position,
-        fileId: slot.file.id,
-        sha256: digestOf(slot),
-        description: slot.description,
-      })),
-      annotations,
-      initial,
-      changes: Object.fromEntries(Object.entries(initial).map(([k, v]) => [k, [null, v]])),
-      segnatura,
-    });
+    for (const text of annotations) {
+      tx.em.create(ProtocolAnnotation, { recordId: record.id, text, createdAt: at, createdById: userId });
+    }
     await fileRegistered(tx, fascicoloId, doc.id);
     await markProtocollato(tx, doc.id, at);
     const boundFiles = slots.map((slot) => ({ position: slot.position, file: fileOf(slot) }));
     const specialAudit = await recordSpecialRegistration(tx, record, special, correspondents, boundFiles, at);
     try {
-      await tx.audit({
-        aooId,
-        operation: 'protocol.register',
-        targetType: 'ProtocolRecord',
-        targetId: record.id,
-        changes: {
-          kind: input.kind,
-          number: formatProtocolNumber(number),
-          year: record.year,
-          date: day,
-          documentId: doc.id,
-          oggetto,
-          correspondents: correspondents.length,
-          fromDirectory: correspondents
-            .filter((c) => c.correspondentId !== null)
-            .map((c) => `${c.correspondentId}@${c.correspondentVersion}`),
-          attachments: attachments.length,
-          segnaturaSha256: segnatura?.sha256 ?? null,
-          ...specialAudit,
+      await tx.audit(
+        {
+          aooId,
+          operation: 'protocol.register',
+          targetType: 'ProtocolRecord',
+          targetId: record.id,
+          changes: {
+            kind: input.kind,
+            number: formatProtocolNumber(number),
+            year: record.year,
+            date: day,
+            documentId: doc.id,
+            oggetto,
+            correspondents: correspondents.length,
+            fromDirectory: correspondents
+              .filter((c) => c.correspondentId !== null)
+              .map((c) => `${c.correspondentId}@${c.correspondentVersion}`),
+            attachments: attachments.length,
+            segnaturaSha256: segnatura?.sha256 ?? null,
+            ...specialAudit,
+          },
         },
-      });
+        {
+          // The rest of the registratura, in the audit row's statement (after the record's own
+          // INSERT, whose row the "registratura closed" triggers of these tables look for).
+          with: registraturaWrites({
+            recordId: record.id,
+            at,
+            userId,
+            role,
+            correspondents,
+            files: slots.map((slot) => ({
+              position: slot.position,
+              fileId: slot.file.id,
+              sha256: digestOf(slot),
+              description: slot.description,
+            })),
+            initial,
+            changes: Object.fromEntries(Object.entries(initial).map(([k, v]) => [k, [null, v]])),
+            segnatura,
+          }),
+        },
+      );
     } catch (e) {
       // Two registrations of the same document at once: the unique document lets one stand.
       if (e instanceof UniqueConstraintViolationException) throw alreadyRegistered();

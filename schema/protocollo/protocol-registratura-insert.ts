@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { UnitOfWork } from '../../server/db/unit-of-work.js';
+import type { AuditWith } from '../../server/audit/audit-log.js';
 import type { CheckedCorrespondent } from './protocol-input-checks.js';
 import type { CorrespondentRole } from './protocollo-enums.js';
 
@@ -11,7 +11,6 @@ export interface Registratura {
   role: CorrespondentRole;
   correspondents: readonly CheckedCorrespondent[];
   files: ReadonlyArray<{ position: number; fileId: string; sha256: string; description: string | null }>;
-  annotations: readonly string[];
   /** The managed fields of version 1. */
   initial: {
     uorId: string;
@@ -28,13 +27,14 @@ export interface Registratura {
 const tuple = (n: number): string => `(${Array.from({ length: n }, () => '?').join(', ')})`;
 
 /**
- * Writes the registratura beside the record (files, correspondents, annotations, segnatura and
- * version 1 of the managed fields) in ONE statement: a data-modifying WITH per table, each a
- * multi-row INSERT, instead of an INSERT per table (or per row) at the flush. Every row passes
- * its table's constraints and triggers as before; the record's row is already written by an
- * earlier statement of the transaction, as the "registratura closed" triggers require.
+ * The registratura beside the record (files, correspondents, segnatura and version 1 of the
+ * managed fields) as data-modifying WITH queries, each a multi-row INSERT, for the
+ * registration's audit row statement (`tx.audit(…, { with })`): one statement instead of an
+ * INSERT per table (or per row) at the flush and one for the audit row. Every row passes its
+ * table's constraints and triggers as before; the record's row is written by an earlier
+ * statement of the transaction, as the "registratura closed" triggers require.
  */
-export async function insertRegistratura(tx: UnitOfWork, r: Registratura): Promise<void> {
+export function registraturaWrites(r: Registratura): AuditWith {
   const parts: string[] = [];
   const params: unknown[] = [];
   if (r.files.length > 0) {
@@ -75,22 +75,14 @@ export async function insertRegistratura(tx: UnitOfWork, r: Registratura): Promi
       ),
     );
   }
-  if (r.annotations.length > 0) {
-    parts.push(
-      `insert into protocol_annotation (id, record_id, text, created_at, created_by) values ${r.annotations
-        .map(() => tuple(5))
-        .join(', ')}`,
-    );
-    for (const text of r.annotations) params.push(randomUUID(), r.recordId, text, r.at, r.userId);
-  }
   if (r.segnatura) {
     parts.push('insert into protocol_segnatura (record_id, xml, sha256) values (?, ?, ?)');
     params.push(r.recordId, r.segnatura.xml, r.segnatura.sha256);
   }
   const v = r.initial;
-  const version = `insert into protocol_version (record_id, version, uor_id, rpa_id, classification_id,
+  parts.push(`insert into protocol_version (record_id, version, uor_id, rpa_id, classification_id,
        fascicolo_id, document_type, means_of_transmission, changes, changed_at, changed_by)
-     values (?, 1, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?)`;
+     values (?, 1, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?)`);
   params.push(
     r.recordId,
     v.uorId,
@@ -103,7 +95,5 @@ export async function insertRegistratura(tx: UnitOfWork, r: Registratura): Promi
     r.at,
     r.userId,
   );
-  const sql =
-    parts.length === 0 ? version : `with ${parts.map((p, i) => `p${i} as (${p})`).join(', ')} ${version}`;
-  await tx.em.execute(sql, params, 'run');
+  return { parts, params };
 }
