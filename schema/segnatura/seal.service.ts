@@ -5,7 +5,7 @@ import type { RequestContext } from '../../server/context.js';
 import { withTransaction, type UnitOfWork } from '../../server/db/unit-of-work.js';
 import { DomainError, InvalidInputError } from '../../server/errors/domain-error.js';
 import { platformSecret } from '../../server/secrets/platform-secret.js';
-import { Aoo, ORG_READ, visibleAoo } from '../organisation/index.js';
+import { Administration, Aoo, ORG_READ, visibleAoo } from '../organisation/index.js';
 import { SEGNATURA_SEAL_MANAGE } from './permissions.js';
 import { certificateInfo, generateDevelopmentSeal, readPkcs12, type SealMaterial } from './seal-keystore.js';
 import { sealSegnaturaXml } from './segnatura.js';
@@ -113,7 +113,26 @@ async function openKey(em: EntityManager, row: SealRow): Promise<SealKey> {
  * it takes the number.
  */
 export async function prepareSeal(tx: UnitOfWork, aooId: string): Promise<boolean> {
-  const row = await loadRow(tx.em, aooId);
+  // With the AOO and its administration, which a sealed segnatura names: hydrated into the
+  // transaction's identity map, so the caller's own load of them needs no second statement.
+  const [found] = await tx.em.execute<
+    Array<
+      Partial<SealRow> & { aoo_row: Record<string, unknown>; administration_row: Record<string, unknown> }
+    >
+  >(
+    `select s.*, to_jsonb(a) as aoo_row, to_jsonb(ad) as administration_row
+       from aoo a join administration ad on ad.id = a.administration_id
+       left join segnatura_seal s on s.aoo_id = a.id
+      where a.id = ?`,
+    [aooId],
+  );
+  let row: SealRow | undefined;
+  if (found) {
+    const { aoo_row: aoo, administration_row: administration, ...seal } = found;
+    tx.em.map(Administration, administration);
+    tx.em.map(Aoo, aoo);
+    if (seal.aoo_id) row = seal as SealRow;
+  }
   if (row) await openKey(tx.em, row);
   let rows = preparedRows.get(tx.em);
   if (!rows) preparedRows.set(tx.em, (rows = new Map<string, SealRow | undefined>()));
