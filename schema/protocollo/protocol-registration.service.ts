@@ -155,28 +155,34 @@ export async function registerProtocol(
       romeDay(locked).slice(0, 4) === romeDay(before).slice(0, 4) && locked >= before ? locked : before;
     const day = romeDay(at);
     const userId = tx.user?.id ?? '';
-    const record = tx.em.create(ProtocolRecord, {
-      aooId,
-      documentId: doc.id,
-      kind: input.kind,
-      number,
-      year: year ?? Number(day.slice(0, 4)),
-      date: day,
-      registeredAt: at,
-      registeredById: userId,
-      oggetto,
-      primarySha256: digestOf(primary),
-      attachmentCount: attachments.length,
-      uorId,
-      rpaId,
-      classificationId,
-      fascicoloId,
-      documentType,
-      meansOfTransmission: means,
-      ...special.columns,
-    });
+    // Written now, with its own INSERT (not queued for a flush, whose change-set computation
+    // over the transaction's entities it would cost): the registratura's rows need it first.
+    const record = tx.em.create(
+      ProtocolRecord,
+      {
+        aooId,
+        documentId: doc.id,
+        kind: input.kind,
+        number,
+        year: year ?? Number(day.slice(0, 4)),
+        date: day,
+        registeredAt: at,
+        registeredById: userId,
+        oggetto,
+        primarySha256: digestOf(primary),
+        attachmentCount: attachments.length,
+        uorId,
+        rpaId,
+        classificationId,
+        fascicoloId,
+        documentType,
+        meansOfTransmission: means,
+        ...special.columns,
+      },
+      { persist: false },
+    );
     try {
-      await tx.em.flush();
+      await tx.em.insert(record);
     } catch (e) {
       if (e instanceof UniqueConstraintViolationException) throw alreadyRegistered();
       throw e;
