@@ -129,9 +129,12 @@ export async function prepareSeal(tx: UnitOfWork, aooId: string): Promise<boolea
   let row: SealRow | undefined;
   if (found) {
     const { aoo_row: aoo, administration_row: administration, ...seal } = found;
-    tx.em.map(Administration, administration);
-    tx.em.map(Aoo, aoo);
-    if (seal.aoo_id) row = seal as SealRow;
+    if (seal.aoo_id) {
+      row = seal as SealRow;
+      // Only a sealed AOO's segnatura names them (hydrating costs, an unsealed one skips it).
+      tx.em.map(Administration, administration);
+      tx.em.map(Aoo, aoo);
+    }
   }
   if (row) await openKey(tx.em, row);
   let rows = preparedRows.get(tx.em);
