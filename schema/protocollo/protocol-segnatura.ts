@@ -5,9 +5,8 @@ import { DomainError } from '../../server/errors/domain-error.js';
 import type { StoredFile } from '../documents/index.js';
 import { Aoo } from '../organisation/index.js';
 import {
-  buildSegnatura,
   prepareSeal,
-  sealSegnatura,
+  sealSegnaturaOf,
   type SegnaturaClassification,
   type SegnaturaContacts,
   type SegnaturaCorrespondent,
@@ -180,7 +179,7 @@ export async function sealedSegnatura(
 ): Promise<{ xml: string; sha256: string } | null> {
   if (!input) return null;
   try {
-    return await sealSegnatura(tx, aooId, () => buildSegnatura(input));
+    return await sealSegnaturaOf(tx, aooId, input);
   } catch (e) {
     const code = e instanceof DomainError ? e.extensions['code'] : undefined;
     if (code === 'SEAL_NOT_CONFIGURED' || code === 'SEAL_CERTIFICATE_NOT_VALID') return null;

@@ -8,7 +8,8 @@ import { platformSecret } from '../../server/secrets/platform-secret.js';
 import { Administration, Aoo, ORG_READ, visibleAoo } from '../organisation/index.js';
 import { SEGNATURA_SEAL_MANAGE } from './permissions.js';
 import { certificateInfo, generateDevelopmentSeal, readPkcs12, type SealMaterial } from './seal-keystore.js';
-import { sealSegnaturaXml } from './segnatura.js';
+import { sealSegnaturaInput, sealSegnaturaXml } from './segnatura.js';
+import type { SegnaturaInput } from './segnatura-input.js';
 import type { SealKey } from './xades-seal.js';
 
 /** Where a seal came from. */
@@ -322,6 +323,28 @@ export async function sealSegnatura(
   aooId: string,
   xml: string | (() => string),
 ): Promise<{ xml: string; sha256: string }> {
+  return sealWithAooSeal(tx, aooId, (key, now) =>
+    sealSegnaturaXml(typeof xml === 'string' ? xml : xml(), key, now),
+  );
+}
+
+/**
+ * `sealSegnatura` of the segnatura of `input` (`buildSegnatura`), built and sealed without
+ * writing and parsing its unsigned text (`sealSegnaturaInput`): the same sealed XML.
+ */
+export async function sealSegnaturaOf(
+  tx: UnitOfWork | RequestContext,
+  aooId: string,
+  input: SegnaturaInput,
+): Promise<{ xml: string; sha256: string }> {
+  return sealWithAooSeal(tx, aooId, (key, now) => Promise.resolve(sealSegnaturaInput(input, key, now)));
+}
+
+async function sealWithAooSeal(
+  tx: UnitOfWork | RequestContext,
+  aooId: string,
+  seal: (key: SealKey, now: Date) => Promise<string>,
+): Promise<{ xml: string; sha256: string }> {
   const prepared = preparedRows.get(tx.em);
   const row = prepared?.has(aooId) ? prepared.get(aooId) : await loadRow(tx.em, aooId);
   if (!row)
@@ -331,7 +354,7 @@ export async function sealSegnatura(
   const now = tx.clock.now();
   requireValidAt(new Date(row.not_before), new Date(row.not_after), now);
   const key = await openKey(tx.em, row);
-  // Built only now (a function): an AOO without a valid seal costs no XML.
-  const sealed = await sealSegnaturaXml(typeof xml === 'string' ? xml : xml(), key, now);
+  // Built only now (in `seal`): an AOO without a valid seal costs no XML.
+  const sealed = await seal(key, now);
   return { xml: sealed, sha256: createHash('sha256').update(sealed, 'utf8').digest('hex') };
 }

@@ -4,6 +4,7 @@ import {
   buildSegnatura,
   generateDevelopmentSeal,
   readPkcs12,
+  sealSegnaturaInput,
   sealSegnaturaXml,
   toPkcs12,
   type SegnaturaInput,
@@ -58,6 +59,22 @@ describe('segnatura XML and XAdES seal', () => {
       });
     }
   }
+
+  it('sealing the built document directly gives the sealed XML of its text, byte for byte', async () => {
+    const at = new Date('2026-06-15T10:00:00.250Z');
+    for (const kind of ['ARRIVO', 'PARTENZA', 'INTERNO'] as const) {
+      for (const correspondent of Object.values(CORRESPONDENTS)) {
+        const input = segnaturaInput(kind, correspondent);
+        // Characters a serialiser and a parser treat specially, in text and in an attribute.
+        input.oggetto += ' \t tab \n line \r\n crlf & <a> "q" \'s\' \u0001';
+        input.documentoPrimario.nomeFile = 'a\tb\nc\r\nd & <e> "f" \'g\'.pdf';
+        assert.equal(
+          sealSegnaturaInput(input, seal, at),
+          await sealSegnaturaXml(buildSegnatura(input), seal, at),
+        );
+      }
+    }
+  });
 
   it('the template seal is byte for byte the seal xadesjs builds (RSA), and has its form (ECDSA)', async () => {
     // A signing time with milliseconds: SigningTime is written to the second by both.
