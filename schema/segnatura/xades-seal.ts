@@ -18,7 +18,9 @@ const xpath: unknown = createRequire(import.meta.url)('xpath');
  * - SignedProperties: SigningTime, SigningCertificateV2 (SHA-256 of the certificate and its
  *   IssuerSerialV2), DataObjectFormat (text/xml) for the signed document;
  * - KeyInfo carries the certificate, so a receiving AOO verifies with nothing else.
- * xmlsec1 verifies the result in the tests.
+ * xmlsec1 verifies the result in the tests. Segnature are sealed by `sealCanonical`, which writes
+ * this same signature from a template (byte for byte what `sealDocument` builds through xadesjs for
+ * an RSA seal; the tests compare the two), without xadesjs's object model and its canonicalisations.
  */
 
 export const DS_NS = 'http://www.w3.org/2000/09/xmldsig#';
