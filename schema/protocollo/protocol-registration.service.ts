@@ -2,21 +2,17 @@ import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import { forbidden } from '../../server/auth/auth-checker.js';
 import { romeDay, type Clock } from '../../server/clock.js';
 import type { RequestContext } from '../../server/context.js';
-import { withTransaction } from '../../server/db/unit-of-work.js';
+import { type UnitOfWork, withTransaction } from '../../server/db/unit-of-work.js';
 import { DomainError, InvalidInputError } from '../../server/errors/domain-error.js';
 import { requiredText } from '../../server/errors/input-checks.js';
-import { DocumentFile, findVisibleDocument, markProtocollato, StoredFile } from '../documents/index.js';
+import { findVisibleDocument, markProtocollato, StoredFile } from '../documents/index.js';
 import { nextNumber } from '../numbering/index.js';
 import { PROTOCOL_REGISTER } from './permissions.js';
-import {
-  ProtocolAnnotation,
-  ProtocolCorrespondent,
-  ProtocolFile,
-  ProtocolVersion,
-} from './protocol-parts.entity.js';
 import { directoryCorrespondent, refuseInlineBesideEntry } from './protocol-directory-correspondent.js';
 import { fileRegistered, registrationFiling } from './protocol-filing.js';
-import { prepareSegnatura, sealRegistration, segnaturaInputOf } from './protocol-segnatura.js';
+import { prepareSegnatura, sealedSegnatura, segnaturaInputOf } from './protocol-segnatura.js';
+import { ProtocolAnnotation } from './protocol-parts.entity.js';
+import { registraturaWrites } from './protocol-registratura-insert.js';
 import { formatProtocolNumber, ProtocolRecord } from './protocol-record.entity.js';
 import { checkSpecialRegistration, recordSpecialRegistration } from './protocol-special.js';
 import { checkRegistrationCcLinks, recordRegistrationCcLinks } from './protocol-cc-links.js';
@@ -100,7 +96,10 @@ export async function registerProtocol(
     const rpaId = input.rpaId ? await checkRpa(tx, 'input.rpaId', aooId, input.rpaId) : null;
     const special = await checkSpecialRegistration(tx, input, doc, means);
     const ccLinks = await checkRegistrationCcLinks(tx, input, aooId);
-    if ((await tx.em.count(ProtocolRecord, { documentId: doc.id })) > 0) throw alreadyRegistered();
+    // Whether the document is registered, with its current slots and their stored files: one
+    // statement. The files are only used below, after the directory correspondents are checked.
+    const bound = await registeredAndSlots(tx, doc.id);
+    if (bound.registered) throw alreadyRegistered();
     // Copied before the number is taken: a refusal gives nothing back because nothing was taken.
     const correspondents: CheckedCorrespondent[] = [];
     for (const [i, c] of input.correspondents.entries()) {
@@ -110,11 +109,7 @@ export async function registerProtocol(
     }
 
     // The files bound: the document's current slots.
-    const slots = await tx.em.find(
-      DocumentFile,
-      { document: doc.id, supersededAt: null },
-      { orderBy: { position: 'asc' } },
-    );
+    const slots = bound.slots;
     const primary = slots.find((s) => s.position === 0);
     if (!primary) {
       throw new DomainError(
@@ -137,15 +132,8 @@ export async function registerProtocol(
         { field: 'input.attachmentCount' },
       );
     }
-    const files = new Map(
-      (await tx.em.find(StoredFile, { id: { $in: slots.map((s) => s.file.id) } })).map((f) => [f.id, f]),
-    );
-    const fileOf = (slot: DocumentFile): StoredFile => {
-      const f = files.get(slot.file.id);
-      if (!f) throw new Error(`stored file ${slot.file.id} of document ${doc.id} is missing`);
-      return f;
-    };
-    const digestOf = (slot: DocumentFile): string => fileOf(slot).sha256;
+    const fileOf = (slot: BoundSlot): StoredFile => slot.file;
+    const digestOf = (slot: BoundSlot): string => slot.file.sha256;
 
     // The day (and the titolario in force) is read before the number is taken; the time is read
     // again once the counter row is locked, so registration times follow the numbers. Only when
@@ -169,28 +157,34 @@ export async function registerProtocol(
       romeDay(locked).slice(0, 4) === romeDay(before).slice(0, 4) && locked >= before ? locked : before;
     const day = romeDay(at);
     const userId = tx.user?.id ?? '';
-    const record = tx.em.create(ProtocolRecord, {
-      aooId,
-      documentId: doc.id,
-      kind: input.kind,
-      number,
-      year: year ?? Number(day.slice(0, 4)),
-      date: day,
-      registeredAt: at,
-      registeredById: userId,
-      oggetto,
-      primarySha256: digestOf(primary),
-      attachmentCount: attachments.length,
-      uorId,
-      rpaId,
-      classificationId,
-      fascicoloId,
-      documentType,
-      meansOfTransmission: means,
-      ...special.columns,
-    });
+    // Written now, with its own INSERT (not queued for a flush, whose change-set computation
+    // over the transaction's entities it would cost): the registratura's rows need it first.
+    const record = tx.em.create(
+      ProtocolRecord,
+      {
+        aooId,
+        documentId: doc.id,
+        kind: input.kind,
+        number,
+        year: year ?? Number(day.slice(0, 4)),
+        date: day,
+        registeredAt: at,
+        registeredById: userId,
+        oggetto,
+        primarySha256: digestOf(primary),
+        attachmentCount: attachments.length,
+        uorId,
+        rpaId,
+        classificationId,
+        fascicoloId,
+        documentType,
+        meansOfTransmission: means,
+        ...special.columns,
+      },
+      { persist: false },
+    );
     try {
-      await tx.em.flush();
+      await tx.em.insert(record);
     } catch (e) {
       if (e instanceof UniqueConstraintViolationException) throw alreadyRegistered();
       throw e;
@@ -198,22 +192,11 @@ export async function registerProtocol(
     await recordRegistrationCcLinks(tx, record.id, ccLinks, at);
     const role =
       input.kind === ProtocolKind.ARRIVO ? CorrespondentRole.MITTENTE : CorrespondentRole.DESTINATARIO;
-    correspondents.forEach((c, i) =>
-      tx.em.create(ProtocolCorrespondent, { recordId: record.id, position: i + 1, role, ...c }),
-    );
-    for (const slot of slots) {
-      tx.em.create(ProtocolFile, {
-        recordId: record.id,
-        position: slot.position,
-        fileId: slot.file.id,
-        sha256: digestOf(slot),
-        description: slot.description,
-      });
-    }
     // The segnatura: built from what was just registered, sealed with the AOO's seal, stored
     // with the record in this transaction (number, segnatura and seal are one atomic step).
-    const segnatura = await sealRegistration(
+    const segnatura = await sealedSegnatura(
       tx,
+      aooId,
       await segnaturaInputOf(
         tx,
         record,
@@ -225,11 +208,7 @@ export async function registerProtocol(
           file: fileOf(slot),
         })),
       ),
-      record,
     );
-    for (const text of annotations) {
-      tx.em.create(ProtocolAnnotation, { recordId: record.id, text, createdAt: at, createdById: userId });
-    }
     const initial = {
       uorId,
       rpaId,
@@ -239,41 +218,58 @@ export async function registerProtocol(
       meansOfTransmission: means,
       ...ccLinks.initial,
     };
-    tx.em.create(ProtocolVersion, {
-      recordId: record.id,
-      version: 1,
-      ...initial,
-      changes: Object.fromEntries(Object.entries(initial).map(([k, v]) => [k, [null, v]])),
-      changedAt: at,
-      changedById: userId,
-    });
+    for (const text of annotations) {
+      tx.em.create(ProtocolAnnotation, { recordId: record.id, text, createdAt: at, createdById: userId });
+    }
     await fileRegistered(tx, fascicoloId, doc.id);
     await markProtocollato(tx, doc.id, at);
     const boundFiles = slots.map((slot) => ({ position: slot.position, file: fileOf(slot) }));
     const specialAudit = await recordSpecialRegistration(tx, record, special, correspondents, boundFiles, at);
     try {
-      await tx.audit({
-        aooId,
-        operation: 'protocol.register',
-        targetType: 'ProtocolRecord',
-        targetId: record.id,
-        changes: {
-          kind: input.kind,
-          number: formatProtocolNumber(number),
-          year: record.year,
-          date: day,
-          documentId: doc.id,
-          oggetto,
-          correspondents: correspondents.length,
-          fromDirectory: correspondents
-            .filter((c) => c.correspondentId !== null)
-            .map((c) => `${c.correspondentId}@${c.correspondentVersion}`),
-          attachments: attachments.length,
-          segnaturaSha256: segnatura?.sha256 ?? null,
-          ...ccLinks.initial,
-          ...specialAudit,
+      await tx.audit(
+        {
+          aooId,
+          operation: 'protocol.register',
+          targetType: 'ProtocolRecord',
+          targetId: record.id,
+          changes: {
+            kind: input.kind,
+            number: formatProtocolNumber(number),
+            year: record.year,
+            date: day,
+            documentId: doc.id,
+            oggetto,
+            correspondents: correspondents.length,
+            fromDirectory: correspondents
+              .filter((c) => c.correspondentId !== null)
+              .map((c) => `${c.correspondentId}@${c.correspondentVersion}`),
+            attachments: attachments.length,
+            segnaturaSha256: segnatura?.sha256 ?? null,
+            ...ccLinks.initial,
+            ...specialAudit,
+          },
         },
-      });
+        {
+          // The rest of the registratura, in the audit row's statement (after the record's own
+          // INSERT, whose row the "registratura closed" triggers of these tables look for).
+          with: registraturaWrites({
+            recordId: record.id,
+            at,
+            userId,
+            role,
+            correspondents,
+            files: slots.map((slot) => ({
+              position: slot.position,
+              fileId: slot.file.id,
+              sha256: digestOf(slot),
+              description: slot.description,
+            })),
+            initial,
+            changes: Object.fromEntries(Object.entries(initial).map(([k, v]) => [k, [null, v]])),
+            segnatura,
+          }),
+        },
+      );
     } catch (e) {
       // Two registrations of the same document at once: the unique document lets one stand.
       if (e instanceof UniqueConstraintViolationException) throw alreadyRegistered();
@@ -293,6 +289,47 @@ export async function registerProtocol(
     );
     return record;
   });
+}
+
+/** A current slot of the document, with its stored file. */
+interface BoundSlot {
+  position: number;
+  description: string | null;
+  file: StoredFile;
+}
+
+/**
+ * Whether a record of the document exists, and the document's current slots in position order
+ * with their stored files (hydrated as StoredFile entities): one statement where a count, a
+ * find and a load of the files took three.
+ */
+async function registeredAndSlots(
+  tx: UnitOfWork,
+  documentId: string,
+): Promise<{ registered: boolean; slots: BoundSlot[] }> {
+  const rows = await tx.em.execute<
+    Array<
+      Record<string, unknown> & {
+        registered: boolean;
+        slot_position: number | null;
+        slot_description: string | null;
+      }
+    >
+  >(
+    `select r.registered, df.position as slot_position, df.description as slot_description, sf.*
+       from (select exists (select 1 from protocol_record p where p.document_id = ?) as registered) r
+       left join (document_file df join stored_file sf on sf.id = df.file_id)
+         on df.document_id = ? and df.superseded_at is null
+      order by df.position`,
+    [documentId, documentId],
+  );
+  const slots: BoundSlot[] = [];
+  let isRegistered = false;
+  for (const { registered, slot_position: position, slot_description: description, ...file } of rows) {
+    isRegistered ||= registered;
+    if (position !== null) slots.push({ position, description, file: tx.em.map(StoredFile, file) });
+  }
+  return { registered: isRegistered, slots };
 }
 
 function requiredOrNull(field: string, value: string | null | undefined, max: number): string | null {

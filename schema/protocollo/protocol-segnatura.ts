@@ -5,9 +5,8 @@ import { DomainError } from '../../server/errors/domain-error.js';
 import type { StoredFile } from '../documents/index.js';
 import { Aoo } from '../organisation/index.js';
 import {
-  buildSegnatura,
   prepareSeal,
-  sealSegnatura,
+  sealSegnaturaOf,
   type SegnaturaClassification,
   type SegnaturaContacts,
   type SegnaturaCorrespondent,
@@ -168,25 +167,34 @@ export async function segnaturaInputOf(
 }
 
 /**
- * Builds and seals the segnatura in the registration's transaction and stores it with the
- * record. An AOO without a seal, or whose seal's certificate is not valid at the registration's
- * time, gets none (null): the seal is an AOO setup step, and the register (a legal duty) must
- * not stop for it; the AOO renews the seal and later records carry theirs.
+ * Builds and seals the segnatura in the registration's transaction; the caller stores it with
+ * the record. An AOO without a seal, or whose seal's certificate is not valid at the
+ * registration's time, gets none (null): the seal is an AOO setup step, and the register (a
+ * legal duty) must not stop for it; the AOO renews the seal and later records carry theirs.
  */
-export async function sealRegistration(
+export async function sealedSegnatura(
   tx: UnitOfWork,
+  aooId: string,
   input: SegnaturaInput | null,
-  record: ProtocolRecord,
-): Promise<{ sha256: string } | null> {
+): Promise<{ xml: string; sha256: string } | null> {
   if (!input) return null;
-  let sealed: { xml: string; sha256: string };
   try {
-    sealed = await sealSegnatura(tx, record.aooId, () => buildSegnatura(input));
+    return await sealSegnaturaOf(tx, aooId, input);
   } catch (e) {
     const code = e instanceof DomainError ? e.extensions['code'] : undefined;
     if (code === 'SEAL_NOT_CONFIGURED' || code === 'SEAL_CERTIFICATE_NOT_VALID') return null;
     throw e;
   }
+}
+
+/** `sealedSegnatura`, stored with the record (its own INSERT). */
+export async function sealRegistration(
+  tx: UnitOfWork,
+  input: SegnaturaInput | null,
+  record: ProtocolRecord,
+): Promise<{ sha256: string } | null> {
+  const sealed = await sealedSegnatura(tx, record.aooId, input);
+  if (!sealed) return null;
   await tx.em.execute('insert into protocol_segnatura (record_id, xml, sha256) values (?, ?, ?)', [
     record.id,
     sealed.xml,

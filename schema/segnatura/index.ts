@@ -40,7 +40,7 @@ export type {
   SegnaturaReference,
   SegnaturaRegistrationKind,
 } from './segnatura-input.js';
-export { buildSegnatura, sealSegnaturaXml } from './segnatura.js';
+export { buildSegnatura, sealSegnaturaInput, sealSegnaturaXml } from './segnatura.js';
 export { generateDevelopmentSeal, readPkcs12, toPkcs12, certificateInfo } from './seal-keystore.js';
-export { prepareSeal, sealSegnatura, readSeal, type SealView } from './seal.service.js';
+export { prepareSeal, sealSegnatura, sealSegnaturaOf, readSeal, type SealView } from './seal.service.js';
 export { SEGNATURA_SEAL_MANAGE } from './permissions.js';

@@ -5,10 +5,11 @@ import type { RequestContext } from '../../server/context.js';
 import { withTransaction, type UnitOfWork } from '../../server/db/unit-of-work.js';
 import { DomainError, InvalidInputError } from '../../server/errors/domain-error.js';
 import { platformSecret } from '../../server/secrets/platform-secret.js';
-import { Aoo, ORG_READ, visibleAoo } from '../organisation/index.js';
+import { Administration, Aoo, ORG_READ, visibleAoo } from '../organisation/index.js';
 import { SEGNATURA_SEAL_MANAGE } from './permissions.js';
 import { certificateInfo, generateDevelopmentSeal, readPkcs12, type SealMaterial } from './seal-keystore.js';
-import { sealSegnaturaXml } from './segnatura.js';
+import { sealSegnaturaInput, sealSegnaturaXml } from './segnatura.js';
+import type { SegnaturaInput } from './segnatura-input.js';
 import type { SealKey } from './xades-seal.js';
 
 /** Where a seal came from. */
@@ -113,7 +114,29 @@ async function openKey(em: EntityManager, row: SealRow): Promise<SealKey> {
  * it takes the number.
  */
 export async function prepareSeal(tx: UnitOfWork, aooId: string): Promise<boolean> {
-  const row = await loadRow(tx.em, aooId);
+  // With the AOO and its administration, which a sealed segnatura names: hydrated into the
+  // transaction's identity map, so the caller's own load of them needs no second statement.
+  const [found] = await tx.em.execute<
+    Array<
+      Partial<SealRow> & { aoo_row: Record<string, unknown>; administration_row: Record<string, unknown> }
+    >
+  >(
+    `select s.*, to_jsonb(a) as aoo_row, to_jsonb(ad) as administration_row
+       from aoo a join administration ad on ad.id = a.administration_id
+       left join segnatura_seal s on s.aoo_id = a.id
+      where a.id = ?`,
+    [aooId],
+  );
+  let row: SealRow | undefined;
+  if (found) {
+    const { aoo_row: aoo, administration_row: administration, ...seal } = found;
+    if (seal.aoo_id) {
+      row = seal as SealRow;
+      // Only a sealed AOO's segnatura names them (hydrating costs, an unsealed one skips it).
+      tx.em.map(Administration, administration);
+      tx.em.map(Aoo, aoo);
+    }
+  }
   if (row) await openKey(tx.em, row);
   let rows = preparedRows.get(tx.em);
   if (!rows) preparedRows.set(tx.em, (rows = new Map<string, SealRow | undefined>()));
@@ -300,6 +323,28 @@ export async function sealSegnatura(
   aooId: string,
   xml: string | (() => string),
 ): Promise<{ xml: string; sha256: string }> {
+  return sealWithAooSeal(tx, aooId, (key, now) =>
+    sealSegnaturaXml(typeof xml === 'string' ? xml : xml(), key, now),
+  );
+}
+
+/**
+ * `sealSegnatura` of the segnatura of `input` (`buildSegnatura`), built and sealed without
+ * writing and parsing its unsigned text (`sealSegnaturaInput`): the same sealed XML.
+ */
+export async function sealSegnaturaOf(
+  tx: UnitOfWork | RequestContext,
+  aooId: string,
+  input: SegnaturaInput,
+): Promise<{ xml: string; sha256: string }> {
+  return sealWithAooSeal(tx, aooId, (key, now) => Promise.resolve(sealSegnaturaInput(input, key, now)));
+}
+
+async function sealWithAooSeal(
+  tx: UnitOfWork | RequestContext,
+  aooId: string,
+  seal: (key: SealKey, now: Date) => Promise<string>,
+): Promise<{ xml: string; sha256: string }> {
   const prepared = preparedRows.get(tx.em);
   const row = prepared?.has(aooId) ? prepared.get(aooId) : await loadRow(tx.em, aooId);
   if (!row)
@@ -309,7 +354,7 @@ export async function sealSegnatura(
   const now = tx.clock.now();
   requireValidAt(new Date(row.not_before), new Date(row.not_after), now);
   const key = await openKey(tx.em, row);
-  // Built only now (a function): an AOO without a valid seal costs no XML.
-  const sealed = await sealSegnaturaXml(typeof xml === 'string' ? xml : xml(), key, now);
+  // Built only now (in `seal`): an AOO without a valid seal costs no XML.
+  const sealed = await seal(key, now);
   return { xml: sealed, sha256: createHash('sha256').update(sealed, 'utf8').digest('hex') };
 }

@@ -1,7 +1,8 @@
 import { InvalidInputError } from '../../server/errors/domain-error.js';
 import type { SegnaturaInput } from './segnatura-input.js';
 import { buildSegnaturaDocument, PROT_NS } from './segnatura-xml.js';
-import { DS_NS, parseXml, sealDocument, type SealKey } from './xades-seal.js';
+import type { Element } from '@xmldom/xmldom';
+import { canonicalElement, DS_NS, parseXml, sealCanonical, type SealKey } from './xades-seal.js';
 
 /**
  * The unsigned `SegnaturaInformatica` XML of a registration (no indentation: whitespace would
@@ -28,5 +29,18 @@ export async function sealSegnaturaXml(xml: string, key: SealKey, signingTime: D
     throw new InvalidInputError('xml', 'is not a SegnaturaInformatica');
   if (root.getElementsByTagNameNS(DS_NS, 'Signature').length > 0)
     throw new InvalidInputError('xml', 'is sealed already');
-  return sealDocument(doc, key, signingTime);
+  // The XAdES signature from its template around the root's canonical form (one DOM pass, no
+  // xadesjs object model): the same bytes xadesjs writes (sealDocument; the tests compare them).
+  return Promise.resolve(sealCanonical(canonicalElement(root), key, signingTime));
+}
+
+/**
+ * `sealSegnaturaXml(buildSegnatura(input), …)` without the round trip through text: the
+ * canonical form is taken from the built document's own DOM (the same characters the parsed
+ * text would give; the tests compare the two), so no XML is written and parsed again.
+ */
+export function sealSegnaturaInput(input: SegnaturaInput, key: SealKey, signingTime: Date): string {
+  // xmlbuilder2's DOM has the node interface exc-c14n reads (names, namespaces, attributes, text).
+  const root = buildSegnaturaDocument(input).root().node as unknown as Element;
+  return sealCanonical(canonicalElement(root), key, signingTime);
 }

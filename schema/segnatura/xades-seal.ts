@@ -18,7 +18,9 @@ const xpath: unknown = createRequire(import.meta.url)('xpath');
  * - SignedProperties: SigningTime, SigningCertificateV2 (SHA-256 of the certificate and its
  *   IssuerSerialV2), DataObjectFormat (text/xml) for the signed document;
  * - KeyInfo carries the certificate, so a receiving AOO verifies with nothing else.
- * xmlsec1 verifies the result in the tests.
+ * xmlsec1 verifies the result in the tests. Segnature are sealed by `sealCanonical`, which writes
+ * this same signature from a template (byte for byte what `sealDocument` builds through xadesjs for
+ * an RSA seal; the tests compare the two), without xadesjs's object model and its canonicalisations.
  */
 
 export const DS_NS = 'http://www.w3.org/2000/09/xmldsig#';
@@ -282,4 +284,90 @@ export async function sealDocument(
   const c14n = new XmlDSig.XmlDsigExcC14NTransform();
   c14n.LoadInnerXml(root);
   return `<?xml version="1.0" encoding="UTF-8"?>\n${c14n.GetOutput()}`;
+}
+
+const XMLDSIG_MORE = 'http://www.w3.org/2001/04/xmldsig-more#';
+const ENVELOPED = 'http://www.w3.org/2000/09/xmldsig#enveloped-signature';
+
+/** What the template seal derives from the certificate, once per certificate. */
+const certificateTexts = new WeakMap<Buffer, { base64: string; sha256: string; issuerSerial: string }>();
+
+function certificateText(der: Buffer): { base64: string; sha256: string; issuerSerial: string } {
+  let entry = certificateTexts.get(der);
+  if (!entry) {
+    entry = {
+      base64: der.toString('base64'),
+      sha256: Buffer.from(certificateSha256(der)).toString('base64'),
+      issuerSerial: Buffer.from(issuerSerialV2(der)).toString('base64'),
+    };
+    certificateTexts.set(der, entry);
+  }
+  return entry;
+}
+
+/**
+ * The same enveloped XAdES-B seal as `sealDocument`, byte for byte (the tests compare the two),
+ * written from a template instead of through xadesjs: every part of the signature is fixed
+ * markup around base64 values, ids and algorithm URIs (no text that needs escaping), so its
+ * exclusive canonical forms are known without a DOM. The SignedProperties and SignedInfo are
+ * written directly in the canonical form their digest and signature are computed over (alone,
+ * as exc-c14n renders an apex element: the namespaces it uses declared on it), and the
+ * Signature as exc-c14n renders it inside the root (`ds` declared once, on it). `canonicalRoot`
+ * is the exclusive canonical form of the unsigned root element (`canonicalElement`), which is
+ * also what the enveloped reference digests (no Signature yet, no comments, one element).
+ */
+export function sealCanonical(
+  canonicalRoot: string,
+  key: SealKey,
+  signingTime: Date,
+  id = 'segnatura-seal',
+): string {
+  const close = canonicalRoot.lastIndexOf('</');
+  if (close < 0 || !canonicalRoot.endsWith('>')) throw new Error('not the canonical form of an element');
+  const ec = key.privateKey.asymmetricKeyType === 'ec';
+  if (!ec && key.privateKey.asymmetricKeyType !== 'rsa')
+    throw new Error(`unsupported seal key ${key.privateKey.asymmetricKeyType}`);
+  const cert = certificateText(key.certificateDer);
+  const sha256 = (s: string) => createHash('sha256').update(s, 'utf8').digest('base64');
+  const dsNs = `xmlns:ds="${DS_NS}"`;
+  const xadesNs = `xmlns:xades="${XADES_NS}"`;
+  const digestMethod = (ns: string) => `<ds:DigestMethod${ns} Algorithm="${SHA256_URI}"></ds:DigestMethod>`;
+  const time = signingTime.toISOString().replace(/\.\d+Z$/, 'Z');
+  // `ns`: the namespace declarations exc-c14n renders there (none when an ancestor did).
+  const signedProperties = (xades: string, ds: string) =>
+    `<xades:SignedProperties${xades} Id="${id}-signed-properties"><xades:SignedSignatureProperties>` +
+    `<xades:SigningTime>${time}</xades:SigningTime><xades:SigningCertificateV2><xades:Cert><xades:CertDigest>` +
+    `${digestMethod(ds)}<ds:DigestValue${ds}>${cert.sha256}</ds:DigestValue></xades:CertDigest>` +
+    `<xades:IssuerSerialV2>${cert.issuerSerial}</xades:IssuerSerialV2></xades:Cert></xades:SigningCertificateV2>` +
+    `</xades:SignedSignatureProperties><xades:SignedDataObjectProperties>` +
+    `<xades:DataObjectFormat ObjectReference="#${id}-ref-document"><xades:MimeType>text/xml</xades:MimeType>` +
+    `</xades:DataObjectFormat></xades:SignedDataObjectProperties></xades:SignedProperties>`;
+  const transform = (algorithm: string) => `<ds:Transform Algorithm="${algorithm}"></ds:Transform>`;
+  const signedInfo = (ds: string) =>
+    `<ds:SignedInfo${ds}><ds:CanonicalizationMethod Algorithm="${EXC_C14N}"></ds:CanonicalizationMethod>` +
+    `<ds:SignatureMethod Algorithm="${XMLDSIG_MORE}${ec ? 'ecdsa' : 'rsa'}-sha256"></ds:SignatureMethod>` +
+    `<ds:Reference Id="${id}-ref-document" URI=""><ds:Transforms>${transform(ENVELOPED)}${transform(EXC_C14N)}` +
+    `</ds:Transforms>${digestMethod('')}<ds:DigestValue>${sha256(canonicalRoot)}</ds:DigestValue></ds:Reference>` +
+    `<ds:Reference Type="${SIGNED_PROPERTIES_TYPE}" URI="#${id}-signed-properties"><ds:Transforms>` +
+    `${transform(EXC_C14N)}</ds:Transforms>${digestMethod('')}` +
+    `<ds:DigestValue>${sha256(signedProperties(` ${xadesNs}`, ` ${dsNs}`))}</ds:DigestValue></ds:Reference>` +
+    `</ds:SignedInfo>`;
+  const signatureValue = cryptoSign('sha256', Buffer.from(signedInfo(` ${dsNs}`), 'utf8'), {
+    key: key.privateKey,
+    ...(ec ? { dsaEncoding: 'ieee-p1363' as const } : {}),
+  }).toString('base64');
+  const signature =
+    `<ds:Signature ${dsNs} Id="${id}">${signedInfo('')}` +
+    `<ds:SignatureValue Id="${id}-value">${signatureValue}</ds:SignatureValue>` +
+    `<ds:KeyInfo><ds:X509Data><ds:X509Certificate>${cert.base64}</ds:X509Certificate></ds:X509Data></ds:KeyInfo>` +
+    `<ds:Object><xades:QualifyingProperties ${xadesNs} Target="#${id}">${signedProperties('', '')}` +
+    `</xades:QualifyingProperties></ds:Object></ds:Signature>`;
+  return `<?xml version="1.0" encoding="UTF-8"?>\n${canonicalRoot.slice(0, close)}${signature}${canonicalRoot.slice(close)}`;
+}
+
+/** The exclusive canonical form (no comments) of an element of a parsed document. */
+export function canonicalElement(element: Element): string {
+  const c14n = new XmlDSig.XmlDsigExcC14NTransform();
+  c14n.LoadInnerXml(element);
+  return c14n.GetOutput();
 }

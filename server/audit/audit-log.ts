@@ -42,25 +42,38 @@ function rowOf(ctx: RequestContext, entry: AuditEntry): AuditRow {
   };
 }
 
+/**
+ * Writes of a change made in the statement of its audit row: data-modifying WITH queries (each
+ * an INSERT… without RETURNING), with their `?` parameters in order. One statement instead of
+ * one per write; each row still passes its table's constraints and triggers.
+ */
+export interface AuditWith {
+  parts: readonly string[];
+  params: readonly unknown[];
+}
+
 /** Writes the rows in one INSERT, in their order (audit_event ids follow the VALUES order). */
-async function insertRows(em: EntityManager, rows: readonly AuditRow[]): Promise<void> {
+async function insertRows(em: EntityManager, rows: readonly AuditRow[], along?: AuditWith): Promise<void> {
   if (rows.length === 0) return;
+  const parts = along?.parts ?? [];
   await em.execute(
-    `insert into audit_event (occurred_at, aoo_id, actor_id, actor_username, request_id, client_ip, user_agent, operation, target_type, target_id, changes)
+    `${parts.length > 0 ? `with ${parts.map((p, i) => `w${i} as (${p})`).join(', ')} ` : ''}insert into audit_event (occurred_at, aoo_id, actor_id, actor_username, request_id, client_ip, user_agent, operation, target_type, target_id, changes)
      values ${rows.map(() => '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb)').join(', ')}`,
-    rows.flatMap((r) => [
-      r.occurredAt,
-      r.aooId,
-      r.actorId,
-      r.actorUsername,
-      r.requestId,
-      r.clientIp,
-      r.userAgent,
-      r.operation,
-      r.targetType,
-      r.targetId,
-      r.changes,
-    ]),
+    [...(along?.params ?? [])].concat(
+      rows.flatMap((r) => [
+        r.occurredAt,
+        r.aooId,
+        r.actorId,
+        r.actorUsername,
+        r.requestId,
+        r.clientIp,
+        r.userAgent,
+        r.operation,
+        r.targetType,
+        r.targetId,
+        r.changes,
+      ]),
+    ),
     'run',
   );
 }
@@ -68,9 +81,15 @@ async function insertRows(em: EntityManager, rows: readonly AuditRow[]): Promise
 /**
  * Appends one audit row through `em` (in a UnitOfWork: the transaction's, so the record of a
  * change commits or rolls back with it). The time is the request clock's, to the microsecond.
+ * `along`: the change's own writes, in the same statement (see AuditWith).
  */
-export async function appendAudit(ctx: RequestContext, em: EntityManager, entry: AuditEntry): Promise<void> {
-  await insertRows(em, [rowOf(ctx, entry)]);
+export async function appendAudit(
+  ctx: RequestContext,
+  em: EntityManager,
+  entry: AuditEntry,
+  along?: AuditWith,
+): Promise<void> {
+  await insertRows(em, [rowOf(ctx, entry)], along);
 }
 
 /**

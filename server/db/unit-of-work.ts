@@ -1,4 +1,4 @@
-import { appendAudit, type AuditEntry } from '../audit/audit-log.js';
+import { appendAudit, type AuditEntry, type AuditWith } from '../audit/audit-log.js';
 import type { RequestContext, SystemOrigin } from '../context.js';
 import type { DomainEvent } from '../events/domain-event.js';
 import type { EnqueueOptions } from '../jobs/job-queue.js';
@@ -9,8 +9,11 @@ import type { EnqueueOptions } from '../jobs/job-queue.js';
  * only if it commits (jobs: inserted through its connection, so a rollback drops them).
  */
 export interface UnitOfWork extends RequestContext {
-  /** Flushes the pending entity changes, then appends the audit row, in this transaction. */
-  audit(entry: AuditEntry): Promise<void>;
+  /**
+   * Flushes the pending entity changes, then appends the audit row, in this transaction. `with`:
+   * the change's own writes (data-modifying WITH parts), made in the audit row's statement.
+   */
+  audit(entry: AuditEntry, options?: { with?: AuditWith }): Promise<void>;
   /** Delivered to handlers and subscribers after the commit; never for a rollback. */
   publish(event: DomainEvent): void;
   /** A job of a module, inserted in this transaction: it runs once, if the transaction commits. */
@@ -48,9 +51,9 @@ export async function withTransaction<T>(
         em,
         // A viewing inside the transaction is written in it, as before (not queued).
         auditedReads: undefined,
-        audit: async (entry) => {
+        audit: async (entry, options) => {
           await em.flush();
-          await appendAudit(tx, em, entry);
+          await appendAudit(tx, em, entry, options?.with);
         },
         publish: (event) => {
           events.push(event);

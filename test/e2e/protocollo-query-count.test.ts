@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import {
   ProtocolRecordsDocument,
+  RegisterProtocolBenchDocument,
   RegisterProtocolDocument,
   UpdateProtocolFieldsDocument,
 } from '../../clients/sdk/generated/graphql.js';
@@ -21,6 +22,7 @@ describe('protocollo: SQL statements per query', () => {
   let ids: DemoIds;
   let rgd: GraphqlClient;
   let statements = 0;
+  const traced: string[] = [];
 
   before(async () => {
     env = await startTestEnv({ clock, env: { GRAPHQL_MAX_COST: '1000000000' } });
@@ -71,7 +73,10 @@ describe('protocollo: SQL statements per query', () => {
     env.platform.orm.em
       .getConnection()
       .getKnex()
-      .on('query', () => statements++);
+      .on('query', (q: { sql: string }) => {
+        statements++;
+        traced.push(q.sql);
+      });
   });
   after(async () => {
     await env?.close();
@@ -91,5 +96,59 @@ describe('protocollo: SQL statements per query', () => {
     assert.equal(large.statements, small.statements);
     // Authentication, the page, totalCount, the audited viewing, and one per nested field.
     assert.ok(small.statements <= 14, `statements: ${small.statements}`);
+  });
+
+  it('a registration (AOO without a seal, unclassified, no RPA, no annotation) costs 13 statements', async () => {
+    // Its own draft with a primary file and an attachment, straight to the database.
+    const [doc] = await sql<{ id: string }>(
+      env,
+      `with d as (
+         insert into document (id, aoo_id, uor_id, kind, oggetto, created_by)
+         select gen_random_uuid(), u.aoo_id, u.id, 'NON_PROTOCOLLATO', 'Istanza contata',
+                (select id from app_user where username = 'rgd')
+           from uor u where u.id = $1 returning id, created_by),
+       s as (select d.id as document_id, d.created_by, p, encode(sha256((d.id::text || p)::bytea), 'hex') as h
+               from d, generate_series(0, 1) p),
+       f as (
+         insert into stored_file (id, sha256, size, blob_key, media_type, original_name, format, format_accepted,
+                                  signature_kind, signature_status, uploaded_by)
+         select gen_random_uuid(), h, 10, 'sha256/' || substr(h, 1, 2) || '/' || substr(h, 3, 2) || '/' || h,
+                'application/pdf', 'atto.pdf', 'PDF', true, 'NONE', 'FIRMA_MANCANTE', created_by
+           from s returning id, sha256)
+       insert into document_file (id, document_id, file_id, position, version, created_by)
+       select gen_random_uuid(), s.document_id, f.id, s.p, 1, s.created_by from s join f on f.sha256 = s.h
+       returning document_id as id`,
+      [ids.uor['PROT']],
+    );
+    statements = 0;
+    traced.length = 0;
+    // The operation bench:register sends (the record's own fields, nothing nested).
+    const r = await rgd.data(RegisterProtocolBenchDocument, {
+      input: {
+        kind: 'ARRIVO',
+        documentId: doc?.id ?? '',
+        oggetto: 'Istanza contata',
+        attachmentCount: 1,
+        correspondents: [
+          { kind: 'PERSONA_FISICA', nome: 'Anna', cognome: 'Verdi' },
+          { kind: 'AMMINISTRAZIONE_ITALIANA', denominazione: 'Regione', ipaAmministrazione: 'r_test' },
+        ],
+      },
+    });
+    assert.ok(r.registerProtocol.number > 0);
+    const [sealed] = await sql<{ n: string }>(
+      env,
+      'select count(*) as n from protocol_segnatura where record_id = $1',
+      [r.registerProtocol.id],
+    );
+    assert.equal(
+      Number(sealed?.n),
+      0,
+      'no seal here: the seal lookup finds none (bench:register counts a sealed one alike)',
+    );
+    // Authentication; BEGIN; the document (visibility, row); registered? + slots + files; the
+    // filing (fascicolo, classification); the seal (none) with the AOO; the number; the record; the document
+    // PROTOCOLLATO; files, correspondents, version 1 and the audit row; COMMIT.
+    assert.equal(statements, 13, traced.map((t) => t.replace(/\s+/g, ' ').slice(0, 120)).join('\n'));
   });
 });

@@ -4,11 +4,19 @@ import {
   buildSegnatura,
   generateDevelopmentSeal,
   readPkcs12,
+  sealSegnaturaInput,
   sealSegnaturaXml,
   toPkcs12,
   type SegnaturaInput,
 } from '../../schema/segnatura/index.js';
 import type { SealMaterial } from '../../schema/segnatura/seal-keystore.js';
+import {
+  canonicalElement,
+  parseXml,
+  sealCanonical,
+  sealDocument,
+} from '../../schema/segnatura/xades-seal.js';
+import { generateKeyPairSync } from 'node:crypto';
 import {
   certificatePem,
   CORRESPONDENTS,
@@ -51,6 +59,50 @@ describe('segnatura XML and XAdES seal', () => {
       });
     }
   }
+
+  it('sealing the built document directly gives the sealed XML of its text, byte for byte', async () => {
+    const at = new Date('2026-06-15T10:00:00.250Z');
+    for (const kind of ['ARRIVO', 'PARTENZA', 'INTERNO'] as const) {
+      for (const correspondent of Object.values(CORRESPONDENTS)) {
+        const input = segnaturaInput(kind, correspondent);
+        // Characters a serialiser and a parser treat specially, in text and in an attribute.
+        input.oggetto += ' \t tab \n line \r\n crlf & <a> "q" \'s\' \u0001';
+        input.documentoPrimario.nomeFile = 'a\tb\nc\r\nd & <e> "f" \'g\'.pdf';
+        assert.equal(
+          sealSegnaturaInput(input, seal, at),
+          await sealSegnaturaXml(buildSegnatura(input), seal, at),
+        );
+      }
+    }
+  });
+
+  it('the template seal is byte for byte the seal xadesjs builds (RSA), and has its form (ECDSA)', async () => {
+    // A signing time with milliseconds: SigningTime is written to the second by both.
+    const at = new Date('2026-06-15T10:00:00.789Z');
+    for (const kind of ['ARRIVO', 'PARTENZA', 'INTERNO'] as const) {
+      for (const correspondent of Object.values(CORRESPONDENTS)) {
+        const xml = buildSegnatura(segnaturaInput(kind, correspondent));
+        const root = parseXml(xml).documentElement;
+        assert.ok(root);
+        assert.equal(
+          sealCanonical(canonicalElement(root), seal, at),
+          await sealDocument(parseXml(xml), seal, at),
+        );
+      }
+    }
+    // ECDSA signatures are randomised: the same document apart from the signature value.
+    const ec = {
+      privateKey: generateKeyPairSync('ec', { namedCurve: 'prime256v1' }).privateKey,
+      certificateDer: seal.certificateDer,
+    };
+    const xml = buildSegnatura(segnaturaInput('PARTENZA', CORRESPONDENTS.personaFisica));
+    const root = parseXml(xml).documentElement;
+    assert.ok(root);
+    const masked = (s: string) => s.replace(/(<ds:SignatureValue[^>]*>)[^<]+/, '$1…');
+    const template = sealCanonical(canonicalElement(root), ec, at);
+    assert.match(template, /ecdsa-sha256/);
+    assert.equal(masked(template), masked(await sealDocument(parseXml(xml), ec, at)));
+  });
 
   it('carries the identifier, oggetto, classification and digests as the XSD spells them', async () => {
     const xml = await sealed(segnaturaInput('PARTENZA', CORRESPONDENTS.personaGiuridica, 42));
