@@ -19,6 +19,8 @@ export interface DemoDraft {
   createdAt: Date;
   /** A protocollo particolare draft, seen only by its creator (named, 001 §8.10). */
   particolare?: boolean;
+  /** The attachments' description (default "Allegato"). */
+  attachmentDescription?: string;
 }
 
 /**
@@ -26,7 +28,10 @@ export interface DemoDraft {
  * stored in the blob store, the first primary and the others attachments, not yet registered.
  * Demo data only: it is written directly, as the other demo seeds do, in the seeding unit of work.
  */
-export async function createDemoDraft(tx: UnitOfWork, d: DemoDraft): Promise<Document> {
+export async function createDemoDraft(
+  tx: UnitOfWork,
+  d: DemoDraft,
+): Promise<{ document: Document; files: StoredFile[] }> {
   const { em } = tx;
   const files: StoredFile[] = [];
   for (const [n, text] of d.texts.entries()) {
@@ -82,10 +87,10 @@ export async function createDemoDraft(tx: UnitOfWork, d: DemoDraft): Promise<Doc
       file,
       position,
       version: 1,
-      description: position > 0 ? 'Allegato' : null,
+      description: position > 0 ? (d.attachmentDescription ?? 'Allegato') : null,
       createdBy: d.createdBy,
     }),
   );
   await em.flush();
-  return doc;
+  return { document: doc, files };
 }

@@ -89,7 +89,7 @@ export async function seedDemoEmergenza(tx: UnitOfWork): Promise<boolean> {
   for (const [i, r] of DEMO_EMERGENCY.records.entries()) {
     const at = new Date(start.getTime() + r.after * HOUR);
     // The paper record, scanned once the service was back (that day, after the session).
-    const doc = await createDemoDraft(tx, {
+    const { document: doc } = await createDemoDraft(tx, {
       aoo,
       uor: prot,
       createdBy: rgdUser,

@@ -101,7 +101,7 @@ export async function seedDemoSpecialRegistrations(
     input: Omit<RegisterProtocolInput, 'documentId'>,
     extra: { particolare?: boolean } = {},
   ): Promise<ProtocolRecord> => {
-    const doc = await createDemoDraft(tx, {
+    const { document: doc } = await createDemoDraft(tx, {
       aoo,
       uor: prot,
       createdBy: rgdUser,

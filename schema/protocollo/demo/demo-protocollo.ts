@@ -1,7 +1,6 @@
-import { Readable } from 'node:stream';
 import { romeDay, type Clock } from '../../../server/clock.js';
 import type { UnitOfWork } from '../../../server/db/unit-of-work.js';
-import { Document, DocumentFile, DocumentKind, markProtocollato, StoredFile } from '../../documents/index.js';
+import { createDemoDraft, Document, markProtocollato } from '../../documents/index.js';
 import { nextNumber } from '../../numbering/index.js';
 import { Aoo, DEMO_AOO_CODE, Uor, User } from '../../organisation/index.js';
 import { TitolarioNode, versionInForce } from '../../titolario/index.js';
@@ -155,55 +154,16 @@ export async function seedDemoProtocollo(tx: UnitOfWork): Promise<boolean> {
     // The documents: a letter and, every other time, an attachment; plain text, stored for real.
     const texts = [`${oggetto}\n\nComune di Esempio, ${romeDay(at)}.\n`];
     if (i % 2 === 0) texts.push(`Allegato alla registrazione: ${oggetto}\n`);
-    const files: StoredFile[] = [];
-    for (const [n, text] of texts.entries()) {
-      const stored = await tx.platform.blobs.put(Readable.from([Buffer.from(text)]));
-      files.push(
-        em.create(StoredFile, {
-          sha256: stored.sha256,
-          size: stored.size,
-          blobKey: stored.key,
-          mediaType: 'text/plain',
-          declaredMediaType: 'text/plain',
-          originalName: n === 0 ? `lettera-${serial}.txt` : `allegato-${serial}.txt`,
-          format: 'TXT' as StoredFile['format'],
-          formatAccepted: true,
-          pdfaPart: null,
-          signatureKind: 'NONE',
-          signatureStatus: 'FIRMA_MANCANTE' as StoredFile['signatureStatus'],
-          signatureDetail: {
-            kind: 'NONE',
-            label: 'firma mancante',
-            detail: 'plain text: no signature',
-            signingTime: null,
-            envelopeDepth: 0,
-            signers: [],
-          },
-          uploadedBy: protocollista,
-          uploadedAt: createdAt,
-        }),
-      );
-    }
-    const doc = em.create(Document, {
+    const { document: doc, files } = await createDemoDraft(tx, {
       aoo,
       uor: prot,
-      kind: DocumentKind.NON_PROTOCOLLATO,
-      oggetto,
       createdBy: protocollista,
+      oggetto,
+      texts,
+      names: texts.map((_, n) => (n === 0 ? `lettera-${serial}.txt` : `allegato-${serial}.txt`)),
       createdAt,
+      attachmentDescription: 'Allegato tecnico',
     });
-    files.forEach((file, position) =>
-      em.create(DocumentFile, {
-        createdAt,
-        document: doc,
-        file,
-        position,
-        version: 1,
-        description: position > 0 ? 'Allegato tecnico' : null,
-        createdBy: protocollista,
-      }),
-    );
-    await em.flush();
     const day = romeDay(at);
     const fixed: Clock = { now: () => new Date(at) };
     const { number, year } = await nextNumber(
