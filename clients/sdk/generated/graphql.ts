@@ -621,7 +621,15 @@ export type Permission =
   /** Set or replace the AOO's segnatura seal (PKCS#12 keystore or development key); the key is never readable */
   | 'SEGNATURA_SEAL_MANAGE'
   /** Prepare, import and publish titolario versions (classification scheme) of the AOO */
-  | 'TITOLARIO_MANAGE';
+  | 'TITOLARIO_MANAGE'
+  /** Assign the RPA of registrations sent to the offices in scope (the head of an office always may) */
+  | 'WORKFLOW_ASSIGN'
+  /** Send registrations of the AOO to offices per competenza and per conoscenza (smistamento), and see the rejected ones */
+  | 'WORKFLOW_DISPATCH'
+  /** Send a registration already rejected twice to an office, which can no longer reject it */
+  | 'WORKFLOW_DISPATCH_BY_AUTHORITY'
+  /** Reject or transfer the competence of registrations sent to the offices in scope (the head of an office and the RPA always may) */
+  | 'WORKFLOW_HANDLE';
 
 /** A role template granting a set of permissions (001 §2.5, 002 §10.2) */
 export type Profile =
