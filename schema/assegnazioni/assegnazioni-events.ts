@@ -11,6 +11,7 @@ export interface WorkflowStepData {
   assignmentId: string | null;
   action: WorkflowAction;
   fromUorId: string | null;
+  fromUserId: string | null;
   toUorId: string | null;
   toUserId: string | null;
   /** The step's time (the request clock), ISO 8601. */

@@ -7,6 +7,11 @@ import {
   WorkflowStepFieldsResolver,
 } from './assegnazioni-fields.resolver.js';
 import { AssegnazioniResolver } from './assegnazioni.resolver.js';
+import { InboxEntryFieldsResolver, InboxResolver } from './inbox.resolver.js';
+import {
+  AssignmentNoticeFieldsResolver,
+  WorkflowSubscriptionsResolver,
+} from './workflow-subscriptions.resolver.js';
 import { Assignment } from './assignment.entity.js';
 import { Migration20261205000081_assegnazioni } from './migrations/Migration20261205000081_assegnazioni.js';
 import { WORKFLOW_PERMISSIONS } from './permissions.js';
@@ -27,6 +32,10 @@ export const assegnazioniModule = defineModule({
     AssignmentFieldsResolver,
     WorkflowStepFieldsResolver,
     RecordWorkflowFieldsResolver,
+    InboxResolver,
+    InboxEntryFieldsResolver,
+    WorkflowSubscriptionsResolver,
+    AssignmentNoticeFieldsResolver,
   ],
   permissions: WORKFLOW_PERMISSIONS,
   errorCodes: WORKFLOW_ERROR_CODES,

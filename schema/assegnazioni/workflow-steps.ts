@@ -48,12 +48,11 @@ export async function recordSteps(
   const inserted = await tx.em.execute<Array<{ id: string }>>(
     `insert into workflow_step (aoo_id, record_id, document_id, at, actor_id, action, assignment_id,
        from_uor_id, to_uor_id, from_user_id, to_user_id, suggested_uor_id, note)
-     select ?, ?, ?, ?, ?, x.action, x."assignmentId", x."fromUorId", x."toUorId", x."fromUserId",
-            x."toUserId", x."suggestedUorId", x.note
-       from jsonb_to_recordset(?::jsonb) with ordinality as x(action text, "assignmentId" uuid,
-            "fromUorId" uuid, "toUorId" uuid, "fromUserId" uuid, "toUserId" uuid,
-            "suggestedUorId" uuid, note text, n bigint)
-      order by x.n
+     select ?, ?, ?, ?, ?, e.v->>'action', (e.v->>'assignmentId')::uuid, (e.v->>'fromUorId')::uuid,
+            (e.v->>'toUorId')::uuid, (e.v->>'fromUserId')::uuid, (e.v->>'toUserId')::uuid,
+            (e.v->>'suggestedUorId')::uuid, e.v->>'note'
+       from jsonb_array_elements(?::jsonb) with ordinality as e(v, n)
+      order by e.n
      returning id::text as id`,
     [record.aooId, record.id, record.documentId, at, actorId, JSON.stringify(rows)],
   );
@@ -76,6 +75,7 @@ export async function recordSteps(
         assignmentId: r.assignmentId,
         action: r.action,
         fromUorId: r.fromUorId,
+        fromUserId: r.fromUserId,
         toUorId: r.toUorId,
         toUserId: r.toUserId,
         at: at.toISOString(),

@@ -81,7 +81,7 @@ export {
 export { ProtocolAnnulled, ProtocolFieldsChanged, ProtocolRegistered } from './protocollo-events.js';
 export { PROTOCOL_ANNUL, PROTOCOL_MANAGE, PROTOCOL_REGISTER } from './permissions.js';
 export { formatProtocolNumber } from './protocol-record.entity.js';
-export { findVisibleRecord, recordVisibilitySql } from './protocol-visibility.js';
+export { findVisibleRecord, recordVisibilitySql, visibleRecordIds } from './protocol-visibility.js';
 export { notInFuture } from './protocol-differimento.js';
 export { PARTICOLARE_REPERTORIO_CODE } from './protocol-particolare.js';
 export { DEMO_REGISTRATIONS_PER_KIND };
