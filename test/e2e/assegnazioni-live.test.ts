@@ -213,7 +213,7 @@ describe('assignment workflow: inboxes and live notifications', () => {
       next = await again.next();
     }
     // sinceTime works the same way.
-    const byTime = await notices('rpa.tecnico', { sinceTime: first.occurredAt as string });
+    const byTime = await notices('rpa.tecnico', { sinceTime: first.occurredAt });
     const replayed = [await byTime.next(), await byTime.next()].map((n) => n.record?.id);
     assert.ok(replayed.includes(first.record?.id ?? ''), 'replays from the time given');
   });
