@@ -50,9 +50,10 @@ export async function recordSteps(
        from_uor_id, to_uor_id, from_user_id, to_user_id, suggested_uor_id, note)
      select ?, ?, ?, ?, ?, x.action, x."assignmentId", x."fromUorId", x."toUorId", x."fromUserId",
             x."toUserId", x."suggestedUorId", x.note
-       from jsonb_to_recordset(?::jsonb) with ordinality as x(action text, "assignmentId" uuid,
+       from rows from (jsonb_to_recordset(?::jsonb) as (action text, "assignmentId" uuid,
             "fromUorId" uuid, "toUorId" uuid, "fromUserId" uuid, "toUserId" uuid,
-            "suggestedUorId" uuid, note text, n bigint)
+            "suggestedUorId" uuid, note text)) with ordinality as x(action, "assignmentId",
+            "fromUorId", "toUorId", "fromUserId", "toUserId", "suggestedUorId", note, n)
       order by x.n
      returning id::text as id`,
     [record.aooId, record.id, record.documentId, at, actorId, JSON.stringify(rows)],
