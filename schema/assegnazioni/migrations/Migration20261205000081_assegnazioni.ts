@@ -64,11 +64,16 @@ export class Migration20261205000081_assegnazioni extends Migration {
              is distinct from (old.record_id, old.document_id, old.uor_id, old.aoo_id, old.sent_at) then
             raise exception 'an assignment''s record, office and sending never change' using errcode = '55000';
           end if;
-          if new.state = 'RIGETTATO' and (select count(*) from assignment a
-               where a.record_id = new.record_id and a.state = 'RIGETTATO') >= 2 then
-            raise exception 'record % was already rejected twice: only the RGD assigns it now', new.record_id
-              using errcode = '23514';
-          end if;
+        end if;
+        -- A rejection written as an insert counts too (the row itself is not yet in the table);
+        -- the record's row lock serialises rejections of one record whatever path writes them.
+        if new.state = 'RIGETTATO' then
+          perform 1 from protocol_record r where r.id = new.record_id for update;
+        end if;
+        if new.state = 'RIGETTATO' and (select count(*) from assignment a
+             where a.record_id = new.record_id and a.state = 'RIGETTATO' and a.id <> new.id) >= 2 then
+          raise exception 'record % was already rejected twice: only the RGD assigns it now', new.record_id
+            using errcode = '23514';
         end if;
         if new.state in ('DA_ASSEGNARE', 'ASSEGNATO', 'IN_CARICO') then
           insert into document_share (document_id, uor_id, reason) values (new.document_id, new.uor_id, 'COMPETENZA')
