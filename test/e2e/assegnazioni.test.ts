@@ -49,6 +49,8 @@ describe('assegnazioni: the workflow', () => {
     // A head of office with no workflow right: the head assigns because they head the office.
     const capo = await createMember(admin, ids.aooId, uor('TRIB'), 'capo.tributi', 'READ_ONLY');
     await admin.data(UpdateUorDocument, { id: uor('TRIB'), input: { headId: capo } });
+    // A clerk of LLPP (below TEC) who reads LLPP's registrations only: an RPA of TEC's.
+    await createMember(admin, ids.aooId, uor('LLPP'), 'addetto.llpp', 'READ_ONLY');
     ids = await demoIds(env);
     for (const u of [
       'rgd',
@@ -58,6 +60,7 @@ describe('assegnazioni: the workflow', () => {
       'lettore',
       'segretario',
       'capo.tributi',
+      'addetto.llpp',
     ])
       clients[u] = await env.asUser(u);
   });
@@ -333,6 +336,39 @@ describe('assegnazioni: the workflow', () => {
       codeOf(await c('rpa.ragioneria').request(TakeInChargeDocument, { assignmentId: a.id })),
       'NOT_FOUND',
     );
+  });
+
+  it('the RPA reads the record assigned to them even from an office below; a new RPA, restituzione or the end of the competence ends that', async () => {
+    const id = await register('POSTA');
+    const r = await sent(id, 'TEC');
+    const tec = assignmentOf(r, 'TEC').id;
+    assert.equal(await reads('addetto.llpp', id), false, 'LLPP does not read TEC records');
+    await c('rpa.tecnico').data(AssignRpaDocument, {
+      input: { assignmentId: tec, rpaId: user('addetto.llpp') },
+    });
+    assert.equal(await reads('addetto.llpp', id), true, 'the RPA reads the record');
+    const taken = (await c('addetto.llpp').data(TakeInChargeDocument, { assignmentId: tec })).takeInCharge;
+    assert.equal(taken.state, 'IN_CARICO');
+    // Given back: no longer theirs.
+    await c('addetto.llpp').data(ReturnAssignmentDocument, { input: { assignmentId: tec, note: 'Non mio' } });
+    assert.equal(await reads('addetto.llpp', id), false, 'given back: no longer read');
+    // Assigned again, then another RPA named: the first no longer reads it.
+    await c('rpa.tecnico').data(AssignRpaDocument, {
+      input: { assignmentId: tec, rpaId: user('addetto.llpp') },
+    });
+    assert.equal(await reads('addetto.llpp', id), true);
+    await c('rpa.tecnico').data(AssignRpaDocument, {
+      input: { assignmentId: tec, rpaId: user('rpa.tecnico') },
+    });
+    assert.equal(await reads('addetto.llpp', id), false, 'replaced: no longer read');
+    // Transferred with its RPA: the RPA's view ends with the competence.
+    await c('rpa.tecnico').data(AssignRpaDocument, {
+      input: { assignmentId: tec, rpaId: user('addetto.llpp') },
+    });
+    await c('rpa.tecnico').data(TransferAssignmentDocument, {
+      input: { assignmentId: tec, toUorId: uor('RAG') },
+    });
+    assert.equal(await reads('addetto.llpp', id), false, 'transferred: no longer read');
   });
 
   it('rigetto needs a note and another office; at most two, then only the RGD sends it and it is not rejected again', async () => {

@@ -6,8 +6,8 @@ import { Migration } from '@mikro-orm/migrations';
  *   the office, no RPA yet), ASSEGNATO (an RPA named, a paper original not yet taken) or
  *   IN_CARICO; ended when RIGETTATO or TRASFERITO (then immutable). One active competence per
  *   office and record, one active prevalent per record; at most two rejections per record.
- *   While active it shares the record's document with its office (document_share), so the
- *   office's readers see it.
+ *   While active it shares the record's document with its office and with its RPA
+ *   (document_share), so the office's readers and the RPA (who may work in an office below) see it.
  * - workflow_step: every step (who, when, from, to, note), append-only; its identity is the
  *   event id a subscriber that reconnects asks to resume from.
  */
@@ -83,6 +83,19 @@ export class Migration20261205000081_assegnazioni extends Migration {
              and s.reason = 'COMPETENZA'
              and not exists (select 1 from assignment a where a.document_id = new.document_id
                and a.uor_id = new.uor_id and a.id <> new.id and a.state in ('DA_ASSEGNARE', 'ASSEGNATO', 'IN_CARICO'));
+        end if;
+        -- The RPA reads what is assigned to them, also from an office below whose readers do not
+        -- see the office's records; replaced, given back or ended, they no longer do.
+        if tg_op = 'UPDATE' and old.rpa_id is not null and (new.rpa_id is distinct from old.rpa_id
+             or new.state not in ('DA_ASSEGNARE', 'ASSEGNATO', 'IN_CARICO')) then
+          delete from document_share s where s.document_id = new.document_id and s.user_id = old.rpa_id
+             and s.reason = 'COMPETENZA'
+             and not exists (select 1 from assignment a where a.document_id = new.document_id
+               and a.rpa_id = old.rpa_id and a.id <> new.id and a.state in ('DA_ASSEGNARE', 'ASSEGNATO', 'IN_CARICO'));
+        end if;
+        if new.rpa_id is not null and new.state in ('DA_ASSEGNARE', 'ASSEGNATO', 'IN_CARICO') then
+          insert into document_share (document_id, user_id, reason) values (new.document_id, new.rpa_id, 'COMPETENZA')
+            on conflict do nothing;
         end if;
         return new;
       end $$;
