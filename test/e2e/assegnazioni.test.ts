@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import {
   AnnulProtocolDocument,
@@ -196,6 +197,26 @@ describe('assegnazioni: the workflow', () => {
     ).smistaProtocol;
     assert.equal(same.workflow.length, 2);
     assert.equal(same.version, r.version);
+    // Bad entries are named where the caller gave them (conoscenza), not in the record's CC list.
+    const unknown = await smista('protocollista', {
+      recordId: id,
+      conoscenza: [{ uorId: uor('LLPP') }, { userId: randomUUID() }],
+    });
+    assert.equal(codeOf(unknown), 'BAD_USER_INPUT');
+    assert.equal(unknown.errors?.[0]?.extensions?.['field'], 'input.conoscenza.1.userId');
+    assert.match(unknown.errors?.[0]?.message ?? '', /^input\.conoscenza\.1\.userId: /);
+    const twice = await smista('protocollista', {
+      recordId: id,
+      conoscenza: [{ uorId: uor('LLPP') }, { uorId: uor('LLPP') }],
+    });
+    assert.equal(codeOf(twice), 'PROTOCOL_CC_DUPLICATE');
+    assert.equal(twice.errors?.[0]?.extensions?.['field'], 'input.conoscenza.1');
+    const both = await smista('protocollista', {
+      recordId: id,
+      conoscenza: [{ uorId: uor('LLPP'), userId: user('lettore') }],
+    });
+    assert.equal(both.errors?.[0]?.extensions?.['field'], 'input.conoscenza.0');
+    assert.equal((await workflow(id)).workflow.length, 2, 'nothing sent');
     // The CC entry removed: the share ends.
     await c('rgd').data(UpdateProtocolCcLinksDocument, { input: { id, cc: [{ userId: user('lettore') }] } });
     assert.equal(await reads('rpa.tecnico', id), false, 'CC removed: TEC no longer reads it');
