@@ -410,6 +410,10 @@ describe('assegnazioni: the workflow', () => {
     assert.ok(r1?.closedAt);
     let w = await workflow(id);
     assert.equal(w.rejectionCount, 1);
+    // The prevalent competence rejected: the record's UOR is the protocol office's again.
+    assert.equal(first.uor?.code, 'RAG');
+    assert.equal(w.uor?.code, 'PROT');
+    assert.equal(w.version, first.version + 1);
     assert.equal(
       w.assignments.filter((a) => ['DA_ASSEGNARE', 'ASSEGNATO', 'IN_CARICO'].includes(a.state)).length,
       0,
