@@ -681,4 +681,23 @@ describe('assegnazioni: the workflow', () => {
       assert.equal(w.workflow.length, 1);
     }
   });
+
+  it('two parallel rejections of a record rejected once: one passes, the other WORKFLOW_REJECTION_LIMIT', async () => {
+    const id = await register();
+    const once = await sent(id, 'TRIB');
+    await c('capo.tributi').data(RejectAssignmentDocument, {
+      input: { assignmentId: assignmentOf(once, 'TRIB').id, note: 'No', suggestedUorId: uor('RAG') },
+    });
+    const r = await sent(id, 'RAG', 'TEC');
+    const results = await Promise.all([
+      c('rpa.ragioneria').request(RejectAssignmentDocument, {
+        input: { assignmentId: assignmentOf(r, 'RAG').id, note: 'No', suggestedUorId: uor('TRIB') },
+      }),
+      c('rpa.tecnico').request(RejectAssignmentDocument, {
+        input: { assignmentId: assignmentOf(r, 'TEC').id, note: 'No', suggestedUorId: uor('TRIB') },
+      }),
+    ]);
+    assert.deepEqual(results.map(codeOf).sort(), ['WORKFLOW_REJECTION_LIMIT', undefined].sort());
+    assert.equal((await workflow(id)).rejectionCount, 2);
+  });
 });
