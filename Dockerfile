@@ -53,6 +53,8 @@ COPY --from=build /app/dist ./dist
 COPY --from=build /app/bin ./bin
 # The fonts receipts and labels embed (schema/ricevute/fonts.ts finds them beside dist/).
 COPY --from=build /app/assets ./assets
+# The reference browser apps' pages and styles (their scripts are compiled into dist/apps/).
+COPY --from=build /app/clients/inbox/public ./clients/inbox/public
 COPY --from=build /app/schema/schema.graphql ./schema/schema.graphql
 RUN mkdir -p /app/.data && chown node:node /app/.data
 
