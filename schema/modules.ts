@@ -1,4 +1,5 @@
 import type { DmsModule } from '../server/modules/module.js';
+import { assegnazioniModule } from './assegnazioni/index.js';
 import { documentsModule } from './documents/index.js';
 import { emergenzaModule } from './emergenza/index.js';
 import { fascicoliModule } from './fascicoli/index.js';
@@ -31,5 +32,6 @@ export const coreModules: readonly DmsModule[] = [
   segnaturaModule,
   protocolloModule,
   emergenzaModule,
+  assegnazioniModule,
   ricevuteModule,
 ];

@@ -8,6 +8,7 @@ import type { ErrorCodeRegistry } from './errors/error-codes.js';
 import type { EventBus } from './events/event-bus.js';
 import type { JobQueue } from './jobs/job-queue.js';
 import type { Logger } from './logger.js';
+import type { Mailer } from './mail/mailer.js';
 import type { TokenService } from './auth/token-service.js';
 import type { ComposedModules } from './modules/compose.js';
 
@@ -30,5 +31,7 @@ export interface Platform {
   events: EventBus;
   /** Jobs in PostgreSQL: enqueued in the transaction that causes them. */
   jobs: JobQueue;
+  /** Outgoing e-mail, null when SMTP_URL is unset: send from jobs (they retry), never in a request. */
+  mailer: Mailer | null;
   modules: ComposedModules;
 }
