@@ -2,8 +2,18 @@ import assert from 'node:assert/strict';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page, WebSocketRoute } from 'playwright-core';
+import {
+  CreateDocumentDocument,
+  InboxDocument,
+  LiveAssignRpaDocument,
+  InboxPageRecordWorkflowDocument,
+  LiveSmistaDocument,
+  RegisterProtocolDocument,
+} from '../../clients/sdk/generated/graphql.js';
 import { launchChromium } from '../harness/browser.js';
+import { demoIds, uniqueBytes, upload, type DemoIds } from '../harness/files-helpers.js';
+import type { GraphqlClient } from '../harness/graphql-client.js';
 import { startTestEnv, type TestEnv } from '../harness/test-env.js';
 
 /** Screenshots of the page, kept as test artefacts (git ignores the folder). */
@@ -17,10 +27,17 @@ const ARTIFACTS = path.resolve('test-artifacts');
 describe('the live inbox page (Chromium)', () => {
   let env: TestEnv;
   let chromium: { browser: Browser; close(): Promise<void> };
+  let ids: DemoIds;
+  let protocollista: GraphqlClient;
+  /** RPA of the ragioneria and head of FIN (demo organisation): she assigns FIN's work. */
+  let rita: GraphqlClient;
   before(async () => {
     env = await startTestEnv();
     chromium = await launchChromium();
     await mkdir(ARTIFACTS, { recursive: true });
+    ids = await demoIds(env);
+    protocollista = await env.asUser('protocollista');
+    rita = await env.asUser('rpa.ragioneria');
   });
   after(async () => {
     await chromium?.close();
@@ -77,6 +94,161 @@ describe('the live inbox page (Chromium)', () => {
       assert.equal(await page.locator('#who').getAttribute('title'), 'rpa.ragioneria');
       await page.screenshot({ path: path.join(ARTIFACTS, 'inbox-signed-in.png'), fullPage: true });
       assert.deepEqual(elsewhere, [], 'no request left the server');
+      assert.deepEqual(failures, []);
+    } finally {
+      await context.close();
+    }
+  });
+
+  /** A paper letter registered by the protocol office and sent to FIN per competenza. */
+  async function sentToFin(
+    oggetto: string,
+  ): Promise<{ recordId: string; assignmentId: string; number: string }> {
+    const file = await upload(env, 'protocollista', uniqueBytes(oggetto), 'lettera.pdf');
+    const { createDocument } = await protocollista.data(CreateDocumentDocument, {
+      input: { oggetto, primaryFileId: file.id, uorId: ids.uor['PROT'] ?? '', attachments: [] },
+    });
+    const { registerProtocol: record } = await protocollista.data(RegisterProtocolDocument, {
+      input: {
+        kind: 'ARRIVO',
+        documentId: createDocument.id,
+        oggetto,
+        meansOfTransmission: 'POSTA',
+        correspondents: [{ kind: 'PERSONA_FISICA', nome: 'Mario', cognome: 'Rossi' }],
+      },
+    });
+    const { smistaProtocol } = await protocollista.data(LiveSmistaDocument, {
+      input: { recordId: record.id, competenza: [ids.uor['FIN'] ?? ''] },
+    });
+    const assignment = smistaProtocol.assignments.find((a) => a.uor?.code === 'FIN');
+    assert.ok(assignment, 'FIN has the competence');
+    return {
+      recordId: record.id,
+      assignmentId: assignment.id,
+      number: `${record.formattedNumber}/${record.year}`,
+    };
+  }
+
+  async function workflowOf(recordId: string) {
+    const { protocolRecord } = await protocollista.data(InboxPageRecordWorkflowDocument, { id: recordId });
+    assert.ok(protocolRecord);
+    return protocolRecord;
+  }
+
+  it('shows new work as it is assigned, takes it in charge and rejects from the page; the API sees both', async () => {
+    const { context, page, elsewhere, failures } = await open();
+    try {
+      await page.goto(`${env.baseUrl}/apps/inbox/`);
+      await page.getByLabel('Token di accesso').fill(await env.tokenFor('rpa.ragioneria'));
+      await page.getByRole('button', { name: 'Accedi' }).click();
+      await page.locator('#live[data-state="live"]').waitFor({ timeout: 10_000 });
+      const navigations: string[] = [];
+      page.on('framenavigated', (f) => navigations.push(f.url()));
+      const toTake = page.getByRole('button', { name: /Da prendere in carico/ });
+      const countOf = (kind: string) => page.locator(`[data-count="${kind}"]`).textContent();
+      const before = Number(await countOf('TO_TAKE_IN_CHARGE'));
+
+      // Through the API: smistamento to FIN, then Rita (FIN's head) names herself RPA. Paper:
+      // it waits for her to take it in charge.
+      const letter = await sentToFin('Istanza di rateizzazione IMU, contribuente Rossi');
+      await rita.data(LiveAssignRpaDocument, {
+        input: { assignmentId: letter.assignmentId, rpaId: ids.user['rpa.ragioneria'] ?? '' },
+      });
+      const row = page.locator(`tr[data-record="${letter.recordId}"]`);
+      await row.waitFor({ timeout: 10_000 });
+      assert.match((await row.getAttribute('class')) ?? '', /is-new/, 'highlighted as new');
+      await page.locator('.toast').getByText(letter.number).first().waitFor();
+      // The count follows (inboxChanged).
+      await page
+        .locator('[data-count="TO_TAKE_IN_CHARGE"]')
+        .filter({ hasText: new RegExp(`^${before + 1}$`) })
+        .waitFor();
+      assert.deepEqual(navigations, [], 'no reload');
+      await page.locator('#entries-table:not([aria-busy])').waitFor();
+      await page.screenshot({ path: path.join(ARTIFACTS, 'inbox-new-assignment.png'), fullPage: true });
+
+      // Take it in charge from the page: the API's state follows.
+      await toTake.click();
+      await row.getByRole('button', { name: `Prendi in carico ${letter.number}` }).click();
+      await page.locator('.toast').getByText('Preso in carico').waitFor();
+      const taken = (await workflowOf(letter.recordId)).assignments.find((a) => a.id === letter.assignmentId);
+      assert.equal(taken?.state, 'IN_CARICO');
+      assert.ok(taken?.takenAt, 'taken in charge at a time');
+      assert.equal(taken?.rpa?.username, 'rpa.ragioneria');
+      await row.waitFor({ state: 'detached' }); // gone from "to take in charge"
+
+      // A second letter, rejected from the page with a note naming the competent UOR.
+      const wrong = await sentToFin('Segnalazione buca stradale in via Roma');
+      await page.getByRole('button', { name: /Da assegnare/ }).click();
+      const wrongRow = page.locator(`tr[data-record="${wrong.recordId}"]`);
+      await wrongRow.waitFor({ timeout: 10_000 });
+      await wrongRow.getByRole('button', { name: `Rigetta ${wrong.number}` }).click();
+      const dialog = page.getByRole('dialog', { name: "Rigetta l'assegnazione" });
+      await dialog
+        .getByLabel('UOR competente suggerita')
+        .selectOption({ label: 'LLPP · Ufficio lavori pubblici' });
+      await dialog.getByLabel('Motivazione').fill('Manutenzione stradale: di competenza dei lavori pubblici');
+      await page.screenshot({ path: path.join(ARTIFACTS, 'inbox-reject.png'), fullPage: true });
+      await dialog.getByRole('button', { name: 'Rigetta', exact: true }).click();
+      await page.locator('.toast').getByText('Rigettato').waitFor();
+      await wrongRow.waitFor({ state: 'detached' });
+      const rejected = await workflowOf(wrong.recordId);
+      assert.equal(rejected.assignments.find((a) => a.id === wrong.assignmentId)?.state, 'RIGETTATO');
+      const step = rejected.workflow.find((s) => s.action === 'RIGETTO');
+      assert.equal(step?.note, 'Manutenzione stradale: di competenza dei lavori pubblici');
+      assert.equal(step?.actor?.username, 'rpa.ragioneria');
+      assert.equal(step?.suggestedUor?.code, 'LLPP', 'the office chosen in the dialog');
+      const { inbox } = await protocollista.data(InboxDocument, { kind: 'REJECTED', first: 50 });
+      assert.ok(
+        inbox.edges.some((e) => e.node.record?.id === wrong.recordId),
+        "back in the protocol office's rejected inbox",
+      );
+      assert.deepEqual(navigations, [], 'no reload');
+      assert.deepEqual(elsewhere, []);
+      assert.deepEqual(failures, []);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('after a dropped connection, announces what was assigned meanwhile (replay since the last event), once', async () => {
+    const { context, page, failures } = await open();
+    // The page's WebSocket goes through the test, which can cut it and refuse reconnections.
+    let up = true;
+    const sockets: WebSocketRoute[] = [];
+    await context.routeWebSocket(/\/graphql$/, (ws) => {
+      if (!up) {
+        void ws.close({ code: 1012, reason: 'service restart' }); // graphql-ws retries after this code
+        return;
+      }
+      ws.connectToServer();
+      sockets.push(ws);
+    });
+    try {
+      await page.goto(`${env.baseUrl}/apps/inbox/`);
+      await page.getByLabel('Token di accesso').fill(await env.tokenFor('rpa.ragioneria'));
+      await page.getByRole('button', { name: 'Accedi' }).click();
+      await page.locator('#live[data-state="live"]').waitFor({ timeout: 10_000 });
+      await page.getByRole('button', { name: /Da assegnare/ }).click();
+      const first = await sentToFin('Richiesta certificato di destinazione urbanistica');
+      await page.locator(`tr[data-record="${first.recordId}"]`).waitFor({ timeout: 10_000 });
+
+      up = false;
+      for (const ws of sockets.splice(0)) await ws.close({ code: 1012, reason: 'service restart' });
+      await page.locator('#live[data-state="reconnecting"]').waitFor();
+      const missed = await sentToFin('Esposto rumori molesti, via Garibaldi');
+      up = true;
+
+      await page.locator('#live[data-state="live"]').waitFor({ timeout: 20_000 });
+      await page.locator(`tr[data-record="${missed.recordId}"].is-new`).waitFor({ timeout: 10_000 });
+      await page.locator('.toast').getByText(missed.number).first().waitFor({ timeout: 10_000 });
+      await new Promise((r) => setTimeout(r, 500)); // a late duplicate would show by now
+      const toasts = await page.locator('.toast').allTextContents();
+      assert.deepEqual(
+        toasts.filter((t) => t.includes(missed.number)),
+        ['Smistato alla tua UOR' + `${missed.number} · Esposto rumori molesti, via Garibaldi`],
+        'announced once, from the replay',
+      );
       assert.deepEqual(failures, []);
     } finally {
       await context.close();

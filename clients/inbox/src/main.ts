@@ -1,5 +1,6 @@
 import { HeartbeatDocument, MeDocument } from '../../sdk/generated/graphql.js';
 import { Api, ApiError, type LiveState } from './api.js';
+import { Desk } from './desk.js';
 import { byId } from './dom.js';
 
 /**
@@ -20,7 +21,7 @@ const live = byId('live', HTMLSpanElement);
 const liveText = byId('live-text', HTMLSpanElement);
 const deskElement = byId('desk', HTMLDivElement);
 
-let current: { api: Api } | undefined;
+let current: { api: Api; desk: Desk } | undefined;
 
 const LIVE_TEXT: Record<LiveState, string> = {
   connecting: 'Connessione…',
@@ -30,11 +31,14 @@ const LIVE_TEXT: Record<LiveState, string> = {
 };
 
 function showLive(state: LiveState): void {
+  // Back after a drop: the desk catches up on what it missed.
+  if (state === 'live' && live.dataset['state'] === 'reconnecting') current?.desk.resync();
   live.dataset['state'] = state;
   liveText.textContent = LIVE_TEXT[state];
 }
 
 function showSignIn(message?: string): void {
+  current?.desk.stop();
   current?.api.dispose();
   current = undefined;
   sessionStorage.removeItem(TOKEN_KEY);
@@ -57,7 +61,7 @@ async function start(token: string): Promise<void> {
     const { me } = await api.request(MeDocument);
     if (!me) throw new ApiError('Token non valido', 'UNAUTHENTICATED', 401);
     sessionStorage.setItem(TOKEN_KEY, token);
-    current = { api };
+    current = { api, desk: new Desk(api, me) };
     who.textContent = [me.givenName, me.familyName].join(' ');
     who.title = me.username;
     signIn.hidden = true;
@@ -66,6 +70,7 @@ async function start(token: string): Promise<void> {
     showLive('connecting');
     // The heartbeat keeps the socket open and proves it alive even when no work arrives.
     api.subscribe(HeartbeatDocument, { intervalSeconds: 15 }, { next: () => showLive('live') });
+    await current.desk.start();
   } catch (e) {
     api.dispose();
     const message =
