@@ -328,6 +328,29 @@ describe('the live inbox page (Chromium)', () => {
     }
   });
 
+  it('asks to sign in again when the token expires (the server closes the socket with 4401)', async () => {
+    const { context, page, failures } = await open();
+    try {
+      await page.goto(`${env.baseUrl}/apps/inbox/`);
+      await page.getByLabel('Token di accesso').fill(await env.tokenFor('rpa.ragioneria', 3));
+      await page.getByRole('button', { name: 'Accedi' }).click();
+      await page.locator('#live[data-state="live"]').waitFor({ timeout: 10_000 });
+      await page.getByRole('alert').getByText('Sessione terminata').waitFor({ timeout: 15_000 });
+      assert.equal(await page.locator('#desk').isHidden(), true);
+      assert.equal(await page.getByLabel('Token di accesso').isVisible(), true);
+      assert.equal(
+        await page.evaluate(
+          () => (globalThis as unknown as { sessionStorage: { length: number } }).sessionStorage.length,
+        ),
+        0,
+        'the expired token is forgotten',
+      );
+      assert.deepEqual(failures, []);
+    } finally {
+      await context.close();
+    }
+  });
+
   it('serves only the files the apps need: no path outside their folders, no source, no dot files', async () => {
     const get = (p: string) => fetch(`${env.baseUrl}${p}`);
     const ok = [

@@ -115,6 +115,7 @@ export class Desk {
   }
 
   stop(): void {
+    this.reject?.close();
     this.stopWork?.();
     for (const stop of this.stops.splice(0)) stop();
     this.listening.abort();
@@ -134,7 +135,10 @@ export class Desk {
     // A replay after reconnecting may repeat a notice already shown.
     if (this.announced.has(notice.eventId)) return;
     this.announced.add(notice.eventId);
-    this.lastEventId = notice.eventId;
+    // Event ids grow with time (the workflow history's sequence); a replay may come after a later one.
+    if (this.lastEventId === null || BigInt(notice.eventId) > BigInt(this.lastEventId)) {
+      this.lastEventId = notice.eventId;
+    }
     const { record, step } = notice;
     if (record) {
       this.arrived.set(record.id, performance.now());

@@ -55,6 +55,10 @@ export class RejectDialog {
     this.note.focus();
   }
 
+  close(): void {
+    if (this.dialog.open) this.dialog.close();
+  }
+
   private async send(): Promise<void> {
     const assignment = this.entry?.assignment;
     const note = this.note.value.trim();
