@@ -13,6 +13,7 @@ import {
   WorkflowSubscriptionsResolver,
 } from './workflow-subscriptions.resolver.js';
 import { Assignment } from './assignment.entity.js';
+import { assignmentNoticeJob } from './assignment-notice.job.js';
 import { Migration20261205000081_assegnazioni } from './migrations/Migration20261205000081_assegnazioni.js';
 import { WORKFLOW_PERMISSIONS } from './permissions.js';
 import { WorkflowStep } from './workflow-step.entity.js';
@@ -37,6 +38,7 @@ export const assegnazioniModule = defineModule({
     WorkflowSubscriptionsResolver,
     AssignmentNoticeFieldsResolver,
   ],
+  jobs: [assignmentNoticeJob],
   permissions: WORKFLOW_PERMISSIONS,
   errorCodes: WORKFLOW_ERROR_CODES,
   events: WORKFLOW_EVENTS,

@@ -1,6 +1,7 @@
 import type { UnitOfWork } from '../../server/db/unit-of-work.js';
 import type { WorkflowAction } from './assegnazioni-enums.js';
 import { WorkflowStepRecorded } from './assegnazioni-events.js';
+import { NOTICE_JOB, NOTIFIED_ACTIONS } from './assignment-notice.job.js';
 
 /** A step as a service states it; the record, the time and the actor come from the transaction. */
 export interface StepInput {
@@ -65,10 +66,14 @@ export async function recordSteps(
     targetId: record.id,
     changes: { steps: rows.map((r, i) => ({ id: ids[i]?.toString(), ...r })) },
   });
-  rows.forEach((r, i) => {
+  const notify = tx.platform.mailer !== null;
+  for (const [i, r] of rows.entries()) {
+    const stepId = ids[i]?.toString() ?? '';
+    // The e-mail notice runs once this transaction commits (never for a rolled-back step).
+    if (notify && NOTIFIED_ACTIONS.has(r.action)) await tx.enqueue(NOTICE_JOB, { stepId });
     tx.publish(
       new WorkflowStepRecorded({
-        stepId: ids[i]?.toString() ?? '',
+        stepId,
         aooId: record.aooId,
         recordId: record.id,
         documentId: record.documentId,
@@ -81,5 +86,5 @@ export async function recordSteps(
         at: at.toISOString(),
       }),
     );
-  });
+  }
 }

@@ -58,11 +58,11 @@ async function visible(ctx: RequestContext, recordId: string): Promise<boolean> 
  * the subscriber's rights at that event; with `since` (an event id) or `sinceTime`, the steps
  * missed since then come first.
  */
-export async function assignmentStream(
+export function assignmentStream(
   ctx: RequestContext,
   since: string | null,
   sinceTime: Date | null,
-): Promise<AsyncIterableIterator<WorkflowStepData>> {
+): AsyncIterableIterator<WorkflowStepData> {
   if (since !== null && !/^[0-9]{1,18}$/.test(since))
     throw new InvalidInputError('since', 'is not an event id');
   const live = ctx.platform.events.subscribe(WorkflowStepRecorded) as AsyncIterableIterator<

@@ -70,7 +70,8 @@ const values = new WeakMap<Platform, Map<string, { at: number; value: Promise<un
 export function subscriberValue<T>(context: RequestContext, key: string, load: () => Promise<T>): Promise<T> {
   const userId = context.user?.id ?? '';
   let byKey = values.get(context.platform);
-  if (!byKey) values.set(context.platform, (byKey = new Map()));
+  if (!byKey)
+    values.set(context.platform, (byKey = new Map<string, { at: number; value: Promise<unknown> }>()));
   const slot = `${userId}\u0000${key}`;
   const cached = byKey.get(slot);
   if (cached && Date.now() - cached.at < CALLER_REFRESH_MS) return cached.value as Promise<T>;

@@ -153,7 +153,8 @@ describe('assignment workflow: inboxes and live notifications', () => {
   it('an assignment reaches the RPA (taken in charge at once for digital documents); inboxChanged pushes new counts', async () => {
     const changes = await counts('rpa.tecnico');
     const start = await changes.next(); // the current counts, at once
-    const direct = await protocollista.data(InboxCountsDocument, {});
+    const tecnicoClient = await env.asUser('rpa.tecnico');
+    const direct = await tecnicoClient.data(InboxCountsDocument, {});
     assert.deepEqual(start, direct.inboxCounts);
     const tecnico = await notices('rpa.tecnico');
     await live(tecnico, 'TEC');
@@ -170,7 +171,6 @@ describe('assignment workflow: inboxes and live notifications', () => {
     const afterSend = await changes.next();
     assert.equal(afterSend.myUors, latest.myUors + 1);
     assert.equal(afterSend.toAssign, latest.toAssign + 1);
-    const tecnicoClient = await env.asUser('rpa.tecnico');
     const me =
       (await sql<{ id: string }>(env, `select id from app_user where username = 'rpa.tecnico'`))[0]?.id ?? '';
     const assigned = await tecnicoClient.data(LiveAssignRpaDocument, {
@@ -213,7 +213,7 @@ describe('assignment workflow: inboxes and live notifications', () => {
       next = await again.next();
     }
     // sinceTime works the same way.
-    const byTime = await notices('rpa.tecnico', { sinceTime: first.occurredAt as string });
+    const byTime = await notices('rpa.tecnico', { sinceTime: first.occurredAt });
     const replayed = [await byTime.next(), await byTime.next()].map((n) => n.record?.id);
     assert.ok(replayed.includes(first.record?.id ?? ''), 'replays from the time given');
   });
