@@ -32,7 +32,7 @@ RUN npm ci --no-audit --no-fund
 COPY . .
 RUN npm run build \
  && { [ -f schema/schema.graphql ] || node bin/dms.js emit-schema; } \
- && rm -rf dist/test dist/bench dist/.tsbuildinfo \
+ && rm -rf dist/test dist/bench dist/.tsbuildinfo dist/apps/.tsbuildinfo \
  && find dist \( -name '*.test.js' -o -name '*.spec.js' -o -name '*.test.js.map' -o -name '*.spec.js.map' \) -delete \
  && npm prune --omit=dev --no-audit --no-fund
 

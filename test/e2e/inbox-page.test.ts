@@ -182,6 +182,13 @@ describe('the live inbox page (Chromium)', () => {
       await page.getByRole('button', { name: /Da assegnare/ }).click();
       const wrongRow = page.locator(`tr[data-record="${wrong.recordId}"]`);
       await wrongRow.waitFor({ timeout: 10_000 });
+      // The search narrows the inbox (the API's full-text filter on oggetto), and says when nothing is left.
+      const search = page.getByRole('searchbox', { name: 'Oggetto' });
+      await search.fill('cimitero');
+      await page.getByText('Nessun documento in questa vaschetta.').waitFor();
+      assert.equal(await wrongRow.count(), 0);
+      await search.fill('stradale');
+      await wrongRow.waitFor();
       await wrongRow.getByRole('button', { name: `Rigetta ${wrong.number}` }).click();
       const dialog = page.getByRole('dialog', { name: "Rigetta l'assegnazione" });
       await dialog
