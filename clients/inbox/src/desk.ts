@@ -186,10 +186,6 @@ export class Desk {
       const value = this.counts?.[inbox.count];
       badge.textContent = value === undefined ? '–' : String(value);
       badge.classList.toggle('count-zero', value === 0);
-      badge.setAttribute(
-        'aria-label',
-        value === undefined ? 'conteggio non disponibile' : `${value} documenti`,
-      );
     }
   }
 

@@ -33,6 +33,8 @@ const LIVE_TEXT: Record<LiveState, string> = {
 function showLive(state: LiveState): void {
   // Back after a drop: the desk catches up on what it missed.
   if (state === 'live' && live.dataset['state'] === 'reconnecting') current?.desk.resync();
+  // A status region: rewriting the same text would announce it again on every heartbeat.
+  if (live.dataset['state'] === state) return;
   live.dataset['state'] = state;
   liveText.textContent = LIVE_TEXT[state];
 }

@@ -52,7 +52,7 @@ export class RejectDialog {
     this.error.hidden = true;
     this.submit.disabled = false;
     this.dialog.showModal();
-    this.note.focus();
+    this.uor.focus();
   }
 
   close(): void {
