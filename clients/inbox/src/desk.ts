@@ -16,13 +16,11 @@ import {
   ACTION_LABEL,
   INBOXES,
   type InboxDefinition,
-  KIND_LABEL,
-  STATE_LABEL,
-  formatDateTime,
   protocolNumber,
   isVisible,
   type Entry,
 } from './labels.js';
+import { entryRow } from './entry-row.js';
 import { RejectDialog } from './reject-dialog.js';
 
 const PAGE_SIZE = 25;
@@ -290,94 +288,20 @@ export class Desk {
 
   private renderEntries(): void {
     const now = performance.now();
-    this.body.replaceChildren(...this.entries.map((entry) => this.row(entry, now)));
+    this.body.replaceChildren(
+      ...this.entries.map((entry) => {
+        const arrivedAt = this.arrived.get(entry.record.id);
+        return entryRow(entry, {
+          isNew: arrivedAt !== undefined && now - arrivedAt < NEW_FOR_MS,
+          meId: this.me.id,
+          kind: this.kind,
+        });
+      }),
+    );
     this.empty.hidden = this.entries.length > 0;
     this.table.hidden = this.entries.length === 0;
     this.more.hidden = !this.hasMore;
     this.total.textContent = this.totalCount === 1 ? '1 documento' : `${this.totalCount} documenti`;
-  }
-
-  private row(entry: Entry, now: number): HTMLTableRowElement {
-    const { record, assignment } = entry;
-    const arrivedAt = this.arrived.get(record.id);
-    const isNew = arrivedAt !== undefined && now - arrivedAt < NEW_FOR_MS;
-    const uor = assignment?.uor ?? record.uor;
-    const mine = assignment?.rpa?.id === this.me.id;
-    const active = assignment && ['DA_ASSEGNARE', 'ASSEGNATO', 'IN_CARICO'].includes(assignment.state);
-    const canTake = assignment?.state === 'ASSEGNATO' && mine;
-    const canReject = active && this.kind !== 'AS_CC' && this.kind !== 'REJECTED';
-    const number = protocolNumber(record);
-    return h(
-      'tr',
-      { class: isNew ? 'entry is-new' : 'entry', 'data-record': record.id, 'data-entry': entry.id },
-      h(
-        'th',
-        { scope: 'row', class: 'number' },
-        number,
-        isNew ? h('span', { class: 'badge badge-new' }, 'Nuovo') : null,
-      ),
-      h(
-        'td',
-        { class: 'oggetto' },
-        h('span', {}, record.oggetto),
-        assignment?.paper ? h('span', { class: 'badge', title: 'Documento cartaceo' }, 'Cartaceo') : null,
-        assignment && !assignment.prevalent
-          ? h('span', { class: 'badge', title: 'Competenza non prevalente' }, 'Co-competenza')
-          : null,
-      ),
-      h('td', {}, h('span', { class: `kind kind-${record.kind.toLowerCase()}` }, KIND_LABEL[record.kind])),
-      h('td', { title: uor?.name ?? '' }, uor?.code ?? '—'),
-      h(
-        'td',
-        { class: 'received' },
-        h('time', { datetime: entry.receivedAt }, formatDateTime(entry.receivedAt)),
-      ),
-      h(
-        'td',
-        {},
-        assignment
-          ? h(
-              'span',
-              { class: `state state-${assignment.state.toLowerCase()}` },
-              STATE_LABEL[assignment.state],
-            )
-          : h('span', { class: 'state' }, 'Per conoscenza'),
-      ),
-      h(
-        'td',
-        { class: 'actions' },
-        h(
-          'div',
-          { class: 'row-actions' },
-          canTake
-            ? h(
-                'button',
-                {
-                  type: 'button',
-                  class: 'btn primary small',
-                  'data-action': 'take',
-                  'data-entry': entry.id,
-                  'aria-label': `Prendi in carico ${number}`,
-                },
-                'Prendi in carico',
-              )
-            : null,
-          canReject
-            ? h(
-                'button',
-                {
-                  type: 'button',
-                  class: 'btn ghost small',
-                  'data-action': 'reject',
-                  'data-entry': entry.id,
-                  'aria-label': `Rigetta ${number}`,
-                },
-                'Rigetta',
-              )
-            : null,
-        ),
-      ),
-    );
   }
 
   private async takeInCharge(entry: Entry, button: HTMLButtonElement): Promise<void> {
