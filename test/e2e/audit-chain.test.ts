@@ -127,7 +127,7 @@ describe('audit hash chain', () => {
     assert.equal(positions[0]?.gaps, 0);
   });
 
-  it('is for auditors: others are refused', async () => {
+  it('is for auditors: others are refused, and each refusal is audited', async () => {
     const lettore = await env.asUser('lettore');
     assert.equal(
       errorCode(await lettore.request(AuditChainVerificationDocument, { aooId: ids.aooId })),
@@ -135,6 +135,26 @@ describe('audit hash chain', () => {
     );
     const protocollista = await env.asUser('protocollista');
     assert.equal(errorCode(await protocollista.request(AuditChainVerificationDocument, {})), 'FORBIDDEN');
+    // Each refusal is itself in the trail (the platform-level chain), with who tried what.
+    const refused = await sql<{ actor_username: string; target_id: string; code: string }>(
+      env,
+      `select actor_username, target_id, changes->>'code' as code from audit_event
+        where operation = 'access.denied' and aoo_id is null order by id`,
+    );
+    assert.deepEqual(
+      refused.map((r) => [r.actor_username, r.target_id, r.code]),
+      [
+        ['lettore', 'auditChainVerification', 'FORBIDDEN'],
+        ['protocollista', 'auditChainVerification', 'FORBIDDEN'],
+      ],
+    );
+    await env.platform.auditSealer.flush();
+    const platformChain = await sql<{ n: number }>(
+      env,
+      `select count(*)::int as n from audit_seal s join audit_event e on e.id = s.audit_id
+        where s.chain = 'platform' and e.operation = 'access.denied'`,
+    );
+    assert.equal(platformChain[0]?.n, 2);
   });
 
   it('names the first bad link when a row is changed, deleted, or links are reordered', async () => {
