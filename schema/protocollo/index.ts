@@ -26,6 +26,7 @@ import { PROTOCOL_EVENTS } from './protocollo-events.js';
 import { ProtocolloResolver } from './protocollo.resolver.js';
 import { ProtocolSpecialFieldsResolver } from './protocol-special.resolver.js';
 import { ProtocolCcFieldsResolver } from './protocol-cc-links.types.js';
+import { ProtocolChronologyResolver } from './protocol-chronology.resolver.js';
 import { PROTOCOL_ERROR_CODES } from './protocollo.errors.js';
 
 /**
@@ -61,6 +62,7 @@ export const protocolloModule = defineModule({
     DocumentProtocolRecordResolver,
     ProtocolSpecialFieldsResolver,
     ProtocolCcFieldsResolver,
+    ProtocolChronologyResolver,
   ],
   permissions: PROTOCOL_PERMISSIONS,
   errorCodes: PROTOCOL_ERROR_CODES,
