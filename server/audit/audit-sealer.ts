@@ -69,10 +69,22 @@ export class AuditSealer {
   private async pass(): Promise<void> {
     try {
       const client = await this.pool.connect();
+      // A connection lost mid-pass fails the pass (logged below), not the process.
+      let broken = false;
+      const lost = (err: Error) => {
+        broken = true;
+        this.logger.warn({ err }, 'audit sealer connection lost');
+      };
+      client.on('error', lost);
       try {
         await sealPending(client);
+      } catch (e) {
+        broken = true;
+        throw e;
       } finally {
-        client.release();
+        client.off('error', lost);
+        // A client that failed is closed, not reused.
+        client.release(broken);
       }
     } catch (err) {
       // The rows stay unsealed and the next pass takes them; verification reports a stall.

@@ -1024,7 +1024,7 @@ describe('every change writes exactly one audit row', () => {
     }
   });
 
-  it('a refused mutation writes no row', async () => {
+  it('a refused mutation writes no change row: only the refusal itself (access.denied)', async () => {
     const [{ last }] = await sql<{ last: string }>(
       env,
       'select coalesce(max(id), 0) as last from audit_event',
@@ -1033,6 +1033,8 @@ describe('every change writes exactly one audit row', () => {
     assert.equal(refused.errors?.[0]?.extensions?.['code'], 'FORBIDDEN');
     const missing = await admin.request(UpdateUorDocument, { id: randomUUID(), input: { name: 'x' } });
     assert.equal(missing.errors?.[0]?.extensions?.['code'], 'NOT_FOUND');
-    assert.deepEqual(await sql(env, 'select operation from audit_event where id > $1', [last]), []);
+    assert.deepEqual(await sql(env, 'select operation, target_id from audit_event where id > $1', [last]), [
+      { operation: 'access.denied', target_id: 'updateUor' },
+    ]);
   });
 });

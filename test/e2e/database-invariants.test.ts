@@ -113,8 +113,14 @@ describe('database: invariants', () => {
       withClient(env.databaseUrl, (c) => c.query(`delete from audit_event`)),
       /append-only/,
     );
+    // The hash chain refers to every row: a plain TRUNCATE is refused for that, a cascading
+    // one by the chain's own trigger.
     await assert.rejects(
       withClient(env.databaseUrl, (c) => c.query(`truncate audit_event`)),
+      /foreign key|append-only/,
+    );
+    await assert.rejects(
+      withClient(env.databaseUrl, (c) => c.query(`truncate audit_event cascade`)),
       /append-only/,
     );
   });
