@@ -1,5 +1,6 @@
 import type { UnitOfWork } from '../../server/db/unit-of-work.js';
 import { romeDay } from '../../server/clock.js';
+import { directSql } from '../../server/db/direct-sql.js';
 
 /**
  * Which series a number belongs to: the series name (`protocol`, `emergency`, `fascicolo`,
@@ -38,7 +39,8 @@ export function counterKey(series: NumberSeries, year: number | null): string {
 export async function nextNumber(tx: UnitOfWork, series: NumberSeries): Promise<LegalNumber> {
   const now = tx.clock.now();
   const year = series.yearly ? Number(romeDay(now).slice(0, 4)) : null;
-  const rows = await tx.em.execute<Array<{ last_value: string }>>(
+  const rows = await directSql<{ last_value: string }>(
+    tx.em,
     `insert into number_counter (key, last_value, updated_at) values (?, 1, ?)
      on conflict (key) do update set last_value = number_counter.last_value + 1, updated_at = excluded.updated_at
      returning last_value`,

@@ -3,6 +3,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { forbidden } from '../../server/auth/auth-checker.js';
 import type { RequestContext } from '../../server/context.js';
 import { withTransaction, type UnitOfWork } from '../../server/db/unit-of-work.js';
+import { directSql } from '../../server/db/direct-sql.js';
 import { DomainError, InvalidInputError } from '../../server/errors/domain-error.js';
 import { platformSecret } from '../../server/secrets/platform-secret.js';
 import { Administration, Aoo, ORG_READ, visibleAoo } from '../organisation/index.js';
@@ -116,11 +117,10 @@ async function openKey(em: EntityManager, row: SealRow): Promise<SealKey> {
 export async function prepareSeal(tx: UnitOfWork, aooId: string): Promise<boolean> {
   // With the AOO and its administration, which a sealed segnatura names: hydrated into the
   // transaction's identity map, so the caller's own load of them needs no second statement.
-  const [found] = await tx.em.execute<
-    Array<
-      Partial<SealRow> & { aoo_row: Record<string, unknown>; administration_row: Record<string, unknown> }
-    >
+  const [found] = await directSql<
+    Partial<SealRow> & { aoo_row: Record<string, unknown>; administration_row: Record<string, unknown> }
   >(
+    tx.em,
     `select s.*, to_jsonb(a) as aoo_row, to_jsonb(ad) as administration_row
        from aoo a join administration ad on ad.id = a.administration_id
        left join segnatura_seal s on s.aoo_id = a.id
