@@ -2,10 +2,10 @@ import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import { forbidden } from '../../server/auth/auth-checker.js';
 import { romeDay, type Clock } from '../../server/clock.js';
 import type { RequestContext } from '../../server/context.js';
-import { type UnitOfWork, withTransaction } from '../../server/db/unit-of-work.js';
+import { withTransaction } from '../../server/db/unit-of-work.js';
 import { DomainError, InvalidInputError } from '../../server/errors/domain-error.js';
 import { requiredText } from '../../server/errors/input-checks.js';
-import { findVisibleDocument, markProtocollato, StoredFile } from '../documents/index.js';
+import { markProtocollatoSql, type StoredFile } from '../documents/index.js';
 import { nextNumber } from '../numbering/index.js';
 import { PROTOCOL_REGISTER } from './permissions.js';
 import { directoryCorrespondent, refuseInlineBesideEntry } from './protocol-directory-correspondent.js';
@@ -13,6 +13,8 @@ import { fileRegistered, registrationFiling } from './protocol-filing.js';
 import { prepareSegnatura, sealedSegnatura, segnaturaInputOf } from './protocol-segnatura.js';
 import { ProtocolAnnotation } from './protocol-parts.entity.js';
 import { registraturaWrites } from './protocol-registratura-insert.js';
+import { insertRecord } from './protocol-record-insert.js';
+import { type BoundSlot, readForRegistration } from './protocol-registration-reads.js';
 import { formatProtocolNumber, ProtocolRecord } from './protocol-record.entity.js';
 import { checkSpecialRegistration, recordSpecialRegistration } from './protocol-special.js';
 import { checkRegistrationCcLinks, recordRegistrationCcLinks } from './protocol-cc-links.js';
@@ -50,7 +52,10 @@ export async function registerProtocol(
   input: RegisterProtocolInput,
 ): Promise<ProtocolRecord> {
   return withTransaction(ctx, async (tx) => {
-    const doc = await findVisibleDocument(tx, tx.em, input.documentId);
+    // The document (visible to the caller), whether it is registered, its slots and files, its
+    // filing and classification: one statement; the checks below keep their order.
+    const reads = await readForRegistration(tx, input.documentId);
+    const doc = reads.doc;
     const aooId = doc.aoo.id;
     if (!tx.grants.has(PROTOCOL_REGISTER, aooId)) {
       throw forbidden('register in the protocol of this AOO (needs PROTOCOL_REGISTER)');
@@ -96,10 +101,7 @@ export async function registerProtocol(
     const rpaId = input.rpaId ? await checkRpa(tx, 'input.rpaId', aooId, input.rpaId) : null;
     const special = await checkSpecialRegistration(tx, input, doc, means);
     const ccLinks = await checkRegistrationCcLinks(tx, input, aooId);
-    // Whether the document is registered, with its current slots and their stored files: one
-    // statement. The files are only used below, after the directory correspondents are checked.
-    const bound = await registeredAndSlots(tx, doc.id);
-    if (bound.registered) throw alreadyRegistered();
+    if (reads.registered) throw alreadyRegistered();
     // Copied before the number is taken: a refusal gives nothing back because nothing was taken.
     const correspondents: CheckedCorrespondent[] = [];
     for (const [i, c] of input.correspondents.entries()) {
@@ -109,7 +111,7 @@ export async function registerProtocol(
     }
 
     // The files bound: the document's current slots.
-    const slots = bound.slots;
+    const slots = reads.slots;
     const primary = slots.find((s) => s.position === 0);
     if (!primary) {
       throw new DomainError(
@@ -145,6 +147,7 @@ export async function registerProtocol(
       doc.id,
       input,
       romeDay(before),
+      reads,
     );
     await prepareSegnatura(tx, aooId); // its reads before the number: the counter stays locked to the commit
     const fixed: Clock = { now: () => new Date(before) };
@@ -184,7 +187,8 @@ export async function registerProtocol(
       { persist: false },
     );
     try {
-      await tx.em.insert(record);
+      // With the document marked PROTOCOLLATO in the same statement.
+      await insertRecord(tx.em, record, markProtocollatoSql(doc.id, at));
     } catch (e) {
       if (e instanceof UniqueConstraintViolationException) throw alreadyRegistered();
       throw e;
@@ -222,7 +226,6 @@ export async function registerProtocol(
       tx.em.create(ProtocolAnnotation, { recordId: record.id, text, createdAt: at, createdById: userId });
     }
     await fileRegistered(tx, fascicoloId, doc.id);
-    await markProtocollato(tx, doc.id, at);
     const boundFiles = slots.map((slot) => ({ position: slot.position, file: fileOf(slot) }));
     const specialAudit = await recordSpecialRegistration(tx, record, special, correspondents, boundFiles, at);
     try {
@@ -289,47 +292,6 @@ export async function registerProtocol(
     );
     return record;
   });
-}
-
-/** A current slot of the document, with its stored file. */
-interface BoundSlot {
-  position: number;
-  description: string | null;
-  file: StoredFile;
-}
-
-/**
- * Whether a record of the document exists, and the document's current slots in position order
- * with their stored files (hydrated as StoredFile entities): one statement where a count, a
- * find and a load of the files took three.
- */
-async function registeredAndSlots(
-  tx: UnitOfWork,
-  documentId: string,
-): Promise<{ registered: boolean; slots: BoundSlot[] }> {
-  const rows = await tx.em.execute<
-    Array<
-      Record<string, unknown> & {
-        registered: boolean;
-        slot_position: number | null;
-        slot_description: string | null;
-      }
-    >
-  >(
-    `select r.registered, df.position as slot_position, df.description as slot_description, sf.*
-       from (select exists (select 1 from protocol_record p where p.document_id = ?) as registered) r
-       left join (document_file df join stored_file sf on sf.id = df.file_id)
-         on df.document_id = ? and df.superseded_at is null
-      order by df.position`,
-    [documentId, documentId],
-  );
-  const slots: BoundSlot[] = [];
-  let isRegistered = false;
-  for (const { registered, slot_position: position, slot_description: description, ...file } of rows) {
-    isRegistered ||= registered;
-    if (position !== null) slots.push({ position, description, file: tx.em.map(StoredFile, file) });
-  }
-  return { registered: isRegistered, slots };
 }
 
 function requiredOrNull(field: string, value: string | null | undefined, max: number): string | null {
