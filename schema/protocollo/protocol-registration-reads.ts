@@ -2,20 +2,33 @@ import type { UnitOfWork } from '../../server/db/unit-of-work.js';
 import { directSql } from '../../server/db/direct-sql.js';
 import { NotFoundError } from '../../server/errors/domain-error.js';
 import { isUuid } from '../../server/errors/input-checks.js';
-import { Document, documentVisibilitySql, StoredFile } from '../documents/index.js';
+import { type Document, documentVisibilitySql, type StoredFile } from '../documents/index.js';
 import { documentClassificationSql, primaryFilingSql } from '../fascicoli/index.js';
+
+/**
+ * What a registration uses of its document: plain values, not an entity (hydrating one, with its
+ * references, into the transaction's identity map cost more than the statement that read it, and
+ * every flush then compared it again).
+ */
+export interface RegisteredDocument extends Pick<Document, 'id' | 'particolare'> {
+  aoo: { id: string };
+  uor: { id: string };
+}
+
+/** What a registration uses of a stored file it binds (plain values, as for the document). */
+export type BoundFile = Pick<StoredFile, 'id' | 'sha256' | 'originalName' | 'mediaType' | 'signatureStatus'>;
 
 /** A current slot of the document, with its stored file. */
 export interface BoundSlot {
   position: number;
   description: string | null;
-  file: StoredFile;
+  file: BoundFile;
 }
 
 /** What a registration reads of its document before it takes a number. */
 export interface RegistrationReads {
   /** The document, visible to the caller (NOT_FOUND otherwise, hidden or missing alike). */
-  doc: Document;
+  doc: RegisteredDocument;
   /** Whether a protocol record of the document exists. */
   registered: boolean;
   /** Its current slots in position order, with their stored files. */
@@ -27,11 +40,14 @@ export interface RegistrationReads {
 }
 
 interface Row {
-  document_row: Record<string, unknown>;
+  id: string;
+  aoo_id: string;
+  uor_id: string;
+  particolare: boolean;
   registered: boolean;
   primary_filing: { fascicoloId: string; classificationId: string } | null;
   classification_id: string | null;
-  slots: Array<{ position: number; description: string | null; file: Record<string, unknown> }>;
+  slots: BoundSlot[];
 }
 
 /**
@@ -39,19 +55,22 @@ interface Row {
  * took six (visibility, the document, whether it is registered with its slots and files, its
  * primary filing, its classification): each costs the server a round trip and the database a
  * statement. The visibility rule is the documents module's, in the WHERE clause: a hidden
- * document costs what a missing one does. The rows come back as JSON and are hydrated here.
+ * document costs what a missing one does.
  */
 export async function readForRegistration(tx: UnitOfWork, documentId: string): Promise<RegistrationReads> {
   if (!isUuid(documentId) || tx.user === null) throw new NotFoundError('Document', documentId);
   const visible = documentVisibilitySql(tx);
   const [row] = await directSql<Row>(
     tx.em,
-    `select to_jsonb(d) as document_row,
+    `select d.id, d.aoo_id, d.uor_id, d.particolare,
             exists (select 1 from protocol_record p where p.document_id = d.id) as registered,
             ${primaryFilingSql('d.id')} as primary_filing,
             ${documentClassificationSql('d.id')} as classification_id,
-            coalesce((select json_agg(json_build_object('position', df.position, 'description', df.description,
-                                                        'file', to_jsonb(sf)) order by df.position)
+            coalesce((select json_agg(json_build_object(
+                               'position', df.position, 'description', df.description,
+                               'file', json_build_object('id', sf.id, 'sha256', sf.sha256, 'originalName', sf.original_name,
+                                                         'mediaType', sf.media_type, 'signatureStatus', sf.signature_status))
+                               order by df.position)
                         from document_file df join stored_file sf on sf.id = df.file_id
                        where df.document_id = d.id and df.superseded_at is null), '[]'::json) as slots
        from document d
@@ -60,13 +79,9 @@ export async function readForRegistration(tx: UnitOfWork, documentId: string): P
   );
   if (!row) throw new NotFoundError('Document', documentId);
   return {
-    doc: tx.em.map(Document, row.document_row),
+    doc: { id: row.id, aoo: { id: row.aoo_id }, uor: { id: row.uor_id }, particolare: row.particolare },
     registered: row.registered,
-    slots: row.slots.map((s) => ({
-      position: s.position,
-      description: s.description,
-      file: tx.em.map(StoredFile, s.file),
-    })),
+    slots: row.slots,
     primaryFiling: row.primary_filing,
     classificationId: row.classification_id,
   };

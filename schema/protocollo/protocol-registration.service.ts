@@ -5,7 +5,7 @@ import type { RequestContext } from '../../server/context.js';
 import { withTransaction } from '../../server/db/unit-of-work.js';
 import { DomainError, InvalidInputError } from '../../server/errors/domain-error.js';
 import { requiredText } from '../../server/errors/input-checks.js';
-import { markProtocollatoSql, type StoredFile } from '../documents/index.js';
+import { markProtocollatoSql } from '../documents/index.js';
 import { nextNumber } from '../numbering/index.js';
 import { PROTOCOL_REGISTER } from './permissions.js';
 import { directoryCorrespondent, refuseInlineBesideEntry } from './protocol-directory-correspondent.js';
@@ -14,7 +14,7 @@ import { prepareSegnatura, sealedSegnatura, segnaturaInputOf } from './protocol-
 import { ProtocolAnnotation } from './protocol-parts.entity.js';
 import { registraturaWrites } from './protocol-registratura-insert.js';
 import { insertRecord } from './protocol-record-insert.js';
-import { type BoundSlot, readForRegistration } from './protocol-registration-reads.js';
+import { type BoundFile, type BoundSlot, readForRegistration } from './protocol-registration-reads.js';
 import { formatProtocolNumber, ProtocolRecord } from './protocol-record.entity.js';
 import { checkSpecialRegistration, recordSpecialRegistration } from './protocol-special.js';
 import { checkRegistrationCcLinks, recordRegistrationCcLinks } from './protocol-cc-links.js';
@@ -134,7 +134,7 @@ export async function registerProtocol(
         { field: 'input.attachmentCount' },
       );
     }
-    const fileOf = (slot: BoundSlot): StoredFile => slot.file;
+    const fileOf = (slot: BoundSlot): BoundFile => slot.file;
     const digestOf = (slot: BoundSlot): string => slot.file.sha256;
 
     // The day (and the titolario in force) is read before the number is taken; the time is read

@@ -2,7 +2,6 @@ import { auditRead } from '../../server/audit/audit-log.js';
 import type { RequestContext } from '../../server/context.js';
 import type { UnitOfWork } from '../../server/db/unit-of-work.js';
 import { DomainError } from '../../server/errors/domain-error.js';
-import type { StoredFile } from '../documents/index.js';
 import { Aoo } from '../organisation/index.js';
 import {
   prepareSeal,
@@ -14,6 +13,7 @@ import {
 } from '../segnatura/index.js';
 import { TitolarioNode } from '../titolario/index.js';
 import type { CheckedCorrespondent } from './protocol-input-checks.js';
+import type { BoundFile } from './protocol-registration-reads.js';
 import type { ProtocolRecord } from './protocol-record.entity.js';
 import { ProtocolSegnatura } from './protocol-segnatura.types.js';
 import { findVisibleRecord } from './protocol-visibility.js';
@@ -122,7 +122,7 @@ export async function segnaturaInputOf(
   tx: UnitOfWork,
   record: ProtocolRecord,
   correspondents: readonly CheckedCorrespondent[],
-  files: ReadonlyArray<{ position: number; sha256: string; description: string | null; file: StoredFile }>,
+  files: ReadonlyArray<{ position: number; sha256: string; description: string | null; file: BoundFile }>,
 ): Promise<SegnaturaInput | null> {
   const prepared = preparedAoos.get(tx.em);
   // An AOO found without a seal ahead of the number gets no segnatura: nothing to read for it.
