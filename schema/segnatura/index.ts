@@ -40,7 +40,12 @@ export type {
   SegnaturaReference,
   SegnaturaRegistrationKind,
 } from './segnatura-input.js';
-export { buildSegnatura, sealSegnaturaInput, sealSegnaturaXml } from './segnatura.js';
+export {
+  buildSegnatura,
+  sealSegnaturaInput,
+  sealSegnaturaInputOffThread,
+  sealSegnaturaXml,
+} from './segnatura.js';
 export { generateDevelopmentSeal, readPkcs12, toPkcs12, certificateInfo } from './seal-keystore.js';
 export { prepareSeal, sealSegnatura, sealSegnaturaOf, readSeal, type SealView } from './seal.service.js';
 export { SEGNATURA_SEAL_MANAGE } from './permissions.js';
