@@ -5,6 +5,7 @@ import { DomainError } from '../../server/errors/domain-error.js';
 import { Aoo } from '../organisation/index.js';
 import {
   prepareSeal,
+  type SealedAoo,
   sealSegnaturaOf,
   type SegnaturaClassification,
   type SegnaturaContacts,
@@ -43,7 +44,7 @@ function nameOf(c: CheckedCorrespondent): string {
 }
 
 /** The own administration and AOO (the receiving side of an arrivo, the sending one otherwise). */
-function ownAdministration(aoo: Aoo, uoCode?: string): SegnaturaCorrespondent {
+function ownAdministration(aoo: SealedAoo, uoCode?: string): SegnaturaCorrespondent {
   return {
     type: 'AMMINISTRAZIONE',
     denominazione: aoo.administration.name,
@@ -54,7 +55,7 @@ function ownAdministration(aoo: Aoo, uoCode?: string): SegnaturaCorrespondent {
 }
 
 /** A correspondent as registered, in the XSD's four kinds (an office of the AOO is the AOO). */
-function correspondent(aoo: Aoo, c: CheckedCorrespondent): SegnaturaCorrespondent {
+function correspondent(aoo: SealedAoo, c: CheckedCorrespondent): SegnaturaCorrespondent {
   const contatti = contacts(c);
   const extra = contatti ? { contatti } : {};
   switch (c.kind) {
@@ -101,7 +102,7 @@ function correspondent(aoo: Aoo, c: CheckedCorrespondent): SegnaturaCorresponden
 }
 
 /** AOOs read ahead by `prepareSegnatura`, by transaction (its EntityManager); null: no seal. */
-const preparedAoos = new WeakMap<UnitOfWork['em'], { aooId: string; aoo: Aoo | null }>();
+const preparedAoos = new WeakMap<UnitOfWork['em'], { aooId: string; aoo: SealedAoo | null }>();
 
 /**
  * Reads what the segnatura needs besides the record (the AOO and its administration, the AOO's
@@ -109,9 +110,7 @@ const preparedAoos = new WeakMap<UnitOfWork['em'], { aooId: string; aoo: Aoo | n
  * until the commit, and each statement made meanwhile makes the AOO's other registrations wait.
  */
 export async function prepareSegnatura(tx: UnitOfWork, aooId: string): Promise<void> {
-  const sealed = await prepareSeal(tx, aooId);
-  const aoo = sealed ? await tx.em.findOneOrFail(Aoo, aooId, { populate: ['administration'] }) : null;
-  preparedAoos.set(tx.em, { aooId, aoo });
+  preparedAoos.set(tx.em, { aooId, aoo: await prepareSeal(tx, aooId) });
 }
 
 /**

@@ -47,5 +47,12 @@ export {
   sealSegnaturaXml,
 } from './segnatura.js';
 export { generateDevelopmentSeal, readPkcs12, toPkcs12, certificateInfo } from './seal-keystore.js';
-export { prepareSeal, sealSegnatura, sealSegnaturaOf, readSeal, type SealView } from './seal.service.js';
+export {
+  prepareSeal,
+  sealSegnatura,
+  sealSegnaturaOf,
+  readSeal,
+  type SealedAoo,
+  type SealView,
+} from './seal.service.js';
 export { SEGNATURA_SEAL_MANAGE } from './permissions.js';
