@@ -40,12 +40,7 @@ export type {
   SegnaturaReference,
   SegnaturaRegistrationKind,
 } from './segnatura-input.js';
-export {
-  buildSegnatura,
-  sealSegnaturaInput,
-  sealSegnaturaInputOffThread,
-  sealSegnaturaXml,
-} from './segnatura.js';
+export { buildSegnatura, sealSegnaturaInput, sealSegnaturaXml } from './segnatura.js';
 export { generateDevelopmentSeal, readPkcs12, toPkcs12, certificateInfo } from './seal-keystore.js';
 export {
   prepareSeal,

@@ -9,7 +9,7 @@ import { platformSecret } from '../../server/secrets/platform-secret.js';
 import { Aoo, ORG_READ, visibleAoo } from '../organisation/index.js';
 import { SEGNATURA_SEAL_MANAGE } from './permissions.js';
 import { certificateInfo, generateDevelopmentSeal, readPkcs12, type SealMaterial } from './seal-keystore.js';
-import { sealSegnaturaInputOffThread, sealSegnaturaXml } from './segnatura.js';
+import { sealSegnaturaInput, sealSegnaturaXml } from './segnatura.js';
 import type { SegnaturaInput } from './segnatura-input.js';
 import type { SealKey } from './xades-seal.js';
 
@@ -344,7 +344,7 @@ export async function sealSegnaturaOf(
   aooId: string,
   input: SegnaturaInput,
 ): Promise<{ xml: string; sha256: string }> {
-  return sealWithAooSeal(tx, aooId, (key, now) => sealSegnaturaInputOffThread(input, key, now));
+  return sealWithAooSeal(tx, aooId, (key, now) => Promise.resolve(sealSegnaturaInput(input, key, now)));
 }
 
 async function sealWithAooSeal(

@@ -2,14 +2,7 @@ import { InvalidInputError } from '../../server/errors/domain-error.js';
 import type { SegnaturaInput } from './segnatura-input.js';
 import { buildSegnaturaDocument, PROT_NS } from './segnatura-xml.js';
 import type { Element } from '@xmldom/xmldom';
-import {
-  canonicalElement,
-  DS_NS,
-  parseXml,
-  sealCanonical,
-  sealCanonicalOffThread,
-  type SealKey,
-} from './xades-seal.js';
+import { canonicalElement, DS_NS, parseXml, sealCanonical, type SealKey } from './xades-seal.js';
 
 /**
  * The unsigned `SegnaturaInformatica` XML of a registration (no indentation: whitespace would
@@ -50,17 +43,4 @@ export function sealSegnaturaInput(input: SegnaturaInput, key: SealKey, signingT
   // xmlbuilder2's DOM has the node interface exc-c14n reads (names, namespaces, attributes, text).
   const root = buildSegnaturaDocument(input).root().node as unknown as Element;
   return sealCanonical(canonicalElement(root), key, signingTime);
-}
-
-/**
- * `sealSegnaturaInput` with the signature computed off the event loop (`sealCanonicalOffThread`):
- * what a registration uses, so that other requests run while its seal is signed.
- */
-export async function sealSegnaturaInputOffThread(
-  input: SegnaturaInput,
-  key: SealKey,
-  signingTime: Date,
-): Promise<string> {
-  const root = buildSegnaturaDocument(input).root().node as unknown as Element;
-  return sealCanonicalOffThread(canonicalElement(root), key, signingTime);
 }

@@ -322,39 +322,6 @@ export function sealCanonical(
   signingTime: Date,
   id = 'segnatura-seal',
 ): string {
-  const seal = sealTemplate(canonicalRoot, key, signingTime, id);
-  return seal.sealed(cryptoSign('sha256', seal.signedInfo, seal.options));
-}
-
-/**
- * `sealCanonical` with the signature computed on libuv's thread pool: the private-key operation
- * (about half a millisecond for an RSA-2048 seal) leaves the event loop free for other requests
- * meanwhile. Same bytes (PKCS#1 v1.5 signatures are deterministic; the tests compare).
- */
-export async function sealCanonicalOffThread(
-  canonicalRoot: string,
-  key: SealKey,
-  signingTime: Date,
-  id = 'segnatura-seal',
-): Promise<string> {
-  const seal = sealTemplate(canonicalRoot, key, signingTime, id);
-  const signature = await new Promise<Buffer>((resolve, reject) =>
-    cryptoSign('sha256', seal.signedInfo, seal.options, (err, value) => (err ? reject(err) : resolve(value))),
-  );
-  return seal.sealed(signature);
-}
-
-/** The seal around `canonicalRoot` up to its signature: what to sign, and the XML once signed. */
-function sealTemplate(
-  canonicalRoot: string,
-  key: SealKey,
-  signingTime: Date,
-  id: string,
-): {
-  signedInfo: Buffer;
-  options: { key: KeyObject; dsaEncoding?: 'ieee-p1363' };
-  sealed: (signature: Buffer) => string;
-} {
   const close = canonicalRoot.lastIndexOf('</');
   if (close < 0 || !canonicalRoot.endsWith('>')) throw new Error('not the canonical form of an element');
   const ec = key.privateKey.asymmetricKeyType === 'ec';
@@ -385,19 +352,17 @@ function sealTemplate(
     `${transform(EXC_C14N)}</ds:Transforms>${digestMethod('')}` +
     `<ds:DigestValue>${sha256(signedProperties(` ${xadesNs}`, ` ${dsNs}`))}</ds:DigestValue></ds:Reference>` +
     `</ds:SignedInfo>`;
-  return {
-    signedInfo: Buffer.from(signedInfo(` ${dsNs}`), 'utf8'),
-    options: { key: key.privateKey, ...(ec ? { dsaEncoding: 'ieee-p1363' as const } : {}) },
-    sealed: (signature) => {
-      const xml =
-        `<ds:Signature ${dsNs} Id="${id}">${signedInfo('')}` +
-        `<ds:SignatureValue Id="${id}-value">${signature.toString('base64')}</ds:SignatureValue>` +
-        `<ds:KeyInfo><ds:X509Data><ds:X509Certificate>${cert.base64}</ds:X509Certificate></ds:X509Data></ds:KeyInfo>` +
-        `<ds:Object><xades:QualifyingProperties ${xadesNs} Target="#${id}">${signedProperties('', '')}` +
-        `</xades:QualifyingProperties></ds:Object></ds:Signature>`;
-      return `<?xml version="1.0" encoding="UTF-8"?>\n${canonicalRoot.slice(0, close)}${xml}${canonicalRoot.slice(close)}`;
-    },
-  };
+  const signatureValue = cryptoSign('sha256', Buffer.from(signedInfo(` ${dsNs}`), 'utf8'), {
+    key: key.privateKey,
+    ...(ec ? { dsaEncoding: 'ieee-p1363' as const } : {}),
+  }).toString('base64');
+  const signature =
+    `<ds:Signature ${dsNs} Id="${id}">${signedInfo('')}` +
+    `<ds:SignatureValue Id="${id}-value">${signatureValue}</ds:SignatureValue>` +
+    `<ds:KeyInfo><ds:X509Data><ds:X509Certificate>${cert.base64}</ds:X509Certificate></ds:X509Data></ds:KeyInfo>` +
+    `<ds:Object><xades:QualifyingProperties ${xadesNs} Target="#${id}">${signedProperties('', '')}` +
+    `</xades:QualifyingProperties></ds:Object></ds:Signature>`;
+  return `<?xml version="1.0" encoding="UTF-8"?>\n${canonicalRoot.slice(0, close)}${signature}${canonicalRoot.slice(close)}`;
 }
 
 /** The exclusive canonical form (no comments) of an element of a parsed document. */
