@@ -31,10 +31,15 @@ export async function markProtocollato(tx: UnitOfWork, documentId: string, at: D
  * as a data-modifying WITH part: the registration marks its document in the statement that
  * writes its record, one round trip fewer while it holds its number.
  */
-export function markProtocollatoSql(documentId: string, at: Date): { sql: string; params: unknown[] } {
+export function markProtocollatoSql(
+  documentId: string,
+  at: Date | { expression: string },
+): { sql: string; params: unknown[] } {
+  // `at` an SQL expression: the registration time as the caller's statement computes it.
+  const time = at instanceof Date ? '?' : at.expression;
   return {
-    sql: `update document set kind = 'PROTOCOLLATO', registered_at = ? where id = ? and kind = 'NON_PROTOCOLLATO'`,
-    params: [at, documentId],
+    sql: `update document set kind = 'PROTOCOLLATO', registered_at = ${time} where id = ? and kind = 'NON_PROTOCOLLATO'`,
+    params: at instanceof Date ? [at, documentId] : [documentId],
   };
 }
 

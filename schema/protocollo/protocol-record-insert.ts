@@ -1,12 +1,18 @@
 import { ReferenceKind } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { directSql } from '../../server/db/direct-sql.js';
+import { markProtocollatoSql } from '../documents/index.js';
 import { ProtocolRecord } from './protocol-record.entity.js';
 
-/** Property → column of the record's mapped scalar columns, read once from the mapping. */
-let columns: ReadonlyArray<{ property: keyof ProtocolRecord; column: string }> | undefined;
+type Column = { property: keyof ProtocolRecord; column: string };
 
-function recordColumns(em: EntityManager): ReadonlyArray<{ property: keyof ProtocolRecord; column: string }> {
+/** Property → column of the record's mapped scalar columns, read once from the mapping. */
+let columns: readonly Column[] | undefined;
+
+// What the counter gives the record in the statement (see insertNumberedRecord).
+const NUMBERED: ReadonlySet<string> = new Set(['number', 'registered_at', 'date']);
+
+function recordColumns(em: EntityManager): readonly Column[] {
   columns ??= em
     .getMetadata()
     .get(ProtocolRecord.name)
@@ -19,22 +25,36 @@ function recordColumns(em: EntityManager): ReadonlyArray<{ property: keyof Proto
 }
 
 /**
- * Writes a new record (an entity made with `em.create(…, { persist: false })`) with one INSERT
- * of its mapped columns, as `em.insert` does, without building it through the query builder.
- * `along`: a data-modifying WITH part (UPDATE/INSERT, `?` parameters) made in the same
- * statement (the document marked PROTOCOLLATO): one round trip while the number is held.
+ * Takes the record's number and writes the record, in ONE statement: the counter's data-modifying
+ * WITH part (`nextNumberSql`), the INSERT of the record's mapped columns with the number and its
+ * instant (registration time, and the Europe/Rome day of it) from the counter, and the document
+ * marked PROTOCOLLATO at that time. While the counter row is locked (to the commit) every
+ * statement makes the AOO's other registrations wait: this was three (number, record, document).
+ * The record is an entity made with `em.create(…, { persist: false })`; its number, time and
+ * day are set from what the statement returns.
  */
-export async function insertRecord(
+export async function insertNumberedRecord(
   em: EntityManager,
   record: ProtocolRecord,
-  along?: { sql: string; params: readonly unknown[] },
+  counter: { sql: string; params: readonly unknown[] },
 ): Promise<void> {
-  const present = recordColumns(em).filter((c) => record[c.property] !== undefined);
-  await directSql(
-    em,
-    `${along ? `with along as (${along.sql}) ` : ''}insert into protocol_record (${present
-      .map((c) => c.column)
-      .join(', ')}) values (${present.map(() => '?').join(', ')})`,
-    [...(along?.params ?? []), ...present.map((c) => record[c.property])],
+  const present = recordColumns(em).filter(
+    (c) => !NUMBERED.has(c.column) && record[c.property] !== undefined,
   );
+  const mark = markProtocollatoSql(record.documentId, { expression: '(select updated_at from n)' });
+  const [row] = await directSql<{ number: number; registered_ms: number; day: string }>(
+    em,
+    `with n as (${counter.sql}), marked as (${mark.sql})
+     insert into protocol_record (${present.map((c) => c.column).join(', ')}, number, registered_at, date)
+     values (${present.map(() => '?').join(', ')}, (select last_value from n), (select updated_at from n),
+             ((select updated_at from n) at time zone 'Europe/Rome')::date)
+     returning number, (extract(epoch from registered_at) * 1000)::float8 as registered_ms,
+               to_char(date, 'YYYY-MM-DD') as day`,
+    [...counter.params, ...mark.params, ...present.map((c) => record[c.property])],
+  );
+  if (!row) throw new Error('protocol record: the numbered INSERT returned no row');
+  record.number = row.number;
+  // As milliseconds: the driver hands timestamps over as text (MikroORM parses its own).
+  record.registeredAt = new Date(row.registered_ms);
+  record.date = row.day;
 }

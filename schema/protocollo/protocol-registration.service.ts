@@ -1,19 +1,18 @@
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import { forbidden } from '../../server/auth/auth-checker.js';
-import { romeDay, type Clock } from '../../server/clock.js';
+import { romeDay } from '../../server/clock.js';
 import type { RequestContext } from '../../server/context.js';
 import { withTransaction } from '../../server/db/unit-of-work.js';
 import { DomainError, InvalidInputError } from '../../server/errors/domain-error.js';
 import { requiredText } from '../../server/errors/input-checks.js';
-import { markProtocollatoSql } from '../documents/index.js';
-import { nextNumber } from '../numbering/index.js';
+import { nextNumberSql } from '../numbering/index.js';
 import { PROTOCOL_REGISTER } from './permissions.js';
 import { directoryCorrespondent, refuseInlineBesideEntry } from './protocol-directory-correspondent.js';
 import { fileRegistered, registrationFiling } from './protocol-filing.js';
 import { prepareSegnatura, sealedSegnatura, segnaturaInputOf } from './protocol-segnatura.js';
 import { ProtocolAnnotation } from './protocol-parts.entity.js';
 import { registraturaWrites } from './protocol-registratura-insert.js';
-import { insertRecord } from './protocol-record-insert.js';
+import { insertNumberedRecord } from './protocol-record-insert.js';
 import { type BoundFile, type BoundSlot, readForRegistration } from './protocol-registration-reads.js';
 import { formatProtocolNumber, ProtocolRecord } from './protocol-record.entity.js';
 import { checkSpecialRegistration, recordSpecialRegistration } from './protocol-special.js';
@@ -137,9 +136,9 @@ export async function registerProtocol(
     const fileOf = (slot: BoundSlot): BoundFile => slot.file;
     const digestOf = (slot: BoundSlot): string => slot.file.sha256;
 
-    // The day (and the titolario in force) is read before the number is taken; the time is read
-    // again once the counter row is locked, so registration times follow the numbers. Only when
-    // the Italian year turned in between does the record keep the first reading (its year's).
+    // One reading of the clock: the day (and the titolario in force) and the number's year. The
+    // record's time is the later of it and the previous number's (nextNumberSql), so times follow
+    // numbers whatever order the readings reached the counter in, and stay in the number's year.
     const before = tx.clock.now();
     const { classificationId, fascicoloId } = await registrationFiling(
       tx,
@@ -150,28 +149,19 @@ export async function registerProtocol(
       reads,
     );
     await prepareSegnatura(tx, aooId); // its reads before the number: the counter stays locked to the commit
-    const fixed: Clock = { now: () => new Date(before) };
-    const { number, year } = await nextNumber(
-      { ...tx, clock: fixed },
-      { series: 'protocollo', within: [aooId], yearly: true },
-    );
-    const locked = tx.clock.now();
-    const at =
-      romeDay(locked).slice(0, 4) === romeDay(before).slice(0, 4) && locked >= before ? locked : before;
-    const day = romeDay(at);
+    const counter = nextNumberSql({ series: 'protocollo', within: [aooId], yearly: true }, before);
     const userId = tx.user?.id ?? '';
-    // Written now, with its own INSERT (not queued for a flush, whose change-set computation
-    // over the transaction's entities it would cost): the registratura's rows need it first.
     const record = tx.em.create(
       ProtocolRecord,
       {
         aooId,
         documentId: doc.id,
         kind: input.kind,
-        number,
-        year: year ?? Number(day.slice(0, 4)),
-        date: day,
-        registeredAt: at,
+        // number, date and registeredAt: from the counter, in the INSERT (insertNumberedRecord).
+        number: 0,
+        year: counter.year ?? Number(romeDay(before).slice(0, 4)),
+        date: romeDay(before),
+        registeredAt: before,
         registeredById: userId,
         oggetto,
         primarySha256: digestOf(primary),
@@ -187,12 +177,13 @@ export async function registerProtocol(
       { persist: false },
     );
     try {
-      // With the document marked PROTOCOLLATO in the same statement.
-      await insertRecord(tx.em, record, markProtocollatoSql(doc.id, at));
+      // The number, the record and the document marked PROTOCOLLATO: one statement.
+      await insertNumberedRecord(tx.em, record, counter);
     } catch (e) {
       if (e instanceof UniqueConstraintViolationException) throw alreadyRegistered();
       throw e;
     }
+    const { number, registeredAt: at, date: day } = record;
     await recordRegistrationCcLinks(tx, record.id, ccLinks, at);
     const role =
       input.kind === ProtocolKind.ARRIVO ? CorrespondentRole.MITTENTE : CorrespondentRole.DESTINATARIO;
