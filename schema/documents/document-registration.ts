@@ -1,4 +1,5 @@
 import type { UnitOfWork } from '../../server/db/unit-of-work.js';
+import { directSql } from '../../server/db/direct-sql.js';
 
 /**
  * A document registered in a repertorio becomes REPERTORIATO, with the registration time, and
@@ -21,11 +22,25 @@ export async function markRepertoriato(tx: UnitOfWork, documentId: string, at: D
  * and time, as the document triggers require: it then carries both numbers.
  */
 export async function markProtocollato(tx: UnitOfWork, documentId: string, at: Date): Promise<void> {
-  await tx.em.execute(
-    `update document set kind = 'PROTOCOLLATO', registered_at = ? where id = ? and kind = 'NON_PROTOCOLLATO'`,
-    [at, documentId],
-    'run',
-  );
+  const mark = markProtocollatoSql(documentId, at);
+  await directSql(tx.em, mark.sql, mark.params);
+}
+
+/**
+ * markProtocollato as an UPDATE (`?` parameters) for a statement of the protocol module's own,
+ * as a data-modifying WITH part: the registration marks its document in the statement that
+ * writes its record, one round trip fewer while it holds its number.
+ */
+export function markProtocollatoSql(
+  documentId: string,
+  at: Date | { expression: string },
+): { sql: string; params: unknown[] } {
+  // `at` an SQL expression: the registration time as the caller's statement computes it.
+  const time = at instanceof Date ? '?' : at.expression;
+  return {
+    sql: `update document set kind = 'PROTOCOLLATO', registered_at = ${time} where id = ? and kind = 'NON_PROTOCOLLATO'`,
+    params: at instanceof Date ? [at, documentId] : [documentId],
+  };
 }
 
 /**

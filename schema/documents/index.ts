@@ -89,6 +89,11 @@ export { documentVisibilitySql, visibleDocumentIds } from './document-visibility
 export { involveInDocument } from './document-involvement.js';
 export { documentPage } from './document-list.js';
 export { findVisibleDocument } from './document.service.js';
-export { isProtocollatoLocked, markProtocollato, markRepertoriato } from './document-registration.js';
+export {
+  isProtocollatoLocked,
+  markProtocollato,
+  markProtocollatoSql,
+  markRepertoriato,
+} from './document-registration.js';
 // Row visibility and the page type, for modules that list documents (raccoglitori, fascicoli).
 export { DocumentConnection } from './document-list.types.js';

@@ -3,6 +3,7 @@ import { forbidden } from '../../server/auth/auth-checker.js';
 import { romeDay } from '../../server/clock.js';
 import { loader, type RequestContext } from '../../server/context.js';
 import { pgArray } from '../../server/db/sql-array.js';
+import { directSql } from '../../server/db/direct-sql.js';
 import { withTransaction } from '../../server/db/unit-of-work.js';
 import { DomainError } from '../../server/errors/domain-error.js';
 import { grouped } from '../../server/graphql/loader-helpers.js';
@@ -139,12 +140,23 @@ export async function currentDocumentClassification(
   return versions.at(-1)?.classificationId ?? null;
 }
 
+/**
+ * The node the document whose id is the SQL expression `documentId` is classified on now, or
+ * null: documentClassificationOf as a scalar subquery, for a caller's statement that reads it
+ * beside other things.
+ */
+export function documentClassificationSql(documentId: string): string {
+  return `(select classification_id from document_classification where document_id = ${documentId}
+            order by version desc limit 1)`;
+}
+
 /** The node a document non protocollato is classified on now, read in the caller's transaction. */
 export async function documentClassificationOf(
   ctx: RequestContext,
   documentId: string,
 ): Promise<string | null> {
-  const rows = await ctx.em.execute<Array<{ classification_id: string }>>(
+  const rows = await directSql<{ classification_id: string }>(
+    ctx.em,
     'select classification_id from document_classification where document_id = ? order by version desc limit 1',
     [documentId],
   );

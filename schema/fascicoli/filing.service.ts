@@ -1,5 +1,6 @@
 import type { RequestContext } from '../../server/context.js';
 import { withTransaction, type UnitOfWork } from '../../server/db/unit-of-work.js';
+import { directSql } from '../../server/db/direct-sql.js';
 import { DomainError, InvalidInputError, NotFoundError } from '../../server/errors/domain-error.js';
 import { isUuid } from '../../server/errors/input-checks.js';
 import { isProtocollatoLocked, visibleDocumentIds } from '../documents/index.js';
@@ -160,12 +161,24 @@ export async function fascicoloForFiling(
   return f;
 }
 
+/**
+ * The primary filing of the document whose id is the SQL expression `documentId`, as a JSON
+ * object { fascicoloId, classificationId } or null: for a caller's statement that reads it beside
+ * other things (the protocol registration's one read before its number).
+ */
+export function primaryFilingSql(documentId: string): string {
+  return `(select json_build_object('fascicoloId', c.fascicolo_id, 'classificationId', f.classification_id)
+             from fascicolo_filing_current c join fascicolo f on f.id = c.fascicolo_id
+            where c.document_id = ${documentId} and c.is_primary limit 1)`;
+}
+
 /** The primary fascicolo a document is filed in now (whoever may see it), with its node; or null. */
 export async function primaryFilingOf(
   ctx: RequestContext,
   documentId: string,
 ): Promise<{ fascicoloId: string; classificationId: string } | null> {
-  const rows = await ctx.em.execute<Array<{ fascicolo_id: string; classification_id: string }>>(
+  const rows = await directSql<{ fascicolo_id: string; classification_id: string }>(
+    ctx.em,
     `select c.fascicolo_id, f.classification_id from fascicolo_filing_current c join fascicolo f on f.id = c.fascicolo_id
       where c.document_id = ? and c.is_primary`,
     [documentId],

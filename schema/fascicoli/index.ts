@@ -71,11 +71,18 @@ export {
 export { FASCICOLO_MANAGE, FASCICOLO_READ, FASCICOLO_REOPEN } from './permissions.js';
 export { fascicoloVisibilitySql, visibleFascicoloIds } from './fascicolo-visibility.js';
 export { openAnnualFascicoli } from './annual-fascicoli.job.js';
-export { fascicoloForFiling, fileDocument, primaryFilingOf, unfileDocument } from './filing.service.js';
+export {
+  fascicoloForFiling,
+  fileDocument,
+  primaryFilingOf,
+  primaryFilingSql,
+  unfileDocument,
+} from './filing.service.js';
 export { classificationAgrees, classificationMismatch } from './classification-agreement.js';
 export {
   currentDocumentClassification,
   documentClassificationOf,
+  documentClassificationSql,
 } from './document-classification.service.js';
 /** A fascicolo by id for a nested field, null when missing or not visible to the caller (per request). */
 export const fascicoloLoader = fascicoloLoaders.fascicolo;

@@ -10,4 +10,4 @@ export const numberingModule = defineModule({
   migrations: [{ name: 'Migration20261204000010_numbering', class: Migration20261204000010_numbering }],
 });
 
-export { nextNumber, type LegalNumber, type NumberSeries } from './numbering.service.js';
+export { nextNumber, nextNumberSql, type LegalNumber, type NumberSeries } from './numbering.service.js';

@@ -1,5 +1,6 @@
 import type { UnitOfWork } from '../../server/db/unit-of-work.js';
 import { romeDay } from '../../server/clock.js';
+import { directSql } from '../../server/db/direct-sql.js';
 
 /**
  * Which series a number belongs to: the series name (`protocol`, `emergency`, `fascicolo`,
@@ -38,7 +39,8 @@ export function counterKey(series: NumberSeries, year: number | null): string {
 export async function nextNumber(tx: UnitOfWork, series: NumberSeries): Promise<LegalNumber> {
   const now = tx.clock.now();
   const year = series.yearly ? Number(romeDay(now).slice(0, 4)) : null;
-  const rows = await tx.em.execute<Array<{ last_value: string }>>(
+  const rows = await directSql<{ last_value: string }>(
+    tx.em,
     `insert into number_counter (key, last_value, updated_at) values (?, 1, ?)
      on conflict (key) do update set last_value = number_counter.last_value + 1, updated_at = excluded.updated_at
      returning last_value`,
@@ -47,4 +49,27 @@ export async function nextNumber(tx: UnitOfWork, series: NumberSeries): Promise<
   const value = rows[0]?.last_value;
   if (value === undefined) throw new Error('numbering: the counter returned no value');
   return { number: Number(value), year };
+}
+
+/**
+ * `nextNumber` as a data-modifying WITH part (`?` parameters) for a caller's statement that uses
+ * the number at once, e.g. in the INSERT of what it numbers: one round trip fewer while the
+ * counter row is locked, which every other caller of the series waits for. It returns
+ * `last_value` (the number) and `updated_at`: the instant of this number, the later of `now` and
+ * the previous number's, so that instants follow numbers however the callers' clock readings
+ * raced to the lock (and every instant of a yearly series stays in its year, as `now` is).
+ */
+export function nextNumberSql(
+  series: NumberSeries,
+  now: Date,
+): { sql: string; params: unknown[]; year: number | null } {
+  const year = series.yearly ? Number(romeDay(now).slice(0, 4)) : null;
+  return {
+    sql: `insert into number_counter (key, last_value, updated_at) values (?, 1, ?)
+          on conflict (key) do update set last_value = number_counter.last_value + 1,
+            updated_at = greatest(number_counter.updated_at, excluded.updated_at)
+          returning last_value, updated_at`,
+    params: [counterKey(series, year), now],
+    year,
+  };
 }

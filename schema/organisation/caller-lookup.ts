@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { AuthenticatedCaller, PrincipalLookup } from '../../server/auth/principal.js';
+import { directSql } from '../../server/db/direct-sql.js';
 import {
   grantsOf,
   MEMBERSHIP_COLUMNS,
@@ -42,7 +43,8 @@ export async function loadActiveCaller(
   profiles: ReadonlyMap<Profile, ProfileGrants>,
 ): Promise<AuthenticatedCaller | null> {
   const [column, value] = lookup(where);
-  const rows = await em.execute<CallerRow[]>(
+  const rows = await directSql<CallerRow>(
+    em,
     `with usr as (
        select id, username, subject, platform_admin, active from app_user where ${column} = ? limit 1
      ), mem as (

@@ -27,6 +27,12 @@ export interface RecordFiling {
   fascicoloId: string | null;
 }
 
+/** The document's primary filing and classification now, when the caller has read them already. */
+export interface KnownFiling {
+  primaryFiling: { fascicoloId: string; classificationId: string } | null;
+  classificationId: string | null;
+}
+
 /**
  * What a registration's classification and fascicolo come to. A draft already filed as primary
  * keeps that fascicolo (the record takes it); another fascicolo given is refused. Without either,
@@ -38,11 +44,12 @@ export async function registrationFiling(
   documentId: string,
   input: { classificationId?: string | null; fascicoloId?: string | null },
   day: string,
+  known?: KnownFiling,
 ): Promise<RecordFiling> {
   const given = input.classificationId
     ? await checkClassification(tx, aooId, input.classificationId, day)
     : null;
-  const current = await primaryFilingOf(tx, documentId);
+  const current = known ? known.primaryFiling : await primaryFilingOf(tx, documentId);
   if (input.fascicoloId && current && current.fascicoloId !== input.fascicoloId) {
     throw new DomainError(
       'DOCUMENT_PRIMARY_FASCICOLO_EXISTS',
@@ -61,7 +68,7 @@ export async function registrationFiling(
     };
   }
   return {
-    classificationId: given ?? (await earlierClassification(tx, aooId, documentId, day)),
+    classificationId: given ?? (await earlierClassification(tx, aooId, documentId, day, known)),
     fascicoloId: null,
   };
 }
@@ -76,8 +83,9 @@ async function earlierClassification(
   aooId: string,
   documentId: string,
   day: string,
+  known?: KnownFiling,
 ): Promise<string | null> {
-  const nodeId = await documentClassificationOf(tx, documentId);
+  const nodeId = known ? known.classificationId : await documentClassificationOf(tx, documentId);
   if (nodeId === null) return null;
   try {
     return await checkClassification(tx, aooId, nodeId, day);

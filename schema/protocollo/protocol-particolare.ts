@@ -4,7 +4,8 @@ import { loader, type RequestContext } from '../../server/context.js';
 import type { UnitOfWork } from '../../server/db/unit-of-work.js';
 import { pgArray } from '../../server/db/sql-array.js';
 import { DomainError } from '../../server/errors/domain-error.js';
-import { type Document, PROTOCOL_PARTICOLARE } from '../documents/index.js';
+import { PROTOCOL_PARTICOLARE } from '../documents/index.js';
+import type { RegisteredDocument } from './protocol-registration-reads.js';
 import { registerEntry, Repertorio, RepertorioEntry } from '../repertori/index.js';
 import type { ProtocolRecord } from './protocol-record.entity.js';
 
@@ -20,7 +21,10 @@ export const PARTICOLARE_REPERTORIO_CODE = 'PROTOCOLLO_PARTICOLARE';
  * PROTOCOL_PARTICOLARE in its AOO, and only where the AOO has its active repertorio. Returns the
  * repertorio's id (null for an ordinary document).
  */
-export async function particolareRepertorio(tx: UnitOfWork, doc: Document): Promise<string | null> {
+export async function particolareRepertorio(
+  tx: UnitOfWork,
+  doc: Pick<RegisteredDocument, 'particolare' | 'aoo'>,
+): Promise<string | null> {
   if (!doc.particolare) return null;
   const aooId = doc.aoo.id;
   if (!tx.grants.has(PROTOCOL_PARTICOLARE, aooId)) {

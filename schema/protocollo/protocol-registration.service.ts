@@ -1,18 +1,19 @@
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import { forbidden } from '../../server/auth/auth-checker.js';
-import { romeDay, type Clock } from '../../server/clock.js';
+import { romeDay } from '../../server/clock.js';
 import type { RequestContext } from '../../server/context.js';
-import { type UnitOfWork, withTransaction } from '../../server/db/unit-of-work.js';
+import { withTransaction } from '../../server/db/unit-of-work.js';
 import { DomainError, InvalidInputError } from '../../server/errors/domain-error.js';
 import { requiredText } from '../../server/errors/input-checks.js';
-import { findVisibleDocument, markProtocollato, StoredFile } from '../documents/index.js';
-import { nextNumber } from '../numbering/index.js';
+import { nextNumberSql } from '../numbering/index.js';
 import { PROTOCOL_REGISTER } from './permissions.js';
 import { directoryCorrespondent, refuseInlineBesideEntry } from './protocol-directory-correspondent.js';
 import { fileRegistered, registrationFiling } from './protocol-filing.js';
 import { prepareSegnatura, sealedSegnatura, segnaturaInputOf } from './protocol-segnatura.js';
 import { ProtocolAnnotation } from './protocol-parts.entity.js';
 import { registraturaWrites } from './protocol-registratura-insert.js';
+import { insertNumberedRecord } from './protocol-record-insert.js';
+import { type BoundFile, type BoundSlot, readForRegistration } from './protocol-registration-reads.js';
 import { formatProtocolNumber, ProtocolRecord } from './protocol-record.entity.js';
 import { checkSpecialRegistration, recordSpecialRegistration } from './protocol-special.js';
 import { checkRegistrationCcLinks, recordRegistrationCcLinks } from './protocol-cc-links.js';
@@ -50,7 +51,10 @@ export async function registerProtocol(
   input: RegisterProtocolInput,
 ): Promise<ProtocolRecord> {
   return withTransaction(ctx, async (tx) => {
-    const doc = await findVisibleDocument(tx, tx.em, input.documentId);
+    // The document (visible to the caller), whether it is registered, its slots and files, its
+    // filing and classification: one statement; the checks below keep their order.
+    const reads = await readForRegistration(tx, input.documentId);
+    const doc = reads.doc;
     const aooId = doc.aoo.id;
     if (!tx.grants.has(PROTOCOL_REGISTER, aooId)) {
       throw forbidden('register in the protocol of this AOO (needs PROTOCOL_REGISTER)');
@@ -96,10 +100,7 @@ export async function registerProtocol(
     const rpaId = input.rpaId ? await checkRpa(tx, 'input.rpaId', aooId, input.rpaId) : null;
     const special = await checkSpecialRegistration(tx, input, doc, means);
     const ccLinks = await checkRegistrationCcLinks(tx, input, aooId);
-    // Whether the document is registered, with its current slots and their stored files: one
-    // statement. The files are only used below, after the directory correspondents are checked.
-    const bound = await registeredAndSlots(tx, doc.id);
-    if (bound.registered) throw alreadyRegistered();
+    if (reads.registered) throw alreadyRegistered();
     // Copied before the number is taken: a refusal gives nothing back because nothing was taken.
     const correspondents: CheckedCorrespondent[] = [];
     for (const [i, c] of input.correspondents.entries()) {
@@ -109,7 +110,7 @@ export async function registerProtocol(
     }
 
     // The files bound: the document's current slots.
-    const slots = bound.slots;
+    const slots = reads.slots;
     const primary = slots.find((s) => s.position === 0);
     if (!primary) {
       throw new DomainError(
@@ -132,12 +133,12 @@ export async function registerProtocol(
         { field: 'input.attachmentCount' },
       );
     }
-    const fileOf = (slot: BoundSlot): StoredFile => slot.file;
+    const fileOf = (slot: BoundSlot): BoundFile => slot.file;
     const digestOf = (slot: BoundSlot): string => slot.file.sha256;
 
-    // The day (and the titolario in force) is read before the number is taken; the time is read
-    // again once the counter row is locked, so registration times follow the numbers. Only when
-    // the Italian year turned in between does the record keep the first reading (its year's).
+    // One reading of the clock: the day (and the titolario in force) and the number's year. The
+    // record's time is the later of it and the previous number's (nextNumberSql), so times follow
+    // numbers whatever order the readings reached the counter in, and stay in the number's year.
     const before = tx.clock.now();
     const { classificationId, fascicoloId } = await registrationFiling(
       tx,
@@ -145,30 +146,22 @@ export async function registerProtocol(
       doc.id,
       input,
       romeDay(before),
+      reads,
     );
     await prepareSegnatura(tx, aooId); // its reads before the number: the counter stays locked to the commit
-    const fixed: Clock = { now: () => new Date(before) };
-    const { number, year } = await nextNumber(
-      { ...tx, clock: fixed },
-      { series: 'protocollo', within: [aooId], yearly: true },
-    );
-    const locked = tx.clock.now();
-    const at =
-      romeDay(locked).slice(0, 4) === romeDay(before).slice(0, 4) && locked >= before ? locked : before;
-    const day = romeDay(at);
+    const counter = nextNumberSql({ series: 'protocollo', within: [aooId], yearly: true }, before);
     const userId = tx.user?.id ?? '';
-    // Written now, with its own INSERT (not queued for a flush, whose change-set computation
-    // over the transaction's entities it would cost): the registratura's rows need it first.
     const record = tx.em.create(
       ProtocolRecord,
       {
         aooId,
         documentId: doc.id,
         kind: input.kind,
-        number,
-        year: year ?? Number(day.slice(0, 4)),
-        date: day,
-        registeredAt: at,
+        // number, date and registeredAt: from the counter, in the INSERT (insertNumberedRecord).
+        number: 0,
+        year: counter.year ?? Number(romeDay(before).slice(0, 4)),
+        date: romeDay(before),
+        registeredAt: before,
         registeredById: userId,
         oggetto,
         primarySha256: digestOf(primary),
@@ -184,11 +177,13 @@ export async function registerProtocol(
       { persist: false },
     );
     try {
-      await tx.em.insert(record);
+      // The number, the record and the document marked PROTOCOLLATO: one statement.
+      await insertNumberedRecord(tx.em, record, counter);
     } catch (e) {
       if (e instanceof UniqueConstraintViolationException) throw alreadyRegistered();
       throw e;
     }
+    const { number, registeredAt: at, date: day } = record;
     await recordRegistrationCcLinks(tx, record.id, ccLinks, at);
     const role =
       input.kind === ProtocolKind.ARRIVO ? CorrespondentRole.MITTENTE : CorrespondentRole.DESTINATARIO;
@@ -222,7 +217,6 @@ export async function registerProtocol(
       tx.em.create(ProtocolAnnotation, { recordId: record.id, text, createdAt: at, createdById: userId });
     }
     await fileRegistered(tx, fascicoloId, doc.id);
-    await markProtocollato(tx, doc.id, at);
     const boundFiles = slots.map((slot) => ({ position: slot.position, file: fileOf(slot) }));
     const specialAudit = await recordSpecialRegistration(tx, record, special, correspondents, boundFiles, at);
     try {
@@ -289,47 +283,6 @@ export async function registerProtocol(
     );
     return record;
   });
-}
-
-/** A current slot of the document, with its stored file. */
-interface BoundSlot {
-  position: number;
-  description: string | null;
-  file: StoredFile;
-}
-
-/**
- * Whether a record of the document exists, and the document's current slots in position order
- * with their stored files (hydrated as StoredFile entities): one statement where a count, a
- * find and a load of the files took three.
- */
-async function registeredAndSlots(
-  tx: UnitOfWork,
-  documentId: string,
-): Promise<{ registered: boolean; slots: BoundSlot[] }> {
-  const rows = await tx.em.execute<
-    Array<
-      Record<string, unknown> & {
-        registered: boolean;
-        slot_position: number | null;
-        slot_description: string | null;
-      }
-    >
-  >(
-    `select r.registered, df.position as slot_position, df.description as slot_description, sf.*
-       from (select exists (select 1 from protocol_record p where p.document_id = ?) as registered) r
-       left join (document_file df join stored_file sf on sf.id = df.file_id)
-         on df.document_id = ? and df.superseded_at is null
-      order by df.position`,
-    [documentId, documentId],
-  );
-  const slots: BoundSlot[] = [];
-  let isRegistered = false;
-  for (const { registered, slot_position: position, slot_description: description, ...file } of rows) {
-    isRegistered ||= registered;
-    if (position !== null) slots.push({ position, description, file: tx.em.map(StoredFile, file) });
-  }
-  return { registered: isRegistered, slots };
 }
 
 function requiredOrNull(field: string, value: string | null | undefined, max: number): string | null {

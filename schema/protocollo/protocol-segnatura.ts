@@ -2,10 +2,10 @@ import { auditRead } from '../../server/audit/audit-log.js';
 import type { RequestContext } from '../../server/context.js';
 import type { UnitOfWork } from '../../server/db/unit-of-work.js';
 import { DomainError } from '../../server/errors/domain-error.js';
-import type { StoredFile } from '../documents/index.js';
 import { Aoo } from '../organisation/index.js';
 import {
   prepareSeal,
+  type SealedAoo,
   sealSegnaturaOf,
   type SegnaturaClassification,
   type SegnaturaContacts,
@@ -14,6 +14,7 @@ import {
 } from '../segnatura/index.js';
 import { TitolarioNode } from '../titolario/index.js';
 import type { CheckedCorrespondent } from './protocol-input-checks.js';
+import type { BoundFile } from './protocol-registration-reads.js';
 import type { ProtocolRecord } from './protocol-record.entity.js';
 import { ProtocolSegnatura } from './protocol-segnatura.types.js';
 import { findVisibleRecord } from './protocol-visibility.js';
@@ -43,7 +44,7 @@ function nameOf(c: CheckedCorrespondent): string {
 }
 
 /** The own administration and AOO (the receiving side of an arrivo, the sending one otherwise). */
-function ownAdministration(aoo: Aoo, uoCode?: string): SegnaturaCorrespondent {
+function ownAdministration(aoo: SealedAoo, uoCode?: string): SegnaturaCorrespondent {
   return {
     type: 'AMMINISTRAZIONE',
     denominazione: aoo.administration.name,
@@ -54,7 +55,7 @@ function ownAdministration(aoo: Aoo, uoCode?: string): SegnaturaCorrespondent {
 }
 
 /** A correspondent as registered, in the XSD's four kinds (an office of the AOO is the AOO). */
-function correspondent(aoo: Aoo, c: CheckedCorrespondent): SegnaturaCorrespondent {
+function correspondent(aoo: SealedAoo, c: CheckedCorrespondent): SegnaturaCorrespondent {
   const contatti = contacts(c);
   const extra = contatti ? { contatti } : {};
   switch (c.kind) {
@@ -101,7 +102,7 @@ function correspondent(aoo: Aoo, c: CheckedCorrespondent): SegnaturaCorresponden
 }
 
 /** AOOs read ahead by `prepareSegnatura`, by transaction (its EntityManager); null: no seal. */
-const preparedAoos = new WeakMap<UnitOfWork['em'], { aooId: string; aoo: Aoo | null }>();
+const preparedAoos = new WeakMap<UnitOfWork['em'], { aooId: string; aoo: SealedAoo | null }>();
 
 /**
  * Reads what the segnatura needs besides the record (the AOO and its administration, the AOO's
@@ -109,9 +110,7 @@ const preparedAoos = new WeakMap<UnitOfWork['em'], { aooId: string; aoo: Aoo | n
  * until the commit, and each statement made meanwhile makes the AOO's other registrations wait.
  */
 export async function prepareSegnatura(tx: UnitOfWork, aooId: string): Promise<void> {
-  const sealed = await prepareSeal(tx, aooId);
-  const aoo = sealed ? await tx.em.findOneOrFail(Aoo, aooId, { populate: ['administration'] }) : null;
-  preparedAoos.set(tx.em, { aooId, aoo });
+  preparedAoos.set(tx.em, { aooId, aoo: await prepareSeal(tx, aooId) });
 }
 
 /**
@@ -122,7 +121,7 @@ export async function segnaturaInputOf(
   tx: UnitOfWork,
   record: ProtocolRecord,
   correspondents: readonly CheckedCorrespondent[],
-  files: ReadonlyArray<{ position: number; sha256: string; description: string | null; file: StoredFile }>,
+  files: ReadonlyArray<{ position: number; sha256: string; description: string | null; file: BoundFile }>,
 ): Promise<SegnaturaInput | null> {
   const prepared = preparedAoos.get(tx.em);
   // An AOO found without a seal ahead of the number gets no segnatura: nothing to read for it.

@@ -1,5 +1,6 @@
 import { DomainError } from '../../server/errors/domain-error.js';
-import { SignatureStatus, type StoredFile } from '../documents/index.js';
+import { SignatureStatus } from '../documents/index.js';
+import type { BoundFile } from './protocol-registration-reads.js';
 import type { CheckedCorrespondent } from './protocol-input-checks.js';
 import { PROTOCOL_NOTE_TEXT, ProtocolKind, ProtocolNote } from './protocollo-enums.js';
 import type { RegisterProtocolInput } from './protocollo.inputs.js';
@@ -96,7 +97,7 @@ function recipientLists(correspondents: readonly CheckedCorrespondent[]): string
 export function specialNotes(
   special: SpecialCases,
   correspondents: readonly CheckedCorrespondent[],
-  files: ReadonlyArray<{ position: number; file: StoredFile }>,
+  files: ReadonlyArray<{ position: number; file: BoundFile }>,
 ): SpecialNote[] {
   const notes: SpecialNote[] = [];
   const plain = (note: ProtocolNote) => notes.push({ note, text: PROTOCOL_NOTE_TEXT[note] });

@@ -1,6 +1,6 @@
 import { romeDay } from '../../server/clock.js';
 import type { UnitOfWork } from '../../server/db/unit-of-work.js';
-import type { Document, StoredFile } from '../documents/index.js';
+import type { BoundFile, RegisteredDocument } from './protocol-registration-reads.js';
 import { checkDifferimento, type DifferimentoColumns } from './protocol-differimento.js';
 import type { CheckedCorrespondent } from './protocol-input-checks.js';
 import { ProtocolAnnotation } from './protocol-parts.entity.js';
@@ -25,7 +25,7 @@ export interface SpecialRegistration {
 export async function checkSpecialRegistration(
   tx: UnitOfWork,
   input: RegisterProtocolInput,
-  doc: Document,
+  doc: RegisteredDocument,
   means: string | null,
 ): Promise<SpecialRegistration> {
   const cases = checkSpecialCases(input);
@@ -51,7 +51,7 @@ export async function recordSpecialRegistration(
   record: ProtocolRecord,
   special: SpecialRegistration,
   correspondents: readonly CheckedCorrespondent[],
-  files: ReadonlyArray<{ position: number; file: StoredFile }>,
+  files: ReadonlyArray<{ position: number; file: BoundFile }>,
   at: Date,
 ): Promise<Record<string, unknown>> {
   const notes = specialNotes(special.cases, correspondents, files);

@@ -42,5 +42,12 @@ export type {
 } from './segnatura-input.js';
 export { buildSegnatura, sealSegnaturaInput, sealSegnaturaXml } from './segnatura.js';
 export { generateDevelopmentSeal, readPkcs12, toPkcs12, certificateInfo } from './seal-keystore.js';
-export { prepareSeal, sealSegnatura, sealSegnaturaOf, readSeal, type SealView } from './seal.service.js';
+export {
+  prepareSeal,
+  sealSegnatura,
+  sealSegnaturaOf,
+  readSeal,
+  type SealedAoo,
+  type SealView,
+} from './seal.service.js';
 export { SEGNATURA_SEAL_MANAGE } from './permissions.js';

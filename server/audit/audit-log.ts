@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { RequestContext } from '../context.js';
+import { directSql } from '../db/direct-sql.js';
 
 export interface AuditEntry {
   aooId: string | null;
@@ -56,7 +57,8 @@ export interface AuditWith {
 async function insertRows(em: EntityManager, rows: readonly AuditRow[], along?: AuditWith): Promise<void> {
   if (rows.length === 0) return;
   const parts = along?.parts ?? [];
-  await em.execute(
+  await directSql(
+    em,
     `${parts.length > 0 ? `with ${parts.map((p, i) => `w${i} as (${p})`).join(', ')} ` : ''}insert into audit_event (occurred_at, aoo_id, actor_id, actor_username, request_id, client_ip, user_agent, operation, target_type, target_id, changes)
      values ${rows.map(() => '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb)').join(', ')}`,
     [...(along?.params ?? [])].concat(
@@ -74,7 +76,6 @@ async function insertRows(em: EntityManager, rows: readonly AuditRow[], along?: 
         r.changes,
       ]),
     ),
-    'run',
   );
 }
 
