@@ -25,6 +25,7 @@ import { PROTOCOL_EVENTS } from './protocollo-events.js';
 import { ProtocolloResolver } from './protocollo.resolver.js';
 import { ProtocolSpecialFieldsResolver } from './protocol-special.resolver.js';
 import { ProtocolCcFieldsResolver } from './protocol-cc-links.types.js';
+import { ProtocolRegisteredResolver } from './protocol-registered.resolver.js';
 import { PROTOCOL_ERROR_CODES } from './protocollo.errors.js';
 
 /**
@@ -59,6 +60,7 @@ export const protocolloModule = defineModule({
     DocumentProtocolRecordResolver,
     ProtocolSpecialFieldsResolver,
     ProtocolCcFieldsResolver,
+    ProtocolRegisteredResolver,
   ],
   permissions: PROTOCOL_PERMISSIONS,
   errorCodes: PROTOCOL_ERROR_CODES,
@@ -77,6 +79,8 @@ export {
   ProtocolLinkKind,
 } from './protocollo-enums.js';
 export { ProtocolAnnulled, ProtocolFieldsChanged, ProtocolRegistered } from './protocollo-events.js';
+export { ProtocolRegistration } from './protocol-registered.types.js';
+export { MAX_CATCH_UP } from './protocol-registered-stream.js';
 export { PROTOCOL_ANNUL, PROTOCOL_MANAGE, PROTOCOL_REGISTER } from './permissions.js';
 export { formatProtocolNumber } from './protocol-record.entity.js';
 export { findVisibleRecord, recordVisibilitySql } from './protocol-visibility.js';
