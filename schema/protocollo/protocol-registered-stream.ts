@@ -1,4 +1,3 @@
-import type { Grants } from '../../server/auth/grants.js';
 import { auditRead } from '../../server/audit/audit-log.js';
 import type { RequestContext } from '../../server/context.js';
 import type { EventEnvelope } from '../../server/events/domain-event.js';
@@ -7,12 +6,12 @@ import { refreshSubscriber } from '../../server/graphql/subscription-event-auth.
 import { visibleAoo } from '../organisation/index.js';
 import { ProtocolRegistered } from './protocollo-events.js';
 import { recordVisibilitySql } from './protocol-visibility.js';
+import { visibleRecordRow, type RecordRow } from './protocol-visibility-batch.js';
 
 /** At most this many registrations are replayed on reconnection; a longer absence is a query's work. */
 export const MAX_CATCH_UP = 1000;
 
 type RegisteredData = ProtocolRegistered['data'];
-type RecordRow = Record<string, unknown>;
 
 /** A registration the subscriber may see, as read with the subscriber's rights: ready to deliver. */
 export interface RegistrationDelivery {
@@ -20,31 +19,6 @@ export interface RegistrationDelivery {
   occurredAt: Date;
   /** The protocol_record row (mapped into the subscriber's EntityManager by the resolver). */
   row: RecordRow;
-}
-
-// The visible row of a record for a user, shared by that user's subscriptions (up to 10 sockets
-// of 20 subscriptions) for one event: keyed by the grants object refreshSubscriber hands all of
-// them until the next reload, so a reload (new rights) starts afresh.
-const sharedRows = new WeakMap<Grants, Map<string, Promise<RecordRow | null>>>();
-const SHARED_ROWS_PER_GRANTS = 256;
-
-function visibleRow(ctx: RequestContext, recordId: string): Promise<RecordRow | null> {
-  let rows = sharedRows.get(ctx.grants);
-  if (!rows || rows.size >= SHARED_ROWS_PER_GRANTS)
-    sharedRows.set(ctx.grants, (rows = new Map<string, Promise<RecordRow | null>>()));
-  const key = `${ctx.user?.id ?? ''}:${recordId}`;
-  const known = rows.get(key);
-  if (known) return known;
-  const v = recordVisibilitySql(ctx);
-  const loading = ctx.em
-    .execute<RecordRow[]>(`select r.* from protocol_record r where r.id = ? and ${v.sql}`, [
-      recordId,
-      ...v.params,
-    ])
-    .then((found) => found[0] ?? null);
-  rows.set(key, loading);
-  loading.catch(() => rows.delete(key));
-  return loading;
 }
 
 /**
@@ -144,7 +118,7 @@ function liveFeed(
         // Committed while the catch-up was read: already delivered from there.
         if (replayed.delete(data.recordId)) continue;
         await refreshSubscriber(ctx);
-        const row = await visibleRow(ctx, data.recordId);
+        const row = await visibleRecordRow(ctx, data.recordId);
         if (row)
           return { done: false, value: { recordId: data.recordId, occurredAt: new Date(origin.at), row } };
       }
