@@ -16,11 +16,12 @@
  * when the message is parsed. Both are the same host's clock. Prints p50/p95/p99/max, delivered
  * against expected, lost (expected, not delivered), misdirected (delivered to a subscriber not
  * entitled to it) and duplicated. Target p95 <= 100 ms. Exit 1 when anything is lost,
- * misdirected or duplicated, 2 when only the latency target is missed.
+ * misdirected or duplicated, 2 when only the latency target is missed. BENCH_SERVER_NODE_OPTIONS go
+ * to the replicas' processes (e.g. `--cpu-prof`).
  */
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { print } from 'graphql';
 import { SignJWT } from 'jose';
@@ -63,6 +64,17 @@ interface Triggered {
   entitled: (s: Subscriber) => boolean;
 }
 
+/** CPU time a local process has used (utime + stime, ms); 0 when it is gone or not readable. */
+async function processCpuMs(pid: number | undefined): Promise<number> {
+  try {
+    // In clock ticks (100 a second on Linux), the 14th and 15th fields, after the command's ")".
+    const stat = (await readFile(`/proc/${pid}/stat`, 'utf8')).split(') ')[1]?.split(' ') ?? [];
+    return (Number(stat[11]) + Number(stat[12])) * 10;
+  } catch {
+    return 0;
+  }
+}
+
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const pct = (sorted: number[], p: number): number =>
   sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] ?? NaN;
@@ -91,9 +103,10 @@ async function main(): Promise<void> {
   const subscribers: Subscriber[] = [];
   try {
     // One replica seeds the demo organisation; the other starts on the migrated database.
-    const a = await started(process.execPath, [DMS, 'start'], { ...env, SEED_DEMO: 'true' });
+    const options = (process.env['BENCH_SERVER_NODE_OPTIONS'] ?? '').split(/\s+/).filter(Boolean);
+    const a = await started(process.execPath, [...options, DMS, 'start'], { ...env, SEED_DEMO: 'true' });
     servers.push(a);
-    const b = await started(process.execPath, [DMS, 'start'], env);
+    const b = await started(process.execPath, [...options, DMS, 'start'], env);
     servers.push(b);
     const replicas = { A: a, B: b };
     const key = new TextEncoder().encode(secret);
@@ -263,6 +276,7 @@ async function main(): Promise<void> {
 
     const events: Triggered[] = [];
     const measuredFrom = Date.now();
+    const cpuBefore = await Promise.all(servers.map((s) => processCpuMs(s.child.pid)));
     for (let i = 0; i < EVENTS; i++) {
       const next = Date.now() + INTERVAL_MS;
       events.push(await trigger(i));
@@ -276,6 +290,8 @@ async function main(): Promise<void> {
       );
     for (let waited = 0; waited < 5000 && delivered() < expected; waited += 100) await sleep(100);
     await sleep(500); // anything misdirected still in flight
+    const cpuAfter = await Promise.all(servers.map((s) => processCpuMs(s.child.pid)));
+    const cpuPerEvent = cpuAfter.map((c, i) => (c - (cpuBefore[i] ?? 0)) / EVENTS);
     const seconds = (Date.now() - measuredFrom) / 1000;
 
     const byId = new Map(events.map((e) => [e.eventId, e]));
@@ -313,6 +329,11 @@ async function main(): Promise<void> {
     );
     console.log(
       'latency = delivery − commit; commit = the event’s occurredAt (server clock right after COMMIT, before publishing), delivery = this process’s clock at the message; same host clock',
+    );
+    console.log(
+      `replica CPU per event (its subscribers' filtering and deliveries, and the registrations it served): A ${cpuPerEvent[0]?.toFixed(1)} ms, B ${cpuPerEvent[1]?.toFixed(1)} ms; load average ${loadavg()
+        .map((l) => l.toFixed(1))
+        .join(' ')} on ${cpus().length} CPUs`,
     );
     console.log(line('all', latencies));
     console.log(line('subscribers on A', byReplica.A));

@@ -2,7 +2,7 @@ import { auditRead } from '../../server/audit/audit-log.js';
 import type { RequestContext } from '../../server/context.js';
 import type { EventEnvelope } from '../../server/events/domain-event.js';
 import { DomainError } from '../../server/errors/domain-error.js';
-import { refreshSubscriber } from '../../server/graphql/subscription-event-auth.js';
+import { refreshSubscriber, refreshSubscriberRights } from '../../server/graphql/subscription-event-auth.js';
 import { visibleAoo } from '../organisation/index.js';
 import { ProtocolRegistered } from './protocollo-events.js';
 import { recordVisibilitySql } from './protocol-visibility.js';
@@ -117,7 +117,9 @@ function liveFeed(
         if (data.aooId !== aooId) continue;
         // Committed while the catch-up was read: already delivered from there.
         if (replayed.delete(data.recordId)) continue;
-        await refreshSubscriber(ctx);
+        // Rights only: most subscribers get nothing, and the one delivered is resolved after the
+        // full refresh (refreshCallerPerEvent).
+        await refreshSubscriberRights(ctx);
         const row = await visibleRecordRow(ctx, data.recordId);
         if (row)
           return { done: false, value: { recordId: data.recordId, occurredAt: new Date(origin.at), row } };

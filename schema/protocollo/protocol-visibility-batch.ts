@@ -69,11 +69,13 @@ async function answer(batch: Batch): Promise<void> {
       const predicates = asks.map((a) => recordVisibilitySql(a.ctx));
       const first = asks[0];
       if (!first) continue;
-      const rows = await first.ctx.em.execute<RecordRow[]>(
+      // Through knex with bound parameters: em.execute would inline them all into the text.
+      const result = await first.ctx.em.getKnex().raw<{ rows: RecordRow[] }>(
         `select ${predicates.map((p, i) => `(${p.sql}) as dms_visible_${i}`).join(', ')}, r.*
            from protocol_record r where r.id = ?`,
-        [...predicates.flatMap((p) => p.params), batch.recordId],
+        [...predicates.flatMap((p) => p.params), batch.recordId] as never,
       );
+      const rows = result.rows;
       const found = rows[0];
       const row: RecordRow | null = found
         ? Object.fromEntries(Object.entries(found).filter(([k]) => !k.startsWith('dms_visible_')))

@@ -294,6 +294,19 @@ describe('protocolRegistered subscription', () => {
     await reader.nothingWithin(500);
   });
 
+  it("reloads many subscribers' rights in one statement, as each would be alone", async () => {
+    const identity = env.platform.identity;
+    assert.ok(identity.authenticateMany);
+    const today = new Date().toISOString().slice(0, 10);
+    const users = Object.values(ids.user);
+    const many = await identity.authenticateMany(env.platform.orm.em.fork(), users, today);
+    for (const id of users) {
+      const one = await identity.authenticate(env.platform.orm.em.fork(), { id }, today);
+      assert.deepEqual(many.get(id), one ?? undefined, id);
+    }
+    assert.equal(many.size, users.length, 'every demo user is active');
+  });
+
   it('refuses a since that is not a date-time with the typed input error', async () => {
     const feed = await open('lettore', { since: 'ieri' });
     await feed.ws.next((m) => m.id === 'feed' && m.type === 'error');
