@@ -296,10 +296,10 @@ describe('protocolRegistered subscription', () => {
 
   it("reloads many subscribers' rights in one statement, as each would be alone", async () => {
     const identity = env.platform.identity;
-    assert.ok(identity.authenticateMany);
     const today = new Date().toISOString().slice(0, 10);
     const users = Object.values(ids.user);
-    const many = await identity.authenticateMany(env.platform.orm.em.fork(), users, today);
+    const many = await identity.authenticateMany?.(env.platform.orm.em.fork(), users, today);
+    assert.ok(many, 'the organisation identity loads many at once');
     for (const id of users) {
       const one = await identity.authenticate(env.platform.orm.em.fork(), { id }, today);
       assert.deepEqual(many.get(id), one ?? undefined, id);
