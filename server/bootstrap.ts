@@ -12,7 +12,10 @@ import { createAppPubSub } from './events/pubsub.js';
 import { buildAppSchema } from './graphql/schema.js';
 import { startAppServer, type AppServer } from './http/app-server.js';
 import { JobQueue } from './jobs/job-queue.js';
+import { AuditSealer } from './audit/audit-sealer.js';
 import { createLogger, type Logger } from './logger.js';
+import type { Mailer } from './mail/mailer.js';
+import { SmtpMailer } from './mail/smtp-mailer.js';
 import { composeModules, type ComposedModules } from './modules/compose.js';
 import type { DmsModule } from './modules/module.js';
 import { loadPlugins } from './modules/plugins.js';
@@ -52,7 +55,7 @@ export async function composePlatformModules(
 
 /**
  * Composes the modules and opens what they work with: the database (embedded or configured,
- * migrated), storage, tokens, the event bus and the job queue; then runs the modules'
+ * migrated), storage, tokens, the event bus, the job queue and the mailer; then runs the modules'
  * bootstrap hooks.
  */
 export async function bootstrap(
@@ -94,6 +97,22 @@ export async function bootstrap(
     const events = new EventBus(pubSub.pubSub, config.eventChannelPrefix, modules.eventHandlers, logger);
     closers.push(() => events.drain());
     const jobs = new JobQueue(databaseUrl, modules.jobs);
+    // No I/O until the first message: an SMTP server that is down delays notices, not the start.
+    let mailer: Mailer | null = null;
+    if (config.mail) {
+      const { host, port, secure } = config.mail;
+      const smtp = new SmtpMailer(config.mail, logger);
+      closers.push(() => smtp.close());
+      mailer = smtp;
+      logger.info({ host, port, tls: secure ? 'implicit' : 'starttls' }, 'e-mail through SMTP');
+    }
+    const auditSealer = new AuditSealer(databaseUrl, logger);
+    // Runs before the database closes: the rows of the last requests are sealed first.
+    closers.push(async () => {
+      await auditSealer.stop();
+      if (prepare) await auditSealer.flush().catch(() => undefined);
+      await auditSealer.close();
+    });
     const platform: Platform = {
       config,
       logger,
@@ -106,9 +125,12 @@ export async function bootstrap(
       errorCodes: modules.errorCodes,
       events,
       jobs,
+      mailer,
+      auditSealer,
       modules,
     };
     events.attach(platform);
+    if (prepare) auditSealer.start();
     if (prepare) {
       await jobs.open(platform, options.jobWorkers ?? false);
       closers.push(() => jobs.stop());

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { parseMailbox, type Mailbox } from './mail/address.js';
 
 /**
  * The whole runtime configuration, read once from environment variables and validated at start.
@@ -27,6 +28,8 @@ export interface Config {
   /** Unreferenced stored objects younger than this are left alone (uploads in progress). */
   orphanGraceMs: number;
   redisUrl: string | undefined;
+  /** Outgoing e-mail (SMTP_URL); undefined: the platform sends none and modules enqueue no notices. */
+  mail: MailConfig | undefined;
   /** Put on every event channel, so deployments (or test runs) sharing a Redis never hear each other. */
   eventChannelPrefix: string;
   /** Plugins to load, in order (DMS_PLUGINS=pec,conservazione), from pluginsDir/<name>/index.js. */
@@ -59,6 +62,22 @@ export interface S3BlobConfig {
   region: string;
   /** Objects up to this size go in one streamed PUT; larger ones use multipart (S3 limit 5 GiB). */
   singlePutMaxBytes: number;
+}
+
+export interface MailConfig {
+  host: string;
+  port: number;
+  /** smtps://: TLS from the first byte. smtp://: STARTTLS when the server offers it. */
+  secure: boolean;
+  /** smtp:// with credentials in production: no STARTTLS, no mail (the password never travels in clear). */
+  requireTls: boolean;
+  user: string | undefined;
+  /** Never logged (the logger drops every `password` field). */
+  password: string | undefined;
+  /** MAIL_FROM: the sender of every message and the envelope sender. */
+  from: Mailbox;
+  /** How long connecting, the greeting and each reply may take. */
+  timeoutMs: number;
 }
 
 export interface AuthConfig {
@@ -129,6 +148,9 @@ export const CONFIG_VARIABLES = [
   'JOBS_ENABLED',
   'BLOB_ORPHAN_GRACE_HOURS',
   'REDIS_URL',
+  'SMTP_URL',
+  'MAIL_FROM',
+  'SMTP_TIMEOUT_MS',
   'EVENT_CHANNEL_PREFIX',
   'DMS_PLUGINS',
   'DMS_PLUGINS_DIR',
@@ -368,6 +390,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     jobsEnabled: boolVar(env, 'JOBS_ENABLED', true),
     orphanGraceMs: intVar(env, 'BLOB_ORPHAN_GRACE_HOURS', 24, 1, 24 * 365) * 3600_000,
     redisUrl: urlVar(env, 'REDIS_URL', ['redis:', 'rediss:']),
+    mail: mailConfig(env, production),
     eventChannelPrefix: eventChannelPrefixVar(env),
     plugins: pluginsVar(env),
     pluginsDir:
@@ -382,6 +405,55 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
       ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const,
       'info',
     ),
+  };
+}
+
+function mailConfig(env: Env, production: boolean): MailConfig | undefined {
+  const raw = urlVar(env, 'SMTP_URL', ['smtp:', 'smtps:']);
+  if (raw === undefined) {
+    if (nonEmpty(env, 'MAIL_FROM') !== undefined) {
+      // A sender with nowhere to send from is a half-done configuration, not a choice.
+      throw new ConfigError('SMTP_URL', 'set when MAIL_FROM is set (smtp://host:587)', undefined);
+    }
+    return undefined;
+  }
+  const url = new URL(raw);
+  const expected = 'smtp://[user:password@]host[:port] or smtps://… (nothing after the port)';
+  if (url.hostname === '' || !['', '/'].includes(url.pathname) || url.search !== '' || url.hash !== '') {
+    throw new ConfigError('SMTP_URL', expected, redact(raw));
+  }
+  const secure = url.protocol === 'smtps:';
+  let user: string | undefined;
+  let password: string | undefined;
+  try {
+    user = url.username === '' ? undefined : decodeURIComponent(url.username);
+    password = url.password === '' ? undefined : decodeURIComponent(url.password);
+  } catch {
+    throw new ConfigError('SMTP_URL', `${expected}, with user and password percent-encoded`, redact(raw));
+  }
+  const fromRaw = required(
+    env,
+    'MAIL_FROM',
+    'the sender address when SMTP_URL is set (protocollo@comune.example.it)',
+  );
+  const from = parseMailbox(fromRaw);
+  if (!from) {
+    throw new ConfigError(
+      'MAIL_FROM',
+      'an address, or a name and an address (Protocollo <protocollo@comune.example.it>)',
+      fromRaw,
+    );
+  }
+  return {
+    // URL keeps IPv6 literals in brackets; sockets want them bare.
+    host: url.hostname.replace(/^\[(.*)\]$/, '$1'),
+    port: url.port ? Number(url.port) : secure ? 465 : 587,
+    secure,
+    requireTls: production && !secure && user !== undefined,
+    user,
+    password,
+    from,
+    timeoutMs: intVar(env, 'SMTP_TIMEOUT_MS', 30_000, 1000, 600_000),
   };
 }
 

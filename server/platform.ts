@@ -8,6 +8,8 @@ import type { ErrorCodeRegistry } from './errors/error-codes.js';
 import type { EventBus } from './events/event-bus.js';
 import type { JobQueue } from './jobs/job-queue.js';
 import type { Logger } from './logger.js';
+import type { Mailer } from './mail/mailer.js';
+import type { AuditSealer } from './audit/audit-sealer.js';
 import type { TokenService } from './auth/token-service.js';
 import type { ComposedModules } from './modules/compose.js';
 
@@ -30,5 +32,9 @@ export interface Platform {
   events: EventBus;
   /** Jobs in PostgreSQL: enqueued in the transaction that causes them. */
   jobs: JobQueue;
+  /** Outgoing e-mail, null when SMTP_URL is unset: send from jobs (they retry), never in a request. */
+  mailer: Mailer | null;
+  /** Seals committed audit rows into their AOO's hash chain, beside the requests. */
+  auditSealer: AuditSealer;
   modules: ComposedModules;
 }

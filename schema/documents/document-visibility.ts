@@ -18,8 +18,8 @@ export interface SqlFragment {
  * - riservato until a date (001 §8.9): before it, only the users involved (the creator and
  *   those recorded) who hold PROTOCOL_READ_RESERVED; from that day, the normal rule;
  * - normal: the creator while still working in the AOO, and whoever holds PROTOCOL_READ over
- *   the owning UOR.
- * Assignments (RPA, CC) extend the normal rule when that module arrives.
+ *   the owning UOR, or over an office the document is shared with (document_share: a
+ *   competence or CC of the workflow), and the users it is shared with (CC to a person).
  */
 export function documentVisibilitySql(ctx: RequestContext): SqlFragment {
   const user = ctx.user;
@@ -28,6 +28,7 @@ export function documentVisibilitySql(ctx: RequestContext): SqlFragment {
   const memberAoos = ctx.grants.aooIds();
   const normal: string[] = memberAoos.length > 0 ? ['(d.created_by = ? and d.aoo_id = any(?::uuid[]))'] : [];
   const normalParams: unknown[] = memberAoos.length > 0 ? [user.id, pgArray(memberAoos)] : [];
+  const sharedUors: string[] = [];
   for (const aooId of ctx.grants.aoosWith(PROTOCOL_READ)) {
     const scope = ctx.grants.scope(PROTOCOL_READ, aooId);
     if (scope === 'ALL') {
@@ -36,7 +37,16 @@ export function documentVisibilitySql(ctx: RequestContext): SqlFragment {
     } else if (scope !== undefined && scope.size > 0) {
       normal.push('(d.aoo_id = ? and d.uor_id = any(?::uuid[]))');
       normalParams.push(aooId, pgArray([...scope]));
+      sharedUors.push(...scope);
     }
+  }
+  if (memberAoos.length > 0) {
+    // Shared with one of the caller's offices in scope, or with the caller (while in the AOO).
+    normal.push(
+      `exists (select 1 from document_share s where s.document_id = d.id and (s.uor_id = any(?::uuid[])
+         or (s.user_id = ? and d.aoo_id = any(?::uuid[]))))`,
+    );
+    normalParams.push(pgArray(sharedUors), user.id, pgArray(memberAoos));
   }
   const particolareAoos = inAoos(ctx, PROTOCOL_PARTICOLARE);
   const reservedAoos = inAoos(ctx, PROTOCOL_READ_RESERVED);

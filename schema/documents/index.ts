@@ -21,6 +21,7 @@ import { Migration20261123000005_document_confidentiality } from './migrations/M
 import { Migration20261123000006_document_uor_in_aoo } from './migrations/Migration20261123000006_document_uor_in_aoo.js';
 import { Migration20261123000007_upload_commit } from './migrations/Migration20261123000007_upload_commit.js';
 import { Migration20261204000008_document_kind_registered } from './migrations/Migration20261204000008_document_kind_registered.js';
+import { Migration20261205000010_document_share } from './migrations/Migration20261205000010_document_share.js';
 import { Migration20261204000009_document_listing } from './migrations/Migration20261204000009_document_listing.js';
 import { DOCUMENT_PERMISSIONS } from './permissions.js';
 import { StoredFile } from './stored-file.entity.js';
@@ -52,6 +53,7 @@ export const documentsModule = defineModule({
       class: Migration20261204000008_document_kind_registered,
     },
     { name: 'Migration20261204000009_document_listing', class: Migration20261204000009_document_listing },
+    { name: 'Migration20261205000010_document_share', class: Migration20261205000010_document_share },
   ],
   resolvers: [
     DocumentResolver,
@@ -84,6 +86,7 @@ export { DEMO_DOCUMENTS } from './demo/demo-documents.js';
 export { createDemoDraft, type DemoDraft } from './demo/demo-draft.js';
 export { DocumentKind, SignatureStatus } from './document-enums.js';
 export { documentVisibilitySql, visibleDocumentIds } from './document-visibility.js';
+export { involveInDocument } from './document-involvement.js';
 export { documentPage } from './document-list.js';
 export { findVisibleDocument } from './document.service.js';
 export { isProtocollatoLocked, markProtocollato, markRepertoriato } from './document-registration.js';

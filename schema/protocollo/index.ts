@@ -7,6 +7,7 @@ import { Migration20261205000064_protocol_special } from './migrations/Migration
 import { Migration20261205000065_protocol_cc_links } from './migrations/Migration20261205000065_protocol_cc_links.js';
 import { Migration20261205000069_protocol_fascicolo } from './migrations/Migration20261205000069_protocol_fascicolo.js';
 import { Migration20261205000070_protocol_primary_filing } from './migrations/Migration20261205000070_protocol_primary_filing.js';
+import { Migration20261205000075_protocol_cc_share } from './migrations/Migration20261205000075_protocol_cc_share.js';
 import { PROTOCOL_PERMISSIONS } from './permissions.js';
 import {
   ProtocolAnnotation,
@@ -51,6 +52,7 @@ export const protocolloModule = defineModule({
       name: 'Migration20261205000070_protocol_primary_filing',
       class: Migration20261205000070_protocol_primary_filing,
     },
+    { name: 'Migration20261205000075_protocol_cc_share', class: Migration20261205000075_protocol_cc_share },
   ],
   resolvers: [
     ProtocolloResolver,
@@ -83,13 +85,18 @@ export { ProtocolRegistration } from './protocol-registered.types.js';
 export { MAX_CATCH_UP } from './protocol-registered-stream.js';
 export { PROTOCOL_ANNUL, PROTOCOL_MANAGE, PROTOCOL_REGISTER } from './permissions.js';
 export { formatProtocolNumber } from './protocol-record.entity.js';
-export { findVisibleRecord, recordVisibilitySql } from './protocol-visibility.js';
+export { findVisibleRecord, recordVisibilitySql, visibleRecordIds } from './protocol-visibility.js';
 export { notInFuture } from './protocol-differimento.js';
 export { PARTICOLARE_REPERTORIO_CODE } from './protocol-particolare.js';
 export { DEMO_REGISTRATIONS_PER_KIND };
 export { DEMO_SPECIAL_OGGETTI, DEMO_SPECIAL_REGISTRATIONS } from './demo/demo-protocollo-special.js';
 // For the emergency register (emergenza): it registers recovered records in the import's transaction.
 export { registerProtocol } from './protocol-registration.service.js';
-export { RegisterProtocolInput, ProtocolCorrespondentInput } from './protocollo.inputs.js';
+// For the assignment workflow (assegnazioni): the prevalent competence gives the record its UOR
+// and RPA, smistamento per conoscenza adds to its CC list, as managed-field changes.
+export { changeManagedFields } from './protocol-changes.service.js';
+export { currentCcLinks, type CcEntry } from './protocol-cc-links.js';
+export { protocolloLoaders } from './protocollo-loaders.js';
+export { RegisterProtocolInput, ProtocolCorrespondentInput, ProtocolCcInput } from './protocollo.inputs.js';
 export { checkCorrespondent, MAX_CORRESPONDENTS } from './protocol-input-checks.js';
 export { CORRESPONDENT_DATA_FIELDS } from './protocol-directory-correspondent.js';

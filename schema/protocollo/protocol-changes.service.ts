@@ -70,75 +70,92 @@ export async function updateProtocolFields(
   return withTransaction(ctx, async (tx) => {
     const record = await findVisibleRecord(tx, tx.em, input.id, { lock: true });
     requireManage(tx, record);
-    refuseAnnulled(record);
-    const next: Partial<Record<Managed, string | null>> = {};
-    if (input.uorId !== undefined) {
-      if (input.uorId === null) throw new InvalidInputError('input.uorId', 'a registration always has a UOR');
-      next.uorId = await checkUor(tx, 'input.uorId', record.aooId, input.uorId);
-      if (!tx.grants.covers(PROTOCOL_MANAGE, record.aooId, next.uorId)) {
-        throw forbidden('assign registrations to that office (needs PROTOCOL_MANAGE over it)');
-      }
-    }
-    if (input.rpaId !== undefined) {
-      next.rpaId = input.rpaId === null ? null : await checkRpa(tx, 'input.rpaId', record.aooId, input.rpaId);
-    }
-    if (input.classificationId !== undefined) {
-      next.classificationId =
-        input.classificationId === null
-          ? null
-          : await checkClassification(tx, record.aooId, input.classificationId, romeDay(tx.clock.now()));
-    }
-    Object.assign(next, await changedFiling(tx, record, input.fascicoloId, next.classificationId));
-    if (input.documentType !== undefined) {
-      const v = input.documentType === null || input.documentType.trim() === '' ? null : input.documentType;
-      next.documentType = v === null ? null : requiredText('input.documentType', v, 200);
-    }
-    if (input.meansOfTransmission !== undefined) {
-      next.meansOfTransmission = checkMeans('input.meansOfTransmission', input.meansOfTransmission) ?? null;
-      refuseDifferitoToPec(record, next.meansOfTransmission);
-    }
-    const lists = await changedCcLinks(tx, record, input);
-    const changes: Record<string, [unknown, unknown]> = {};
-    for (const [field, value] of Object.entries(next) as Array<[Managed, string | null]>) {
-      if (record[field] !== value) changes[field] = [record[field], value];
-    }
-    Object.assign(changes, lists.changes);
-    if (Object.keys(changes).length === 0) return record;
-    if (changes['fascicoloId']) await moveFiling(tx, record.documentId, next.fascicoloId ?? null);
-    const state = lists.state ?? (await currentCcLinks(tx, record));
-    for (const field of Object.keys(next) as Managed[]) {
-      if (changes[field]) (record as unknown as Record<string, string | null>)[field] = next[field] ?? null;
-    }
-    record.version += 1;
-    const at = tx.clock.now();
-    await lists.apply(at);
-    tx.em.create(ProtocolVersion, {
-      recordId: record.id,
-      version: record.version,
-      uorId: record.uorId,
-      rpaId: record.rpaId,
-      classificationId: record.classificationId,
-      fascicoloId: record.fascicoloId,
-      documentType: record.documentType,
-      meansOfTransmission: record.meansOfTransmission,
-      cc: state.cc,
-      links: state.links,
-      changes,
-      changedAt: at,
-      changedById: tx.user?.id ?? '',
-    });
-    await tx.audit({
-      aooId: record.aooId,
-      operation: 'protocol.updateFields',
-      targetType: 'ProtocolRecord',
-      targetId: record.id,
-      changes: { ...changes, version: record.version },
-    });
-    tx.publish(
-      new ProtocolFieldsChanged({ ...refOf(record), version: record.version, fields: Object.keys(changes) }),
-    );
+    await changeManagedFields(tx, record, input);
     return record;
   });
+}
+
+export type ManagedFieldsChange = Omit<UpdateProtocolFieldsInput, 'id'>;
+
+/**
+ * The change of managed fields itself, on a record the caller's transaction has locked: the
+ * versions, audit and event of updateProtocolFields. The assignment workflow calls it with
+ * `byWorkflow` (its own rules decided who may send the record to which office: the UOR and RPA
+ * follow the prevalent competence, CC follows smistamento per conoscenza).
+ */
+export async function changeManagedFields(
+  tx: UnitOfWork,
+  record: ProtocolRecord,
+  input: ManagedFieldsChange,
+  options: { byWorkflow?: boolean } = {},
+): Promise<void> {
+  refuseAnnulled(record);
+  const next: Partial<Record<Managed, string | null>> = {};
+  if (input.uorId !== undefined) {
+    if (input.uorId === null) throw new InvalidInputError('input.uorId', 'a registration always has a UOR');
+    next.uorId = await checkUor(tx, 'input.uorId', record.aooId, input.uorId);
+    if (!options.byWorkflow && !tx.grants.covers(PROTOCOL_MANAGE, record.aooId, next.uorId)) {
+      throw forbidden('assign registrations to that office (needs PROTOCOL_MANAGE over it)');
+    }
+  }
+  if (input.rpaId !== undefined) {
+    next.rpaId = input.rpaId === null ? null : await checkRpa(tx, 'input.rpaId', record.aooId, input.rpaId);
+  }
+  if (input.classificationId !== undefined) {
+    next.classificationId =
+      input.classificationId === null
+        ? null
+        : await checkClassification(tx, record.aooId, input.classificationId, romeDay(tx.clock.now()));
+  }
+  Object.assign(next, await changedFiling(tx, record, input.fascicoloId, next.classificationId));
+  if (input.documentType !== undefined) {
+    const v = input.documentType === null || input.documentType.trim() === '' ? null : input.documentType;
+    next.documentType = v === null ? null : requiredText('input.documentType', v, 200);
+  }
+  if (input.meansOfTransmission !== undefined) {
+    next.meansOfTransmission = checkMeans('input.meansOfTransmission', input.meansOfTransmission) ?? null;
+    refuseDifferitoToPec(record, next.meansOfTransmission);
+  }
+  const lists = await changedCcLinks(tx, record, input);
+  const changes: Record<string, [unknown, unknown]> = {};
+  for (const [field, value] of Object.entries(next) as Array<[Managed, string | null]>) {
+    if (record[field] !== value) changes[field] = [record[field], value];
+  }
+  Object.assign(changes, lists.changes);
+  if (Object.keys(changes).length === 0) return;
+  if (changes['fascicoloId']) await moveFiling(tx, record.documentId, next.fascicoloId ?? null);
+  const state = lists.state ?? (await currentCcLinks(tx, record));
+  for (const field of Object.keys(next) as Managed[]) {
+    if (changes[field]) (record as unknown as Record<string, string | null>)[field] = next[field] ?? null;
+  }
+  record.version += 1;
+  const at = tx.clock.now();
+  await lists.apply(at);
+  tx.em.create(ProtocolVersion, {
+    recordId: record.id,
+    version: record.version,
+    uorId: record.uorId,
+    rpaId: record.rpaId,
+    classificationId: record.classificationId,
+    fascicoloId: record.fascicoloId,
+    documentType: record.documentType,
+    meansOfTransmission: record.meansOfTransmission,
+    cc: state.cc,
+    links: state.links,
+    changes,
+    changedAt: at,
+    changedById: tx.user?.id ?? '',
+  });
+  await tx.audit({
+    aooId: record.aooId,
+    operation: 'protocol.updateFields',
+    targetType: 'ProtocolRecord',
+    targetId: record.id,
+    changes: { ...changes, version: record.version },
+  });
+  tx.publish(
+    new ProtocolFieldsChanged({ ...refOf(record), version: record.version, fields: Object.keys(changes) }),
+  );
 }
 
 /** Appends a correction or note (002 §10.4); the registratura itself never changes. */

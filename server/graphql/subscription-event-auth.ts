@@ -112,6 +112,27 @@ export async function refreshSubscriber(context: RequestContext): Promise<void> 
   context.loaders.clear();
 }
 
+const values = new WeakMap<Platform, Map<string, { at: number; value: Promise<unknown> }>>();
+
+/**
+ * A value about the subscriber that a subscription's filter needs at every event (e.g. the
+ * offices they work in), reloaded as their rights are: at most every CALLER_REFRESH_MS per user
+ * and key, shared by all their subscriptions on this replica.
+ */
+export function subscriberValue<T>(context: RequestContext, key: string, load: () => Promise<T>): Promise<T> {
+  const userId = context.user?.id ?? '';
+  let byKey = values.get(context.platform);
+  if (!byKey)
+    values.set(context.platform, (byKey = new Map<string, { at: number; value: Promise<unknown> }>()));
+  const slot = `${userId}\u0000${key}`;
+  const cached = byKey.get(slot);
+  if (cached && Date.now() - cached.at < CALLER_REFRESH_MS) return cached.value as Promise<T>;
+  const value = load();
+  byKey.set(slot, { at: Date.now(), value });
+  value.catch(() => byKey.delete(slot));
+  return value;
+}
+
 /** A subscription lives for hours: each event is resolved with the subscriber's rights of now. */
 export const refreshCallerPerEvent: MiddlewareFn<RequestContext> = async ({ context, info }, next) => {
   if (info.parentType.name !== 'Subscription' || info.path.prev !== undefined)

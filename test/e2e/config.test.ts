@@ -91,6 +91,73 @@ describe('configuration', () => {
     assert.equal(c.seedDemo, false);
   });
 
+  it('reads outgoing mail from SMTP_URL and MAIL_FROM, and sends none without them', () => {
+    assert.equal(loadConfig({}).mail, undefined);
+    assert.deepEqual(
+      loadConfig({
+        SMTP_URL: 'smtp://notifiche%40comune.it:p%40ss%3Aw%2Frd@mail.comune.it',
+        MAIL_FROM: '"Protocollo, Comune di Prova" <protocollo@comune.example.it>',
+      }).mail,
+      {
+        host: 'mail.comune.it',
+        port: 587,
+        secure: false,
+        requireTls: false,
+        user: 'notifiche@comune.it',
+        password: 'p@ss:w/rd',
+        from: { name: 'Protocollo, Comune di Prova', address: 'protocollo@comune.example.it' },
+        timeoutMs: 30000,
+      },
+    );
+    const smtps = loadConfig({
+      SMTP_URL: 'smtps://relay.example.it',
+      MAIL_FROM: 'dms@comune.example.it',
+      SMTP_TIMEOUT_MS: '5000',
+    }).mail;
+    assert.deepEqual(
+      [smtps?.secure, smtps?.port, smtps?.user, smtps?.from, smtps?.timeoutMs],
+      [true, 465, undefined, { name: '', address: 'dms@comune.example.it' }, 5000],
+    );
+    assert.equal(loadConfig({ SMTP_URL: 'smtp://[::1]:2525/', MAIL_FROM: 'a@b.it' }).mail?.host, '::1');
+    const prod = {
+      NODE_ENV: 'production',
+      DATABASE_URL: 'postgres://db/dms',
+      JWT_SECRET: 'k'.repeat(32),
+      BLOB_DRIVER: 'fs',
+      MAIL_FROM: 'a@b.it',
+    };
+    assert.equal(loadConfig({ ...prod, SMTP_URL: 'smtp://u:p@mail.b.it' }).mail?.requireTls, true);
+    assert.equal(loadConfig({ ...prod, SMTP_URL: 'smtp://relay.b.it:25' }).mail?.requireTls, false);
+
+    expectConfigError({ SMTP_URL: 'http://mail.b.it', MAIL_FROM: 'a@b.it' }, 'SMTP_URL', /smtp: or smtps:/);
+    expectConfigError({ SMTP_URL: 'smtp://mail.b.it/x', MAIL_FROM: 'a@b.it' }, 'SMTP_URL', /nothing after/);
+    expectConfigError(
+      { SMTP_URL: 'smtp://mail.b.it?tls=no', MAIL_FROM: 'a@b.it' },
+      'SMTP_URL',
+      /nothing after/,
+    );
+    expectConfigError({ SMTP_URL: 'smtp://mail.b.it' }, 'MAIL_FROM', /sender address.*not set/);
+    expectConfigError({ MAIL_FROM: 'a@b.it' }, 'SMTP_URL', /set when MAIL_FROM is set/);
+    for (const from of [
+      'protocollo',
+      'a@b.it, c@d.it',
+      'Name <a@b.it',
+      '"x" <a@@b.it>',
+      'a@b.it\r\nBcc: c@d.it',
+    ]) {
+      expectConfigError({ SMTP_URL: 'smtp://mail.b.it', MAIL_FROM: from }, 'MAIL_FROM', /an address/);
+    }
+    expectConfigError(
+      { SMTP_URL: 'smtp://mail.b.it', MAIL_FROM: 'a@b.it', SMTP_TIMEOUT_MS: '10' },
+      'SMTP_TIMEOUT_MS',
+      /between 1000 and 600000/,
+    );
+    assert.throws(
+      () => loadConfig({ SMTP_URL: 'smtp://u:secret@mail.b.it/x', MAIL_FROM: 'a@b.it' }),
+      (e: unknown) => e instanceof ConfigError && !e.message.includes('secret') && e.message.includes('***'),
+    );
+  });
+
   it('stops the process with the message when started with a wrong value', async () => {
     const child = spawn(process.execPath, [DMS, 'start'], { env: { ...process.env, PORT: 'not-a-port' } });
     let stderr = '';
