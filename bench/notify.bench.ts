@@ -6,14 +6,19 @@
  * limit), READ_ONLY members of one of BENCH_OFFICES offices made for the run, so each event is
  * theirs to receive or not by the platform's row visibility.
  *
- * The trigger is one function (`trigger`): today a `registerProtocol` of a draft of one office,
- * made through replica A and B in turn, delivered by `protocolRegistered(aooId)` to the members
- * of that office. BENCH_EVENTS (200) triggers, one every BENCH_INTERVAL_MS (50 ms), after
- * warm-up rounds that also prove every subscription live.
+ * The trigger is one function (`trigger`), through replica A and B in turn. By default
+ * (BENCH_TRIGGER=assignment) a `smistaProtocol` per competenza of a registration of the protocol
+ * office (registered beforehand, not measured) to one office, delivered by `assignmentReceived`
+ * to the members of that office; BENCH_TRIGGER=registration: a `registerProtocol` of a draft of
+ * one office, delivered by `protocolRegistered(aooId)` to its members. BENCH_EVENTS (200)
+ * triggers, one every BENCH_INTERVAL_MS (50 ms), after warm-up rounds that also prove every
+ * subscription live.
  *
- * Latency = delivery − commit. Commit: the event's `occurredAt`, the server's clock read right
- * after the COMMIT returned and before the event is published; delivery: this process's clock
- * when the message is parsed. Both are the same host's clock. Prints p50/p95/p99/max, delivered
+ * Latency = delivery − commit. Commit: the event's `occurredAt`: for protocolRegistered the
+ * server's clock read right after the COMMIT returned, before the event is published; for
+ * assignmentReceived the workflow step's time, read in its transaction before the COMMIT (the
+ * figure then also holds the end of that transaction: an upper bound). Delivery: this process's
+ * clock when the message is parsed. Both are the same host's clock. Prints p50/p95/p99/max, delivered
  * against expected, lost (expected, not delivered), misdirected (delivered to a subscriber not
  * entitled to it) and duplicated. Target p95 <= 100 ms. Exit 1 when anything is lost,
  * misdirected or duplicated, 2 when only the latency target is missed. BENCH_SERVER_NODE_OPTIONS go
@@ -29,8 +34,10 @@ import pg from 'pg';
 import WebSocket from 'ws';
 import {
   CreateUorDocument,
+  AssignmentReceivedIdsDocument,
   ProtocolRegisteredIdsDocument,
   RegisterProtocolBenchDocument,
+  SmistaProtocolBenchDocument,
 } from '../clients/sdk/generated/graphql.js';
 import { MAX_SOCKETS_PER_USER } from '../server/http/graphql-ws.js';
 import { createTestDatabase } from '../test/harness/database.js';
@@ -42,6 +49,8 @@ const SOCKETS_PER_USER = Math.min(Number(process.env['BENCH_SOCKETS_PER_USER'] ?
 const OFFICES = Number(process.env['BENCH_OFFICES'] ?? 10);
 const EVENTS = Number(process.env['BENCH_EVENTS'] ?? 200);
 const INTERVAL_MS = Number(process.env['BENCH_INTERVAL_MS'] ?? 50);
+/** `assignment` (the issue's: smistaProtocol → assignmentReceived) or `registration` (protocolRegistered). */
+const TRIGGER = process.env['BENCH_TRIGGER'] === 'registration' ? 'registration' : 'assignment';
 const REDIS_URL = process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379';
 const TARGET_P95_MS = 100;
 
@@ -149,7 +158,10 @@ async function main(): Promise<void> {
     const userIds = made.rows.map((r) => r.id);
 
     // The subscribers, alternately on A and B.
-    const subscription = print(ProtocolRegisteredIdsDocument);
+    const subscription = print(
+      TRIGGER === 'assignment' ? AssignmentReceivedIdsDocument : ProtocolRegisteredIdsDocument,
+    );
+    const variables = TRIGGER === 'assignment' ? {} : { aooId };
     const open = async (index: number): Promise<Subscriber> => {
       const user = Math.floor(index / SOCKETS_PER_USER);
       const replica = index % 2 === 0 ? 'A' : 'B';
@@ -175,14 +187,16 @@ async function main(): Promise<void> {
               JSON.stringify({
                 id: 's',
                 type: 'subscribe',
-                payload: { query: subscription, variables: { aooId } },
+                payload: { query: subscription, variables },
               }),
             );
             resolve();
           } else if (m.type === 'next') {
-            const data = (
-              m.payload as { data?: { protocolRegistered: { occurredAt: string; record: { id: string } } } }
-            ).data?.protocolRegistered;
+            type Delivered = { occurredAt: string; record: { id: string } };
+            const payload = m.payload as {
+              data?: { protocolRegistered?: Delivered; assignmentReceived?: Delivered } | null;
+            };
+            const data = payload.data?.assignmentReceived ?? payload.data?.protocolRegistered;
             if (!data) {
               s.errors += 1;
               console.error(`subscriber ${index}: ${JSON.stringify(m.payload)}`);
@@ -209,7 +223,12 @@ async function main(): Promise<void> {
       );
     }
 
-    // Drafts for every trigger (warm-up included), each of its office with a primary file.
+    // Drafts for every trigger (warm-up included) with a primary file: of the office itself to be
+    // registered (registration), or of the protocol office to be registered now and sent to the
+    // office (assignment).
+    const protocolOffice = (
+      await pool.query<{ id: string }>(`select id from uor where aoo_id = $1 and code = 'PROT'`, [aooId])
+    ).rows[0]?.id;
     const warmupRounds = 5;
     const perOffice = Math.ceil(EVENTS / OFFICES) + warmupRounds;
     const drafts = new Map<number, string[]>();
@@ -229,7 +248,7 @@ async function main(): Promise<void> {
          select gen_random_uuid(), d.id, f.id, 0, 1, d.created_by
            from docs d join files f on f.sha256 = encode(sha256(d.id::text::bytea), 'hex')
          returning document_id as id`,
-        [uorId, perOffice, ids.protocollista],
+        [TRIGGER === 'assignment' ? protocolOffice : uorId, perOffice, ids.protocollista],
       );
       drafts.set(
         o,
@@ -241,15 +260,8 @@ async function main(): Promise<void> {
       B: new GraphqlClient(b.url, await tokenOf('protocollista')),
     };
 
-    /**
-     * The one triggering action: register a draft of office `i % OFFICES` through replica A or
-     * B in turn; the members of that office are entitled to it, nobody else.
-     */
-    const trigger = async (i: number): Promise<Triggered> => {
-      const office = i % OFFICES;
-      const documentId = drafts.get(office)?.pop();
-      if (!documentId) throw new Error(`no draft left for office ${office}`);
-      const registered = await registrars[i % 2 === 0 ? 'A' : 'B'].data(RegisterProtocolBenchDocument, {
+    const register = async (documentId: string, through: 'A' | 'B'): Promise<string> => {
+      const registered = await registrars[through].data(RegisterProtocolBenchDocument, {
         input: {
           kind: 'ARRIVO',
           documentId,
@@ -257,7 +269,44 @@ async function main(): Promise<void> {
           correspondents: [{ kind: 'PERSONA_FISICA', nome: 'Maria', cognome: 'Bianchi' }],
         },
       });
-      return { eventId: registered.registerProtocol.id, entitled: (s) => s.office === office };
+      return registered.registerProtocol.id;
+    };
+    // Assignment: the records to send, registered beforehand (not measured), four at a time.
+    const records = new Map<number, string[]>();
+    if (TRIGGER === 'assignment') {
+      for (const [o, documents] of drafts) {
+        const sent: string[] = [];
+        for (let k = 0; k < documents.length; k += 4)
+          sent.push(
+            ...(await Promise.all(
+              documents.slice(k, k + 4).map((d, j) => register(d, (k + j) % 2 === 0 ? 'A' : 'B')),
+            )),
+          );
+        records.set(o, sent);
+      }
+    }
+
+    /**
+     * The one triggering action, through replica A or B in turn, for office `i % OFFICES`: send
+     * (smistaProtocol per competenza) a registration of the protocol office to it — the members
+     * of that office are entitled to the assignmentReceived notice, nobody else; or (registration)
+     * register a draft of that office — its members are entitled to protocolRegistered.
+     */
+    const trigger = async (i: number): Promise<Triggered> => {
+      const office = i % OFFICES;
+      const through = i % 2 === 0 ? 'A' : 'B';
+      const entitled = (s: Subscriber) => s.office === office;
+      if (TRIGGER === 'assignment') {
+        const recordId = records.get(office)?.pop();
+        if (!recordId) throw new Error(`no registration left for office ${office}`);
+        await registrars[through].data(SmistaProtocolBenchDocument, {
+          input: { recordId, competenza: [offices[office] ?? ''] },
+        });
+        return { eventId: recordId, entitled };
+      }
+      const documentId = drafts.get(office)?.pop();
+      if (!documentId) throw new Error(`no draft left for office ${office}`);
+      return { eventId: await register(documentId, through), entitled };
     };
 
     // Warm-up: rounds of one trigger per office until every subscriber has had one (live).
@@ -325,13 +374,19 @@ async function main(): Promise<void> {
       `bench:notify — ${SUBSCRIBERS} subscribers (${users} users × ${SOCKETS_PER_USER} socket(s), READ_ONLY in one of ${OFFICES} offices), half on replica A, half on B (Redis ${REDIS_URL})`,
     );
     console.log(
-      `trigger: registerProtocol of a draft of one office, through A and B in turn; subscription: protocolRegistered(aooId); ${EVENTS} events, one every ${INTERVAL_MS} ms (${(EVENTS / seconds).toFixed(1)}/s)`,
+      `${
+        TRIGGER === 'assignment'
+          ? 'trigger: smistaProtocol of a registration to one office, through A and B in turn; subscription: assignmentReceived'
+          : 'trigger: registerProtocol of a draft of one office, through A and B in turn; subscription: protocolRegistered(aooId)'
+      }; ${EVENTS} events, one every ${INTERVAL_MS} ms (${(EVENTS / seconds).toFixed(1)}/s)`,
     );
     console.log(
-      'latency = delivery − commit; commit = the event’s occurredAt (server clock right after COMMIT, before publishing), delivery = this process’s clock at the message; same host clock',
+      TRIGGER === 'assignment'
+        ? 'latency = delivery − commit; commit = the notice’s occurredAt, the workflow step’s time read in its transaction before COMMIT (so the figure also holds the end of that transaction: an upper bound); delivery = this process’s clock at the message; same host clock'
+        : 'latency = delivery − commit; commit = the event’s occurredAt (server clock right after COMMIT, before publishing), delivery = this process’s clock at the message; same host clock',
     );
     console.log(
-      `replica CPU per event (its subscribers' filtering and deliveries, and the registrations it served): A ${cpuPerEvent[0]?.toFixed(1)} ms, B ${cpuPerEvent[1]?.toFixed(1)} ms; load average ${loadavg()
+      `replica CPU per event (its subscribers' filtering and deliveries, and the triggers it served): A ${cpuPerEvent[0]?.toFixed(1)} ms, B ${cpuPerEvent[1]?.toFixed(1)} ms; load average ${loadavg()
         .map((l) => l.toFixed(1))
         .join(' ')} on ${cpus().length} CPUs`,
     );
