@@ -5,9 +5,11 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import {
+  AssignmentReceivedIdsDocument,
   CreateDocumentDocument,
   ProtocolRegisteredDocument,
   RegisterProtocolBenchDocument,
+  SmistaProtocolBenchDocument,
 } from '../../clients/sdk/generated/graphql.js';
 import { createTestDatabase, withClient, type TestDatabase } from '../harness/database.js';
 import { DocumentEventsSubscriber } from '../harness/document-events.js';
@@ -162,6 +164,37 @@ describe('events across replicas (Redis)', () => {
     } finally {
       lettore.close();
       tecnico.close();
+    }
+  });
+
+  it('an assignment made through one replica reaches the assignmentReceived subscriber of the office on the other', async () => {
+    const sendOn = async (server: Started, oggetto: string, to: string): Promise<string> => {
+      const recordId = await registerOn(server, oggetto);
+      const client = new GraphqlClient(server.url, await tokenFor('protocollista'));
+      await client.data(SmistaProtocolBenchDocument, { input: { recordId, competenza: [to] } });
+      return recordId;
+    };
+    const notices = async (username: string) =>
+      SubscriptionFeed.open(
+        wsUrl(b),
+        await tokenFor(username),
+        AssignmentReceivedIdsDocument,
+        {},
+        (d) => d.assignmentReceived,
+      );
+    const tecnico = await notices('rpa.tecnico'); // RPA of TEC
+    const ragioneria = await notices('rpa.ragioneria'); // head of RAG
+    try {
+      await tecnico.ready(async () => void (await sendOn(a, 'sonda', tecId)));
+      await ragioneria.ready(async () => void (await sendOn(a, 'sonda', uorId)));
+      await tecnico.nothingWithin(0); // the RAG probes were not the technical office's
+      const sent = await sendOn(a, 'Assegnato sulla replica A', tecId);
+      const notice = await tecnico.next();
+      assert.deepEqual([notice.action, notice.record?.id], ['SMISTAMENTO', sent]);
+      await ragioneria.nothingWithin(500);
+    } finally {
+      tecnico.close();
+      ragioneria.close();
     }
   });
 
