@@ -15,7 +15,7 @@ import { createTestDatabase, withClient, type TestDatabase } from '../harness/da
 import { DocumentEventsSubscriber } from '../harness/document-events.js';
 import { GraphqlClient } from '../harness/graphql-client.js';
 import { DMS, exited, run, started, type Started } from '../harness/server-process.js';
-import { SubscriptionFeed } from '../harness/subscription-feed.js';
+import { TypedSubscriber } from '../harness/typed-subscriber.js';
 
 const REDIS_URL = process.env['TEST_REDIS_URL'] ?? 'redis://127.0.0.1:6379';
 
@@ -78,7 +78,7 @@ describe('events across replicas (Redis)', () => {
   }
 
   const registrations = async (server: Started, username: string) =>
-    SubscriptionFeed.open(
+    TypedSubscriber.open(
       wsUrl(server),
       await tokenFor(username),
       ProtocolRegisteredDocument,
@@ -175,7 +175,7 @@ describe('events across replicas (Redis)', () => {
       return recordId;
     };
     const notices = async (username: string) =>
-      SubscriptionFeed.open(
+      TypedSubscriber.open(
         wsUrl(b),
         await tokenFor(username),
         AssignmentReceivedIdsDocument,

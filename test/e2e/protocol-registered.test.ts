@@ -22,12 +22,12 @@ import {
   type DemoIds,
 } from '../harness/files-helpers.js';
 import { createMember, createSecondAoo } from '../harness/org-fixtures.js';
-import { SubscriptionFeed } from '../harness/subscription-feed.js';
+import { TypedSubscriber } from '../harness/typed-subscriber.js';
 import { startTestEnv, type TestEnv } from '../harness/test-env.js';
 import { RawWsClient } from '../harness/ws-client.js';
 
 type Registration = ProtocolRegisteredSubscription['protocolRegistered'];
-type Feed = SubscriptionFeed<ProtocolRegisteredSubscription, Registration>;
+type Feed = TypedSubscriber<ProtocolRegisteredSubscription, Registration>;
 type Registered = RegisterProtocolBenchMutation['registerProtocol'];
 
 /**
@@ -63,7 +63,7 @@ describe('protocolRegistered subscription', () => {
   }
 
   const open = async (username: string, variables: { aooId?: string; since?: string } = {}) => {
-    const feed = await SubscriptionFeed.open(
+    const feed = await TypedSubscriber.open(
       env.wsUrl,
       await env.tokenFor(username),
       ProtocolRegisteredDocument,
@@ -193,9 +193,9 @@ describe('protocolRegistered subscription', () => {
     const other = await createSecondAoo(admin);
     await createMember(admin, other.aooId, other.uorId, 'altrove.lettore', 'READ_ONLY');
     const outsider = await open('altrove.lettore');
-    await outsider.ws.next((m) => m.id === 'feed' && (m.type === 'error' || m.type === 'next'));
+    await outsider.ws.next((m) => m.id === 's' && (m.type === 'error' || m.type === 'next'));
     assert.match(JSON.stringify(outsider.errors()), /NOT_FOUND/);
-    assert.deepEqual(outsider.events(), []);
+    assert.deepEqual(outsider.items(), []);
   });
 
   it('applies the query limits (depth, cost) on the WebSocket', async () => {
@@ -309,7 +309,7 @@ describe('protocolRegistered subscription', () => {
 
   it('refuses a since that is not a date-time with the typed input error', async () => {
     const feed = await open('lettore', { since: 'ieri' });
-    await feed.ws.next((m) => m.id === 'feed' && m.type === 'error');
+    await feed.ws.next((m) => m.id === 's' && m.type === 'error');
     assert.match(JSON.stringify(feed.errors()), /BAD_USER_INPUT/);
   });
 });
