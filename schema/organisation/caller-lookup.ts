@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { pgArray } from '../../server/db/sql-array.js';
 import type { AuthenticatedCaller, PrincipalLookup } from '../../server/auth/principal.js';
 import { directSql } from '../../server/db/direct-sql.js';
 import {
@@ -67,4 +68,47 @@ export async function loadActiveCaller(
     user: { id: row.id, username: row.username, subject: row.subject, platformAdmin: row.platform_admin },
     grants: grantsOf(row.memberships, row.uors, profiles),
   };
+}
+
+/**
+ * loadActiveCaller for many users by id in one statement (the same rules): the subscribers an
+ * event reaches reload their rights together. Unknown and deactivated users are absent.
+ */
+export async function loadActiveCallers(
+  em: EntityManager,
+  userIds: readonly string[],
+  today: string,
+  profiles: ReadonlyMap<Profile, ProfileGrants>,
+): Promise<Map<string, AuthenticatedCaller>> {
+  const callers = new Map<string, AuthenticatedCaller>();
+  if (userIds.length === 0) return callers;
+  const rows = await em.execute<CallerRow[]>(
+    `with usr as (
+       select id, username, subject, platform_admin, active from app_user where id = any(?::uuid[]) and active
+     ), mem as (
+       select m.user_id, ${MEMBERSHIP_COLUMNS}
+         from usr join membership m on m.user_id = usr.id join uor u on u.id = m.uor_id
+        where ${MEMBERSHIP_IN_FORCE}
+     ), trees as (
+       select a.aoo_id, json_agg(json_build_object('id', t.id, 'parent_id', t.parent_id, 'aoo_id', t.aoo_id)) as uors
+         from (select distinct aoo_id from mem) a join uor t on t.aoo_id = a.aoo_id group by a.aoo_id
+     )
+     select usr.id, usr.username, usr.subject, usr.platform_admin, usr.active,
+            coalesce((select json_agg(json_build_object(
+                        'profile', mem.profile, 'uor_id', mem.uor_id, 'aoo_id', mem.aoo_id, 'is_head', mem.is_head))
+                        from mem where mem.user_id = usr.id), '[]'::json) as memberships,
+            (select json_agg(trees.uors) from trees
+              where trees.aoo_id in (select mem.aoo_id from mem where mem.user_id = usr.id)) as uors
+       from usr`,
+    [pgArray(userIds), today, today],
+  );
+  for (const row of rows) {
+    // One array of UORs per AOO of the user: flattened to the rows loadActiveCaller gets.
+    const uors = ((row.uors as unknown as UorRow[][] | null) ?? []).flat();
+    callers.set(row.id, {
+      user: { id: row.id, username: row.username, subject: row.subject, platformAdmin: row.platform_admin },
+      grants: grantsOf(row.memberships, uors, profiles),
+    });
+  }
+  return callers;
 }

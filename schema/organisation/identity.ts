@@ -3,7 +3,7 @@ import type { PermissionRegistry } from '../../server/auth/permissions.js';
 import type { IdentityProvider, Principal } from '../../server/auth/principal.js';
 import { ModuleCompositionError } from '../../server/modules/compose.js';
 import { loadGrants, type ProfileGrants } from './access.service.js';
-import { loadActiveCaller } from './caller-lookup.js';
+import { loadActiveCaller, loadActiveCallers } from './caller-lookup.js';
 import { GrantScope, Profile, PROFILE_SCOPES } from './profile.js';
 import { User } from './user.entity.js';
 
@@ -42,6 +42,7 @@ export function organisationIdentity(permissions: PermissionRegistry): IdentityP
   const grantsByProfile = profileGrants(permissions);
   return {
     authenticate: (em, where, today) => loadActiveCaller(em, where, today, grantsByProfile),
+    authenticateMany: (em, userIds, today) => loadActiveCallers(em, userIds, today, grantsByProfile),
     async findActive(em: EntityManager, where): Promise<Principal | null> {
       const user = await em.findOne(User, where);
       return user?.active ? principal(user) : null;

@@ -27,6 +27,7 @@ import { ProtocolloResolver } from './protocollo.resolver.js';
 import { ProtocolSpecialFieldsResolver } from './protocol-special.resolver.js';
 import { ProtocolCcFieldsResolver } from './protocol-cc-links.types.js';
 import { ProtocolChronologyResolver } from './protocol-chronology.resolver.js';
+import { ProtocolRegisteredResolver } from './protocol-registered.resolver.js';
 import { PROTOCOL_ERROR_CODES } from './protocollo.errors.js';
 
 /**
@@ -63,6 +64,7 @@ export const protocolloModule = defineModule({
     ProtocolSpecialFieldsResolver,
     ProtocolCcFieldsResolver,
     ProtocolChronologyResolver,
+    ProtocolRegisteredResolver,
   ],
   permissions: PROTOCOL_PERMISSIONS,
   errorCodes: PROTOCOL_ERROR_CODES,
@@ -81,6 +83,8 @@ export {
   ProtocolLinkKind,
 } from './protocollo-enums.js';
 export { ProtocolAnnulled, ProtocolFieldsChanged, ProtocolRegistered } from './protocollo-events.js';
+export { ProtocolRegistration } from './protocol-registered.types.js';
+export { MAX_CATCH_UP } from './protocol-registered-stream.js';
 export { PROTOCOL_ANNUL, PROTOCOL_MANAGE, PROTOCOL_REGISTER } from './permissions.js';
 export { formatProtocolNumber } from './protocol-record.entity.js';
 export { findVisibleRecord, recordVisibilitySql, visibleRecordIds } from './protocol-visibility.js';

@@ -84,4 +84,10 @@ export const PROTOCOL_ERROR_CODES: readonly ErrorCodeDefinition[] = [
     httpStatus: 400,
     description: 'The same record is linked twice (one link per record); `extensions.field` names the second',
   },
+  {
+    code: 'PROTOCOL_CATCH_UP_TOO_LARGE',
+    httpStatus: 409,
+    description:
+      'protocolRegistered: more registrations after `since` than one catch-up replays; read them with protocolRecords, then subscribe with a later `since`',
+  },
 ];

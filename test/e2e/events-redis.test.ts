@@ -4,11 +4,18 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { CreateDocumentDocument } from '../../clients/sdk/generated/graphql.js';
+import {
+  AssignmentReceivedIdsDocument,
+  CreateDocumentDocument,
+  ProtocolRegisteredDocument,
+  RegisterProtocolBenchDocument,
+  SmistaProtocolBenchDocument,
+} from '../../clients/sdk/generated/graphql.js';
 import { createTestDatabase, withClient, type TestDatabase } from '../harness/database.js';
 import { DocumentEventsSubscriber } from '../harness/document-events.js';
 import { GraphqlClient } from '../harness/graphql-client.js';
 import { DMS, exited, run, started, type Started } from '../harness/server-process.js';
+import { TypedSubscriber } from '../harness/typed-subscriber.js';
 
 const REDIS_URL = process.env['TEST_REDIS_URL'] ?? 'redis://127.0.0.1:6379';
 
@@ -25,6 +32,7 @@ describe('events across replicas (Redis)', () => {
   let b: Started;
   let aooId: string;
   let uorId: string;
+  let tecId: string;
 
   const tokenFor = async (username: string): Promise<string> => {
     const r = await run(['token', username], env);
@@ -33,8 +41,8 @@ describe('events across replicas (Redis)', () => {
   };
   const wsUrl = (s: Started) => s.url.replace(/^http/, 'ws');
 
-  /** A draft in RAG created through `server`'s HTTP API; returns its id. */
-  async function createOn(server: Started, oggetto: string): Promise<string> {
+  /** A draft in RAG (or `uor`) created through `server`'s HTTP API; returns its id. */
+  async function createOn(server: Started, oggetto: string, uor = uorId): Promise<string> {
     const token = await tokenFor('protocollista');
     const base = server.url.replace(/\/graphql$/, '');
     const res = await fetch(`${base}/files`, {
@@ -49,10 +57,34 @@ describe('events across replicas (Redis)', () => {
     assert.equal(res.status, 201);
     const file = (await res.json()) as { id: string };
     const created = await new GraphqlClient(server.url, token).data(CreateDocumentDocument, {
-      input: { uorId, primaryFileId: file.id, oggetto, attachments: [] },
+      input: { uorId: uor, primaryFileId: file.id, oggetto, attachments: [] },
     });
     return created.createDocument.id;
   }
+
+  /** A draft of `uor` registered in the protocol through `server`; returns the record's id. */
+  async function registerOn(server: Started, oggetto: string, uor = uorId): Promise<string> {
+    const documentId = await createOn(server, oggetto, uor);
+    const client = new GraphqlClient(server.url, await tokenFor('protocollista'));
+    const registered = await client.data(RegisterProtocolBenchDocument, {
+      input: {
+        kind: 'ARRIVO',
+        documentId,
+        oggetto,
+        correspondents: [{ kind: 'PERSONA_FISICA', nome: 'Maria', cognome: 'Bianchi' }],
+      },
+    });
+    return registered.registerProtocol.id;
+  }
+
+  const registrations = async (server: Started, username: string) =>
+    TypedSubscriber.open(
+      wsUrl(server),
+      await tokenFor(username),
+      ProtocolRegisteredDocument,
+      { aooId },
+      (d) => d.protocolRegistered,
+    );
 
   before(async () => {
     db = await createTestDatabase();
@@ -77,12 +109,14 @@ describe('events across replicas (Redis)', () => {
     b = await started(process.execPath, [DMS, 'start'], env);
     servers.push(b);
     const ids = await withClient(db.url, (c) =>
-      c.query<{ aoo: string; uor: string }>(
-        `select a.id as aoo, u.id as uor from aoo a join uor u on u.aoo_id = a.id where a.code = 'ADEMO01' and u.code = 'RAG'`,
+      c.query<{ aoo: string; uor: string; tec: string }>(
+        `select a.id as aoo, u.id as uor, t.id as tec from aoo a join uor u on u.aoo_id = a.id
+           join uor t on t.aoo_id = a.id where a.code = 'ADEMO01' and u.code = 'RAG' and t.code = 'TEC'`,
       ),
     );
     aooId = ids.rows[0]?.aoo ?? '';
     uorId = ids.rows[0]?.uor ?? '';
+    tecId = ids.rows[0]?.tec ?? '';
     assert.ok(aooId && uorId, 'the demo organisation is there');
   });
   after(async () => {
@@ -110,6 +144,57 @@ describe('events across replicas (Redis)', () => {
     } finally {
       onA.close();
       onB.close();
+    }
+  });
+
+  it('a registration made through one replica reaches the protocolRegistered subscribers of the other who may see it', async () => {
+    const lettore = await registrations(b, 'lettore'); // READ_ONLY in RAG
+    const tecnico = await registrations(b, 'rpa.tecnico'); // TEC only
+    try {
+      await lettore.ready(async () => void (await registerOn(a, 'sonda')));
+      await tecnico.ready(async () => void (await registerOn(a, 'sonda', tecId)));
+      await lettore.nothingWithin(0); // the TEC probes were not the reader's
+      const rag = await registerOn(a, 'Registrato sulla replica A');
+      const seen = await lettore.next();
+      assert.equal(seen.record.id, rag);
+      assert.equal(seen.record.oggetto, 'Registrato sulla replica A');
+      const tec = await registerOn(a, 'Per il tecnico', tecId);
+      assert.equal((await tecnico.next()).record.id, tec, "the TEC subscriber's first is its own");
+      await lettore.nothingWithin(300);
+    } finally {
+      lettore.close();
+      tecnico.close();
+    }
+  });
+
+  it('an assignment made through one replica reaches the assignmentReceived subscriber of the office on the other', async () => {
+    const sendOn = async (server: Started, oggetto: string, to: string): Promise<string> => {
+      const recordId = await registerOn(server, oggetto);
+      const client = new GraphqlClient(server.url, await tokenFor('protocollista'));
+      await client.data(SmistaProtocolBenchDocument, { input: { recordId, competenza: [to] } });
+      return recordId;
+    };
+    const notices = async (username: string) =>
+      TypedSubscriber.open(
+        wsUrl(b),
+        await tokenFor(username),
+        AssignmentReceivedIdsDocument,
+        {},
+        (d) => d.assignmentReceived,
+      );
+    const tecnico = await notices('rpa.tecnico'); // RPA of TEC
+    const ragioneria = await notices('rpa.ragioneria'); // head of RAG
+    try {
+      await tecnico.ready(async () => void (await sendOn(a, 'sonda', tecId)));
+      await ragioneria.ready(async () => void (await sendOn(a, 'sonda', uorId)));
+      await tecnico.nothingWithin(0); // the RAG probes were not the technical office's
+      const sent = await sendOn(a, 'Assegnato sulla replica A', tecId);
+      const notice = await tecnico.next();
+      assert.deepEqual([notice.action, notice.record?.id], ['SMISTAMENTO', sent]);
+      await ragioneria.nothingWithin(500);
+    } finally {
+      tecnico.close();
+      ragioneria.close();
     }
   });
 

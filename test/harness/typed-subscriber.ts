@@ -54,6 +54,13 @@ export class TypedSubscriber<TData, TItem> {
     return item;
   }
 
+  /** Waits until `n` items have arrived in all (or fails after timeoutMs), takes them, and returns them all. */
+  async until(n: number, timeoutMs = 10_000): Promise<TItem[]> {
+    await this.ws.next(() => this.items().length >= n, timeoutMs);
+    this.seen = Math.max(this.seen, n);
+    return this.items();
+  }
+
   /** Fails if an item arrives within ms. */
   async nothingWithin(ms: number): Promise<void> {
     await sleep(ms);
