@@ -43,4 +43,7 @@ export type {
 export { buildSegnatura, sealSegnaturaInput, sealSegnaturaXml } from './segnatura.js';
 export { generateDevelopmentSeal, readPkcs12, toPkcs12, certificateInfo } from './seal-keystore.js';
 export { prepareSeal, sealSegnatura, sealSegnaturaOf, readSeal, type SealView } from './seal.service.js';
+// The daily register seals its XML with the AOO's seal (a detached CAdES).
+export { aooSealKey } from './seal.service.js';
+export type { SealKey } from './xades-seal.js';
 export { SEGNATURA_SEAL_MANAGE } from './permissions.js';
