@@ -1,5 +1,6 @@
 import { defineModule } from '../../server/modules/module.js';
 import { dailyRegisterCommand } from './daily-register.command.js';
+import { missingDailyRegisterReport } from './daily-register.health.js';
 import { DailyRegister } from './daily-register.entity.js';
 import { DailyRegisterResolver } from './daily-register.resolver.js';
 import { dailyRegisterRoutes } from './daily-register.routes.js';
@@ -31,6 +32,7 @@ export const registroGiornalieroModule = defineModule({
   permissions: DAILY_REGISTER_PERMISSIONS,
   errorCodes: DAILY_REGISTER_ERROR_CODES,
   commands: [dailyRegisterCommand],
+  healthReports: [missingDailyRegisterReport],
 });
 
 // What other modules may use (the conservation plugin reads the registers READY_FOR_CONSERVATION).

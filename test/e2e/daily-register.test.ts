@@ -20,6 +20,7 @@ import { registroGiornalieroModule } from '../../schema/registro-giornaliero/ind
 import { SettableClock } from '../harness/clock.js';
 import { demoIds, errorCode, sql, type DemoIds } from '../harness/files-helpers.js';
 import type { GraphqlClient } from '../harness/graphql-client.js';
+import { createMember, createSecondAoo } from '../harness/org-fixtures.js';
 import { draftDocuments } from '../harness/protocol-fixtures.js';
 import { startTestEnv, type TestEnv } from '../harness/test-env.js';
 
@@ -176,7 +177,15 @@ describe('daily register', () => {
   it('catches up the missed days in order once DAILY_REGISTER_TIME has passed, and never produces a day twice', async () => {
     // Monday 30, 00:10 in Rome: before 00:30 the registers due end with Saturday 28.
     clock.set('2026-03-29T22:10:00Z');
+    // Before: GET /readyz names the AOO whose register of the previous working day (Friday) is missing.
+    const ready = (await (await fetch(`${env.baseUrl}/readyz`)).json()) as {
+      reports?: Record<string, string[]>;
+    };
+    assert.deepEqual(ready.reports?.['registro-giornaliero.missing'], [
+      'AOO ADEMO01: the daily register of 2026-03-27 (the previous working day) is missing',
+    ]);
     await runJob();
+    assert.deepEqual(await registroGiornalieroModule.healthReports?.[0]?.report(env.platform), []);
     const first = (await rgd.data(DailyRegistersDocument, { aooId: ids.aooId })).dailyRegisters;
     assert.deepEqual(
       first.map((r) => [r.day, r.progressive]),
@@ -297,6 +306,37 @@ describe('daily register', () => {
     assert.match(regs.get(records['g']?.number ?? 0) ?? '', /T23:30:00\.000\+02:00/);
   });
 
+  it('leaves an AOO without a seal waiting, and catches it up once the seal is configured', async () => {
+    const admin = await env.asUser('admin');
+    clock.set('2026-03-30T08:00:00Z');
+    const other = await createSecondAoo(admin);
+    await createMember(admin, other.aooId, other.uorId, 'rgd.altrove', 'RGD');
+    clock.set('2026-03-31T08:00:00Z');
+    const outcomes = (await runJob()) as Array<{
+      aooCode: string;
+      produced: string[];
+      failed?: { day: string; error: string };
+    }>;
+    const waiting = outcomes.find((o) => o.aooCode === 'AALTR01');
+    assert.deepEqual(waiting?.produced, []);
+    assert.equal(waiting?.failed?.day, '2026-03-30');
+    assert.match(waiting?.failed?.error ?? '', /has no seal/);
+    const none = await sql(env, 'select 1 from daily_register where aoo_id = $1', [other.aooId]);
+    assert.equal(none.length, 0);
+    // The demo AOO went on meanwhile.
+    assert.deepEqual(outcomes.find((o) => o.aooCode === 'ADEMO01')?.produced, ['2026-03-30']);
+
+    await admin.data(GenerateDevelopmentSegnaturaSealDocument, { aooId: other.aooId });
+    const after = (await runJob()) as Array<{ aooCode: string; produced: string[] }>;
+    assert.deepEqual(after.find((o) => o.aooCode === 'AALTR01')?.produced, ['2026-03-30']);
+    const [row] = await sql<{ progressive: number; registration_count: number }>(
+      env,
+      'select progressive, registration_count from daily_register where aoo_id = $1',
+      [other.aooId],
+    );
+    assert.deepEqual(row, { progressive: 1, registration_count: 0 });
+  });
+
   it('is read by the RGD and refused to others; dms daily-register answers a produced day unchanged', async () => {
     const lettore = await env.asUser('lettore');
     const denied = await lettore.request(DailyRegistersDocument, { aooId: ids.aooId });
@@ -333,6 +373,6 @@ describe('daily register', () => {
       /Already produced: [^,]+-ADEMO01-20260326, progressive 1\/2026, 3 registrations/,
     );
     const [{ n } = { n: '' }] = await sql<{ n: string }>(env, 'select count(*) as n from daily_register');
-    assert.equal(n, '4');
+    assert.equal(n, '6');
   });
 });

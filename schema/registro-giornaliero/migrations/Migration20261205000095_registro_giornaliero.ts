@@ -19,7 +19,8 @@ export class Migration20261205000095_registro_giornaliero extends Migration {
         signature_file_id uuid not null references stored_file (id),
         sha256 char(64) not null check (sha256 ~ '^[0-9a-f]{64}$'),
         signature_sha256 char(64) not null check (signature_sha256 ~ '^[0-9a-f]{64}$'),
-        repertorio_entry_id uuid not null references repertorio_entry (id),
+        -- No foreign key: repertorio_entry's own guard answers a TRUNCATE (a reference would pre-empt it).
+        repertorio_entry_id uuid not null,
         progressive integer not null check (progressive >= 1),
         progressive_year integer not null,
         registration_count integer not null check (registration_count >= 0),
