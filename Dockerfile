@@ -32,7 +32,7 @@ RUN npm ci --no-audit --no-fund
 COPY . .
 RUN npm run build \
  && { [ -f schema/schema.graphql ] || node bin/dms.js emit-schema; } \
- && rm -rf dist/test dist/bench dist/.tsbuildinfo \
+ && rm -rf dist/test dist/bench dist/.tsbuildinfo dist/apps/.tsbuildinfo \
  && find dist \( -name '*.test.js' -o -name '*.spec.js' -o -name '*.test.js.map' -o -name '*.spec.js.map' \) -delete \
  && npm prune --omit=dev --no-audit --no-fund
 
@@ -53,6 +53,8 @@ COPY --from=build /app/dist ./dist
 COPY --from=build /app/bin ./bin
 # The fonts receipts and labels embed (schema/ricevute/fonts.ts finds them beside dist/).
 COPY --from=build /app/assets ./assets
+# The reference browser apps' pages and styles (their scripts are compiled into dist/apps/).
+COPY --from=build /app/clients/inbox/public ./clients/inbox/public
 COPY --from=build /app/schema/schema.graphql ./schema/schema.graphql
 RUN mkdir -p /app/.data && chown node:node /app/.data
 

@@ -1,5 +1,6 @@
 import type { DmsModule } from '../server/modules/module.js';
 import { assegnazioniModule } from './assegnazioni/index.js';
+import { auditModule } from './audit/index.js';
 import { documentsModule } from './documents/index.js';
 import { emergenzaModule } from './emergenza/index.js';
 import { fascicoliModule } from './fascicoli/index.js';
@@ -23,6 +24,7 @@ import { titolarioModule } from './titolario/index.js';
 export const coreModules: readonly DmsModule[] = [
   systemModule,
   organisationModule,
+  auditModule,
   documentsModule,
   numberingModule,
   titolarioModule,

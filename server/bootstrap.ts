@@ -12,6 +12,7 @@ import { createAppPubSub } from './events/pubsub.js';
 import { buildAppSchema } from './graphql/schema.js';
 import { startAppServer, type AppServer } from './http/app-server.js';
 import { JobQueue } from './jobs/job-queue.js';
+import { AuditSealer } from './audit/audit-sealer.js';
 import { createLogger, type Logger } from './logger.js';
 import type { Mailer } from './mail/mailer.js';
 import { SmtpMailer } from './mail/smtp-mailer.js';
@@ -105,6 +106,13 @@ export async function bootstrap(
       mailer = smtp;
       logger.info({ host, port, tls: secure ? 'implicit' : 'starttls' }, 'e-mail through SMTP');
     }
+    const auditSealer = new AuditSealer(databaseUrl, logger);
+    // Runs before the database closes: the rows of the last requests are sealed first.
+    closers.push(async () => {
+      await auditSealer.stop();
+      if (prepare) await auditSealer.flush().catch(() => undefined);
+      await auditSealer.close();
+    });
     const platform: Platform = {
       config,
       logger,
@@ -118,9 +126,11 @@ export async function bootstrap(
       events,
       jobs,
       mailer,
+      auditSealer,
       modules,
     };
     events.attach(platform);
+    if (prepare) auditSealer.start();
     if (prepare) {
       await jobs.open(platform, options.jobWorkers ?? false);
       closers.push(() => jobs.stop());

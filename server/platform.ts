@@ -9,6 +9,7 @@ import type { EventBus } from './events/event-bus.js';
 import type { JobQueue } from './jobs/job-queue.js';
 import type { Logger } from './logger.js';
 import type { Mailer } from './mail/mailer.js';
+import type { AuditSealer } from './audit/audit-sealer.js';
 import type { TokenService } from './auth/token-service.js';
 import type { ComposedModules } from './modules/compose.js';
 
@@ -33,5 +34,7 @@ export interface Platform {
   jobs: JobQueue;
   /** Outgoing e-mail, null when SMTP_URL is unset: send from jobs (they retry), never in a request. */
   mailer: Mailer | null;
+  /** Seals committed audit rows into their AOO's hash chain, beside the requests. */
+  auditSealer: AuditSealer;
   modules: ComposedModules;
 }

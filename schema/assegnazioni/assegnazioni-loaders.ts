@@ -1,3 +1,4 @@
+import { raw } from '@mikro-orm/core';
 import DataLoader from 'dataloader';
 import { loader, type RequestContext } from '../../server/context.js';
 import { pgArray } from '../../server/db/sql-array.js';
@@ -25,7 +26,20 @@ export const workflowLoaders = {
             await ctx.em.find(
               Assignment,
               { recordId: { $in: [...ids] } },
-              { orderBy: { sentAt: 'asc', id: 'asc' } },
+              {
+                // Offices sent together share sentAt and ids are random: the order they were
+                // named in (the first prevalent) is the order of their SMISTAMENTO steps.
+                orderBy: [
+                  { sentAt: 'asc' },
+                  {
+                    [raw(
+                      (alias) =>
+                        `(select min(s.id) from workflow_step s where s.assignment_id = ${alias}.id)`,
+                    )]: 'asc',
+                  },
+                  { id: 'asc' },
+                ],
+              },
             ),
             ids,
             (a) => a.recordId,

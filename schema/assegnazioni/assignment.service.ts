@@ -131,8 +131,18 @@ export async function rejectAssignment(
     const rpa = assignment.rpaId;
     assignment.state = AssignmentState.RIGETTATO;
     assignment.closedAt = tx.clock.now();
-    if (assignment.prevalent && record.rpaId !== null && record.rpaId === rpa) {
-      await changeManagedFields(tx, record, { rpaId: null }, { byWorkflow: true });
+    if (assignment.prevalent) {
+      // Back to the protocol office: the record's UOR is again the office that registered it
+      // (its document's), not the office that refused it; no RPA until it is sent again.
+      const [doc] = await tx.em.execute<Array<{ uor_id: string }>>(
+        `select uor_id from document where id = ?`,
+        [record.documentId],
+      );
+      const back = {
+        ...(doc && doc.uor_id !== record.uorId ? { uorId: doc.uor_id } : {}),
+        ...(record.rpaId !== null ? { rpaId: null } : {}),
+      };
+      if (Object.keys(back).length > 0) await changeManagedFields(tx, record, back, { byWorkflow: true });
     }
     await recordSteps(tx, record, 'workflow.reject', [
       {

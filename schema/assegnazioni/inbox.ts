@@ -18,6 +18,8 @@ interface Sql {
 }
 
 const ACTIVE = `('DA_ASSEGNARE', 'ASSEGNATO', 'IN_CARICO')`;
+/** An annulled registration is no one's work any more: it leaves every inbox (it stays readable). */
+const LIVE = `r.state <> 'ANNULLATO'`;
 
 /** Offices whose RPA I may assign: those I head, and those WORKFLOW_ASSIGN covers. */
 function assignableSql(ctx: RequestContext, userId: string): Sql {
@@ -141,7 +143,7 @@ export async function listInbox(
   const source = inboxSource(ctx, kind, user.id);
   const v = recordVisibilitySql(ctx);
   const filter = filterSql(args.filter);
-  const from = `from (${source.sql}) s join protocol_record r on r.id = s.record_id where ${v.sql}${filter.sql}`;
+  const from = `from (${source.sql}) s join protocol_record r on r.id = s.record_id where ${LIVE} and ${v.sql}${filter.sql}`;
   const params = [...source.params, ...v.params, ...filter.params];
   let keyset = '';
   const keyParams: unknown[] = [];
@@ -217,7 +219,7 @@ export async function inboxCounts(ctx: RequestContext): Promise<InboxCounts> {
   for (const [name, kind] of columns) {
     const source = inboxSource(ctx, kind, user.id);
     parts.push(
-      `(select count(*)::int from (${source.sql}) s join protocol_record r on r.id = s.record_id where ${v.sql}) as "${name}"`,
+      `(select count(*)::int from (${source.sql}) s join protocol_record r on r.id = s.record_id where ${LIVE} and ${v.sql}) as "${name}"`,
     );
     params.push(...source.params, ...v.params);
   }

@@ -1,4 +1,5 @@
 import { defineModule } from '../../server/modules/module.js';
+import { seedDemoAssegnazioni } from './demo/demo-assegnazioni.js';
 import { WORKFLOW_ERROR_CODES } from './assegnazioni.errors.js';
 import { WORKFLOW_EVENTS } from './assegnazioni-events.js';
 import {
@@ -42,6 +43,7 @@ export const assegnazioniModule = defineModule({
   permissions: WORKFLOW_PERMISSIONS,
   errorCodes: WORKFLOW_ERROR_CODES,
   events: WORKFLOW_EVENTS,
+  seedDemo: seedDemoAssegnazioni,
 });
 
 export { Assignment, WorkflowStep };

@@ -116,9 +116,36 @@ export async function smistaProtocol(
         }
       }
     }
-    if (Object.keys(change).length > 0) await changeManagedFields(tx, record, change, { byWorkflow: true });
+    if (Object.keys(change).length > 0) {
+      try {
+        await changeManagedFields(tx, record, change, { byWorkflow: true });
+      } catch (e) {
+        throw asConoscenzaError(e, change.cc, conoscenza);
+      }
+    }
     await recordSteps(tx, record, 'workflow.smista', steps);
     return record;
+  });
+}
+
+/**
+ * protocollo checks the record's whole new CC list and names a bad entry by its place in it
+ * (`input.cc.3.userId`); the caller gave `conoscenza`, so the error names the entry there.
+ */
+function asConoscenzaError(
+  e: unknown,
+  list: readonly object[] | null | undefined,
+  given: readonly object[],
+): unknown {
+  const field = e instanceof DomainError ? e.extensions['field'] : undefined;
+  const m = typeof field === 'string' ? /^input\.cc\.(\d+)(.*)$/.exec(field) : null;
+  const entry = m && list ? list[Number(m[1])] : undefined;
+  const i = entry === undefined ? -1 : given.indexOf(entry);
+  if (!(e instanceof DomainError) || typeof field !== 'string' || !m || i < 0) return e;
+  const renamed = `input.conoscenza.${i}${m[2] ?? ''}`;
+  return new DomainError(String(e.extensions['code']), e.message.replace(field, renamed), {
+    ...e.extensions,
+    field: renamed,
   });
 }
 

@@ -4,7 +4,7 @@ import type { UnitOfWork } from '../../server/db/unit-of-work.js';
 import { pgArray } from '../../server/db/sql-array.js';
 import { DomainError, InvalidInputError, NotFoundError } from '../../server/errors/domain-error.js';
 import { isUuid } from '../../server/errors/input-checks.js';
-import { findVisibleRecord, type ProtocolRecord } from '../protocollo/index.js';
+import { findVisibleRecord, ProtocolState, type ProtocolRecord } from '../protocollo/index.js';
 import { AssignmentState } from './assegnazioni-enums.js';
 import { Assignment } from './assignment.entity.js';
 
@@ -32,6 +32,11 @@ export async function lockedAssignment(
   }
   const assignment = await tx.em.findOne(Assignment, { id: assignmentId }, { refresh: true });
   if (!assignment) throw new NotFoundError('Assignment', assignmentId);
+  // 001 §8.12: an annulled registration leaves the workflow, whichever competence is asked
+  // (before, only steps that changed the record's managed fields were refused).
+  if (record.state === ProtocolState.ANNULLATO) {
+    throw new DomainError('PROTOCOL_ANNULLED', `record ${record.number}/${record.year} is annulled`);
+  }
   return { assignment, record };
 }
 

@@ -6,15 +6,20 @@ import { isUuid } from '../../server/errors/input-checks.js';
 import { StoredFile } from '../documents/index.js';
 import { visibleAoo } from '../organisation/index.js';
 import { DailyRegister } from './daily-register.entity.js';
+import { AUDIT_READ } from '../audit/index.js';
 import { DAILY_REGISTER_READ } from './permissions.js';
 import { isDay } from './rome-day.js';
 
 /** A page of registers is at most this many days (a year and a day). */
 export const MAX_DAILY_REGISTERS = 366;
 
+/** The RGD and whoever reads the audit (the register publishes the chain head). */
+const mayRead = (ctx: RequestContext, aooId: string): boolean =>
+  ctx.grants.has(DAILY_REGISTER_READ, aooId) || ctx.grants.has(AUDIT_READ, aooId);
+
 function requireRead(ctx: RequestContext, aooId: string): void {
-  if (!ctx.grants.has(DAILY_REGISTER_READ, aooId)) {
-    throw forbidden("read the AOO's daily registers (needs DAILY_REGISTER_READ)");
+  if (!mayRead(ctx, aooId)) {
+    throw forbidden("read the AOO's daily registers (needs DAILY_REGISTER_READ or AUDIT_READ)");
   }
 }
 
@@ -74,8 +79,7 @@ export async function registerFile(
   which: 'xml' | 'p7s',
 ): Promise<{ register: DailyRegister; file: StoredFile }> {
   const register = isUuid(id) ? await ctx.em.findOne(DailyRegister, { id }) : null;
-  if (!register || !ctx.grants.has(DAILY_REGISTER_READ, register.aooId))
-    throw new NotFoundError('DailyRegister', id);
+  if (!register || !mayRead(ctx, register.aooId)) throw new NotFoundError('DailyRegister', id);
   const file = await ctx.em.findOneOrFail(StoredFile, {
     id: which === 'xml' ? register.xmlFileId : register.signatureFileId,
   });

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Entity, Enum, OptionalProps, PrimaryKey, Property } from '@mikro-orm/core';
 import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { Requires } from '../../server/auth/access.js';
+import { AUDIT_READ } from '../audit/index.js';
 import { DAILY_REGISTER_READ } from './permissions.js';
 
 /** Where a daily register stands on its way to conservation (the conservation plugin moves it on). */
@@ -32,7 +33,7 @@ registerEnumType(DailyRegisterState, {
  */
 @Entity({ tableName: 'daily_register' })
 @ObjectType({ simpleResolvers: true, description: 'The daily protocol register of one AOO and day' })
-@Requires(DAILY_REGISTER_READ)
+@Requires(DAILY_REGISTER_READ, AUDIT_READ)
 export class DailyRegister {
   [OptionalProps]?: 'state' | 'stateChangedAt' | 'producedById';
 

@@ -4,14 +4,16 @@ import type { RequestContext } from '../../server/context.js';
 import { listDailyRegisters, readDailyRegister } from './daily-register-read.service.js';
 import { DailyRegister } from './daily-register.entity.js';
 import { registerSealPath, registerXmlPath } from './daily-register.routes.js';
+import { AUDIT_READ } from '../audit/index.js';
 import { DAILY_REGISTER_READ } from './permissions.js';
 
 @Resolver(() => DailyRegister)
 export class DailyRegisterResolver {
   @Query(() => [DailyRegister], {
-    description: "The AOO's daily protocol registers, newest first (DAILY_REGISTER_READ in the AOO)",
+    description:
+      "The AOO's daily protocol registers, newest first (DAILY_REGISTER_READ or AUDIT_READ in the AOO)",
   })
-  @Requires(DAILY_REGISTER_READ)
+  @Requires(DAILY_REGISTER_READ, AUDIT_READ)
   dailyRegisters(
     @Ctx() ctx: RequestContext,
     @Arg('aooId', () => ID, { description: 'The AOO' }) aooId: string,
@@ -29,7 +31,7 @@ export class DailyRegisterResolver {
     nullable: true,
     description: "The AOO's register of one day (null: not produced yet); an audited viewing",
   })
-  @Requires(DAILY_REGISTER_READ)
+  @Requires(DAILY_REGISTER_READ, AUDIT_READ)
   dailyRegister(
     @Ctx() ctx: RequestContext,
     @Arg('aooId', () => ID, { description: 'The AOO' }) aooId: string,
@@ -41,7 +43,7 @@ export class DailyRegisterResolver {
   @FieldResolver(() => String, {
     description: 'Absolute URL of the XML: GET it with the same bearer token; each download is audited',
   })
-  @Requires(DAILY_REGISTER_READ)
+  @Requires(DAILY_REGISTER_READ, AUDIT_READ)
   xmlUrl(@Root() r: DailyRegister, @Ctx() ctx: RequestContext): string {
     return `${ctx.baseUrl}${registerXmlPath(r.id)}`;
   }
@@ -50,7 +52,7 @@ export class DailyRegisterResolver {
     description:
       'Absolute URL of the detached CAdES-BES seal (.p7s, DER) of the XML: GET it with the same bearer token',
   })
-  @Requires(DAILY_REGISTER_READ)
+  @Requires(DAILY_REGISTER_READ, AUDIT_READ)
   signatureUrl(@Root() r: DailyRegister, @Ctx() ctx: RequestContext): string {
     return `${ctx.baseUrl}${registerSealPath(r.id)}`;
   }

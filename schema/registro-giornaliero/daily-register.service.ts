@@ -51,7 +51,7 @@ export async function produceDailyRegister(
   const existing = await ctx.em.fork().findOne(DailyRegister, { aooId, day });
   if (existing) return { register: existing, created: false };
   // The rows audited during the day are sealed into the chain first, so its head covers them.
-  await sealAuditChains(ctx.em.fork());
+  await sealAuditChains(ctx.platform);
   return withTransaction(ctx, async (tx) => {
     await tx.em.execute('select pg_advisory_xact_lock(hashtextextended(?, 0))', [`daily-register:${aooId}`]);
     const again = await tx.em.findOne(DailyRegister, { aooId, day });

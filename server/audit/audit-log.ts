@@ -101,7 +101,10 @@ export async function appendAudit(
  */
 export async function auditRead(ctx: RequestContext, entry: AuditEntry): Promise<void> {
   if (ctx.auditedReads) ctx.auditedReads.push(rowOf(ctx, entry));
-  else await appendAudit(ctx, ctx.em, entry);
+  else {
+    await appendAudit(ctx, ctx.em, entry);
+    ctx.platform.auditSealer.kick();
+  }
 }
 
 /**
@@ -114,6 +117,7 @@ export async function writeAuditedReads(ctx: RequestContext): Promise<void> {
   const rows = ctx.auditedReads ?? [];
   ctx.auditedReads = undefined;
   await insertRows(ctx.em, rows);
+  if (rows.length > 0) ctx.platform.auditSealer.kick();
 }
 
 /** `{ field: [before, after] }` for the fields whose value changed. */

@@ -13,6 +13,7 @@ import { ModuleCompositionError } from '../modules/compose.js';
 import type { CliCommand, DmsModule } from '../modules/module.js';
 import { parseTtl } from '../auth/token-service.js';
 import { CliError } from './cli-error.js';
+import { verifyExportFile } from '../audit/audit-export.js';
 
 /** The platform's own commands; modules add theirs (a module may not take these names). */
 const PLATFORM_COMMANDS: ReadonlyArray<Pick<CliCommand, 'name' | 'usage'>> = [
@@ -26,6 +27,11 @@ const PLATFORM_COMMANDS: ReadonlyArray<Pick<CliCommand, 'name' | 'usage'>> = [
   {
     name: 'emit-schema',
     usage: 'emit-schema [--out FILE]  write the GraphQL SDL (default schema/schema.graphql)',
+  },
+  {
+    name: 'verify-audit-export',
+    usage:
+      'verify-audit-export FILE [--head SEQ:HASH]  verify an exported audit chain without the database (exit 1 when broken)',
   },
   { name: 'help', usage: 'help  this text' },
 ];
@@ -85,6 +91,8 @@ export async function main(argv: string[], coreModules: readonly DmsModule[]): P
         console.log(`Wrote ${values.out}`);
         return 0;
       }
+      case 'verify-audit-export':
+        return await verifyAuditExport(rest);
       case undefined:
       case 'help':
       case '--help':
@@ -124,6 +132,35 @@ export async function main(argv: string[], coreModules: readonly DmsModule[]): P
     }
     throw e;
   }
+}
+
+/** `dms verify-audit-export FILE [--head SEQ:HASH]`: needs only the file (and the published head). */
+async function verifyAuditExport(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { head: { type: 'string' } },
+  });
+  const file = positionals[0];
+  if (file === undefined) throw new CliError('Usage: dms verify-audit-export FILE [--head SEQ:HASH]', 2);
+  let head: { seq: string; hash: string } | undefined;
+  if (values.head !== undefined) {
+    const m = /^([1-9][0-9]*):([0-9a-f]{64})$/.exec(values.head);
+    if (!m)
+      throw new CliError(
+        '--head is SEQ:HASH, e.g. 42:<64 hex digits> (as the daily register publishes it)',
+        2,
+      );
+    head = { seq: m[1] ?? '', hash: m[2] ?? '' };
+  }
+  let report;
+  try {
+    report = await verifyExportFile(file, head);
+  } catch (e) {
+    throw new CliError(`${file}: ${(e as Error).message}`);
+  }
+  console.log(JSON.stringify(report, null, 2));
+  return report.ok ? 0 : 1;
 }
 
 /** Opens the database as the server does, runs `work`, closes; database problems become messages. */

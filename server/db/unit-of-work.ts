@@ -36,6 +36,7 @@ export async function withTransaction<T>(
 ): Promise<T> {
   if (isUnitOfWork(ctx)) return work(ctx);
   const events: DomainEvent[] = [];
+  let audited = false;
   const origin: SystemOrigin = {
     actorId: ctx.user?.id ?? null,
     requestId: ctx.requestId,
@@ -54,6 +55,7 @@ export async function withTransaction<T>(
         audit: async (entry, options) => {
           await em.flush();
           await appendAudit(tx, em, entry, options?.with);
+          audited = true;
         },
         publish: (event) => {
           events.push(event);
@@ -68,6 +70,8 @@ export async function withTransaction<T>(
     },
     { clear: true },
   );
+  // The rows are committed: into their chain now, beside the request.
+  if (audited) ctx.platform.auditSealer.kick();
   if (events.length > 0) {
     await ctx.platform.events.release(events, {
       actorId: origin.actorId,

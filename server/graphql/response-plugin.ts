@@ -1,6 +1,6 @@
 import type { ApolloServerPlugin, GraphQLResponse } from '@apollo/server';
 import { GraphQLError } from 'graphql';
-import { writeAuditedReads } from '../audit/audit-log.js';
+import { auditRead, writeAuditedReads } from '../audit/audit-log.js';
 import { takeMaskedFieldErrors } from '../auth/acl.js';
 import type { RequestContext } from '../context.js';
 import { bearerChallenge } from '../http/authentication.js';
@@ -28,6 +28,33 @@ async function recordViewings(ctx: RequestContext, response: GraphQLResponse): P
   }
 }
 
+const REFUSED = new Set(['FORBIDDEN', 'UNAUTHENTICATED']);
+
+/**
+ * A refused attempt is an operation the audit trail records (DOMAIN §7: "deletion attempt",
+ * failed authorisation): one row per refused field, with the caller (if any) and the code, in
+ * the platform-level chain (the AOO it aimed at is not known for every refusal). Written with
+ * the request's viewings, before the answer.
+ */
+async function recordRefusals(
+  ctx: RequestContext,
+  response: GraphQLResponse,
+  operationName: string | null,
+): Promise<void> {
+  if (response.body.kind !== 'single') return;
+  for (const e of response.body.singleResult.errors ?? []) {
+    const code = e.extensions?.['code'];
+    if (typeof code !== 'string' || !REFUSED.has(code)) continue;
+    await auditRead(ctx, {
+      aooId: null,
+      operation: 'access.denied',
+      targetType: 'GraphQL',
+      targetId: (e.path ?? []).join('.').slice(0, 64) || null,
+      changes: { code, operationName, message: e.message.slice(0, 500) },
+    });
+  }
+}
+
 /**
  * Final touches on every GraphQL-over-HTTP answer: the masked fields are reported, one
  * FIELD_MASKED error per place (see acl.ts); each error carries the request id (the key to
@@ -41,7 +68,8 @@ export const responsePlugin: ApolloServerPlugin<RequestContext> = {
   requestDidStart({ contextValue }) {
     contextValue.auditedReads = [];
     return Promise.resolve({
-      async willSendResponse({ response, contextValue }) {
+      async willSendResponse({ response, contextValue, operationName }) {
+        await recordRefusals(contextValue, response, operationName ?? null);
         await recordViewings(contextValue, response);
         if (response.body.kind !== 'single') return;
         const result = response.body.singleResult;

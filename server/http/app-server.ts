@@ -18,6 +18,7 @@ import { compileTrustProxy } from './client-address.js';
 import { attachGraphqlWs, type GraphqlWsHandle } from './graphql-ws.js';
 import { healthRoutes } from './health.js';
 import { graphiqlRoutes } from './graphiql.js';
+import { clientAppRoutes } from './client-apps.js';
 import { requestIdAndLog } from './request-id.js';
 import { cors } from './cors.js';
 import { describeHttpError } from './describe-error.js';
@@ -81,6 +82,7 @@ export async function startAppServer(platform: Platform, schema: GraphQLSchema):
   );
   app.use(health.router);
   graphiqlRoutes(app, platform);
+  clientAppRoutes(app);
   for (const install of platform.modules.routes) install(app, platform);
   app.use(
     '/graphql',

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import {
+  AnnulProtocolDocument,
   AssignmentReceivedDocument,
   EndMembershipDocument,
   InboxChangedDocument,
@@ -279,6 +280,19 @@ describe('assignment workflow: inboxes and live notifications', () => {
     });
     assert.equal(page2.inbox.edges[0]?.node.record?.id, a.recordId);
     assert.equal(page2.inbox.pageInfo.hasNextPage, false);
+    // An annulled registration leaves the inboxes (it stays readable).
+    const rgd = await env.asUser('rgd');
+    await rgd.data(AnnulProtocolDocument, {
+      input: { id: a.recordId, reason: 'Registrato per errore', authorisation: 'Provvedimento del RGD n. 1' },
+    });
+    const afterAnnul = await ragioneria.data(InboxDocument, {
+      kind: 'MY_UORS',
+      filter: { oggetto: 'mandato pagamento' },
+    });
+    assert.deepEqual(
+      afterAnnul.inbox.edges.map((e) => e.node.record?.id),
+      [b.recordId],
+    );
     // The reader of RAG has no competence inbox but sees nothing of TEC either.
     const lettore = await env.asUser('lettore');
     const cc = await lettore.data(InboxDocument, { kind: 'AS_RPA' });

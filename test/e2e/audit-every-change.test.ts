@@ -64,6 +64,12 @@ import {
   CloseEmergencyRegisterDocument,
   ExtendEmergencyRegisterDocument,
   ImportEmergencyRecordsDocument,
+  SmistaProtocolDocument,
+  AssignRpaDocument,
+  TakeInChargeDocument,
+  ReturnAssignmentDocument,
+  TransferAssignmentDocument,
+  RejectAssignmentDocument,
 } from '../../clients/sdk/generated/graphql.js';
 import { generateDevelopmentSeal, toPkcs12 } from '../../schema/segnatura/index.js';
 import { titolarioInForce } from '../harness/fascicoli-fixtures.js';
@@ -153,6 +159,15 @@ describe('every change writes exactly one audit row', () => {
     return found;
   };
   const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
+  /** The active competence of the round's registration. */
+  const activeAssignment = async (): Promise<string> =>
+    (
+      await sql<{ id: string }>(
+        env,
+        `select id from assignment where record_id = $1 and state in ('DA_ASSEGNARE', 'ASSEGNATO', 'IN_CARICO')`,
+        [made['protocol'] ?? ''],
+      )
+    )[0]?.id ?? '';
 
   const steps: Step[] = [
     {
@@ -447,6 +462,8 @@ describe('every change writes exactly one audit row', () => {
             documentId: toRegister[round] ?? '',
             oggetto: `Istanza ${round}`,
             correspondents: [{ kind: 'PERSONA_FISICA', nome: 'Anna', cognome: 'Verdi' }],
+            // Paper: the workflow steps below include the RPA's presa in carico.
+            meansOfTransmission: 'POSTA',
           },
         });
         return { response, target: (made['protocol'] = id(response, 'registerProtocol')) };
@@ -468,6 +485,74 @@ describe('every change writes exactly one audit row', () => {
       run: async (round) => ({
         response: await rgd.request(AnnotateProtocolDocument, {
           input: { id: made['protocol'] ?? '', text: `Nota ${round}` },
+        }),
+        target: made['protocol'] ?? '',
+      }),
+    },
+    // The workflow on the round's registration; the record's UOR/RPA following the prevalent
+    // competence is protocollo's own audited change (protocol.updateFields), left out below.
+    {
+      mutation: 'smistaProtocol',
+      operation: 'workflow.smista',
+      run: async () => ({
+        response: await rgd.request(SmistaProtocolDocument, {
+          input: { recordId: made['protocol'] ?? '', competenza: [ids.uor['RAG'] ?? ''] },
+        }),
+        target: made['protocol'] ?? '',
+      }),
+    },
+    {
+      mutation: 'assignRpa',
+      operation: 'workflow.assignRpa',
+      run: async () => ({
+        response: await rgd.request(AssignRpaDocument, {
+          input: { assignmentId: await activeAssignment(), rpaId: ids.user['lettore'] ?? '' },
+        }),
+        target: made['protocol'] ?? '',
+      }),
+    },
+    {
+      mutation: 'takeInCharge',
+      operation: 'workflow.takeInCharge',
+      run: async () => ({
+        response: await (
+          await env.asUser('lettore')
+        ).request(TakeInChargeDocument, { assignmentId: await activeAssignment() }),
+        target: made['protocol'] ?? '',
+      }),
+    },
+    {
+      mutation: 'returnAssignment',
+      operation: 'workflow.return',
+      run: async () => ({
+        response: await (
+          await env.asUser('lettore')
+        ).request(ReturnAssignmentDocument, {
+          input: { assignmentId: await activeAssignment(), note: 'Assente' },
+        }),
+        target: made['protocol'] ?? '',
+      }),
+    },
+    {
+      mutation: 'transferAssignment',
+      operation: 'workflow.transfer',
+      run: async () => ({
+        response: await rgd.request(TransferAssignmentDocument, {
+          input: { assignmentId: await activeAssignment(), toUorId: ids.uor['TEC'] ?? '' },
+        }),
+        target: made['protocol'] ?? '',
+      }),
+    },
+    {
+      mutation: 'rejectAssignment',
+      operation: 'workflow.reject',
+      run: async () => ({
+        response: await rgd.request(RejectAssignmentDocument, {
+          input: {
+            assignmentId: await activeAssignment(),
+            note: 'Non di competenza',
+            suggestedUorId: ids.uor['RAG'] ?? '',
+          },
         }),
         target: made['protocol'] ?? '',
       }),
@@ -927,7 +1012,8 @@ describe('every change writes exactly one audit row', () => {
         const own = rows.filter(
           (row) =>
             (row.operation !== 'file.upload' || step.mutation === 'commitUpload') &&
-            (row.operation !== 'protocol.register' || step.mutation !== 'importEmergencyRecords'),
+            (row.operation !== 'protocol.register' || step.mutation !== 'importEmergencyRecords') &&
+            (row.operation !== 'protocol.updateFields' || !step.operation.startsWith('workflow.')),
         );
         assert.equal(own.length, 1, `${step.operation} (round ${round}): ${JSON.stringify(own)}`);
         assert.equal(own[0]?.operation, step.operation);

@@ -267,6 +267,19 @@ describe('daily register', () => {
       /<Modifica>[\s\S]*<Versione>2<\/Versione>[\s\S]*<Campo nome="documentType">\s*<Precedente>null<\/Precedente>\s*<Nuovo>"Istanza"<\/Nuovo>/,
     );
     assert.doesNotMatch(xml, /POSTA/);
+    // The AOO's audit chain head at the close (26 March, 24:00 in Rome = 23:00 UTC).
+    const [head] = await sql<{ seq: string; hash: string }>(
+      env,
+      `select s.seq::text as seq, s.hash from audit_seal s join audit_event e on e.id = s.audit_id
+        where s.chain = $1 and e.occurred_at < '2026-03-26T23:00:00Z' order by s.seq desc limit 1`,
+      [ids.aooId],
+    );
+    assert.ok(head, 'the day has sealed audit rows');
+    assert.deepEqual([meta.chainSeq, meta.chainHash], [head.seq, head.hash]);
+    assert.match(
+      xml,
+      new RegExp(`<CatenaAudit>\\s*<Sequenza>${head.seq}</Sequenza>\\s*<Hash>${head.hash}</Hash>`),
+    );
 
     // The 27th: its registration, and the annulment and change of records of the 26th.
     const next = await registerOf('2026-03-27');

@@ -4,6 +4,7 @@ import { after, before, describe, it } from 'node:test';
 import {
   DemoProtocolRecordsDocument,
   EmergencyRegistersDocument,
+  RecordWorkflowDocument,
   ProtocolRecordNumbersDocument,
   ProtocolRecordsDocument,
   ProtocolSegnaturaDocument,
@@ -33,6 +34,7 @@ import {
   DEMO_SPECIAL_REGISTRATIONS,
 } from '../../schema/protocollo/index.js';
 import { DEMO_EMERGENCY } from '../../schema/emergenza/index.js';
+import { DEMO_WORKFLOW } from '../../schema/assegnazioni/demo/demo-assegnazioni.js';
 import { startTestEnv, type TestEnv } from '../harness/test-env.js';
 
 /**
@@ -59,9 +61,12 @@ describe('demo data', () => {
     rgd: { count: 8 + PROTOCOL_DEMO, uors: ['LLPP', 'PROT', 'RAG', 'SEG', 'TEC', 'TRIB'] },
     protocollista: { count: 7 + PROTOCOL_DEMO - 1, uors: ['LLPP', 'PROT', 'RAG', 'SEG', 'TEC', 'TRIB'] },
     segretario: { count: 7 + PROTOCOL_DEMO - 1, uors: ['LLPP', 'PROT', 'RAG', 'SEG', 'TEC', 'TRIB'] },
-    'rpa.ragioneria': { count: 4, uors: ['RAG', 'TRIB'] },
-    'rpa.tecnico': { count: 2, uors: ['LLPP', 'TEC'] },
-    lettore: { count: 2, uors: ['RAG'] },
+    // The offices' own, and the registrations the workflow demo sent them (documents of PROT):
+    // RAG's two competences; TEC's CC, its waiting paper and its DA_ASSEGNARE; the reader of RAG
+    // also as RPA and in CC.
+    'rpa.ragioneria': { count: 4 + 2, uors: ['PROT', 'RAG', 'TRIB'] },
+    'rpa.tecnico': { count: 2 + 3, uors: ['LLPP', 'PROT', 'TEC'] },
+    lettore: { count: 2 + 3, uors: ['PROT', 'RAG'] },
   };
 
   it('loads once: a second seed (another start, dms seed-demo) adds nothing', async () => {
@@ -288,6 +293,56 @@ describe('demo data', () => {
         [3, true],
       ],
     );
+  });
+
+  it('the workflow demo fills the inboxes: registrations sent to offices, one in charge, one paper waiting, one rejected, some CC', async () => {
+    const conn = env.platform.orm.em.fork().getConnection();
+    const states = await conn.execute<Array<{ state: string; n: number; record_id: string }>>(
+      `select state, count(*)::int as n, min(record_id::text) as record_id from assignment group by state`,
+    );
+    assert.deepEqual(Object.fromEntries(states.map((s) => [s.state, s.n])), DEMO_WORKFLOW.states);
+    const record = (state: string) => states.find((s) => s.state === state)?.record_id ?? '';
+    // In charge: the reader of RAG is its RPA and reads it (digital: taken at assignment).
+    const inCharge = (
+      await (await env.asUser('lettore')).data(RecordWorkflowDocument, { id: record('IN_CARICO') })
+    ).protocolRecord;
+    const a = inCharge.assignments.find((x) => x.state === 'IN_CARICO');
+    assert.equal(a?.rpa?.username, 'lettore');
+    assert.equal(a?.takenAt, a?.assignedAt);
+    assert.equal(inCharge.uor?.code, 'RAG');
+    // The paper one waits for the head of TEC's presa in carico.
+    const waiting = (
+      await (await env.asUser('rpa.tecnico')).data(RecordWorkflowDocument, { id: record('ASSEGNATO') })
+    ).protocolRecord;
+    assert.deepEqual(
+      waiting.assignments.map((x) => [x.uor?.code, x.state, x.paper, x.rpa?.username]),
+      [['TEC', 'ASSEGNATO', true, 'rpa.tecnico']],
+    );
+    // The rejected one is back at the protocol office, with the note and the office it names.
+    const rejected = (
+      await (await env.asUser('protocollista')).data(RecordWorkflowDocument, { id: record('RIGETTATO') })
+    ).protocolRecord;
+    assert.equal(rejected.rejectionCount, 1);
+    assert.deepEqual(
+      rejected.workflow.map((s) => [
+        s.action,
+        s.actor?.username,
+        s.suggestedUor?.code ?? null,
+        s.note ?? null,
+      ]),
+      [
+        ['SMISTAMENTO', 'protocollista', null, null],
+        ['RIGETTO', 'rpa.ragioneria', 'RAG', DEMO_WORKFLOW.rejectionNote],
+      ],
+    );
+    // CC entries, each a CONOSCENZA step; every step audited with its operation.
+    const [steps] = await conn.execute<Array<{ cc: number; unaudited: number }>>(
+      `select count(*) filter (where action = 'CONOSCENZA')::int as cc,
+              count(*) filter (where not exists (select 1 from audit_event e
+                where e.target_id = s.record_id::text and e.operation like 'workflow.%'))::int as unaudited
+         from workflow_step s`,
+    );
+    assert.deepEqual(steps, { cc: DEMO_WORKFLOW.ccEntries, unaudited: 0 });
   });
 
   it('has two raccoglitori grouping demo documents of several offices, each shown within its reader’s rights', async () => {

@@ -6,8 +6,8 @@ import { Migration } from '@mikro-orm/migrations';
  *   the office, no RPA yet), ASSEGNATO (an RPA named, a paper original not yet taken) or
  *   IN_CARICO; ended when RIGETTATO or TRASFERITO (then immutable). One active competence per
  *   office and record, one active prevalent per record; at most two rejections per record.
- *   While active it shares the record's document with its office (document_share), so the
- *   office's readers see it.
+ *   While active it shares the record's document with its office and with its RPA
+ *   (document_share), so the office's readers and the RPA (who may work in an office below) see it.
  * - workflow_step: every step (who, when, from, to, note), append-only; its identity is the
  *   event id a subscriber that reconnects asks to resume from.
  */
@@ -64,11 +64,16 @@ export class Migration20261205000081_assegnazioni extends Migration {
              is distinct from (old.record_id, old.document_id, old.uor_id, old.aoo_id, old.sent_at) then
             raise exception 'an assignment''s record, office and sending never change' using errcode = '55000';
           end if;
-          if new.state = 'RIGETTATO' and (select count(*) from assignment a
-               where a.record_id = new.record_id and a.state = 'RIGETTATO') >= 2 then
-            raise exception 'record % was already rejected twice: only the RGD assigns it now', new.record_id
-              using errcode = '23514';
-          end if;
+        end if;
+        -- A rejection written as an insert counts too (the row itself is not yet in the table);
+        -- the record's row lock serialises rejections of one record whatever path writes them.
+        if new.state = 'RIGETTATO' then
+          perform 1 from protocol_record r where r.id = new.record_id for update;
+        end if;
+        if new.state = 'RIGETTATO' and (select count(*) from assignment a
+             where a.record_id = new.record_id and a.state = 'RIGETTATO' and a.id <> new.id) >= 2 then
+          raise exception 'record % was already rejected twice: only the RGD assigns it now', new.record_id
+            using errcode = '23514';
         end if;
         if new.state in ('DA_ASSEGNARE', 'ASSEGNATO', 'IN_CARICO') then
           insert into document_share (document_id, uor_id, reason) values (new.document_id, new.uor_id, 'COMPETENZA')
@@ -78,6 +83,19 @@ export class Migration20261205000081_assegnazioni extends Migration {
              and s.reason = 'COMPETENZA'
              and not exists (select 1 from assignment a where a.document_id = new.document_id
                and a.uor_id = new.uor_id and a.id <> new.id and a.state in ('DA_ASSEGNARE', 'ASSEGNATO', 'IN_CARICO'));
+        end if;
+        -- The RPA reads what is assigned to them, also from an office below whose readers do not
+        -- see the office's records; replaced, given back or ended, they no longer do.
+        if tg_op = 'UPDATE' and old.rpa_id is not null and (new.rpa_id is distinct from old.rpa_id
+             or new.state not in ('DA_ASSEGNARE', 'ASSEGNATO', 'IN_CARICO')) then
+          delete from document_share s where s.document_id = new.document_id and s.user_id = old.rpa_id
+             and s.reason = 'COMPETENZA'
+             and not exists (select 1 from assignment a where a.document_id = new.document_id
+               and a.rpa_id = old.rpa_id and a.id <> new.id and a.state in ('DA_ASSEGNARE', 'ASSEGNATO', 'IN_CARICO'));
+        end if;
+        if new.rpa_id is not null and new.state in ('DA_ASSEGNARE', 'ASSEGNATO', 'IN_CARICO') then
+          insert into document_share (document_id, user_id, reason) values (new.document_id, new.rpa_id, 'COMPETENZA')
+            on conflict do nothing;
         end if;
         return new;
       end $$;
