@@ -76,6 +76,25 @@ describe('daily register', () => {
     records[key] = { id: r.registerProtocol.id, number: r.registerProtocol.number };
   };
 
+  const dms = (...args: string[]) =>
+    new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+      const child = spawn(process.execPath, [DMS, ...args], {
+        env: {
+          ...process.env,
+          DATABASE_URL: env.databaseUrl,
+          DATA_DIR: env.config.dataDir,
+          JWT_SECRET: 'x'.repeat(43),
+          LOG_LEVEL: 'warn',
+          JOBS_ENABLED: 'false',
+        },
+      });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+      child.on('exit', (code) => resolve({ code, stdout, stderr }));
+    });
+
   const fetchBytes = async (url: string): Promise<Buffer> => {
     const res = await fetch(url, { headers: { authorization: `Bearer ${await env.tokenFor('rgd')}` } });
     assert.equal(res.status, 200, url);
@@ -359,32 +378,15 @@ describe('daily register', () => {
     });
     assert.equal(res.status, 404);
 
-    const run = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-      const child = spawn(
-        process.execPath,
-        [DMS, 'daily-register', '--aoo', 'ADEMO01', '--date', '2026-03-26'],
-        {
-          env: {
-            ...process.env,
-            DATABASE_URL: env.databaseUrl,
-            DATA_DIR: env.config.dataDir,
-            JWT_SECRET: 'x'.repeat(43),
-            LOG_LEVEL: 'warn',
-            JOBS_ENABLED: 'false',
-          },
-        },
-      );
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-      child.on('exit', (code) => resolve({ code, stdout, stderr }));
-    });
+    const run = await dms('daily-register', '--aoo', 'ADEMO01', '--date', '2026-03-26');
     assert.equal(run.code, 0, run.stderr);
     assert.match(
       run.stdout,
       /Already produced: [^,]+-ADEMO01-20260326, progressive 1\/2026, 3 registrations/,
     );
+    const early = await dms('daily-register', '--aoo', 'ADEMO01', '--date', '2999-01-01');
+    assert.equal(early.code, 1);
+    assert.match(early.stderr, /DAILY_REGISTER_DAY_NOT_CLOSED: the day 2999-01-01 is not over/);
     const [{ n } = { n: '' }] = await sql<{ n: string }>(env, 'select count(*) as n from daily_register');
     assert.equal(n, '6');
   });
