@@ -56,6 +56,8 @@ COPY --from=build /app/assets ./assets
 # The reference browser apps' pages and styles (their scripts are compiled into dist/apps/).
 COPY --from=build /app/clients/inbox/public ./clients/inbox/public
 COPY --from=build /app/schema/schema.graphql ./schema/schema.graphql
+# The schema of the daily register's XML, for whoever checks a register taken from this image.
+COPY --from=build /app/schema/registro-giornaliero/registro-giornaliero.xsd ./schema/registro-giornaliero/registro-giornaliero.xsd
 RUN mkdir -p /app/.data && chown node:node /app/.data
 
 USER node

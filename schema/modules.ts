@@ -10,6 +10,7 @@ import { protocolloModule } from './protocollo/index.js';
 import { repertoriModule } from './repertori/index.js';
 import { raccoglitoriModule } from './raccoglitori/index.js';
 import { ricevuteModule } from './ricevute/index.js';
+import { registroGiornalieroModule } from './registro-giornaliero/index.js';
 import { rubricaModule } from './rubrica/index.js';
 import { segnaturaModule } from './segnatura/index.js';
 import { systemModule } from './system/index.js';
@@ -36,4 +37,5 @@ export const coreModules: readonly DmsModule[] = [
   emergenzaModule,
   assegnazioniModule,
   ricevuteModule,
+  registroGiornalieroModule,
 ];

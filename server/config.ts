@@ -41,6 +41,8 @@ export interface Config {
   /** Origins of browser apps allowed to call the API from another origin; `*` only outside production. */
   corsOrigins: readonly string[] | '*';
   shutdownTimeoutMs: number;
+  /** Europe/Rome time of day (HH:MM) from which the daily register of the day before is produced. */
+  dailyRegisterTime: string;
   /** Which proxies may set X-Forwarded-For (Express "trust proxy"): off by default, since the audit trail records the client address. */
   trustProxy: false | number | string;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -157,6 +159,7 @@ export const CONFIG_VARIABLES = [
   'PUBLIC_URL',
   'CORS_ORIGINS',
   'SHUTDOWN_TIMEOUT_MS',
+  'DAILY_REGISTER_TIME',
   'TRUST_PROXY',
   'LOG_LEVEL',
 ] as const;
@@ -173,6 +176,14 @@ function intVar(env: Env, name: string, def: number, min: number, max: number): 
   const n = Number(raw);
   if (n < min || n > max) throw new ConfigError(name, `an integer between ${min} and ${max}`, raw);
   return n;
+}
+
+function timeOfDayVar(env: Env, name: string, def: string): string {
+  const raw = nonEmpty(env, name);
+  if (raw === undefined) return def;
+  if (!/^([01][0-9]|2[0-3]):[0-5][0-9]$/.test(raw))
+    throw new ConfigError(name, 'a time of day HH:MM (00:00-23:59)', raw);
+  return raw;
 }
 
 function boolVar(env: Env, name: string, def: boolean): boolean {
@@ -399,6 +410,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     corsOrigins: corsOriginsVar(env, production),
     trustProxy: trustProxyVar(env),
     shutdownTimeoutMs: intVar(env, 'SHUTDOWN_TIMEOUT_MS', 10000, 0, 600000),
+    dailyRegisterTime: timeOfDayVar(env, 'DAILY_REGISTER_TIME', '00:30'),
     logLevel: oneOf(
       env,
       'LOG_LEVEL',

@@ -97,3 +97,11 @@ export {
 } from './document-registration.js';
 // Row visibility and the page type, for modules that list documents (raccoglitori, fascicoli).
 export { DocumentConnection } from './document-list.types.js';
+// Documents the platform produces itself (the daily register).
+export {
+  addSystemFiles,
+  createSystemDocument,
+  type SystemDocumentInput,
+  type SystemFileInput,
+} from './system-document.js';
+export { DocumentFormat } from './document-enums.js';

@@ -102,3 +102,12 @@ export { protocolloLoaders } from './protocollo-loaders.js';
 export { RegisterProtocolInput, ProtocolCorrespondentInput, ProtocolCcInput } from './protocollo.inputs.js';
 export { checkCorrespondent, MAX_CORRESPONDENTS } from './protocol-input-checks.js';
 export { CORRESPONDENT_DATA_FIELDS } from './protocol-directory-correspondent.js';
+// For the daily register (registro-giornaliero): what the register says about one day.
+export {
+  protocolDay,
+  type DayAnnulment,
+  type DayChange,
+  type DayCorrespondent,
+  type DayRegistration,
+  type ProtocolDay,
+} from './protocol-day.js';

@@ -41,4 +41,6 @@ export { RepertorioEntryAnnulled, RepertorioEntryRegistered } from './repertori-
 export { REPERTORIO_ANNUL, REPERTORIO_MANAGE, REPERTORIO_REGISTER } from './permissions.js';
 export { DEMO_REPERTORI } from './demo/demo-repertori.js';
 // The protocol register numbers a protocollo particolare in its repertorio in its own transaction.
-export { registerEntry } from './repertorio-entry.service.js';
+export { registerEntry, type RegisterEntryOptions } from './repertorio-entry.service.js';
+// The daily register creates its REGISTRO_GIORNALIERO repertorio on demand.
+export { createRepertorio } from './repertorio.service.js';

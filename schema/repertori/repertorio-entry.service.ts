@@ -27,6 +27,15 @@ function alreadyRegistered(rep: Repertorio): DomainError {
   );
 }
 
+export interface RegisterEntryOptions {
+  /**
+   * Runs once the number is taken, before the document is frozen as REPERTORIATO, in the same
+   * transaction: for a document whose own content states its number (the daily register writes
+   * its progressive number into the file it then adds to the document).
+   */
+  onNumbered?(tx: UnitOfWork, entry: RepertorioEntry): Promise<void>;
+}
+
 /**
  * Registers a document in a repertorio: the next number of the repertorio and year, in the
  * caller's transaction (gap-free: a failure gives it back), dated by one reading of the request
@@ -36,6 +45,7 @@ function alreadyRegistered(rep: Repertorio): DomainError {
 export async function registerEntry(
   ctx: RequestContext,
   input: RegisterRepertorioEntryInput,
+  options: RegisterEntryOptions = {},
 ): Promise<RepertorioEntry> {
   return withTransaction(ctx, async (tx) => {
     const rep = await findVisibleRepertorio(tx, tx.em, input.repertorioId);
@@ -81,6 +91,7 @@ export async function registerEntry(
       registeredAt: at,
       registeredById: tx.user?.id ?? '',
     });
+    await options.onNumbered?.(tx, entry);
     await markRepertoriato(tx, doc.id, at);
     try {
       await tx.audit({

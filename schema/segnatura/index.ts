@@ -50,4 +50,7 @@ export {
   type SealedAoo,
   type SealView,
 } from './seal.service.js';
+// The daily register seals its XML with the AOO's seal (a detached CAdES).
+export { aooSealKey } from './seal.service.js';
+export type { SealKey } from './xades-seal.js';
 export { SEGNATURA_SEAL_MANAGE } from './permissions.js';

@@ -365,3 +365,15 @@ async function sealWithAooSeal(
   const sealed = await seal(key, now);
   return { xml: sealed, sha256: createHash('sha256').update(sealed, 'utf8').digest('hex') };
 }
+
+/**
+ * The AOO's seal key and certificate, to seal something other than a segnatura (the daily
+ * register's detached CAdES); null when the AOO has none. A seal not valid now is refused as
+ * for a segnatura.
+ */
+export async function aooSealKey(ctx: UnitOfWork | RequestContext, aooId: string): Promise<SealKey | null> {
+  const row = await loadRow(ctx.em, aooId);
+  if (!row) return null;
+  requireValidAt(new Date(row.not_before), new Date(row.not_after), ctx.clock.now());
+  return openKey(ctx.em, row);
+}

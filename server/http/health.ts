@@ -4,6 +4,8 @@ import type { Platform } from '../platform.js';
 
 /** A readiness answer serves every probe for this long: a flood of probes costs one check. */
 export const READINESS_CACHE_MS = 1000;
+/** The modules' health reports are computed at most this often (they query the database). */
+export const REPORTS_CACHE_MS = 60_000;
 
 type Checks = Record<string, string>;
 
@@ -78,11 +80,39 @@ export function healthRoutes(
   router.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
+  // The modules' reports (DmsModule.healthReports): shown beside the checks, never a 503.
+  const reporters = platform.modules.modules.flatMap((m) => m.healthReports ?? []);
+  let cachedReports: { at: number; reports: Promise<Record<string, string[]>> } | undefined;
+  const reports = (): Promise<Record<string, string[]>> => {
+    const now = Date.now();
+    if (cachedReports === undefined || now - cachedReports.at >= REPORTS_CACHE_MS) {
+      cachedReports = {
+        at: now,
+        reports: Promise.all(
+          reporters.map(async (r): Promise<[string, string[]]> => {
+            try {
+              return [r.name, await r.report(platform)];
+            } catch (e) {
+              platform.logger.warn({ err: e, report: r.name }, 'health report failed');
+              return [r.name, ['the report could not be computed (see the log)']];
+            }
+          }),
+        ).then((entries) => Object.fromEntries(entries)),
+      };
+    }
+    return cachedReports.reports;
+  };
+
   router.get('/readyz', async (_req, res) => {
-    const { checkedAt, checks } = await readiness();
+    const [{ checkedAt, checks }, moduleReports] = await Promise.all([readiness(), reports()]);
     const result: Checks = { ...(isDraining() ? { server: 'shutting down' } : {}), ...checks };
     const ready = Object.values(result).every((v) => v === 'ok');
-    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not ready', checks: result, checkedAt });
+    res.status(ready ? 200 : 503).json({
+      status: ready ? 'ready' : 'not ready',
+      checks: result,
+      ...(reporters.length > 0 ? { reports: moduleReports } : {}),
+      checkedAt,
+    });
   });
   return { router, close: () => pool.end() };
 }

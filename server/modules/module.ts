@@ -47,6 +47,11 @@ export interface DmsModule {
   /** `dms <command>` subcommands. */
   readonly commands?: readonly CliCommand[];
   /**
+   * Problems an operator must act on that do not make the process unready (a daily register
+   * missing): listed under `reports` in GET /readyz, which they never turn to 503.
+   */
+  readonly healthReports?: readonly HealthReport[];
+  /**
    * Loads the module's demo data (SEED_DEMO, `dms seed-demo`) unless it is there already; the
    * host calls every module in order, in one transaction. Returns whether it loaded anything.
    */
@@ -84,6 +89,13 @@ export interface EventHandlerDefinition<TData extends object = object> {
   readonly event: DomainEventClass<TData>;
   /** Runs in the replica that committed, in a system context of the event's origin. */
   handle(ctx: RequestContext, event: DomainEvent<TData>): Promise<void>;
+}
+
+export interface HealthReport {
+  /** Unique on the platform: `module.what`, e.g. `registro-giornaliero.missing`. */
+  readonly name: string;
+  /** The problems found now, each one line an operator understands; none: all is well. */
+  report(platform: Platform): Promise<string[]>;
 }
 
 export interface CliCommand {

@@ -1,0 +1,17 @@
+import { definePermission } from '../../server/auth/permissions.js';
+import { Profile } from '../organisation/index.js';
+
+/**
+ * The daily registers hold every registration of the AOO with its correspondents: they are read
+ * by the RGD, who answers for them (001 §6.8), and by those who read the audit (the system
+ * administrator), whose chain head they publish.
+ */
+export const DAILY_REGISTER_READ = definePermission({
+  name: 'DAILY_REGISTER_READ',
+  description:
+    "List and download the AOO's daily protocol registers (XML and its CAdES seal) and their conservation state",
+  scope: 'AOO',
+  profiles: [Profile.RGD, Profile.SYSTEM_ADMIN],
+});
+
+export const DAILY_REGISTER_PERMISSIONS = [DAILY_REGISTER_READ];
