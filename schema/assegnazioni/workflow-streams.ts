@@ -1,15 +1,19 @@
 import type { RequestContext } from '../../server/context.js';
 import type { EventEnvelope } from '../../server/events/domain-event.js';
 import { filterEvents, mapEvents, replayThenLive } from '../../server/events/event-stream.js';
-import { refreshSubscriber, subscriberValue } from '../../server/graphql/subscription-event-auth.js';
+import {
+  refreshSubscriber,
+  refreshSubscriberRights,
+  subscriberValue,
+} from '../../server/graphql/subscription-event-auth.js';
 import { pgArray } from '../../server/db/sql-array.js';
 import { InvalidInputError } from '../../server/errors/domain-error.js';
-import { ProtocolFieldsChanged, recordVisibilitySql, visibleRecordIds } from '../protocollo/index.js';
+import { ProtocolFieldsChanged, recordVisibilitySql, visibleRecordRow } from '../protocollo/index.js';
 import { WorkflowAction } from './assegnazioni-enums.js';
 import { WorkflowStepRecorded, type WorkflowStepData } from './assegnazioni-events.js';
 import { inboxCounts } from './inbox.js';
 import type { InboxCounts } from './inbox.types.js';
-import { myOfficesSql } from './my-offices.js';
+import { officesOfUser } from './my-offices.js';
 import { WORKFLOW_ASSIGN, WORKFLOW_DISPATCH } from './permissions.js';
 
 /** At most this many missed steps are replayed to a reconnecting subscriber (the rest: the inboxes). */
@@ -24,13 +28,7 @@ export const REPLAY_OVERLAP_SECONDS = 10;
 /** The subscriber's offices (my-offices.ts), fresh as their rights. */
 function myOffices(ctx: RequestContext): Promise<Set<string>> {
   const userId = ctx.user?.id ?? '';
-  return subscriberValue(ctx, 'assegnazioni.myOffices', async () => {
-    const mine = myOfficesSql(userId);
-    const rows = await ctx.platform.orm.em
-      .fork()
-      .execute<Array<{ id: string }>>(`select id from ${mine.sql} as mine`, mine.params);
-    return new Set(rows.map((r) => r.id));
-  });
+  return subscriberValue(ctx, 'assegnazioni.myOffices', () => officesOfUser(ctx.platform, userId));
 }
 
 /** Whether a step brings the subscriber work or knowledge: the rule of assignmentReceived. */
@@ -49,10 +47,6 @@ async function received(ctx: RequestContext, step: WorkflowStepData): Promise<bo
   }
 }
 
-async function visible(ctx: RequestContext, recordId: string): Promise<boolean> {
-  return (await visibleRecordIds(ctx, ctx.em, [recordId])).has(recordId);
-}
-
 /**
  * Steps that reached the subscriber (as RPA, through their offices, in CC), each checked with
  * the subscriber's rights at that event; with `since` (an event id) or `sinceTime`, the steps
@@ -69,9 +63,13 @@ export function assignmentStream(
     EventEnvelope<WorkflowStepData>
   >;
   const steps = mapEvents(live, (e) => Promise.resolve(e.data));
+  // Most subscribers get nothing from a step: the cheap test first (the step's action and
+  // offices), then the subscriber's rights of now and the record's visibility, both answered
+  // for all the replica's subscribers of that step together.
   const mine = filterEvents(steps, async (step) => {
-    await refreshSubscriber(ctx);
-    return (await received(ctx, step)) && (await visible(ctx, step.recordId));
+    if (!(await received(ctx, step))) return false;
+    await refreshSubscriberRights(ctx);
+    return (await visibleRecordRow(ctx, step.recordId)) !== null;
   });
   if (since === null && sinceTime === null) return mine;
   return replayThenLive(
@@ -171,8 +169,10 @@ export function inboxCountsStream(ctx: RequestContext): AsyncIterableIterator<In
   return mapEvents(
     live,
     async (envelope) => {
-      await refreshSubscriber(ctx);
+      await refreshSubscriberRights(ctx);
       if (!(await touchesInboxes(ctx, envelope))) return undefined;
+      // Recounted on a fresh session: the counts must see what the event's commit wrote.
+      await refreshSubscriber(ctx);
       const before = last;
       const counts = await counted();
       return last === before ? undefined : counts;
