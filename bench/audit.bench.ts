@@ -332,9 +332,9 @@ async function main(): Promise<void> {
     console.log(
       `${READS} reads of protocolRecord(id) per phase over ${RECORDS} records (after ${READ_WARMUP} warm-up)`,
     );
-    for (const p of reads) console.log(line(p, reads[1] as Phase<string>));
+    for (const p of reads) console.log(line(p, reads[1]));
     console.log(`${REGISTRATIONS} registerProtocol per phase (after ${REGISTRATION_WARMUP} warm-up)`);
-    for (const p of registrations) console.log(line(p, registrations[1] as Phase<string>));
+    for (const p of registrations) console.log(line(p, registrations[1]));
 
     // The chain after the run: unbroken, and every audit row in it (on both servers).
     for (const [name, server] of [
