@@ -25,6 +25,11 @@ export interface Config {
   uploadMaxBytes: number;
   /** Run the job queue (pg-boss) in this process. */
   jobsEnabled: boolean;
+  /**
+   * Audit rows for viewings (AUDIT_VIEWINGS). Always true in production; false only for
+   * benchmarks and diagnostics (bench:audit's unaudited baseline). Changes are audited anyway.
+   */
+  auditViewings: boolean;
   /** Unreferenced stored objects younger than this are left alone (uploads in progress). */
   orphanGraceMs: number;
   redisUrl: string | undefined;
@@ -148,6 +153,7 @@ export const CONFIG_VARIABLES = [
   'GRAPHQL_MAX_COST',
   'UPLOAD_MAX_BYTES',
   'JOBS_ENABLED',
+  'AUDIT_VIEWINGS',
   'BLOB_ORPHAN_GRACE_HOURS',
   'REDIS_URL',
   'SMTP_URL',
@@ -371,6 +377,15 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
       env['GRAPHQL_DEBUG'],
     );
   }
+  const auditViewings = boolVar(env, 'AUDIT_VIEWINGS', true);
+  if (production && !auditViewings) {
+    // Every viewing of a record is part of the audit trail (DOMAIN §7): never off where it counts.
+    throw new ConfigError(
+      'AUDIT_VIEWINGS',
+      'true in production (off only for benchmarks and diagnostics)',
+      env['AUDIT_VIEWINGS'],
+    );
+  }
   return {
     nodeEnv,
     host: nonEmpty(env, 'HOST') ?? '127.0.0.1',
@@ -399,6 +414,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     },
     uploadMaxBytes: intVar(env, 'UPLOAD_MAX_BYTES', 2 * 1024 ** 3, 1, Number.MAX_SAFE_INTEGER),
     jobsEnabled: boolVar(env, 'JOBS_ENABLED', true),
+    auditViewings,
     orphanGraceMs: intVar(env, 'BLOB_ORPHAN_GRACE_HOURS', 24, 1, 24 * 365) * 3600_000,
     redisUrl: urlVar(env, 'REDIS_URL', ['redis:', 'rediss:']),
     mail: mailConfig(env, production),

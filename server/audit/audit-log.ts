@@ -98,9 +98,19 @@ export async function appendAudit(
  * request (ctx.auditedReads) the row is queued, with its own time, and the request's viewings
  * are written together before its answer is sent (writeAuditedReads): one INSERT per request
  * instead of one per list or node. Elsewhere (file routes, subscriptions, inside a unit of work)
- * it is written now, before the caller answers.
+ * it is written now, before the caller answers. With AUDIT_VIEWINGS=false (benchmarks and
+ * diagnostics only: refused in production) viewings leave no row.
  */
 export async function auditRead(ctx: RequestContext, entry: AuditEntry): Promise<void> {
+  if (!ctx.platform.config.auditViewings) return;
+  await auditOutsideWrites(ctx, entry);
+}
+
+/**
+ * An audited attempt that changed nothing (a refused field): written like a viewing (queued
+ * in a GraphQL request), but whatever AUDIT_VIEWINGS says.
+ */
+export async function auditOutsideWrites(ctx: RequestContext, entry: AuditEntry): Promise<void> {
   if (ctx.auditedReads) ctx.auditedReads.push(rowOf(ctx, entry));
   else {
     await appendAudit(ctx, ctx.em, entry);

@@ -26,9 +26,13 @@ export class AuditSealer {
     this.pool.on('error', (err) => this.logger.warn({ err }, 'audit sealer connection lost'));
   }
 
+  /** Starts (or, after `stop`, restarts) sealing: a pass now, then the sweep. */
   start(): void {
+    clearInterval(this.timer);
+    this.stopped = false;
     this.timer = setInterval(() => this.kick(), SEAL_SWEEP_MS);
     this.timer.unref();
+    this.kick();
   }
 
   /** Seal soon (after the current turn); coalesces kicks. */
@@ -55,7 +59,10 @@ export class AuditSealer {
     await this.pass();
   }
 
-  /** Stops sealing; `flush` before `close` seals what the last requests wrote. */
+  /**
+   * Stops sealing (kicks do nothing; rows wait unsealed) until `start` again; `flush` before
+   * `close` seals what the last requests wrote.
+   */
   async stop(): Promise<void> {
     this.stopped = true;
     clearInterval(this.timer);

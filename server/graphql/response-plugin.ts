@@ -1,6 +1,6 @@
 import type { ApolloServerPlugin, GraphQLResponse } from '@apollo/server';
 import { GraphQLError } from 'graphql';
-import { auditRead, writeAuditedReads } from '../audit/audit-log.js';
+import { auditOutsideWrites, writeAuditedReads } from '../audit/audit-log.js';
 import { takeMaskedFieldErrors } from '../auth/acl.js';
 import type { RequestContext } from '../context.js';
 import { bearerChallenge } from '../http/authentication.js';
@@ -45,7 +45,7 @@ async function recordRefusals(
   for (const e of response.body.singleResult.errors ?? []) {
     const code = e.extensions?.['code'];
     if (typeof code !== 'string' || !REFUSED.has(code)) continue;
-    await auditRead(ctx, {
+    await auditOutsideWrites(ctx, {
       aooId: null,
       operation: 'access.denied',
       targetType: 'GraphQL',

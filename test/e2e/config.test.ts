@@ -83,8 +83,16 @@ describe('configuration', () => {
       'GRAPHQL_DEBUG',
       /false in production/,
     );
+    expectConfigError(
+      { ...prod, BLOB_DRIVER: 'fs', AUDIT_VIEWINGS: 'false' },
+      'AUDIT_VIEWINGS',
+      /true in production/,
+    );
+    assert.equal(loadConfig({ AUDIT_VIEWINGS: 'false' }).auditViewings, false, 'off for a benchmark');
+    assert.equal(loadConfig({}).auditViewings, true);
     assert.equal(loadConfig({ CORS_ORIGINS: '*' }).corsOrigins, '*', 'any origin, in development');
     const c = loadConfig({ ...prod, BLOB_DRIVER: 'fs' });
+    assert.equal(c.auditViewings, true);
     assert.equal(c.graphql.introspection, false);
     assert.equal(c.graphql.debug, false);
     assert.equal(c.graphql.landingPage, false);
