@@ -2,6 +2,7 @@ import { defineModule } from '../../server/modules/module.js';
 import { exportAuditCommand, verifyAuditCommand } from './audit.commands.js';
 import { AuditResolver } from './audit.resolver.js';
 import { Migration20261205000091_audit_chain } from './migrations/Migration20261205000091_audit_chain.js';
+import { Migration20261205000092_audit_grants } from './migrations/Migration20261205000092_audit_grants.js';
 import { AUDIT_PERMISSIONS } from './permissions.js';
 
 /**
@@ -11,7 +12,10 @@ import { AUDIT_PERMISSIONS } from './permissions.js';
  */
 export const auditModule = defineModule({
   name: 'audit',
-  migrations: [{ name: 'Migration20261205000091_audit_chain', class: Migration20261205000091_audit_chain }],
+  migrations: [
+    { name: 'Migration20261205000091_audit_chain', class: Migration20261205000091_audit_chain },
+    { name: 'Migration20261205000092_audit_grants', class: Migration20261205000092_audit_grants },
+  ],
   resolvers: [AuditResolver],
   permissions: AUDIT_PERMISSIONS,
   commands: [verifyAuditCommand, exportAuditCommand],

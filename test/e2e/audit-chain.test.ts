@@ -127,6 +127,20 @@ describe('audit hash chain', () => {
     assert.equal(positions[0]?.gaps, 0);
   });
 
+  it("the application's role holds no UPDATE, DELETE or TRUNCATE on the trail and its chain", async () => {
+    const grants = await sql<{ table_name: string; privilege_type: string }>(
+      env,
+      `select table_name, privilege_type from information_schema.role_table_grants
+        where table_name in ('audit_event', 'audit_seal') and grantee in (current_user, 'PUBLIC')
+        order by table_name, privilege_type`,
+    );
+    for (const table of ['audit_event', 'audit_seal']) {
+      const held = grants.filter((g) => g.table_name === table).map((g) => g.privilege_type);
+      assert.ok(held.includes('INSERT') && held.includes('SELECT'), `${table}: appends and reads`);
+      for (const p of ['UPDATE', 'DELETE', 'TRUNCATE']) assert.ok(!held.includes(p), `${table}: no ${p}`);
+    }
+  });
+
   it('is for auditors: others are refused, and each refusal is audited', async () => {
     const lettore = await env.asUser('lettore');
     assert.equal(
