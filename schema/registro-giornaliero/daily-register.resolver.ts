@@ -6,6 +6,7 @@ import { DailyRegister } from './daily-register.entity.js';
 import { registerSealPath, registerXmlPath } from './daily-register.routes.js';
 import { AUDIT_READ } from '../audit/index.js';
 import { DAILY_REGISTER_READ } from './permissions.js';
+import { ListSize } from '../../server/graphql/list-size.js';
 
 @Resolver(() => DailyRegister)
 export class DailyRegisterResolver {
@@ -13,6 +14,7 @@ export class DailyRegisterResolver {
     description:
       "The AOO's daily protocol registers, newest first (DAILY_REGISTER_READ or AUDIT_READ in the AOO)",
   })
+  @ListSize({ pageArg: 'first', maxItems: 366 })
   @Requires(DAILY_REGISTER_READ, AUDIT_READ)
   dailyRegisters(
     @Ctx() ctx: RequestContext,
