@@ -14,10 +14,9 @@
  * triggers, one every BENCH_INTERVAL_MS (50 ms), after warm-up rounds that also prove every
  * subscription live.
  *
- * Latency = delivery − commit. Commit: the event's `occurredAt`: for protocolRegistered the
- * server's clock read right after the COMMIT returned, before the event is published; for
- * assignmentReceived the workflow step's time, read in its transaction before the COMMIT (the
- * figure then also holds the end of that transaction: an upper bound). Delivery: this process's
+ * Latency = delivery − commit. Commit: the server's clock read right after the COMMIT returned,
+ * before the event is published (protocolRegistered's `occurredAt`, assignmentReceived's
+ * `committedAt`). Delivery: this process's
  * clock when the message is parsed. Both are the same host's clock. Prints p50/p95/p99/max, delivered
  * against expected, lost (expected, not delivered), misdirected (delivered to a subscriber not
  * entitled to it) and duplicated. Target p95 <= 100 ms. Exit 1 when anything is lost,
@@ -192,7 +191,7 @@ async function main(): Promise<void> {
             );
             resolve();
           } else if (m.type === 'next') {
-            type Delivered = { occurredAt: string; record: { id: string } };
+            type Delivered = { occurredAt: string; committedAt?: string; record: { id: string } };
             const payload = m.payload as {
               data?: { protocolRegistered?: Delivered; assignmentReceived?: Delivered } | null;
             };
@@ -201,7 +200,7 @@ async function main(): Promise<void> {
               s.errors += 1;
               console.error(`subscriber ${index}: ${JSON.stringify(m.payload)}`);
             } else if (s.received.has(data.record.id)) s.duplicates += 1;
-            else s.received.set(data.record.id, at - Date.parse(data.occurredAt));
+            else s.received.set(data.record.id, at - Date.parse(data.committedAt ?? data.occurredAt));
           } else if (m.type === 'error') {
             reject(new Error(`subscription refused: ${JSON.stringify(m.payload)}`));
           }
@@ -382,7 +381,7 @@ async function main(): Promise<void> {
     );
     console.log(
       TRIGGER === 'assignment'
-        ? 'latency = delivery − commit; commit = the notice’s occurredAt, the workflow step’s time read in its transaction before COMMIT (so the figure also holds the end of that transaction: an upper bound); delivery = this process’s clock at the message; same host clock'
+        ? 'latency = delivery − commit; commit = the notice’s committedAt (server clock right after COMMIT, before publishing); delivery = this process’s clock at the message; same host clock'
         : 'latency = delivery − commit; commit = the event’s occurredAt (server clock right after COMMIT, before publishing), delivery = this process’s clock at the message; same host clock',
     );
     console.log(

@@ -1,5 +1,6 @@
 import { Field, ID, ObjectType } from 'type-graphql';
 import { AnyAuthenticated } from '../../server/auth/access.js';
+import type { ProtocolRecord } from '../protocollo/index.js';
 import { WorkflowAction } from './assegnazioni-enums.js';
 
 /** What assignmentReceived delivers: a step that brought the subscriber work or knowledge. */
@@ -22,6 +23,14 @@ export class AssignmentNotice {
   @Field({ description: 'When (the step’s time)' })
   occurredAt!: Date;
 
+  @Field({
+    description:
+      'When the step’s transaction committed (the server’s clock right after COMMIT); for a replayed step, its time',
+  })
+  committedAt!: Date;
+
   recordId!: string;
+  /** The record as the stream found it visible to the subscriber at this event (live notices). */
+  recordEntity?: ProtocolRecord;
   assignmentId!: string | null;
 }

@@ -8,7 +8,12 @@ import {
 } from '../../server/graphql/subscription-event-auth.js';
 import { pgArray } from '../../server/db/sql-array.js';
 import { InvalidInputError } from '../../server/errors/domain-error.js';
-import { ProtocolFieldsChanged, recordVisibilitySql, visibleRecordRow } from '../protocollo/index.js';
+import {
+  ProtocolFieldsChanged,
+  ProtocolRecord,
+  recordVisibilitySql,
+  visibleRecordRow,
+} from '../protocollo/index.js';
 import { WorkflowAction } from './assegnazioni-enums.js';
 import { WorkflowStepRecorded, type WorkflowStepData } from './assegnazioni-events.js';
 import { inboxCounts } from './inbox.js';
@@ -52,24 +57,38 @@ async function received(ctx: RequestContext, step: WorkflowStepData): Promise<bo
  * the subscriber's rights at that event; with `since` (an event id) or `sinceTime`, the steps
  * missed since then come first.
  */
+/** A step on its way to one subscriber, with the record as they may see it (live steps). */
+export interface StepDelivery extends WorkflowStepData {
+  record?: ProtocolRecord;
+  /** When the step's transaction committed (ISO 8601), for live steps. */
+  committedAt?: string;
+}
+
 export function assignmentStream(
   ctx: RequestContext,
   since: string | null,
   sinceTime: Date | null,
-): AsyncIterableIterator<WorkflowStepData> {
+): AsyncIterableIterator<StepDelivery> {
   if (since !== null && !/^[0-9]{1,18}$/.test(since))
     throw new InvalidInputError('since', 'is not an event id');
   const live = ctx.platform.events.subscribe(WorkflowStepRecorded) as AsyncIterableIterator<
     EventEnvelope<WorkflowStepData>
   >;
-  const steps = mapEvents(live, (e) => Promise.resolve(e.data));
+  // A copy per subscriber: the published object is shared by every listener of the replica.
+  const steps = mapEvents(live, (e) =>
+    Promise.resolve<StepDelivery>({ ...e.data, committedAt: e.origin.at }),
+  );
   // Most subscribers get nothing from a step: the cheap test first (the step's action and
   // offices), then the subscriber's rights of now and the record's visibility, both answered
   // for all the replica's subscribers of that step together.
   const mine = filterEvents(steps, async (step) => {
     if (!(await received(ctx, step))) return false;
     await refreshSubscriberRights(ctx);
-    return (await visibleRecordRow(ctx, step.recordId)) !== null;
+    const row = await visibleRecordRow(ctx, step.recordId);
+    if (row === null) return false;
+    // The notice's record is this row, just checked with the subscriber's rights of now.
+    step.record = ctx.em.map(ProtocolRecord, row);
+    return true;
   });
   if (since === null && sinceTime === null) return mine;
   return replayThenLive(

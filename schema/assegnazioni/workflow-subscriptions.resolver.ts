@@ -3,12 +3,11 @@ import { AnyAuthenticated } from '../../server/auth/access.js';
 import type { RequestContext } from '../../server/context.js';
 import { ProtocolRecord, protocolloLoaders } from '../protocollo/index.js';
 import { workflowLoaders } from './assegnazioni-loaders.js';
-import type { WorkflowStepData } from './assegnazioni-events.js';
 import { AssignmentNotice } from './assignment-notice.types.js';
 import { Assignment } from './assignment.entity.js';
 import { InboxCounts } from './inbox.types.js';
 import { WorkflowStep } from './workflow-step.entity.js';
-import { assignmentStream, inboxCountsStream, MAX_REPLAY } from './workflow-streams.js';
+import { assignmentStream, inboxCountsStream, MAX_REPLAY, type StepDelivery } from './workflow-streams.js';
 
 interface AssignmentArgs {
   since?: string | null;
@@ -26,7 +25,7 @@ export class WorkflowSubscriptionsResolver {
   })
   @AnyAuthenticated()
   assignmentReceived(
-    @Root() step: WorkflowStepData,
+    @Root() step: StepDelivery,
     @Arg('since', () => ID, {
       nullable: true,
       description: 'The last eventId received: replay what followed it',
@@ -39,7 +38,9 @@ export class WorkflowSubscriptionsResolver {
       eventId: step.stepId,
       action: step.action,
       occurredAt: new Date(step.at),
+      committedAt: new Date(step.committedAt ?? step.at),
       recordId: step.recordId,
+      recordEntity: step.record,
       assignmentId: step.assignmentId,
     };
   }
@@ -63,7 +64,9 @@ export class AssignmentNoticeFieldsResolver {
   })
   @AnyAuthenticated()
   record(@Root() n: AssignmentNotice, @Ctx() ctx: RequestContext): Promise<ProtocolRecord | null> {
-    return protocolloLoaders.visibleRecord(ctx).load(n.recordId);
+    return n.recordEntity
+      ? Promise.resolve(n.recordEntity)
+      : protocolloLoaders.visibleRecord(ctx).load(n.recordId);
   }
 
   @FieldResolver(() => Assignment, { nullable: true, description: 'The competence concerned; null for CC' })
