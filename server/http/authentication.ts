@@ -3,6 +3,7 @@ import { AUTHENTICATION_REQUIRED } from '../auth/auth-checker.js';
 import { activeCaller, ANONYMOUS, authenticate, bearerToken, type Caller } from '../auth/authenticate.js';
 import type { Principal } from '../auth/principal.js';
 import { AuthenticationError } from '../auth/token-service.js';
+import { auditAuthentication } from '../audit/authentication-audit.js';
 import type { Platform } from '../platform.js';
 import { sendError } from './error-response.js';
 
@@ -83,6 +84,17 @@ export function authentication(platform: Platform) {
         return;
       }
       req.caller = ANONYMOUS;
+      await auditAuthentication(
+        platform,
+        { requestId: req.requestId, clientIp: req.ip ?? null, userAgent: req.get('user-agent') ?? null },
+        {
+          operation: 'auth.refused',
+          user: null,
+          // The path as the client asked it (the mount point included), never its query string.
+          target: req.originalUrl.split('?')[0] ?? req.path,
+          facts: { reason: e.reason, message: e.message },
+        },
+      );
       sendUnauthenticated(req, res, e);
     }
   };

@@ -13,6 +13,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { takeMaskedFieldErrors } from '../auth/acl.js';
 import { authenticate, bearerToken, type Caller } from '../auth/authenticate.js';
 import { AuthenticationError } from '../auth/token-service.js';
+import { auditAuthentication, type SessionOrigin } from '../audit/authentication-audit.js';
 import { createContext } from '../context.js';
 import { maskSocketError } from '../graphql/format-error.js';
 import { stripSuggestion, type QueryLimits } from '../graphql/query-limits.js';
@@ -59,6 +60,12 @@ export function attachGraphqlWs(
       webSocketOriginAllowed(platform.config.corsOrigins, req),
   });
   const socketsPerUser = new Map<string, number>();
+  // Who opens a WebSocket, for the audit trail (the client address as req.ip has it).
+  const sessionOrigin = (request: IncomingMessage): SessionOrigin => ({
+    requestId: randomUUID(),
+    clientIp: clientAddress(request, trustProxy),
+    userAgent: request.headers['user-agent'] ?? null,
+  });
   const cleanup = useServer<Record<string, unknown> | undefined, SocketExtra>(
     {
       schema,
@@ -70,6 +77,12 @@ export function attachGraphqlWs(
           caller = await authenticate(platform, bearerToken(typeof raw === 'string' ? raw : undefined));
         } catch (e) {
           if (!(e instanceof AuthenticationError)) throw e;
+          await auditAuthentication(platform, sessionOrigin(ctx.extra.request), {
+            operation: 'auth.refused',
+            user: null,
+            target: 'graphql-ws',
+            facts: { reason: e.reason, message: e.message },
+          });
           ctx.extra.socket.close(
             e.reason === 'expired' ? CloseCode.Unauthorized : CloseCode.Forbidden,
             e.message,
@@ -94,6 +107,12 @@ export function attachGraphqlWs(
         }
         socketsPerUser.set(user.id, open + 1);
         ctx.extra.caller = caller;
+        await auditAuthentication(platform, sessionOrigin(ctx.extra.request), {
+          operation: 'auth.session-open',
+          user,
+          target: 'graphql-ws',
+          facts: { expiresAt: caller.expiresAt?.toISOString() ?? null },
+        });
         if (caller.expiresAt) {
           // setTimeout caps at ~24.8 days: a longer-lived token's socket closes then, and the client reconnects.
           const ms = Math.max(caller.expiresAt.getTime() - Date.now(), 0);

@@ -23,6 +23,7 @@ import { withClient } from '../harness/database.js';
 import { demoIds, errorCode, sql, type DemoIds } from '../harness/files-helpers.js';
 import type { GraphqlClient } from '../harness/graphql-client.js';
 import { draftDocuments } from '../harness/protocol-fixtures.js';
+import { RawWsClient } from '../harness/ws-client.js';
 import { DMS } from '../harness/server-process.js';
 import { startTestEnv, type TestEnv } from '../harness/test-env.js';
 
@@ -139,6 +140,37 @@ describe('audit hash chain', () => {
       assert.ok(held.includes('INSERT') && held.includes('SELECT'), `${table}: appends and reads`);
       for (const p of ['UPDATE', 'DELETE', 'TRUNCATE']) assert.ok(!held.includes(p), `${table}: no ${p}`);
     }
+  });
+
+  it('records refused credentials and the opening of live sessions', async () => {
+    const refused = await fetch(env.graphqlUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: 'Bearer not-a-token' },
+      body: JSON.stringify({ query: '{ __typename }' }),
+    });
+    assert.equal(refused.status, 401);
+    const ws = await RawWsClient.open(env.wsUrl, { 'user-agent': 'desk/1.0' });
+    ws.init(`Bearer ${await env.tokenFor('rpa.tecnico')}`);
+    await ws.next((m) => m.type === 'connection_ack');
+    ws.close();
+    const rows = await sql<{
+      operation: string;
+      actor_username: string | null;
+      target_id: string;
+      user_agent: string;
+    }>(
+      env,
+      `select operation, actor_username, target_id, user_agent from audit_event
+        where operation like 'auth.%' and aoo_id is null order by id`,
+    );
+    assert.deepEqual(
+      rows.map((r) => [r.operation, r.actor_username, r.target_id]),
+      [
+        ['auth.refused', null, '/graphql'],
+        ['auth.session-open', 'rpa.tecnico', 'graphql-ws'],
+      ],
+    );
+    assert.equal(rows[1]?.user_agent, 'desk/1.0');
   });
 
   it('is for auditors: others are refused, and each refusal is audited', async () => {
