@@ -7,6 +7,12 @@ import {
   type ChainedRowColumns,
 } from './audit-chain.js';
 
+/**
+ * How much older than the links sealed before it a row may be: its transaction's length (a
+ * row's time is taken when it is written, its link after the commit). Longer than any request.
+ */
+export const BACKDATE_TOLERANCE_MICROS = 15n * 60n * 1_000_000n;
+
 /** What a verifier reads of one link: its stored position and hashes, and its row (null: gone). */
 export interface StoredLink {
   seq: string;
@@ -39,6 +45,8 @@ export interface ChainReport {
 export class ChainWalker {
   private links = 0;
   private previous: { seq: bigint; hash: string } | null = null;
+  /** The latest row time among the links so far (microseconds). */
+  private latest = 0n;
   private broken: { at: string; reason: string } | null = null;
 
   constructor(
@@ -78,6 +86,15 @@ export class ChainWalker {
         `link ${link.seq}: its hash differs from the published head: the chain was rewritten up to here`,
       );
     }
+    // Rows are sealed within seconds of their commit: one dated long before the links sealed
+    // ahead of it was slipped into the table (its time backdated) and sealed as if new.
+    const at = BigInt(link.row.occurredAtMicros);
+    if (at < this.latest - BACKDATE_TOLERANCE_MICROS) {
+      return fail(
+        `link ${link.seq}: audit row ${link.auditId} is dated ${(this.latest - at) / 60_000_000n} minutes before rows sealed ahead of it: a row slipped in with a back date`,
+      );
+    }
+    if (at > this.latest) this.latest = at;
     this.previous = { seq: expectedSeq, hash: link.hash };
     this.links += 1;
     return true;

@@ -265,7 +265,7 @@ describe('audit hash chain', () => {
     await tamper(async (c) => {
       const row = await c.query<{ id: string }>(
         `insert into audit_event (occurred_at, aoo_id, operation, target_type, changes)
-         values (now() - interval '1 day', $1, 'protocol.annul', 'ProtocolRecord', '{}') returning id::text`,
+         values (now(), $1, 'protocol.annul', 'ProtocolRecord', '{}') returning id::text`,
         [ids.aooId],
       );
       await c.query(
@@ -312,6 +312,26 @@ describe('audit hash chain', () => {
     assert.match(report.reason, /published head/);
     const unanchored = await dms('verify-audit-export', file);
     assert.equal(unanchored.code, 0, 'without the head the rewrite is self-consistent');
+  });
+
+  it('names a row slipped in with a back date, even once the sealer has linked it', async () => {
+    assert.equal((await verify()).ok, true);
+    const forged = await tamper(async (c) => {
+      const row = await c.query<{ id: string }>(
+        `insert into audit_event (occurred_at, aoo_id, actor_username, operation, target_type, changes)
+         values (now() - interval '1 day', $1, 'rgd', 'protocol.annul', 'ProtocolRecord', '{}') returning id::text`,
+        [ids.aooId],
+      );
+      return row.rows[0]?.id ?? '';
+    });
+    const report = await verify(); // the sealer has linked it as a new row
+    const seq = (
+      await sql<{ seq: string }>(env, 'select seq::text from audit_seal where audit_id = $1', [forged])
+    )[0]?.seq;
+    assert.ok(seq, 'sealed');
+    assert.equal(report.ok, false);
+    assert.equal(report.brokenAt, seq);
+    assert.match(report.reason ?? '', /back date/);
   });
 
   it('verifies the same whatever the session time zone and date style (dms verify-audit)', async () => {
