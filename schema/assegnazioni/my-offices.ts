@@ -8,21 +8,30 @@ const SUBTREE_PROFILES = Object.entries(PROFILE_SCOPES)
   .map(([profile]) => profile);
 
 /**
- * "My offices" for the inboxes and notifications, as a subquery of office ids: those of my open
- * memberships; with a profile that reaches below (RPA), the offices below them too; and the
- * offices I head with those below them (the head sees what reaches subordinate offices, 002 §2.5).
+ * "My offices" for the inboxes and notifications, as (user_id, id) rows for the users of an
+ * array: those of their open memberships; with a profile that reaches below (RPA), the offices
+ * below them too; and the offices they head with those below them (the head sees what reaches
+ * subordinate offices, 002 §2.5). The one statement of the rule, for one user or many.
  */
-export function myOfficesSql(userId: string): { sql: string; params: unknown[] } {
+function officesOfUsersSql(userIds: readonly string[]): { sql: string; params: unknown[] } {
+  const ids = pgArray(userIds);
   return {
-    sql: `(with recursive below(id) as (
-             select m.uor_id from membership m
-              where m.user_id = ? and m.ended_at is null and m.profile = any(?::text[])
-             union select u.id from uor u where u.head_id = ?
-             union select c.id from uor c join below b on c.parent_id = b.id)
-           select id from below
-           union select m.uor_id from membership m where m.user_id = ? and m.ended_at is null)`,
-    params: [userId, `{${SUBTREE_PROFILES.join(',')}}`, userId, userId],
+    sql: `with recursive below(user_id, id) as (
+            select m.user_id, m.uor_id from membership m
+             where m.user_id = any(?::uuid[]) and m.ended_at is null and m.profile = any(?::text[])
+            union select u.head_id, u.id from uor u where u.head_id = any(?::uuid[])
+            union select b.user_id, c.id from uor c join below b on c.parent_id = b.id)
+          select user_id::text as user_id, id::text as id from below
+          union select m.user_id::text, m.uor_id::text from membership m
+           where m.user_id = any(?::uuid[]) and m.ended_at is null`,
+    params: [ids, pgArray(SUBTREE_PROFILES), ids, ids],
   };
+}
+
+/** One user's offices as a subquery of office ids (inbox listings and counts). */
+export function myOfficesSql(userId: string): { sql: string; params: unknown[] } {
+  const rule = officesOfUsersSql([userId]);
+  return { sql: `(select mine.id::uuid from (${rule.sql}) mine)`, params: rule.params };
 }
 
 interface Waiter {
@@ -54,19 +63,11 @@ export function officesOfUser(platform: Platform, userId: string): Promise<Set<s
 }
 
 async function load(platform: Platform, users: Array<[string, Waiter[]]>): Promise<void> {
-  const ids = pgArray(users.map(([id]) => id));
+  const rule = officesOfUsersSql(users.map(([id]) => id));
   try {
-    const rows = await platform.orm.em.fork().execute<Array<{ user_id: string; id: string }>>(
-      `with recursive below(user_id, id) as (
-         select m.user_id, m.uor_id from membership m
-          where m.user_id = any(?::uuid[]) and m.ended_at is null and m.profile = any(?::text[])
-         union select u.head_id, u.id from uor u where u.head_id = any(?::uuid[])
-         union select b.user_id, c.id from uor c join below b on c.parent_id = b.id)
-       select user_id::text, id::text from below
-       union select m.user_id::text, m.uor_id::text from membership m
-        where m.user_id = any(?::uuid[]) and m.ended_at is null`,
-      [ids, pgArray(SUBTREE_PROFILES), ids, ids],
-    );
+    const rows = await platform.orm.em
+      .fork()
+      .execute<Array<{ user_id: string; id: string }>>(rule.sql, rule.params);
     const byUser = new Map<string, Set<string>>();
     for (const r of rows) byUser.set(r.user_id, (byUser.get(r.user_id) ?? new Set<string>()).add(r.id));
     for (const [id, waiters] of users)

@@ -199,7 +199,7 @@ export async function sealPending(db: SealerConnection): Promise<number> {
 export async function chainHeadAt(em: EntityManager, aooId: string, before: Date): Promise<ChainHead | null> {
   const rows = await em.execute<Array<{ seq: string; hash: string; at: Date }>>(
     `select s.seq::text as seq, s.hash, e.occurred_at as at from audit_seal s join audit_event e on e.id = s.audit_id
-      where s.chain = ? and e.occurred_at < ? order by s.seq::bigint desc limit 1`,
+      where s.chain = ? and e.occurred_at < ? order by s.seq desc limit 1`,
     [chainOf(aooId), before],
   );
   const head = rows[0];
