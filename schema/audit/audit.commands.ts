@@ -5,7 +5,7 @@ import { chainOf, PLATFORM_CHAIN } from '../../server/audit/audit-chain.js';
 import { exportChain } from '../../server/audit/audit-export.js';
 import { verifyChain } from '../../server/audit/audit-verify.js';
 import { CliError } from '../../server/cli/cli-error.js';
-import type { CliCommand } from '../../server/modules/module.js';
+import type { PlatformCliCommand } from '../../server/modules/module.js';
 import type { Platform } from '../../server/platform.js';
 
 /** The chains to look at: one AOO's (by code), or every chain there is. */
@@ -26,7 +26,7 @@ async function chainsOf(platform: Platform, aooCode: string | undefined): Promis
 }
 
 /** `dms verify-audit [--aoo CODE]`: walks the chains in the database; exit 1 when one is broken. */
-export const verifyAuditCommand: CliCommand = {
+export const verifyAuditCommand: PlatformCliCommand = {
   name: 'verify-audit',
   usage:
     'verify-audit [--aoo CODE]  verify the audit hash chains (every AOO and the platform) and name the first broken link',
@@ -43,7 +43,7 @@ export const verifyAuditCommand: CliCommand = {
 };
 
 /** `dms audit-export --aoo CODE [--out FILE]`: the chain as JSON lines, for an external verifier. */
-export const exportAuditCommand: CliCommand = {
+export const exportAuditCommand: PlatformCliCommand = {
   name: 'audit-export',
   usage:
     'audit-export --aoo CODE|--platform [--out FILE]  write an audit chain with its rows as JSON lines (verify-audit-export checks it)',

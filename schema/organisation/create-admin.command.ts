@@ -3,13 +3,13 @@ import { parseArgs } from 'node:util';
 import { CliError } from '../../server/cli/cli-error.js';
 import { systemContext } from '../../server/context.js';
 import { DomainError } from '../../server/errors/domain-error.js';
-import type { CliCommand } from '../../server/modules/module.js';
+import type { PlatformCliCommand } from '../../server/modules/module.js';
 import { createPlatformAdmin } from './platform-admin.service.js';
 
 const USAGE = 'create-admin <username> --given-name N --family-name N [--email E] [--subject S]';
 
 /** `dms create-admin`: the first user of a fresh database, created by the deployment's operator. */
-export const createAdminCommand: CliCommand = {
+export const createAdminCommand: PlatformCliCommand = {
   name: 'create-admin',
   usage: `${USAGE}  create a platform administrator (the first user of a fresh database)`,
   async run(platform, args) {

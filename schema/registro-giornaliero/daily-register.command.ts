@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { GraphQLError } from 'graphql';
 import { CliError } from '../../server/cli/cli-error.js';
 import { systemContext } from '../../server/context.js';
-import type { CliCommand } from '../../server/modules/module.js';
+import type { PlatformCliCommand } from '../../server/modules/module.js';
 import { Aoo } from '../organisation/index.js';
 import { produceDailyRegister } from './daily-register.service.js';
 import { isDay } from './rome-day.js';
@@ -15,7 +15,7 @@ function option(args: readonly string[], name: string): string | undefined {
 }
 
 /** `dms daily-register`: produces one AOO's register of one day by hand (idempotent, like the job). */
-export const dailyRegisterCommand: CliCommand = {
+export const dailyRegisterCommand: PlatformCliCommand = {
   name: 'daily-register',
   usage: `${USAGE}  produce (or show) the daily protocol register of the AOO for that day`,
   async run(platform, args) {

@@ -2,14 +2,14 @@ import { randomUUID } from 'node:crypto';
 import { CliError } from '../../server/cli/cli-error.js';
 import { systemContext } from '../../server/context.js';
 import { withTransaction } from '../../server/db/unit-of-work.js';
-import type { CliCommand } from '../../server/modules/module.js';
+import type { PlatformCliCommand } from '../../server/modules/module.js';
 import { Aoo } from '../organisation/index.js';
 import { storeDevelopmentSeal } from './seal.service.js';
 
 const USAGE = 'segnatura-dev-seal <aoo-code>';
 
 /** `dms segnatura-dev-seal`: a development seal for an AOO of a test or demo installation. */
-export const developmentSealCommand: CliCommand = {
+export const developmentSealCommand: PlatformCliCommand = {
   name: 'segnatura-dev-seal',
   usage: `${USAGE}  generate a development (self-signed) segnatura seal for the AOO`,
   async run(platform, args) {

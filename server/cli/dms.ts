@@ -104,6 +104,7 @@ export async function main(argv: string[], coreModules: readonly DmsModule[]): P
           console.error(`Unknown command "${command}"\n\n${usage(commands)}`);
           return 2;
         }
+        if (moduleCommand.offline) return await moduleCommand.run(rest, config);
         return await withRuntime(config, coreModules, {}, (runtime) =>
           moduleCommand.run(runtime.platform, rest),
         );

@@ -1,5 +1,6 @@
 import type { MigrationObject } from '@mikro-orm/core';
 import type { Express } from 'express';
+import type { Config } from '../config.js';
 import type { IdentityProvider } from '../auth/principal.js';
 import type { PermissionDefinition, PermissionRegistry } from '../auth/permissions.js';
 import type { RequestContext } from '../context.js';
@@ -98,14 +99,30 @@ export interface HealthReport {
   report(platform: Platform): Promise<string[]>;
 }
 
-export interface CliCommand {
+/** `dms <name> …`: a command that runs on the platform (database migrated, modules bootstrapped). */
+export interface PlatformCliCommand {
   /** `dms <name> …` */
   readonly name: string;
   /** One line for the usage text, arguments included. */
   readonly usage: string;
+  readonly offline?: false;
   /** Exit code; problems the user can fix are thrown as CliError. */
   run(platform: Platform, args: readonly string[]): Promise<number>;
 }
+
+/**
+ * A command that needs neither the database nor the platform (reading a file an operator holds, a
+ * simulator for development): it runs where no database is reachable, and never migrates one.
+ */
+export interface OfflineCliCommand {
+  readonly name: string;
+  readonly usage: string;
+  readonly offline: true;
+  /** Exit code; problems the user can fix are thrown as CliError. */
+  run(args: readonly string[], config: Config): Promise<number>;
+}
+
+export type CliCommand = PlatformCliCommand | OfflineCliCommand;
 
 /** Declares a module (identity function: gives object literals the module type). */
 export function defineModule(module: DmsModule): DmsModule {
