@@ -8,6 +8,7 @@ import { PecMailbox } from './mailbox/pec-mailbox.entity.js';
 import { PEC_ERROR_CODES } from './mailbox/pec.errors.js';
 import { PEC_PERMISSIONS } from './mailbox/permissions.js';
 import { Migration20261206000100_pec_mailbox } from './migrations/Migration20261206000100_pec_mailbox.js';
+import { PEC_SEND } from './send/index.js';
 
 /**
  * PEC interoperability (issue 14, DOMAIN §8): certified-mail mailboxes of an AOO, the incoming
@@ -17,12 +18,23 @@ import { Migration20261206000100_pec_mailbox } from './migrations/Migration20261
  */
 export const plugin = defineModule({
   name: 'pec',
-  entities: [PecMailbox, PecMailboxGrant, PecMessage],
-  migrations: [{ name: 'Migration20261206000100_pec_mailbox', class: Migration20261206000100_pec_mailbox }],
-  resolvers: [PecMailboxResolver, PecMailboxFieldsResolver, PecInboxResolver, PecMessageFieldsResolver],
+  entities: [PecMailbox, PecMailboxGrant, PecMessage, ...PEC_SEND.entities],
+  migrations: [
+    { name: 'Migration20261206000100_pec_mailbox', class: Migration20261206000100_pec_mailbox },
+    ...PEC_SEND.migrations,
+  ],
+  resolvers: [
+    PecMailboxResolver,
+    PecMailboxFieldsResolver,
+    PecInboxResolver,
+    PecMessageFieldsResolver,
+    ...PEC_SEND.resolvers,
+  ],
+  routes: [...PEC_SEND.routes],
+  jobs: [...PEC_SEND.jobs],
   permissions: PEC_PERMISSIONS,
-  errorCodes: PEC_ERROR_CODES,
-  events: PEC_INBOX_EVENTS,
+  errorCodes: [...PEC_ERROR_CODES, ...PEC_SEND.errorCodes],
+  events: [...PEC_INBOX_EVENTS, ...PEC_SEND.events],
   // The raw messages and their parts, kept in the blob store, are not orphans.
   blobReferences: [{ table: 'pec_message', column: 'raw_blob_key' }],
 });
