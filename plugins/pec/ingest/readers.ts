@@ -1,0 +1,63 @@
+import type { IncomingReaders } from '../inbox/store-incoming.service.js';
+import { findInteropAttachment, type InteropCheck } from '../interop/index.js';
+import { parsePecMessage, type ParsedPecMessage, type PecParseOptions } from '../message/index.js';
+
+/** What the parser and the interoperability check said of one message, for the dispatch. */
+export interface ReadMessage {
+  parsed: ParsedPecMessage | null;
+  interop: InteropCheck | null;
+}
+
+/**
+ * The readers storeIncomingMessage is handed (pec-parse's parser, pec-interop's check), keeping
+ * their full results for the dispatch in the same transaction: the store keeps a summary, the
+ * dispatch needs the daticert of a receipt and the references of an interoperability message.
+ * `extraProblems` are added to what the parser found (an oversize message read by its header).
+ */
+export function capturingReaders(
+  options: PecParseOptions,
+  extraProblems: readonly string[],
+): { readers: IncomingReaders; read: ReadMessage } {
+  const read: ReadMessage = { parsed: null, interop: null };
+  const readers: IncomingReaders = {
+    parse: async (raw) => {
+      const parsed = await parsePecMessage(raw, options);
+      parsed.problems.push(...extraProblems);
+      read.parsed = parsed;
+      return parsed;
+    },
+    findInterop: async (attachments) => {
+      const check = await findInteropAttachment(attachments, {
+        at: options.at ?? null,
+      });
+      read.interop = check;
+      if (!check) return null;
+      const s = check.segnatura;
+      return {
+        kind: check.kind,
+        fileName: check.fileName,
+        schemaValid: check.schemaValid,
+        seal: check.seal,
+        problems: check.problems,
+        segnatura: s
+          ? {
+              oggetto: s.oggetto,
+              mittente: s.mittente
+                ? {
+                    denominazione: s.mittente.denominazione,
+                    pec: s.mittente.pec,
+                    codiceAmministrazione: s.mittente.codiceAmministrazione,
+                    codiceAOO: s.mittente.codiceAOO,
+                  }
+                : null,
+              primaryName: s.documenti.find((d) => d.ruolo === 'primario')?.nomeFile ?? null,
+              // Kept for the replies and for an Annullamento that names this registration later.
+              identificatore: s.identificatore,
+              confermaRichiesta: s.confermaRichiesta,
+            }
+          : null,
+      };
+    },
+  };
+  return { readers, read };
+}
