@@ -9,6 +9,7 @@ import { PEC_ERROR_CODES } from './mailbox/pec.errors.js';
 import { PEC_PERMISSIONS } from './mailbox/permissions.js';
 import { Migration20261206000100_pec_mailbox } from './migrations/Migration20261206000100_pec_mailbox.js';
 import { PEC_SEND } from './send/index.js';
+import { pecCommand } from './message/inspect.command.js';
 
 /**
  * PEC interoperability (issue 14, DOMAIN §8): certified-mail mailboxes of an AOO, the incoming
@@ -37,6 +38,7 @@ export const plugin = defineModule({
   events: [...PEC_INBOX_EVENTS, ...PEC_SEND.events],
   // The raw messages and their parts, kept in the blob store, are not orphans.
   blobReferences: [{ table: 'pec_message', column: 'raw_blob_key' }],
+  commands: [pecCommand],
 });
 
 export default plugin;

@@ -34,13 +34,19 @@ const DTD_DECLARATION = /<!\s*(DOCTYPE|ENTITY)/i;
 
 function decodeXmlBytes(input: Buffer): string {
   let bytes = input;
-  if (bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) bytes = bytes.subarray(3);
-  if (bytes.length >= 2 && ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff))) {
+  if (bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf)
+    bytes = bytes.subarray(3);
+  if (
+    bytes.length >= 2 &&
+    ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff))
+  ) {
     const le = bytes[0] === 0xff;
     return new TextDecoder(le ? 'utf-16le' : 'utf-16be').decode(bytes.subarray(2));
   }
   // Older providers write ISO-8859-1 and say so in the prolog.
-  const prolog = /^<\?xml[^>]*encoding\s*=\s*["']([A-Za-z0-9._-]+)["']/.exec(bytes.subarray(0, 200).toString('latin1'));
+  const prolog = /^<\?xml[^>]*encoding\s*=\s*["']([A-Za-z0-9._-]+)["']/.exec(
+    bytes.subarray(0, 200).toString('latin1'),
+  );
   const declared = prolog?.[1]?.toLowerCase();
   if (declared && /^(iso-8859-1|iso8859-1|latin1|windows-1252|cp1252|us-ascii)$/.test(declared)) {
     return new TextDecoder('windows-1252').decode(bytes);
@@ -168,9 +174,11 @@ export function parseDaticert(xml: Buffer | string): DaticertResult {
 
   const tipo = root.getAttribute('tipo')?.trim() ?? '';
   if (tipo === '') problems.push('daticert.xml: postacert/@tipo is missing');
-  else if (!DATICERT_TIPI.has(tipo)) problems.push(`daticert.xml: postacert/@tipo "${tipo}" is not one of daticert.dtd`);
+  else if (!DATICERT_TIPI.has(tipo))
+    problems.push(`daticert.xml: postacert/@tipo "${tipo}" is not one of daticert.dtd`);
   const errore = root.hasAttribute('errore') ? root.getAttribute('errore')?.trim() || null : 'nessuno';
-  if (errore !== null && !ERRORI.has(errore)) problems.push(`daticert.xml: postacert/@errore "${errore}" is not one of daticert.dtd`);
+  if (errore !== null && !ERRORI.has(errore))
+    problems.push(`daticert.xml: postacert/@errore "${errore}" is not one of daticert.dtd`);
 
   const intestazione = children(root, 'intestazione')[0];
   const dati = children(root, 'dati')[0];
@@ -183,7 +191,8 @@ export function parseDaticert(xml: Buffer | string): DaticertResult {
     if (address === null) continue;
     const declared = element.hasAttribute('tipo') ? element.getAttribute('tipo')?.trim() : 'certificato';
     const tipoDestinatario = declared === 'certificato' || declared === 'esterno' ? declared : null;
-    if (tipoDestinatario === null) problems.push(`daticert.xml: destinatari/@tipo "${declared}" is not certificato|esterno`);
+    if (tipoDestinatario === null)
+      problems.push(`daticert.xml: destinatari/@tipo "${declared}" is not certificato|esterno`);
     destinatari.push({ address, tipo: tipoDestinatario });
   }
   if (intestazione && destinatari.length === 0) problems.push('daticert.xml: no <destinatari>');
@@ -192,7 +201,8 @@ export function parseDaticert(xml: Buffer | string): DaticertResult {
     parent ? text(children(parent, name)[0]) : null;
   const ricevutaElement = dati ? children(dati, 'ricevuta')[0] : undefined;
   const ricevuta = ricevutaElement?.getAttribute('tipo')?.trim() || null;
-  if (ricevuta !== null && !RICEVUTE.has(ricevuta)) problems.push(`daticert.xml: ricevuta/@tipo "${ricevuta}" is not completa|breve|sintetica`);
+  if (ricevuta !== null && !RICEVUTE.has(ricevuta))
+    problems.push(`daticert.xml: ricevuta/@tipo "${ricevuta}" is not completa|breve|sintetica`);
 
   const daticert: Daticert = {
     tipo,
@@ -210,7 +220,8 @@ export function parseDaticert(xml: Buffer | string): DaticertResult {
     consegna: first(dati, 'consegna'),
     ricezione: (dati ? children(dati, 'ricezione') : []).map(text).filter((v): v is string => v !== null),
   };
-  if (dati && daticert.gestoreEmittente === null) problems.push('daticert.xml: <gestore-emittente> is missing');
+  if (dati && daticert.gestoreEmittente === null)
+    problems.push('daticert.xml: <gestore-emittente> is missing');
   if (dati && daticert.identificativo === null) problems.push('daticert.xml: <identificativo> is missing');
   return { daticert, problems };
 }

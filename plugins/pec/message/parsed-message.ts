@@ -165,7 +165,10 @@ export const DEFAULT_PEC_PARSE_LIMITS: Readonly<PecParseLimits> = Object.freeze(
 
 export function pecParseLimits(overrides?: Partial<PecParseLimits>): PecParseLimits {
   const limits = { ...DEFAULT_PEC_PARSE_LIMITS };
-  for (const [key, value] of Object.entries(overrides ?? {}) as [keyof PecParseLimits, number | undefined][]) {
+  for (const [key, value] of Object.entries(overrides ?? {}) as [
+    keyof PecParseLimits,
+    number | undefined,
+  ][]) {
     if (typeof value === 'number' && Number.isFinite(value) && value >= 0) limits[key] = value;
   }
   return limits;
