@@ -12,6 +12,7 @@ import {
 } from 'type-graphql';
 import { AnyAuthenticated, Requires } from '../../../server/auth/access.js';
 import type { RequestContext } from '../../../server/context.js';
+import { ListSize } from '../../../server/graphql/list-size.js';
 import { ProtocolRecord, protocolloLoaders } from '../../../schema/protocollo/index.js';
 import { PecMessageState } from '../mailbox/pec-enums.js';
 import { PEC_MAILBOX_USE } from '../mailbox/permissions.js';
@@ -31,6 +32,7 @@ export class PecInboxResolver {
   @Query(() => PecMessageConnection, {
     description: `The messages of a mailbox the caller reads, newest first, optionally in one state (at most ${MAX_MESSAGE_PAGE} per page)`,
   })
+  @ListSize({ pageArg: 'first', maxItems: MAX_MESSAGE_PAGE })
   @Requires(PEC_MAILBOX_USE)
   pecMessages(
     @Ctx() ctx: RequestContext,
@@ -95,6 +97,9 @@ export class PecInboxResolver {
   }
 }
 
+/** For the query cost: a message lists at most this many attachments (the parser's limit is lower). */
+const MAX_LISTED_PARTS = 100;
+
 @Resolver(() => PecMessage)
 export class PecMessageFieldsResolver {
   @FieldResolver(() => String, { nullable: true, description: 'The sender (certified sender, else From)' })
@@ -139,12 +144,14 @@ export class PecMessageFieldsResolver {
   @FieldResolver(() => [String], {
     description: 'Problems of the interoperability file (empty when none or valid)',
   })
+  @ListSize({ maxItems: MAX_LISTED_PARTS })
   @AnyAuthenticated()
   interopProblems(@Root() m: PecMessage): string[] {
     return m.summary.interop?.problems ?? [];
   }
 
   @FieldResolver(() => [PecMessagePart], { description: 'The attachments of the certified message' })
+  @ListSize({ maxItems: MAX_LISTED_PARTS })
   @AnyAuthenticated()
   attachments(@Root() m: PecMessage): PecMessagePart[] {
     return m.summary.attachments.map(({ fileName, mediaType, size, sha256 }) => ({

@@ -12,6 +12,7 @@ import {
 } from 'type-graphql';
 import { AnyAuthenticated, Requires } from '../../../server/auth/access.js';
 import type { RequestContext } from '../../../server/context.js';
+import { ListSize } from '../../../server/graphql/list-size.js';
 import { mailboxLoaders } from './mailbox-loaders.js';
 import { CreatePecMailboxInput, PecMailboxGrantInput, UpdatePecMailboxInput } from './mailbox.inputs.js';
 import * as mailboxes from './mailbox.service.js';
@@ -37,6 +38,7 @@ export class PecMailboxResolver {
   @Query(() => [PecMailbox], {
     description: `The mailboxes the caller manages or reads, by address (at most ${mailboxes.MAX_MAILBOXES})`,
   })
+  @ListSize({ maxItems: mailboxes.MAX_MAILBOXES })
   @Requires(PEC_MAILBOX_MANAGE, PEC_MAILBOX_USE)
   pecMailboxes(
     @Ctx() ctx: RequestContext,
@@ -77,6 +79,7 @@ export class PecMailboxResolver {
   @Mutation(() => [PecMailboxGrant], {
     description: 'Replace who may use a mailbox and for what (the whole list); returns the new grants',
   })
+  @ListSize({ maxItems: mailboxes.MAX_GRANTS })
   @Requires(PEC_MAILBOX_MANAGE)
   setPecMailboxGrants(
     @Ctx() ctx: RequestContext,
@@ -101,6 +104,7 @@ export class PecMailboxFieldsResolver {
   @FieldResolver(() => [PecMailboxGrant], {
     description: 'Who may use it (for its managers; empty for others)',
   })
+  @ListSize({ maxItems: mailboxes.MAX_GRANTS })
   @AnyAuthenticated()
   grants(@Root() m: PecMailbox, @Ctx() ctx: RequestContext): Promise<PecMailboxGrant[]> {
     return mailboxLoaders.grants(ctx).load(m);

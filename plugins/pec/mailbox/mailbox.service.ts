@@ -18,7 +18,7 @@ import { PecMailbox } from './pec-mailbox.entity.js';
 import { PEC_MAILBOX_MANAGE } from './permissions.js';
 
 /** At most this many grants per mailbox (each a user or an office). */
-export const MAX_GRANTS = 200;
+export const MAX_GRANTS = 50;
 const MAX_PASSWORD = 1024;
 
 /** Mailboxes the caller sees: those of the AOOs they manage, and those they hold READ on. */
@@ -31,7 +31,7 @@ function seenMailboxSql(ctx: RequestContext): { sql: string; params: unknown[] }
 }
 
 /** At most this many mailboxes are listed (an AOO has a handful). */
-export const MAX_MAILBOXES = 500;
+export const MAX_MAILBOXES = 100;
 
 export async function listMailboxes(ctx: RequestContext, aooId: string | null): Promise<PecMailbox[]> {
   if (aooId !== null && !isUuid(aooId)) return [];
