@@ -123,12 +123,20 @@ export async function verifySeal(
   let mathematicallyValid: boolean;
   try {
     const key = await verificationKey(cert, method);
-    const signed = new XAdES.SignedXml(doc as never);
-    signed.LoadXml(signature as never);
+    const signed = new XAdES.SignedXml(doc);
+    signed.LoadXml(signature);
     mathematicallyValid = await signed.Verify(key);
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    return { outcome: 'invalid', reason: `the signature cannot be verified: ${message}`, ...found };
+    // xml-core's XmlError is not an Error; a reference whose digest differs is thrown, not false.
+    const message = (error as { message?: unknown } | null)?.message;
+    const text = typeof message === 'string' ? message : String(error);
+    if (/Invalid digest/.test(text))
+      return {
+        outcome: 'invalid',
+        reason: `the signature does not match the document (altered after sealing): ${text.replace(/^XMLJS\d+: /, '')}`,
+        ...found,
+      };
+    return { outcome: 'invalid', reason: `the signature cannot be verified: ${text}`, ...found };
   }
   if (!mathematicallyValid)
     return {
