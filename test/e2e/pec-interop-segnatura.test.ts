@@ -1,4 +1,9 @@
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { createPrivateKey, X509Certificate } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import {
   canonicalElement,
@@ -25,6 +30,72 @@ import { CORRESPONDENTS, segnaturaInput } from '../fixtures/segnatura-fixture.js
  * against the trust anchors given, its facts read for the registration, its digests compared
  * with the attached files.
  */
+/** A CA made by openssl and a seal certificate it issued (as a qualified trust service would). */
+function caIssuedSeal(): { seal: SealKey; caDer: Buffer } {
+  const dir = mkdtempSync(join(tmpdir(), 'pec-interop-ca-'));
+  try {
+    const run = (args: string[]) => {
+      const r = spawnSync('openssl', args, { cwd: dir });
+      if (r.status !== 0) throw new Error(`openssl ${args.join(' ')}: ${r.stderr.toString()}`);
+    };
+    run([
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-keyout',
+      'ca.key',
+      '-out',
+      'ca.pem',
+      '-days',
+      '3650',
+      '-subj',
+      '/CN=Test Qualified CA',
+      '-addext',
+      'basicConstraints=critical,CA:TRUE',
+      '-addext',
+      'keyUsage=critical,keyCertSign',
+    ]);
+    run([
+      'req',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-keyout',
+      'seal.key',
+      '-out',
+      'seal.csr',
+      '-subj',
+      '/CN=Sigillo AOO B/O=Comune B',
+    ]);
+    run([
+      'x509',
+      '-req',
+      '-in',
+      'seal.csr',
+      '-CA',
+      'ca.pem',
+      '-CAkey',
+      'ca.key',
+      '-CAcreateserial',
+      '-out',
+      'seal.pem',
+      '-days',
+      '3650',
+    ]);
+    return {
+      seal: {
+        privateKey: createPrivateKey(readFileSync(join(dir, 'seal.key'))),
+        certificateDer: Buffer.from(new X509Certificate(readFileSync(join(dir, 'seal.pem'))).raw),
+      },
+      caDer: Buffer.from(new X509Certificate(readFileSync(join(dir, 'ca.pem'))).raw),
+    };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 describe('pec interop: incoming Segnatura', () => {
   const now = new Date('2026-06-15T10:00:00Z');
   let key: SealKey;
@@ -154,6 +225,40 @@ describe('pec interop: incoming Segnatura', () => {
     });
     assert.equal(late.seal, 'untrusted');
     assert.match(late.sealReason ?? '', /not valid at 2035/);
+  });
+
+  it('a seal issued by a CA given as anchor → valid; a seal certificate that is not a CA does not anchor others', async () => {
+    const { seal, caDer } = caIssuedSeal();
+    const xml = await sealSegnaturaXml(
+      buildSegnatura(segnaturaInput('PARTENZA', CORRESPONDENTS.amministrazione)),
+      seal,
+      now,
+    );
+    const byCa = await checkInteropXml('Segnatura.xml', Buffer.from(xml), 'segnatura', {
+      trustAnchors: [caDer],
+    });
+    assert.equal(byCa.seal, 'valid', byCa.sealReason ?? '');
+    assert.match(byCa.signer ?? '', /CN=Sigillo AOO B/);
+    const byOther = await checkInteropXml('Segnatura.xml', Buffer.from(xml), 'segnatura', {
+      trustAnchors: [key.certificateDer, otherKey.certificateDer],
+    });
+    assert.equal(byOther.seal, 'untrusted');
+  });
+
+  it('a seal with an XPath transform is refused before verification', async () => {
+    const xpath = sealed.replace(
+      '<ds:Transform Algorithm="http://www.w3.org/2000/09/xmldsig#enveloped-signature"></ds:Transform>',
+      '<ds:Transform Algorithm="http://www.w3.org/TR/1999/REC-xpath-19991116"><ds:XPath>1</ds:XPath></ds:Transform>',
+    );
+    assert.notEqual(xpath, sealed);
+    const check = await checkInteropXml('Segnatura.xml', Buffer.from(xpath), 'segnatura', {
+      trustAnchors: [key.certificateDer],
+    });
+    assert.equal(check.seal, 'invalid');
+    assert.match(
+      check.sealReason ?? '',
+      /transform http:\/\/www\.w3\.org\/TR\/1999\/REC-xpath-19991116, not accepted/,
+    );
   });
 
   it('one byte changed after sealing → seal invalid (still schema-valid); the wrong digest of an attachment is named', async () => {

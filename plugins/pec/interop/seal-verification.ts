@@ -25,6 +25,17 @@ export interface SealCheck {
   certificateDer: Buffer | null;
 }
 
+// The transforms a seal may use (XAdES baseline over XML): XPath or XSLT transforms are refused,
+// they are not needed and are a known way to make verification expensive or select too little.
+const ALLOWED_TRANSFORMS = new Set([
+  ENVELOPED,
+  'http://www.w3.org/2001/10/xml-exc-c14n#',
+  'http://www.w3.org/2001/10/xml-exc-c14n#WithComments',
+  'http://www.w3.org/TR/2001/REC-xml-c14n-20010315',
+  'http://www.w3.org/TR/2001/REC-xml-c14n-20010315#WithComments',
+  'http://www.w3.org/2006/12/xml-c14n11',
+]);
+
 const HASHES: Record<string, string> = {
   sha1: 'SHA-1',
   sha256: 'SHA-256',
@@ -100,6 +111,16 @@ export async function verifySeal(
     const transforms = reference.getElementsByTagNameNS(DS_NS, 'Transform');
     for (let j = 0; j < transforms.length; j++)
       if (transforms[j].getAttribute('Algorithm') === ENVELOPED) coversDocument = true;
+  }
+  const transforms = signature.getElementsByTagNameNS(DS_NS, 'Transform');
+  for (let i = 0; i < transforms.length; i++) {
+    const algorithm = transforms[i].getAttribute('Algorithm') ?? '';
+    if (!ALLOWED_TRANSFORMS.has(algorithm))
+      return {
+        outcome: 'invalid',
+        reason: `the signature uses the transform ${algorithm}, not accepted`,
+        ...none,
+      };
   }
   if (!coversDocument)
     return {
