@@ -178,25 +178,25 @@ function confermaLike(kind: 'conferma' | 'aggiornamento', input: ConfermaInput):
 }
 
 /** Conferma.xml: the receiving AOO registered the message (Allegato 6 §3.1.1 C). */
-export function buildConferma(
+export async function buildConferma(
   input: ConfermaInput,
   seal: SealKey | null,
   signingTime: Date,
 ): Promise<Buffer> {
-  return finish('conferma', confermaLike('conferma', input), seal, signingTime);
+  return await finish('conferma', confermaLike('conferma', input), seal, signingTime);
 }
 
 /** Aggiornamento.xml: an update of a confirmation already sent (same content as Conferma). */
-export function buildAggiornamento(
+export async function buildAggiornamento(
   input: ConfermaInput,
   seal: SealKey | null,
   signingTime: Date,
 ): Promise<Buffer> {
-  return finish('aggiornamento', confermaLike('aggiornamento', input), seal, signingTime);
+  return await finish('aggiornamento', confermaLike('aggiornamento', input), seal, signingTime);
 }
 
 /** Eccezione.xml: Motivo is `<code>: <detail>` (the code's meaning when no detail is given). */
-export function buildEccezione(
+export async function buildEccezione(
   input: EccezioneInput,
   seal: SealKey | null,
   signingTime: Date,
@@ -212,11 +212,11 @@ export function buildEccezione(
   if (input.identificatore) identifier(r, 'Identificatore', input.identificatore, 'identificatore');
   messaggioRicevuto(r, input.messaggioRicevuto, 'messaggioRicevuto');
   pec(r, 'Motivo', `${input.code}: ${detail || ECCEZIONE_CODES[input.code]}`);
-  return finish('eccezione', r, seal, signingTime);
+  return await finish('eccezione', r, seal, signingTime);
 }
 
 /** Annullamento.xml: the registration was annulled by an act (Allegato 6 §3.1.2, §3.1.3). */
-export function buildAnnullamento(
+export async function buildAnnullamento(
   input: AnnullamentoInput,
   seal: SealKey | null,
   signingTime: Date,
@@ -225,5 +225,5 @@ export function buildAnnullamento(
   identifier(r, 'Identificatore', input.identificatore, 'identificatore');
   pec(r, 'Motivo', required('motivo', input.motivo));
   pec(r, 'Provvedimento', required('provvedimento', input.provvedimento));
-  return finish('annullamento', r, seal, signingTime);
+  return await finish('annullamento', r, seal, signingTime);
 }

@@ -25,6 +25,17 @@ export interface SealCheck {
   certificateDer: Buffer | null;
 }
 
+// The transforms a seal may use (XAdES baseline over XML): XPath or XSLT transforms are refused,
+// they are not needed and are a known way to make verification expensive or select too little.
+const ALLOWED_TRANSFORMS = new Set([
+  ENVELOPED,
+  'http://www.w3.org/2001/10/xml-exc-c14n#',
+  'http://www.w3.org/2001/10/xml-exc-c14n#WithComments',
+  'http://www.w3.org/TR/2001/REC-xml-c14n-20010315',
+  'http://www.w3.org/TR/2001/REC-xml-c14n-20010315#WithComments',
+  'http://www.w3.org/2006/12/xml-c14n11',
+]);
+
 const HASHES: Record<string, string> = {
   sha1: 'SHA-1',
   sha256: 'SHA-256',
@@ -101,6 +112,16 @@ export async function verifySeal(
     for (let j = 0; j < transforms.length; j++)
       if (transforms[j].getAttribute('Algorithm') === ENVELOPED) coversDocument = true;
   }
+  const transforms = signature.getElementsByTagNameNS(DS_NS, 'Transform');
+  for (let i = 0; i < transforms.length; i++) {
+    const algorithm = transforms[i].getAttribute('Algorithm') ?? '';
+    if (!ALLOWED_TRANSFORMS.has(algorithm))
+      return {
+        outcome: 'invalid',
+        reason: `the signature uses the transform ${algorithm}, not accepted`,
+        ...none,
+      };
+  }
   if (!coversDocument)
     return {
       outcome: 'invalid',
@@ -123,12 +144,20 @@ export async function verifySeal(
   let mathematicallyValid: boolean;
   try {
     const key = await verificationKey(cert, method);
-    const signed = new XAdES.SignedXml(doc as never);
-    signed.LoadXml(signature as never);
+    const signed = new XAdES.SignedXml(doc);
+    signed.LoadXml(signature);
     mathematicallyValid = await signed.Verify(key);
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    return { outcome: 'invalid', reason: `the signature cannot be verified: ${message}`, ...found };
+    // xml-core's XmlError is not an Error; a reference whose digest differs is thrown, not false.
+    const message = (error as { message?: unknown } | null)?.message;
+    const text = typeof message === 'string' ? message : String(error);
+    if (/Invalid digest/.test(text))
+      return {
+        outcome: 'invalid',
+        reason: `the signature does not match the document (altered after sealing): ${text.replace(/^XMLJS\d+: /, '')}`,
+        ...found,
+      };
+    return { outcome: 'invalid', reason: `the signature cannot be verified: ${text}`, ...found };
   }
   if (!mathematicallyValid)
     return {
