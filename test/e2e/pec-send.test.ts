@@ -129,14 +129,14 @@ describe('PEC send', () => {
     );
   }
 
-  async function documentWith(files: Array<{ bytes: Buffer; name: string }>): Promise<string> {
+  async function documentWith(files: Array<{ bytes: Buffer; name: string }>, uor = 'PROT'): Promise<string> {
     const [primary, ...rest] = await Promise.all(
       files.map((f) => upload(env, 'protocollista', f.bytes, f.name)),
     );
     const r = await prot.data(CreateDocumentDocument, {
       input: {
         oggetto: 'Trasmissione atti',
-        uorId: ids.uor['PROT'] ?? '',
+        uorId: ids.uor[uor] ?? '',
         primaryFileId: primary?.id ?? '',
         attachments: rest.map((f, i) => ({ fileId: f.id, description: `Allegato ${i + 1}` })),
       },
@@ -307,7 +307,7 @@ describe('PEC send', () => {
       ],
     );
     // A job run again sends nothing.
-    assert.deepEqual(await runJob(jobs[0] as QueuedJob), { outcome: 'skipped', state: 'SENT' });
+    assert.deepEqual(await runJob(jobs[0]), { outcome: 'skipped', state: 'SENT' });
     assert.equal(smtp.received.length, before + 2);
 
     const rgd = await env.asUser('rgd');
@@ -360,8 +360,8 @@ describe('PEC send', () => {
       .sendProtocolByPec;
     const [sJob] = await jobsOf([s?.id ?? '']);
     smtp.rejectNext(4, 421);
-    for (let i = 0; i < 3; i++) await assert.rejects(runJob(sJob as QueuedJob), /retried/);
-    assert.equal((await runJob(sJob as QueuedJob)).outcome, 'failed');
+    for (let i = 0; i < 3; i++) await assert.rejects(runJob(sJob), /retried/);
+    assert.equal((await runJob(sJob)).outcome, 'failed');
     const failed = (await deliveriesOf(stubborn.id))?.pecDeliveries[0];
     assert.deepEqual([failed?.state, failed?.attempts], ['FAILED', 4]);
     assert.match(failed?.lastError ?? '', /^421 /);
@@ -373,7 +373,7 @@ describe('PEC send', () => {
     const [r] = (await prot.data(SendProtocolByPecDocument, { recordId: refused.id, mailboxId }))
       .sendProtocolByPec;
     const [rJob] = await jobsOf([r?.id ?? '']);
-    assert.equal((await runJob(rJob as QueuedJob)).outcome, 'failed');
+    assert.equal((await runJob(rJob)).outcome, 'failed');
     const view = await deliveriesOf(refused.id);
     assert.equal(view?.pecDeliveries[0]?.state, 'FAILED');
     assert.match(view?.pecDeliveries[0]?.lastError ?? '', /^550 .*No such mailbox/);
@@ -396,11 +396,11 @@ describe('PEC send', () => {
       );
     };
     acceptHook = killJobConnection;
-    await assert.rejects(runJob(first as QueuedJob));
+    await assert.rejects(runJob(first));
     let view = await deliveriesOf(record.id);
     const crashed = view?.pecDeliveries.find((d) => d.recipientAddress === 'crash@pec.ente1.it');
     assert.equal(crashed?.state, 'QUEUED', 'the commit was lost');
-    assert.equal((await runJob(first as QueuedJob)).outcome, 'sent');
+    assert.equal((await runJob(first)).outcome, 'sent');
     const copies = smtp.received.slice(before).filter((m) => m.to.includes('crash@pec.ente1.it'));
     assert.equal(copies.length, 2);
     assert.equal(copies[0]?.headers.get('message-id'), crashed?.messageId);
@@ -408,7 +408,7 @@ describe('PEC send', () => {
 
     // The other one: crash, then the provider's accettazione arrives before the retry.
     acceptHook = killJobConnection;
-    await assert.rejects(runJob(second as QueuedJob));
+    await assert.rejects(runJob(second));
     const pending = deliveries.find((d) => d.recipientAddress === 'ricevuta@pec.ente2.it');
     const accettazione = await storeReceipt(mailboxId, {
       kind: 'accettazione',
@@ -418,7 +418,7 @@ describe('PEC send', () => {
     });
     const matched = await match(accettazione);
     assert.deepEqual(matched?.moved, { from: 'QUEUED', to: 'ACCEPTED' });
-    assert.deepEqual(await runJob(second as QueuedJob), { outcome: 'skipped', state: 'ACCEPTED' });
+    assert.deepEqual(await runJob(second), { outcome: 'skipped', state: 'ACCEPTED' });
     assert.equal(smtp.received.slice(before).filter((m) => m.to.includes('ricevuta@pec.ente2.it')).length, 1);
     view = await deliveriesOf(record.id);
     assert.equal(view?.sentByPec, true);
@@ -450,11 +450,11 @@ describe('PEC send', () => {
       });
       await new Promise((resolve) => setTimeout(resolve, 300));
     };
-    assert.equal((await runJob(jobA as QueuedJob)).outcome, 'sent');
+    assert.equal((await runJob(jobA)).outcome, 'sent');
     sendDone = true;
     await racing;
     assert.equal(matchedAfterSend, true, 'the receipt waited for the send’s commit');
-    assert.equal((await runJob(jobB as QueuedJob)).outcome, 'sent');
+    assert.equal((await runJob(jobB)).outcome, 'sent');
 
     const consegnaA = await storeReceipt(mailboxId, {
       kind: 'avvenuta-consegna',
@@ -595,6 +595,46 @@ describe('PEC send', () => {
     );
   });
 
+  it('a person’s address and name are personal data on deliveries, as on the record', async () => {
+    const documentId = await documentWith([{ bytes: uniqueBytes('nota', 512), name: 'nota.pdf' }], 'RAG');
+    const record = (
+      await prot.data(RegisterProtocolDocument, {
+        input: {
+          kind: 'PARTENZA',
+          documentId,
+          oggetto: 'Comunicazione',
+          correspondents: [
+            {
+              kind: 'PERSONA_FISICA',
+              nome: 'Maria',
+              cognome: 'Bianchi',
+              pec: 'maria.bianchi@pec.privato.it',
+            },
+            { kind: 'PERSONA_GIURIDICA', denominazione: 'Verde Srl', pec: 'verde@pec.verde.it' },
+          ],
+        },
+      })
+    ).registerProtocol;
+    await prot.data(SendProtocolByPecDocument, { recordId: record.id, mailboxId });
+    const seen = (list: Array<{ recipientAddress: string | null; recipientName: string | null }>) =>
+      list
+        .map((d) => [d.recipientAddress, d.recipientName])
+        .sort((a, b) => String(b[1]).localeCompare(String(a[1])));
+    const full = await deliveriesOf(record.id);
+    assert.deepEqual(seen(full?.pecDeliveries ?? []), [
+      ['verde@pec.verde.it', 'Verde Srl'],
+      ['maria.bianchi@pec.privato.it', 'Maria Bianchi'],
+    ]);
+    // lettore sees the record (RAG) without PROTOCOL_READ_PERSONAL_DATA: the person's data are masked.
+    const lettore = await env.asUser('lettore');
+    const r = await lettore.request(ProtocolRecordPecDeliveriesDocument, { id: record.id });
+    assert.deepEqual(seen(r.data?.protocolRecord?.pecDeliveries ?? []), [
+      ['verde@pec.verde.it', 'Verde Srl'],
+      [null, null],
+    ]);
+    assert.ok(r.errors?.some((e) => e.extensions?.['code'] === 'FIELD_MASKED'));
+  });
+
   it('a record annulled after the send request is not sent', async () => {
     const record = await register('PARTENZA', ['tardi@pec.ente1.it']);
     const [d] = (await prot.data(SendProtocolByPecDocument, { recordId: record.id, mailboxId }))
@@ -606,7 +646,7 @@ describe('PEC send', () => {
     });
     const before = smtp.received.length;
     const [job] = await jobsOf([d?.id ?? '']);
-    assert.deepEqual(await runJob(job as QueuedJob), {
+    assert.deepEqual(await runJob(job), {
       outcome: 'failed',
       error: 'the record was annulled before it was sent',
     });
