@@ -58,6 +58,8 @@ export interface Config {
 export interface PecIngestConfig {
   /** Read the active mailboxes over IMAP in this process (PEC_INGEST); off for CLI runs and tests. */
   enabled: boolean;
+  /** Wait on IMAP IDLE where the server offers it (PEC_IDLE); false: poll every mailbox. */
+  idle: boolean;
   /** How often a mailbox whose server has no IDLE is polled (PEC_POLL_SECONDS). */
   pollIntervalMs: number;
   /** Largest message fetched whole (PEC_MAX_MESSAGE_MB); a larger one is kept with its header and a problem. */
@@ -182,6 +184,7 @@ export const CONFIG_VARIABLES = [
   'TRUST_PROXY',
   'LOG_LEVEL',
   'PEC_INGEST',
+  'PEC_IDLE',
   'PEC_POLL_SECONDS',
   'PEC_MAX_MESSAGE_MB',
   'PEC_TRUST_ANCHORS',
@@ -437,6 +440,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     mail: mailConfig(env, production),
     pecIngest: {
       enabled: boolVar(env, 'PEC_INGEST', true),
+      idle: boolVar(env, 'PEC_IDLE', true),
       pollIntervalMs: intVar(env, 'PEC_POLL_SECONDS', 60, 1, 3600) * 1000,
       maxMessageBytes: intVar(env, 'PEC_MAX_MESSAGE_MB', 100, 1, 2048) * 1024 * 1024,
       trustAnchorsFile: nonEmpty(env, 'PEC_TRUST_ANCHORS')

@@ -52,7 +52,11 @@ export async function sendAnnulmentNotice(tx: UnitOfWork, recordId: string): Pro
     inReplyTo: summary.original?.messageId ?? message.messageId,
     recordId,
   });
-  await recordInteropDeliveries(tx, claim, deliveries.map((d) => d.id));
+  await recordInteropDeliveries(
+    tx,
+    claim,
+    deliveries.map((d) => d.id),
+  );
   return true;
 }
 
@@ -64,11 +68,13 @@ export async function sendAnnulmentNotice(tx: UnitOfWork, recordId: string): Pro
  */
 export async function reconcileAnnulmentNotices(ctx: RequestContext): Promise<number> {
   const since = new Date(ctx.clock.now().getTime() - ANNULMENT_LOOKBACK_MS);
-  const annulled = await ctx.em.fork().find(
-    ProtocolRecord,
-    { state: ProtocolState.ANNULLATO, annulledAt: { $gte: since } },
-    { fields: ['id'], orderBy: { annulledAt: 'asc' }, limit: 5000 },
-  );
+  const annulled = await ctx.em
+    .fork()
+    .find(
+      ProtocolRecord,
+      { state: ProtocolState.ANNULLATO, annulledAt: { $gte: since } },
+      { fields: ['id'], orderBy: { annulledAt: 'asc' }, limit: 5000 },
+    );
   if (annulled.length === 0) return 0;
   const pending = await ctx.em.execute<Array<{ record_id: string }>>(
     `select m.record_id from pec_message m
@@ -81,7 +87,10 @@ export async function reconcileAnnulmentNotices(ctx: RequestContext): Promise<nu
     try {
       if (await withTransaction(ctx, (tx) => sendAnnulmentNotice(tx, record_id))) sent += 1;
     } catch (err) {
-      ctx.logger.error({ err, recordId: record_id }, 'PEC: the Annullamento of an annulled record could not be enqueued');
+      ctx.logger.error(
+        { err, recordId: record_id },
+        'PEC: the Annullamento of an annulled record could not be enqueued',
+      );
     }
   }
   return sent;

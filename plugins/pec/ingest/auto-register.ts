@@ -31,7 +31,11 @@ async function registeringUser(tx: UnitOfWork, mailbox: PecMailbox): Promise<Uni
  * Registers a stored message at once (a mailbox with autoRegister) through pec-core's
  * registerPecMessage, in the caller's transaction. Returns null when done, else why not.
  */
-export async function autoRegister(tx: UnitOfWork, pecMessageId: string, mailbox: PecMailbox): Promise<string | null> {
+export async function autoRegister(
+  tx: UnitOfWork,
+  pecMessageId: string,
+  mailbox: PecMailbox,
+): Promise<string | null> {
   const actor = await registeringUser(tx, mailbox);
   if (!actor)
     return (

@@ -38,16 +38,25 @@ export async function dispatchIncoming(
   const parsed = read.parsed;
   if (message.kind === PecMessageKind.RECEIPT) {
     if (!parsed) return { action: 'receipt-unmatched', problem: 'the receipt could not be read' };
-    const outcome = await matchReceipt(tx, { id: message.id, mailboxId: mailbox.id, receivedAt: message.receivedAt }, parsed);
+    const outcome = await matchReceipt(
+      tx,
+      { id: message.id, mailboxId: mailbox.id, receivedAt: message.receivedAt },
+      parsed,
+    );
     return outcome?.delivery
       ? { action: 'receipt-matched', problem: null }
-      : { action: 'receipt-unmatched', problem: outcome ? null : `unknown receipt kind ${parsed.receipt ?? '(none)'}` };
+      : {
+          action: 'receipt-unmatched',
+          problem: outcome ? null : `unknown receipt kind ${parsed.receipt ?? '(none)'}`,
+        };
   }
   if (isInteropMessage(read.interop)) {
     const sender = parsed?.original?.from ?? parsed?.daticert?.mittente ?? parsed?.from ?? null;
     const bare = sender?.match(/<([^<>]+)>\s*$/)?.[1] ?? sender;
     const applied = await applyInteropMessage(tx, message, mailbox, read.interop, bare);
-    return applied.problem ? { action: 'queued', problem: applied.problem } : { action: 'interop-applied', problem: null };
+    return applied.problem
+      ? { action: 'queued', problem: applied.problem }
+      : { action: 'interop-applied', problem: null };
   }
   if (!mailbox.autoRegister || options.oversize) return { action: 'queued', problem: null };
   const refused = await autoRegister(tx, message.id, mailbox);

@@ -22,13 +22,23 @@ function describe(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-async function keepProblem(tx: UnitOfWork, message: { id: string }, mailbox: PecMailbox, problem: string): Promise<void> {
+async function keepProblem(
+  tx: UnitOfWork,
+  message: { id: string },
+  mailbox: PecMailbox,
+  problem: string,
+): Promise<void> {
   await tx.em.execute(`update pec_message set problems = problems || ?::jsonb where id = ?`, [
     JSON.stringify([problem.slice(0, 2000)]),
     message.id,
   ]);
-  tx.logger.warn({ pecMessageId: message.id, mailboxId: mailbox.id, problem }, 'PEC ingest: message kept with a problem');
-  tx.publish(new PecIngestProblem({ pecMessageId: message.id, mailboxId: mailbox.id, aooId: mailbox.aooId, problem }));
+  tx.logger.warn(
+    { pecMessageId: message.id, mailboxId: mailbox.id, problem },
+    'PEC ingest: message kept with a problem',
+  );
+  tx.publish(
+    new PecIngestProblem({ pecMessageId: message.id, mailboxId: mailbox.id, aooId: mailbox.aooId, problem }),
+  );
 }
 
 /**
@@ -51,7 +61,10 @@ export async function ingestMessage(
     requestId: `pec-ingest-${randomUUID()}`,
     agent: 'pec ingest',
   });
-  const { readers, read } = capturingReaders({ ...options.parse, at: ctx.clock.now() }, options.extraProblems ?? []);
+  const { readers, read } = capturingReaders(
+    { ...options.parse, at: ctx.clock.now() },
+    options.extraProblems ?? [],
+  );
   return withTransaction(ctx, async (tx) => {
     const stored = await storeIncomingMessage(tx, mailbox.id, raw, imapRef, readers);
     if (!stored.created) return { pecMessageId: stored.message.id, created: false, dispatched: null };
@@ -67,7 +80,12 @@ export async function ingestMessage(
       // The registration stands even if a reply cannot be built now: the reconciliation job retries it.
       const replies = await underSavepoint(tx, (inner) => sendRegistrationReplies(inner, stored.message.id));
       if (!replies.ok)
-        await keepProblem(tx, stored.message, mailbox, `replies to the sender not enqueued yet: ${describe(replies.error)}`);
+        await keepProblem(
+          tx,
+          stored.message,
+          mailbox,
+          `replies to the sender not enqueued yet: ${describe(replies.error)}`,
+        );
     }
     return { pecMessageId: stored.message.id, created: true, dispatched: dispatched.value };
   });

@@ -12,7 +12,11 @@ import { isOurs } from './our-registration.js';
 type MessageKind = 'conferma' | 'aggiornamento' | 'eccezione' | 'annullamento';
 
 /** Our record a reference names (our AOO's codes, number, date), or null. */
-async function ourRecord(tx: UnitOfWork, aooId: string, ref: InteropReference): Promise<ProtocolRecord | null> {
+async function ourRecord(
+  tx: UnitOfWork,
+  aooId: string,
+  ref: InteropReference,
+): Promise<ProtocolRecord | null> {
   const numero = Number.parseInt(ref.numero, 10);
   if (!Number.isSafeInteger(numero) || !(await isOurs(tx, aooId, ref))) return null;
   return tx.em.findOne(ProtocolRecord, { aooId, number: numero, date: ref.data });
@@ -22,7 +26,11 @@ async function ourRecord(tx: UnitOfWork, aooId: string, ref: InteropReference): 
  * The record we registered from the counterpart's message whose Segnatura carried `ref` (the
  * registration an incoming Annullamento says was annulled), from any mailbox of the AOO.
  */
-async function recordRegisteredFrom(tx: UnitOfWork, aooId: string, ref: InteropReference): Promise<string | null> {
+async function recordRegisteredFrom(
+  tx: UnitOfWork,
+  aooId: string,
+  ref: InteropReference,
+): Promise<string | null> {
   const rows = await tx.em.execute<Array<{ record_id: string }>>(
     `select m.record_id from pec_message m
       where m.aoo_id = ? and m.state = 'REGISTERED'
@@ -39,10 +47,16 @@ async function recordRegisteredFrom(tx: UnitOfWork, aooId: string, ref: InteropR
 }
 
 /** The delivery of our record to the address the answer came from (else its only delivery). */
-async function deliveryOf(tx: UnitOfWork, recordId: string, from: string | null): Promise<PecDelivery | null> {
+async function deliveryOf(
+  tx: UnitOfWork,
+  recordId: string,
+  from: string | null,
+): Promise<PecDelivery | null> {
   const deliveries = await tx.em.find(PecDelivery, { recordId }, { orderBy: { queuedAt: 'asc' } });
   const address = from?.trim().toLowerCase();
-  return deliveries.find((d) => d.recipientAddress === address) ?? (deliveries.length === 1 ? deliveries[0] : null);
+  return (
+    deliveries.find((d) => d.recipientAddress === address) ?? (deliveries.length === 1 ? deliveries[0] : null)
+  );
 }
 
 export interface InteropApplied {

@@ -11,7 +11,12 @@ export type InteropSentKind = 'conferma' | 'eccezione' | 'annullamento' | 'ricev
  */
 export async function claimInteropSending(
   tx: UnitOfWork,
-  claim: { kind: InteropSentKind; recordId: string | null; pecMessageId: string | null; eccezioneCode?: string },
+  claim: {
+    kind: InteropSentKind;
+    recordId: string | null;
+    pecMessageId: string | null;
+    eccezioneCode?: string;
+  },
 ): Promise<string | null> {
   const id = randomUUID();
   const rows = await tx.em.execute<Array<{ id: string }>>(

@@ -4,7 +4,10 @@ import type { ProtocolRecord } from '../../../schema/protocollo/index.js';
 import type { InteropIdentifierInput, InteropReference } from '../interop/index.js';
 
 /** Our registration as Allegato 6 identifies it (IdentificatoreType): IPA codes, register, number, date. */
-export async function ourIdentifier(ctx: RequestContext, record: ProtocolRecord): Promise<InteropIdentifierInput> {
+export async function ourIdentifier(
+  ctx: RequestContext,
+  record: ProtocolRecord,
+): Promise<InteropIdentifierInput> {
   const aoo = await ctx.em.findOneOrFail(Aoo, { id: record.aooId }, { populate: ['administration'] });
   return {
     codiceAmministrazione: aoo.administration.ipaCode,

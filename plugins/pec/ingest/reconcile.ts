@@ -36,13 +36,18 @@ async function registrationsOwingReplies(ctx: RequestContext): Promise<string[]>
  * (a crash between the commit and the handler, another replica's restart). Each claim is
  * unique, so a reply is enqueued once whoever gets there first.
  */
-export async function reconcileInteropReplies(ctx: RequestContext): Promise<{ replies: number; annulments: number }> {
+export async function reconcileInteropReplies(
+  ctx: RequestContext,
+): Promise<{ replies: number; annulments: number }> {
   let replies = 0;
   for (const id of await registrationsOwingReplies(ctx)) {
     try {
       replies += (await withTransaction(ctx, (tx) => sendRegistrationReplies(tx, id))).length;
     } catch (err) {
-      ctx.logger.error({ err, pecMessageId: id }, 'PEC: the replies to a registered message could not be enqueued');
+      ctx.logger.error(
+        { err, pecMessageId: id },
+        'PEC: the replies to a registered message could not be enqueued',
+      );
     }
   }
   return { replies, annulments: await reconcileAnnulmentNotices(ctx) };

@@ -24,7 +24,7 @@ interface KeptSegnatura {
 }
 
 function keptSegnatura(interop: InteropSummary | null): KeptSegnatura | null {
-  return interop?.kind === 'segnatura' && interop.segnatura ? (interop.segnatura as KeptSegnatura) : null;
+  return interop?.kind === 'segnatura' && interop.segnatura ? interop.segnatura : null;
 }
 
 /**
@@ -53,7 +53,8 @@ export function anomalyOf(interop: InteropSummary): { code: EccezioneCode; detai
 
 /** Where a reply to the message goes: the Segnatura's sender address, else the PEC sender. */
 function replyAddress(summary: StoredSummary, segnatura: KeptSegnatura | null): string | null {
-  const address = segnatura?.mittente?.pec ?? summary.daticert?.mittente ?? summary.original?.from ?? summary.from;
+  const address =
+    segnatura?.mittente?.pec ?? summary.daticert?.mittente ?? summary.original?.from ?? summary.from;
   const bare = address?.match(/<([^<>]+)>\s*$/)?.[1] ?? address ?? null;
   return bare?.trim().toLowerCase() || null;
 }
@@ -99,7 +100,12 @@ export async function sendRegistrationReplies(tx: UnitOfWork, pecMessageId: stri
       });
       if (claim) {
         const xml = await buildEccezione(
-          { code: anomaly.code, detail: anomaly.detail.slice(0, 1000), identificatore: ours, messaggioRicevuto: received },
+          {
+            code: anomaly.code,
+            detail: anomaly.detail.slice(0, 1000),
+            identificatore: ours,
+            messaggioRicevuto: received,
+          },
           seal,
           tx.clock.now(),
         );
@@ -112,11 +118,19 @@ export async function sendRegistrationReplies(tx: UnitOfWork, pecMessageId: stri
           inReplyTo,
           recordId: record.id,
         });
-        await recordInteropDeliveries(tx, claim, deliveries.map((d) => d.id));
+        await recordInteropDeliveries(
+          tx,
+          claim,
+          deliveries.map((d) => d.id),
+        );
         sent.push('eccezione');
       }
     } else if (segnatura.confermaRichiesta && segnatura.identificatore) {
-      const claim = await claimInteropSending(tx, { kind: 'conferma', recordId: null, pecMessageId: message.id });
+      const claim = await claimInteropSending(tx, {
+        kind: 'conferma',
+        recordId: null,
+        pecMessageId: message.id,
+      });
       if (claim) {
         const xml = await buildConferma(
           { identificatore: ours, messaggioRicevuto: asIdentifier(segnatura.identificatore) },
@@ -132,13 +146,21 @@ export async function sendRegistrationReplies(tx: UnitOfWork, pecMessageId: stri
           inReplyTo,
           recordId: record.id,
         });
-        await recordInteropDeliveries(tx, claim, deliveries.map((d) => d.id));
+        await recordInteropDeliveries(
+          tx,
+          claim,
+          deliveries.map((d) => d.id),
+        );
         sent.push('conferma');
       }
     }
   }
   if (mailbox.sendRegistrationReceipt && mailbox.kind === PecMailboxKind.PEC) {
-    const claim = await claimInteropSending(tx, { kind: 'ricevuta', recordId: null, pecMessageId: message.id });
+    const claim = await claimInteropSending(tx, {
+      kind: 'ricevuta',
+      recordId: null,
+      pecMessageId: message.id,
+    });
     if (claim) {
       const delivery = await enqueueRegistrationReceipt(tx, record.id, mailbox.id, to);
       await recordInteropDeliveries(tx, claim, delivery ? [delivery.id] : []);

@@ -17,7 +17,11 @@ export async function underSavepoint<T>(
   work: (inner: UnitOfWork) => Promise<T>,
 ): Promise<SavepointResult<T>> {
   const events: DomainEvent[] = [];
-  const origin = { actorId: tx.user?.id ?? null, requestId: tx.requestId, agent: tx.userAgent ?? 'pec ingest' };
+  const origin = {
+    actorId: tx.user?.id ?? null,
+    requestId: tx.requestId,
+    agent: tx.userAgent ?? 'pec ingest',
+  };
   try {
     // A nested transactional() of MikroORM is a SAVEPOINT on the same connection; its fork
     // starts empty, so a failed attempt leaves nothing pending in the outer identity map.
