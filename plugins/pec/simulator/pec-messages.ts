@@ -21,7 +21,11 @@ export interface OriginalMessage {
 
 /** The receipts (X-Ricevuta values) the simulator emits. */
 export type ReceiptKind =
-  'accettazione' | 'non-accettazione' | 'avvenuta-consegna' | 'errore-consegna' | 'rilevazione-virus';
+  | 'accettazione'
+  | 'non-accettazione'
+  | 'avvenuta-consegna'
+  | 'errore-consegna'
+  | 'rilevazione-virus';
 
 /** The provider that emits a message: its domain, name (gestore-emittente) and signing identity. */
 export interface Emitter {
@@ -101,13 +105,7 @@ function bodyParts(text: string, htmlBody: string, seconds: number): MimePart {
  * multipart/mixed { multipart/alternative { text/plain, text/html }, [postacert.eml],
  * daticert.xml }. postacert.eml is the original byte for byte (message/rfc822, binary).
  */
-function signedEntity(
-  text: string,
-  htmlBody: string,
-  daticert: Buffer,
-  postacert: Buffer | null,
-  at: Date,
-): Buffer {
+function signedEntity(text: string, htmlBody: string, daticert: Buffer, postacert: Buffer | null, at: Date): Buffer {
   const seconds = Math.floor(at.getTime() / 1000);
   const b = boundary(seconds, 1);
   const parts: MimePart[] = [bodyParts(text, htmlBody, seconds)];
@@ -297,3 +295,4 @@ export function deliveryHeaders(returnPath: string, deliveredTo: string): Buffer
     ]),
   );
 }
+

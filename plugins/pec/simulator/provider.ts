@@ -142,17 +142,13 @@ export async function startPecProvider(options: PecProviderOptions): Promise<Pec
   const accounts = new Map<string, string>();
   for (const m of options.mailboxes) {
     const address = m.address.toLowerCase();
-    if (!domains.includes(domainOf(address)))
-      throw new Error(`${m.address} is not in the simulated domains ${domains.join(', ')}`);
+    if (!domains.includes(domainOf(address))) throw new Error(`${m.address} is not in the simulated domains ${domains.join(', ')}`);
     accounts.set(address, m.password);
   }
   const ca = options.ca ?? createTestCa(clock.now());
   const gestore = options.gestore ?? ((d: string) => `${d.toUpperCase()} PEC simulator S.p.A.`);
   const emitters = new Map<string, Emitter>(
-    domains.map((d) => [
-      d,
-      { domain: d, gestore: gestore(d), identity: issueProviderIdentity(ca, d, gestore(d), clock.now()) },
-    ]),
+    domains.map((d) => [d, { domain: d, gestore: gestore(d), identity: issueProviderIdentity(ca, d, gestore(d), clock.now()) }]),
   );
   const emitter = (domain: string): Emitter => {
     const e = emitters.get(domain);
@@ -222,19 +218,9 @@ export async function startPecProvider(options: PecProviderOptions): Promise<Pec
     Buffer.concat([deliveryHeaders(returnPath, mailbox), raw]);
 
   /** Handles one accepted submission: receipts, bustas, errors, in the order a provider emits them. */
-  const handleSubmission = async (
-    authUser: string,
-    envelopeFrom: string,
-    rcpts: string[],
-    raw: Buffer,
-  ): Promise<PecSubmission> => {
-    const parsed = await simpleParser(raw, {
-      skipHtmlToText: true,
-      skipTextToHtml: true,
-      skipImageLinks: true,
-    });
-    const header = (name: string): string | null =>
-      readHeaders(raw).find((h) => h.name === name)?.value ?? null;
+  const handleSubmission = async (authUser: string, envelopeFrom: string, rcpts: string[], raw: Buffer): Promise<PecSubmission> => {
+    const parsed = await simpleParser(raw, { skipHtmlToText: true, skipTextToHtml: true, skipImageLinks: true });
+    const header = (name: string): string | null => readHeaders(raw).find((h) => h.name === name)?.value ?? null;
     const from = addressesOf(parsed.from)[0] ?? '';
     const original: OriginalMessage = {
       raw,
@@ -255,9 +241,7 @@ export async function startPecProvider(options: PecProviderOptions): Promise<Pec
       address,
       tipo: emitters.has(domainOf(address)) ? 'certificato' : 'esterno',
     }));
-    const receipt = async (
-      spec: Omit<ReceiptSpec, 'original' | 'recipients' | 'identificativo' | 'to' | 'messageId'>,
-    ): Promise<void> => {
+    const receipt = async (spec: Omit<ReceiptSpec, 'original' | 'recipients' | 'identificativo' | 'to' | 'messageId'>): Promise<void> => {
       const raw = await buildReceipt({
         ...spec,
         original,
@@ -267,11 +251,7 @@ export async function startPecProvider(options: PecProviderOptions): Promise<Pec
         messageId: `<${newId(spec.emitter.domain, spec.at)}>`,
       });
       await deliver(
-        {
-          mailbox: authUser,
-          raw: withDeliveryHeaders(authUser, raw, `posta-certificata@${spec.emitter.domain}`),
-          what: spec.kind,
-        },
+        { mailbox: authUser, raw: withDeliveryHeaders(authUser, raw, `posta-certificata@${spec.emitter.domain}`), what: spec.kind },
         true,
       );
     };
@@ -285,41 +265,16 @@ export async function startPecProvider(options: PecProviderOptions): Promise<Pec
         at,
         erroreEsteso: `E' stato rilevato un mittente (${from || envelopeFrom}) diverso dall'utente autenticato (${authUser})`,
       });
-      return {
-        identificativo,
-        messageId: original.messageId,
-        from: from || envelopeFrom,
-        recipients: rcpts,
-        outcome: 'not-accepted',
-      };
+      return { identificativo, messageId: original.messageId, from: from || envelopeFrom, recipients: rcpts, outcome: 'not-accepted' };
     }
     if (rcpts.length === 0 || headerRecipients.length === 0) {
-      await receipt({
-        kind: 'non-accettazione',
-        errore: 'altro',
-        emitter: sender,
-        at,
-        erroreEsteso: 'Nessun destinatario',
-      });
-      return {
-        identificativo,
-        messageId: original.messageId,
-        from,
-        recipients: rcpts,
-        outcome: 'not-accepted',
-      };
+      await receipt({ kind: 'non-accettazione', errore: 'altro', emitter: sender, at, erroreEsteso: 'Nessun destinatario' });
+      return { identificativo, messageId: original.messageId, from, recipients: rcpts, outcome: 'not-accepted' };
     }
 
     await receipt({ kind: 'accettazione', errore: 'nessuno', emitter: sender, at });
     const infected = parsed.attachments.some((a) => a.content.includes(EICAR)) || raw.includes(EICAR);
-    const busta = await buildBusta({
-      emitter: sender,
-      original,
-      recipients,
-      identificativo,
-      at,
-      messageId: `<${identificativo}>`,
-    });
+    const busta = await buildBusta({ emitter: sender, original, recipients, identificativo, at, messageId: `<${identificativo}>` });
 
     for (const rcpt of rcpts) {
       const rcptDomain = domainOf(rcpt);
@@ -344,22 +299,8 @@ export async function startPecProvider(options: PecProviderOptions): Promise<Pec
       if (infected) {
         // The recipient's provider finds the virus: rilevazione virus, then mancata consegna per virus.
         const erroreEsteso = `5.7.1 - ${theirs.gestore} - virus informatico rilevato (EICAR-Test-File)`;
-        await receipt({
-          kind: 'rilevazione-virus',
-          errore: 'virus',
-          emitter: theirs,
-          at: when,
-          consegna: rcpt,
-          erroreEsteso,
-        });
-        await receipt({
-          kind: 'errore-consegna',
-          errore: 'virus',
-          emitter: sender,
-          at: when,
-          consegna: rcpt,
-          erroreEsteso,
-        });
+        await receipt({ kind: 'rilevazione-virus', errore: 'virus', emitter: theirs, at: when, consegna: rcpt, erroreEsteso });
+        await receipt({ kind: 'errore-consegna', errore: 'virus', emitter: sender, at: when, consegna: rcpt, erroreEsteso });
         continue;
       }
       const delivered = withDeliveryHeaders(rcpt, busta, `posta-certificata@${senderDomain}`);
@@ -368,14 +309,7 @@ export async function startPecProvider(options: PecProviderOptions): Promise<Pec
         duplicates--;
         await deliver({ mailbox: rcpt, raw: delivered, what: 'busta (duplicate)' }, false);
       }
-      await receipt({
-        kind: 'avvenuta-consegna',
-        errore: 'nessuno',
-        emitter: theirs,
-        at: when,
-        consegna: rcpt,
-        ricevuta: 'completa',
-      });
+      await receipt({ kind: 'avvenuta-consegna', errore: 'nessuno', emitter: theirs, at: when, consegna: rcpt, ricevuta: 'completa' });
     }
     return { identificativo, messageId: original.messageId, from, recipients: rcpts, outcome: 'accepted' };
   };
@@ -431,9 +365,7 @@ export async function startPecProvider(options: PecProviderOptions): Promise<Pec
           callback(
             smtpError(
               refuse.code,
-              temporary
-                ? '4.3.0 Temporary failure, try again later'
-                : '5.7.1 Message refused by the provider',
+              temporary ? '4.3.0 Temporary failure, try again later' : '5.7.1 Message refused by the provider',
             ),
           );
           return;
@@ -497,14 +429,11 @@ export async function startPecProvider(options: PecProviderOptions): Promise<Pec
     domains,
     ca,
     caCertificatePem: ca.certificatePem,
-    providerCertificatesPem: Object.fromEntries(
-      [...emitters].map(([d, e]) => [d, e.identity.certificatePem]),
-    ),
+    providerCertificatesPem: Object.fromEntries([...emitters].map(([d, e]) => [d, e.identity.certificatePem])),
     mailboxes: () => [...accounts].map(([address, password]) => ({ address, password })),
     async addMailbox(account) {
       const address = account.address.toLowerCase();
-      if (!emitters.has(domainOf(address)))
-        throw new Error(`${account.address} is not in the simulated domains`);
+      if (!emitters.has(domainOf(address))) throw new Error(`${account.address} is not in the simulated domains`);
       await dovecot.addUser(address, account.password);
       accounts.set(address, account.password);
     },
