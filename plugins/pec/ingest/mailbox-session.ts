@@ -137,6 +137,8 @@ export class MailboxSession {
   /** Every message not yet marked (all of them after a UIDVALIDITY change), oldest first. */
   private async processPending(client: ImapFlow): Promise<void> {
     this.news = false;
+    // Without IDLE the server reports new messages (EXISTS) only in answer to a command.
+    await client.noop();
     const box = client.mailbox as MailboxObject;
     const changed = this.uidValidity !== null && this.uidValidity !== box.uidValidity;
     if (changed) {
