@@ -21,7 +21,7 @@ function withSignaturePart(raw: Buffer, body: string | null): Buffer {
   assert.equal(parts.length, 4, 'openssl smime output has one entity and one signature part');
   if (body === null)
     return Buffer.from([parts[0], parts[1]].join(`--${boundary}`) + `--${boundary}--\n`, 'latin1');
-  const header = (parts[2] as string).split(/\r?\n\r?\n/)[0] as string;
+  const header = parts[2].split(/\r?\n\r?\n/)[0];
   parts[2] = `${header}\n\n${body}\n\n`;
   return Buffer.from(parts.join(`--${boundary}`), 'latin1');
 }

@@ -33,7 +33,7 @@ export function canonicaliseCrlf(bytes: Buffer): Buffer {
   const out = Buffer.allocUnsafe(bytes.length * 2);
   let length = 0;
   for (let i = 0; i < bytes.length; i++) {
-    const byte = bytes[i] as number;
+    const byte = bytes[i];
     if (byte === 0x0d) {
       out[length++] = 0x0d;
       out[length++] = 0x0a;
@@ -146,7 +146,9 @@ function multipartDefects(chunks: Chunk[], depth: number): string[] {
     const node = chunk.node;
     if (chunk.kind !== 'node' || !node?.multipart) continue;
     if (!node._boundary) {
-      problems.push(`malformed MIME${where}: ${node.contentType || 'multipart'} without a boundary parameter`);
+      problems.push(
+        `malformed MIME${where}: ${node.contentType || 'multipart'} without a boundary parameter`,
+      );
       continue;
     }
     const closing = Buffer.concat([Buffer.from('--'), node._boundary, Buffer.from('--')]);
