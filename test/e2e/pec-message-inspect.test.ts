@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import {
   bustaEntity,
   createTestPki,
+  originalMessage,
   SAMPLES,
   signBusta,
   type TestPki,
@@ -51,6 +52,12 @@ describe('dms pec inspect', () => {
     dir = mkdtempSync(path.join(tmpdir(), 'pec-inspect-'));
     writeFileSync(path.join(dir, 'busta.eml'), signBusta(pki, bustaEntity()));
     writeFileSync(path.join(dir, 'ca.pem'), pki.caPem);
+    // A Segnatura.xml that is neither XSD-valid nor sealed: pec-interop's check must say so.
+    const segnatura = Buffer.from(
+      '<?xml version="1.0" encoding="UTF-8"?><SegnaturaInformatica xmlns="http://www.agid.gov.it/protocollo/"><Intestazione/></SegnaturaInformatica>',
+    );
+    const postacert = originalMessage({ name: 'Segnatura.xml', type: 'application/xml', bytes: segnatura });
+    writeFileSync(path.join(dir, 'interop.eml'), signBusta(pki, bustaEntity({ postacert })));
   });
   after(() => {
     pki.cleanup();
@@ -113,6 +120,28 @@ describe('dms pec inspect', () => {
     assert.deepEqual(report.problems, []);
     const untrusted = await dms('pec', 'inspect', path.join(dir, 'busta.eml'));
     assert.equal((JSON.parse(untrusted.stdout) as typeof report).signature.outcome, 'untrusted');
+  });
+
+  it("an interoperability attachment: pec-interop's check of it is in the report", async () => {
+    const run = await dms(
+      'pec',
+      'inspect',
+      path.join(dir, 'interop.eml'),
+      '--trust',
+      path.join(dir, 'ca.pem'),
+    );
+    assert.equal(run.code, 0, run.stderr);
+    const report = JSON.parse(run.stdout) as {
+      signature: { outcome: string };
+      interop: { kind: string; fileName: string; schemaValid: boolean; seal: string } | null;
+    };
+    assert.equal(report.signature.outcome, 'valid');
+    assert.equal(report.interop?.kind, 'segnatura');
+    assert.equal(report.interop?.fileName, 'Segnatura.xml');
+    assert.equal(report.interop?.schemaValid, false);
+    assert.notEqual(report.interop?.seal, 'valid');
+    const plain = await dms('pec', 'inspect', path.join(dir, 'busta.eml'));
+    assert.equal((JSON.parse(plain.stdout) as typeof report).interop, null);
   });
 
   it('a file it cannot read or a wrong usage: one line on stderr, non-zero exit', async () => {
