@@ -15,6 +15,7 @@ import {
 } from '../../schema/segnatura/index.js';
 import {
   checkInteropXml,
+  confermaRequestedBy,
   findInteropAttachment,
   parseSegnatura,
   parseUntrustedXml,
@@ -205,6 +206,23 @@ describe('pec interop: incoming Segnatura', () => {
         ['planimetria.pdf', true, true],
         ['documento-identita.jpg', true, true],
       ],
+    );
+    // The recipient reads its own entry: Regione (r_esemp, AOO A9Z8Y7X) is asked; others are not named.
+    assert.equal(confermaRequestedBy(f, { codiceAmministrazione: 'R_ESEMP', codiceAOO: 'A9Z8Y7X' }), true);
+    assert.equal(confermaRequestedBy(f, { codiceAmministrazione: 'r_esemp', codiceAOO: 'OTHER01' }), null);
+    assert.equal(confermaRequestedBy(f, { codiceAmministrazione: 'c_zzzz', codiceAOO: 'A9Z8Y7X' }), null);
+    const declined = await sealSegnaturaXml(
+      buildSegnatura(segnaturaInput('PARTENZA', CORRESPONDENTS.amministrazione)).replaceAll(
+        'prot:perConoscenza="true"',
+        'prot:perConoscenza="true" prot:confermaRicezione="false"',
+      ),
+      key,
+      now,
+    );
+    const declinedFacts = parseSegnatura(declined);
+    assert.deepEqual(
+      declinedFacts.destinatari.map((d) => d.confermaRicezione),
+      [true, false],
     );
     // parseSegnatura alone reads the same facts.
     assert.deepEqual(parseSegnatura(sealed), f);

@@ -22,6 +22,7 @@ export {
 export { DEFAULT_MAX_XML_BYTES, parseUntrustedXml, unsafeXmlReason, type SafeXml } from './xml-safety.js';
 export { validateInteropXml, type XsdResult } from './xsd-validation.js';
 export { verifySeal, type SealCheck } from './seal-verification.js';
+export { confermaRequestedBy } from './segnatura-facts.js';
 export type {
   SegnaturaCorrespondentFacts,
   SegnaturaDocumentFacts,

@@ -225,3 +225,22 @@ export function segnaturaFacts(root: Element): SegnaturaFacts {
     missing,
   };
 }
+
+/**
+ * Whether the Segnatura asks this AOO for a ConfermaRicezione: its own Destinatario entries
+ * (matched by IPA codes, the AOO's when the entry names one) decide, as Allegato 6 §3.1.1 B has
+ * the recipient read Destinatario@confermaRicezione. Null when no entry names this
+ * administration (the message is not addressed to it by code: an operator decides).
+ */
+export function confermaRequestedBy(
+  facts: SegnaturaFacts,
+  own: { codiceAmministrazione: string; codiceAOO: string },
+): boolean | null {
+  const same = (a: string | null, b: string) => a !== null && a.toLowerCase() === b.toLowerCase();
+  const mine = facts.destinatari.filter(
+    (d) =>
+      same(d.codiceAmministrazione, own.codiceAmministrazione) &&
+      (d.codiceAOO === null || same(d.codiceAOO, own.codiceAOO)),
+  );
+  return mine.length === 0 ? null : mine.some((d) => d.confermaRicezione);
+}

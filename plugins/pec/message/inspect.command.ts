@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { CliError } from '../../../server/cli/cli-error.js';
 import type { Config } from '../../../server/config.js';
 import type { OfflineCliCommand } from '../../../server/modules/module.js';
+import { findInteropAttachment, type InteropCheck } from '../interop/index.js';
 import { parseDaticert } from './daticert.js';
 import { parsePecMessage } from './parse-pec-message.js';
 import { PEC_RECEIPT_KINDS, type Daticert, type ParsedPecMessage } from './parsed-message.js';
@@ -41,6 +42,8 @@ export interface InspectReport {
   } | null;
   attachments: { name: string; type: string; size: number; sha256: string }[];
   droppedAttachments: ParsedPecMessage['droppedAttachments'];
+  /** The Segnatura.xml or interoperability message among the attachments (pec-interop's check), or null. */
+  interop: InteropCheck | null;
   problems: string[];
 }
 
@@ -73,12 +76,17 @@ function daticertReport(file: string, daticert: Daticert | null, problems: strin
     original: null,
     attachments: [],
     droppedAttachments: [],
+    interop: null,
     problems,
   };
 }
 
 /** The facts of a parsed message: daticert.xml first (what the provider certifies), headers otherwise. */
-export function inspectReport(file: string, parsed: ParsedPecMessage): InspectReport {
+export function inspectReport(
+  file: string,
+  parsed: ParsedPecMessage,
+  interop: InteropCheck | null = null,
+): InspectReport {
   const d = parsed.daticert;
   const headerRecipients = (parsed.original ?? { to: parsed.to, cc: parsed.cc }) as {
     to: string[];
@@ -117,6 +125,7 @@ export function inspectReport(file: string, parsed: ParsedPecMessage): InspectRe
       sha256: a.sha256,
     })),
     droppedAttachments: parsed.droppedAttachments,
+    interop,
     problems: parsed.problems,
   };
 }
@@ -161,7 +170,12 @@ async function inspect(args: readonly string[]): Promise<number> {
         );
       }
     }
-    report = inspectReport(file, await parsePecMessage(bytes, { trustAnchors }));
+    const parsed = await parsePecMessage(bytes, { trustAnchors });
+    // The same anchors vouch for the AOOs' seals here (an operator passes one bundle).
+    const interop = await findInteropAttachment(parsed.attachments, {
+      trustAnchors: trustAnchors.map((c) => Buffer.from(c.toSchema().toBER())),
+    });
+    report = inspectReport(file, parsed, interop);
   }
   console.log(JSON.stringify(report, null, 2));
   return 0;

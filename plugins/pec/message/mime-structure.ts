@@ -33,7 +33,7 @@ export function canonicaliseCrlf(bytes: Buffer): Buffer {
   const out = Buffer.allocUnsafe(bytes.length * 2);
   let length = 0;
   for (let i = 0; i < bytes.length; i++) {
-    const byte = bytes[i] as number;
+    const byte = bytes[i];
     if (byte === 0x0d) {
       out[length++] = 0x0d;
       out[length++] = 0x0a;
@@ -138,6 +138,29 @@ function signedParts(root: SplitterNode, chunks: Chunk[]): SignedParts | null {
   };
 }
 
+/** Multiparts without a boundary, or whose closing delimiter never comes (a truncated message). */
+function multipartDefects(chunks: Chunk[], depth: number): string[] {
+  const where = depth > 0 ? ` in an embedded message (depth ${depth})` : '';
+  const problems: string[] = [];
+  for (const chunk of chunks) {
+    const node = chunk.node;
+    if (chunk.kind !== 'node' || !node?.multipart) continue;
+    if (!node._boundary) {
+      problems.push(
+        `malformed MIME${where}: ${node.contentType || 'multipart'} without a boundary parameter`,
+      );
+      continue;
+    }
+    const closing = Buffer.concat([Buffer.from('--'), node._boundary, Buffer.from('--')]);
+    if (!chunks.some((c) => c.kind === 'data' && c.bytes.includes(closing))) {
+      problems.push(
+        `malformed MIME${where}: ${node.contentType || 'multipart'} never closes (no "--${node._boundary.toString()}--"): the message is truncated`,
+      );
+    }
+  }
+  return problems;
+}
+
 /**
  * Walks the MIME tree of a raw message with mailsplit: counts parts, measures message/rfc822
  * nesting (descending into each embedded message), and for S/MIME keeps the exact bytes the
@@ -182,6 +205,7 @@ export async function analyseMime(raw: Buffer, limits: PecParseLimits): Promise<
       if (depth === 0) structure.refused = nodes.length === 0;
       continue;
     }
+    structure.problems.push(...multipartDefects(result.chunks, depth));
     if (depth === 0) {
       const root = nodes[0]?.node ?? null;
       structure.rootType = root?.contentType || null;

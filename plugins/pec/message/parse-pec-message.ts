@@ -260,7 +260,11 @@ async function parse(raw: Buffer, options: PecParseOptions, problems: string[]):
   }
 
   const outer = await parseMail(structure.refused ? headerBlock(raw) : raw, problems, 'the message');
-  if (outer && outer.headerLines.length === 0) problems.push('malformed MIME: no header fields');
+  // RFC 5322 §3.6: From and Date are required; their absence is how junk and headless text show.
+  if (outer && !outer.headerLines.some((h) => h.key === 'from'))
+    problems.push('malformed message: no From header');
+  if (outer && !outer.headerLines.some((h) => h.key === 'date'))
+    problems.push('malformed message: no Date header');
   const classification = classify(outer, problems);
   const isPec = classification.kind !== 'peo';
 
