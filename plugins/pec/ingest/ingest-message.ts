@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { systemContext } from '../../../server/context.js';
 import { withTransaction, type UnitOfWork } from '../../../server/db/unit-of-work.js';
 import type { Platform } from '../../../server/platform.js';
+import { Aoo } from '../../../schema/organisation/index.js';
 import { storeIncomingMessage, type ImapRef } from '../inbox/store-incoming.service.js';
 import type { PecMailbox } from '../mailbox/pec-mailbox.entity.js';
 import type { PecParseOptions } from '../message/index.js';
@@ -61,9 +62,11 @@ export async function ingestMessage(
     requestId: `pec-ingest-${randomUUID()}`,
     agent: 'pec ingest',
   });
+  const aoo = await ctx.em.findOneOrFail(Aoo, { id: mailbox.aooId }, { populate: ['administration'] });
   const { readers, read } = capturingReaders(
     { ...options.parse, at: ctx.clock.now() },
     options.extraProblems ?? [],
+    { codiceAmministrazione: aoo.administration.ipaCode, codiceAOO: aoo.code },
   );
   return withTransaction(ctx, async (tx) => {
     const stored = await storeIncomingMessage(tx, mailbox.id, raw, imapRef, readers);

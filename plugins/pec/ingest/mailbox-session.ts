@@ -192,13 +192,19 @@ export class MailboxSession {
             'only its header was fetched; the message stays on the server',
         ]
       : [];
-    const outcome = await ingestMessage(
-      this.platform,
-      this.mailbox,
-      raw,
-      { uidValidity: Number(uidValidity), uid },
-      { parse: this.options.parse, extraProblems, oversize },
-    );
+    let outcome: Awaited<ReturnType<typeof ingestMessage>>;
+    try {
+      outcome = await ingestMessage(
+        this.platform,
+        this.mailbox,
+        raw,
+        { uidValidity: Number(uidValidity), uid },
+        { parse: this.options.parse, extraProblems, oversize },
+      );
+    } catch (error) {
+      // Not an IMAP fault: the message stays unmarked and the session starts again after the backoff.
+      throw new Error(`storing the message of UID ${uid} failed: ${describe(error)}`, { cause: error });
+    }
     this.logger.info(
       {
         uid,
@@ -246,7 +252,7 @@ export class MailboxSession {
     this.down = true;
     this.logger.warn(
       { err: error, retryInMs: delayMs },
-      'PEC mailbox cannot be read (IMAP unreachable or refusing); retrying with backoff',
+      'PEC mailbox cannot be read (IMAP unreachable or refusing) or a message not stored; retrying with backoff',
     );
     await this.publish(
       new PecIngestDown({
