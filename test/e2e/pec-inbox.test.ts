@@ -13,6 +13,7 @@ import {
 } from '../../clients/sdk/generated/plugins.js';
 import { storeIncomingMessage, type IncomingReaders, type ImapRef } from '../../plugins/pec/index.js';
 import type { ParsedIncoming } from '../../plugins/pec/inbox/stored-summary.js';
+import { collectOrphanBlobs } from '../../schema/documents/blob-maintenance.js';
 import { systemContext } from '../../server/context.js';
 import { demoIds, errorCode, sql, type DemoIds } from '../harness/files-helpers.js';
 import type { GraphqlClient } from '../harness/graphql-client.js';
@@ -534,6 +535,42 @@ describe('PEC incoming messages', () => {
       reader.ws.close();
       ungranted.ws.close();
     }
+  });
+
+  it('the orphan collector keeps the blobs of a message waiting for an operator (raw, postacert, attachments)', async () => {
+    const pdf = Buffer.from('%PDF-1.4\n% in attesa\n%%EOF\n');
+    const raw = peoMessage({ messageId: '<waiting-1@example.it>', subject: 'In attesa', pdf });
+    const { id } = await store(peoBox, raw);
+    const before = new Set<string>();
+    for await (const b of env.platform.blobs.list()) before.add(b.key);
+    const report = await collectOrphanBlobs(env.platform, 0);
+    const [row] = await sql<{
+      raw_blob_key: string;
+      summary: { attachments: Array<{ blobKey: string }>; postacert: { blobKey: string } };
+    }>(env, 'select raw_blob_key, summary from pec_message where id = $1', [id]);
+    assert.ok(row);
+    const kept = [
+      row.raw_blob_key,
+      row.summary.postacert.blobKey,
+      ...row.summary.attachments.map((a) => a.blobKey),
+    ];
+    for (const key of kept) {
+      assert.ok(before.has(key), key);
+      assert.equal(report.removed.includes(key), false, key);
+      assert.ok(await env.platform.blobs.stat(key), key);
+    }
+    // And it still registers with its bytes.
+    await c('protocollista').data(RegisterPecMessageDocument, { id });
+    const files = await sql<{ sha256: string }>(
+      env,
+      `select f.sha256 from pec_message m join protocol_record r on r.id = m.record_id join document_file df on df.document_id = r.document_id
+         join stored_file f on f.id = df.file_id where m.id = $1 order by df.position`,
+      [id],
+    );
+    assert.deepEqual(
+      files.map((f) => f.sha256),
+      [sha(raw), sha(pdf)],
+    );
   });
 
   it('writes an audit row for each stored, registered and discarded message', async () => {
