@@ -9,6 +9,7 @@ import {
   PecMessagesDocument,
   RegisterPecMessageDocument,
   SetPecMailboxGrantsDocument,
+  UpdatePecMailboxDocument,
   type PecMailboxChangedSubscription,
 } from '../../clients/sdk/generated/plugins.js';
 import { storeIncomingMessage, type IncomingReaders, type ImapRef } from '../../plugins/pec/index.js';
@@ -571,6 +572,18 @@ describe('PEC incoming messages', () => {
       files.map((f) => f.sha256),
       [sha(raw), sha(pdf)],
     );
+  });
+
+  it('stores nothing into a deactivated mailbox (PEC_MAILBOX_INACTIVE), and again once reactivated', async () => {
+    await c('rgd').data(UpdatePecMailboxDocument, { input: { id: pecBox, active: false } });
+    const raw = peoMessage({ messageId: '<inactive-1@example.it>', subject: 'Casella spenta' });
+    await assert.rejects(
+      store(pecBox, raw),
+      (e: unknown) => (e as { extensions?: { code?: string } }).extensions?.code === 'PEC_MAILBOX_INACTIVE',
+    );
+    assert.equal((await sql(env, 'select 1 from pec_message where sha256 = $1', [sha(raw)])).length, 0);
+    await c('rgd').data(UpdatePecMailboxDocument, { input: { id: pecBox, active: true } });
+    assert.equal((await store(pecBox, raw)).created, true);
   });
 
   it('writes an audit row for each stored, registered and discarded message', async () => {
