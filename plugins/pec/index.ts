@@ -44,6 +44,7 @@ export {
   type StoredIncoming,
 } from './inbox/store-incoming.service.js';
 export { registerPecMessage, discardPecMessage } from './inbox/register-message.service.js';
+export { interopReader, summariseInterop } from './inbox/interop-reader.js';
 export {
   PecMessageReceived,
   PecMessageRegistered,

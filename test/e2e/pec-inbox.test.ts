@@ -12,14 +12,20 @@ import {
   UpdatePecMailboxDocument,
   type PecMailboxChangedSubscription,
 } from '../../clients/sdk/generated/plugins.js';
-import { storeIncomingMessage, type IncomingReaders, type ImapRef } from '../../plugins/pec/index.js';
+import {
+  storeIncomingMessage,
+  summariseInterop,
+  type IncomingReaders,
+  type ImapRef,
+} from '../../plugins/pec/index.js';
+import type { InteropCheck } from '../../plugins/pec/interop/index.js';
 import type { ParsedIncoming } from '../../plugins/pec/inbox/stored-summary.js';
 import { collectOrphanBlobs } from '../../schema/documents/blob-maintenance.js';
 import { systemContext } from '../../server/context.js';
 import { demoIds, errorCode, sql, type DemoIds } from '../harness/files-helpers.js';
 import type { GraphqlClient } from '../harness/graphql-client.js';
 import { createMember, createSecondAoo, type SecondAoo } from '../harness/org-fixtures.js';
-import { PEO_READERS, peoMessage } from '../harness/pec-peo-parse.js';
+import { PEO_READERS, parsePeoForTests, peoMessage } from '../harness/pec-peo-parse.js';
 import { startTestEnv, type TestEnv } from '../harness/test-env.js';
 import { TypedSubscriber } from '../harness/typed-subscriber.js';
 
@@ -393,6 +399,102 @@ describe('PEC incoming messages', () => {
     assert.deepEqual(
       m2.pecMessage.record?.correspondents.map((x) => [x.kind, x.denominazione, x.pec]),
       [['PERSONA_GIURIDICA', 'protocollo@pec.altrocomune.it', 'protocollo@pec.altrocomune.it']],
+    );
+  });
+
+  it('keeps of the interop check what registration uses, and a Segnatura with a broken seal is not trusted', async () => {
+    const check: InteropCheck = {
+      kind: 'segnatura',
+      fileName: 'Segnatura.xml',
+      namespace: 'http://www.agid.gov.it/protocollo/',
+      schemaValid: true,
+      schemaErrors: [],
+      seal: 'invalid',
+      sealReason: 'the digest does not match the document',
+      signer: null,
+      problems: ['seal invalid: the digest does not match the document'],
+      segnatura: {
+        codiceAmministrazione: 'c_b000',
+        codiceAOO: 'AOO02',
+        codiceRegistro: 'REG',
+        numero: '0000042',
+        data: '2026-12-04',
+        ora: null,
+        identificatore: null,
+        primaRegistrazione: null,
+        oggetto: 'Oggetto della Segnatura',
+        mittente: {
+          tipo: 'amministrazione',
+          denominazione: 'Comune di Beta',
+          codiceAmministrazione: 'c_b000',
+          codiceAOO: 'AOO02',
+          codiceUO: null,
+          codiceFiscale: null,
+          email: ['protocollo@pec.beta.it'],
+          pec: 'protocollo@pec.beta.it',
+        },
+        destinatari: [],
+        confermaRichiesta: false,
+        classifica: null,
+        fascicolo: null,
+        riservato: false,
+        riferimento: null,
+        documenti: [
+          {
+            ruolo: 'allegato',
+            nomeFile: 'b.pdf',
+            mimeType: null,
+            descrizione: null,
+            impronta: null,
+            algoritmo: 'SHA-256',
+            digestHex: null,
+            firmatoDigitalmente: false,
+          },
+          {
+            ruolo: 'primario',
+            nomeFile: 'a.pdf',
+            mimeType: null,
+            descrizione: null,
+            impronta: null,
+            algoritmo: 'SHA-256',
+            digestHex: null,
+            firmatoDigitalmente: false,
+          },
+        ],
+        missing: [],
+      },
+    };
+    const summary = summariseInterop(check);
+    assert.deepEqual(summary.segnatura, {
+      oggetto: 'Oggetto della Segnatura',
+      mittente: {
+        denominazione: 'Comune di Beta',
+        pec: 'protocollo@pec.beta.it',
+        codiceAmministrazione: 'c_b000',
+        codiceAOO: 'AOO02',
+      },
+      primaryName: 'a.pdf',
+    });
+    const postacert = Buffer.from('From: x@pec.beta.it\r\nSubject: Da Beta\r\n\r\ncorpo\r\n');
+    const parsed: ParsedIncoming = {
+      ...(await parsePeoForTests(
+        peoMessage({ messageId: '<beta-1@pec.beta.it>', subject: 'Da Beta', from: 'x@pec.beta.it' }),
+      )),
+      kind: 'busta',
+      daticert: { mittente: 'x@pec.beta.it', oggetto: 'Da Beta', identificativo: null, dataOra: null },
+    };
+    parsed.original = parsed.original ? { ...parsed.original, raw: postacert } : null;
+    const { id } = await store(pecBox, Buffer.from('busta con sigillo rotto'), null, {
+      parse: () => Promise.resolve(parsed),
+      findInterop: () => Promise.resolve(summary),
+    });
+    await c('protocollista').data(RegisterPecMessageDocument, { id });
+    const m = await c('protocollista').data(PecMessageDocument, { id });
+    assert.deepEqual(m.pecMessage.problems, []);
+    assert.equal(m.pecMessage.record?.oggetto, 'Da Beta');
+    assert.deepEqual(
+      m.pecMessage.record?.correspondents.map((x) => [x.kind, x.denominazione, x.pec]),
+      [['PERSONA_GIURIDICA', 'x@pec.beta.it', 'x@pec.beta.it']],
     );
   });
 
