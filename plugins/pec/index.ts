@@ -9,6 +9,7 @@ import { PecMailbox } from './mailbox/pec-mailbox.entity.js';
 import { PEC_ERROR_CODES } from './mailbox/pec.errors.js';
 import { PEC_PERMISSIONS } from './mailbox/permissions.js';
 import { Migration20261206000100_pec_mailbox } from './migrations/Migration20261206000100_pec_mailbox.js';
+import { pecCommand } from './message/inspect.command.js';
 
 /**
  * PEC interoperability (issue 14, DOMAIN §8): certified-mail mailboxes of an AOO, the incoming
@@ -27,6 +28,7 @@ export const plugin = defineModule({
   // The raw messages and their parts (postacert.eml, attachments), kept in the blob store until
   // registered (and after), are not orphans.
   blobReferences: PEC_BLOB_REFERENCES,
+  commands: [pecCommand],
 });
 
 export default plugin;
@@ -45,6 +47,7 @@ export {
 } from './inbox/store-incoming.service.js';
 export { registerPecMessage, discardPecMessage } from './inbox/register-message.service.js';
 export { interopReader, summariseInterop } from './inbox/interop-reader.js';
+export { pecReaders } from './inbox/pec-readers.js';
 export {
   PecMessageReceived,
   PecMessageRegistered,
