@@ -137,7 +137,8 @@ describe('PEC incoming messages', () => {
     assert.ok(stored.equals(raw));
     const m = await c('protocollista').data(PecMessageDocument, { id: first.id });
     assert.equal(m.pecMessage.subject, 'Domanda di contributo');
-    assert.equal(m.pecMessage.from, '"Mario Rossi" <mario.rossi@example.it>');
+    // The parser gives the address (parsePecMessage: `from` is the sender's address).
+    assert.equal(m.pecMessage.from, 'mario.rossi@example.it');
     assert.deepEqual(
       m.pecMessage.attachments.map((a) => [a.fileName, a.mediaType]),
       [['domanda.pdf', 'application/pdf']],
@@ -226,7 +227,7 @@ describe('PEC incoming messages', () => {
     assert.equal(record.uor?.id, ids.uor['PROT']);
     assert.deepEqual(
       record.correspondents.map((x) => [x.role, x.kind, x.denominazione, x.email, x.pec]),
-      [['MITTENTE', 'PERSONA_GIURIDICA', 'Mario Rossi', 'mario.rossi@example.it', null]],
+      [['MITTENTE', 'PERSONA_GIURIDICA', 'mario.rossi@example.it', 'mario.rossi@example.it', null]],
     );
     const files = await sql<{
       position: number;

@@ -1,12 +1,13 @@
 import { createHash } from 'node:crypto';
 import { simpleParser } from 'mailparser';
 import type { ParsedIncoming } from '../../plugins/pec/inbox/stored-summary.js';
-import type { IncomingReaders } from '../../plugins/pec/index.js';
+import { pecReaders, type IncomingReaders } from '../../plugins/pec/index.js';
 
 /**
- * A minimal reader of ordinary messages for the inbox tests (the plugin's own parser is
- * plugins/pec/message, built apart): an `X-Ricevuta` header makes a receipt, anything else is
- * ordinary mail (PEO) whose certified message is the message itself.
+ * A minimal reader of ordinary messages (mailparser) that tests start from when they hand the
+ * store a parse result of their own (a busta around an ordinary message): an `X-Ricevuta`
+ * header makes a receipt, anything else is ordinary mail whose certified message is itself.
+ * The store's tests otherwise use the plugin's own readers (PEO_READERS).
  */
 export async function parsePeoForTests(raw: Buffer): Promise<ParsedIncoming> {
   const m = await simpleParser(raw);
@@ -50,7 +51,8 @@ export async function parsePeoForTests(raw: Buffer): Promise<ParsedIncoming> {
   };
 }
 
-export const PEO_READERS: IncomingReaders = { parse: parsePeoForTests };
+/** The plugin's own readers (parsePecMessage, the interop check), as the ingest loop uses them. */
+export const PEO_READERS: IncomingReaders = pecReaders();
 
 /** An ordinary message with a PDF attachment. */
 export function peoMessage(o: {
