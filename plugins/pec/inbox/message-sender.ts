@@ -2,7 +2,7 @@ import {
   ProtocolCorrespondentKind,
   type ProtocolCorrespondentInput,
 } from '../../../schema/protocollo/index.js';
-import type { StoredSummary } from './stored-summary.js';
+import type { SegnaturaSummary, StoredSummary } from './stored-summary.js';
 
 const ADDRESS = /^[^\s@<>"]{1,64}@[^\s@<>"]{1,253}\.[^\s@<>"]{2,}$/;
 
@@ -21,19 +21,26 @@ export function splitAddress(value: string | null): { address: string | null; na
 }
 
 /**
+ * The Segnatura registration trusts: schema-valid and not with a broken seal (an unsigned or
+ * untrusted one is recorded on the message, not refused: DOMAIN §8, outcomes never block).
+ */
+export function validSegnatura(summary: StoredSummary): SegnaturaSummary | null {
+  const i = summary.interop;
+  return i !== null && i.kind === 'segnatura' && i.schemaValid && i.seal !== 'invalid' ? i.segnatura : null;
+}
+
+/**
  * The sender of a registration from a message: with a valid Segnatura, its mittente (an
  * administration with its IPA codes); otherwise the certified sender (daticert mittente), or
  * the original From for ordinary mail, as a correspondent whose nature is unknown (a legal
  * person until the operator corrects it) named by its display name or address.
  */
 export function senderOf(summary: StoredSummary, pec: boolean): ProtocolCorrespondentInput | null {
-  const seg = summary.interop?.segnatura;
-  const validSegnatura =
-    summary.interop !== null && summary.interop.kind === 'segnatura' && summary.interop.schemaValid && seg;
+  const seg = validSegnatura(summary);
   const certified = splitAddress(summary.daticert?.mittente ?? null);
   const original = splitAddress(summary.original?.from ?? summary.from);
   const address = certified.address ?? original.address;
-  if (validSegnatura && seg.mittente?.denominazione) {
+  if (seg?.mittente?.denominazione) {
     return {
       kind: ProtocolCorrespondentKind.AMMINISTRAZIONE_ITALIANA,
       denominazione: seg.mittente.denominazione,

@@ -12,7 +12,7 @@ import {
 import { ProtocolKind, registerProtocol } from '../../../schema/protocollo/index.js';
 import { PecMailboxKind, PecMessageState } from '../mailbox/pec-enums.js';
 import { registrableMessage } from './message-access.js';
-import { senderOf } from './message-sender.js';
+import { senderOf, validSegnatura } from './message-sender.js';
 import { PecMessageDiscarded, PecMessageRegistered } from './pec-events.js';
 import type { PecMessage } from './pec-message.entity.js';
 import { eventData } from './store-incoming.service.js';
@@ -101,7 +101,7 @@ export async function registerPecMessage(
     const userId = tx.user?.id;
     if (!userId) throw new InvalidInputError('id', 'a registration is made by a user');
     const s = message.summary;
-    const segnatura = s.interop?.kind === 'segnatura' && s.interop.schemaValid ? s.interop.segnatura : null;
+    const segnatura = validSegnatura(s);
     const oggetto =
       optionalText('input.oggetto', input.oggetto, 2000) ??
       requiredText(
