@@ -1,4 +1,13 @@
 import { defineModule } from '../../server/modules/module.js';
+import { PecInboxResolver, PecMessageFieldsResolver } from './inbox/inbox.resolver.js';
+import { PecMessage } from './inbox/pec-message.entity.js';
+import { PEC_INBOX_EVENTS } from './inbox/pec-events.js';
+import { PecMailboxFieldsResolver, PecMailboxResolver } from './mailbox/mailbox.resolver.js';
+import { PecMailboxGrant } from './mailbox/pec-mailbox-grant.entity.js';
+import { PecMailbox } from './mailbox/pec-mailbox.entity.js';
+import { PEC_ERROR_CODES } from './mailbox/pec.errors.js';
+import { PEC_PERMISSIONS } from './mailbox/permissions.js';
+import { Migration20261206000100_pec_mailbox } from './migrations/Migration20261206000100_pec_mailbox.js';
 import { PEC_SEND } from './send/index.js';
 
 /**
@@ -9,7 +18,45 @@ import { PEC_SEND } from './send/index.js';
  */
 export const plugin = defineModule({
   name: 'pec',
-  ...PEC_SEND,
+  entities: [PecMailbox, PecMailboxGrant, PecMessage, ...PEC_SEND.entities],
+  migrations: [
+    { name: 'Migration20261206000100_pec_mailbox', class: Migration20261206000100_pec_mailbox },
+    ...PEC_SEND.migrations,
+  ],
+  resolvers: [
+    PecMailboxResolver,
+    PecMailboxFieldsResolver,
+    PecInboxResolver,
+    PecMessageFieldsResolver,
+    ...PEC_SEND.resolvers,
+  ],
+  routes: [...PEC_SEND.routes],
+  jobs: [...PEC_SEND.jobs],
+  permissions: PEC_PERMISSIONS,
+  errorCodes: [...PEC_ERROR_CODES, ...PEC_SEND.errorCodes],
+  events: [...PEC_INBOX_EVENTS, ...PEC_SEND.events],
+  // The raw messages and their parts, kept in the blob store, are not orphans.
+  blobReferences: [{ table: 'pec_message', column: 'raw_blob_key' }],
 });
 
 export default plugin;
+
+// What the other parts of the plugin (ingest, send) use.
+export { PecMailbox, PecMailboxGrant, PecMessage };
+export { PecMailboxKind, PecMessageKind, PecMessageState } from './mailbox/pec-enums.js';
+export { PEC_MAILBOX_MANAGE, PEC_MAILBOX_USE } from './mailbox/permissions.js';
+export { rightsOn, rightsOnOne, type MailboxRights } from './mailbox/mailbox-access.js';
+export { decryptMailboxPassword } from './mailbox/mailbox-secret.js';
+export {
+  storeIncomingMessage,
+  type ImapRef,
+  type IncomingReaders,
+  type StoredIncoming,
+} from './inbox/store-incoming.service.js';
+export { registerPecMessage, discardPecMessage } from './inbox/register-message.service.js';
+export {
+  PecMessageReceived,
+  PecMessageRegistered,
+  PecMessageDiscarded,
+  type PecMessageEventData,
+} from './inbox/pec-events.js';

@@ -53,6 +53,12 @@ export interface DmsModule {
    */
   readonly healthReports?: readonly HealthReport[];
   /**
+   * Columns of the module's tables that hold platform.blobs keys: the orphan collector keeps the
+   * objects they reference (a row is written under the digest's advisory lock, `blobLockKey`,
+   * as an upload's is).
+   */
+  readonly blobReferences?: readonly BlobReference[];
+  /**
    * Loads the module's demo data (SEED_DEMO, `dms seed-demo`) unless it is there already; the
    * host calls every module in order, in one transaction. Returns whether it loaded anything.
    */
@@ -61,6 +67,13 @@ export interface DmsModule {
   onBootstrap?(platform: Platform): Promise<void> | void;
   /** At shutdown, in reverse module order. */
   onShutdown?(): Promise<void> | void;
+}
+
+export interface BlobReference {
+  /** A table of the module (SQL identifier). */
+  readonly table: string;
+  /** Its text column holding a blob key (null allowed). */
+  readonly column: string;
 }
 
 export interface ModuleMigration {
