@@ -37,14 +37,23 @@ export type CreatePecMailboxInput = {
 
 /** State of an outgoing PEC message to one recipient; it only moves forward */
 export type PecDeliveryState =
+  /** Ricevuta di accettazione received */
   | 'ACCEPTED'
+  /** Ricevuta di avvenuta consegna received */
   | 'DELIVERED'
+  /** Avviso di mancata consegna received */
   | 'DELIVERY_ERROR'
+  /** Not sent: refused for good, retries exhausted, or the record annulled first (see lastError) */
   | 'FAILED'
+  /** Avviso di non accettazione received: the provider refused it */
   | 'NOT_ACCEPTED'
+  /** Avviso di mancata consegna entro 12 ore received (delivery still possible) */
   | 'PREAVVISO'
+  /** Enqueued with its Message-ID; not yet accepted by the provider */
   | 'QUEUED'
+  /** The provider's SMTP server accepted it */
   | 'SENT'
+  /** Avviso di rilevazione virus received: not delivered */
   | 'VIRUS';
 
 /** What happened to a message of a mailbox */
