@@ -12,6 +12,7 @@ import {
 } from '../../clients/sdk/generated/graphql.js';
 import {
   CreatePecMailboxDocument,
+  PecDeliveryChangedDocument,
   ProtocolRecordPecDeliveriesDocument,
   SendProtocolByPecDocument,
   SetPecMailboxGrantsDocument,
@@ -34,6 +35,7 @@ import {
   demoIds,
   download,
   errorCode,
+  sleep,
   sql,
   uniqueBytes,
   upload,
@@ -41,6 +43,7 @@ import {
 } from '../harness/files-helpers.js';
 import type { GraphqlClient } from '../harness/graphql-client.js';
 import { createMember, createSecondAoo, type SecondAoo } from '../harness/org-fixtures.js';
+import { TypedSubscriber } from '../harness/typed-subscriber.js';
 import { startSmtpTestServer, type SmtpTestServer } from '../harness/smtp-server.js';
 import { startTestEnv, type TestEnv } from '../harness/test-env.js';
 
@@ -659,6 +662,46 @@ describe('PEC send', () => {
       [null, null],
     ]);
     assert.ok(r.errors?.some((e) => e.extensions?.['code'] === 'FIELD_MASKED'));
+  });
+
+  it('subscribers of a record see its deliveries change, as committed; others cannot subscribe', async () => {
+    const record = await register('PARTENZA', ['live@pec.ente1.it']);
+    const sub = await TypedSubscriber.open(
+      env.wsUrl,
+      await env.tokenFor('protocollista'),
+      PecDeliveryChangedDocument,
+      { recordId: record.id },
+      (d) => d.pecDeliveryChanged,
+    );
+    const hidden = await TypedSubscriber.open(
+      env.wsUrl,
+      await env.tokenFor('altrove.prot'),
+      PecDeliveryChangedDocument,
+      { recordId: record.id },
+      (d) => d.pecDeliveryChanged,
+    );
+    try {
+      await sleep(200);
+      const [d] = (await prot.data(SendProtocolByPecDocument, { recordId: record.id, mailboxId }))
+        .sendProtocolByPec;
+      const [job] = await jobsOf([d?.id ?? '']);
+      assert.ok(job);
+      assert.equal((await runJob(job)).outcome, 'sent');
+      const items = await sub.until(2);
+      assert.deepEqual(
+        items.map((i) => [i.recipientAddress, i.state, i.messageId]),
+        [
+          ['live@pec.ente1.it', 'QUEUED', d?.messageId],
+          ['live@pec.ente1.it', 'SENT', d?.messageId],
+        ],
+      );
+      await hidden.ws.next((m) => m.type === 'error' || m.type === 'complete', 5000);
+      assert.equal(hidden.items().length, 0);
+      assert.match(JSON.stringify(hidden.errors()), /NOT_FOUND/);
+    } finally {
+      sub.ws.close();
+      hidden.ws.close();
+    }
   });
 
   it('a record annulled after the send request is not sent', async () => {
