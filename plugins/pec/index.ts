@@ -1,6 +1,7 @@
 import { defineModule } from '../../server/modules/module.js';
 import { PecInboxResolver, PecMessageFieldsResolver } from './inbox/inbox.resolver.js';
 import { PecMessage } from './inbox/pec-message.entity.js';
+import { PEC_BLOB_REFERENCES } from './inbox/pec-blob-references.js';
 import { PEC_INBOX_EVENTS } from './inbox/pec-events.js';
 import { PecMailboxFieldsResolver, PecMailboxResolver } from './mailbox/mailbox.resolver.js';
 import { PecMailboxGrant } from './mailbox/pec-mailbox-grant.entity.js';
@@ -35,8 +36,9 @@ export const plugin = defineModule({
   permissions: PEC_PERMISSIONS,
   errorCodes: [...PEC_ERROR_CODES, ...PEC_SEND.errorCodes],
   events: [...PEC_INBOX_EVENTS, ...PEC_SEND.events],
-  // The raw messages and their parts, kept in the blob store, are not orphans.
-  blobReferences: [{ table: 'pec_message', column: 'raw_blob_key' }],
+  // The raw messages and their parts (postacert.eml, attachments), kept in the blob store until
+  // registered (and after), are not orphans.
+  blobReferences: PEC_BLOB_REFERENCES,
 });
 
 export default plugin;

@@ -67,20 +67,12 @@ export async function collectOrphanBlobs(platform: Platform, graceMs: number): P
   return report;
 }
 
-const SQL_NAME = /^[a-z_][a-z0-9_]*$/;
-
-/** Every blob key a row references: stored files and the columns modules declare (blobReferences). */
+/** Every blob key a row references: stored files and what modules declare (blobReferences). */
 function referencingSql(platform: Platform): string {
   const parts = ['select blob_key from stored_file'];
   for (const m of platform.modules.modules) {
-    for (const ref of m.blobReferences ?? []) {
-      if (!SQL_NAME.test(ref.table) || !SQL_NAME.test(ref.column)) {
-        throw new Error(
-          `module ${m.name}: blobReferences ${ref.table}.${ref.column} is not a plain SQL name`,
-        );
-      }
-      parts.push(`select ${ref.column} as blob_key from ${ref.table} where ${ref.column} is not null`);
-    }
+    for (const select of m.blobReferences ?? [])
+      parts.push(`select blob_key from (${select}) ${m.name.replace(/\W/g, '_')}_refs`);
   }
   return parts.join(' union all ');
 }

@@ -53,11 +53,11 @@ export interface DmsModule {
    */
   readonly healthReports?: readonly HealthReport[];
   /**
-   * Columns of the module's tables that hold platform.blobs keys: the orphan collector keeps the
-   * objects they reference (a row is written under the digest's advisory lock, `blobLockKey`,
-   * as an upload's is).
+   * Where the module's tables hold platform.blobs keys, each a SELECT of one `blob_key` column:
+   * the orphan collector keeps the objects they name (a row is written under the digest's
+   * advisory lock, `blobLockKey`, as an upload's is).
    */
-  readonly blobReferences?: readonly BlobReference[];
+  readonly blobReferences?: readonly string[];
   /**
    * Loads the module's demo data (SEED_DEMO, `dms seed-demo`) unless it is there already; the
    * host calls every module in order, in one transaction. Returns whether it loaded anything.
@@ -67,13 +67,6 @@ export interface DmsModule {
   onBootstrap?(platform: Platform): Promise<void> | void;
   /** At shutdown, in reverse module order. */
   onShutdown?(): Promise<void> | void;
-}
-
-export interface BlobReference {
-  /** A table of the module (SQL identifier). */
-  readonly table: string;
-  /** Its text column holding a blob key (null allowed). */
-  readonly column: string;
 }
 
 export interface ModuleMigration {
