@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { createHash, randomUUID } from 'node:crypto';
-import { Readable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
 import { simpleParser, type ParsedMail } from 'mailparser';
 import {
@@ -12,8 +11,12 @@ import {
   type RegisterProtocolInput,
 } from '../../clients/sdk/generated/graphql.js';
 import {
+  CreatePecMailboxDocument,
+  PecDeliveryChangedDocument,
   ProtocolRecordPecDeliveriesDocument,
   SendProtocolByPecDocument,
+  SetPecMailboxGrantsDocument,
+  UpdatePecMailboxDocument,
 } from '../../clients/sdk/generated/plugins.js';
 import { systemContext } from '../../server/context.js';
 import { withTransaction } from '../../server/db/unit-of-work.js';
@@ -26,12 +29,13 @@ import {
   SEND_RETRY_LIMIT,
   type ParsedReceipt,
 } from '../../plugins/pec/send/index.js';
-import { encryptMailboxPassword } from '../../plugins/pec/mailbox/mailbox-secret.js';
+import { storeIncomingMessage } from '../../plugins/pec/index.js';
 import { handcraftReceipt, type ReceiptSpec } from '../fixtures/pec-receipts.js';
 import {
   demoIds,
   download,
   errorCode,
+  sleep,
   sql,
   uniqueBytes,
   upload,
@@ -39,6 +43,7 @@ import {
 } from '../harness/files-helpers.js';
 import type { GraphqlClient } from '../harness/graphql-client.js';
 import { createMember, createSecondAoo, type SecondAoo } from '../harness/org-fixtures.js';
+import { TypedSubscriber } from '../harness/typed-subscriber.js';
 import { startSmtpTestServer, type SmtpTestServer } from '../harness/smtp-server.js';
 import { startTestEnv, type TestEnv } from '../harness/test-env.js';
 
@@ -80,6 +85,7 @@ describe('PEC send', () => {
     await admin.data(GenerateDevelopmentSegnaturaSealDocument, { aooId: ids.aooId });
     other = await createSecondAoo(admin);
     await createMember(admin, other.aooId, other.uorId, 'altrove.prot', 'PROTOCOLLISTA');
+    await createMember(admin, other.aooId, other.uorId, 'altrove.rgd', 'RGD');
     prot = await env.asUser('protocollista');
     mailboxId = await createMailbox(ids.aooId, MAILBOX, { sendRegistrationReceipt: true });
     await grant(mailboxId, 'protocollista', { canSend: true });
@@ -89,44 +95,48 @@ describe('PEC send', () => {
     await smtp?.stop();
   });
 
-  /** A mailbox of the AOO pointing at the test SMTP server, its password encrypted as pec-core keeps it. */
+  /** A mailbox of the AOO pointing at the test SMTP server, made through pec-core's API by its RGD. */
   async function createMailbox(
     aooId: string,
     address: string,
     options: { sendRegistrationReceipt?: boolean; active?: boolean } = {},
   ): Promise<string> {
-    const id = randomUUID();
-    const cipher = await encryptMailboxPassword(env.platform.orm.em.fork(), id, ACCOUNT.password);
+    const manager = await env.asUser(aooId === ids.aooId ? 'rgd' : 'altrove.rgd');
     const [uor] = await sql<{ id: string }>(env, 'select id from uor where aoo_id = $1 limit 1', [aooId]);
-    await sql(
-      env,
-      `insert into pec_mailbox (id, aoo_id, address, kind, description, imap_host, imap_port, imap_tls, imap_user,
-         smtp_host, smtp_port, smtp_tls, smtp_user, password_cipher, auto_register, send_registration_receipt,
-         active, uor_id, created_at)
-       values ($1, $2, $3, 'PEC', 'Protocollo', '127.0.0.1', 1143, false, $3, '127.0.0.1', $4, false, $5, $6,
-         false, $7, $8, $9, now())`,
-      [
-        id,
+    const created = await manager.data(CreatePecMailboxDocument, {
+      input: {
         aooId,
+        uorId: uor?.id ?? '',
         address,
-        smtp.port,
-        ACCOUNT.user,
-        cipher,
-        options.sendRegistrationReceipt ?? false,
-        options.active ?? true,
-        uor?.id,
-      ],
-    );
+        kind: 'PEC',
+        description: 'Protocollo',
+        imap: { host: '127.0.0.1', port: 1143, tls: false, user: address },
+        smtp: { host: '127.0.0.1', port: smtp.port, tls: false, user: ACCOUNT.user },
+        password: ACCOUNT.password,
+        sendRegistrationReceipt: options.sendRegistrationReceipt ?? false,
+      },
+    });
+    const id = created.createPecMailbox.id;
+    if (options.active === false) {
+      await manager.data(UpdatePecMailboxDocument, { input: { id, active: false } });
+    }
     return id;
   }
 
+  /** The grants given so far per mailbox: setPecMailboxGrants replaces the list. */
+  const grants = new Map<string, Array<{ userId: string; canSend: boolean }>>();
   async function grant(mailbox: string, username: string, rights: { canSend: boolean }): Promise<void> {
-    await sql(
-      env,
-      `insert into pec_mailbox_grant (id, mailbox_id, user_id, uor_id, can_read, can_register, can_send)
-       values (gen_random_uuid(), $1, (select id from app_user where username = $2), null, true, false, $3)`,
-      [mailbox, username, rights.canSend],
-    );
+    const list = [
+      ...(grants.get(mailbox) ?? []),
+      { userId: ids.user[username] ?? '', canSend: rights.canSend },
+    ];
+    grants.set(mailbox, list);
+    await (
+      await env.asUser('rgd')
+    ).data(SetPecMailboxGrantsDocument, {
+      mailboxId: mailbox,
+      grants: list.map((g) => ({ userId: g.userId, canRead: true, canRegister: false, canSend: g.canSend })),
+    });
   }
 
   async function documentWith(files: Array<{ bytes: Buffer; name: string }>, uor = 'PROT'): Promise<string> {
@@ -197,36 +207,55 @@ describe('PEC send', () => {
     return createHash('sha256').update(bytes).digest('hex');
   }
 
-  /** Stores a receipt as pec-core's ingest does (raw bytes in the blob store, a pec_message row). */
+  /**
+   * Stores a receipt through pec-core's storeIncomingMessage, as the ingest loop does, with the
+   * facts pec-parse reads from it (the parser's place is taken by what the fixture wrote).
+   */
   async function storeReceipt(mailbox: string, spec: ReceiptSpec) {
     const receipt = handcraftReceipt(spec);
-    const stored = await env.platform.blobs.put(Readable.from([receipt.raw]));
-    const id = randomUUID();
-    const [row] = await sql<{ received_at: Date }>(
-      env,
-      `insert into pec_message (id, aoo_id, mailbox_id, kind, receipt_kind, state, message_id, sha256, size,
-         raw_blob_key, summary, signature_outcome, problems, received_at)
-       select $1, m.aoo_id, m.id, 'RECEIPT', $3, 'RECEIPT', $4, $5, $6, $7, '{}'::jsonb, 'unsigned', '[]'::jsonb, now()
-         from pec_mailbox m where m.id = $2 returning received_at`,
-      [id, mailbox, spec.kind, receipt.messageId, stored.sha256, stored.size, stored.key],
-    );
+    const daticert = {
+      destinatari: spec.recipients.map((address) => ({ address, tipo: 'certificato' as const })),
+      consegna: spec.consegna ?? null,
+      dataOra: '2026-12-05T10:20:38+01:00',
+      identificativo: receipt.identificativo,
+      errore: spec.errore ?? 'nessuno',
+      erroreEsteso: null,
+    };
+    const ctx = await systemContext(env.platform, {
+      actorId: null,
+      requestId: randomUUID(),
+      agent: 'test ingest',
+    });
+    const { message } = await storeIncomingMessage(ctx, mailbox, receipt.raw, null, {
+      parse: () =>
+        Promise.resolve({
+          kind: 'receipt',
+          transport: null,
+          receipt: spec.kind,
+          messageId: receipt.messageId,
+          riferimentoMessageId: spec.riferimento,
+          from: 'posta-certificata@provider.test',
+          to: [MAILBOX],
+          subject: 'Ricevuta',
+          date: '2026-12-05T10:20:38+01:00',
+          signature: { outcome: 'unsigned', reason: 'handcrafted test receipt', signer: null },
+          daticert: {
+            mittente: MAILBOX,
+            oggetto: 'Prova',
+            identificativo: receipt.identificativo,
+            dataOra: daticert.dataOra,
+          },
+          original: null,
+          attachments: [],
+          problems: [],
+        }),
+    });
     const parsedReceipt: ParsedReceipt = {
       receipt: spec.kind,
       riferimentoMessageId: spec.riferimento,
-      daticert: {
-        destinatari: spec.recipients.map((address) => ({ address, tipo: 'certificato' })),
-        consegna: spec.consegna ?? null,
-        dataOra: '2026-12-05T10:20:38+01:00',
-        identificativo: receipt.identificativo,
-        errore: spec.errore ?? 'nessuno',
-        erroreEsteso: null,
-      },
+      daticert,
     };
-    return {
-      message: { id, mailboxId: mailbox, receivedAt: row?.received_at ?? new Date() },
-      parsedReceipt,
-      receipt,
-    };
+    return { message, parsedReceipt, receipt };
   }
 
   async function match(stored: Awaited<ReturnType<typeof storeReceipt>>) {
@@ -633,6 +662,46 @@ describe('PEC send', () => {
       [null, null],
     ]);
     assert.ok(r.errors?.some((e) => e.extensions?.['code'] === 'FIELD_MASKED'));
+  });
+
+  it('subscribers of a record see its deliveries change, as committed; others cannot subscribe', async () => {
+    const record = await register('PARTENZA', ['live@pec.ente1.it']);
+    const sub = await TypedSubscriber.open(
+      env.wsUrl,
+      await env.tokenFor('protocollista'),
+      PecDeliveryChangedDocument,
+      { recordId: record.id },
+      (d) => d.pecDeliveryChanged,
+    );
+    const hidden = await TypedSubscriber.open(
+      env.wsUrl,
+      await env.tokenFor('altrove.prot'),
+      PecDeliveryChangedDocument,
+      { recordId: record.id },
+      (d) => d.pecDeliveryChanged,
+    );
+    try {
+      await sleep(200);
+      const [d] = (await prot.data(SendProtocolByPecDocument, { recordId: record.id, mailboxId }))
+        .sendProtocolByPec;
+      const [job] = await jobsOf([d?.id ?? '']);
+      assert.ok(job);
+      assert.equal((await runJob(job)).outcome, 'sent');
+      const items = await sub.until(2);
+      assert.deepEqual(
+        items.map((i) => [i.recipientAddress, i.state, i.messageId]),
+        [
+          ['live@pec.ente1.it', 'QUEUED', d?.messageId],
+          ['live@pec.ente1.it', 'SENT', d?.messageId],
+        ],
+      );
+      await hidden.ws.next((m) => m.type === 'error' || m.type === 'complete', 5000);
+      assert.equal(hidden.items().length, 0);
+      assert.match(JSON.stringify(hidden.errors()), /NOT_FOUND/);
+    } finally {
+      sub.ws.close();
+      hidden.ws.close();
+    }
   });
 
   it('a record annulled after the send request is not sent', async () => {

@@ -81,6 +81,7 @@ export function changedEvent(d: PecDelivery, previousState: PecDeliveryState | n
     aooId: d.aooId,
     mailboxId: d.mailboxId,
     recordId: d.recordId,
+    relatedRecordId: d.relatedRecordId,
     recipientAddress: d.recipientAddress,
     messageId: d.messageId,
     previousState,

@@ -25,6 +25,20 @@ export enum PecDeliveryState {
 registerEnumType(PecDeliveryState, {
   name: 'PecDeliveryState',
   description: 'State of an outgoing PEC message to one recipient; it only moves forward',
+  valuesConfig: {
+    QUEUED: { description: 'Enqueued with its Message-ID; not yet accepted by the provider' },
+    SENT: { description: "The provider's SMTP server accepted it" },
+    FAILED: {
+      description:
+        'Not sent: refused for good, retries exhausted, or the record annulled first (see lastError)',
+    },
+    ACCEPTED: { description: 'Ricevuta di accettazione received' },
+    NOT_ACCEPTED: { description: 'Avviso di non accettazione received: the provider refused it' },
+    PREAVVISO: { description: 'Avviso di mancata consegna entro 12 ore received (delivery still possible)' },
+    DELIVERED: { description: 'Ricevuta di avvenuta consegna received' },
+    DELIVERY_ERROR: { description: 'Avviso di mancata consegna received' },
+    VIRUS: { description: 'Avviso di rilevazione virus received: not delivered' },
+  },
 });
 
 /**

@@ -40,7 +40,7 @@ export class PecReceipt {
   @Property({ length: 30 })
   @Field({
     description:
-      'accettazione, non-accettazione, presa-in-carico, avvenuta-consegna, errore-consegna, preavviso-errore-consegna or rilevazione-virus (X-Ricevuta)',
+      'The kind (X-Ricevuta): accettazione, non-accettazione, presa-in-carico, avvenuta-consegna, errore-consegna, preavviso-errore-consegna or rilevazione-virus (X-Ricevuta)',
   })
   kind!: string;
 

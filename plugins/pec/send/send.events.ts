@@ -7,6 +7,8 @@ export interface PecDeliveryChangedData {
   mailboxId: string;
   /** The protocol record sent (null: an interoperability message or a receipt of registration). */
   recordId: string | null;
+  /** The record a message without its own record is about (a Conferma of an arrivo). */
+  relatedRecordId: string | null;
   recipientAddress: string;
   messageId: string;
   previousState: string | null;

@@ -10,7 +10,10 @@ import { loadSendingMailbox, smtpAccountOf } from './mailbox-access.js';
 import { SEND_JOB } from './send-job-name.js';
 import { submitPecMessage } from './smtp-transport.js';
 
-/** DOMAIN §8: at most 3 retries, 2^N hours apart (pg-boss: retryDelay × 2^N, with jitter). */
+/**
+ * DOMAIN §8: at most 3 retries, 2^N hours apart. pg-boss's backoff waits retryDelay × 2^N / 2
+ * plus a random share of as much again: retry N comes between 2^(N-1) and 2^N hours.
+ */
 export const SEND_RETRY_LIMIT = 3;
 export const SEND_RETRY_DELAY_SECONDS = 3600;
 

@@ -1,9 +1,10 @@
-import { Arg, Ctx, FieldResolver, ID, Mutation, Resolver, Root } from 'type-graphql';
+import { Arg, Ctx, FieldResolver, ID, Mutation, Resolver, Root, Subscription } from 'type-graphql';
 import { AnyAuthenticated, Requires } from '../../../server/auth/access.js';
 import type { RequestContext } from '../../../server/context.js';
 import { ListSize } from '../../../server/graphql/list-size.js';
 import { MAX_CORRESPONDENTS, ProtocolRecord } from '../../../schema/protocollo/index.js';
 import { PEC_MAILBOX_USE } from '../mailbox/permissions.js';
+import { deliveryChangeStream } from './delivery-changes.js';
 import { PecDelivery } from './delivery.entity.js';
 import { deliveryLoaders, MAX_DELIVERIES_PER_RECORD, MAX_RECEIPTS_PER_DELIVERY } from './delivery-loaders.js';
 import { PecReceipt } from './receipt.entity.js';
@@ -30,6 +31,20 @@ export class PecSendResolver {
     recipients?: string[] | null,
   ): Promise<PecDelivery[]> {
     return sendProtocolByPec(ctx, recordId, mailboxId, recipients);
+  }
+
+  @Subscription(() => PecDelivery, {
+    description:
+      'The committed changes of the PEC deliveries of a record the subscriber sees (enqueued, sent, failed, moved by a receipt), each checked with the rights of that moment',
+    subscribe: ({ args, context }) =>
+      deliveryChangeStream(context as RequestContext, (args as { recordId: string }).recordId),
+  })
+  @AnyAuthenticated()
+  pecDeliveryChanged(
+    @Root() delivery: PecDelivery,
+    @Arg('recordId', () => ID, { description: 'The record sent by PEC' }) _recordId: string,
+  ): PecDelivery {
+    return delivery;
   }
 }
 
