@@ -119,6 +119,13 @@ function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
+const CONNECTION_ERRORS = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'NoConnection', 'ETIMEOUT']);
+
+function isConnectionError(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && CONNECTION_ERRORS.has(code);
+}
+
 interface Delivery {
   mailbox: string;
   raw: Buffer;
@@ -196,8 +203,8 @@ export async function startPecProvider(options: PecProviderOptions): Promise<Pec
       } catch (error) {
         client.close();
         if (stopped) throw error;
-        // Connection refused or dropped while the IMAP server is down: try again shortly.
-        if (!dovecot.running) {
+        // Connection refused or dropped (the IMAP server is down or going down): try again shortly.
+        if (!dovecot.running || isConnectionError(error)) {
           await sleep(50);
           continue;
         }
