@@ -1,4 +1,5 @@
 import { defineModule } from '../../server/modules/module.js';
+import { pecSimulatorCommand } from './simulator/simulator.command.js';
 
 /**
  * PEC interoperability (issue 14, DOMAIN §8): certified-mail mailboxes of an AOO, the incoming
@@ -8,6 +9,7 @@ import { defineModule } from '../../server/modules/module.js';
  */
 export const plugin = defineModule({
   name: 'pec',
+  commands: [pecSimulatorCommand],
 });
 
 export default plugin;

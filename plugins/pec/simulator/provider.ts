@@ -39,6 +39,8 @@ export interface PecProviderOptions {
   /** Fixed ports (default: free ports of 127.0.0.1). */
   smtpPort?: number;
   imapPort?: number;
+  /** Called after each submission is processed (for logs). */
+  onSubmission?: (submission: PecSubmission) => void;
 }
 
 /** A submission the provider took: what tests and the command log show. */
@@ -328,7 +330,10 @@ export async function startPecProvider(options: PecProviderOptions): Promise<Pec
   const enqueue = (job: () => Promise<PecSubmission>): Promise<PecSubmission> => {
     const run = queue.then(job);
     queue = run.then(
-      (s) => submissions.push(s),
+      (s) => {
+        submissions.push(s);
+        options.onSubmission?.(s);
+      },
       (error: unknown) => {
         if (!stopped) console.error(`pec-simulator: ${String(error)}`);
       },
