@@ -22,7 +22,11 @@ interface Summary {
 }
 
 /** `dms pec-simulator` as an operator runs it: a child process, offline (no database settings at all). */
-function startSimulator(args: string[]): { child: ChildProcessWithoutNullStreams; summary: Promise<Summary>; stderr: () => string } {
+function startSimulator(args: string[]): {
+  child: ChildProcessWithoutNullStreams;
+  summary: Promise<Summary>;
+  stderr: () => string;
+} {
   const env: NodeJS.ProcessEnv = { ...process.env, DMS_PLUGINS: 'pec', LOG_LEVEL: 'warn' };
   delete env.DATABASE_URL;
   const child = spawn(process.execPath, [DMS, 'pec-simulator', ...args], { env });
@@ -70,7 +74,12 @@ describe('dms pec-simulator', () => {
       assert.ok(await portAnswers(s.imap.host, s.imap.port));
       const [a, b] = mailboxes as [(typeof mailboxes)[0], (typeof mailboxes)[0]];
       const info = await nodemailer
-        .createTransport({ host: s.smtp.host, port: s.smtp.port, ignoreTLS: true, auth: { user: a.address, pass: a.password } })
+        .createTransport({
+          host: s.smtp.host,
+          port: s.smtp.port,
+          ignoreTLS: true,
+          auth: { user: a.address, pass: a.password },
+        })
         .sendMail({ from: a.address, to: b.address, subject: 'Dal simulatore', text: 'ciao' });
       const [busta] = await waitForMailbox({ ...s.imap, user: b.address, password: b.password }, 1);
       assert.ok(busta);
@@ -78,9 +87,13 @@ describe('dms pec-simulator', () => {
       assert.equal(refers, info.messageId);
       const file = join(work, 'busta.eml');
       writeFileSync(file, busta.raw);
-      const verify = spawnSync('openssl', ['smime', '-verify', '-CAfile', s.caCertificate, '-in', file, '-out', '/dev/null'], {
-        encoding: 'utf8',
-      });
+      const verify = spawnSync(
+        'openssl',
+        ['smime', '-verify', '-CAfile', s.caCertificate, '-in', file, '-out', '/dev/null'],
+        {
+          encoding: 'utf8',
+        },
+      );
       assert.equal(verify.status, 0, verify.stderr);
       const receipts = await waitForMailbox({ ...s.imap, user: a.address, password: a.password }, 2);
       assert.equal(receipts.length, 2);

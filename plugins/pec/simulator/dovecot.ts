@@ -70,7 +70,8 @@ export async function portAnswers(host: string, port: number): Promise<boolean> 
 
 function checkAccountText(value: string, what: string): void {
   // The passwd-file is colon separated and line based: such characters would forge entries.
-  if (value.length === 0 || /[:\r\n\0]/.test(value)) throw new Error(`Invalid ${what} for dovecot: ${JSON.stringify(value)}`);
+  if (value.length === 0 || /[:\r\n\0]/.test(value))
+    throw new Error(`Invalid ${what} for dovecot: ${JSON.stringify(value)}`);
 }
 
 function sleep(ms: number): Promise<void> {
@@ -129,10 +130,14 @@ export async function startDovecot(options: DovecotOptions = {}): Promise<Doveco
   };
   for (const [user, password] of accounts) await writeUser(user, password);
 
-  const owner = root ? '' : `default_internal_user = ${userInfo().username}\ndefault_login_user = ${userInfo().username}\n`;
+  const owner = root
+    ? ''
+    : `default_internal_user = ${userInfo().username}\ndefault_login_user = ${userInfo().username}\n`;
   // The passwd-files (0600, ours) must be readable by the auth process: as root it runs as root
   // here instead of the shared "dovecot" account, so the file never needs to be world-readable.
-  const authAsRoot = root ? 'service auth {\n  user = root\n}\nservice auth-worker {\n  user = root\n}\n' : '';
+  const authAsRoot = root
+    ? 'service auth {\n  user = root\n}\nservice auth-worker {\n  user = root\n}\n'
+    : '';
   const conf = `# A private test/simulator instance (generated)
 protocols = imap
 listen = ${host}

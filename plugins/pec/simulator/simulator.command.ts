@@ -44,29 +44,41 @@ export function parseSimulatorConfig(text: string, file: string): PecSimulatorCo
   } catch (error) {
     throw new CliError(`${file}: not JSON (${(error as Error).message})`);
   }
-  if (typeof data !== 'object' || data === null || Array.isArray(data)) throw new CliError(`${file}: expected an object`);
+  if (typeof data !== 'object' || data === null || Array.isArray(data))
+    throw new CliError(`${file}: expected an object`);
   const o = data as Record<string, unknown>;
   if (!Array.isArray(o.mailboxes) || o.mailboxes.length === 0) {
     throw new CliError(`${file}: "mailboxes" must be a non-empty array of { "address", "password" }`);
   }
   const mailboxes = o.mailboxes.map((m: unknown, i) => {
     const r = (m ?? {}) as Record<string, unknown>;
-    if (typeof r.address !== 'string' || !ADDRESS.test(r.address)) throw new CliError(`${file}: mailboxes[${i}].address is not an e-mail address`);
+    if (typeof r.address !== 'string' || !ADDRESS.test(r.address))
+      throw new CliError(`${file}: mailboxes[${i}].address is not an e-mail address`);
     if (typeof r.password !== 'string' || r.password.length === 0 || /[:\r\n\0]/.test(r.password)) {
-      throw new CliError(`${file}: mailboxes[${i}].password must be a non-empty string without ':' or line breaks`);
+      throw new CliError(
+        `${file}: mailboxes[${i}].password must be a non-empty string without ':' or line breaks`,
+      );
     }
     return { address: r.address.toLowerCase(), password: r.password };
   });
   let domains: string[] | undefined;
   if (o.domains !== undefined) {
-    if (!Array.isArray(o.domains) || o.domains.some((d) => typeof d !== 'string' || !/^[a-z0-9.-]+\.[a-z]{2,}$/i.test(d))) {
+    if (
+      !Array.isArray(o.domains) ||
+      o.domains.some((d) => typeof d !== 'string' || !/^[a-z0-9.-]+\.[a-z]{2,}$/i.test(d))
+    ) {
       throw new CliError(`${file}: "domains" must be an array of domain names`);
     }
     domains = (o.domains as string[]).map((d) => d.toLowerCase());
   }
   const smtpPort = port(o.smtpPort, `${file}: smtpPort`);
   const imapPort = port(o.imapPort, `${file}: imapPort`);
-  return { ...(domains ? { domains } : {}), mailboxes, ...(smtpPort ? { smtpPort } : {}), ...(imapPort ? { imapPort } : {}) };
+  return {
+    ...(domains ? { domains } : {}),
+    mailboxes,
+    ...(smtpPort ? { smtpPort } : {}),
+    ...(imapPort ? { imapPort } : {}),
+  };
 }
 
 /** The CA of --ca-dir (ca.pem + ca.key), created there on first use so clients can keep trusting it. */
@@ -74,7 +86,10 @@ async function loadOrCreateCa(dir: string): Promise<TestCa> {
   const certFile = join(dir, 'ca.pem');
   const keyFile = join(dir, 'ca.key');
   if (existsSync(certFile) && existsSync(keyFile)) {
-    return { certificatePem: await readFile(certFile, 'utf8'), privateKeyPem: await readFile(keyFile, 'utf8') };
+    return {
+      certificatePem: await readFile(certFile, 'utf8'),
+      privateKeyPem: await readFile(keyFile, 'utf8'),
+    };
   }
   const ca = createTestCa(systemClock.now());
   await mkdir(dir, { recursive: true });
@@ -96,7 +111,11 @@ export const pecSimulatorCommand: OfflineCliCommand = {
   async run(args) {
     const { values } = parseArgs({
       args: [...args],
-      options: { config: { type: 'string' }, 'ca-dir': { type: 'string' }, json: { type: 'boolean', default: false } },
+      options: {
+        config: { type: 'string' },
+        'ca-dir': { type: 'string' },
+        json: { type: 'boolean', default: false },
+      },
     });
     const config = values.config
       ? parseSimulatorConfig(
@@ -109,7 +128,9 @@ export const pecSimulatorCommand: OfflineCliCommand = {
     const ownCaDir = values['ca-dir'] === undefined;
     const caDir = values['ca-dir'] ? resolve(values['ca-dir']) : await mkdtemp(join(tmpdir(), 'dms-pec-ca-'));
     const ca = await loadOrCreateCa(caDir);
-    const domains = config.domains ?? [...new Set(config.mailboxes.map((m) => m.address.slice(m.address.indexOf('@') + 1)))];
+    const domains = config.domains ?? [
+      ...new Set(config.mailboxes.map((m) => m.address.slice(m.address.indexOf('@') + 1))),
+    ];
     let provider;
     try {
       provider = await startPecProvider({
@@ -119,7 +140,10 @@ export const pecSimulatorCommand: OfflineCliCommand = {
         ...(config.smtpPort ? { smtpPort: config.smtpPort } : {}),
         ...(config.imapPort ? { imapPort: config.imapPort } : {}),
         onSubmission: (s) => {
-          if (!values.json) console.log(`${s.outcome}: ${s.from} -> ${s.recipients.join(', ')} ${s.messageId ?? ''} (${s.identificativo})`);
+          if (!values.json)
+            console.log(
+              `${s.outcome}: ${s.from} -> ${s.recipients.join(', ')} ${s.messageId ?? ''} (${s.identificativo})`,
+            );
         },
       });
     } catch (error) {
@@ -138,7 +162,9 @@ export const pecSimulatorCommand: OfflineCliCommand = {
       console.log(JSON.stringify(summary));
     } else {
       console.log('PEC provider simulator running (Ctrl-C to stop)');
-      console.log(`SMTP ${provider.smtp.host}:${provider.smtp.port} (AUTH PLAIN/LOGIN as the mailbox, no TLS)`);
+      console.log(
+        `SMTP ${provider.smtp.host}:${provider.smtp.port} (AUTH PLAIN/LOGIN as the mailbox, no TLS)`,
+      );
       console.log(`IMAP ${provider.imap.host}:${provider.imap.port} (no TLS)`);
       console.log(`CA   ${caFile} (trust it to verify the bustas and receipts)`);
       for (const m of summary.mailboxes) console.log(`mailbox ${m.address} password ${m.password}`);
