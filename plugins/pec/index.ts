@@ -12,6 +12,7 @@ import { Migration20261206000100_pec_mailbox } from './migrations/Migration20261
 import { PEC_SEND } from './send/index.js';
 import { PEC_INGEST, startPecIngest, stopPecIngest } from './ingest/index.js';
 import { pecCommand } from './message/inspect.command.js';
+import { pecSimulatorCommand } from './simulator/simulator.command.js';
 
 /**
  * PEC interoperability (issue 14, DOMAIN §8): certified-mail mailboxes of an AOO, the incoming
@@ -43,7 +44,7 @@ export const plugin = defineModule({
   // The raw messages and their parts (postacert.eml, attachments), kept in the blob store until
   // registered (and after), are not orphans.
   blobReferences: PEC_BLOB_REFERENCES,
-  commands: [pecCommand],
+  commands: [pecCommand, pecSimulatorCommand],
   // The IMAP ingest of the active mailboxes (PEC_INGEST), one replica per mailbox.
   onBootstrap: startPecIngest,
   onShutdown: stopPecIngest,

@@ -9,7 +9,13 @@ import { simpleParser } from 'mailparser';
 import nodemailer, { type SendMailOptions } from 'nodemailer';
 import { readHeaders } from '../../plugins/pec/simulator/mime.js';
 import { EICAR } from '../../plugins/pec/simulator/provider.js';
-import { DEMO_MAILBOXES, inbox, startTestPecProvider, waitForInbox, type PecProvider } from '../harness/pec-provider.js';
+import {
+  DEMO_MAILBOXES,
+  inbox,
+  startTestPecProvider,
+  waitForInbox,
+  type PecProvider,
+} from '../harness/pec-provider.js';
 
 const A = DEMO_MAILBOXES[0];
 const B = DEMO_MAILBOXES[1];
@@ -49,7 +55,9 @@ let caFile: string;
 function opensslVerify(raw: Buffer): { ok: boolean; out: string } {
   const file = join(work, `m-${Math.random().toString(16).slice(2)}.eml`);
   writeFileSync(file, raw);
-  const r = spawnSync('openssl', ['smime', '-verify', '-CAfile', caFile, '-in', file, '-out', '/dev/null'], { encoding: 'utf8' });
+  const r = spawnSync('openssl', ['smime', '-verify', '-CAfile', caFile, '-in', file, '-out', '/dev/null'], {
+    encoding: 'utf8',
+  });
   return { ok: r.status === 0, out: `${r.stdout}${r.stderr}` };
 }
 
@@ -99,7 +107,10 @@ describe('PEC provider simulator (smtp-server + dovecot on loopback)', () => {
     assert.ok(messageId);
     const startB = (await inbox(provider, B.address)).length;
     const startA = (await inbox(provider, A.address)).length;
-    const info = await transport(provider, A).sendMail({ envelope: { from: A.address, to: [B.address] }, raw: original });
+    const info = await transport(provider, A).sendMail({
+      envelope: { from: A.address, to: [B.address] },
+      raw: original,
+    });
     assert.match(info.response, /^250 /);
     await provider.settled();
 
@@ -108,10 +119,20 @@ describe('PEC provider simulator (smtp-server + dovecot on loopback)', () => {
     assert.equal(header(busta.raw, 'x-trasporto'), 'posta-certificata');
     assert.equal(header(busta.raw, 'subject'), 'POSTA CERTIFICATA: Trasmissione protocollo n. 42');
     assert.equal(header(busta.raw, 'x-riferimento-message-id'), messageId);
-    assert.match(header(busta.raw, 'from') ?? '', /^"Per conto di: protocollo@pec\.aoo-a\.example\.it" <posta-certificata@pec\.aoo-a\.example\.it>$/);
-    assert.match(header(busta.raw, 'content-type') ?? '', /^multipart\/signed; protocol="application\/pkcs7-signature"; micalg="sha-256"/);
+    assert.match(
+      header(busta.raw, 'from') ?? '',
+      /^"Per conto di: protocollo@pec\.aoo-a\.example\.it" <posta-certificata@pec\.aoo-a\.example\.it>$/,
+    );
+    assert.match(
+      header(busta.raw, 'content-type') ?? '',
+      /^multipart\/signed; protocol="application\/pkcs7-signature"; micalg="sha-256"/,
+    );
     const bustaParts = await parts(busta.raw);
-    assert.deepEqual(bustaParts.get('postacert.eml'), original, 'postacert.eml is the submitted message byte for byte');
+    assert.deepEqual(
+      bustaParts.get('postacert.eml'),
+      original,
+      'postacert.eml is the submitted message byte for byte',
+    );
     const bustaDati = bustaParts.get('daticert.xml');
     assert.ok(bustaDati);
     assert.deepEqual(dtdValid(bustaDati), { ok: true, out: '' });
@@ -134,14 +155,20 @@ describe('PEC provider simulator (smtp-server + dovecot on loopback)', () => {
       const dati = (await parts(r)).get('daticert.xml');
       assert.ok(dati);
       assert.deepEqual(dtdValid(dati), { ok: true, out: '' });
-      assert.ok(dati.toString().includes(`<msgid>${messageId.replace('<', '&lt;').replace('>', '&gt;')}</msgid>`));
+      assert.ok(
+        dati.toString().includes(`<msgid>${messageId.replace('<', '&lt;').replace('>', '&gt;')}</msgid>`),
+      );
     }
     assert.equal(header(accettazione, 'subject'), 'ACCETTAZIONE: Trasmissione protocollo n. 42');
     assert.equal(header(accettazione, 'from'), 'posta-certificata@pec.aoo-a.example.it');
     assert.equal(header(consegna, 'subject'), 'CONSEGNA: Trasmissione protocollo n. 42');
     assert.equal(header(consegna, 'from'), 'posta-certificata@pec.aoo-b.example.it');
     const consegnaParts = await parts(consegna);
-    assert.deepEqual(consegnaParts.get('postacert.eml'), original, 'a complete delivery receipt carries the original');
+    assert.deepEqual(
+      consegnaParts.get('postacert.eml'),
+      original,
+      'a complete delivery receipt carries the original',
+    );
     const consegnaDati = consegnaParts.get('daticert.xml')?.toString() ?? '';
     assert.match(consegnaDati, /<ricevuta tipo="completa" \/>/);
     assert.match(consegnaDati, new RegExp(`<consegna>${B.address.replace(/\./g, '\\.')}</consegna>`));
@@ -151,11 +178,16 @@ describe('PEC provider simulator (smtp-server + dovecot on loopback)', () => {
     assert.equal(`<${id(bustaDati)}>`, header(busta.raw, 'message-id'));
   });
 
-  it('has the anonymised samples\' shape: header names, subject prefixes, daticert element order', async () => {
+  it("has the anonymised samples' shape: header names, subject prefixes, daticert element order", async () => {
     const sample = readFileSync(join(SAMPLES, 'samples-anonymised/accettazione.eml'));
     const sampleErrore = readFileSync(join(SAMPLES, 'samples-anonymised/consegna.eml'));
     const start = (await inbox(provider, A.address)).length;
-    await transport(provider, A).sendMail({ from: A.address, to: 'nessuno@pec.aoo-b.example.it', subject: 'Test PEC', text: 'x' });
+    await transport(provider, A).sendMail({
+      from: A.address,
+      to: 'nessuno@pec.aoo-b.example.it',
+      subject: 'Test PEC',
+      text: 'x',
+    });
     await provider.settled();
     const [acc, err] = (await waitForInbox(provider, A.address, start + 2)).slice(start).map((m) => m.raw);
     assert.ok(acc && err);
@@ -164,18 +196,23 @@ describe('PEC provider simulator (smtp-server + dovecot on loopback)', () => {
       [err, sampleErrore],
     ] as const) {
       const names = (raw: Buffer) => new Set(readHeaders(raw).map((h) => h.name));
+      assert.ok(opensslVerify(ours).ok);
       assert.deepEqual(names(ours), names(theirs));
       assert.equal(header(ours, 'x-ricevuta'), header(theirs, 'x-ricevuta'));
       assert.equal(header(ours, 'subject'), header(theirs, 'subject'), 'same subject with the same prefix');
       const ourDati = (await parts(ours)).get('daticert.xml');
       assert.ok(ourDati);
+      assert.deepEqual(dtdValid(ourDati), { ok: true, out: '' });
       assert.deepEqual(elementOrder(ourDati), elementOrder(sampleDaticert(theirs)));
       const tipo = (x: Buffer) => /<postacert tipo="([^"]+)" errore="([^"]+)"/.exec(x.toString())?.slice(1);
       assert.deepEqual(tipo(ourDati), tipo(sampleDaticert(theirs)));
       // Same signed shape: multipart/signed over multipart/mixed { multipart/alternative, daticert.xml }.
       const shape = (raw: Buffer) =>
-        [...raw.toString('latin1').matchAll(/^Content-Type: ([a-z/-]+)/gim)].map((m) => m[1]?.toLowerCase());
-      assert.deepEqual(shape(ours).slice(0, 5), shape(theirs));
+        [...raw.toString('latin1').matchAll(/^Content-Type: ([a-z0-9/.+-]+)/gim)].map((m) =>
+          m[1]?.toLowerCase(),
+        );
+      // (the samples are truncated before smime.p7s, which ours carries last)
+      assert.deepEqual(shape(ours), [...shape(theirs), 'application/pkcs7-signature']);
     }
   });
 
@@ -231,15 +268,48 @@ describe('PEC provider simulator (smtp-server + dovecot on loopback)', () => {
       got.map((r) => header(r, 'x-ricevuta')),
       ['accettazione', 'rilevazione-virus', 'errore-consegna'],
     );
-    assert.equal(header(got[1] as Buffer, 'subject'), 'PROBLEMA DI SICUREZZA: Allegato infetto');
-    assert.equal(header(got[2] as Buffer, 'subject'), 'AVVISO DI MANCATA CONSEGNA PER VIRUS: Allegato infetto');
+    assert.equal(header(got[1], 'subject'), 'PROBLEMA DI SICUREZZA: Allegato infetto');
+    assert.equal(header(got[2], 'subject'), 'AVVISO DI MANCATA CONSEGNA PER VIRUS: Allegato infetto');
     for (const r of got) {
       assert.ok(opensslVerify(r).ok);
       const dati = (await parts(r)).get('daticert.xml');
       assert.ok(dati && dtdValid(dati).ok, dati ? dtdValid(dati).out : 'no daticert');
     }
-    assert.match((await parts(got[1] as Buffer)).get('daticert.xml')?.toString() ?? '', /errore="virus"/);
+    assert.match((await parts(got[1])).get('daticert.xml')?.toString() ?? '', /errore="virus"/);
     assert.equal((await inbox(provider, B.address)).length, startB, 'no busta delivered');
+  });
+
+  it('X-TipoRicevuta: sintetica gives a delivery receipt without the original; the busta states the kind asked', async () => {
+    const startA = (await inbox(provider, A.address)).length;
+    const startB = (await inbox(provider, B.address)).length;
+    await transport(provider, A).sendMail({
+      from: A.address,
+      to: B.address,
+      subject: 'Sintetica',
+      text: 'x',
+      headers: { 'X-TipoRicevuta': 'sintetica' },
+    });
+    await provider.settled();
+    const [, consegna] = (await waitForInbox(provider, A.address, startA + 2)).slice(startA);
+    assert.ok(consegna);
+    const got = await parts(consegna.raw);
+    assert.equal(got.has('postacert.eml'), false);
+    assert.match(got.get('daticert.xml')?.toString() ?? '', /<ricevuta tipo="sintetica" \/>/);
+    const [busta] = (await waitForInbox(provider, B.address, startB + 1)).slice(startB);
+    assert.ok(busta);
+    const bustaDati = (await parts(busta.raw)).get('daticert.xml');
+    assert.ok(bustaDati && dtdValid(bustaDati).ok);
+    assert.match(bustaDati.toString(), /<ricevuta tipo="sintetica" \/>/);
+  });
+
+  it('an ordinary (non-PEC) or malformed message can be put into a mailbox as it is', async () => {
+    const start = (await inbox(provider, B.address)).length;
+    const peo = Buffer.from(
+      'From: someone@example.com\r\nTo: ' + B.address + '\r\nSubject: posta ordinaria\r\n\r\nciao\r\n',
+    );
+    await provider.injectMessage(B.address, peo);
+    const [got] = (await inbox(provider, B.address)).slice(start);
+    assert.deepEqual(got?.raw, peo);
   });
 
   it('refusal faults: nodemailer sees the 4xx/5xx the provider answers, then it accepts again', async () => {
@@ -256,7 +326,10 @@ describe('PEC provider simulator (smtp-server + dovecot on loopback)', () => {
 
   it('AUTH with a wrong password is refused (535)', async () => {
     const t = transport(provider, { address: A.address, password: 'sbagliata' });
-    await assert.rejects(t.sendMail({ from: A.address, to: B.address, subject: 'x', text: 'x' }), (e: { responseCode?: number }) => e.responseCode === 535);
+    await assert.rejects(
+      t.sendMail({ from: A.address, to: B.address, subject: 'x', text: 'x' }),
+      (e: { responseCode?: number }) => e.responseCode === 535,
+    );
   });
 });
 
@@ -283,7 +356,7 @@ describe('PEC provider simulator faults', () => {
     const now = await inbox(provider, B.address);
     assert.equal(now.length, 2);
     assert.deepEqual(now[0]?.raw, before[0]?.raw);
-    assert.equal(header(now[1]?.raw as Buffer, 'subject'), 'POSTA CERTIFICATA: Durante');
+    assert.equal(header(now[1]?.raw, 'subject'), 'POSTA CERTIFICATA: Durante');
   });
 
   it('duplicate delivery: the same busta twice, byte for byte', async () => {
@@ -308,7 +381,12 @@ describe('PEC provider simulator faults', () => {
     assert.equal((await inbox(provider, A.address)).length, start + 2);
 
     provider.faults.receiptsBeforeReply(true);
-    const info = await transport(provider, A).sendMail({ from: A.address, to: B.address, subject: 'Veloce', text: 'x' });
+    const info = await transport(provider, A).sendMail({
+      from: A.address,
+      to: B.address,
+      subject: 'Veloce',
+      text: 'x',
+    });
     // Right after the 250 (no settled()): both receipts are already in the INBOX.
     const got = (await inbox(provider, A.address)).slice(start + 2);
     assert.deepEqual(
@@ -324,7 +402,12 @@ describe('PEC provider simulator faults', () => {
   it('mailboxes are added and removed at run time', async () => {
     const c = { address: 'nuova@pec.aoo-b.example.it', password: 'pw-nuova' };
     await provider.addMailbox(c);
-    await transport(provider, A).sendMail({ from: A.address, to: c.address, subject: 'Benvenuta', text: 'x' });
+    await transport(provider, A).sendMail({
+      from: A.address,
+      to: c.address,
+      subject: 'Benvenuta',
+      text: 'x',
+    });
     await provider.settled();
     assert.equal((await inbox(provider, c.address)).length, 1);
     await provider.removeMailbox(c.address);
@@ -332,7 +415,10 @@ describe('PEC provider simulator faults', () => {
     await transport(provider, A).sendMail({ from: A.address, to: c.address, subject: 'Addio', text: 'x' });
     await provider.settled();
     const got = (await inbox(provider, A.address)).slice(start);
-    assert.deepEqual(got.map((m) => header(m.raw, 'x-ricevuta')), ['accettazione', 'errore-consegna']);
+    assert.deepEqual(
+      got.map((m) => header(m.raw, 'x-ricevuta')),
+      ['accettazione', 'errore-consegna'],
+    );
   });
 
   it('two providers run side by side', async () => {

@@ -1,5 +1,9 @@
 import { ImapFlow } from 'imapflow';
-import { startDovecot, type DovecotOptions, type DovecotServer } from '../../plugins/pec/simulator/dovecot.js';
+import {
+  startDovecot,
+  type DovecotOptions,
+  type DovecotServer,
+} from '../../plugins/pec/simulator/dovecot.js';
 
 export { startDovecot, type DovecotOptions, type DovecotServer };
 
@@ -46,14 +50,43 @@ export async function fetchMailbox(account: ImapAccount, mailbox = 'INBOX'): Pro
 }
 
 /** Polls the mailbox until it holds at least `count` messages (or fails after `timeoutMs`). */
-export async function waitForMailbox(account: ImapAccount, count: number, timeoutMs = 5000): Promise<FetchedMessage[]> {
+export async function waitForMailbox(
+  account: ImapAccount,
+  count: number,
+  timeoutMs = 5000,
+): Promise<FetchedMessage[]> {
   const deadline = performance.now() + timeoutMs;
   for (;;) {
     const messages = await fetchMailbox(account);
     if (messages.length >= count) return messages;
     if (performance.now() > deadline) {
-      throw new Error(`${account.user}: ${messages.length} message(s) after ${timeoutMs} ms, expected ${count}`);
+      throw new Error(
+        `${account.user}: ${messages.length} message(s) after ${timeoutMs} ms, expected ${count}`,
+      );
     }
     await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
+/** IMAP APPEND of `raw` into `mailbox` (default INBOX) as the account: a message delivered as it is. */
+export async function appendMessage(
+  account: ImapAccount,
+  raw: Buffer,
+  mailbox = 'INBOX',
+): Promise<number | undefined> {
+  const client = new ImapFlow({
+    host: account.host,
+    port: account.port,
+    secure: false,
+    auth: { user: account.user, pass: account.password },
+    logger: false,
+  });
+  client.on('error', () => undefined);
+  await client.connect();
+  try {
+    const appended = await client.append(mailbox, raw);
+    return appended ? appended.uid : undefined;
+  } finally {
+    await client.logout().catch(() => client.close());
   }
 }

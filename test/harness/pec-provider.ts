@@ -26,7 +26,12 @@ export async function startTestPecProvider(options: Partial<PecProviderOptions> 
 export function imapAccount(provider: PecProvider, address: string): ImapAccount {
   const mailbox = provider.mailboxes().find((m) => m.address === address.toLowerCase());
   if (!mailbox) throw new Error(`No mailbox ${address}`);
-  return { host: provider.imap.host, port: provider.imap.port, user: mailbox.address, password: mailbox.password };
+  return {
+    host: provider.imap.host,
+    port: provider.imap.port,
+    user: mailbox.address,
+    password: mailbox.password,
+  };
 }
 
 /** The INBOX of a mailbox, as raw bytes through IMAP. */

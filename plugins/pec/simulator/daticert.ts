@@ -45,7 +45,14 @@ export function romeTime(at: Date): RomeTime {
   // "GMT+01:00" (or "GMT" at offset zero, which Europe/Rome never has but be exact anyway).
   const offset = /GMT([+-])(\d{2}):(\d{2})/.exec(get('timeZoneName'));
   const zona = offset ? `${offset[1]}${offset[2]}${offset[3]}` : '+0000';
-  const [dd, mm, yyyy, hh, mi, ss] = [get('day'), get('month'), get('year'), get('hour'), get('minute'), get('second')];
+  const [dd, mm, yyyy, hh, mi, ss] = [
+    get('day'),
+    get('month'),
+    get('year'),
+    get('hour'),
+    get('minute'),
+    get('second'),
+  ];
   return {
     giorno: `${dd}/${mm}/${yyyy}`,
     ora: `${hh}:${mi}:${ss}`,

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { chmod, chown, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { chmod, chown, mkdir, mkdtemp, readFile, rename, rm, unlink, writeFile } from 'node:fs/promises';
 import { createServer, connect } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
@@ -70,7 +70,8 @@ export async function portAnswers(host: string, port: number): Promise<boolean> 
 
 function checkAccountText(value: string, what: string): void {
   // The passwd-file is colon separated and line based: such characters would forge entries.
-  if (value.length === 0 || /[:\r\n\0]/.test(value)) throw new Error(`Invalid ${what} for dovecot: ${JSON.stringify(value)}`);
+  if (value.length === 0 || /[:\r\n\0]/.test(value))
+    throw new Error(`Invalid ${what} for dovecot: ${JSON.stringify(value)}`);
 }
 
 function sleep(ms: number): Promise<void> {
@@ -94,9 +95,10 @@ export async function startDovecot(options: DovecotOptions = {}): Promise<Doveco
   const mailUid = root ? NOBODY : uid;
   const mailGid = root ? NOBODY : (process.getgid?.() ?? NOBODY);
   const mailRoot = join(dir, 'mail');
-  const passwdFile = join(dir, 'users');
+  const passwdDir = join(dir, 'passwd');
   const logFile = join(dir, 'dovecot.log');
   await mkdir(mailRoot, { recursive: true });
+  await mkdir(passwdDir, { recursive: true, mode: 0o700 });
   await mkdir(join(dir, 'run'), { recursive: true });
   await mkdir(join(dir, 'state'), { recursive: true });
   if (root) {
@@ -110,16 +112,32 @@ export async function startDovecot(options: DovecotOptions = {}): Promise<Doveco
     checkAccountText(u.password, 'password');
     accounts.set(u.user.toLowerCase(), u.password);
   }
-  const writeUsers = async (): Promise<void> => {
-    const lines = [...accounts].map(([user, password]) => `${user}:{PLAIN}${password}\n`).join('');
-    await writeFile(passwdFile, lines, { mode: 0o600 });
+  let generation = 0;
+  /**
+   * One passwd-file per account (passdb path with %Lu): a new account's file has never been
+   * read, so it logs in at once. dovecot re-checks a file it has read at most once a second, so
+   * a changed or removed account is settled by waiting into the next second.
+   */
+  const writeUser = async (user: string, password: string): Promise<void> => {
+    const next = join(passwdDir, `.${user}.${++generation}`);
+    // Written then renamed: the auth process never sees a half-written file.
+    await writeFile(next, `${user}:{PLAIN}${password}\n`, { mode: 0o600 });
+    await rename(next, join(passwdDir, user));
   };
-  await writeUsers();
+  const nextSecond = async (): Promise<void> => {
+    const wallMs = performance.timeOrigin + performance.now();
+    await sleep(1000 - (wallMs % 1000) + 20);
+  };
+  for (const [user, password] of accounts) await writeUser(user, password);
 
-  const owner = root ? '' : `default_internal_user = ${userInfo().username}\ndefault_login_user = ${userInfo().username}\n`;
-  // The passwd-file (0600, ours) must be readable by the auth process: as root it runs as root
+  const owner = root
+    ? ''
+    : `default_internal_user = ${userInfo().username}\ndefault_login_user = ${userInfo().username}\n`;
+  // The passwd-files (0600, ours) must be readable by the auth process: as root it runs as root
   // here instead of the shared "dovecot" account, so the file never needs to be world-readable.
-  const authAsRoot = root ? 'service auth {\n  user = root\n}\nservice auth-worker {\n  user = root\n}\n' : '';
+  const authAsRoot = root
+    ? 'service auth {\n  user = root\n}\nservice auth-worker {\n  user = root\n}\n'
+    : '';
   const conf = `# A private test/simulator instance (generated)
 protocols = imap
 listen = ${host}
@@ -135,7 +153,7 @@ ${owner}first_valid_uid = 1
 mail_location = maildir:${mailRoot}/%u
 passdb {
   driver = passwd-file
-  args = scheme=PLAIN username_format=%Lu ${passwdFile}
+  args = scheme=PLAIN username_format=%Lu ${passwdDir}/%Lu
 }
 userdb {
   driver = static
@@ -196,6 +214,8 @@ ${authAsRoot}`;
   const stop = async (): Promise<void> => {
     const proc = child;
     if (!proc) return;
+    // Not running from now on: deliveries failing meanwhile know the server is meant to be down.
+    child = undefined;
     proc.kill('SIGTERM');
     const killer = setTimeout(() => proc.kill('SIGKILL'), 3000);
     await exited;
@@ -216,12 +236,15 @@ ${authAsRoot}`;
     async addUser(user, password) {
       checkAccountText(user, 'user');
       checkAccountText(password, 'password');
+      const known = accounts.has(user.toLowerCase());
       accounts.set(user.toLowerCase(), password);
-      await writeUsers();
+      await writeUser(user.toLowerCase(), password);
+      if (known) await nextSecond();
     },
     async removeUser(user) {
-      accounts.delete(user.toLowerCase());
-      await writeUsers();
+      if (!accounts.delete(user.toLowerCase())) return;
+      await unlink(join(passwdDir, user.toLowerCase()));
+      await nextSecond();
     },
     users: () => [...accounts.keys()],
     stop,

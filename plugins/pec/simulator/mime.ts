@@ -82,7 +82,6 @@ export function withoutFinalCrlf(body: string): string {
 
 /** RFC 2047 encoded word (UTF-8, base64) for a header value that is not plain ASCII. */
 export function encodeHeaderText(text: string): string {
-  // eslint-disable-next-line no-control-regex
   if (/^[\x20-\x7e]*$/.test(text)) return text;
   return `=?UTF-8?B?${Buffer.from(text, 'utf8').toString('base64')}?=`;
 }

@@ -21,11 +21,7 @@ export interface OriginalMessage {
 
 /** The receipts (X-Ricevuta values) the simulator emits. */
 export type ReceiptKind =
-  | 'accettazione'
-  | 'non-accettazione'
-  | 'avvenuta-consegna'
-  | 'errore-consegna'
-  | 'rilevazione-virus';
+  'accettazione' | 'non-accettazione' | 'avvenuta-consegna' | 'errore-consegna' | 'rilevazione-virus';
 
 /** The provider that emits a message: its domain, name (gestore-emittente) and signing identity. */
 export interface Emitter {
@@ -105,7 +101,13 @@ function bodyParts(text: string, htmlBody: string, seconds: number): MimePart {
  * multipart/mixed { multipart/alternative { text/plain, text/html }, [postacert.eml],
  * daticert.xml }. postacert.eml is the original byte for byte (message/rfc822, binary).
  */
-function signedEntity(text: string, htmlBody: string, daticert: Buffer, postacert: Buffer | null, at: Date): Buffer {
+function signedEntity(
+  text: string,
+  htmlBody: string,
+  daticert: Buffer,
+  postacert: Buffer | null,
+  at: Date,
+): Buffer {
   const seconds = Math.floor(at.getTime() / 1000);
   const b = boundary(seconds, 1);
   const parts: MimePart[] = [bodyParts(text, htmlBody, seconds)];
@@ -148,7 +150,7 @@ function recipientList(recipients: Recipient[]): string {
  * X-Trasporto: posta-certificata, Subject "POSTA CERTIFICATA: <subject>", Message-ID = the
  * identificativo, X-Riferimento-Message-ID = the original Message-ID.
  */
-export async function buildBusta(e: Envelope): Promise<Buffer> {
+export async function buildBusta(e: Envelope & { ricevuta: 'completa' | 'sintetica' }): Promise<Buffer> {
   const o = e.original;
   const t = romeTime(e.at);
   const daticert = buildDaticert({
@@ -162,6 +164,7 @@ export async function buildBusta(e: Envelope): Promise<Buffer> {
     at: e.at,
     identificativo: e.identificativo,
     msgid: o.messageId,
+    ricevuta: e.ricevuta,
   });
   const oggetto = o.subject ?? '';
   const text =
@@ -295,4 +298,3 @@ export function deliveryHeaders(returnPath: string, deliveredTo: string): Buffer
     ]),
   );
 }
-

@@ -39,6 +39,8 @@ export interface PecProviderOptions {
   /** Fixed ports (default: free ports of 127.0.0.1). */
   smtpPort?: number;
   imapPort?: number;
+  /** Called after each submission is processed (for logs). */
+  onSubmission?: (submission: PecSubmission) => void;
 }
 
 /** A submission the provider took: what tests and the command log show. */
@@ -94,6 +96,11 @@ export interface PecProvider {
   removeMailbox(address: string): Promise<void>;
   submissions: PecSubmission[];
   external: ExternalDelivery[];
+  /**
+   * Puts `raw` into the mailbox's INBOX as it is (IMAP APPEND): a message from outside the PEC
+   * circuit (an ordinary e-mail), or a malformed or forged one, for ingest tests.
+   */
+  injectMessage(address: string, raw: Buffer): Promise<void>;
   faults: PecProviderFaults;
   /** Resolves when every submission so far has been processed and delivered (held receipts excepted). */
   settled(): Promise<void>;
@@ -119,6 +126,13 @@ function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
+const CONNECTION_ERRORS = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'NoConnection', 'ETIMEOUT']);
+
+function isConnectionError(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && CONNECTION_ERRORS.has(code);
+}
+
 interface Delivery {
   mailbox: string;
   raw: Buffer;
@@ -142,13 +156,17 @@ export async function startPecProvider(options: PecProviderOptions): Promise<Pec
   const accounts = new Map<string, string>();
   for (const m of options.mailboxes) {
     const address = m.address.toLowerCase();
-    if (!domains.includes(domainOf(address))) throw new Error(`${m.address} is not in the simulated domains ${domains.join(', ')}`);
+    if (!domains.includes(domainOf(address)))
+      throw new Error(`${m.address} is not in the simulated domains ${domains.join(', ')}`);
     accounts.set(address, m.password);
   }
   const ca = options.ca ?? createTestCa(clock.now());
   const gestore = options.gestore ?? ((d: string) => `${d.toUpperCase()} PEC simulator S.p.A.`);
   const emitters = new Map<string, Emitter>(
-    domains.map((d) => [d, { domain: d, gestore: gestore(d), identity: issueProviderIdentity(ca, d, gestore(d), clock.now()) }]),
+    domains.map((d) => [
+      d,
+      { domain: d, gestore: gestore(d), identity: issueProviderIdentity(ca, d, gestore(d), clock.now()) },
+    ]),
   );
   const emitter = (domain: string): Emitter => {
     const e = emitters.get(domain);
@@ -196,8 +214,8 @@ export async function startPecProvider(options: PecProviderOptions): Promise<Pec
       } catch (error) {
         client.close();
         if (stopped) throw error;
-        // Connection refused or dropped while the IMAP server is down: try again shortly.
-        if (!dovecot.running) {
+        // Connection refused or dropped (the IMAP server is down or going down): try again shortly.
+        if (!dovecot.running || isConnectionError(error)) {
           await sleep(50);
           continue;
         }
@@ -218,9 +236,19 @@ export async function startPecProvider(options: PecProviderOptions): Promise<Pec
     Buffer.concat([deliveryHeaders(returnPath, mailbox), raw]);
 
   /** Handles one accepted submission: receipts, bustas, errors, in the order a provider emits them. */
-  const handleSubmission = async (authUser: string, envelopeFrom: string, rcpts: string[], raw: Buffer): Promise<PecSubmission> => {
-    const parsed = await simpleParser(raw, { skipHtmlToText: true, skipTextToHtml: true, skipImageLinks: true });
-    const header = (name: string): string | null => readHeaders(raw).find((h) => h.name === name)?.value ?? null;
+  const handleSubmission = async (
+    authUser: string,
+    envelopeFrom: string,
+    rcpts: string[],
+    raw: Buffer,
+  ): Promise<PecSubmission> => {
+    const parsed = await simpleParser(raw, {
+      skipHtmlToText: true,
+      skipTextToHtml: true,
+      skipImageLinks: true,
+    });
+    const header = (name: string): string | null =>
+      readHeaders(raw).find((h) => h.name === name)?.value ?? null;
     const from = addressesOf(parsed.from)[0] ?? '';
     const original: OriginalMessage = {
       raw,
@@ -232,6 +260,10 @@ export async function startPecProvider(options: PecProviderOptions): Promise<Pec
       subject: parsed.subject ?? null,
       rawSubject: header('subject'),
     };
+    // X-TipoRicevuta asks for the delivery receipt's kind: 'sintetica' (daticert only) or
+    // 'completa' (with the original, the default). 'breve' (the original with its attachments
+    // replaced by their hashes) is not simulated: it is answered as 'completa', and daticert says so.
+    const ricevuta = header('x-tiporicevuta')?.toLowerCase() === 'sintetica' ? 'sintetica' : 'completa';
     const at = clock.now();
     const senderDomain = domainOf(authUser);
     const sender = emitter(senderDomain);
@@ -241,7 +273,9 @@ export async function startPecProvider(options: PecProviderOptions): Promise<Pec
       address,
       tipo: emitters.has(domainOf(address)) ? 'certificato' : 'esterno',
     }));
-    const receipt = async (spec: Omit<ReceiptSpec, 'original' | 'recipients' | 'identificativo' | 'to' | 'messageId'>): Promise<void> => {
+    const receipt = async (
+      spec: Omit<ReceiptSpec, 'original' | 'recipients' | 'identificativo' | 'to' | 'messageId'>,
+    ): Promise<void> => {
       const raw = await buildReceipt({
         ...spec,
         original,
@@ -251,7 +285,11 @@ export async function startPecProvider(options: PecProviderOptions): Promise<Pec
         messageId: `<${newId(spec.emitter.domain, spec.at)}>`,
       });
       await deliver(
-        { mailbox: authUser, raw: withDeliveryHeaders(authUser, raw, `posta-certificata@${spec.emitter.domain}`), what: spec.kind },
+        {
+          mailbox: authUser,
+          raw: withDeliveryHeaders(authUser, raw, `posta-certificata@${spec.emitter.domain}`),
+          what: spec.kind,
+        },
         true,
       );
     };
@@ -265,16 +303,42 @@ export async function startPecProvider(options: PecProviderOptions): Promise<Pec
         at,
         erroreEsteso: `E' stato rilevato un mittente (${from || envelopeFrom}) diverso dall'utente autenticato (${authUser})`,
       });
-      return { identificativo, messageId: original.messageId, from: from || envelopeFrom, recipients: rcpts, outcome: 'not-accepted' };
+      return {
+        identificativo,
+        messageId: original.messageId,
+        from: from || envelopeFrom,
+        recipients: rcpts,
+        outcome: 'not-accepted',
+      };
     }
     if (rcpts.length === 0 || headerRecipients.length === 0) {
-      await receipt({ kind: 'non-accettazione', errore: 'altro', emitter: sender, at, erroreEsteso: 'Nessun destinatario' });
-      return { identificativo, messageId: original.messageId, from, recipients: rcpts, outcome: 'not-accepted' };
+      await receipt({
+        kind: 'non-accettazione',
+        errore: 'altro',
+        emitter: sender,
+        at,
+        erroreEsteso: 'Nessun destinatario',
+      });
+      return {
+        identificativo,
+        messageId: original.messageId,
+        from,
+        recipients: rcpts,
+        outcome: 'not-accepted',
+      };
     }
 
     await receipt({ kind: 'accettazione', errore: 'nessuno', emitter: sender, at });
     const infected = parsed.attachments.some((a) => a.content.includes(EICAR)) || raw.includes(EICAR);
-    const busta = await buildBusta({ emitter: sender, original, recipients, identificativo, at, messageId: `<${identificativo}>` });
+    const busta = await buildBusta({
+      emitter: sender,
+      original,
+      recipients,
+      identificativo,
+      at,
+      messageId: `<${identificativo}>`,
+      ricevuta,
+    });
 
     for (const rcpt of rcpts) {
       const rcptDomain = domainOf(rcpt);
@@ -299,8 +363,22 @@ export async function startPecProvider(options: PecProviderOptions): Promise<Pec
       if (infected) {
         // The recipient's provider finds the virus: rilevazione virus, then mancata consegna per virus.
         const erroreEsteso = `5.7.1 - ${theirs.gestore} - virus informatico rilevato (EICAR-Test-File)`;
-        await receipt({ kind: 'rilevazione-virus', errore: 'virus', emitter: theirs, at: when, consegna: rcpt, erroreEsteso });
-        await receipt({ kind: 'errore-consegna', errore: 'virus', emitter: sender, at: when, consegna: rcpt, erroreEsteso });
+        await receipt({
+          kind: 'rilevazione-virus',
+          errore: 'virus',
+          emitter: theirs,
+          at: when,
+          consegna: rcpt,
+          erroreEsteso,
+        });
+        await receipt({
+          kind: 'errore-consegna',
+          errore: 'virus',
+          emitter: sender,
+          at: when,
+          consegna: rcpt,
+          erroreEsteso,
+        });
         continue;
       }
       const delivered = withDeliveryHeaders(rcpt, busta, `posta-certificata@${senderDomain}`);
@@ -309,7 +387,14 @@ export async function startPecProvider(options: PecProviderOptions): Promise<Pec
         duplicates--;
         await deliver({ mailbox: rcpt, raw: delivered, what: 'busta (duplicate)' }, false);
       }
-      await receipt({ kind: 'avvenuta-consegna', errore: 'nessuno', emitter: theirs, at: when, consegna: rcpt, ricevuta: 'completa' });
+      await receipt({
+        kind: 'avvenuta-consegna',
+        errore: 'nessuno',
+        emitter: theirs,
+        at: when,
+        consegna: rcpt,
+        ricevuta,
+      });
     }
     return { identificativo, messageId: original.messageId, from, recipients: rcpts, outcome: 'accepted' };
   };
@@ -321,7 +406,10 @@ export async function startPecProvider(options: PecProviderOptions): Promise<Pec
   const enqueue = (job: () => Promise<PecSubmission>): Promise<PecSubmission> => {
     const run = queue.then(job);
     queue = run.then(
-      (s) => submissions.push(s),
+      (s) => {
+        submissions.push(s);
+        options.onSubmission?.(s);
+      },
       (error: unknown) => {
         if (!stopped) console.error(`pec-simulator: ${String(error)}`);
       },
@@ -365,7 +453,9 @@ export async function startPecProvider(options: PecProviderOptions): Promise<Pec
           callback(
             smtpError(
               refuse.code,
-              temporary ? '4.3.0 Temporary failure, try again later' : '5.7.1 Message refused by the provider',
+              temporary
+                ? '4.3.0 Temporary failure, try again later'
+                : '5.7.1 Message refused by the provider',
             ),
           );
           return;
@@ -429,11 +519,14 @@ export async function startPecProvider(options: PecProviderOptions): Promise<Pec
     domains,
     ca,
     caCertificatePem: ca.certificatePem,
-    providerCertificatesPem: Object.fromEntries([...emitters].map(([d, e]) => [d, e.identity.certificatePem])),
+    providerCertificatesPem: Object.fromEntries(
+      [...emitters].map(([d, e]) => [d, e.identity.certificatePem]),
+    ),
     mailboxes: () => [...accounts].map(([address, password]) => ({ address, password })),
     async addMailbox(account) {
       const address = account.address.toLowerCase();
-      if (!emitters.has(domainOf(address))) throw new Error(`${account.address} is not in the simulated domains`);
+      if (!emitters.has(domainOf(address)))
+        throw new Error(`${account.address} is not in the simulated domains`);
       await dovecot.addUser(address, account.password);
       accounts.set(address, account.password);
     },
@@ -443,6 +536,9 @@ export async function startPecProvider(options: PecProviderOptions): Promise<Pec
     },
     submissions,
     external,
+    async injectMessage(address, raw) {
+      await append({ mailbox: address.toLowerCase(), raw, what: 'injected message' });
+    },
     faults,
     async settled() {
       let seen: Promise<unknown> | undefined;

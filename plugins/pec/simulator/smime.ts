@@ -21,15 +21,25 @@ function arrayBuffer(b: Buffer): ArrayBuffer {
  * signingTime and messageDigest — in DER SET OF order (by encoded length here), since verifiers
  * re-encode them — and the signer's certificate, as `openssl smime -sign` produces.
  */
-export async function detachedSignature(content: Buffer, identity: ProviderIdentity, at: Date): Promise<Buffer> {
+export async function detachedSignature(
+  content: Buffer,
+  identity: ProviderIdentity,
+  at: Date,
+): Promise<Buffer> {
   const cert = pkijs.Certificate.fromBER(arrayBuffer(identity.certificateDer));
   const digest = createHash('sha256').update(content).digest();
   const signedAttrs = new pkijs.SignedAndUnsignedAttributes({
     type: 0,
     attributes: [
-      new pkijs.Attribute({ type: ID_CONTENT_TYPE, values: [new asn1js.ObjectIdentifier({ value: ID_DATA })] }),
+      new pkijs.Attribute({
+        type: ID_CONTENT_TYPE,
+        values: [new asn1js.ObjectIdentifier({ value: ID_DATA })],
+      }),
       new pkijs.Attribute({ type: ID_SIGNING_TIME, values: [new asn1js.UTCTime({ valueDate: at })] }),
-      new pkijs.Attribute({ type: ID_MESSAGE_DIGEST, values: [new asn1js.OctetString({ valueHex: arrayBuffer(digest) })] }),
+      new pkijs.Attribute({
+        type: ID_MESSAGE_DIGEST,
+        values: [new asn1js.OctetString({ valueHex: arrayBuffer(digest) })],
+      }),
     ],
   });
   const signedData = new pkijs.SignedData({
@@ -45,9 +55,13 @@ export async function detachedSignature(content: Buffer, identity: ProviderIdent
     certificates: [cert],
   });
   const pkcs8 = identity.privateKey.export({ type: 'pkcs8', format: 'der' });
-  const key = await webcrypto.subtle.importKey('pkcs8', pkcs8, { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' }, false, [
-    'sign',
-  ]);
+  const key = await webcrypto.subtle.importKey(
+    'pkcs8',
+    pkcs8,
+    { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' },
+    false,
+    ['sign'],
+  );
   await signedData.sign(key, 0, 'SHA-256', undefined, engine);
   const info = new pkijs.ContentInfo({ contentType: ID_SIGNED_DATA, content: signedData.toSchema(true) });
   return Buffer.from(info.toSchema().toBER(false));

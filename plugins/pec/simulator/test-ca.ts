@@ -1,4 +1,10 @@
-import { generateKeyPairSync, randomBytes, X509Certificate, createPrivateKey, type KeyObject } from 'node:crypto';
+import {
+  generateKeyPairSync,
+  randomBytes,
+  X509Certificate,
+  createPrivateKey,
+  type KeyObject,
+} from 'node:crypto';
 import forge from 'node-forge';
 
 /** A certification authority of the simulator: it issues the providers' signing certificates. */
@@ -69,7 +75,12 @@ export function createTestCa(at: Date, commonName = 'DMS PEC simulator test CA')
  * nonRepudiation and extKeyUsage emailProtection (openssl smime -verify checks the S/MIME
  * signing purpose).
  */
-export function issueProviderIdentity(ca: TestCa, domain: string, gestore: string, at: Date): ProviderIdentity {
+export function issueProviderIdentity(
+  ca: TestCa,
+  domain: string,
+  gestore: string,
+  at: Date,
+): ProviderIdentity {
   const caCert = forge.pki.certificateFromPem(ca.certificatePem);
   const keys = rsaKeyPair();
   const cert = forge.pki.createCertificate();
