@@ -1,3 +1,4 @@
+import { summariseInterop } from '../inbox/interop-reader.js';
 import type { IncomingReaders } from '../inbox/store-incoming.service.js';
 import { confermaRequestedBy, findInteropAttachment, type InteropCheck } from '../interop/index.js';
 import { parsePecMessage, type ParsedPecMessage, type PecParseOptions } from '../message/index.js';
@@ -34,33 +35,21 @@ export function capturingReaders(
       });
       read.interop = check;
       if (!check) return null;
+      const summary = summariseInterop(check);
       const s = check.segnatura;
-      return {
-        kind: check.kind,
-        fileName: check.fileName,
-        schemaValid: check.schemaValid,
-        seal: check.seal,
-        problems: check.problems,
-        segnatura: s
-          ? {
-              oggetto: s.oggetto,
-              mittente: s.mittente
-                ? {
-                    denominazione: s.mittente.denominazione,
-                    pec: s.mittente.pec,
-                    codiceAmministrazione: s.mittente.codiceAmministrazione,
-                    codiceAOO: s.mittente.codiceAOO,
-                  }
-                : null,
-              primaryName: s.documenti.find((d) => d.ruolo === 'primario')?.nomeFile ?? null,
+      return s && summary.segnatura
+        ? {
+            ...summary,
+            segnatura: {
+              ...summary.segnatura,
               // Kept for the replies and for an Annullamento that names this registration later.
               identificatore: s.identificatore,
               // Allegato 6 §3.1.1 B: our own Destinatario entries decide; a Segnatura that names
               // this AOO in none of them is answered if any recipient asked.
               confermaRichiesta: confermaRequestedBy(s, own) ?? s.confermaRichiesta,
-            }
-          : null,
-      };
+            },
+          }
+        : summary;
     },
   };
   return { readers, read };
