@@ -8,7 +8,7 @@ import {
   AnnulProtocolDocument,
   GenerateDevelopmentSegnaturaSealDocument,
 } from '../../clients/sdk/generated/graphql.js';
-import { checkInteropXml } from '../../plugins/pec/interop/index.js';
+import { buildAnnullamento, buildEccezione, checkInteropXml } from '../../plugins/pec/interop/index.js';
 import { reconcileInteropReplies } from '../../plugins/pec/ingest/index.js';
 import { buildSegnatura, generateDevelopmentSeal, sealSegnaturaXml } from '../../schema/segnatura/index.js';
 import type { SegnaturaInput } from '../../schema/segnatura/index.js';
@@ -66,6 +66,7 @@ async function sendFromA(
   subject: string,
   segnatura: Buffer,
   attachPdfAs: string | null,
+  xmlName = 'Segnatura.xml',
 ) {
   const transport = nodemailer.createTransport({
     host: provider.smtp.host,
@@ -81,7 +82,7 @@ async function sendFromA(
     text: 'In allegato gli atti.',
     attachments: [
       ...(attachPdfAs ? [{ filename: attachPdfAs, content: PDF, contentType: 'application/pdf' }] : []),
-      { filename: 'Segnatura.xml', content: segnatura, contentType: 'application/xml' },
+      { filename: xmlName, content: segnatura, contentType: 'application/xml' },
     ],
   });
   await provider.settled();
@@ -307,5 +308,70 @@ describe('PEC ingest: dispatch, interoperability replies, annulment', () => {
       [sent.delivery_ids[0]],
     );
     assert.equal(to?.recipient_address, A.address);
+  });
+
+  it("an incoming Annullamento naming the sender's registration we registered is kept with our record and closed; an Eccezione naming nothing of ours waits for an operator", async () => {
+    const sender = {
+      codiceAmministrazione: 'c_x000',
+      codiceAOO: 'A1B2C3D',
+      codiceRegistro: 'PG',
+      numero: 101,
+      data: '2026-06-15',
+    };
+    const annullamento = await buildAnnullamento(
+      { identificatore: sender, motivo: 'Protocollato per errore', provvedimento: 'Determina n. 9/2026' },
+      null,
+      new Date(),
+    );
+    await sendFromA(provider, 'Annullamento protocollo 101', annullamento, null, 'Annullamento.xml');
+    const received = await eventually('the Annullamento applied', async () => {
+      const rows = await sql<{
+        record_id: string;
+        description: string;
+        act: string;
+        state: string;
+        reason: string;
+      }>(
+        env,
+        `select r.record_id, r.description, r.act, m.state, m.discard_reason as reason
+           from pec_interop_received r join pec_message m on m.id = r.pec_message_id where r.kind = 'annullamento'`,
+      );
+      return rows[0];
+    });
+    assert.equal(received.record_id, confermaRecordId);
+    assert.equal(received.description, 'Protocollato per errore');
+    assert.equal(received.act, 'Determina n. 9/2026');
+    assert.equal(received.state, 'DISCARDED');
+    assert.match(received.reason, /Annullamento\.xml \(annullamento\) applied/);
+
+    const eccezione = await buildEccezione(
+      {
+        code: '007_ErroreIdentificatoreNonTrovato',
+        messaggioRicevuto: {
+          identificatore: {
+            ...sender,
+            codiceAmministrazione: 'c_demo',
+            codiceAOO: 'ADEMO01',
+            numero: 999999,
+          },
+        },
+      },
+      null,
+      new Date(),
+    );
+    await sendFromA(provider, 'Eccezione sconosciuta', eccezione, null, 'Eccezione.xml');
+    const waiting = await eventually('the Eccezione kept for an operator', async () => {
+      const rows = await sql<{ state: string; problems: string[] }>(
+        env,
+        `select state, problems from pec_message where mailbox_id = $1 and summary -> 'original' ->> 'subject' = $2`,
+        [mailbox.id, 'Eccezione sconosciuta'],
+      );
+      return rows[0];
+    });
+    assert.equal(waiting.state, 'TO_REGISTER', 'never registered automatically as a document');
+    assert.ok(
+      waiting.problems.some((p) => p.includes('not a registration of this AOO')),
+      JSON.stringify(waiting.problems),
+    );
   });
 });
