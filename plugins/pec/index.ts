@@ -1,4 +1,14 @@
 import { defineModule } from '../../server/modules/module.js';
+import { PecInboxResolver, PecMessageFieldsResolver } from './inbox/inbox.resolver.js';
+import { PecMessage } from './inbox/pec-message.entity.js';
+import { PEC_BLOB_REFERENCES } from './inbox/pec-blob-references.js';
+import { PEC_INBOX_EVENTS } from './inbox/pec-events.js';
+import { PecMailboxFieldsResolver, PecMailboxResolver } from './mailbox/mailbox.resolver.js';
+import { PecMailboxGrant } from './mailbox/pec-mailbox-grant.entity.js';
+import { PecMailbox } from './mailbox/pec-mailbox.entity.js';
+import { PEC_ERROR_CODES } from './mailbox/pec.errors.js';
+import { PEC_PERMISSIONS } from './mailbox/permissions.js';
+import { Migration20261206000100_pec_mailbox } from './migrations/Migration20261206000100_pec_mailbox.js';
 import { pecCommand } from './message/inspect.command.js';
 import { pecSimulatorCommand } from './simulator/simulator.command.js';
 
@@ -10,7 +20,38 @@ import { pecSimulatorCommand } from './simulator/simulator.command.js';
  */
 export const plugin = defineModule({
   name: 'pec',
+  entities: [PecMailbox, PecMailboxGrant, PecMessage],
+  migrations: [{ name: 'Migration20261206000100_pec_mailbox', class: Migration20261206000100_pec_mailbox }],
+  resolvers: [PecMailboxResolver, PecMailboxFieldsResolver, PecInboxResolver, PecMessageFieldsResolver],
+  permissions: PEC_PERMISSIONS,
+  errorCodes: PEC_ERROR_CODES,
+  events: PEC_INBOX_EVENTS,
+  // The raw messages and their parts (postacert.eml, attachments), kept in the blob store until
+  // registered (and after), are not orphans.
+  blobReferences: PEC_BLOB_REFERENCES,
   commands: [pecCommand, pecSimulatorCommand],
 });
 
 export default plugin;
+
+// What the other parts of the plugin (ingest, send) use.
+export { PecMailbox, PecMailboxGrant, PecMessage };
+export { PecMailboxKind, PecMessageKind, PecMessageState } from './mailbox/pec-enums.js';
+export { PEC_MAILBOX_MANAGE, PEC_MAILBOX_USE } from './mailbox/permissions.js';
+export { rightsOn, rightsOnOne, type MailboxRights } from './mailbox/mailbox-access.js';
+export { decryptMailboxPassword } from './mailbox/mailbox-secret.js';
+export {
+  storeIncomingMessage,
+  type ImapRef,
+  type IncomingReaders,
+  type StoredIncoming,
+} from './inbox/store-incoming.service.js';
+export { registerPecMessage, discardPecMessage } from './inbox/register-message.service.js';
+export { interopReader, summariseInterop } from './inbox/interop-reader.js';
+export { pecReaders } from './inbox/pec-readers.js';
+export {
+  PecMessageReceived,
+  PecMessageRegistered,
+  PecMessageDiscarded,
+  type PecMessageEventData,
+} from './inbox/pec-events.js';

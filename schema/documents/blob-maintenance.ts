@@ -24,6 +24,7 @@ export interface ScrubReport {
  * object a row references is never removed.
  */
 export async function collectOrphanBlobs(platform: Platform, graceMs: number): Promise<OrphanReport> {
+  const referencing = referencingSql(platform);
   const cutoff = platform.clock.now().getTime() - graceMs;
   const report: OrphanReport = { scanned: 0, removed: [] };
   let batch: BlobStat[] = [];
@@ -35,7 +36,7 @@ export async function collectOrphanBlobs(platform: Platform, graceMs: number): P
     const referenced = new Set(
       (
         await em.execute<Array<{ blob_key: string }>>(
-          'select distinct blob_key from stored_file where blob_key = any(?::text[])',
+          `select distinct blob_key from (${referencing}) r where blob_key = any(?::text[])`,
           [pgArray(candidates.map((c) => c.key))],
         )
       ).map((r) => r.blob_key),
@@ -45,7 +46,7 @@ export async function collectOrphanBlobs(platform: Platform, graceMs: number): P
       const removed = await platform.orm.em.fork().transactional(async (tx) => {
         await tx.execute('select pg_advisory_xact_lock(?)', [blobLockKey(c.key.slice(-64))]);
         const still = await tx.execute<Array<{ one: number }>>(
-          'select 1 as one from stored_file where blob_key = ? limit 1',
+          `select 1 as one from (${referencing}) r where blob_key = ? limit 1`,
           [c.key],
         );
         if (still.length > 0) return false;
@@ -64,6 +65,16 @@ export async function collectOrphanBlobs(platform: Platform, graceMs: number): P
   if (report.removed.length > 0)
     platform.logger.info({ removed: report.removed.length }, 'orphan blobs removed');
   return report;
+}
+
+/** Every blob key a row references: stored files and what modules declare (blobReferences). */
+function referencingSql(platform: Platform): string {
+  const parts = ['select blob_key from stored_file'];
+  for (const m of platform.modules.modules) {
+    for (const select of m.blobReferences ?? [])
+      parts.push(`select blob_key from (${select}) ${m.name.replace(/\W/g, '_')}_refs`);
+  }
+  return parts.join(' union all ');
 }
 
 /** Re-hashes every object a row references and reports what no longer matches. */

@@ -105,3 +105,5 @@ export {
   type SystemFileInput,
 } from './system-document.js';
 export { DocumentFormat } from './document-enums.js';
+// Modules that keep blobs of their own (blobReferences) write their rows under this lock.
+export { blobLockKey } from './blob-lock.js';

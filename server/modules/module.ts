@@ -53,6 +53,12 @@ export interface DmsModule {
    */
   readonly healthReports?: readonly HealthReport[];
   /**
+   * Where the module's tables hold platform.blobs keys, each a SELECT of one `blob_key` column:
+   * the orphan collector keeps the objects they name (a row is written under the digest's
+   * advisory lock, `blobLockKey`, as an upload's is).
+   */
+  readonly blobReferences?: readonly string[];
+  /**
    * Loads the module's demo data (SEED_DEMO, `dms seed-demo`) unless it is there already; the
    * host calls every module in order, in one transaction. Returns whether it loaded anything.
    */

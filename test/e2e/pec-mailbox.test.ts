@@ -1,0 +1,383 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import {
+  CreatePecMailboxDocument,
+  PecMailboxDocument,
+  PecMailboxesDocument,
+  PecMessagesDocument,
+  SetPecMailboxGrantsDocument,
+  UpdatePecMailboxDocument,
+  type CreatePecMailboxInput,
+  type PecMailboxGrantInput,
+} from '../../clients/sdk/generated/plugins.js';
+import { demoIds, errorCode, sql, type DemoIds } from '../harness/files-helpers.js';
+import type { GraphqlClient } from '../harness/graphql-client.js';
+import { createMember, createSecondAoo, type SecondAoo } from '../harness/org-fixtures.js';
+import { startTestEnv, type TestEnv } from '../harness/test-env.js';
+
+const PASSWORD = 'S3greta-della-casella!';
+
+function mailboxInput(aooId: string, uorId: string, address: string): CreatePecMailboxInput {
+  return {
+    aooId,
+    uorId,
+    address,
+    kind: 'PEC',
+    description: 'Casella istituzionale',
+    imap: { host: 'imap.pec.example.it', port: 993, tls: true, user: address },
+    smtp: { host: 'smtp.pec.example.it', port: 465, tls: true, user: address },
+    password: PASSWORD,
+  };
+}
+
+type Outcome = 'ok' | 'FORBIDDEN' | 'NOT_FOUND';
+
+/**
+ * Mailboxes of the PEC plugin: creation and validation, the password kept only encrypted and
+ * never readable, grants to users and offices deciding who sees which mailbox, and the ACL
+ * matrix of every mailbox operation × the demo profiles × a user of another AOO.
+ */
+describe('PEC mailboxes', () => {
+  let env: TestEnv;
+  let ids: DemoIds;
+  let other: SecondAoo;
+  const clients = new Map<string, GraphqlClient>();
+  const c = (u: string): GraphqlClient => {
+    const client = clients.get(u);
+    assert.ok(client, u);
+    return client;
+  };
+  let mailboxId = '';
+
+  before(async () => {
+    env = await startTestEnv({ plugins: ['pec'] });
+    ids = await demoIds(env);
+    const admin = await env.asUser('admin');
+    other = await createSecondAoo(admin);
+    await createMember(admin, other.aooId, other.uorId, 'altrove.rgd', 'RGD');
+    for (const u of [
+      'admin',
+      'rgd',
+      'protocollista',
+      'rpa.ragioneria',
+      'rpa.tecnico',
+      'lettore',
+      'segretario',
+      'altrove.rgd',
+    ]) {
+      clients.set(u, await env.asUser(u));
+    }
+    const created = await c('rgd').data(CreatePecMailboxDocument, {
+      input: mailboxInput(ids.aooId, ids.uor['PROT'] ?? '', 'Protocollo@PEC.Comune.Esempio.it'),
+    });
+    mailboxId = created.createPecMailbox.id;
+    await c('rgd').data(SetPecMailboxGrantsDocument, {
+      mailboxId,
+      grants: [
+        { userId: ids.user['protocollista'], canRead: true, canRegister: true, canSend: false },
+        { uorId: ids.uor['TEC'], canRead: true, canRegister: false, canSend: false },
+      ],
+    });
+  });
+  after(async () => {
+    await env?.close();
+  });
+
+  it('creates a mailbox with its settings, the address in lower case, and says only whether a password is set', async () => {
+    const r = await c('rgd').data(PecMailboxDocument, { id: mailboxId });
+    const m = r.pecMailbox;
+    assert.equal(m.address, 'protocollo@pec.comune.esempio.it');
+    assert.equal(m.kind, 'PEC');
+    assert.deepEqual(m.imap, {
+      host: 'imap.pec.example.it',
+      port: 993,
+      tls: true,
+      user: 'Protocollo@PEC.Comune.Esempio.it',
+    });
+    assert.equal(m.hasPassword, true);
+    assert.equal(m.active, true);
+    assert.equal(m.autoRegister, false);
+    assert.equal(m.uorId, ids.uor['PROT']);
+    assert.deepEqual(m.myRights, { read: true, register: true, send: true });
+  });
+
+  it('no field of the schema returns the password, and the column holds no plaintext', async () => {
+    const types = await env.anonymous.data<{
+      __schema: { types: Array<{ name: string; fields: Array<{ name: string }> | null }> };
+    }>(`{ __schema { types { name fields { name } } } }`);
+    const mailboxType = types.__schema.types.find((t) => t.name === 'PecMailbox');
+    assert.ok(mailboxType?.fields?.some((f) => f.name === 'hasPassword'));
+    for (const t of types.__schema.types) {
+      for (const f of t.fields ?? []) {
+        assert.ok(!/password|secret|cipher/i.test(f.name) || f.name === 'hasPassword', `${t.name}.${f.name}`);
+      }
+    }
+    const [row] = await sql<{ password_cipher: Buffer }>(
+      env,
+      'select password_cipher from pec_mailbox where id = $1',
+      [mailboxId],
+    );
+    assert.ok(row);
+    assert.ok(row.password_cipher.length >= 12 + 16 + Buffer.byteLength(PASSWORD));
+    assert.equal(row.password_cipher.includes(Buffer.from(PASSWORD)), false);
+    assert.equal(row.password_cipher.toString('latin1').includes('S3greta'), false);
+    // The same plaintext twice gives two ciphers (random iv).
+    await c('rgd').data(UpdatePecMailboxDocument, { input: { id: mailboxId, password: PASSWORD } });
+    const [again] = await sql<{ password_cipher: Buffer }>(
+      env,
+      'select password_cipher from pec_mailbox where id = $1',
+      [mailboxId],
+    );
+    assert.ok(again && !again.password_cipher.equals(row.password_cipher));
+    // And it decrypts to the password for the mail clients only (the plugin's export).
+    const { decryptMailboxPassword } = await import('../../plugins/pec/index.js');
+    assert.equal(
+      await decryptMailboxPassword(env.platform.orm.em.fork(), mailboxId, again.password_cipher),
+      PASSWORD,
+    );
+    // Bound to its row: the cipher of one mailbox does not open as another's.
+    await assert.rejects(
+      decryptMailboxPassword(env.platform.orm.em.fork(), ids.aooId, again.password_cipher),
+    );
+  });
+
+  it('refuses a duplicate address in the AOO (in any case) and bad settings, with their codes', async () => {
+    const dup = await c('rgd').request(CreatePecMailboxDocument, {
+      input: mailboxInput(ids.aooId, ids.uor['PROT'] ?? '', 'PROTOCOLLO@pec.comune.esempio.it'),
+    });
+    assert.equal(errorCode(dup), 'PEC_MAILBOX_ADDRESS_TAKEN');
+    const bad = async (patch: Partial<CreatePecMailboxInput>, field: string): Promise<void> => {
+      const r = await c('rgd').request(CreatePecMailboxDocument, {
+        input: { ...mailboxInput(ids.aooId, ids.uor['PROT'] ?? '', 'altra@pec.comune.esempio.it'), ...patch },
+      });
+      assert.equal(errorCode(r), 'BAD_USER_INPUT', JSON.stringify(r.errors));
+      assert.equal(r.errors?.[0]?.extensions?.['field'], field);
+    };
+    await bad({ address: 'not an address' }, 'input.address');
+    await bad({ imap: { host: 'imap.example.it', port: 70000, tls: true, user: 'x' } }, 'input.imap.port');
+    await bad({ smtp: { host: 'bad host!', port: 25, tls: false, user: 'x' } }, 'input.smtp.host');
+    await bad({ description: '  ' }, 'input.description');
+    await bad({ uorId: other.uorId }, 'input.uorId');
+    // The same address in another AOO is another mailbox.
+    const elsewhere = await c('altrove.rgd').data(CreatePecMailboxDocument, {
+      input: mailboxInput(other.aooId, other.uorId, 'protocollo@pec.comune.esempio.it'),
+    });
+    assert.equal(elsewhere.createPecMailbox.aooId, other.aooId);
+  });
+
+  it('updates settings, clears the password with an empty string, and audits without the secret', async () => {
+    const r = await c('admin').data(UpdatePecMailboxDocument, {
+      input: { id: mailboxId, description: 'Casella del protocollo', autoRegister: true, password: '' },
+    });
+    assert.equal(r.updatePecMailbox.description, 'Casella del protocollo');
+    assert.equal(r.updatePecMailbox.autoRegister, true);
+    assert.equal(r.updatePecMailbox.hasPassword, false);
+    assert.ok(r.updatePecMailbox.updatedAt);
+    const [row] = await sql<{ password_cipher: Buffer | null }>(
+      env,
+      'select password_cipher from pec_mailbox where id = $1',
+      [mailboxId],
+    );
+    assert.equal(row?.password_cipher, null);
+    await c('admin').data(UpdatePecMailboxDocument, {
+      input: { id: mailboxId, password: PASSWORD, autoRegister: false },
+    });
+    const audit = await sql<{ operation: string; changes: string }>(
+      env,
+      `select operation, changes::text as changes from audit_event where target_id = $1 order by id`,
+      [mailboxId],
+    );
+    assert.deepEqual(
+      audit.map((a) => a.operation),
+      [
+        'pec.mailbox.create',
+        'pec.mailbox.grants',
+        'pec.mailbox.update',
+        'pec.mailbox.update',
+        'pec.mailbox.update',
+      ],
+    );
+    for (const a of audit) assert.equal(a.changes.includes('S3greta'), false, a.changes);
+    assert.match(audit[3]?.changes ?? '', /"password": ?"removed"/);
+  });
+
+  it('validates grants: one holder, reading implied, no duplicates, only users and offices of the AOO', async () => {
+    const bad = async (grants: PecMailboxGrantInput[]): Promise<void> => {
+      const r = await c('rgd').request(SetPecMailboxGrantsDocument, { mailboxId, grants });
+      assert.equal(errorCode(r), 'PEC_GRANT_INVALID', JSON.stringify(r.errors));
+    };
+    await bad([{ canRead: true, canRegister: false, canSend: false }]);
+    await bad([
+      {
+        userId: ids.user['lettore'],
+        uorId: ids.uor['RAG'],
+        canRead: true,
+        canRegister: false,
+        canSend: false,
+      },
+    ]);
+    await bad([{ userId: ids.user['lettore'], canRead: false, canRegister: true, canSend: false }]);
+    await bad([{ userId: ids.user['lettore'], canRead: false, canRegister: false, canSend: false }]);
+    await bad([
+      { uorId: ids.uor['RAG'], canRead: true, canRegister: false, canSend: false },
+      { uorId: ids.uor['RAG'], canRead: true, canRegister: false, canSend: true },
+    ]);
+    await bad([{ uorId: other.uorId, canRead: true, canRegister: false, canSend: false }]);
+    await bad([{ userId: ids.user['altrove.rgd'], canRead: true, canRegister: false, canSend: false }]);
+    // Nothing changed: the grants are the ones set before.
+    const list = await c('rgd').data(PecMailboxesDocument, { aooId: ids.aooId });
+    const mine = list.pecMailboxes.find((m) => m.id === mailboxId);
+    assert.equal(mine?.grants.length, 2);
+  });
+
+  it('shows each caller only the mailboxes they manage or read, with their rights; never another AOO', async () => {
+    const seen = async (u: string): Promise<Record<string, unknown>> => {
+      const r = await c(u).request(PecMailboxesDocument, {});
+      if (r.errors?.length) return { error: errorCode(r) };
+      return Object.fromEntries(
+        (r.data?.pecMailboxes ?? []).map((m) => [
+          m.address + '@' + (m.aooId === ids.aooId ? 'demo' : 'other'),
+          m.myRights,
+        ]),
+      );
+    };
+    const none = { read: false, register: false, send: false };
+    const all = { read: true, register: true, send: true };
+    const key = 'protocollo@pec.comune.esempio.it@demo';
+    assert.deepEqual(await seen('rgd'), { [key]: all });
+    assert.deepEqual(await seen('admin'), { [key]: none });
+    assert.deepEqual(await seen('protocollista'), { [key]: { read: true, register: true, send: false } });
+    assert.deepEqual(await seen('rpa.tecnico'), { [key]: { read: true, register: false, send: false } });
+    assert.deepEqual(await seen('rpa.ragioneria'), {});
+    assert.deepEqual(await seen('lettore'), { error: 'FORBIDDEN' });
+    assert.deepEqual(await seen('altrove.rgd'), { 'protocollo@pec.comune.esempio.it@other': all });
+    // Grants are shown to managers only.
+    const byManager = await c('rgd').data(PecMailboxesDocument, {});
+    assert.equal(byManager.pecMailboxes[0]?.grants.length, 2);
+    const byUser = await c('protocollista').data(PecMailboxesDocument, {});
+    assert.deepEqual(byUser.pecMailboxes[0]?.grants, []);
+  });
+
+  it('ACL matrix: every mailbox operation × the demo profiles × another AOO', async () => {
+    const actors = [
+      'admin',
+      'rgd',
+      'protocollista',
+      'rpa.ragioneria',
+      'rpa.tecnico',
+      'lettore',
+      'segretario',
+      'altrove.rgd',
+    ];
+    const ops: Record<
+      string,
+      (u: string) => Promise<{ errors?: ReadonlyArray<{ extensions?: Record<string, unknown> }> }>
+    > = {
+      pecMailbox: (u) => c(u).request(PecMailboxDocument, { id: mailboxId }),
+      pecMessages: (u) => c(u).request(PecMessagesDocument, { mailboxId, first: 5 }),
+      updatePecMailbox: (u) =>
+        c(u).request(UpdatePecMailboxDocument, { input: { id: mailboxId, description: `by ${u}` } }),
+      setPecMailboxGrants: (u) =>
+        c(u).request(SetPecMailboxGrantsDocument, {
+          mailboxId,
+          grants: [
+            { userId: ids.user['protocollista'], canRead: true, canRegister: true, canSend: false },
+            { uorId: ids.uor['TEC'], canRead: true, canRegister: false, canSend: false },
+          ],
+        }),
+      createPecMailbox: (u) =>
+        c(u).request(CreatePecMailboxDocument, {
+          input: mailboxInput(
+            ids.aooId,
+            ids.uor['PROT'] ?? '',
+            `m.${u.replace(/\W/g, '')}@pec.comune.esempio.it`,
+          ),
+        }),
+    };
+    const expected: Record<string, Record<string, Outcome>> = {
+      pecMailbox: {
+        admin: 'ok',
+        rgd: 'ok',
+        protocollista: 'ok',
+        'rpa.ragioneria': 'NOT_FOUND',
+        'rpa.tecnico': 'ok',
+        lettore: 'FORBIDDEN',
+        segretario: 'FORBIDDEN',
+        'altrove.rgd': 'NOT_FOUND',
+      },
+      pecMessages: {
+        admin: 'FORBIDDEN',
+        rgd: 'ok',
+        protocollista: 'ok',
+        'rpa.ragioneria': 'NOT_FOUND',
+        'rpa.tecnico': 'ok',
+        lettore: 'FORBIDDEN',
+        segretario: 'FORBIDDEN',
+        'altrove.rgd': 'NOT_FOUND',
+      },
+      updatePecMailbox: {
+        admin: 'ok',
+        rgd: 'ok',
+        protocollista: 'FORBIDDEN',
+        'rpa.ragioneria': 'FORBIDDEN',
+        'rpa.tecnico': 'FORBIDDEN',
+        lettore: 'FORBIDDEN',
+        segretario: 'FORBIDDEN',
+        'altrove.rgd': 'NOT_FOUND',
+      },
+      setPecMailboxGrants: {
+        admin: 'ok',
+        rgd: 'ok',
+        protocollista: 'FORBIDDEN',
+        'rpa.ragioneria': 'FORBIDDEN',
+        'rpa.tecnico': 'FORBIDDEN',
+        lettore: 'FORBIDDEN',
+        segretario: 'FORBIDDEN',
+        'altrove.rgd': 'NOT_FOUND',
+      },
+      createPecMailbox: {
+        admin: 'ok',
+        rgd: 'ok',
+        protocollista: 'FORBIDDEN',
+        'rpa.ragioneria': 'FORBIDDEN',
+        'rpa.tecnico': 'FORBIDDEN',
+        lettore: 'FORBIDDEN',
+        segretario: 'FORBIDDEN',
+        'altrove.rgd': 'FORBIDDEN',
+      },
+    };
+    const got: Record<string, Record<string, Outcome>> = {};
+    for (const [op, call] of Object.entries(ops)) {
+      got[op] = {};
+      for (const u of actors) {
+        const r = await call(u);
+        const code = r.errors?.[0]?.extensions?.['code'];
+        got[op][u] = r.errors?.length ? (code as Outcome) : 'ok';
+      }
+    }
+    assert.deepEqual(got, expected);
+    // A hidden mailbox answers exactly as a missing one.
+    const hidden = await c('altrove.rgd').request(PecMailboxDocument, { id: mailboxId });
+    const missing = await c('altrove.rgd').request(PecMailboxDocument, {
+      id: '00000000-0000-4000-8000-000000000000',
+    });
+    assert.equal(
+      hidden.errors?.[0]?.message.replace(mailboxId, '<id>'),
+      missing.errors?.[0]?.message.replace('00000000-0000-4000-8000-000000000000', '<id>'),
+    );
+  });
+
+  it('a grant taken away hides the mailbox at once', async () => {
+    await c('rgd').data(SetPecMailboxGrantsDocument, {
+      mailboxId,
+      grants: [{ userId: ids.user['protocollista'], canRead: true, canRegister: true, canSend: false }],
+    });
+    assert.equal(
+      errorCode(await c('rpa.tecnico').request(PecMailboxDocument, { id: mailboxId })),
+      'NOT_FOUND',
+    );
+    assert.equal(errorCode(await c('rpa.tecnico').request(PecMessagesDocument, { mailboxId })), 'NOT_FOUND');
+    const p = await c('protocollista').data(PecMailboxDocument, { id: mailboxId });
+    assert.equal(p.pecMailbox.myRights.read, true);
+  });
+});
