@@ -10,6 +10,7 @@ import { PEC_ERROR_CODES } from './mailbox/pec.errors.js';
 import { PEC_PERMISSIONS } from './mailbox/permissions.js';
 import { Migration20261206000100_pec_mailbox } from './migrations/Migration20261206000100_pec_mailbox.js';
 import { pecCommand } from './message/inspect.command.js';
+import { PEC_SEND } from './send/index.js';
 import { pecSimulatorCommand } from './simulator/simulator.command.js';
 
 /**
@@ -20,12 +21,23 @@ import { pecSimulatorCommand } from './simulator/simulator.command.js';
  */
 export const plugin = defineModule({
   name: 'pec',
-  entities: [PecMailbox, PecMailboxGrant, PecMessage],
-  migrations: [{ name: 'Migration20261206000100_pec_mailbox', class: Migration20261206000100_pec_mailbox }],
-  resolvers: [PecMailboxResolver, PecMailboxFieldsResolver, PecInboxResolver, PecMessageFieldsResolver],
+  entities: [PecMailbox, PecMailboxGrant, PecMessage, ...PEC_SEND.entities],
+  migrations: [
+    { name: 'Migration20261206000100_pec_mailbox', class: Migration20261206000100_pec_mailbox },
+    ...PEC_SEND.migrations,
+  ],
+  resolvers: [
+    PecMailboxResolver,
+    PecMailboxFieldsResolver,
+    PecInboxResolver,
+    PecMessageFieldsResolver,
+    ...PEC_SEND.resolvers,
+  ],
+  routes: [...PEC_SEND.routes],
+  jobs: [...PEC_SEND.jobs],
   permissions: PEC_PERMISSIONS,
-  errorCodes: PEC_ERROR_CODES,
-  events: PEC_INBOX_EVENTS,
+  errorCodes: [...PEC_ERROR_CODES, ...PEC_SEND.errorCodes],
+  events: [...PEC_INBOX_EVENTS, ...PEC_SEND.events],
   // The raw messages and their parts (postacert.eml, attachments), kept in the blob store until
   // registered (and after), are not orphans.
   blobReferences: PEC_BLOB_REFERENCES,

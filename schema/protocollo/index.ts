@@ -99,6 +99,8 @@ export { registerProtocol } from './protocol-registration.service.js';
 // and RPA, smistamento per conoscenza adds to its CC list, as managed-field changes.
 export { changeManagedFields } from './protocol-changes.service.js';
 export { currentCcLinks, type CcEntry } from './protocol-cc-links.js';
+// For the PEC plugin: a sent record is never annulled; the sealed segnatura travels with it.
+export { markSentByPec, storedSegnatura } from './protocol-pec-sent.js';
 export { protocolloLoaders } from './protocollo-loaders.js';
 export { RegisterProtocolInput, ProtocolCorrespondentInput, ProtocolCcInput } from './protocollo.inputs.js';
 export { checkCorrespondent, MAX_CORRESPONDENTS } from './protocol-input-checks.js';

@@ -19,3 +19,5 @@ export const ricevuteModule = defineModule({
 
 // What other modules may use.
 export { labelCode, labelText, parseLabelCode, type RegisterCodes } from './label-code.js';
+// The PEC plugin sends the receipt of registration to a PEC sender (001 §6.6).
+export { renderRegistrationReceipt, type IssuedPdf } from './receipt.service.js';

@@ -70,7 +70,14 @@ function correspondentText(c: ProtocolCorrespondent, personalData: boolean): str
 
 /** The facts of a record the caller sees; NOT_FOUND (same as missing) otherwise. */
 export async function receiptFacts(ctx: RequestContext, id: string): Promise<ReceiptFacts> {
-  const record = await findVisibleRecord(ctx, ctx.em, id);
+  return factsOfRecord(ctx, await findVisibleRecord(ctx, ctx.em, id));
+}
+
+/**
+ * The facts of a record already authorised by the caller (system work: the receipt sent by PEC
+ * to the sender). Personal data follow `ctx`'s grants, as everywhere: none for a system context.
+ */
+export async function factsOfRecord(ctx: RequestContext, record: ProtocolRecord): Promise<ReceiptFacts> {
   // One statement after another: the request's EntityManager is not shared between queries.
   const aoo = await ctx.em.findOneOrFail(Aoo, record.aooId, { populate: ['administration'] });
   const correspondents = await ctx.em.find(

@@ -9,7 +9,7 @@ import {
 } from '../protocollo/index.js';
 import { labelCode, labelText, parseLabelCode } from './label-code.js';
 import { renderLabel } from './label-pdf.js';
-import { receiptFacts, type ReceiptFacts } from './receipt-facts.js';
+import { factsOfRecord, receiptFacts, type ReceiptFacts } from './receipt-facts.js';
 import { renderReceipt } from './receipt-pdf.js';
 
 /** A PDF to send: its bytes and the name to save it under. */
@@ -39,6 +39,21 @@ export async function issueReceipt(ctx: RequestContext, id: string): Promise<Iss
     targetId: facts.record.id,
     changes: { state: facts.record.state },
   });
+  return { pdf, fileName: `ricevuta-protocollo-${baseName(facts)}.pdf` };
+}
+
+/**
+ * The receipt of registration of a record, for system work that has authorised it already (the
+ * PEC plugin sends it to a PEC sender, 001 §6.6: "automatically for PEC"). Nothing is audited
+ * here: the caller audits the sending in its own transaction. Personal data of persons are
+ * masked unless `ctx` holds PROTOCOL_READ_PERSONAL_DATA (a system context does not).
+ */
+export async function renderRegistrationReceipt(
+  ctx: RequestContext,
+  record: ProtocolRecord,
+): Promise<IssuedPdf> {
+  const facts = await factsOfRecord(ctx, record);
+  const pdf = await renderReceipt(facts, ctx.clock.now());
   return { pdf, fileName: `ricevuta-protocollo-${baseName(facts)}.pdf` };
 }
 

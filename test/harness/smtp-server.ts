@@ -22,6 +22,12 @@ export interface ReceivedMail {
 export interface SmtpTestServerOptions {
   /** Require AUTH with this account (otherwise AUTH is optional and any account passes). */
   account?: { user: string; password: string };
+  /**
+   * Runs once a message's data is in, before the server answers it (accepted messages only): a
+   * test does there what happens while the client waits for the 250 (a receipt racing the
+   * sender's commit, the sender's process dying).
+   */
+  beforeAccept?: (raw: string) => Promise<void> | void;
 }
 
 export interface SmtpTestServer {
@@ -86,9 +92,15 @@ export async function startSmtpTestServer(options: SmtpTestServerOptions = {}): 
           callback(smtpError(toRefuse.code, 'Temporary failure, try again later'));
           return;
         }
-        received.push(readMail(Buffer.concat(chunks).toString('utf8'), session));
-        callback();
-        for (const wake of waiters.splice(0)) wake();
+        const raw = Buffer.concat(chunks).toString('utf8');
+        void Promise.resolve(options.beforeAccept?.(raw)).then(
+          () => {
+            received.push(readMail(raw, session));
+            callback();
+            for (const wake of waiters.splice(0)) wake();
+          },
+          (err: unknown) => callback(err instanceof Error ? err : new Error(String(err))),
+        );
       });
     },
   });
