@@ -10,7 +10,8 @@ import { pgArray } from '../../server/db/sql-array.js';
 import { InvalidInputError } from '../../server/errors/domain-error.js';
 import {
   ProtocolFieldsChanged,
-  ProtocolRecord,
+  type ProtocolRecord,
+  recordOfVisibleRow,
   recordVisibilitySql,
   visibleRecordRow,
 } from '../protocollo/index.js';
@@ -87,7 +88,7 @@ export function assignmentStream(
     const row = await visibleRecordRow(ctx, step.recordId);
     if (row === null) return false;
     // The notice's record is this row, just checked with the subscriber's rights of now.
-    step.record = ctx.em.map(ProtocolRecord, row);
+    step.record = recordOfVisibleRow(ctx, row);
     return true;
   });
   if (since === null && sinceTime === null) return mine;

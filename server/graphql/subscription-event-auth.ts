@@ -108,8 +108,27 @@ export async function refreshSubscriberRights(context: RequestContext): Promise<
  */
 export async function refreshSubscriber(context: RequestContext): Promise<void> {
   await refreshSubscriberRights(context);
-  context.em = context.platform.orm.em.fork();
+  freshSessionOnUse(context);
   context.loaders.clear();
+}
+
+/**
+ * Gives the context a new EntityManager fork, made when the event's resolvers first use it: most
+ * deliveries never do (the stream read and checked what they carry), and a fork per delivered
+ * event was a good part of a replica's work per event (hundreds of subscribers each). Whatever
+ * reads through `context.em` after this still gets a session of its own, as fresh as before.
+ */
+function freshSessionOnUse(context: RequestContext): void {
+  const orm = context.platform.orm;
+  let em: RequestContext['em'] | undefined;
+  Object.defineProperty(context, 'em', {
+    configurable: true,
+    enumerable: true,
+    get: () => (em ??= orm.em.fork()),
+    set: (value: RequestContext['em']) => {
+      em = value;
+    },
+  });
 }
 
 const values = new WeakMap<Platform, Map<string, { at: number; value: Promise<unknown> }>>();
