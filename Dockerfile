@@ -58,6 +58,8 @@ COPY --from=build /app/clients/inbox/public ./clients/inbox/public
 COPY --from=build /app/schema/schema.graphql ./schema/schema.graphql
 # The schema of the daily register's XML, for whoever checks a register taken from this image.
 COPY --from=build /app/schema/registro-giornaliero/registro-giornaliero.xsd ./schema/registro-giornaliero/registro-giornaliero.xsd
+# The AgID XSDs the PEC plugin validates Segnatura and interoperability messages against.
+COPY --from=build /app/plugins/pec/interop/xsd ./plugins/pec/interop/xsd
 RUN mkdir -p /app/.data && chown node:node /app/.data
 
 USER node

@@ -54,4 +54,7 @@ export {
 // The daily register seals its XML with the AOO's seal (a detached CAdES).
 export { aooSealKey } from './seal.service.js';
 export type { SealKey } from './xades-seal.js';
+// The PEC plugin seals the Allegato 6 interoperability messages (Conferma, Eccezione, …) with the
+// same XAdES-B seal as the segnatura, around their canonical form.
+export { sealCanonical, canonicalElement } from './xades-seal.js';
 export { SEGNATURA_SEAL_MANAGE } from './permissions.js';

@@ -26,7 +26,8 @@ const PLATFORM_COMMANDS: ReadonlyArray<Pick<CliCommand, 'name' | 'usage'>> = [
   },
   {
     name: 'emit-schema',
-    usage: 'emit-schema [--out FILE]  write the GraphQL SDL (default schema/schema.graphql)',
+    usage:
+      'emit-schema [--out FILE] [--plugins a,b]  write the GraphQL SDL (default schema/schema.graphql), of the core modules and the plugins named (default: DMS_PLUGINS)',
   },
   {
     name: 'verify-audit-export',
@@ -84,10 +85,29 @@ export async function main(argv: string[], coreModules: readonly DmsModule[]): P
       case 'emit-schema': {
         const { values } = parseArgs({
           args: rest,
-          options: { out: { type: 'string', default: 'schema/schema.graphql' } },
+          options: {
+            out: { type: 'string', default: 'schema/schema.graphql' },
+            plugins: { type: 'string' },
+          },
         });
+        // The plugin SDK (clients/sdk/generated/plugins.ts) is generated from the schema with the
+        // plugins, whatever DMS_PLUGINS says where the command runs.
+        const schemaModules =
+          values.plugins === undefined
+            ? modules
+            : await composePlatformModules(
+                {
+                  ...config,
+                  plugins: values.plugins
+                    .split(',')
+                    .map((p) => p.trim())
+                    .filter((p) => p !== ''),
+                },
+                coreModules,
+                PLATFORM_COMMANDS.map((c) => c.name),
+              );
         const pubSub = createAppPubSub(undefined);
-        await writeFile(values.out, printAppSchema(await buildAppSchema(modules, pubSub.pubSub)));
+        await writeFile(values.out, printAppSchema(await buildAppSchema(schemaModules, pubSub.pubSub)));
         console.log(`Wrote ${values.out}`);
         return 0;
       }

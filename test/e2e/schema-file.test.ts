@@ -6,6 +6,7 @@ import { describe, it } from 'node:test';
 import { generate, loadCodegenConfig } from '@graphql-codegen/cli';
 import { createAppPubSub } from '../../server/events/pubsub.js';
 import { buildAppSchema, printAppSchema } from '../../server/graphql/schema.js';
+import { loadPlugins } from '../../server/modules/plugins.js';
 
 const root = new URL('../../../', import.meta.url);
 
@@ -15,6 +16,17 @@ describe('schema/schema.graphql', () => {
       await buildAppSchema(composeModules(coreModules), createAppPubSub(undefined).pubSub),
     );
     const committed = await readFile(new URL('schema/schema.graphql', root), 'utf8');
+    assert.equal(committed, built);
+  });
+});
+
+describe('schema/schema.plugins.graphql', () => {
+  it('is exactly the schema the server builds with the plugins of this checkout (run `npm run schema:emit`)', async () => {
+    const plugins = await loadPlugins(['pec']);
+    const built = printAppSchema(
+      await buildAppSchema(composeModules([...coreModules, ...plugins]), createAppPubSub(undefined).pubSub),
+    );
+    const committed = await readFile(new URL('schema/schema.plugins.graphql', root), 'utf8');
     assert.equal(committed, built);
   });
 });
@@ -29,7 +41,11 @@ describe('clients/sdk', () => {
         filename: string;
         content: string;
       }>;
-      assert.ok(outputs.length > 0);
+      // Both SDKs: the core one and the plugins' one (clients/sdk/generated/plugins.ts).
+      assert.deepEqual(outputs.map((o) => o.filename).sort(), [
+        'clients/sdk/generated/graphql.ts',
+        'clients/sdk/generated/plugins.ts',
+      ]);
       for (const out of outputs) {
         const committed = await readFile(new URL(out.filename, root), 'utf8');
         assert.equal(committed, out.content, `${out.filename} drifted`);

@@ -24,6 +24,8 @@ export interface TestEnvOptions {
   demoDocuments?: boolean;
   /** Connect the server to PostgreSQL through a relay the test can cut (an outage). */
   databaseProxy?: boolean;
+  /** Plugins of this checkout to load (DMS_PLUGINS), e.g. ['pec']. */
+  plugins?: readonly string[];
   /** Modules composed after the core ones (a test's probe of what the platform hands a resolver). */
   modules?: readonly DmsModule[];
 }
@@ -76,6 +78,7 @@ export async function startTestEnv(options: TestEnvOptions = {}): Promise<TestEn
     LOG_LEVEL: process.env['TEST_LOG_LEVEL'] ?? 'silent',
     SHUTDOWN_TIMEOUT_MS: '2000',
     JOBS_ENABLED: 'false',
+    ...(options.plugins && options.plugins.length > 0 ? { DMS_PLUGINS: options.plugins.join(',') } : {}),
     ...(s3
       ? {
           BLOB_DRIVER: 's3',
