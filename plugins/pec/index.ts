@@ -1,4 +1,6 @@
 import { defineModule } from '../../server/modules/module.js';
+import { pecCommand } from './message/inspect.command.js';
+import { pecSimulatorCommand } from './simulator/simulator.command.js';
 
 /**
  * PEC interoperability (issue 14, DOMAIN §8): certified-mail mailboxes of an AOO, the incoming
@@ -8,6 +10,7 @@ import { defineModule } from '../../server/modules/module.js';
  */
 export const plugin = defineModule({
   name: 'pec',
+  commands: [pecCommand, pecSimulatorCommand],
 });
 
 export default plugin;
