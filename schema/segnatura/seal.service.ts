@@ -75,7 +75,7 @@ async function loadRow(em: EntityManager, aooId: string): Promise<SealRow | unde
 }
 
 /**
- * Seal rows read ahead by `prepareSeal` in a transaction (by its EntityManager), so that the
+ * Seal rows read ahead (`preparedSealSql`, taken by `acceptPreparedSeal`) in a transaction (by its EntityManager), so that the
  * registration reads its AOO's seal before it takes its number, not while it holds the counter
  * row: every statement made while the counter is locked makes the other registrations wait.
  */
@@ -155,8 +155,8 @@ interface PreparedSealJson {
 }
 
 /**
- * Takes the value `preparedSealSql` read in this transaction as `prepareSeal` would have read
- * it (opens the key, remembers the row for `sealSegnatura`): null when the AOO has no seal, else
+ * Takes the value `preparedSealSql` read in this transaction: opens the key and remembers the
+ * row, so `sealSegnatura` makes no statement of its own; null when the AOO has no seal, else
  * the AOO and administration facts its segnatura names.
  */
 export async function acceptPreparedSeal(
