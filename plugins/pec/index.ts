@@ -9,9 +9,9 @@ import { PecMailbox } from './mailbox/pec-mailbox.entity.js';
 import { PEC_ERROR_CODES } from './mailbox/pec.errors.js';
 import { PEC_PERMISSIONS } from './mailbox/permissions.js';
 import { Migration20261206000100_pec_mailbox } from './migrations/Migration20261206000100_pec_mailbox.js';
-import { PEC_SEND } from './send/index.js';
 import { PEC_INGEST, startPecIngest, stopPecIngest } from './ingest/index.js';
 import { pecCommand } from './message/inspect.command.js';
+import { PEC_SEND } from './send/index.js';
 import { pecSimulatorCommand } from './simulator/simulator.command.js';
 
 /**

@@ -1,6 +1,6 @@
 import type { RequestContext } from '../../server/context.js';
 import type { EventEnvelope } from '../../server/events/domain-event.js';
-import { filterEvents, mapEvents, replayThenLive } from '../../server/events/event-stream.js';
+import { mapEvents, replayThenLive } from '../../server/events/event-stream.js';
 import {
   refreshSubscriber,
   refreshSubscriberRights,
@@ -10,7 +10,8 @@ import { pgArray } from '../../server/db/sql-array.js';
 import { InvalidInputError } from '../../server/errors/domain-error.js';
 import {
   ProtocolFieldsChanged,
-  ProtocolRecord,
+  type ProtocolRecord,
+  recordOfVisibleRow,
   recordVisibilitySql,
   visibleRecordRow,
 } from '../protocollo/index.js';
@@ -74,21 +75,18 @@ export function assignmentStream(
   const live = ctx.platform.events.subscribe(WorkflowStepRecorded) as AsyncIterableIterator<
     EventEnvelope<WorkflowStepData>
   >;
-  // A copy per subscriber: the published object is shared by every listener of the replica.
-  const steps = mapEvents(live, (e) =>
-    Promise.resolve<StepDelivery>({ ...e.data, committedAt: e.origin.at }),
-  );
   // Most subscribers get nothing from a step: the cheap test first (the step's action and
   // offices), then the subscriber's rights of now and the record's visibility, both answered
-  // for all the replica's subscribers of that step together.
-  const mine = filterEvents(steps, async (step) => {
-    if (!(await received(ctx, step))) return false;
+  // for all the replica's subscribers of that step together. Only a step that passes is copied
+  // (the published object is shared by every listener of the replica).
+  const mine = mapEvents(live, async (e): Promise<StepDelivery | undefined> => {
+    const step = e.data;
+    if (!(await received(ctx, step))) return undefined;
     await refreshSubscriberRights(ctx);
     const row = await visibleRecordRow(ctx, step.recordId);
-    if (row === null) return false;
+    if (row === null) return undefined;
     // The notice's record is this row, just checked with the subscriber's rights of now.
-    step.record = ctx.em.map(ProtocolRecord, row);
-    return true;
+    return { ...step, committedAt: e.origin.at, record: recordOfVisibleRow(ctx, row) };
   });
   if (since === null && sinceTime === null) return mine;
   return replayThenLive(

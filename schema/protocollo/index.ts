@@ -88,7 +88,7 @@ export { MAX_CATCH_UP } from './protocol-registered-stream.js';
 export { PROTOCOL_ANNUL, PROTOCOL_MANAGE, PROTOCOL_REGISTER } from './permissions.js';
 export { formatProtocolNumber } from './protocol-record.entity.js';
 export { findVisibleRecord, recordVisibilitySql } from './protocol-visibility.js';
-export { visibleRecordRow } from './protocol-visibility-batch.js';
+export { recordOfVisibleRow, visibleRecordRow } from './protocol-visibility-batch.js';
 export { notInFuture } from './protocol-differimento.js';
 export { PARTICOLARE_REPERTORIO_CODE } from './protocol-particolare.js';
 export { DEMO_REGISTRATIONS_PER_KIND };

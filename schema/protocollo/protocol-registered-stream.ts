@@ -118,7 +118,7 @@ function liveFeed(
         // Committed while the catch-up was read: already delivered from there.
         if (replayed.delete(data.recordId)) continue;
         // Rights only: most subscribers get nothing, and the one delivered is resolved after the
-        // full refresh (refreshCallerPerEvent).
+        // full refresh (refreshCallerPerEvent, on the Subscription root fields).
         await refreshSubscriberRights(ctx);
         const row = await visibleRecordRow(ctx, data.recordId);
         if (row)

@@ -4,6 +4,7 @@ import { NotFoundError } from '../../server/errors/domain-error.js';
 import { isUuid } from '../../server/errors/input-checks.js';
 import { type Document, documentVisibilitySql, type StoredFile } from '../documents/index.js';
 import { documentClassificationSql, primaryFilingSql } from '../fascicoli/index.js';
+import { preparedSealSql } from '../segnatura/index.js';
 
 /**
  * What a registration uses of its document: plain values, not an entity (hydrating one, with its
@@ -37,6 +38,8 @@ export interface RegistrationReads {
   primaryFiling: { fascicoloId: string; classificationId: string } | null;
   /** The node it is classified on as a document non protocollato (fascicoli module), or null. */
   classificationId: string | null;
+  /** Its AOO's seal and the facts its segnatura names (segnatura module's `preparedSealSql`). */
+  preparedSeal: unknown;
 }
 
 interface Row {
@@ -48,12 +51,13 @@ interface Row {
   primary_filing: { fascicoloId: string; classificationId: string } | null;
   classification_id: string | null;
   slots: BoundSlot[];
+  prepared_seal: unknown;
 }
 
 /**
  * Everything a registration reads of its document before the number, in ONE statement where it
- * took six (visibility, the document, whether it is registered with its slots and files, its
- * primary filing, its classification): each costs the server a round trip and the database a
+ * took seven (visibility, the document, whether it is registered with its slots and files, its
+ * primary filing, its classification, its AOO's seal): each costs the server a round trip and the database a
  * statement. The visibility rule is the documents module's, in the WHERE clause: a hidden
  * document costs what a missing one does.
  */
@@ -72,7 +76,8 @@ export async function readForRegistration(tx: UnitOfWork, documentId: string): P
                                                          'mediaType', sf.media_type, 'signatureStatus', sf.signature_status))
                                order by df.position)
                         from document_file df join stored_file sf on sf.id = df.file_id
-                       where df.document_id = d.id and df.superseded_at is null), '[]'::json) as slots
+                       where df.document_id = d.id and df.superseded_at is null), '[]'::json) as slots,
+            ${preparedSealSql('d.aoo_id')} as prepared_seal
        from document d
       where d.id = ? and ${visible.sql}`,
     [documentId, ...visible.params],
@@ -84,5 +89,6 @@ export async function readForRegistration(tx: UnitOfWork, documentId: string): P
     slots: row.slots,
     primaryFiling: row.primary_filing,
     classificationId: row.classification_id,
+    preparedSeal: row.prepared_seal,
   };
 }

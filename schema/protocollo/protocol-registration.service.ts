@@ -52,7 +52,7 @@ export async function registerProtocol(
 ): Promise<ProtocolRecord> {
   return withTransaction(ctx, async (tx) => {
     // The document (visible to the caller), whether it is registered, its slots and files, its
-    // filing and classification: one statement; the checks below keep their order.
+    // filing and classification, its AOO's seal: one statement; the checks below keep their order.
     const reads = await readForRegistration(tx, input.documentId);
     const doc = reads.doc;
     const aooId = doc.aoo.id;
@@ -148,7 +148,8 @@ export async function registerProtocol(
       romeDay(before),
       reads,
     );
-    await prepareSegnatura(tx, aooId); // its reads before the number: the counter stays locked to the commit
+    // Read with the document, before the number: the counter stays locked to the commit.
+    await prepareSegnatura(tx, aooId, reads);
     const counter = nextNumberSql({ series: 'protocollo', within: [aooId], yearly: true }, before);
     const userId = tx.user?.id ?? '';
     const record = tx.em.create(

@@ -4,7 +4,7 @@ import type { UnitOfWork } from '../../server/db/unit-of-work.js';
 import { DomainError } from '../../server/errors/domain-error.js';
 import { Aoo } from '../organisation/index.js';
 import {
-  prepareSeal,
+  acceptPreparedSeal,
   type SealedAoo,
   sealSegnaturaOf,
   type SegnaturaClassification,
@@ -14,7 +14,7 @@ import {
 } from '../segnatura/index.js';
 import { TitolarioNode } from '../titolario/index.js';
 import type { CheckedCorrespondent } from './protocol-input-checks.js';
-import type { BoundFile } from './protocol-registration-reads.js';
+import type { BoundFile, RegistrationReads } from './protocol-registration-reads.js';
 import type { ProtocolRecord } from './protocol-record.entity.js';
 import { ProtocolSegnatura } from './protocol-segnatura.types.js';
 import { findVisibleRecord } from './protocol-visibility.js';
@@ -105,12 +105,17 @@ function correspondent(aoo: SealedAoo, c: CheckedCorrespondent): SegnaturaCorres
 const preparedAoos = new WeakMap<UnitOfWork['em'], { aooId: string; aoo: SealedAoo | null }>();
 
 /**
- * Reads what the segnatura needs besides the record (the AOO and its administration, the AOO's
- * seal and opened key) before the registration takes its number: the counter row stays locked
- * until the commit, and each statement made meanwhile makes the AOO's other registrations wait.
+ * Takes what the segnatura needs besides the record (the AOO and its administration, the AOO's
+ * seal and opened key), read with the document (`reads.preparedSeal`, before the registration
+ * takes its number: the counter row stays locked until the commit, and each statement made
+ * meanwhile makes the AOO's other registrations wait).
  */
-export async function prepareSegnatura(tx: UnitOfWork, aooId: string): Promise<void> {
-  preparedAoos.set(tx.em, { aooId, aoo: await prepareSeal(tx, aooId) });
+export async function prepareSegnatura(
+  tx: UnitOfWork,
+  aooId: string,
+  reads: Pick<RegistrationReads, 'preparedSeal'>,
+): Promise<void> {
+  preparedAoos.set(tx.em, { aooId, aoo: await acceptPreparedSeal(tx, aooId, reads.preparedSeal) });
 }
 
 /**

@@ -1,6 +1,7 @@
 import type { Grants } from '../../server/auth/grants.js';
 import type { RequestContext } from '../../server/context.js';
 import type { Platform } from '../../server/platform.js';
+import { ProtocolRecord } from './protocol-record.entity.js';
 import { recordVisibilitySql } from './protocol-visibility.js';
 
 export type RecordRow = Record<string, unknown>;
@@ -85,4 +86,18 @@ async function answer(batch: Batch): Promise<void> {
       for (const a of asks) a.reject(e);
     }
   }
+}
+
+const recordsOfRows = new WeakMap<RecordRow, ProtocolRecord>();
+
+/**
+ * The record of a row `visibleRecordRow` answered, as an entity: one for all the subscribers the
+ * row was answered to (the same row object), mapped once on a session of its own, instead of
+ * one entity (and one session fork) per subscriber of the event. Only a root to resolve the
+ * subscriber's selection from: its field resolvers read with the subscriber's context.
+ */
+export function recordOfVisibleRow(ctx: RequestContext, row: RecordRow): ProtocolRecord {
+  let record = recordsOfRows.get(row);
+  if (!record) recordsOfRows.set(row, (record = ctx.platform.orm.em.fork().map(ProtocolRecord, row)));
+  return record;
 }

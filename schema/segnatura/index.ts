@@ -43,7 +43,8 @@ export type {
 export { buildSegnatura, sealSegnaturaInput, sealSegnaturaXml } from './segnatura.js';
 export { generateDevelopmentSeal, readPkcs12, toPkcs12, certificateInfo } from './seal-keystore.js';
 export {
-  prepareSeal,
+  acceptPreparedSeal,
+  preparedSealSql,
   sealSegnatura,
   sealSegnaturaOf,
   readSeal,

@@ -3,7 +3,6 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { forbidden } from '../../server/auth/auth-checker.js';
 import type { RequestContext } from '../../server/context.js';
 import { withTransaction, type UnitOfWork } from '../../server/db/unit-of-work.js';
-import { directSql } from '../../server/db/direct-sql.js';
 import { DomainError, InvalidInputError } from '../../server/errors/domain-error.js';
 import { platformSecret } from '../../server/secrets/platform-secret.js';
 import { Aoo, ORG_READ, visibleAoo } from '../organisation/index.js';
@@ -76,7 +75,7 @@ async function loadRow(em: EntityManager, aooId: string): Promise<SealRow | unde
 }
 
 /**
- * Seal rows read ahead by `prepareSeal` in a transaction (by its EntityManager), so that the
+ * Seal rows read ahead (`preparedSealSql`, taken by `acceptPreparedSeal`) in a transaction (by its EntityManager), so that the
  * registration reads its AOO's seal before it takes its number, not while it holds the counter
  * row: every statement made while the counter is locked makes the other registrations wait.
  */
@@ -119,36 +118,68 @@ export interface SealedAoo {
 }
 
 /**
- * Reads the AOO's seal (and opens its key) in the transaction ahead of `sealSegnatura`, which
- * then makes no statement of its own. For the protocol module, before it takes the number:
- * null when the AOO has no seal, else the AOO and administration facts its segnatura names, read
- * in the same statement (as plain values: hydrating the two entities cost more than the read).
+ * The AOO's seal, read in the transaction ahead of `sealSegnatura` (which then makes no statement
+ * of its own), as an expression of another statement: the protocol module reads it with the
+ * document it registers, before it takes the number: a json value for the AOO whose id is the SQL
+ * expression `aooIdSql`: the AOO and administration facts its segnatura names and its seal row
+ * (null when it has none; byteas in hex). Pass the value to `acceptPreparedSeal`.
  */
-export async function prepareSeal(tx: UnitOfWork, aooId: string): Promise<SealedAoo | null> {
-  const [found] = await directSql<Partial<SealRow> & { sealed_aoo: SealedAoo }>(
-    tx.em,
-    `select s.*, json_build_object('code', a.code, 'name', a.name, 'pecAddress', a.pec_address,
-              'registerCode', a.register_code,
-              'administration', json_build_object('name', ad.name, 'ipaCode', ad.ipa_code)) as sealed_aoo
+export function preparedSealSql(aooIdSql: string): string {
+  return `(select json_build_object(
+             'aoo', json_build_object('code', a.code, 'name', a.name, 'pecAddress', a.pec_address,
+                      'registerCode', a.register_code,
+                      'administration', json_build_object('name', ad.name, 'ipaCode', ad.ipa_code)),
+             'seal', case when s.aoo_id is null then null else json_build_object(
+                      'aoo_id', s.aoo_id, 'source', s.source, 'key_ciphertext', encode(s.key_ciphertext, 'hex'),
+                      'key_iv', encode(s.key_iv, 'hex'), 'key_tag', encode(s.key_tag, 'hex'),
+                      'certificate_der', encode(s.certificate_der, 'hex'), 'subject', s.subject,
+                      'issuer', s.issuer, 'serial_number', s.serial_number, 'not_before', s.not_before,
+                      'not_after', s.not_after, 'certificate_sha256', s.certificate_sha256,
+                      'configured_at', s.configured_at, 'configured_by', s.configured_by) end)
        from aoo a join administration ad on ad.id = a.administration_id
        left join segnatura_seal s on s.aoo_id = a.id
-      where a.id = ?`,
-    [aooId],
-  );
-  let row: SealRow | undefined;
-  let sealed: SealedAoo | null = null;
-  if (found) {
-    const { sealed_aoo: aoo, ...seal } = found;
-    if (seal.aoo_id) {
-      row = seal as SealRow;
-      sealed = aoo;
-    }
-  }
+      where a.id = ${aooIdSql})`;
+}
+
+/** What `preparedSealSql` reads (json: byteas in hex, timestamps as text). */
+interface PreparedSealJson {
+  aoo: SealedAoo;
+  seal:
+    | (Omit<SealRow, 'key_ciphertext' | 'key_iv' | 'key_tag' | 'certificate_der'> & {
+        key_ciphertext: string;
+        key_iv: string;
+        key_tag: string;
+        certificate_der: string;
+      })
+    | null;
+}
+
+/**
+ * Takes the value `preparedSealSql` read in this transaction: opens the key and remembers the
+ * row, so `sealSegnatura` makes no statement of its own; null when the AOO has no seal, else
+ * the AOO and administration facts its segnatura names.
+ */
+export async function acceptPreparedSeal(
+  tx: UnitOfWork,
+  aooId: string,
+  found: unknown,
+): Promise<SealedAoo | null> {
+  const value = found as PreparedSealJson | null;
+  const seal = value?.seal ?? null;
+  const row: SealRow | undefined = seal
+    ? {
+        ...seal,
+        key_ciphertext: Buffer.from(seal.key_ciphertext, 'hex'),
+        key_iv: Buffer.from(seal.key_iv, 'hex'),
+        key_tag: Buffer.from(seal.key_tag, 'hex'),
+        certificate_der: Buffer.from(seal.certificate_der, 'hex'),
+      }
+    : undefined;
   if (row) await openKey(tx.em, row);
   let rows = preparedRows.get(tx.em);
   if (!rows) preparedRows.set(tx.em, (rows = new Map<string, SealRow | undefined>()));
   rows.set(aooId, row);
-  return sealed;
+  return row && value ? value.aoo : null;
 }
 
 /** The seal of an AOO the caller sees (null when none is set); NOT_FOUND for a hidden AOO. */

@@ -51,7 +51,10 @@ export class EventBus {
   /** Every event of these classes, for a GraphQL subscription (every replica's, with Redis). */
   subscribe(...classes: DomainEventClass[]): AsyncIterable<EventEnvelope> {
     const sources = classes.map((c) => this.pubSub.subscribe(this.channel(c.topic)));
-    return merge(sources);
+    const [only] = sources;
+    // One class (most subscriptions): no merging, whose race and extra promise every subscriber
+    // paid for every event.
+    return sources.length === 1 && only ? started(only) : merge(sources);
   }
 
   /** Waits for the handlers still running (at shutdown). */
@@ -77,6 +80,31 @@ export class EventBus {
       this.logger.error({ err, module, topic: event.topic }, 'event handler failed');
     }
   }
+}
+
+/**
+ * The iterator of `source`, asked for its first item at once: a PubSub iterator listens from its
+ * first next(), and a subscription's events must queue from the moment it subscribes (a
+ * catch-up read meanwhile relies on it), as `merge` makes them for several.
+ */
+function started<T>(source: AsyncIterable<T>): AsyncIterableIterator<T> {
+  const it = source[Symbol.asyncIterator]();
+  let first: Promise<IteratorResult<T>> | undefined = it.next();
+  return {
+    [Symbol.asyncIterator]() {
+      return this;
+    },
+    next(): Promise<IteratorResult<T>> {
+      const pending = first;
+      first = undefined;
+      return pending ?? it.next();
+    },
+    async return(): Promise<IteratorResult<T>> {
+      first = undefined;
+      await it.return?.();
+      return { done: true, value: undefined };
+    },
+  };
 }
 
 /** One iterator over several, ending all of them when it ends. */

@@ -35,12 +35,12 @@ export async function buildAppSchema(
     pubSub,
     // The standard directives (@include, @skip, @deprecated, @specifiedBy, @oneOf) stay: clients send them.
     directives: [...specifiedDirectives, aclDirective(modules.permissions)],
-    globalMiddlewares: [refreshCallerPerEvent],
     validate: false,
   });
   const config = built.toConfig();
   const schema = new GraphQLSchema({ ...config, types: [...config.types, modules.errorCodes.graphqlEnum()] });
   describeRoots(schema);
+  refreshCallerPerEvent(schema);
   return schema;
 }
 

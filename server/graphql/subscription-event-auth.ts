@@ -1,6 +1,5 @@
-import { GraphQLError } from 'graphql';
+import { defaultFieldResolver, GraphQLError, type GraphQLSchema } from 'graphql';
 import { CloseCode } from 'graphql-ws';
-import type { MiddlewareFn } from 'type-graphql';
 import type { RequestContext } from '../context.js';
 import { activeCaller } from '../auth/authenticate.js';
 import type { Platform } from '../platform.js';
@@ -108,11 +107,35 @@ export async function refreshSubscriberRights(context: RequestContext): Promise<
  */
 export async function refreshSubscriber(context: RequestContext): Promise<void> {
   await refreshSubscriberRights(context);
-  context.em = context.platform.orm.em.fork();
+  freshSessionOnUse(context);
   context.loaders.clear();
 }
 
-const values = new WeakMap<Platform, Map<string, { at: number; value: Promise<unknown> }>>();
+/**
+ * Gives the context a new EntityManager fork, made when the event's resolvers first use it: most
+ * deliveries never do (the stream read and checked what they carry), and a fork per delivered
+ * event was a good part of a replica's work per event (hundreds of subscribers each). Whatever
+ * reads through `context.em` after this still gets a session of its own, as fresh as before.
+ */
+function freshSessionOnUse(context: RequestContext): void {
+  const orm = context.platform.orm;
+  let em: RequestContext['em'] | undefined;
+  Object.defineProperty(context, 'em', {
+    configurable: true,
+    enumerable: true,
+    get: () => (em ??= orm.em.fork()),
+    set: (value: RequestContext['em']) => {
+      em = value;
+    },
+  });
+}
+
+/** Per platform, per key, per user: no key string is built for each subscriber at each event. */
+interface SubscriberValue {
+  at: number;
+  value: Promise<unknown>;
+}
+const values = new WeakMap<Platform, Map<string, Map<string, SubscriberValue>>>();
 
 /**
  * A value about the subscriber that a subscription's filter needs at every event (e.g. the
@@ -122,21 +145,33 @@ const values = new WeakMap<Platform, Map<string, { at: number; value: Promise<un
 export function subscriberValue<T>(context: RequestContext, key: string, load: () => Promise<T>): Promise<T> {
   const userId = context.user?.id ?? '';
   let byKey = values.get(context.platform);
-  if (!byKey)
-    values.set(context.platform, (byKey = new Map<string, { at: number; value: Promise<unknown> }>()));
-  const slot = `${userId}\u0000${key}`;
-  const cached = byKey.get(slot);
-  if (cached && Date.now() - cached.at < CALLER_REFRESH_MS) return cached.value as Promise<T>;
+  if (!byKey) values.set(context.platform, (byKey = new Map<string, Map<string, SubscriberValue>>()));
+  let byUser = byKey.get(key);
+  if (!byUser) byKey.set(key, (byUser = new Map<string, SubscriberValue>()));
+  const cached = byUser.get(userId);
+  const now = Date.now();
+  if (cached && now - cached.at < CALLER_REFRESH_MS) return cached.value as Promise<T>;
   const value = load();
-  byKey.set(slot, { at: Date.now(), value });
-  value.catch(() => byKey.delete(slot));
+  const users = byUser;
+  users.set(userId, { at: now, value });
+  value.catch(() => users.delete(userId));
   return value;
 }
 
-/** A subscription lives for hours: each event is resolved with the subscriber's rights of now. */
-export const refreshCallerPerEvent: MiddlewareFn<RequestContext> = async ({ context, info }, next) => {
-  if (info.parentType.name !== 'Subscription' || info.path.prev !== undefined)
-    return (await next()) as unknown;
-  await refreshSubscriber(context);
-  return (await next()) as unknown;
-};
+/**
+ * A subscription lives for hours: each event is resolved with the subscriber's rights of now.
+ * Wraps the resolver of every root Subscription field (before type-graphql's own, so before its
+ * authorization) to refresh the subscriber first. Not a type-graphql global middleware: one of
+ * those gives every field of every type a resolver through the middleware chain, a promise per
+ * field per object, in queries and deliveries alike, for a step only subscription roots take.
+ */
+export function refreshCallerPerEvent(schema: GraphQLSchema): void {
+  const fields = schema.getSubscriptionType()?.getFields() ?? {};
+  for (const field of Object.values(fields)) {
+    const resolve = field.resolve ?? defaultFieldResolver;
+    field.resolve = async (root, args, context: RequestContext, info) => {
+      await refreshSubscriber(context);
+      return await resolve(root, args, context, info);
+    };
+  }
+}
