@@ -343,6 +343,17 @@ describe('PEC ingest: dispatch, interoperability replies, annulment', () => {
     assert.equal(received.act, 'Determina n. 9/2026');
     assert.equal(received.state, 'DISCARDED');
     assert.match(received.reason, /Annullamento\.xml \(annullamento\) applied/);
+    const notes = await sql<{ text: string; created_by: string }>(
+      env,
+      'select text, created_by from protocol_annotation where record_id = $1',
+      [confermaRecordId],
+    );
+    assert.equal(notes.length, 1);
+    assert.match(
+      notes[0]?.text ?? '',
+      /Annullamento ricevuto via PEC .* A1B2C3D PG n\. 0000101 del 2026-06-15\. Motivo: Protocollato per errore\. Provvedimento: Determina n\. 9\/2026/,
+    );
+    assert.equal(notes[0]?.created_by, ids.user['protocollista'], "written as the mailbox's acting user");
 
     const eccezione = await buildEccezione(
       {

@@ -5,13 +5,14 @@ import { registerPecMessage } from '../inbox/register-message.service.js';
 import type { PecMailbox } from '../mailbox/pec-mailbox.entity.js';
 
 /**
- * The user an automatic registration is made as: a record is always registered by someone
+ * The user the plugin's automatic acts on a mailbox's messages are made as (a registration, the
+ * note of an Annullamento received): a record is always registered by someone
  * (the protocol's registeredBy, its rights checked as for a person). Chosen among the users the
  * mailbox grants the register right to (in a fixed order), the first whose grants today cover
  * PROTOCOL_REGISTER over the mailbox's office; null when none does (the message then waits
  * for an operator, with the reason).
  */
-async function registeringUser(tx: UnitOfWork, mailbox: PecMailbox): Promise<UnitOfWork | null> {
+export async function mailboxActor(tx: UnitOfWork, mailbox: PecMailbox): Promise<UnitOfWork | null> {
   const rows = await tx.em.execute<Array<{ user_id: string }>>(
     `select g.user_id from pec_mailbox_grant g
       where g.mailbox_id = ? and g.can_register and g.user_id is not null order by g.user_id limit 20`,
@@ -36,7 +37,7 @@ export async function autoRegister(
   pecMessageId: string,
   mailbox: PecMailbox,
 ): Promise<string | null> {
-  const actor = await registeringUser(tx, mailbox);
+  const actor = await mailboxActor(tx, mailbox);
   if (!actor)
     return (
       'automatic registration: no user holds the register right on this mailbox and PROTOCOL_REGISTER over its office; ' +

@@ -56,7 +56,7 @@ export async function dispatchIncoming(
     const applied = await applyInteropMessage(tx, message, mailbox, read.interop, bare);
     return applied.problem
       ? { action: 'queued', problem: applied.problem }
-      : { action: 'interop-applied', problem: null };
+      : { action: 'interop-applied', problem: applied.note };
   }
   if (!mailbox.autoRegister || options.oversize) return { action: 'queued', problem: null };
   const refused = await autoRegister(tx, message.id, mailbox);

@@ -1,13 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import type { UnitOfWork } from '../../../server/db/unit-of-work.js';
-import { ProtocolRecord } from '../../../schema/protocollo/index.js';
+import { annotateProtocol, ProtocolRecord } from '../../../schema/protocollo/index.js';
 import type { PecMessage } from '../inbox/pec-message.entity.js';
 import { PecMessageState } from '../mailbox/pec-enums.js';
 import type { PecMailbox } from '../mailbox/pec-mailbox.entity.js';
 import type { InteropCheck, InteropReference } from '../interop/index.js';
 import { PecDelivery } from '../send/index.js';
 import { PecInteropReceived } from './ingest.events.js';
+import { mailboxActor } from './auto-register.js';
 import { isOurs } from './our-registration.js';
+import { underSavepoint } from './savepoint.js';
 
 type MessageKind = 'conferma' | 'aggiornamento' | 'eccezione' | 'annullamento';
 
@@ -64,12 +66,46 @@ export interface InteropApplied {
   deliveryId: string | null;
   /** Why it could not be applied to one of our records (the message then waits for an operator). */
   problem: string | null;
+  /** Applied, but the note on the record could not be written (kept as a problem of the message). */
+  note: string | null;
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/**
+ * Allegato 6 §3.1.2: the record we registered from a message its sender has since annulled
+ * carries the fact (an annotation, append-only), written as the mailbox's acting user.
+ */
+async function noteAnnulment(
+  tx: UnitOfWork,
+  mailbox: PecMailbox,
+  recordId: string,
+  check: InteropCheck,
+): Promise<string | null> {
+  const ref = check.reference;
+  const text = [
+    `Annullamento ricevuto via PEC (${check.fileName}): il mittente ha annullato la propria registrazione`,
+    ref ? ` ${ref.codiceAOO} ${ref.codiceRegistro} n. ${ref.numero} del ${ref.data}` : '',
+    `. Motivo: ${check.annullamento?.reason || 'non indicato'}`,
+    `. Provvedimento: ${check.annullamento?.act ?? 'non indicato'}.`,
+  ].join('');
+  const noted = await underSavepoint(tx, async (inner) => {
+    const actor = await mailboxActor(inner, mailbox);
+    if (!actor) return 'no user of the mailbox may annotate the record';
+    await annotateProtocol(actor, { id: recordId, text: text.slice(0, 4000) });
+    return null;
+  });
+  const why = noted.ok ? noted.value : describe(noted.error);
+  return why ? `the Annullamento is kept, but the record was not annotated: ${why}` : null;
 }
 
 /**
  * An incoming Conferma, Aggiornamento, Eccezione or Annullamento (Allegato 6 §3.1) applied in
  * the ingest's transaction: kept in pec_interop_received (append-only) with what it says, tied
- * to our record and to the delivery it answers; an event for the record's operators. A message
+ * to our record and to the delivery it answers (an Annullamento also annotated on the record);
+ * an event for the record's operators. A message
  * that names none of our records is not applied: it stays for an operator, with the reason.
  * An applied one leaves the queue (closed with the reason): it is a service message, not a
  * document to register.
@@ -97,6 +133,7 @@ export async function applyInteropMessage(
     return {
       recordId: null,
       deliveryId: null,
+      note: null,
       problem: `${check.fileName} names ${named}, which is not a registration of this AOO${check.kind === 'annullamento' ? ' received from its sender' : ''}`,
     };
   }
@@ -157,5 +194,6 @@ export async function applyInteropMessage(
       description,
     }),
   );
-  return { recordId, deliveryId, problem: null };
+  const note = check.kind === 'annullamento' ? await noteAnnulment(tx, mailbox, recordId, check) : null;
+  return { recordId, deliveryId, problem: null, note };
 }
