@@ -65,7 +65,8 @@ describe('processes on the embedded database', () => {
   });
 
   it('npm start stops with SIGTERM sent to npm: server and embedded PostgreSQL exit', async () => {
-    const app = await started('npm', ['start'], env);
+    // `npm start` runs the whole build (tsc) before the server: minutes on a loaded 2-core machine.
+    const app = await started('npm', ['start'], env, 240_000);
     const pg = postmaster(dataDir);
     assert.ok(pg, 'the embedded PostgreSQL runs');
     const server = JSON.parse(readFileSync(path.join(dataDir, 'server.json'), 'utf8')) as { pid: number };

@@ -11,14 +11,26 @@ export interface Started {
   output: () => string;
 }
 
-/** Starts `command` and waits for "GraphQL ready at …" (or fails with what it printed). */
-export function started(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<Started> {
+/**
+ * Starts `command` and waits for "GraphQL ready at …" (or fails with what it printed). A start
+ * that is not ready in time is stopped (SIGTERM), so it cannot hold the data directory of the
+ * tests after it. `npm start` compiles first: give it a longer `timeoutMs` on a busy machine.
+ */
+export function started(
+  command: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  timeoutMs = 60_000,
+): Promise<Started> {
   const child = spawn(command, args, { cwd: ROOT, env: { ...process.env, ...env } });
   let out = '';
   child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr?.on('data', (d: Buffer) => (out += d.toString()));
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`not ready after 60 s:\n${out}`)), 60_000);
+    const timer = setTimeout(() => {
+      child.kill('SIGTERM');
+      reject(new Error(`not ready after ${timeoutMs / 1000} s:\n${out}`));
+    }, timeoutMs);
     child.stdout?.on('data', () => {
       const m = /GraphQL ready at (\S+)/.exec(out);
       if (m?.[1]) {
