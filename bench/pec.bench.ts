@@ -30,6 +30,7 @@
  * every message became exactly one record (one pec_message per Message-ID sent, each REGISTERED
  * with a record of its own, means PEC, the signature valid): exit 1 otherwise, or when the
  * ingest does not finish within BENCH_TIMEOUT_S (default 30 + 2 per message).
+ * BENCH_SERVER_NODE_OPTIONS go to the server's process (e.g. `--cpu-prof`).
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -237,7 +238,8 @@ async function main(): Promise<void> {
     const caFile = path.join(dir, 'pec-ca.pem');
     await writeFile(caFile, ca.certificatePem);
     const secret = randomBytes(32).toString('base64url');
-    server = await started(process.execPath, [DMS, 'start'], {
+    const options = (process.env['BENCH_SERVER_NODE_OPTIONS'] ?? '').split(/\s+/).filter(Boolean);
+    server = await started(process.execPath, [...options, DMS, 'start'], {
       NODE_ENV: 'development',
       HOST: '127.0.0.1',
       PORT: '0',
