@@ -258,7 +258,8 @@ async function main(): Promise<void> {
       PEC_POLL_SECONDS: '1',
       PEC_TRUST_ANCHORS: caFile,
     });
-    const pid = server.child.pid;
+    const { child, output } = server;
+    const pid = child.pid;
     const key = new TextEncoder().encode(secret);
     const ids = (
       await pool.query<{ aoo: string; prot: string; protocollista: string }>(
@@ -309,6 +310,10 @@ async function main(): Promise<void> {
       const deadline = performance.now() + timeoutMs;
       while (performance.now() < deadline) {
         if ((await registered()) >= count) return true;
+        if (child.exitCode !== null || child.signalCode !== null)
+          throw new Error(
+            `the server exited (${child.exitCode ?? child.signalCode}):\n${output().slice(-4000)}`,
+          );
         await sleep(20);
       }
       return false;
