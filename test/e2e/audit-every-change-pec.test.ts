@@ -7,6 +7,7 @@ import {
   CreatePecMailboxDocument,
   DiscardPecMessageDocument,
   RegisterPecMessageDocument,
+  SendProtocolByPecDocument,
   SetPecMailboxGrantsDocument,
   UpdatePecMailboxDocument,
 } from '../../clients/sdk/generated/plugins.js';
@@ -15,6 +16,8 @@ import { systemContext } from '../../server/context.js';
 import { demoIds, sql, type DemoIds } from '../harness/files-helpers.js';
 import type { GraphqlClient, GraphqlResponse } from '../harness/graphql-client.js';
 import { PEO_READERS, peoMessage } from '../harness/pec-peo-parse.js';
+import { draftDocuments } from '../harness/protocol-fixtures.js';
+import { RegisterProtocolDocument } from '../../clients/sdk/generated/graphql.js';
 import { startTestEnv, type TestEnv } from '../harness/test-env.js';
 
 interface Step {
@@ -121,6 +124,43 @@ describe('every PEC change writes its audit row', () => {
         return {
           response: await rgd.request(DiscardPecMessageDocument, { id, reason: 'non pertinente' }),
           target: id,
+        };
+      },
+    },
+    {
+      mutation: 'sendProtocolByPec',
+      operations: ['protocol.sendByPec'],
+      run: async (round) => {
+        const mailbox = await rgd.data(CreatePecMailboxDocument, {
+          input: {
+            aooId: ids.aooId,
+            uorId: ids.uor['PROT'] ?? '',
+            address: `protocollo${round}@pec.comune.esempio.it`,
+            kind: 'PEC',
+            description: 'invii',
+            imap: server,
+            smtp: server,
+            password: 'segreta',
+          },
+        });
+        const [documentId = ''] = await draftDocuments(env, ids.uor['PROT'] ?? '', 1, 'rgd');
+        const record = await rgd.data(RegisterProtocolDocument, {
+          input: {
+            kind: 'PARTENZA',
+            documentId,
+            oggetto: `Trasmissione ${round}`,
+            correspondents: [
+              { kind: 'AMMINISTRAZIONE_ITALIANA', denominazione: 'Ente', pec: 'protocollo@pec.ente.it' },
+            ],
+          },
+        });
+        const target = record.registerProtocol.id;
+        return {
+          response: await rgd.request(SendProtocolByPecDocument, {
+            recordId: target,
+            mailboxId: mailbox.createPecMailbox.id,
+          }),
+          target,
         };
       },
     },
