@@ -51,6 +51,21 @@ export interface Config {
   /** Which proxies may set X-Forwarded-For (Express "trust proxy"): off by default, since the audit trail records the client address. */
   trustProxy: false | number | string;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** The PEC plugin's IMAP ingest (read only when DMS_PLUGINS names pec). */
+  pecIngest: PecIngestConfig;
+}
+
+export interface PecIngestConfig {
+  /** Read the active mailboxes over IMAP in this process (PEC_INGEST); off for CLI runs and tests. */
+  enabled: boolean;
+  /** Wait on IMAP IDLE where the server offers it (PEC_IDLE); false: poll every mailbox. */
+  idle: boolean;
+  /** How often a mailbox whose server has no IDLE is polled (PEC_POLL_SECONDS). */
+  pollIntervalMs: number;
+  /** Largest message fetched whole (PEC_MAX_MESSAGE_MB); a larger one is kept with its header and a problem. */
+  maxMessageBytes: number;
+  /** PEM bundle of the PEC providers' CA certificates (PEC_TRUST_ANCHORS); none: signatures are 'untrusted'. */
+  trustAnchorsFile: string | undefined;
 }
 
 export interface FsBlobConfig {
@@ -168,6 +183,11 @@ export const CONFIG_VARIABLES = [
   'DAILY_REGISTER_TIME',
   'TRUST_PROXY',
   'LOG_LEVEL',
+  'PEC_INGEST',
+  'PEC_IDLE',
+  'PEC_POLL_SECONDS',
+  'PEC_MAX_MESSAGE_MB',
+  'PEC_TRUST_ANCHORS',
 ] as const;
 
 function nonEmpty(env: Env, name: string): string | undefined {
@@ -418,6 +438,15 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     orphanGraceMs: intVar(env, 'BLOB_ORPHAN_GRACE_HOURS', 24, 1, 24 * 365) * 3600_000,
     redisUrl: urlVar(env, 'REDIS_URL', ['redis:', 'rediss:']),
     mail: mailConfig(env, production),
+    pecIngest: {
+      enabled: boolVar(env, 'PEC_INGEST', true),
+      idle: boolVar(env, 'PEC_IDLE', true),
+      pollIntervalMs: intVar(env, 'PEC_POLL_SECONDS', 60, 1, 3600) * 1000,
+      maxMessageBytes: intVar(env, 'PEC_MAX_MESSAGE_MB', 100, 1, 2048) * 1024 * 1024,
+      trustAnchorsFile: nonEmpty(env, 'PEC_TRUST_ANCHORS')
+        ? path.resolve(cwd, nonEmpty(env, 'PEC_TRUST_ANCHORS') ?? '')
+        : undefined,
+    },
     eventChannelPrefix: eventChannelPrefixVar(env),
     plugins: pluginsVar(env),
     pluginsDir:

@@ -9,6 +9,7 @@ import { PecMailbox } from './mailbox/pec-mailbox.entity.js';
 import { PEC_ERROR_CODES } from './mailbox/pec.errors.js';
 import { PEC_PERMISSIONS } from './mailbox/permissions.js';
 import { Migration20261206000100_pec_mailbox } from './migrations/Migration20261206000100_pec_mailbox.js';
+import { PEC_INGEST, startPecIngest, stopPecIngest } from './ingest/index.js';
 import { pecCommand } from './message/inspect.command.js';
 import { PEC_SEND } from './send/index.js';
 import { pecSimulatorCommand } from './simulator/simulator.command.js';
@@ -25,6 +26,7 @@ export const plugin = defineModule({
   migrations: [
     { name: 'Migration20261206000100_pec_mailbox', class: Migration20261206000100_pec_mailbox },
     ...PEC_SEND.migrations,
+    ...PEC_INGEST.migrations,
   ],
   resolvers: [
     PecMailboxResolver,
@@ -34,14 +36,18 @@ export const plugin = defineModule({
     ...PEC_SEND.resolvers,
   ],
   routes: [...PEC_SEND.routes],
-  jobs: [...PEC_SEND.jobs],
+  jobs: [...PEC_SEND.jobs, ...PEC_INGEST.jobs],
   permissions: PEC_PERMISSIONS,
   errorCodes: [...PEC_ERROR_CODES, ...PEC_SEND.errorCodes],
-  events: [...PEC_INBOX_EVENTS, ...PEC_SEND.events],
+  events: [...PEC_INBOX_EVENTS, ...PEC_SEND.events, ...PEC_INGEST.events],
+  eventHandlers: [...PEC_INGEST.eventHandlers],
   // The raw messages and their parts (postacert.eml, attachments), kept in the blob store until
   // registered (and after), are not orphans.
   blobReferences: PEC_BLOB_REFERENCES,
   commands: [pecCommand, pecSimulatorCommand],
+  // The IMAP ingest of the active mailboxes (PEC_INGEST), one replica per mailbox.
+  onBootstrap: startPecIngest,
+  onShutdown: stopPecIngest,
 });
 
 export default plugin;

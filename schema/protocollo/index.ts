@@ -98,6 +98,9 @@ export { registerProtocol } from './protocol-registration.service.js';
 // For the assignment workflow (assegnazioni): the prevalent competence gives the record its UOR
 // and RPA, smistamento per conoscenza adds to its CC list, as managed-field changes.
 export { changeManagedFields } from './protocol-changes.service.js';
+// For the PEC plugin: an Annullamento received from the sender of a registered message is noted
+// on the record (an annotation, as its operator would write it: their rights apply).
+export { annotateProtocol } from './protocol-changes.service.js';
 export { currentCcLinks, type CcEntry } from './protocol-cc-links.js';
 // For the PEC plugin: a sent record is never annulled; the sealed segnatura travels with it.
 export { markSentByPec, storedSegnatura } from './protocol-pec-sent.js';

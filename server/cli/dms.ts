@@ -193,7 +193,12 @@ async function withRuntime(
 ): Promise<number> {
   let runtime: Runtime;
   try {
-    runtime = await bootstrap({ ...config, logLevel: 'warn' }, coreModules, options);
+    // A command never reads the PEC mailboxes: the server does (one replica per mailbox).
+    runtime = await bootstrap(
+      { ...config, logLevel: 'warn', pecIngest: { ...config.pecIngest, enabled: false } },
+      coreModules,
+      options,
+    );
   } catch (e) {
     throw databaseProblem(e, config);
   }

@@ -78,6 +78,8 @@ export async function startTestEnv(options: TestEnvOptions = {}): Promise<TestEn
     LOG_LEVEL: process.env['TEST_LOG_LEVEL'] ?? 'silent',
     SHUTDOWN_TIMEOUT_MS: '2000',
     JOBS_ENABLED: 'false',
+    // The PEC plugin's IMAP loop only where a test asks for it (env: { PEC_INGEST: 'true' }).
+    PEC_INGEST: 'false',
     ...(options.plugins && options.plugins.length > 0 ? { DMS_PLUGINS: options.plugins.join(',') } : {}),
     ...(s3
       ? {

@@ -1,0 +1,28 @@
+import { withTransaction } from '../../../server/db/unit-of-work.js';
+import type { EventHandlerDefinition } from '../../../server/modules/module.js';
+import { ProtocolAnnulled } from '../../../schema/protocollo/index.js';
+import { PecMessageRegistered, type PecMessageEventData } from '../inbox/pec-events.js';
+import { sendAnnulmentNotice } from './annulment-notice.js';
+import { sendRegistrationReplies } from './registration-replies.js';
+
+/**
+ * The fast path of the replies an operator's registration owes (Conferma, Eccezione, receipt
+ * of registration): right after its commit. In memory, so lost in a crash: the reconciliation
+ * job (reconcile.ts) is the durable path; the claims make both send once.
+ */
+const registeredHandler: EventHandlerDefinition<PecMessageEventData> = {
+  event: PecMessageRegistered,
+  handle: async (ctx, event) => {
+    await withTransaction(ctx, (tx) => sendRegistrationReplies(tx, event.data.messageId));
+  },
+};
+
+/** The fast path of the Annullamento to the sender of a registration annulled (Allegato 6 §3.1.2). */
+const annulledHandler: EventHandlerDefinition<ProtocolAnnulled['data']> = {
+  event: ProtocolAnnulled,
+  handle: async (ctx, event) => {
+    await withTransaction(ctx, (tx) => sendAnnulmentNotice(tx, event.data.recordId));
+  },
+};
+
+export const PEC_INGEST_HANDLERS = [registeredHandler, annulledHandler] as EventHandlerDefinition[];
