@@ -27,8 +27,10 @@ registerEnumType(PecInteropMessageKind, {
   },
 });
 
-/** At most this many per delivery or record: a counterpart answers a message a few times. */
-export const MAX_INTEROP_MESSAGES = 50;
+/** At most this many per delivery (oldest first): a counterpart answers a message a few times. */
+export const MAX_INTEROP_PER_DELIVERY = 10;
+/** At most this many per record (several deliveries, or the sender of a message we registered). */
+export const MAX_INTEROP_PER_RECORD = 50;
 
 @ObjectType({
   simpleResolvers: true,
@@ -148,7 +150,7 @@ function asMessage(r: ReceivedRow): PecInteropMessage {
 }
 
 /** One query per list of deliveries (or records), oldest first, grouped per key. */
-function receivedBy(ctx: RequestContext, column: 'delivery_id' | 'record_id') {
+function receivedBy(ctx: RequestContext, column: 'delivery_id' | 'record_id', max: number) {
   return new DataLoader<string, PecInteropMessage[]>(async (ids) => {
     const rows = await ctx.em.execute<ReceivedRow[]>(
       `select id, kind, record_id, delivery_id, counterpart, eccezione_code, description, act, schema_valid,
@@ -159,7 +161,7 @@ function receivedBy(ctx: RequestContext, column: 'delivery_id' | 'record_id') {
     const by = new Map<string, PecInteropMessage[]>(ids.map((k) => [k, []]));
     for (const r of rows) {
       const list = by.get((column === 'delivery_id' ? r.delivery_id : r.record_id) ?? '');
-      if (list && list.length < MAX_INTEROP_MESSAGES) list.push(asMessage(r));
+      if (list && list.length < max) list.push(asMessage(r));
     }
     return ids.map((k) => by.get(k) ?? []);
   });
@@ -167,8 +169,9 @@ function receivedBy(ctx: RequestContext, column: 'delivery_id' | 'record_id') {
 
 export const interopReceivedLoaders = {
   ofDelivery: (ctx: RequestContext) =>
-    loader(ctx, 'pec.interopOfDelivery', () => receivedBy(ctx, 'delivery_id')),
-  ofRecord: (ctx: RequestContext) => loader(ctx, 'pec.interopOfRecord', () => receivedBy(ctx, 'record_id')),
+    loader(ctx, 'pec.interopOfDelivery', () => receivedBy(ctx, 'delivery_id', MAX_INTEROP_PER_DELIVERY)),
+  ofRecord: (ctx: RequestContext) =>
+    loader(ctx, 'pec.interopOfRecord', () => receivedBy(ctx, 'record_id', MAX_INTEROP_PER_RECORD)),
 };
 
 /**
@@ -188,7 +191,7 @@ export class PecDeliveryInteropResolver {
     description:
       'What the recipient AOO answered about this message (Conferma, Aggiornamento, Eccezione, Annullamento), oldest first',
   })
-  @ListSize({ maxItems: MAX_INTEROP_MESSAGES })
+  @ListSize({ maxItems: MAX_INTEROP_PER_DELIVERY })
   @AnyAuthenticated()
   interopMessages(@Root() d: PecDelivery, @Ctx() ctx: RequestContext): Promise<PecInteropMessage[]> {
     return interopReceivedLoaders.ofDelivery(ctx).load(d.id);
@@ -214,7 +217,7 @@ export class ProtocolRecordInteropResolver {
     description:
       'Interoperability messages received by PEC about the record (a Conferma of our sending, an Annullamento of the message we registered…), oldest first',
   })
-  @ListSize({ maxItems: MAX_INTEROP_MESSAGES })
+  @ListSize({ maxItems: MAX_INTEROP_PER_RECORD })
   @AnyAuthenticated()
   pecInteropMessages(@Root() r: ProtocolRecord, @Ctx() ctx: RequestContext): Promise<PecInteropMessage[]> {
     return interopReceivedLoaders.ofRecord(ctx).load(r.id);
