@@ -183,7 +183,7 @@ describe('every PEC change writes its audit row', () => {
           },
         });
         const withSegnatura: IncomingReaders = {
-          parse: PEO_READERS.parse,
+          parse: (raw) => PEO_READERS.parse(raw),
           findInterop: () =>
             Promise.resolve({
               kind: 'segnatura',
