@@ -149,12 +149,15 @@ export async function applyInteropMessage(
 ): Promise<InteropApplied> {
   let recordId: string | null = null;
   let deliveryId: string | null = null;
+  // An Annullamento from the sender of a message we registered (noted on our record).
+  let senderAnnulled = false;
   // What the row keeps as the counterpart's registration: for an Annullamento, the one annulled.
   const counterpart = check.kind === 'annullamento' ? (check.reference ?? null) : (check.counterpart ?? null);
   if (check.kind === 'annullamento') {
     // The sender annulled the registration of a message we registered, or the recipient of our
     // message annulled the registration it confirmed to us.
     recordId = check.reference ? await recordRegisteredFrom(tx, mailbox.aooId, check.reference) : null;
+    senderAnnulled = recordId !== null;
     if (!recordId && check.reference) {
       const confirmed = await deliveryConfirmedAs(tx, mailbox.aooId, check.reference);
       recordId = confirmed?.record_id ?? null;
@@ -250,7 +253,6 @@ export async function applyInteropMessage(
       }),
     );
   }
-  const note =
-    check.kind === 'annullamento' && !deliveryId ? await noteAnnulment(tx, mailbox, recordId, check) : null;
+  const note = senderAnnulled ? await noteAnnulment(tx, mailbox, recordId, check) : null;
   return { recordId, deliveryId, problem: null, note };
 }
