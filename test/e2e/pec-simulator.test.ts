@@ -19,8 +19,10 @@ import {
 
 const A = DEMO_MAILBOXES[0];
 const B = DEMO_MAILBOXES[1];
-const SAMPLES = resolve(dirname(fileURLToPath(import.meta.url)), '../../../../shared/standards/pec');
-const DTD = join(SAMPLES, 'daticert.dtd');
+// Copies in the repository (CI runs a clone without ../shared): the DTD of the standard and the
+// anonymised samples (truncated: no smime.p7s).
+const FIXTURES = resolve(dirname(fileURLToPath(import.meta.url)), '../../../test/fixtures');
+const DTD = join(FIXTURES, 'standards/pec/daticert.dtd');
 
 function transport(provider: PecProvider, account: { address: string; password: string }) {
   return nodemailer.createTransport({
@@ -179,8 +181,8 @@ describe('PEC provider simulator (smtp-server + dovecot on loopback)', () => {
   });
 
   it("has the anonymised samples' shape: header names, subject prefixes, daticert element order", async () => {
-    const sample = readFileSync(join(SAMPLES, 'samples-anonymised/accettazione.eml'));
-    const sampleErrore = readFileSync(join(SAMPLES, 'samples-anonymised/consegna.eml'));
+    const sample = readFileSync(join(FIXTURES, 'pec/accettazione.eml'));
+    const sampleErrore = readFileSync(join(FIXTURES, 'pec/consegna.eml'));
     const start = (await inbox(provider, A.address)).length;
     await transport(provider, A).sendMail({
       from: A.address,
