@@ -34,11 +34,12 @@ export const plugin = defineModule({
     PecInboxResolver,
     PecMessageFieldsResolver,
     ...PEC_SEND.resolvers,
+    ...PEC_INGEST.resolvers,
   ],
   routes: [...PEC_SEND.routes],
   jobs: [...PEC_SEND.jobs, ...PEC_INGEST.jobs],
   permissions: PEC_PERMISSIONS,
-  errorCodes: [...PEC_ERROR_CODES, ...PEC_SEND.errorCodes],
+  errorCodes: [...PEC_ERROR_CODES, ...PEC_SEND.errorCodes, ...PEC_INGEST.errorCodes],
   events: [...PEC_INBOX_EVENTS, ...PEC_SEND.events, ...PEC_INGEST.events],
   eventHandlers: [...PEC_INGEST.eventHandlers],
   // The raw messages and their parts (postacert.eml, attachments), kept in the blob store until

@@ -7,11 +7,12 @@ import {
   CreatePecMailboxDocument,
   DiscardPecMessageDocument,
   RegisterPecMessageDocument,
+  SendPecAggiornamentoDocument,
   SendProtocolByPecDocument,
   SetPecMailboxGrantsDocument,
   UpdatePecMailboxDocument,
 } from '../../clients/sdk/generated/plugins.js';
-import { storeIncomingMessage } from '../../plugins/pec/index.js';
+import { storeIncomingMessage, type IncomingReaders } from '../../plugins/pec/index.js';
 import { systemContext } from '../../server/context.js';
 import { demoIds, sql, type DemoIds } from '../harness/files-helpers.js';
 import type { GraphqlClient, GraphqlResponse } from '../harness/graphql-client.js';
@@ -159,6 +160,71 @@ describe('every PEC change writes its audit row', () => {
           response: await rgd.request(SendProtocolByPecDocument, {
             recordId: target,
             mailboxId: mailbox.createPecMailbox.id,
+          }),
+          target,
+        };
+      },
+    },
+    {
+      mutation: 'sendPecAggiornamento',
+      operations: ['pec.message.enqueue', 'pec.aggiornamento.send'],
+      run: async (round) => {
+        // A record registered from a PEC message whose Segnatura named the sender's registration.
+        const mailbox = await rgd.data(CreatePecMailboxDocument, {
+          input: {
+            aooId: ids.aooId,
+            uorId: ids.uor['PROT'] ?? '',
+            address: `arrivi${round}@pec.comune.esempio.it`,
+            kind: 'PEC',
+            description: 'arrivi',
+            imap: server,
+            smtp: server,
+            password: 'segreta',
+          },
+        });
+        const withSegnatura: IncomingReaders = {
+          parse: (raw) => PEO_READERS.parse(raw),
+          findInterop: () =>
+            Promise.resolve({
+              kind: 'segnatura',
+              fileName: 'Segnatura.xml',
+              schemaValid: true,
+              seal: 'valid',
+              problems: [],
+              segnatura: {
+                oggetto: 'Trasmissione',
+                mittente: { denominazione: 'Ente', pec: 'protocollo@pec.ente.it' },
+                primaryName: null,
+                identificatore: {
+                  codiceAmministrazione: 'c_ente',
+                  codiceAOO: 'AENTE01',
+                  codiceRegistro: 'PG',
+                  numero: `000000${round}`,
+                  data: '2026-06-01',
+                  ora: null,
+                },
+                confermaRichiesta: false,
+              } as NonNullable<Awaited<ReturnType<NonNullable<IncomingReaders['findInterop']>>>>['segnatura'],
+            }),
+        };
+        const ctx = await systemContext(env.platform, {
+          actorId: null,
+          requestId: `audit-aggiornamento-${round}`,
+          agent: 'test',
+        });
+        const message = await storeIncomingMessage(
+          ctx,
+          mailbox.createPecMailbox.id,
+          peoMessage({ messageId: `<aggiornamento-${round}@example.it>`, subject: `aggiornamento ${round}` }),
+          null,
+          withSegnatura,
+        );
+        const registered = await rgd.data(RegisterPecMessageDocument, { id: message.message.id });
+        const target = registered.registerPecMessage.recordId ?? '';
+        return {
+          response: await rgd.request(SendPecAggiornamentoDocument, {
+            recordId: target,
+            note: `giro ${round}`,
           }),
           target,
         };

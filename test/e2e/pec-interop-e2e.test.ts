@@ -197,6 +197,19 @@ describe('PEC interoperability end to end: AOO A sends, AOO B registers and conf
     assert.equal(conferma.delivery_id, deliveryId);
     assert.equal(conferma.counterpart.codiceAOO, 'AALTR01');
     assert.equal(Number(conferma.counterpart.numero), recordB.number);
+    // A's own view through GraphQL: B's registration of the message, from its Conferma, on A's delivery.
+    const viewA = (await protA.data(ProtocolRecordPecDeliveriesDocument, { id: recordA.id })).protocolRecord;
+    const deliveryA = viewA?.pecDeliveries.find((d) => d.id === deliveryId);
+    assert.equal(deliveryA?.counterpartRegistration?.codiceAOO, 'AALTR01');
+    assert.equal(Number(deliveryA?.counterpartRegistration?.numero), recordB.number);
+    assert.deepEqual(
+      deliveryA?.interopMessages.map((m) => [m.kind, m.schemaValid, Number(m.registration?.numero)]),
+      [['CONFERMA', true, recordB.number]],
+    );
+    assert.deepEqual(
+      viewA?.pecInteropMessages.map((m) => m.kind),
+      ['CONFERMA'],
+    );
     // Nothing twice: one busta at B, one record there, one Conferma sent.
     assert.equal(
       (await sql(env, `select id from pec_message where mailbox_id = $1 and kind = 'BUSTA'`, [mailboxB.id]))

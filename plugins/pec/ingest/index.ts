@@ -1,6 +1,10 @@
 import type { DmsModule } from '../../../server/modules/module.js';
 import type { Platform } from '../../../server/platform.js';
 import { Migration20261206000120_pec_ingest } from '../migrations/Migration20261206000120_pec_ingest.js';
+import { Migration20261206000121_pec_aggiornamento } from '../migrations/Migration20261206000121_pec_aggiornamento.js';
+import { PEC_AGGIORNAMENTO_ERROR_CODES } from './aggiornamento.errors.js';
+import { PecAggiornamentoResolver } from './aggiornamento.resolver.js';
+import { PecDeliveryInteropResolver, ProtocolRecordInteropResolver } from './interop-received.js';
 import { PEC_INGEST_EVENTS } from './ingest.events.js';
 import { PEC_INGEST_HANDLERS } from './ingest.handlers.js';
 import { IngestSupervisor } from './ingest-supervisor.js';
@@ -40,7 +44,12 @@ export async function stopPecIngest(): Promise<void> {
  * spreads these into the plugin.
  */
 export const PEC_INGEST = {
-  migrations: [{ name: 'Migration20261206000120_pec_ingest', class: Migration20261206000120_pec_ingest }],
+  migrations: [
+    { name: 'Migration20261206000120_pec_ingest', class: Migration20261206000120_pec_ingest },
+    { name: 'Migration20261206000121_pec_aggiornamento', class: Migration20261206000121_pec_aggiornamento },
+  ],
+  resolvers: [PecAggiornamentoResolver, PecDeliveryInteropResolver, ProtocolRecordInteropResolver],
+  errorCodes: PEC_AGGIORNAMENTO_ERROR_CODES,
   jobs: [reconcileJob],
   events: PEC_INGEST_EVENTS,
   eventHandlers: PEC_INGEST_HANDLERS,
@@ -51,3 +60,4 @@ export { INGESTED_KEYWORD } from './mailbox-session.js';
 export { reconcileInteropReplies, RECONCILE_JOB } from './reconcile.js';
 export { sendRegistrationReplies, anomalyOf } from './registration-replies.js';
 export { sendAnnulmentNotice } from './annulment-notice.js';
+export { sendPecAggiornamento } from './aggiornamento.service.js';

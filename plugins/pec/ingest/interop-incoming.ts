@@ -5,7 +5,7 @@ import type { PecMessage } from '../inbox/pec-message.entity.js';
 import { PecMessageState } from '../mailbox/pec-enums.js';
 import type { PecMailbox } from '../mailbox/pec-mailbox.entity.js';
 import type { InteropCheck, InteropReference } from '../interop/index.js';
-import { PecDelivery } from '../send/index.js';
+import { PecDelivery, PecDeliveryChanged } from '../send/index.js';
 import { PecInteropReceived } from './ingest.events.js';
 import { mailboxActor } from './auto-register.js';
 import { isOurs } from './our-registration.js';
@@ -46,6 +46,36 @@ async function recordRegisteredFrom(
     [aooId, ref.codiceAmministrazione, ref.codiceAOO, Number.parseInt(ref.numero, 10), ref.data],
   );
   return rows[0]?.record_id ?? null;
+}
+
+/**
+ * Our outgoing record (and the delivery) whose registration by the counterpart carried `ref`:
+ * the counterpart annulled the registration it confirmed to us (Conferma or Aggiornamento).
+ */
+async function deliveryConfirmedAs(
+  tx: UnitOfWork,
+  aooId: string,
+  ref: InteropReference,
+): Promise<{ record_id: string; delivery_id: string | null } | null> {
+  const rows = await tx.em.execute<Array<{ record_id: string; delivery_id: string | null }>>(
+    `select r.record_id, r.delivery_id from pec_interop_received r join protocol_record p on p.id = r.record_id
+      where p.aoo_id = ? and r.kind in ('conferma', 'aggiornamento')
+        and lower(r.counterpart ->> 'codiceAmministrazione') = lower(?)
+        and lower(r.counterpart ->> 'codiceAOO') = lower(?)
+        and lower(r.counterpart ->> 'codiceRegistro') = lower(?)
+        and (r.counterpart ->> 'numero') ~ '^[0-9]+$' and (r.counterpart ->> 'numero')::bigint = ?
+        and r.counterpart ->> 'data' = ?
+      order by r.received_at desc limit 1`,
+    [
+      aooId,
+      ref.codiceAmministrazione,
+      ref.codiceAOO,
+      ref.codiceRegistro,
+      Number.parseInt(ref.numero, 10),
+      ref.data,
+    ],
+  );
+  return rows[0] ?? null;
 }
 
 /** The delivery of our record to the address the answer came from (else its only delivery). */
@@ -119,8 +149,20 @@ export async function applyInteropMessage(
 ): Promise<InteropApplied> {
   let recordId: string | null = null;
   let deliveryId: string | null = null;
+  // An Annullamento from the sender of a message we registered (noted on our record).
+  let senderAnnulled = false;
+  // What the row keeps as the counterpart's registration: for an Annullamento, the one annulled.
+  const counterpart = check.kind === 'annullamento' ? (check.reference ?? null) : (check.counterpart ?? null);
   if (check.kind === 'annullamento') {
+    // The sender annulled the registration of a message we registered, or the recipient of our
+    // message annulled the registration it confirmed to us.
     recordId = check.reference ? await recordRegisteredFrom(tx, mailbox.aooId, check.reference) : null;
+    senderAnnulled = recordId !== null;
+    if (!recordId && check.reference) {
+      const confirmed = await deliveryConfirmedAs(tx, mailbox.aooId, check.reference);
+      recordId = confirmed?.record_id ?? null;
+      deliveryId = confirmed?.delivery_id ?? null;
+    }
   } else if (check.reference) {
     const record = await ourRecord(tx, mailbox.aooId, check.reference);
     recordId = record?.id ?? null;
@@ -153,7 +195,7 @@ export async function applyInteropMessage(
       check.kind,
       recordId,
       deliveryId,
-      check.counterpart ? JSON.stringify(check.counterpart) : null,
+      counterpart ? JSON.stringify(counterpart) : null,
       check.eccezione?.code ?? null,
       description?.slice(0, 4000) ?? null,
       check.annullamento?.act?.slice(0, 4000) ?? null,
@@ -176,7 +218,7 @@ export async function applyInteropMessage(
       kind: check.kind,
       recordId,
       deliveryId,
-      counterpart: check.counterpart ?? null,
+      counterpart,
       code: check.eccezione?.code ?? null,
       description,
       state: [PecMessageState.TO_REGISTER, PecMessageState.DISCARDED],
@@ -194,6 +236,23 @@ export async function applyInteropMessage(
       description,
     }),
   );
-  const note = check.kind === 'annullamento' ? await noteAnnulment(tx, mailbox, recordId, check) : null;
+  // The delivery's subscribers (pecDeliveryChanged) see what the counterpart said.
+  if (deliveryId) {
+    const delivery = await tx.em.findOneOrFail(PecDelivery, { id: deliveryId });
+    tx.publish(
+      new PecDeliveryChanged({
+        deliveryId: delivery.id,
+        aooId: delivery.aooId,
+        mailboxId: delivery.mailboxId,
+        recordId: delivery.recordId,
+        relatedRecordId: delivery.relatedRecordId,
+        recipientAddress: delivery.recipientAddress,
+        messageId: delivery.messageId,
+        previousState: delivery.state,
+        state: delivery.state,
+      }),
+    );
+  }
+  const note = senderAnnulled ? await noteAnnulment(tx, mailbox, recordId, check) : null;
   return { recordId, deliveryId, problem: null, note };
 }
