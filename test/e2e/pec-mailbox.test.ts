@@ -167,8 +167,15 @@ describe('PEC mailboxes', () => {
 
   it('updates settings, clears the password with an empty string, and audits without the secret', async () => {
     const r = await c('admin').data(UpdatePecMailboxDocument, {
-      input: { id: mailboxId, description: 'Casella del protocollo', autoRegister: true, password: '' },
+      input: {
+        id: mailboxId,
+        description: 'Casella del protocollo',
+        autoRegister: true,
+        registrarId: ids.user['protocollista'],
+        password: '',
+      },
     });
+    assert.equal(r.updatePecMailbox.registrarId, ids.user['protocollista']);
     assert.equal(r.updatePecMailbox.description, 'Casella del protocollo');
     assert.equal(r.updatePecMailbox.autoRegister, true);
     assert.equal(r.updatePecMailbox.hasPassword, false);

@@ -24,8 +24,7 @@ export async function autoRegister(
   mailbox: PecMailbox,
 ): Promise<string | null> {
   const check = await registrarOf(tx, mailbox);
-  if (!check.ok)
-    return `automatic registration not made (${check.reason}): waiting for an operator`;
+  if (!check.ok) return `automatic registration not made (${check.reason}): waiting for an operator`;
   await registerPecMessage(check.actor, pecMessageId, {});
   return null;
 }

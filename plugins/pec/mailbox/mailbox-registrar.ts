@@ -37,7 +37,13 @@ export async function registrarOf(tx: UnitOfWork, mailbox: RegistrarMailbox): Pr
   if (member.length === 0) return { ok: false, reason: 'the registrar is no longer a member of the AOO' };
   if (!caller.grants.covers(PROTOCOL_REGISTER, mailbox.aooId, mailbox.uorId))
     return { ok: false, reason: "the registrar does not hold PROTOCOL_REGISTER over the mailbox's office" };
-  const actor: UnitOfWork = { ...tx, user: caller.user, grants: caller.grants, system: false, loaders: new Map() };
+  const actor: UnitOfWork = {
+    ...tx,
+    user: caller.user,
+    grants: caller.grants,
+    system: false,
+    loaders: new Map(),
+  };
   if (!(await rightsOnOne(actor, mailbox)).register)
     return { ok: false, reason: "the registrar does not hold the mailbox's register right" };
   return { ok: true, actor };

@@ -96,7 +96,7 @@ export class PecMailbox {
   @Field(() => ID, {
     nullable: true,
     description:
-      'The user automatic registrations and annotations are recorded as (required when autoRegister is on): an active member of the AOO holding PROTOCOL_REGISTER over the mailbox\'s office and its register right',
+      "The user automatic registrations and annotations are recorded as (required when autoRegister is on): an active member of the AOO holding PROTOCOL_REGISTER over the mailbox's office and its register right",
   })
   registrarId: string | null = null;
 
