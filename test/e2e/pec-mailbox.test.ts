@@ -516,8 +516,8 @@ describe('PEC mailboxes', () => {
       sendProtocolByPec: (u) => c(u).request(SendProtocolByPecDocument, { recordId, mailboxId }),
       // sendPecAggiornamento (pec-fu-out) joins here with its expected row below.
     };
-    const expected: Record<string, Record<string, Outcome | string>> = {};
-    const got: Record<string, Record<string, Outcome | string>> = {};
+    const expected: Record<string, Record<string, string>> = {};
+    const got: Record<string, Record<string, string>> = {};
     for (const [op, call] of Object.entries(ops)) {
       got[op] = {};
       for (const u of ACTORS) {
