@@ -9,6 +9,7 @@ import { PecMailbox } from './mailbox/pec-mailbox.entity.js';
 import { PEC_ERROR_CODES } from './mailbox/pec.errors.js';
 import { PEC_PERMISSIONS } from './mailbox/permissions.js';
 import { Migration20261206000100_pec_mailbox } from './migrations/Migration20261206000100_pec_mailbox.js';
+import { Migration20261206000130_pec_mailbox_registrar } from './migrations/Migration20261206000130_pec_mailbox_registrar.js';
 import { PEC_INGEST, startPecIngest, stopPecIngest } from './ingest/index.js';
 import { pecCommand } from './message/inspect.command.js';
 import { PEC_SEND } from './send/index.js';
@@ -27,6 +28,10 @@ export const plugin = defineModule({
     { name: 'Migration20261206000100_pec_mailbox', class: Migration20261206000100_pec_mailbox },
     ...PEC_SEND.migrations,
     ...PEC_INGEST.migrations,
+    {
+      name: 'Migration20261206000130_pec_mailbox_registrar',
+      class: Migration20261206000130_pec_mailbox_registrar,
+    },
   ],
   resolvers: [
     PecMailboxResolver,

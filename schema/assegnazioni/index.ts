@@ -49,6 +49,8 @@ export const assegnazioniModule = defineModule({
 export { Assignment, WorkflowStep };
 export { AssignmentState, WorkflowAction } from './assegnazioni-enums.js';
 export { WorkflowStepRecorded } from './assegnazioni-events.js';
+export { smistaProtocol } from './smistamento.service.js';
+export { SmistaProtocolInput } from './assegnazioni.inputs.js';
 export {
   WORKFLOW_ASSIGN,
   WORKFLOW_DISPATCH,

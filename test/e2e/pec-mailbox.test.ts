@@ -2,6 +2,12 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import {
   CreatePecMailboxDocument,
+  DiscardPecMessageDocument,
+  PecDeliveryChangedDocument,
+  PecMailboxChangedDocument,
+  PecMessageDocument,
+  RegisterPecMessageDocument,
+  SendProtocolByPecDocument,
   PecMailboxDocument,
   PecMailboxesDocument,
   PecMessagesDocument,
@@ -10,7 +16,11 @@ import {
   type CreatePecMailboxInput,
   type PecMailboxGrantInput,
 } from '../../clients/sdk/generated/plugins.js';
+import { storeIncomingMessage } from '../../plugins/pec/index.js';
+import { systemContext } from '../../server/context.js';
 import { demoIds, errorCode, sql, type DemoIds } from '../harness/files-helpers.js';
+import { PEO_READERS, peoMessage } from '../harness/pec-peo-parse.js';
+import { TypedSubscriber } from '../harness/typed-subscriber.js';
 import type { GraphqlClient } from '../harness/graphql-client.js';
 import { createMember, createSecondAoo, type SecondAoo } from '../harness/org-fixtures.js';
 import { startTestEnv, type TestEnv } from '../harness/test-env.js';
@@ -31,6 +41,99 @@ function mailboxInput(aooId: string, uorId: string, address: string): CreatePecM
 }
 
 type Outcome = 'ok' | 'FORBIDDEN' | 'NOT_FOUND';
+
+/** Every demo profile, and the RGD of another AOO. */
+const ACTORS = [
+  'admin',
+  'rgd',
+  'protocollista',
+  'rpa.ragioneria',
+  'rpa.tecnico',
+  'lettore',
+  'segretario',
+  'altrove.rgd',
+] as const;
+
+/**
+ * The expected outcome of each message, send and live operation: the profile gate
+ * (PEC_MAILBOX_USE; managing alone does not read messages), then the mailbox's grant (none:
+ * NOT_FOUND, as for another AOO; reading without the register right: FORBIDDEN to act), and for
+ * what concerns a record, the record's visibility (pecDeliveryChanged: whoever sees the record).
+ * sendPecAggiornamento (pec-fu-out) adds its row here and its call in the test's `ops`.
+ */
+const EXPECTED_MESSAGE_OPS: Record<string, Record<string, string>> = {
+  pecMailboxes: {
+    admin: 'ok',
+    rgd: 'ok',
+    protocollista: 'ok',
+    'rpa.ragioneria': 'ok',
+    'rpa.tecnico': 'ok',
+    lettore: 'FORBIDDEN',
+    segretario: 'FORBIDDEN',
+    'altrove.rgd': 'ok',
+  },
+  pecMessage: {
+    admin: 'FORBIDDEN',
+    rgd: 'ok',
+    protocollista: 'ok',
+    'rpa.ragioneria': 'NOT_FOUND',
+    'rpa.tecnico': 'ok',
+    lettore: 'FORBIDDEN',
+    segretario: 'FORBIDDEN',
+    'altrove.rgd': 'NOT_FOUND',
+  },
+  registerPecMessage: {
+    admin: 'FORBIDDEN',
+    rgd: 'ok',
+    protocollista: 'ok',
+    'rpa.ragioneria': 'NOT_FOUND',
+    'rpa.tecnico': 'FORBIDDEN',
+    lettore: 'FORBIDDEN',
+    segretario: 'FORBIDDEN',
+    'altrove.rgd': 'NOT_FOUND',
+  },
+  discardPecMessage: {
+    admin: 'FORBIDDEN',
+    rgd: 'ok',
+    protocollista: 'ok',
+    'rpa.ragioneria': 'NOT_FOUND',
+    'rpa.tecnico': 'FORBIDDEN',
+    lettore: 'FORBIDDEN',
+    segretario: 'FORBIDDEN',
+    'altrove.rgd': 'NOT_FOUND',
+  },
+  // Only rgd holds the send right (protocollista's grant has none): the others do not find the mailbox.
+  sendProtocolByPec: {
+    admin: 'FORBIDDEN',
+    rgd: 'PEC_SEND_NOT_PARTENZA',
+    protocollista: 'NOT_FOUND',
+    'rpa.ragioneria': 'NOT_FOUND',
+    'rpa.tecnico': 'NOT_FOUND',
+    lettore: 'FORBIDDEN',
+    segretario: 'FORBIDDEN',
+    'altrove.rgd': 'NOT_FOUND',
+  },
+  pecMailboxChanged: {
+    admin: 'FORBIDDEN',
+    rgd: 'ok',
+    protocollista: 'ok',
+    'rpa.ragioneria': 'NOT_FOUND',
+    'rpa.tecnico': 'ok',
+    lettore: 'FORBIDDEN',
+    segretario: 'FORBIDDEN',
+    'altrove.rgd': 'NOT_FOUND',
+  },
+  pecDeliveryChanged: {
+    admin: 'NOT_FOUND',
+    rgd: 'ok',
+    protocollista: 'ok',
+    'rpa.ragioneria': 'NOT_FOUND',
+    'rpa.tecnico': 'NOT_FOUND',
+    lettore: 'NOT_FOUND',
+    segretario: 'ok',
+    'altrove.rgd': 'NOT_FOUND',
+  },
+};
 
 /**
  * Mailboxes of the PEC plugin: creation and validation, the password kept only encrypted and
@@ -167,8 +270,15 @@ describe('PEC mailboxes', () => {
 
   it('updates settings, clears the password with an empty string, and audits without the secret', async () => {
     const r = await c('admin').data(UpdatePecMailboxDocument, {
-      input: { id: mailboxId, description: 'Casella del protocollo', autoRegister: true, password: '' },
+      input: {
+        id: mailboxId,
+        description: 'Casella del protocollo',
+        autoRegister: true,
+        registrarId: ids.user['protocollista'],
+        password: '',
+      },
     });
+    assert.equal(r.updatePecMailbox.registrarId, ids.user['protocollista']);
     assert.equal(r.updatePecMailbox.description, 'Casella del protocollo');
     assert.equal(r.updatePecMailbox.autoRegister, true);
     assert.equal(r.updatePecMailbox.hasPassword, false);
@@ -365,6 +475,93 @@ describe('PEC mailboxes', () => {
       hidden.errors?.[0]?.message.replace(mailboxId, '<id>'),
       missing.errors?.[0]?.message.replace('00000000-0000-4000-8000-000000000000', '<id>'),
     );
+  });
+
+  it('ACL matrix: the message, send and live operations × the demo profiles × grant or none × another AOO', async () => {
+    // The grants of the matrix: protocollista READ+REGISTER (a user grant), rpa.tecnico READ
+    // (through the office TEC), rpa.ragioneria none; rgd every right (manages and uses).
+    await c('rgd').data(SetPecMailboxGrantsDocument, {
+      mailboxId,
+      grants: [
+        { userId: ids.user['protocollista'], canRead: true, canRegister: true, canSend: false },
+        { uorId: ids.uor['TEC'], canRead: true, canRegister: false, canSend: false },
+      ],
+    });
+    let serial = 0;
+    const store = async (): Promise<string> => {
+      const ctx = await systemContext(env.platform, {
+        actorId: null,
+        requestId: `acl-${++serial}`,
+        agent: 'test',
+      });
+      const raw = peoMessage({ messageId: `<acl-${serial}@example.it>`, subject: `Matrice ${serial}` });
+      return (await storeIncomingMessage(ctx, mailboxId, raw, null, PEO_READERS)).message.id;
+    };
+    const shared = await store();
+    // A record registered from the mailbox (an ARRIVO): the send and its live changes are asked on it.
+    const registered = await store();
+    const reg = await c('rgd').data(RegisterPecMessageDocument, { id: registered });
+    const recordId = reg.registerPecMessage.recordId ?? '';
+    assert.ok(recordId);
+    type Reply = { errors?: ReadonlyArray<{ extensions?: Record<string, unknown> }> };
+    const ops: Record<string, (u: string) => Promise<Reply>> = {
+      pecMailboxes: (u) => c(u).request(PecMailboxesDocument, { aooId: ids.aooId }),
+      pecMessage: (u) => c(u).request(PecMessageDocument, { id: shared }),
+      // Each caller acts on a message of their own, so an allowed act does not hide the next one's outcome.
+      registerPecMessage: async (u) => c(u).request(RegisterPecMessageDocument, { id: await store() }),
+      discardPecMessage: async (u) =>
+        c(u).request(DiscardPecMessageDocument, { id: await store(), reason: `scartato da ${u}` }),
+      // An ARRIVO record: whoever passes the gate, the record's visibility and the send grant is
+      // told it is not a partenza (nothing is sent).
+      sendProtocolByPec: (u) => c(u).request(SendProtocolByPecDocument, { recordId, mailboxId }),
+      // sendPecAggiornamento (pec-fu-out) joins here with its expected row below.
+    };
+    const expected: Record<string, Record<string, string>> = {};
+    const got: Record<string, Record<string, string>> = {};
+    for (const [op, call] of Object.entries(ops)) {
+      got[op] = {};
+      for (const u of ACTORS) {
+        const r = await call(u);
+        const code = r.errors?.[0]?.extensions?.['code'];
+        got[op][u] = r.errors?.length ? String(code) : 'ok';
+      }
+    }
+    // Subscriptions: refused ones answer with an error at once; an allowed one stays open silent.
+    const subscribed = async (
+      open: (token: string) => Promise<{ errors(): unknown[]; close(): void }>,
+    ): Promise<Record<string, string>> => {
+      const subs = await Promise.all(
+        ACTORS.map(async (u) => [u, await open(await env.tokenFor(u))] as const),
+      );
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      const out: Record<string, string> = {};
+      for (const [u, sub] of subs) {
+        const error = sub.errors()[0] as { extensions?: { code?: string } } | undefined;
+        out[u] = error ? String(error.extensions?.code) : 'ok';
+        sub.close();
+      }
+      return out;
+    };
+    got['pecMailboxChanged'] = await subscribed((token) =>
+      TypedSubscriber.open(
+        env.wsUrl,
+        token,
+        PecMailboxChangedDocument,
+        { mailboxId },
+        (d) => d.pecMailboxChanged,
+      ),
+    );
+    got['pecDeliveryChanged'] = await subscribed((token) =>
+      TypedSubscriber.open(
+        env.wsUrl,
+        token,
+        PecDeliveryChangedDocument,
+        { recordId },
+        (d) => d.pecDeliveryChanged,
+      ),
+    );
+    Object.assign(expected, EXPECTED_MESSAGE_OPS);
+    assert.deepEqual(got, expected);
   });
 
   it('a grant taken away hides the mailbox at once', async () => {

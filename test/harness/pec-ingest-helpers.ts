@@ -2,6 +2,7 @@ import { ImapFlow } from 'imapflow';
 import { randomUUID } from 'node:crypto';
 import {
   CreatePecMailboxDocument,
+  UpdatePecMailboxDocument,
   PecMessagesDocument,
   SetPecMailboxGrantsDocument,
   type PecMessageState,
@@ -110,7 +111,12 @@ export interface IngestMailbox {
   account: ImapAccount;
 }
 
-/** A PEC mailbox of the AOO on the given IMAP account, its register right granted to `registrar`. */
+/**
+ * A PEC mailbox of the AOO on the given IMAP account, its register right granted to `registrarId`,
+ * who is also its registrar (the user automatic registrations are recorded as). Registering
+ * automatically is switched on after the grant: the registrar must hold the mailbox's register
+ * right when named.
+ */
 export async function createIngestMailbox(
   rgd: GraphqlClient,
   input: {
@@ -139,7 +145,7 @@ export async function createIngestMailbox(
         user: input.account.user,
       },
       password: input.account.password,
-      autoRegister: input.autoRegister,
+      autoRegister: false,
       sendRegistrationReceipt: input.sendRegistrationReceipt ?? false,
     },
   });
@@ -147,6 +153,9 @@ export async function createIngestMailbox(
   await rgd.data(SetPecMailboxGrantsDocument, {
     mailboxId: id,
     grants: [{ userId: input.registrarId, canRead: true, canRegister: true, canSend: true }],
+  });
+  await rgd.data(UpdatePecMailboxDocument, {
+    input: { id, registrarId: input.registrarId, autoRegister: input.autoRegister },
   });
   return { id, account: input.account };
 }

@@ -9,7 +9,10 @@ import {
   DocumentFormat,
   type SystemFileInput,
 } from '../../../schema/documents/index.js';
-import { ProtocolKind, registerProtocol } from '../../../schema/protocollo/index.js';
+import { smistaProtocol } from '../../../schema/assegnazioni/index.js';
+import { ProtocolCcInput, ProtocolKind, registerProtocol } from '../../../schema/protocollo/index.js';
+import { underSavepoint } from '../ingest/savepoint.js';
+import { sendRegistrationReplies } from '../ingest/registration-replies.js';
 import { PecMailboxKind, PecMessageState } from '../mailbox/pec-enums.js';
 import { registrableMessage } from './message-access.js';
 import { senderOf, validSegnatura } from './message-sender.js';
@@ -36,6 +39,19 @@ export class RegisterPecMessageInput {
 
   @Field(() => ID, { nullable: true, description: 'The fascicolo to file the document in' })
   fascicoloId?: string | null;
+
+  @Field(() => [ID], {
+    nullable: true,
+    description:
+      'Smistamento with the registration, in its transaction (as smistaProtocol, needs WORKFLOW_DISPATCH): offices (UOR ids) per competenza, the first prevalent',
+  })
+  competenza?: string[] | null;
+
+  @Field(() => [ProtocolCcInput], {
+    nullable: true,
+    description: "Smistamento with the registration: offices or users per conoscenza (the record's CC list)",
+  })
+  conoscenza?: ProtocolCcInput[] | null;
 }
 
 function alreadyRegistered(): DomainError {
@@ -86,8 +102,13 @@ async function fileOf(
  * document of the platform with the message's files (primary: the document the Segnatura names,
  * else the certified message postacert.eml; the attachments after it), the record through the
  * protocol's registerProtocol (the caller needs PROTOCOL_REGISTER there too), the message
- * REGISTERED with its record. At most once: the row is locked, and UNIQUE (record_id) with the
- * state check stands behind it.
+ * REGISTERED with its record; with competenza or conoscenza, the smistamento too (the
+ * assignment workflow's smistaProtocol, its rules and WORKFLOW_DISPATCH: refused, nothing is
+ * registered). At most once: the row is locked, and UNIQUE (record_id) with the state check
+ * stands behind it. The replies the registration owes the sender (Conferma or Eccezione, the
+ * receipt of registration) are enqueued in the same transaction, under a savepoint so a reply
+ * that cannot be built now does not undo the registration (the event handler and the
+ * reconciliation job retry it; each reply is claimed once).
  */
 export async function registerPecMessage(
   ctx: RequestContext,
@@ -143,6 +164,10 @@ export async function registerPecMessage(
       fascicoloId: input.fascicoloId ?? null,
       meansOfTransmission: pec ? 'PEC' : 'EMAIL',
     });
+    const competenza = input.competenza ?? [];
+    const conoscenza = input.conoscenza ?? [];
+    if (competenza.length > 0 || conoscenza.length > 0)
+      await smistaProtocol(tx, { recordId: record.id, competenza, conoscenza });
     message.state = PecMessageState.REGISTERED;
     message.recordId = record.id;
     message.registeredAt = tx.clock.now();
@@ -155,6 +180,12 @@ export async function registerPecMessage(
       changes: { state: [PecMessageState.TO_REGISTER, PecMessageState.REGISTERED], recordId: record.id },
     });
     tx.publish(new PecMessageRegistered(eventData(message)));
+    const replies = await underSavepoint(tx, (inner) => sendRegistrationReplies(inner, message.id));
+    if (!replies.ok)
+      tx.logger.warn(
+        { err: replies.error, pecMessageId: message.id },
+        'PEC: the replies to a registration are left to the handler and the reconciliation job',
+      );
     return message;
   });
 }

@@ -6,9 +6,11 @@ import { sendAnnulmentNotice } from './annulment-notice.js';
 import { sendRegistrationReplies } from './registration-replies.js';
 
 /**
- * The fast path of the replies an operator's registration owes (Conferma, Eccezione, receipt
- * of registration): right after its commit. In memory, so lost in a crash: the reconciliation
- * job (reconcile.ts) is the durable path; the claims make both send once.
+ * A safety net for the replies a registration owes (Conferma, Eccezione, receipt of
+ * registration): registerPecMessage enqueues them in its own transaction, but under a savepoint,
+ * so one that could not be built then is tried again right after the commit. In memory, so lost
+ * in a crash: the reconciliation job (reconcile.ts) is the durable path; the claims make every
+ * path send once.
  */
 const registeredHandler: EventHandlerDefinition<PecMessageEventData> = {
   event: PecMessageRegistered,

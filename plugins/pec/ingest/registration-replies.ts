@@ -68,9 +68,9 @@ function attachment(fileName: string, bytes: Buffer) {
  * each at most once (claimInteropSending) and in the caller's transaction: the Conferma the
  * Segnatura asked for, or the Eccezione of an irregular Segnatura (Allegato 6 §3.1.1), built,
  * validated and sealed with the AOO's seal; the receipt of registration when the mailbox sends
- * one (001 §6.6). Called in the registering transaction by the automatic registration, and for
- * an operator's registration by the event handler and the reconciliation job (whichever comes
- * first; the claim makes the others do nothing). Returns what was enqueued.
+ * one (001 §6.6). Called in the registering transaction by registerPecMessage (automatic or an
+ * operator's registration), and again as a safety net by the event handler and the
+ * reconciliation job (the claim makes the later ones do nothing). Returns what was enqueued.
  */
 export async function sendRegistrationReplies(tx: UnitOfWork, pecMessageId: string): Promise<string[]> {
   const message = await tx.em.findOne(PecMessage, { id: pecMessageId });

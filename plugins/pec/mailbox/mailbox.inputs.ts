@@ -50,6 +50,13 @@ export class CreatePecMailboxInput {
 
   @Field({ nullable: true, description: 'Send the receipt of registration to PEC senders (default false)' })
   sendRegistrationReceipt?: boolean;
+
+  @Field(() => ID, {
+    nullable: true,
+    description:
+      "The user automatic registrations and annotations are recorded as (required with autoRegister): an active member of the AOO with PROTOCOL_REGISTER over the mailbox's office and the mailbox's register right",
+  })
+  registrarId?: string | null;
 }
 
 @InputType({ description: 'Changes to a mailbox: a field left out stays' })
@@ -83,6 +90,13 @@ export class UpdatePecMailboxInput {
 
   @Field(() => Boolean, { nullable: true, description: 'Whether the mailbox is read and sent from' })
   active?: boolean | null;
+
+  @Field(() => ID, {
+    nullable: true,
+    description:
+      'The registrar (see CreatePecMailboxInput.registrarId); an empty string removes it (only with autoRegister off)',
+  })
+  registrarId?: string | null;
 }
 
 @InputType({ description: 'A right on a mailbox: exactly one of userId or uorId' })

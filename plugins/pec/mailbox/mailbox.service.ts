@@ -6,6 +6,7 @@ import { DomainError, InvalidInputError, NotFoundError } from '../../../server/e
 import { isUuid, optionalEmail, requiredText } from '../../../server/errors/input-checks.js';
 import { pgArray } from '../../../server/db/sql-array.js';
 import { fullRightAoos, readableMailboxSql } from './mailbox-access.js';
+import { checkRegistrar } from './mailbox-registrar.js';
 import { encryptMailboxPassword } from './mailbox-secret.js';
 import type {
   CreatePecMailboxInput,
@@ -124,6 +125,7 @@ function audited(m: PecMailbox): Record<string, unknown> {
     smtp: m.smtp,
     uorId: m.uorId,
     autoRegister: m.autoRegister,
+    registrarId: m.registrarId,
     sendRegistrationReceipt: m.sendRegistrationReceipt,
     active: m.active,
   };
@@ -156,8 +158,10 @@ export async function createMailbox(ctx: RequestContext, input: CreatePecMailbox
       sendRegistrationReceipt: input.sendRegistrationReceipt ?? false,
       active: true,
       uorId,
+      registrarId: input.registrarId ?? null,
       createdAt: tx.clock.now(),
     });
+    await checkRegistrar(tx, mailbox);
     const secret = input.password ? password(input.password) : null;
     mailbox.passwordCipher = secret === null ? null : await encryptMailboxPassword(tx.em, mailbox.id, secret);
     mailbox.hasPassword = secret !== null;
@@ -194,6 +198,10 @@ export async function updateMailbox(ctx: RequestContext, input: UpdatePecMailbox
     if (input.uorId != null)
       mailbox.uorId = await checkUorOfAoo(tx, 'input.uorId', mailbox.aooId, input.uorId);
     if (input.autoRegister != null) mailbox.autoRegister = input.autoRegister;
+    if (input.registrarId != null) mailbox.registrarId = input.registrarId === '' ? null : input.registrarId;
+    // Checked whenever what it depends on changes: the registrar, the office, autoRegister.
+    if (input.registrarId != null || input.uorId != null || input.autoRegister === true)
+      await checkRegistrar(tx, mailbox);
     if (input.sendRegistrationReceipt != null)
       mailbox.sendRegistrationReceipt = input.sendRegistrationReceipt;
     if (input.active != null) mailbox.active = input.active;

@@ -28,7 +28,7 @@ export class PecServerSettings {
 @ObjectType({ simpleResolvers: true, description: 'A PEC or ordinary mailbox of an AOO' })
 @AnyAuthenticated()
 export class PecMailbox {
-  [OptionalProps]?: 'passwordCipher' | 'updatedAt' | 'hasPassword' | 'imap' | 'smtp';
+  [OptionalProps]?: 'passwordCipher' | 'updatedAt' | 'hasPassword' | 'imap' | 'smtp' | 'registrarId';
 
   @PrimaryKey({ type: 'uuid' })
   @Field(() => ID, { description: 'Stable identifier' })
@@ -86,6 +86,19 @@ export class PecMailbox {
   @Property()
   @Field({ description: 'Whether incoming messages are registered without an operator' })
   autoRegister!: boolean;
+
+  /**
+   * Who automatic acts are recorded as (a record is always registered by someone, its rights
+   * checked as for a person): named by the mailbox's manager, checked when named and again at
+   * each act (mailbox-registrar.ts).
+   */
+  @Property({ type: 'uuid', nullable: true })
+  @Field(() => ID, {
+    nullable: true,
+    description:
+      "The user automatic registrations and annotations are recorded as (required when autoRegister is on): an active member of the AOO holding PROTOCOL_REGISTER over the mailbox's office and its register right",
+  })
+  registrarId: string | null = null;
 
   @Property()
   @Field({ description: 'Whether a PEC sender receives the receipt of registration automatically' })

@@ -33,4 +33,10 @@ export const PEC_ERROR_CODES: readonly ErrorCodeDefinition[] = [
     httpStatus: 409,
     description: 'The mailbox is deactivated: nothing is stored into it',
   },
+  {
+    code: 'PEC_REGISTRAR_INVALID',
+    httpStatus: 400,
+    description:
+      "A mailbox's registrar is an active member of its AOO holding PROTOCOL_REGISTER over the mailbox's office and the mailbox's register right; a mailbox that registers automatically names one",
+  },
 ];
