@@ -1,7 +1,6 @@
 import type { RequestContext } from '../../../server/context.js';
 import { withTransaction, type UnitOfWork } from '../../../server/db/unit-of-work.js';
 import { ProtocolRecord, ProtocolState } from '../../../schema/protocollo/index.js';
-import { aooSealKey } from '../../../schema/segnatura/index.js';
 import { PecMessage } from '../inbox/pec-message.entity.js';
 import { PecMailboxKind, PecMessageState } from '../mailbox/pec-enums.js';
 import { PecMailbox } from '../mailbox/pec-mailbox.entity.js';
@@ -15,7 +14,7 @@ export const ANNULMENT_LOOKBACK_MS = 7 * 24 * 3600 * 1000;
 
 /**
  * Allegato 6 §3.1.2: the sender of a message we registered from its Segnatura is told when our
- * registration is annulled (Annullamento.xml, sealed, to the Segnatura's sender). At most once
+ * registration is annulled (Annullamento.xml, XSD-valid and unsealed, to the Segnatura's sender). At most once
  * per record (claimInteropSending), in the caller's transaction. Nothing for a record not
  * registered from such a message, or not annulled. Returns whether it was enqueued now.
  */
@@ -40,7 +39,8 @@ export async function sendAnnulmentNotice(tx: UnitOfWork, recordId: string): Pro
       motivo: record.annulmentReason ?? 'annullamento della registrazione',
       provvedimento: record.annulmentAuthorisation ?? 'provvedimento non indicato',
     },
-    await aooSealKey(tx, record.aooId),
+    // Unsealed, as every interoperability message but the Segnatura (registration-replies.ts).
+    null,
     tx.clock.now(),
   );
   const deliveries = await enqueuePecMessage(tx, {

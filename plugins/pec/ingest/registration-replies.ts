@@ -1,6 +1,5 @@
 import type { UnitOfWork } from '../../../server/db/unit-of-work.js';
 import { ProtocolRecord } from '../../../schema/protocollo/index.js';
-import { aooSealKey } from '../../../schema/segnatura/index.js';
 import { PecMessage } from '../inbox/pec-message.entity.js';
 import type { InteropSummary, StoredSummary } from '../inbox/stored-summary.js';
 import { PecMailboxKind, PecMessageState } from '../mailbox/pec-enums.js';
@@ -67,7 +66,7 @@ function attachment(fileName: string, bytes: Buffer) {
  * What this AOO owes the sender once a message is registered (automatically or by an operator),
  * each at most once (claimInteropSending) and in the caller's transaction: the Conferma the
  * Segnatura asked for, or the Eccezione of an irregular Segnatura (Allegato 6 §3.1.1), built,
- * validated and sealed with the AOO's seal; the receipt of registration when the mailbox sends
+ * validated against pec_message.xsd (unsealed: see below); the receipt of registration when the mailbox sends
  * one (001 §6.6). Called in the registering transaction by registerPecMessage (automatic or an
  * operator's registration), and again as a safety net by the event handler and the
  * reconciliation job (the claim makes the later ones do nothing). Returns what was enqueued.
@@ -90,7 +89,10 @@ export async function sendRegistrationReplies(tx: UnitOfWork, pecMessageId: stri
     const received: MessaggioRicevutoInput = segnatura.identificatore
       ? { identificatore: asIdentifier(segnatura.identificatore) }
       : { descrizione: `Messaggio ${inReplyTo ?? message.id} ricevuto da ${to}` };
-    const seal = await aooSealKey(tx, mailbox.aooId);
+    // Unsealed: pec_message.xsd has no place for a ds:Signature in these messages, so a sealed
+    // one fails a strict receiver's validation; Allegato 6 seals the Segnatura only, and the PEC
+    // provider signs the busta that carries them.
+    const seal = null;
     if (anomaly) {
       const claim = await claimInteropSending(tx, {
         kind: 'eccezione',
