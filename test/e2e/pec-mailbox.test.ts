@@ -7,6 +7,7 @@ import {
   PecMailboxChangedDocument,
   PecMessageDocument,
   RegisterPecMessageDocument,
+  SendPecAggiornamentoDocument,
   SendProtocolByPecDocument,
   PecMailboxDocument,
   PecMailboxesDocument,
@@ -59,7 +60,6 @@ const ACTORS = [
  * (PEC_MAILBOX_USE; managing alone does not read messages), then the mailbox's grant (none:
  * NOT_FOUND, as for another AOO; reading without the register right: FORBIDDEN to act), and for
  * what concerns a record, the record's visibility (pecDeliveryChanged: whoever sees the record).
- * sendPecAggiornamento (pec-fu-out) adds its row here and its call in the test's `ops`.
  */
 const EXPECTED_MESSAGE_OPS: Record<string, Record<string, string>> = {
   pecMailboxes: {
@@ -98,6 +98,18 @@ const EXPECTED_MESSAGE_OPS: Record<string, Record<string, string>> = {
     protocollista: 'ok',
     'rpa.ragioneria': 'NOT_FOUND',
     'rpa.tecnico': 'FORBIDDEN',
+    lettore: 'FORBIDDEN',
+    segretario: 'FORBIDDEN',
+    'altrove.rgd': 'NOT_FOUND',
+  },
+  // Only rgd may send through the mailbox the record's message came in; it is told the record has
+  // no Segnatura to update (an ordinary message). Who sees the record but may not send: FORBIDDEN.
+  sendPecAggiornamento: {
+    admin: 'FORBIDDEN',
+    rgd: 'PEC_AGGIORNAMENTO_NO_SEGNATURA',
+    protocollista: 'FORBIDDEN',
+    'rpa.ragioneria': 'NOT_FOUND',
+    'rpa.tecnico': 'NOT_FOUND',
     lettore: 'FORBIDDEN',
     segretario: 'FORBIDDEN',
     'altrove.rgd': 'NOT_FOUND',
@@ -514,7 +526,9 @@ describe('PEC mailboxes', () => {
       // An ARRIVO record: whoever passes the gate, the record's visibility and the send grant is
       // told it is not a partenza (nothing is sent).
       sendProtocolByPec: (u) => c(u).request(SendProtocolByPecDocument, { recordId, mailboxId }),
-      // sendPecAggiornamento (pec-fu-out) joins here with its expected row below.
+      // A record registered from an ordinary message: whoever may send through the mailbox it
+      // came in is told there is no Segnatura to update.
+      sendPecAggiornamento: (u) => c(u).request(SendPecAggiornamentoDocument, { recordId }),
     };
     const expected: Record<string, Record<string, string>> = {};
     const got: Record<string, Record<string, string>> = {};

@@ -60,6 +60,14 @@ export async function sendPecAggiornamento(
         `record ${record.number}/${record.year} was not registered from a PEC message`,
       );
     }
+    // The right first: who may not send through the mailbox learns nothing of the message's content.
+    const mailbox = await tx.em.findOneOrFail(PecMailbox, { id: message.mailboxId });
+    if (!(await rightsOnOne(tx, mailbox)).send) {
+      throw new DomainError(
+        'FORBIDDEN',
+        `You may not send through the mailbox ${mailbox.address} the message was received by`,
+      );
+    }
     const interop = message.summary.interop;
     const segnatura = (interop?.kind === 'segnatura' ? interop.segnatura : null) as KeptSegnatura | null;
     const theirs = segnatura?.identificatore;
@@ -74,13 +82,6 @@ export async function sendPecAggiornamento(
       throw new DomainError(
         'PROTOCOL_ANNULLED',
         `record ${record.number}/${record.year} is annulled: the sender was sent the Annullamento, not an update`,
-      );
-    }
-    const mailbox = await tx.em.findOneOrFail(PecMailbox, { id: message.mailboxId });
-    if (!(await rightsOnOne(tx, mailbox)).send) {
-      throw new DomainError(
-        'FORBIDDEN',
-        `You may not send through the mailbox ${mailbox.address} the message was received by`,
       );
     }
     if (!mailbox.active || mailbox.kind !== PecMailboxKind.PEC) {
