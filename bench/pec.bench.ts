@@ -44,6 +44,7 @@ import pg from 'pg';
 import {
   CreatePecMailboxBenchDocument,
   SetPecMailboxGrantsBenchDocument,
+  UpdatePecMailboxBenchDocument,
 } from '../clients/sdk/generated/plugins.js';
 import { startDovecot, type DovecotServer } from '../plugins/pec/simulator/dovecot.js';
 import { base64Lines, boundary, CRLF, headerBlock, multipartBody } from '../plugins/pec/simulator/mime.js';
@@ -289,13 +290,16 @@ async function main(): Promise<void> {
           imap: { host: dovecot.host, port: dovecot.port, tls: false, user: RECIPIENT },
           smtp: { host: '127.0.0.1', port: 2525, tls: false, user: RECIPIENT },
           password,
-          autoRegister: true,
         },
       })
     ).createPecMailbox;
     await admin.data(SetPecMailboxGrantsBenchDocument, {
       mailboxId: mailbox.id,
       grants: [{ userId: ids.protocollista, canRead: true, canRegister: true, canSend: false }],
+    });
+    // Automatic registration names its registrar, who must hold the register grant first.
+    await admin.data(UpdatePecMailboxBenchDocument, {
+      input: { id: mailbox.id, autoRegister: true, registrarId: ids.protocollista },
     });
     const registered = async (): Promise<number> =>
       Number(

@@ -44,9 +44,10 @@ function startSimulator(args: string[]): {
   return { child, summary, stderr: () => stderr };
 }
 
-async function exitOf(child: ChildProcessWithoutNullStreams): Promise<number | null> {
-  if (child.exitCode !== null) return child.exitCode;
-  return await new Promise((resolve) => child.once('exit', (code) => resolve(code)));
+/** The exit code, or the signal that ended the process (so a failure says which). */
+async function exitOf(child: ChildProcessWithoutNullStreams): Promise<number | string | null> {
+  if (child.exitCode !== null || child.signalCode !== null) return child.exitCode ?? child.signalCode;
+  return await new Promise((resolve) => child.once('exit', (code, signal) => resolve(code ?? signal)));
 }
 
 describe('dms pec-simulator', () => {

@@ -183,7 +183,12 @@ ${authAsRoot}`;
   const start = async (): Promise<void> => {
     if (child) return;
     let stderr = '';
-    const proc = spawn(DOVECOT_BINARY, ['-F', '-c', confFile], { stdio: ['ignore', 'ignore', 'pipe'] });
+    // In a process group of its own: dovecot's shutdown signals its group, which must not reach
+    // the process that runs it (seen as `dms pec-simulator` dying by a signal while stopping).
+    const proc = spawn(DOVECOT_BINARY, ['-F', '-c', confFile], {
+      stdio: ['ignore', 'ignore', 'pipe'],
+      detached: true,
+    });
     proc.stderr?.on('data', (b: Buffer) => (stderr += b.toString()));
     let gone = false;
     exited = new Promise((resolve) => {

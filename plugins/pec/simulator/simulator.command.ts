@@ -169,16 +169,20 @@ export const pecSimulatorCommand: OfflineCliCommand = {
       console.log(`CA   ${caFile} (trust it to verify the bustas and receipts)`);
       for (const m of summary.mailboxes) console.log(`mailbox ${m.address} password ${m.password}`);
     }
-    await new Promise<void>((done) => {
-      const stop = (): void => {
-        process.off('SIGINT', stop);
-        process.off('SIGTERM', stop);
-        done();
-      };
-      process.on('SIGINT', stop);
-      process.on('SIGTERM', stop);
-    });
-    await provider.stop();
+    // The handlers stay until the provider has stopped: a second Ctrl-C (or a signal reaching the
+    // process while dovecot shuts down) must not kill it half-way.
+    let stopping = (): void => undefined;
+    const stopped = new Promise<void>((done) => (stopping = done));
+    const onSignal = (): void => stopping();
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+    await stopped;
+    try {
+      await provider.stop();
+    } finally {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+    }
     if (ownCaDir) await rm(caDir, { recursive: true, force: true });
     return 0;
   },
