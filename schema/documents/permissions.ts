@@ -5,7 +5,14 @@ export const PROTOCOL_READ = definePermission({
   name: 'PROTOCOL_READ',
   description: 'See the registrations and documents of the offices in scope',
   scope: 'UOR',
-  profiles: [Profile.RGD, Profile.PROTOCOLLISTA, Profile.RPA, Profile.TOTAL_VISIBILITY, Profile.READ_ONLY],
+  profiles: [
+    Profile.RGD,
+    Profile.PROTOCOLLISTA,
+    Profile.RPA,
+    Profile.TOTAL_VISIBILITY,
+    Profile.READ_ONLY,
+    Profile.ARCHIVISTA,
+  ],
 });
 
 export const PROTOCOL_READ_RESERVED = definePermission({

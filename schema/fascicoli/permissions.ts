@@ -5,7 +5,14 @@ export const FASCICOLO_READ = definePermission({
   name: 'FASCICOLO_READ',
   description: 'See the fascicoli of the offices in scope, their sottofascicoli and what is filed in them',
   scope: 'UOR',
-  profiles: [Profile.RGD, Profile.PROTOCOLLISTA, Profile.RPA, Profile.TOTAL_VISIBILITY, Profile.READ_ONLY],
+  profiles: [
+    Profile.RGD,
+    Profile.PROTOCOLLISTA,
+    Profile.RPA,
+    Profile.TOTAL_VISIBILITY,
+    Profile.READ_ONLY,
+    Profile.ARCHIVISTA,
+  ],
 });
 
 export const FASCICOLO_MANAGE = definePermission({

@@ -50,6 +50,13 @@ export const DEMO_USERS: readonly DemoUser[] = [
     uor: 'SEG',
     profile: Profile.TOTAL_VISIBILITY,
   },
+  {
+    username: 'archivista',
+    givenName: 'Anna',
+    familyName: 'Archivio',
+    uor: 'SEG',
+    profile: Profile.ARCHIVISTA,
+  },
 ];
 
 // code, name, parent code

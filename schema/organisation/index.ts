@@ -1,6 +1,7 @@
 import { defineModule } from '../../server/modules/module.js';
 import { Migration20261123000001_organisation } from './migrations/Migration20261123000001_organisation.js';
 import { Migration20261123000002_audit_platform_admin } from './migrations/Migration20261123000002_audit_platform_admin.js';
+import { Migration20261207000001_archivista_profile } from './migrations/Migration20261207000001_archivista_profile.js';
 import { Administration } from './administration.entity.js';
 import { Aoo } from './aoo.entity.js';
 import { createAdminCommand } from './create-admin.command.js';
@@ -35,6 +36,10 @@ export const organisationModule = defineModule({
     {
       name: 'Migration20261123000002_audit_platform_admin',
       class: Migration20261123000002_audit_platform_admin,
+    },
+    {
+      name: 'Migration20261207000001_archivista_profile',
+      class: Migration20261207000001_archivista_profile,
     },
   ],
   resolvers: [

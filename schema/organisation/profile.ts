@@ -8,6 +8,7 @@ export enum Profile {
   RPA = 'RPA',
   TOTAL_VISIBILITY = 'TOTAL_VISIBILITY',
   READ_ONLY = 'READ_ONLY',
+  ARCHIVISTA = 'ARCHIVISTA',
 }
 
 registerEnumType(Profile, {
@@ -27,6 +28,10 @@ registerEnumType(Profile, {
       description: 'Sees everything of the AOO (head of the body, secretariats), particolare when named',
     },
     READ_ONLY: { description: 'Reads the registrations of the own UOR only' },
+    ARCHIVISTA: {
+      description:
+        "Archivist: reads the AOO's registrations and fascicoli and transfers them to conservation (DOMAIN §9)",
+    },
   },
 });
 
@@ -60,4 +65,6 @@ export const PROFILE_SCOPES: Readonly<Record<Profile, GrantScope>> = {
   // The head of the institution and the secretariats: reserved and particolare when named (001 §8.10).
   [Profile.TOTAL_VISIBILITY]: GrantScope.AOO,
   [Profile.READ_ONLY]: GrantScope.UOR,
+  // Conservation concerns every office's records.
+  [Profile.ARCHIVISTA]: GrantScope.AOO,
 };

@@ -11,6 +11,7 @@ import { aooSealKey } from '../segnatura/index.js';
 import { cadesDetached } from './cades-seal.js';
 import { chainHeadBefore, sealAuditChains } from './chain-head.js';
 import { DailyRegister } from './daily-register.entity.js';
+import { DailyRegisterProduced } from './daily-register.events.js';
 import { registerOwner } from './register-people.js';
 import { dayNumbers, persistentIdentifier, REGISTER_OGGETTO, registerXml } from './register-xml.js';
 import { romeDayBounds } from './rome-day.js';
@@ -188,5 +189,8 @@ async function produce(
       chainHead: chainHead ? { seq: chainHead.seq, hash: chainHead.hash } : null,
     },
   });
+  tx.publish(
+    new DailyRegisterProduced({ dailyRegisterId: register.id, aooId, day, documentId: document.id }),
+  );
   return register;
 }

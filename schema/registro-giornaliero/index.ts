@@ -5,7 +5,9 @@ import { DailyRegister } from './daily-register.entity.js';
 import { DailyRegisterResolver } from './daily-register.resolver.js';
 import { dailyRegisterRoutes } from './daily-register.routes.js';
 import { DAILY_REGISTER_JOBS } from './jobs.js';
+import { DAILY_REGISTER_EVENTS } from './daily-register.events.js';
 import { Migration20261205000095_registro_giornaliero } from './migrations/Migration20261205000095_registro_giornaliero.js';
+import { Migration20261207000010_daily_register_conserved_final } from './migrations/Migration20261207000010_daily_register_conserved_final.js';
 import { DAILY_REGISTER_PERMISSIONS } from './permissions.js';
 import { DAILY_REGISTER_ERROR_CODES } from './registro-giornaliero.errors.js';
 
@@ -25,12 +27,17 @@ export const registroGiornalieroModule = defineModule({
       name: 'Migration20261205000095_registro_giornaliero',
       class: Migration20261205000095_registro_giornaliero,
     },
+    {
+      name: 'Migration20261207000010_daily_register_conserved_final',
+      class: Migration20261207000010_daily_register_conserved_final,
+    },
   ],
   resolvers: [DailyRegisterResolver],
   routes: [dailyRegisterRoutes],
   jobs: DAILY_REGISTER_JOBS,
   permissions: DAILY_REGISTER_PERMISSIONS,
   errorCodes: DAILY_REGISTER_ERROR_CODES,
+  events: DAILY_REGISTER_EVENTS,
   commands: [dailyRegisterCommand],
   healthReports: [missingDailyRegisterReport],
 });
@@ -38,4 +45,6 @@ export const registroGiornalieroModule = defineModule({
 // What other modules may use (the conservation plugin reads the registers READY_FOR_CONSERVATION).
 export { DailyRegister, DailyRegisterState } from './daily-register.entity.js';
 export { produceDailyRegister } from './daily-register.service.js';
+export { setDailyRegisterConservationState } from './conservation-state.service.js';
+export { DailyRegisterProduced, DailyRegisterConservationChanged } from './daily-register.events.js';
 export { DAILY_REGISTER_READ } from './permissions.js';

@@ -14,4 +14,10 @@ export const DAILY_REGISTER_ERROR_CODES: readonly ErrorCodeDefinition[] = [
     description:
       'The AOO has no RGD (designated, or an active member with the RGD profile): the register names its RGD and is recorded as created by them; designate one',
   },
+  {
+    code: 'DAILY_REGISTER_CONSERVED',
+    httpStatus: 409,
+    description:
+      'The daily register is conserved (the conservator accepted it): its conservation state is final',
+  },
 ];

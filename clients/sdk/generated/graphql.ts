@@ -700,6 +700,8 @@ export type Permission =
 
 /** A role template granting a set of permissions (001 §2.5, 002 §10.2) */
 export type Profile =
+  /** Archivist: reads the AOO's registrations and fascicoli and transfers them to conservation (DOMAIN §9) */
+  | 'ARCHIVISTA'
   /** Registers documents and attaches files, for the whole AOO */
   | 'PROTOCOLLISTA'
   /** Reads the registrations of the own UOR only */
