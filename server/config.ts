@@ -53,6 +53,26 @@ export interface Config {
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** The PEC plugin's IMAP ingest (read only when DMS_PLUGINS names pec). */
   pecIngest: PecIngestConfig;
+  /** The conservation plugin's conservator (read only when DMS_PLUGINS names conservazione). */
+  conservation: ConservationConfig;
+}
+
+export interface ConservationConfig {
+  /**
+   * Base URL of the conservator's ParER-style web services (CONSERVATION_URL); none: packages are
+   * built and wait, orange, until one is configured.
+   */
+  url: string | undefined;
+  /** The producer's account at the conservator (CONSERVATION_USER, CONSERVATION_PASSWORD). */
+  user: string | undefined;
+  password: string | undefined;
+  /** Versatore/Ambiente (CONSERVATION_AMBIENTE). */
+  ambiente: string;
+  /** Versatore/Ente and /Struttura (CONSERVATION_ENTE, CONSERVATION_STRUTTURA); none: the administration's IPA code and the AOO code. */
+  ente: string | undefined;
+  struttura: string | undefined;
+  /** How long one request to the conservator may take before the item stays orange and is retried (CONSERVATION_TIMEOUT_SECONDS). */
+  timeoutMs: number;
 }
 
 export interface PecIngestConfig {
@@ -188,6 +208,13 @@ export const CONFIG_VARIABLES = [
   'PEC_POLL_SECONDS',
   'PEC_MAX_MESSAGE_MB',
   'PEC_TRUST_ANCHORS',
+  'CONSERVATION_URL',
+  'CONSERVATION_USER',
+  'CONSERVATION_PASSWORD',
+  'CONSERVATION_AMBIENTE',
+  'CONSERVATION_ENTE',
+  'CONSERVATION_STRUTTURA',
+  'CONSERVATION_TIMEOUT_SECONDS',
 ] as const;
 
 function nonEmpty(env: Env, name: string): string | undefined {
@@ -446,6 +473,15 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
       trustAnchorsFile: nonEmpty(env, 'PEC_TRUST_ANCHORS')
         ? path.resolve(cwd, nonEmpty(env, 'PEC_TRUST_ANCHORS') ?? '')
         : undefined,
+    },
+    conservation: {
+      url: urlVar(env, 'CONSERVATION_URL', ['http:', 'https:'])?.replace(/\/+$/, ''),
+      user: nonEmpty(env, 'CONSERVATION_USER'),
+      password: nonEmpty(env, 'CONSERVATION_PASSWORD'),
+      ambiente: nonEmpty(env, 'CONSERVATION_AMBIENTE') ?? 'PARER',
+      ente: nonEmpty(env, 'CONSERVATION_ENTE'),
+      struttura: nonEmpty(env, 'CONSERVATION_STRUTTURA'),
+      timeoutMs: intVar(env, 'CONSERVATION_TIMEOUT_SECONDS', 300, 1, 86_400) * 1000,
     },
     eventChannelPrefix: eventChannelPrefixVar(env),
     plugins: pluginsVar(env),
