@@ -1,5 +1,6 @@
 import { defineModule } from '../../server/modules/module.js';
 import { CONSERVATION_PACKAGE } from './package/index.js';
+import { CONSERVATION_TRANSFER } from './transfer/index.js';
 
 /**
  * Conservation (issue 15, DOMAIN §9): pacchetti di versamento to an accredited conservator —
@@ -15,6 +16,9 @@ export const plugin = defineModule({
   errorCodes: [...CONSERVATION_PACKAGE.errorCodes],
   events: [...CONSERVATION_PACKAGE.events],
   blobReferences: CONSERVATION_PACKAGE.blobReferences,
+  jobs: [...CONSERVATION_TRANSFER.jobs],
+  eventHandlers: [...CONSERVATION_TRANSFER.eventHandlers],
+  commands: [...CONSERVATION_TRANSFER.commands],
 });
 
 export default plugin;
