@@ -1,0 +1,294 @@
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import {
+  ConservationColour,
+  ConservationItem,
+  ConservationPackage,
+  createPackage,
+  PackageKind,
+  resendPackage,
+} from '../../plugins/conservazione/package/index.js';
+import {
+  startConservatorSimulator,
+  type ConservatorSimulator,
+} from '../../plugins/conservazione/simulator/index.js';
+import { runTransfer } from '../../plugins/conservazione/transfer/index.js';
+import { systemContext, type RequestContext } from '../../server/context.js';
+import { SettableClock } from '../harness/clock.js';
+import { conservationWorld, type ConservationWorld } from '../harness/conservazione-fixtures.js';
+import { inUnit } from '../harness/fascicoli-fixtures.js';
+import { sha256Hex, sql } from '../harness/files-helpers.js';
+import { DMS } from '../harness/server-process.js';
+import { startTestEnv, type TestEnv } from '../harness/test-env.js';
+import { spawn } from 'node:child_process';
+
+const SIP_XSD = new URL('../../../plugins/conservazione/sip/xsd/', import.meta.url).pathname;
+
+/**
+ * Transfers to a conservator simulator on loopback (a real HTTP server speaking the ParER
+ * protocol, checking XSDs and digests): outcomes green, red and orange through faults. Jobs are
+ * off: each transfer run is started here, as the job would start it.
+ */
+describe('conservation transfers', () => {
+  const clock = new SettableClock('2025-06-15T10:00:00Z');
+  let env: TestEnv;
+  let world: ConservationWorld;
+  let simulator: ConservatorSimulator;
+
+  const system = (): Promise<RequestContext> =>
+    systemContext(env.platform, { actorId: null, requestId: randomUUID(), agent: 'test' });
+  const series = async (label: string, n: number) => {
+    const docs: string[] = [];
+    for (let i = 0; i < n; i++) docs.push(await world.registeredDocument(`${label} ${i + 1}`));
+    return inUnit(env, (tx) =>
+      createPackage(tx, { kind: PackageKind.SERIES, aooId: world.ids.aooId, label, documentIds: docs }),
+    );
+  };
+  const transfer = async (packageId: string) => runTransfer(await system(), packageId);
+  const stateOf = async (packageId: string) => {
+    const ctx = await system();
+    const pkg = await ctx.em.findOneOrFail(ConservationPackage, { id: packageId });
+    const items = await ctx.em.find(ConservationItem, { packageId }, { orderBy: { position: 'asc' } });
+    return { pkg, items };
+  };
+  const keyOf = (i: ConservationItem) => ({
+    registro: i.registro ?? '',
+    anno: i.anno ?? 0,
+    numero: i.numero ?? '',
+  });
+
+  before(async () => {
+    simulator = await startConservatorSimulator({ user: 'versatore', password: 'segreto' });
+    env = await startTestEnv({
+      clock,
+      plugins: ['conservazione'],
+      env: {
+        JOBS_ENABLED: 'false',
+        CONSERVATION_URL: simulator.url,
+        CONSERVATION_USER: 'versatore',
+        CONSERVATION_PASSWORD: 'segreto',
+        CONSERVATION_TIMEOUT_SECONDS: '2',
+      },
+    });
+    world = await conservationWorld(env, clock);
+  });
+  after(async () => {
+    await env?.close();
+    await simulator?.stop();
+  });
+
+  it('a closed fascicolo with sottofascicoli and 200 documents: a valid SIP, matching digests, conserved', async () => {
+    const tree = await world.tree(120, 80);
+    const pkg = await inUnit(env, (tx) =>
+      createPackage(tx, {
+        kind: PackageKind.FASCICOLO,
+        aooId: world.ids.aooId,
+        fascicoloId: tree.fascicoloId,
+      }),
+    );
+    const result = await transfer(pkg.id);
+    assert.deepEqual(
+      { built: result.builtNow, green: result.green, red: result.red, orange: result.orange },
+      { built: true, green: 200, red: 0, orange: 0 },
+    );
+    const { pkg: done, items } = await stateOf(pkg.id);
+    assert.equal(done.colour, ConservationColour.GREEN);
+    assert.equal(done.lastError, null);
+    // The stored zip: every XML valid against its XSD (Debian xmllint), every file's digest the stored one.
+    const dir = mkdtempSync(join(tmpdir(), 'sip-'));
+    const zip = join(dir, 'sip.zip');
+    const bytes = await readBlob(done.sipBlobKey ?? '');
+    assert.equal(sha256Hex(bytes), done.sipSha256);
+    writeFileSync(zip, bytes);
+    const listing = execFileSync(
+      'python3',
+      [
+        '-c',
+        `import zipfile,hashlib,json,sys
+z=zipfile.ZipFile(sys.argv[1]); assert z.testzip() is None
+print(json.dumps({n: hashlib.sha256(z.read(n)).hexdigest() for n in z.namelist()}))`,
+        zip,
+      ],
+      { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 },
+    );
+    const entries = JSON.parse(listing) as Record<string, string>;
+    const stored = await sql<{ document_id: string; sha256: string }>(
+      env,
+      `select df.document_id, sf.sha256 from document_file df join stored_file sf on sf.id = df.file_id
+        where df.document_id = any($1::uuid[]) and df.superseded_at is null`,
+      [tree.documentIds],
+    );
+    const digests = new Set(Object.values(entries));
+    assert.equal(stored.length, 200);
+    for (const s of stored)
+      assert.ok(digests.has(s.sha256), `the zip holds document ${s.document_id}'s file`);
+    const xmls = Object.keys(entries).filter((n) => n.endsWith('.xml'));
+    assert.ok(xmls.some((n) => /PIndex\.xml$/.test(n)));
+    execFileSync('python3', [
+      '-c',
+      `import zipfile,sys; zipfile.ZipFile(sys.argv[1]).extractall(sys.argv[2])`,
+      zip,
+      dir,
+    ]);
+    for (const n of xmls.filter((x) => /UnitaDocumentaria\.xml$/.test(x)).slice(0, 20)) {
+      execFileSync(
+        'xmllint',
+        ['--nonet', '--noout', '--schema', join(SIP_XSD, 'WSRequestVersamento.xsd'), join(dir, n)],
+        {
+          stdio: 'pipe',
+        },
+      );
+    }
+    // The conservator holds each document once, with the rapporto we keep.
+    for (const i of items) {
+      assert.equal(i.colour, ConservationColour.GREEN);
+      assert.equal(simulator.receivedCount(keyOf(i)), 1);
+      const rapporto = (await readBlob(i.rapportoBlobKey ?? '')).toString('utf8');
+      assert.equal(sha256Hex(Buffer.from(rapporto, 'utf8')), i.rapportoSha256);
+      assert.ok(simulator.conserved(keyOf(i)));
+    }
+  });
+
+  it('a digest tampered on the way turns red with the reason; corrected and resent, green', async () => {
+    const pkg = await series('Contratti', 2);
+    simulator.setFault({ kind: 'tamper' });
+    await transfer(pkg.id);
+    simulator.setFault(null);
+    const { pkg: red, items } = await stateOf(pkg.id);
+    assert.equal(red.colour, ConservationColour.RED);
+    assert.ok(items.every((i) => i.colour === ConservationColour.RED));
+    assert.ok(items[0]?.reasons.some((r) => /hash|digest|impronta/i.test(r.message)));
+    const again = await inUnit(env, (tx) => resendPackage(tx, pkg.id));
+    await transfer(again.id);
+    assert.equal((await stateOf(again.id)).pkg.colour, ConservationColour.GREEN);
+  });
+
+  it('a timeout stays orange and is retried: the retry asks first, and the document is conserved once', async () => {
+    const pkg = await series('Delibere', 1);
+    simulator.setFault({ kind: 'delay', ms: 3500 });
+    await assert.rejects(
+      transfer(pkg.id),
+      (e: { extensions?: { code?: string } }) => e.extensions?.code === 'CONSERVATOR_UNAVAILABLE',
+    );
+    simulator.setFault(null);
+    const waiting = await stateOf(pkg.id);
+    assert.equal(waiting.pkg.colour, ConservationColour.ORANGE);
+    assert.match(waiting.pkg.lastError ?? '', /.+/);
+    assert.equal(waiting.items[0]?.sentCount, 1);
+    await new Promise((r) => setTimeout(r, 2000)); // the delayed answer lands at the simulator
+    await transfer(pkg.id);
+    const { pkg: done, items } = await stateOf(pkg.id);
+    assert.equal(done.colour, ConservationColour.GREEN);
+    const [item] = items;
+    assert.ok(item);
+    assert.equal(simulator.receivedCount(keyOf(item)), 1, 'asked, not sent again');
+  });
+
+  it('the conservator down: orange, the reason recorded; back up, green', async () => {
+    const pkg = await series('Ordinanze', 2);
+    simulator.setFault({ kind: 'down' });
+    await assert.rejects(transfer(pkg.id));
+    simulator.setFault(null);
+    const down = await stateOf(pkg.id);
+    assert.equal(down.pkg.colour, ConservationColour.ORANGE);
+    assert.equal(down.pkg.attempts, 1);
+    assert.ok(down.items.every((i) => i.colour === ConservationColour.ORANGE));
+    await transfer(pkg.id);
+    assert.equal((await stateOf(pkg.id)).pkg.colour, ConservationColour.GREEN);
+  });
+
+  it('an answer lost after the conservator kept the document: green once, marked already conserved', async () => {
+    const pkg = await series('Decreti', 1);
+    simulator.setFault({ kind: 'lost-answer' });
+    await assert.rejects(transfer(pkg.id));
+    simulator.setFault(null);
+    await transfer(pkg.id);
+    const { items } = await stateOf(pkg.id);
+    const [item] = items;
+    assert.ok(item);
+    assert.equal(item.colour, ConservationColour.GREEN);
+    assert.equal(item.alreadyConserved, true);
+    assert.equal(simulator.receivedCount(keyOf(item)), 1);
+  });
+
+  for (const fault of ['doctype', 'malformed', 'unknown-code'] as const) {
+    it(`a response with ${fault}: a clear error, nothing changes`, async () => {
+      const pkg = await series(`Risposta ${fault}`, 1);
+      simulator.setFault({ kind: fault });
+      await assert.rejects(
+        transfer(pkg.id),
+        (e: { extensions?: { code?: string } }) => e.extensions?.code === 'CONSERVATOR_RESPONSE_INVALID',
+      );
+      simulator.setFault(null);
+      const { pkg: after, items } = await stateOf(pkg.id);
+      assert.equal(after.colour, ConservationColour.ORANGE);
+      assert.match(after.lastError ?? '', /.+/);
+      assert.equal(items[0]?.colour, ConservationColour.ORANGE);
+      assert.equal(items[0]?.rapportoBlobKey, null);
+      assert.doesNotMatch(after.lastError ?? '', /root:|\/bin\/bash/, 'no external entity was read');
+    });
+  }
+
+  it('the process killed mid-transfer: after the restart each document is conserved exactly once', async () => {
+    const pkg = await series('Determine', 6);
+    // Each answer takes a while, so the kill lands between documents (or during one).
+    simulator.setFault({ kind: 'delay', ms: 400 });
+    const child = spawn(process.execPath, [DMS, 'conservazione', 'transfer', pkg.id], {
+      env: {
+        ...process.env,
+        DATABASE_URL: env.databaseUrl,
+        DATA_DIR: env.config.dataDir,
+        ...(env.config.blob.driver === 'fs' ? { BLOB_DIR: env.config.blob.dir } : {}),
+        JWT_SECRET: 'x'.repeat(43),
+        LOG_LEVEL: 'warn',
+        JOBS_ENABLED: 'false',
+        DMS_PLUGINS: 'conservazione',
+        CONSERVATION_URL: simulator.url,
+        CONSERVATION_USER: 'versatore',
+        CONSERVATION_PASSWORD: 'segreto',
+      },
+      stdio: 'ignore',
+    });
+    const sent = async () =>
+      Number(
+        (
+          await sql<{ n: string }>(
+            env,
+            'select count(*) as n from conservation_item where package_id = $1 and sent_count > 0',
+            [pkg.id],
+          )
+        )[0]?.n,
+      );
+    for (let i = 0; i < 600 && (await sent()) < 3; i++) await new Promise((r) => setTimeout(r, 50));
+    child.kill('SIGKILL');
+    await new Promise((r) => child.once('exit', r));
+    const killed = await stateOf(pkg.id);
+    assert.ok(
+      killed.items.some((i) => i.colour === ConservationColour.ORANGE),
+      'killed before the end',
+    );
+    assert.ok(killed.pkg.builtAt, 'the SIP was built and stored before sending');
+    simulator.setFault(null);
+    await new Promise((r) => setTimeout(r, 500)); // an answer in flight lands at the simulator
+    // The restart: the lease died with the process; the run asks about what was sent.
+    const result = await transfer(pkg.id);
+    assert.equal(result.busy, false);
+    const { pkg: done, items } = await stateOf(pkg.id);
+    assert.equal(done.colour, ConservationColour.GREEN);
+    for (const i of items) {
+      assert.equal(i.colour, ConservationColour.GREEN);
+      assert.equal(simulator.receivedCount(keyOf(i)), 1, `document ${i.position} sent once`);
+    }
+  });
+
+  async function readBlob(key: string): Promise<Buffer> {
+    const chunks: Buffer[] = [];
+    for await (const c of await env.platform.blobs.get(key)) chunks.push(c as Buffer);
+    return Buffer.concat(chunks);
+  }
+});
