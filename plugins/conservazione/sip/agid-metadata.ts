@@ -24,7 +24,8 @@ export function appendAgidMetadata(parent: XMLBuilder, unit: SipUnit): void {
   id.ele('Identificativo').txt(`urn:uuid:${unit.documentId}`);
 
   // a: created with software; b: acquired (received); d: generated from data (the daily register).
-  const formazione = unit.registration.registerName === null && unit.registration.flow === 'ARRIVO' ? 'b' : 'a';
+  const formazione =
+    unit.registration.registerName === null && unit.registration.flow === 'ARRIVO' ? 'b' : 'a';
   d.ele('ModalitaDiFormazione').txt(unit.tipologia === DAILY_REGISTER_TIPOLOGIA ? 'd' : formazione);
   d.ele('TipologiaDocumentale').txt(xmlText(unit.tipologia));
 

@@ -20,7 +20,8 @@ export function fascicoloNumero(a: Pick<SipAggregation, 'classificationCode' | '
  */
 export function fascicoloIndexXml(pkg: SipPackage, versatore: Versatore): string {
   const agg = pkg.aggregation;
-  if (!agg) throw new Error(`package ${pkg.id} has no aggregation: the fascicolo index is for FASCICOLO packages`);
+  if (!agg)
+    throw new Error(`package ${pkg.id} has no aggregation: the fascicolo index is for FASCICOLO packages`);
   const root = create({ version: '1.0', encoding: 'UTF-8' }).ele('IndiceSIPFascicolo');
 
   const params = root.ele('Parametri');

@@ -27,7 +27,8 @@ export function pindexXml(pkg: SipPackage, files: readonly PIndexFile[]): string
   });
   const ele = (parent: XMLBuilder, name: string, attrs?: Record<string, string>) =>
     parent.ele(SINCRO_NS, `sincro:${name}`, attrs);
-  const id = (parent: XMLBuilder, value: string) => ele(parent, 'ID', { 'sincro:scheme': 'local' }).txt(value);
+  const id = (parent: XMLBuilder, value: string) =>
+    ele(parent, 'ID', { 'sincro:scheme': 'local' }).txt(value);
 
   const self = ele(root, 'SelfDescription');
   id(self, `urn:uuid:${pkg.id}`);
@@ -39,7 +40,9 @@ export function pindexXml(pkg: SipPackage, files: readonly PIndexFile[]): string
   const volume = ele(root, 'PVolume');
   id(volume, `urn:uuid:${pkg.id}`);
   ele(volume, 'Label').txt(nonEmpty(pkg.label, pkg.kind));
-  ele(volume, 'Description').txt(`Pacchetto di versamento ${pkg.kind} dell'AOO ${xmlText(pkg.producer.aooCode)}`);
+  ele(volume, 'Description').txt(
+    `Pacchetto di versamento ${pkg.kind} dell'AOO ${xmlText(pkg.producer.aooCode)}`,
+  );
 
   const groups = new Map<string, PIndexFile[]>();
   for (const f of files) {
@@ -71,7 +74,9 @@ export function pindexXml(pkg: SipPackage, files: readonly PIndexFile[]): string
   const agent = (tag: string, attrs: Record<string, string>) => {
     const a = ele(process, tag, { 'sincro:agentType': 'legal person', ...attrs });
     ele(ele(a, 'AgentName'), 'FormalName').txt(nonEmpty(pkg.producer.name, pkg.producer.ipaCode));
-    ele(a, 'RelevantDocument').txt(`Codice IPA ${xmlText(pkg.producer.ipaCode)}, AOO ${xmlText(pkg.producer.aooCode)}`);
+    ele(a, 'RelevantDocument').txt(
+      `Codice IPA ${xmlText(pkg.producer.ipaCode)}, AOO ${xmlText(pkg.producer.aooCode)}`,
+    );
   };
   agent('Submitter', {});
   agent('Holder', { 'sincro:holderRole': 'soggetto produttore' });

@@ -54,10 +54,12 @@ export async function loadSipPackage(em: EntityManager, input: LoadSipInput): Pr
   const fascicoli = input.fascicoloId ? await fascicoloTree(em, input.fascicoloId, input.aooId) : [];
   const treeIds = fascicoli.map((f) => f.id);
   const treeFilings = await inChunks(treeIds, (chunk) =>
-    em.getConnection().execute<Array<{ fascicolo_id: string; document_id: string }>>(
-      `select fascicolo_id, document_id from fascicolo_filing_current where fascicolo_id in (${chunk.map(() => '?').join(',')})`,
-      chunk,
-    ),
+    em
+      .getConnection()
+      .execute<Array<{ fascicolo_id: string; document_id: string }>>(
+        `select fascicolo_id, document_id from fascicolo_filing_current where fascicolo_id in (${chunk.map(() => '?').join(',')})`,
+        chunk,
+      ),
   );
 
   let documentIds = [...input.documentIds];
@@ -65,7 +67,8 @@ export async function loadSipPackage(em: EntityManager, input: LoadSipInput): Pr
     const register = await em.findOneOrFail(DailyRegister, { id: input.dailyRegisterId, aooId: input.aooId });
     documentIds = [register.documentId];
   }
-  if (input.kind === 'FASCICOLO' && documentIds.length === 0) documentIds = treeFilings.map((f) => f.document_id);
+  if (input.kind === 'FASCICOLO' && documentIds.length === 0)
+    documentIds = treeFilings.map((f) => f.document_id);
   documentIds = [...new Set(documentIds)];
 
   const units = await loadUnits(em, aoo, documentIds);
@@ -85,12 +88,17 @@ export async function loadSipPackage(em: EntityManager, input: LoadSipInput): Pr
 /** The fascicolo and every sottofascicolo below it, level by level (parents before children). */
 async function fascicoloTree(em: EntityManager, rootId: string, aooId: string): Promise<Fascicolo[]> {
   const root = await em.findOne(Fascicolo, { id: rootId, aoo: aooId }, { populate: ['uor', 'rpa'] });
-  if (!root) throw new DomainError('NOT_FOUND', `Fascicolo ${rootId} not found in the AOO`, { kind: 'Fascicolo' });
+  if (!root)
+    throw new DomainError('NOT_FOUND', `Fascicolo ${rootId} not found in the AOO`, { kind: 'Fascicolo' });
   const all = [root];
   let level = [root.id];
   while (level.length > 0) {
     const children = await inChunks(level, (chunk) =>
-      em.find(Fascicolo, { parent: { $in: chunk } }, { populate: ['uor', 'rpa'], orderBy: { number: 'asc' } }),
+      em.find(
+        Fascicolo,
+        { parent: { $in: chunk } },
+        { populate: ['uor', 'rpa'], orderBy: { number: 'asc' } },
+      ),
     );
     all.push(...children);
     level = children.map((c) => c.id);
@@ -148,7 +156,10 @@ function aggregationOf(
 async function loadUnits(em: EntityManager, aoo: Aoo, ids: string[]): Promise<SipUnit[]> {
   const conn = em.getConnection();
   const docs = new Map(
-    (await inChunks(ids, (c) => em.find(Document, { id: { $in: c } }, { populate: ['uor'] }))).map((d) => [d.id, d]),
+    (await inChunks(ids, (c) => em.find(Document, { id: { $in: c } }, { populate: ['uor'] }))).map((d) => [
+      d.id,
+      d,
+    ]),
   );
   const files = await inChunks(ids, (c) =>
     em.find(
@@ -158,19 +169,27 @@ async function loadUnits(em: EntityManager, aoo: Aoo, ids: string[]): Promise<Si
     ),
   );
   const records = new Map(
-    (await inChunks(ids, (c) => em.find(ProtocolRecord, { documentId: { $in: c } }))).map((r) => [r.documentId, r]),
+    (await inChunks(ids, (c) => em.find(ProtocolRecord, { documentId: { $in: c } }))).map((r) => [
+      r.documentId,
+      r,
+    ]),
   );
-  const correspondents = await inChunks([...records.values()].map((r) => r.id), (c) =>
-    em.find(ProtocolCorrespondent, { recordId: { $in: c } }, { orderBy: { position: 'asc' } }),
+  const correspondents = await inChunks(
+    [...records.values()].map((r) => r.id),
+    (c) => em.find(ProtocolCorrespondent, { recordId: { $in: c } }, { orderBy: { position: 'asc' } }),
   );
   const entries = new Map(
-    (await inChunks(ids, (c) => em.find(RepertorioEntry, { documentId: { $in: c } }))).map((e) => [e.documentId, e]),
+    (await inChunks(ids, (c) => em.find(RepertorioEntry, { documentId: { $in: c } }))).map((e) => [
+      e.documentId,
+      e,
+    ]),
   );
-  const repertori = new Map(
-    (await em.find(Repertorio, { aooId: aoo.id })).map((r) => [r.id, r]),
-  );
+  const repertori = new Map((await em.find(Repertorio, { aooId: aoo.id })).map((r) => [r.id, r]));
   const registers = new Map(
-    (await inChunks(ids, (c) => em.find(DailyRegister, { documentId: { $in: c } }))).map((r) => [r.documentId, r]),
+    (await inChunks(ids, (c) => em.find(DailyRegister, { documentId: { $in: c } }))).map((r) => [
+      r.documentId,
+      r,
+    ]),
   );
   // Current filings (any) and the classification of documents non protocollati.
   const filings = await inChunks(ids, (c) =>
@@ -188,7 +207,9 @@ async function loadUnits(em: EntityManager, aoo: Aoo, ids: string[]): Promise<Si
     ),
   );
   const primaryOf = new Map(filings.filter((f) => f.is_primary).map((f) => [f.document_id, f.fascicolo_id]));
-  const filedClosed = new Set(filings.filter((f) => f.state === FascicoloState.CLOSED).map((f) => f.document_id));
+  const filedClosed = new Set(
+    filings.filter((f) => f.state === FascicoloState.CLOSED).map((f) => f.document_id),
+  );
 
   const classificationIds = new Set<string>();
   for (const r of records.values()) if (r.classificationId) classificationIds.add(r.classificationId);
@@ -201,9 +222,13 @@ async function loadUnits(em: EntityManager, aoo: Aoo, ids: string[]): Promise<Si
   );
   const chains = await filingChains(em, [...new Set(primaryOf.values())]);
   const uorIds = [...records.values()].map((r) => r.uorId);
-  const uors = new Map((await inChunks(uorIds, (c) => em.find(Uor, { id: { $in: c } }))).map((u) => [u.id, u]));
+  const uors = new Map(
+    (await inChunks(uorIds, (c) => em.find(Uor, { id: { $in: c } }))).map((u) => [u.id, u]),
+  );
   const rpaIds = [...records.values()].flatMap((r) => (r.rpaId ? [r.rpaId] : []));
-  const users = new Map((await inChunks(rpaIds, (c) => em.find(User, { id: { $in: c } }))).map((u) => [u.id, u]));
+  const users = new Map(
+    (await inChunks(rpaIds, (c) => em.find(User, { id: { $in: c } }))).map((u) => [u.id, u]),
+  );
   const classOfNp = new Map(npClassification.map((c) => [c.document_id, c.classification_id]));
 
   const units: SipUnit[] = [];
@@ -231,7 +256,11 @@ async function loadUnits(em: EntityManager, aoo: Aoo, ids: string[]): Promise<Si
       const rpa = record.rpaId ? users.get(record.rpaId) : undefined;
       units.push({
         ...base,
-        key: { registro: aoo.registerCode, anno: record.year, numero: String(record.number).padStart(7, '0') },
+        key: {
+          registro: aoo.registerCode,
+          anno: record.year,
+          numero: String(record.number).padStart(7, '0'),
+        },
         tipologia:
           record.kind === 'ARRIVO'
             ? 'PROTOCOLLO IN ARRIVO'
@@ -287,7 +316,11 @@ async function loadUnits(em: EntityManager, aoo: Aoo, ids: string[]): Promise<Si
     } else if (filedClosed.has(id)) {
       units.push({
         ...base,
-        key: { registro: NON_PROTOCOLLATO_REGISTRO, anno: Number(romeDay(doc.createdAt).slice(0, 4)), numero: id },
+        key: {
+          registro: NON_PROTOCOLLATO_REGISTRO,
+          anno: Number(romeDay(doc.createdAt).slice(0, 4)),
+          numero: id,
+        },
         tipologia: 'DOCUMENTO NON PROTOCOLLATO',
         date: romeDay(doc.createdAt),
         registeredAt: doc.createdAt.toISOString(),
@@ -326,7 +359,9 @@ function componentsOf(files: DocumentFile[], signatureFileId: string | null): Si
     description: f.description,
   });
   const primary = files.filter((f) => f.position === 0).map((f) => component(f, 'PRINCIPALE'));
-  const signature = files.filter((f) => f.position > 0 && f.file.id === signatureFileId).map((f) => component(f, 'FIRMA'));
+  const signature = files
+    .filter((f) => f.position > 0 && f.file.id === signatureFileId)
+    .map((f) => component(f, 'FIRMA'));
   const attachments = files
     .filter((f) => f.position > 0 && f.file.id !== signatureFileId)
     .map((f) => component(f, 'ALLEGATO'));

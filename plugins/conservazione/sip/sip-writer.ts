@@ -56,11 +56,22 @@ export async function writeSip(
   }
   for (const { unit, xml } of descriptors) {
     const folder = unitFolder(unit.key);
-    files.push({ path: `${folder}/${UNIT_REQUEST_NAME}`, ...digestOf(xml), mediaType: 'application/xml', unit: folder });
+    files.push({
+      path: `${folder}/${UNIT_REQUEST_NAME}`,
+      ...digestOf(xml),
+      mediaType: 'application/xml',
+      unit: folder,
+    });
     for (const { component, name } of componentNames(unit)) {
       const path = `${folder}/${name}`;
       planned.push({ unit, component, path });
-      files.push({ path, sha256: component.sha256, size: component.size, mediaType: component.mediaType, unit: folder });
+      files.push({
+        path,
+        sha256: component.sha256,
+        size: component.size,
+        mediaType: component.mediaType,
+        unit: folder,
+      });
     }
   }
   const pindex = pindexXml(pkg, files);
@@ -86,7 +97,8 @@ export async function writeSip(
       while (next < descriptors.length) {
         const i = next++;
         const d = descriptors[i];
-        if (d) stored[i] = { documentId: d.unit.documentId, blob: await putText(platform, d.xml), xml: d.xml };
+        if (d)
+          stored[i] = { documentId: d.unit.documentId, blob: await putText(platform, d.xml), xml: d.xml };
       }
     }),
   );
@@ -96,7 +108,9 @@ export async function writeSip(
 function pickZip64(options: WriteSipOptions): Pick<ZipOptions, 'zip64Threshold' | 'zip64EntryThreshold'> {
   return {
     ...(options.zip64Threshold !== undefined ? { zip64Threshold: options.zip64Threshold } : {}),
-    ...(options.zip64EntryThreshold !== undefined ? { zip64EntryThreshold: options.zip64EntryThreshold } : {}),
+    ...(options.zip64EntryThreshold !== undefined
+      ? { zip64EntryThreshold: options.zip64EntryThreshold }
+      : {}),
   };
 }
 
@@ -109,7 +123,10 @@ function putText(platform: Platform, text: string): Promise<StoredBlob> {
   return platform.blobs.put(Readable.from([Buffer.from(text, 'utf8')]));
 }
 
-async function requireValid(docs: Array<{ name: string; xml: string }>, schema: ConservationSchema): Promise<void> {
+async function requireValid(
+  docs: Array<{ name: string; xml: string }>,
+  schema: ConservationSchema,
+): Promise<void> {
   const invalid = (await validateConservationXml(docs, schema)).filter((r) => r.errors.length > 0);
   if (invalid.length > 0) {
     // Our own XML not matching the conservator's schema is a defect here, never the user's input.

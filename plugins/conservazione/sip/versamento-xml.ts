@@ -74,7 +74,10 @@ export function versamentoRequestXml(unit: SipUnit, versatore: Versatore): strin
       const doc = list.ele('Allegato');
       doc.ele('IDDocumento').txt(`ALLEGATO-${i + 1}`);
       doc.ele('TipoDocumento').txt('ALLEGATO GENERICO');
-      doc.ele('ProfiloDocumento').ele('Descrizione').txt(nonEmpty(a.description, a.name, 4000));
+      doc
+        .ele('ProfiloDocumento')
+        .ele('Descrizione')
+        .txt(nonEmpty(a.description, a.name, 4000));
       appendComponents(doc, [a], unit);
     });
   }

@@ -38,7 +38,10 @@ function schemaFile(schema: ConservationSchema): XMLFileInfo {
   let file = loaded.get(schema);
   if (!file) {
     // None of these schemas imports another: nothing to preload.
-    file = { fileName: SCHEMA_FILES[schema], contents: readFileSync(new URL(SCHEMA_FILES[schema], XSD_DIR), 'utf8') };
+    file = {
+      fileName: SCHEMA_FILES[schema],
+      contents: readFileSync(new URL(SCHEMA_FILES[schema], XSD_DIR), 'utf8'),
+    };
     loaded.set(schema, file);
   }
   return file;

@@ -59,7 +59,10 @@ function dosTime(t: ZipOptions['modifiedAt']): { time: number; date: number } {
 }
 
 /** The zip as a byte stream; pulls each entry's bytes only when the consumer reads. */
-export function zipStream(entries: Iterable<ZipEntry> | AsyncIterable<ZipEntry>, options: ZipOptions): Readable {
+export function zipStream(
+  entries: Iterable<ZipEntry> | AsyncIterable<ZipEntry>,
+  options: ZipOptions,
+): Readable {
   return Readable.from(zipChunks(entries, options), { objectMode: false });
 }
 
@@ -86,14 +89,18 @@ async function* zipChunks(
     let crc = 0;
     let written = 0;
     for await (const chunk of await entry.open()) {
-      const buf = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+      const buf = Buffer.isBuffer(chunk)
+        ? chunk
+        : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
       if (buf.length === 0) continue;
       crc = crc32(buf, crc);
       written += buf.length;
-      if (written > entry.size) throw new Error(`zip entry ${entry.name}: more than the declared ${entry.size} bytes`);
+      if (written > entry.size)
+        throw new Error(`zip entry ${entry.name}: more than the declared ${entry.size} bytes`);
       yield buf;
     }
-    if (written !== entry.size) throw new Error(`zip entry ${entry.name}: ${written} bytes, ${entry.size} declared`);
+    if (written !== entry.size)
+      throw new Error(`zip entry ${entry.name}: ${written} bytes, ${entry.size} declared`);
     entry.done?.();
     offset += written;
 
