@@ -24,7 +24,6 @@ import {
   type Versatore,
 } from '../../plugins/conservazione/sip/index.js';
 import type { FsBlobStore } from '../../server/blob/fs-blob-store.js';
-import { defineModule } from '../../server/modules/module.js';
 import {
   createDocument,
   demoIds,
@@ -39,19 +38,6 @@ import { startTestEnv, type TestEnv } from '../harness/test-env.js';
 
 const run = promisify(execFile);
 const XSD_DIR = fileURLToPath(new URL('../../../plugins/conservazione/sip/xsd/', import.meta.url));
-
-// Until the plugin's index.ts (the lead's) registers its error codes, the test registers the one
-// code the SIP throws, as the plugin declares it.
-const errorCodesProbe = defineModule({
-  name: 'conservazione-sip-probe',
-  errorCodes: [
-    {
-      code: 'CONSERVATION_UNIT_NOT_READY',
-      httpStatus: 409,
-      description: 'A document cannot be conserved yet (test registration of the plugin code)',
-    },
-  ],
-});
 
 const VERSATORE: Versatore = { ambiente: 'PARER_TEST', ente: 'c_x000', struttura: 'ADEMO01', userId: 'dms' };
 
@@ -79,7 +65,7 @@ describe('conservazione SIP', () => {
   let env: TestEnv;
   let ids: DemoIds;
   let work: string;
-  let records: Array<{ documentId: string; number: number; year: number }> = [];
+  const records: Array<{ documentId: string; number: number; year: number }> = [];
   let fascicolo: { id: string; subs: string[]; documentIds: string[] };
   let registerCode: string;
 
@@ -140,12 +126,14 @@ describe('conservazione SIP', () => {
   }
 
   before(async () => {
-    env = await startTestEnv({ modules: [errorCodesProbe] });
+    env = await startTestEnv({ plugins: ['conservazione'] });
     ids = await demoIds(env);
     work = await mkdtemp(path.join(tmpdir(), 'sip-e2e-'));
-    registerCode = (
-      await sql<{ register_code: string }>(env, 'select register_code from aoo where id = $1', [ids.aooId])
-    )[0]?.register_code as string;
+    const [aoo] = await sql<{ register_code: string }>(env, 'select register_code from aoo where id = $1', [
+      ids.aooId,
+    ]);
+    assert.ok(aoo);
+    registerCode = aoo.register_code;
     const nodes = await titolarioInForce(env, ids.aooId);
 
     // Two protocol registrations, the first with an attachment that shares the primary's name.
@@ -237,8 +225,8 @@ describe('conservazione SIP', () => {
   async function xmllint(schema: string, files: string[]): Promise<void> {
     const r = await run('xmllint', ['--nonet', '--noout', '--schema', path.join(XSD_DIR, schema), ...files], {
       maxBuffer: 64 * 1024 * 1024,
-    }).catch((e: { stderr?: string }) => {
-      throw new Error(`xmllint ${schema}: ${e.stderr ?? String(e)}`);
+    }).catch((e: Error & { stderr?: string }) => {
+      throw new Error(`xmllint ${schema}: ${e.stderr ?? e.message}`);
     });
     assert.equal(r.stderr.split('\n').filter((l) => l && !l.endsWith(' validates')).length, 0, r.stderr);
   }

@@ -4,7 +4,12 @@ import { romeDay } from '../../../server/clock.js';
 import { Document, DocumentFile } from '../../../schema/documents/index.js';
 import { Fascicolo, FascicoloState } from '../../../schema/fascicoli/index.js';
 import { Aoo, Uor, User } from '../../../schema/organisation/index.js';
-import { ProtocolCorrespondent, ProtocolRecord, ProtocolState } from '../../../schema/protocollo/index.js';
+import {
+  ProtocolCorrespondent,
+  ProtocolKind,
+  ProtocolRecord,
+  ProtocolState,
+} from '../../../schema/protocollo/index.js';
 import { DailyRegister } from '../../../schema/registro-giornaliero/index.js';
 import { Repertorio, RepertorioEntry, RepertorioEntryState } from '../../../schema/repertori/index.js';
 import { TitolarioNode } from '../../../schema/titolario/index.js';
@@ -193,7 +198,9 @@ async function loadUnits(em: EntityManager, aoo: Aoo, ids: string[]): Promise<Si
   );
   // Current filings (any) and the classification of documents non protocollati.
   const filings = await inChunks(ids, (c) =>
-    conn.execute<Array<{ document_id: string; fascicolo_id: string; is_primary: boolean; state: string }>>(
+    conn.execute<
+      Array<{ document_id: string; fascicolo_id: string; is_primary: boolean; state: FascicoloState }>
+    >(
       `select c.document_id, c.fascicolo_id, c.is_primary, f.state from fascicolo_filing_current c
          join fascicolo f on f.id = c.fascicolo_id where c.document_id in (${c.map(() => '?').join(',')})`,
       c,
@@ -262,9 +269,9 @@ async function loadUnits(em: EntityManager, aoo: Aoo, ids: string[]): Promise<Si
           numero: String(record.number).padStart(7, '0'),
         },
         tipologia:
-          record.kind === 'ARRIVO'
+          record.kind === ProtocolKind.ARRIVO
             ? 'PROTOCOLLO IN ARRIVO'
-            : record.kind === 'PARTENZA'
+            : record.kind === ProtocolKind.PARTENZA
               ? 'PROTOCOLLO IN PARTENZA'
               : 'PROTOCOLLO INTERNO',
         oggetto: record.oggetto,

@@ -90,7 +90,7 @@ export async function writeSip(
     }),
   );
   const pindexBlob = await putText(platform, pindex);
-  const stored: BuiltSip['descriptors'] = new Array(descriptors.length);
+  const stored: BuiltSip['descriptors'] = [];
   let next = 0;
   await Promise.all(
     Array.from({ length: Math.min(PUT_CONCURRENCY, descriptors.length) }, async () => {
@@ -178,9 +178,8 @@ function textEntry(name: string, text: string): ZipEntry {
   return {
     name,
     size: bytes.length,
-    open: async function* () {
-      yield bytes;
-    },
+    // A one-chunk stream of the text's bytes (for-await takes it as the others).
+    open: () => Readable.from([bytes]),
   };
 }
 
