@@ -32,7 +32,7 @@ export function appendAgidMetadata(parent: XMLBuilder, unit: SipUnit): void {
   const reg = d.ele('DatiDiRegistrazione');
   reg.ele('TipologiaDiFlusso').txt(flowCode(unit));
   const tipo = reg.ele('TipoRegistro');
-  const time = unit.registeredAt.slice(11, 19);
+  const time = romeTime(new Date(unit.registeredAt));
   if (unit.registration.kind === 'PROTOCOLLO') {
     const p = tipo.ele('ProtocolloOrdinario_ProtocolloEmergenza');
     p.ele('TipoRegistro').txt('ProtocolloOrdinario\\ProtocolloEmergenza');
@@ -88,6 +88,19 @@ export function appendAgidMetadata(parent: XMLBuilder, unit: SipUnit): void {
   d.ele('NomeDelDocumento').txt(nonEmpty(primary?.name, unit.documentId));
   d.ele('VersioneDelDocumento').txt('1');
   if (unit.registration.annulled) d.ele('Note').txt('Registrazione annullata');
+}
+
+const ROME_TIME = new Intl.DateTimeFormat('en-GB', {
+  timeZone: 'Europe/Rome',
+  hour: '2-digit',
+  minute: '2-digit',
+  second: '2-digit',
+  hourCycle: 'h23',
+});
+
+/** HH:MM:SS in Rome: the registration time beside its Rome day (the date is Europe/Rome too). */
+function romeTime(at: Date): string {
+  return ROME_TIME.format(at);
 }
 
 export const DAILY_REGISTER_TIPOLOGIA = 'REGISTRO GIORNALIERO DI PROTOCOLLO';
