@@ -320,7 +320,9 @@ async function loadUnits(em: EntityManager, aoo: Aoo, ids: string[]): Promise<Si
         uor: { code: doc.uor.code, name: doc.uor.name },
         rpa: null,
       });
-    } else if (filedClosed.has(id)) {
+    } else if (filedClosed.has(id) || doc.registeredAt !== null) {
+      // Filed in a closed fascicolo (or marked registered with neither a protocol record nor a
+      // repertorio entry, which the core modules never produce): kept under the NP key.
       units.push({
         ...base,
         key: {
@@ -329,8 +331,8 @@ async function loadUnits(em: EntityManager, aoo: Aoo, ids: string[]): Promise<Si
           numero: id,
         },
         tipologia: 'DOCUMENTO NON PROTOCOLLATO',
-        date: romeDay(doc.createdAt),
-        registeredAt: doc.createdAt.toISOString(),
+        date: romeDay(doc.registeredAt ?? doc.createdAt),
+        registeredAt: (doc.registeredAt ?? doc.createdAt).toISOString(),
         registration: { kind: 'NESSUNA', flow: null, annulled: false, registerName: null },
         correspondents: [],
         classification: classOfNp.has(id) ? (nodes.get(classOfNp.get(id) ?? '') ?? null) : null,
@@ -344,13 +346,17 @@ async function loadUnits(em: EntityManager, aoo: Aoo, ids: string[]): Promise<Si
       );
     }
   }
-  // Registration order (the time of registration, then the key), as a fascicolo keeps its documents.
-  return units.sort(
-    (a, b) =>
-      a.registeredAt.localeCompare(b.registeredAt) ||
-      a.key.registro.localeCompare(b.key.registro) ||
-      a.key.numero.localeCompare(b.key.numero),
-  );
+  // Registration order, as a fascicolo keeps its documents and the package service lists them:
+  // registration (else creation) time, creation time, id.
+  const sortKey = (u: SipUnit): [number, number, string] => {
+    const d = docs.get(u.documentId);
+    const created = d?.createdAt.getTime() ?? 0;
+    return [d?.registeredAt?.getTime() ?? created, created, u.documentId];
+  };
+  return units
+    .map((u) => ({ u, k: sortKey(u) }))
+    .sort((a, b) => a.k[0] - b.k[0] || a.k[1] - b.k[1] || (a.k[2] < b.k[2] ? -1 : a.k[2] > b.k[2] ? 1 : 0))
+    .map((x) => x.u);
 }
 
 function componentsOf(files: DocumentFile[], signatureFileId: string | null): SipComponent[] {

@@ -142,5 +142,6 @@ export interface PIndexFile {
 export interface BuiltSip {
   sip: StoredBlob;
   pindex: StoredBlob;
-  descriptors: Array<{ documentId: string; blob: StoredBlob; xml: string }>;
+  /** Each unit's versamento request, stored: in the order of the package's units. */
+  descriptors: Array<{ documentId: string; key: UnitKey; blob: StoredBlob; xml: string }>;
 }

@@ -97,8 +97,10 @@ export async function writeSip(
       while (next < descriptors.length) {
         const i = next++;
         const d = descriptors[i];
-        if (d)
-          stored[i] = { documentId: d.unit.documentId, blob: await putText(platform, d.xml), xml: d.xml };
+        if (d) {
+          const blob = await putText(platform, d.xml);
+          stored[i] = { documentId: d.unit.documentId, key: d.unit.key, blob, xml: d.xml };
+        }
       }
     }),
   );
