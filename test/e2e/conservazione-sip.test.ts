@@ -10,12 +10,7 @@ import { pipeline } from 'node:stream/promises';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { after, before, describe, it } from 'node:test';
-import {
-  CloseFascicoloDocument,
-  OpenFascicoloDocument,
-  OpenSottofascicoloDocument,
-  RegisterProtocolDocument,
-} from '../../clients/sdk/generated/graphql.js';
+import { RegisterProtocolDocument } from '../../clients/sdk/generated/graphql.js';
 import {
   loadSipPackage,
   writeSip,
@@ -33,6 +28,7 @@ import {
   upload,
   type DemoIds,
 } from '../harness/files-helpers.js';
+import { closedSipTree, type SipTree } from '../harness/conservazione-sip-fixtures.js';
 import { titolarioInForce } from '../harness/fascicoli-fixtures.js';
 import { startTestEnv, type TestEnv } from '../harness/test-env.js';
 
@@ -66,7 +62,7 @@ describe('conservazione SIP', () => {
   let ids: DemoIds;
   let work: string;
   const records: Array<{ documentId: string; number: number; year: number }> = [];
-  let fascicolo: { id: string; subs: string[]; documentIds: string[] };
+  let fascicolo: SipTree;
   let registerCode: string;
 
   const input = (over: Partial<LoadSipInput>): LoadSipInput => ({
@@ -81,49 +77,6 @@ describe('conservazione SIP', () => {
     ...over,
   });
   const load = (over: Partial<LoadSipInput>) => loadSipPackage(env.platform.orm.em.fork(), input(over));
-
-  /** Documents non protocollati with real blobs, created in the database in one go (fast). */
-  async function filedDocuments(n: number, uorId: string, where: string[]): Promise<string[]> {
-    const stored = [];
-    for (let i = 0; i < n; i++) {
-      const bytes = uniqueBytes(`Documento ${i}`, 200 + i);
-      const blob = await env.platform.blobs.put(Readable.from([bytes]));
-      stored.push(blob);
-    }
-    const rows = await sql<{ id: string }>(
-      env,
-      `with input as (
-         select ord, k, h, s from unnest($1::text[], $2::text[], $3::bigint[]) with ordinality as t(k, h, s, ord)),
-       docs as (
-         insert into document (id, aoo_id, uor_id, kind, oggetto, created_by, created_at)
-         select gen_random_uuid(), u.aoo_id, u.id, 'NON_PROTOCOLLATO', 'Nota istruttoria n. ' || i.ord,
-                (select id from app_user where username = 'rpa.tecnico'), now() + i.ord * interval '1 second'
-           from uor u, input i where u.id = $4 order by i.ord returning id, created_by, created_at),
-       numbered as (select d.*, row_number() over (order by created_at) as ord from docs d),
-       files as (
-         insert into stored_file (id, sha256, size, blob_key, media_type, original_name, format, format_accepted,
-                                  signature_kind, signature_status, uploaded_by)
-         select gen_random_uuid(), i.h, i.s, i.k, 'text/plain', 'nota.txt', 'TXT', true, 'NONE', 'FIRMA_MANCANTE',
-                n.created_by
-           from numbered n join input i on i.ord = n.ord returning id, sha256),
-       linked as (
-         insert into document_file (id, document_id, file_id, position, version, description, created_by)
-         select gen_random_uuid(), n.id, f.id, 0, 1, null, n.created_by
-           from numbered n join input i on i.ord = n.ord join files f on f.sha256 = i.h returning document_id)
-       select n.id from numbered n order by n.ord`,
-      [stored.map((b) => b.key), stored.map((b) => b.sha256), stored.map((b) => b.size), uorId],
-    );
-    const docIds = rows.map((r) => r.id);
-    // Filed as the fascicoli module files (its history table), spread over the tree.
-    await sql(
-      env,
-      `insert into fascicolo_filing (fascicolo_id, document_id, action, is_primary, at, actor_id)
-       select ($2::uuid[])[1 + (t.ord - 1) % array_length($2::uuid[], 1)], t.id, 'FILE', true, now(), null
-         from unnest($1::uuid[]) with ordinality as t(id, ord)`,
-      [docIds, where],
-    );
-    return docIds;
-  }
 
   before(async () => {
     env = await startTestEnv({ plugins: ['conservazione'] });
@@ -178,28 +131,10 @@ describe('conservazione SIP', () => {
       records.push({ documentId: doc.id, number: r.registerProtocol.number, year: r.registerProtocol.year });
     }
 
-    // A fascicolo with two sottofascicoli and an inserto, ~200 documents filed across, closed.
-    const rpa = await env.asUser('rpa.tecnico');
-    const top = (
-      await rpa.data(OpenFascicoloDocument, {
-        input: {
-          classificationId: nodes['VI/3/1'] ?? '',
-          kind: 'PROCEDIMENTO_AMMINISTRATIVO',
-          oggetto: 'Permesso di costruire - via Roma 1',
-          uorId: ids.uor['TEC'] ?? '',
-          rpaId: ids.user['rpa.tecnico'] ?? '',
-          participatingAdministrations: ['Soprintendenza ABAP', 'ASL Roma 1'],
-        },
-      })
-    ).openFascicolo;
-    const sub = async (parentId: string, oggetto: string) =>
-      (await rpa.data(OpenSottofascicoloDocument, { input: { parentId, oggetto } })).openSottofascicolo.id;
-    const s1 = await sub(top.id, 'Progetto');
-    const s2 = await sub(top.id, 'Collaudo');
-    const i1 = await sub(s1, 'Varianti');
-    const documentIds = await filedDocuments(200, ids.uor['TEC'] ?? '', [top.id, s1, s2, i1]);
-    for (const id of [i1, s1, s2, top.id]) await rpa.data(CloseFascicoloDocument, { id });
-    fascicolo = { id: top.id, subs: [s1, s2, i1], documentIds };
+    // A fascicolo with two sottofascicoli and an inserto, 200 documents filed across, closed.
+    fascicolo = await closedSipTree(env, ids, nodes['VI/3/1'] ?? '', 200, (i) =>
+      Readable.from([uniqueBytes(`Documento ${i}`, 200 + i)]),
+    );
   });
   after(async () => {
     await env?.close();

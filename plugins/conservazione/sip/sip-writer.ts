@@ -76,12 +76,15 @@ export async function writeSip(
   }
   const pindex = pindexXml(pkg, files);
 
-  await requireValid(
-    descriptors.map((d) => ({ name: `${unitFolder(d.unit.key)}/${UNIT_REQUEST_NAME}`, xml: d.xml })),
-    'versamento',
-  );
-  await requireValid([{ name: PINDEX_NAME, xml: pindex }], 'pindex');
-  if (indice !== null) await requireValid([{ name: FASCICOLO_INDEX_NAME, xml: indice }], 'indice-fascicolo');
+  // Three schemas, three xmllint instances (workers): side by side.
+  await Promise.all([
+    requireValid(
+      descriptors.map((d) => ({ name: `${unitFolder(d.unit.key)}/${UNIT_REQUEST_NAME}`, xml: d.xml })),
+      'versamento',
+    ),
+    requireValid([{ name: PINDEX_NAME, xml: pindex }], 'pindex'),
+    indice !== null ? requireValid([{ name: FASCICOLO_INDEX_NAME, xml: indice }], 'indice-fascicolo') : null,
+  ]);
 
   const sip = await platform.blobs.put(
     zipStream(zipEntries(platform, pindex, indice, descriptors, planned), {
