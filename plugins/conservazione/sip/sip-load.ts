@@ -238,6 +238,9 @@ async function loadUnits(em: EntityManager, aoo: Aoo, ids: string[]): Promise<Si
   );
   const classOfNp = new Map(npClassification.map((c) => [c.document_id, c.classification_id]));
 
+  const filesOf = groupBy(files, (f) => f.document.id);
+  const correspondentsOf = groupBy(correspondents, (c) => c.recordId);
+
   const units: SipUnit[] = [];
   for (const id of ids) {
     const doc = docs.get(id);
@@ -245,7 +248,7 @@ async function loadUnits(em: EntityManager, aoo: Aoo, ids: string[]): Promise<Si
     const record = records.get(id);
     const entry = entries.get(id);
     const register = registers.get(id);
-    const docFiles = files.filter((f) => f.document.id === id);
+    const docFiles = filesOf.get(id) ?? [];
     if (!docFiles.some((f) => f.position === 0)) throw notReady(id, 'it has no primary file');
     const components = componentsOf(docFiles, register?.signatureFileId ?? null);
     const fascicoloId = primaryOf.get(id) ?? null;
@@ -283,19 +286,17 @@ async function loadUnits(em: EntityManager, aoo: Aoo, ids: string[]): Promise<Si
           annulled: record.state === ProtocolState.ANNULLATO,
           registerName: null,
         },
-        correspondents: correspondents
-          .filter((c) => c.recordId === record.id)
-          .map((c) => ({
-            role: c.role,
-            kind: c.kind,
-            denominazione: c.denominazione,
-            nome: c.nome,
-            cognome: c.cognome,
-            codiceFiscale: c.codiceFiscale,
-            partitaIva: c.partitaIva,
-            ipaAmministrazione: c.ipaAmministrazione,
-            ipaAoo: c.ipaAoo,
-          })),
+        correspondents: (correspondentsOf.get(record.id) ?? []).map((c) => ({
+          role: c.role,
+          kind: c.kind,
+          denominazione: c.denominazione,
+          nome: c.nome,
+          cognome: c.cognome,
+          codiceFiscale: c.codiceFiscale,
+          partitaIva: c.partitaIva,
+          ipaAmministrazione: c.ipaAmministrazione,
+          ipaAoo: c.ipaAoo,
+        })),
         classification: record.classificationId ? (nodes.get(record.classificationId) ?? null) : null,
         uor: { code: uor.code, name: uor.name },
         rpa: rpa ? `${rpa.givenName} ${rpa.familyName}` : null,
@@ -357,6 +358,17 @@ async function loadUnits(em: EntityManager, aoo: Aoo, ids: string[]): Promise<Si
     .map((u) => ({ u, k: sortKey(u) }))
     .sort((a, b) => a.k[0] - b.k[0] || a.k[1] - b.k[1] || (a.k[2] < b.k[2] ? -1 : a.k[2] > b.k[2] ? 1 : 0))
     .map((x) => x.u);
+}
+
+function groupBy<T>(items: readonly T[], keyOf: (item: T) => string): Map<string, T[]> {
+  const map = new Map<string, T[]>();
+  for (const item of items) {
+    const key = keyOf(item);
+    const list = map.get(key);
+    if (list) list.push(item);
+    else map.set(key, [item]);
+  }
+  return map;
 }
 
 function componentsOf(files: DocumentFile[], signatureFileId: string | null): SipComponent[] {
