@@ -1,6 +1,6 @@
-import type { XMLBuilder } from 'xmlbuilder2/lib/interfaces.js';
 import type { SipCorrespondent, SipUnit } from './sip-types.js';
 import { hexToBase64, nonEmpty, xmlText } from './xml-text.js';
+import type { XmlElement } from './xml-writer.js';
 
 /** Written in DatiSpecifici/VersioneDatiSpecifici: which metadata set follows. */
 export const AGID_METADATA_VERSION = 'AgID-LG-2021-Allegato5-DocumentoAmministrativoInformatico';
@@ -14,7 +14,7 @@ export const AGID_METADATA_VERSION = 'AgID-LG-2021-Allegato5-DocumentoAmministra
  * (CFType regex) and copies PDF typos into fixed values, so it is not used to validate:
  * the values here are the Linee Guida's (e.g. ModalitaDiFormazione 'a'..'d').
  */
-export function appendAgidMetadata(parent: XMLBuilder, unit: SipUnit): void {
+export function appendAgidMetadata(parent: XmlElement, unit: SipUnit): void {
   const d = parent.ele('DocumentoAmministrativoInformatico');
   const primary = unit.components.find((c) => c.role === 'PRINCIPALE');
   const id = d.ele('IdDoc');
@@ -111,7 +111,7 @@ function flowCode(unit: SipUnit): 'E' | 'U' | 'I' {
   return 'I';
 }
 
-function appendCorrespondent(soggetti: XMLBuilder, c: SipCorrespondent): void {
+function appendCorrespondent(soggetti: XmlElement, c: SipCorrespondent): void {
   const tag = c.role === 'MITTENTE' ? 'Mittente' : 'Destinatario';
   const r = soggetti.ele('Ruolo').ele(tag);
   r.ele('TipoRuolo').txt(tag);

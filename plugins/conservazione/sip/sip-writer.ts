@@ -16,7 +16,7 @@ export const UNIT_REQUEST_NAME = 'UnitaDocumentaria.xml';
 export const FASCICOLO_INDEX_NAME = 'IndiceSIPFascicolo.xml';
 
 /** Stores of small XML blobs at once (the request descriptors, one per unit). */
-const PUT_CONCURRENCY = 8;
+const PUT_CONCURRENCY = 16;
 
 export interface WriteSipOptions {
   /** Test hooks: force the ZIP64 structures below the format's limits. */

@@ -1,8 +1,7 @@
-import { create } from 'xmlbuilder2';
-import type { XMLBuilder } from 'xmlbuilder2/lib/interfaces.js';
 import { AGID_METADATA_VERSION, appendAgidMetadata } from './agid-metadata.js';
 import type { SipComponent, SipUnit, Versatore } from './sip-types.js';
 import { nonEmpty, xmlText } from './xml-text.js';
+import { xmlDocument, type XmlElement } from './xml-writer.js';
 
 /** Version of the ParER versamento interface the request speaks (Intestazione/Versione). */
 export const VERSAMENTO_VERSION = '1.5';
@@ -16,7 +15,7 @@ export const VERSAMENTO_VERSION = '1.5';
  * hex (HashVersato is a free token in the schema; hex is how the whole package states digests).
  */
 export function versamentoRequestXml(unit: SipUnit, versatore: Versatore): string {
-  const root = create({ version: '1.0', encoding: 'UTF-8' }).ele('UnitaDocumentaria');
+  const root = xmlDocument('UnitaDocumentaria');
 
   const head = root.ele('Intestazione');
   head.ele('Versione').txt(VERSAMENTO_VERSION);
@@ -81,15 +80,15 @@ export function versamentoRequestXml(unit: SipUnit, versatore: Versatore): strin
       appendComponents(doc, [a], unit);
     });
   }
-  return root.end({ prettyPrint: true });
+  return root.end();
 }
 
-function appendFascicolo(e: XMLBuilder, f: { identifier: string; oggetto: string }): void {
+function appendFascicolo(e: XmlElement, f: { identifier: string; oggetto: string }): void {
   e.ele('Identificativo').txt(nonEmpty(f.identifier, '-', 4000));
   e.ele('Oggetto').txt(xmlText(f.oggetto, 4000));
 }
 
-function appendComponents(doc: XMLBuilder, components: SipComponent[], unit: SipUnit): void {
+function appendComponents(doc: XmlElement, components: SipComponent[], unit: SipUnit): void {
   const list = doc.ele('StrutturaOriginale').ele('Componenti');
   components.forEach((c, i) => {
     const e = list.ele('Componente');
