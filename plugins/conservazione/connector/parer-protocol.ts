@@ -39,6 +39,14 @@ export const PARER_CODES = {
   xmlInvalid: 'XSD-001-002',
   /** "Errore nella struttura della chiamata al Web service" (fields, files not matching components). */
   wsCheck: 'WS-CHECK',
+  /** "L'oggetto è un dato di profilo configurato come obbligatorio". */
+  oggettoMissing: 'UD-014-001',
+  /** "La data dell'unità documentaria è un dato di profilo configurato come obbligatorio". */
+  dataMissing: 'UD-014-002',
+  /** "per questo componente è obbligatorio indicare l'hash". */
+  hashMissing: 'HASH-001-001',
+  /** "La versione [..] indicata non è supportata". */
+  versionUnsupported: 'UD-001-011',
   /** "Errore di autenticazione". */
   authentication: 'UD-001-012',
   /** "Il valore indicato nel tag <UserID> non coincide con l'utente indicato nella chiamata al WS". */
