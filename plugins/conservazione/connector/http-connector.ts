@@ -4,7 +4,14 @@ import type { ConnectorOutcome, ConservationConnector, Reason, UdSubmission } fr
 import { ConservatorResponseInvalid, ConservatorUnavailable } from './connector.errors.js';
 import { postMultipart, type HttpAnswer } from './http-transport.js';
 import type { FormPart } from './multipart-body.js';
-import { keyLabel, PARER_CODES, PARER_SERVICES, recuperoXml, RECUPERO_VERSION, VERSAMENTO_VERSION } from './parer-protocol.js';
+import {
+  keyLabel,
+  PARER_CODES,
+  PARER_SERVICES,
+  recuperoXml,
+  RECUPERO_VERSION,
+  VERSAMENTO_VERSION,
+} from './parer-protocol.js';
 import {
   componentsWithOutcome,
   furtherErrors,
@@ -14,6 +21,8 @@ import {
   outcomeCode,
   readTrustedAnswer,
   requestComponentIds,
+  screenAnswer,
+  validateAnswers,
 } from './response-read.js';
 import { parseUntrustedXml } from '../../pec/interop/index.js';
 import type { UnitKey, Versatore } from './sip-adapter.js';
@@ -37,7 +46,13 @@ export function httpConnector(config: ConservationConfig, versatore: Versatore):
     return { base: config.url.replace(/\/+$/, ''), user: config.user, password: config.password };
   }
 
-  function call(service: string, version: string, xml: string, files: FormPart[], signal?: AbortSignal): Promise<HttpAnswer> {
+  function call(
+    service: string,
+    version: string,
+    xml: string,
+    files: FormPart[],
+    signal?: AbortSignal,
+  ): Promise<HttpAnswer> {
     const { base, user, password } = account();
     const fields: FormPart[] = [
       // The order is part of the protocol: SacER reads the fields positionally.
@@ -51,8 +66,9 @@ export function httpConnector(config: ConservationConfig, versatore: Versatore):
 
   /** An answer that is not the service's XML: an error page of a proxy, a 5xx. */
   function xmlBody(answer: HttpAnswer, service: string): Buffer {
-    const looksXml = /xml/i.test(answer.contentType) || /^\s*(\uFEFF)?</.test(answer.body.subarray(0, 64).toString('utf8'));
-    if (answer.status >= 500 || (answer.status !== 200 && !looksXml))
+    // SacER answers 200 even to a refusal; another status is a proxy's or container's page
+    // unless it declares XML (then it is read, and judged, like any answer).
+    if (answer.status >= 500 || (answer.status !== 200 && !/xml/i.test(answer.contentType)))
       throw new ConservatorUnavailable(`The conservator answered ${service} with HTTP ${answer.status}`);
     return answer.body;
   }
@@ -70,12 +86,13 @@ export function httpConnector(config: ConservationConfig, versatore: Versatore):
         open: c.open,
       }));
       const answer = await call(PARER_SERVICES.versamento, VERSAMENTO_VERSION, unit.xml, files, signal);
-      const { root, text } = await readTrustedAnswer(
+      const esito = screenAnswer(
         xmlBody(answer, PARER_SERVICES.versamento),
         'EsitoVersamento',
         'EsitoVersamento',
         'response-versamento',
       );
+      const { root, text } = esito;
       const code = outcomeCode(root, 'EsitoVersamento');
       if (code !== 'NEGATIVO') {
         const rapportoXml = pathText(root, 'RapportoVersamento');
@@ -83,7 +100,15 @@ export function httpConnector(config: ConservationConfig, versatore: Versatore):
           throw new ConservatorResponseInvalid(
             `The conservator answered ${code} for ${keyLabel(unit.key)} without a RapportoVersamento`,
           );
-        const rapporto = await readRapporto(rapportoXml);
+        // The answer and the rapporto it carries (escaped text) in one schema check.
+        const rapportoAnswer = screenAnswer(
+          rapportoXml,
+          'RapportoVersamento',
+          'RapportoVersamento',
+          'response-versamento',
+        );
+        await validateAnswers([esito, rapportoAnswer]);
+        const rapporto = rapportoRoot(rapportoAnswer.root);
         const warnings: Reason[] = [
           ...(code === 'WARNING' ? [generalError(root)].filter((r): r is Reason => r !== null) : []),
           ...furtherWarnings(root),
@@ -98,8 +123,12 @@ export function httpConnector(config: ConservationConfig, versatore: Versatore):
           alreadyConserved: false,
         };
       }
+      await validateAnswers([esito]);
       const general = generalError(root);
-      if (general && (general.code === PARER_CODES.alreadyPresent || general.code === PARER_CODES.alreadyPresentOld)) {
+      if (
+        general &&
+        (general.code === PARER_CODES.alreadyPresent || general.code === PARER_CODES.alreadyPresentOld)
+      ) {
         // A resend after a lost answer: what the conservator holds decides, with its rapporto.
         const known = await connector.status(unit.key, signal);
         if (known.kind !== 'CONSERVED')
@@ -113,7 +142,10 @@ export function httpConnector(config: ConservationConfig, versatore: Versatore):
       const attributed = new Set(reasons.map((r) => r.code));
       for (const e of errors) if (!attributed.has(e.code) || !COMPONENT_CODE.test(e.code)) reasons.push(e);
       if (reasons.length === 0)
-        reasons.push({ code: 'NEGATIVO', message: 'The conservator refused the unit without naming an error' });
+        reasons.push({
+          code: 'NEGATIVO',
+          message: 'The conservator refused the unit without naming an error',
+        });
       return { kind: 'REJECTED', reasons: dedupe(reasons), responseXml: text };
     },
 
@@ -136,7 +168,9 @@ export function httpConnector(config: ConservationConfig, versatore: Versatore):
         );
       }
       if (!pathElement(root, 'UnitaDocumentaria'))
-        throw new ConservatorResponseInvalid(`The conservator's status for ${keyLabel(key)} names no UnitaDocumentaria`);
+        throw new ConservatorResponseInvalid(
+          `The conservator's status for ${keyLabel(key)} names no UnitaDocumentaria`,
+        );
       const rapportoXml = await fetchRapporto(key, request, signal);
       return {
         kind: 'CONSERVED',
@@ -156,10 +190,17 @@ export function httpConnector(config: ConservationConfig, versatore: Versatore):
       try {
         entries = readZipEntries(answer.body, MAX_RESPONSE_BYTES);
       } catch (error) {
-        throw new ConservatorResponseInvalid(`The conservator's rapporti of ${keyLabel(key)}: ${(error as Error).message}`);
+        throw new ConservatorResponseInvalid(
+          `The conservator's rapporti of ${keyLabel(key)}: ${(error as Error).message}`,
+        );
       }
-      const first = entries.filter((e) => e.name.toLowerCase().endsWith('.xml')).sort((a, b) => a.name.localeCompare(b.name))[0];
-      if (!first) throw new ConservatorResponseInvalid(`The conservator's rapporti of ${keyLabel(key)} hold no XML file`);
+      const first = entries
+        .filter((e) => e.name.toLowerCase().endsWith('.xml'))
+        .sort((a, b) => a.name.localeCompare(b.name))[0];
+      if (!first)
+        throw new ConservatorResponseInvalid(
+          `The conservator's rapporti of ${keyLabel(key)} hold no XML file`,
+        );
       const xml = first.data.toString('utf8');
       await readRapporto(xml);
       return xml;
@@ -182,9 +223,22 @@ export function httpConnector(config: ConservationConfig, versatore: Versatore):
 
 /** The RapportoVersamento (escaped text inside the answer, or a file): screened, parsed, validated. */
 async function readRapporto(xml: string): Promise<Element> {
-  const { root } = await readTrustedAnswer(xml, 'RapportoVersamento', 'RapportoVersamento', 'response-versamento');
+  const { root } = await readTrustedAnswer(
+    xml,
+    'RapportoVersamento',
+    'RapportoVersamento',
+    'response-versamento',
+  );
+  return rapportoRoot(root);
+}
+
+/** A rapporto is the proof of a conservation: one that says NEGATIVO proves nothing. */
+function rapportoRoot(root: Element): Element {
   const code = outcomeCode(root, 'RapportoVersamento');
-  if (code === 'NEGATIVO') throw new ConservatorResponseInvalid('The conservator returned a RapportoVersamento whose outcome is NEGATIVO');
+  if (code === 'NEGATIVO')
+    throw new ConservatorResponseInvalid(
+      'The conservator returned a RapportoVersamento whose outcome is NEGATIVO',
+    );
   return root;
 }
 
@@ -193,7 +247,12 @@ async function readRapporto(xml: string): Promise<Element> {
  * the document's position and OrdinePresentazione in our request, else by NomeComponente. The
  * answer's component carries no code of its own, so the first component-kind error is used.
  */
-function componentReasons(answerRoot: Element, requestXml: string, outcome: 'NEGATIVO' | 'WARNING', errors: Reason[]): Reason[] {
+function componentReasons(
+  answerRoot: Element,
+  requestXml: string,
+  outcome: 'NEGATIVO' | 'WARNING',
+  errors: Reason[],
+): Reason[] {
   const marked = componentsWithOutcome(pathElement(answerRoot, 'UnitaDocumentaria'), outcome);
   if (marked.length === 0) return [];
   const request = parseUntrustedXml(requestXml, MAX_RESPONSE_BYTES);
@@ -201,7 +260,8 @@ function componentReasons(answerRoot: Element, requestXml: string, outcome: 'NEG
   const error = errors.find((e) => COMPONENT_CODE.test(e.code)) ?? errors[0];
   return marked.map((m) => {
     const componentId =
-      (m.order ? ids.byOrder.get(`${m.document}:${Number(m.order)}`) : undefined) ?? (m.name ? ids.byName.get(m.name) : undefined);
+      (m.order ? ids.byOrder.get(`${m.document}:${Number(m.order)}`) : undefined) ??
+      (m.name ? ids.byName.get(m.name) : undefined);
     return {
       code: error?.code ?? outcome,
       message: error?.message ?? `The conservator marked the component ${m.name ?? m.order ?? ''} ${outcome}`,

@@ -33,8 +33,15 @@ export async function postMultipart(
   const client = url.protocol === 'https:' ? https : http;
   const request = client.request(url, {
     method: 'POST',
-    headers: { 'content-type': body.contentType, 'content-length': String(body.length), accept: 'application/xml' },
+    headers: {
+      'content-type': body.contentType,
+      'content-length': String(body.length),
+      accept: 'application/xml',
+    },
     signal: combined,
+    // A connection per call: calls are minutes apart, and a pooled socket the conservator has
+    // meanwhile closed would fail the next call for nothing.
+    agent: false,
   });
   const answered = new Promise<http.IncomingMessage>((resolve, reject) => {
     request.once('response', resolve);
@@ -55,15 +62,22 @@ export async function postMultipart(
     const bytes = await readLimited(response);
     const failure = await Promise.race([sent, Promise.resolve(undefined)]);
     if (failure instanceof BodyError) throw failure;
-    return { status: response.statusCode ?? 0, contentType: String(response.headers['content-type'] ?? ''), body: bytes };
+    return {
+      status: response.statusCode ?? 0,
+      contentType: String(response.headers['content-type'] ?? ''),
+      body: bytes,
+    };
   } catch (error) {
     request.destroy();
     const sendFailure = await Promise.race([sent, new Promise((r) => setTimeout(r, 0, undefined))]);
     if (sendFailure instanceof BodyError) throw new Error(sendFailure.message, { cause: sendFailure.cause });
     if (error instanceof ConservatorResponseInvalid || error instanceof BodyError) throw error;
     if (timeout.aborted)
-      throw new ConservatorUnavailable(`The conservator did not answer within ${Math.round(timeoutMs / 1000)} s (${url.origin})`);
-    if (signal?.aborted) throw new ConservatorUnavailable('The request to the conservator was aborted (shutdown)');
+      throw new ConservatorUnavailable(
+        `The conservator did not answer within ${Math.round(timeoutMs / 1000)} s (${url.origin})`,
+      );
+    if (signal?.aborted)
+      throw new ConservatorUnavailable('The request to the conservator was aborted (shutdown)');
     const e = error as NodeJS.ErrnoException;
     throw new ConservatorUnavailable(
       `The conservator at ${url.origin} could not be reached: ${e.code ? `${e.code} ` : ''}${e.message}`,
@@ -76,7 +90,9 @@ async function readLimited(response: http.IncomingMessage): Promise<Buffer> {
   const declared = Number(response.headers['content-length']);
   if (Number.isFinite(declared) && declared > MAX_RESPONSE_BYTES) {
     response.destroy();
-    throw new ConservatorResponseInvalid(`The conservator's answer is ${declared} bytes, more than the limit of ${MAX_RESPONSE_BYTES}`);
+    throw new ConservatorResponseInvalid(
+      `The conservator's answer is ${declared} bytes, more than the limit of ${MAX_RESPONSE_BYTES}`,
+    );
   }
   const chunks: Buffer[] = [];
   let total = 0;
@@ -85,7 +101,9 @@ async function readLimited(response: http.IncomingMessage): Promise<Buffer> {
     total += buffer.length;
     if (total > MAX_RESPONSE_BYTES) {
       response.destroy();
-      throw new ConservatorResponseInvalid(`The conservator's answer is larger than the limit of ${MAX_RESPONSE_BYTES} bytes`);
+      throw new ConservatorResponseInvalid(
+        `The conservator's answer is larger than the limit of ${MAX_RESPONSE_BYTES} bytes`,
+      );
     }
     chunks.push(buffer);
   }

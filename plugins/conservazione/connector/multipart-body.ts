@@ -4,7 +4,14 @@ import type { Readable } from 'node:stream';
 /** A form field or a file part of a multipart/form-data body, in the order they are sent. */
 export type FormPart =
   | { kind: 'field'; name: string; value: string }
-  | { kind: 'file'; name: string; filename: string; mediaType: string; size: number; open(): Promise<Readable> };
+  | {
+      kind: 'file';
+      name: string;
+      filename: string;
+      mediaType: string;
+      size: number;
+      open(): Promise<Readable>;
+    };
 
 // RFC 7578 §4.2: quoted names; a quote or a line break would end the header, so they are escaped.
 function quoted(value: string): string {
@@ -16,8 +23,12 @@ function head(boundary: string, part: FormPart): Buffer {
     part.kind === 'field'
       ? `form-data; name=${quoted(part.name)}`
       : `form-data; name=${quoted(part.name)}; filename=${quoted(part.filename)}`;
-  const type = part.kind === 'field' ? 'text/plain; charset=UTF-8' : part.mediaType || 'application/octet-stream';
-  return Buffer.from(`--${boundary}\r\nContent-Disposition: ${disposition}\r\nContent-Type: ${type}\r\n\r\n`, 'utf8');
+  const type =
+    part.kind === 'field' ? 'text/plain; charset=UTF-8' : part.mediaType || 'application/octet-stream';
+  return Buffer.from(
+    `--${boundary}\r\nContent-Disposition: ${disposition}\r\nContent-Type: ${type}\r\n\r\n`,
+    'utf8',
+  );
 }
 
 /**
@@ -55,7 +66,9 @@ export function multipartBody(parts: FormPart[]): {
           stream.destroy();
         }
         if (sent !== part.size)
-          throw new Error(`The component ${part.name} (${part.filename}) has ${sent > part.size ? 'more' : 'fewer'} bytes than its declared size ${part.size}`);
+          throw new Error(
+            `The component ${part.name} (${part.filename}) has ${sent > part.size ? 'more' : 'fewer'} bytes than its declared size ${part.size}`,
+          );
       }
       yield Buffer.from('\r\n');
     }

@@ -14,32 +14,65 @@ function excerpt(text: string): string {
   return text.length > 300 ? `${text.slice(0, 300)}…` : text;
 }
 
+/** An answer screened and parsed, not yet validated against its schema. */
+export interface ScreenedAnswer {
+  what: string;
+  root: Element;
+  text: string;
+  schema: ConnectorSchema;
+}
+
 /**
- * Screens (no DOCTYPE or ENTITY, before any parser), parses (every error fatal) and validates an
- * answer against its ParER schema, with the root it must have. Throws ConservatorResponseInvalid.
+ * Screens (no DOCTYPE or ENTITY, before any parser) and parses (every error fatal) an answer,
+ * with the root it must have. Throws ConservatorResponseInvalid.
  */
-export async function readTrustedAnswer(
+export function screenAnswer(
   input: Buffer | string,
   what: string,
   root: string,
   schema: ConnectorSchema,
-): Promise<{ root: Element; text: string }> {
+): ScreenedAnswer {
   const parsed = parseUntrustedXml(input, MAX_RESPONSE_BYTES);
-  const preview = typeof input === 'string' ? input : input.subarray(0, 400).toString('utf8');
-  if (!parsed.ok) throw new ConservatorResponseInvalid(`The conservator's ${what}: ${parsed.reason}`, excerpt(preview));
+  const preview = typeof input === 'string' ? input.slice(0, 400) : input.subarray(0, 400).toString('utf8');
+  if (!parsed.ok)
+    throw new ConservatorResponseInvalid(`The conservator's ${what}: ${parsed.reason}`, excerpt(preview));
   const element = parsed.doc.documentElement;
   if (!element || element.localName !== root || element.namespaceURI)
     throw new ConservatorResponseInvalid(
       `The conservator's ${what} has the root <${element?.nodeName ?? '?'}>, expected <${root}> (no namespace)`,
       excerpt(preview),
     );
-  const [result] = await validateConservationXml([{ name: what, xml: parsed.text }], schema);
-  if (result && result.errors.length > 0)
-    throw new ConservatorResponseInvalid(
-      `The conservator's ${what} does not follow its ParER schema: ${result.errors.slice(0, 3).join('; ')}`,
-      excerpt(preview),
+  return { what, root: element, text: parsed.text, schema };
+}
+
+/** Validates screened answers against their ParER schemas, one xmllint call per schema. */
+export async function validateAnswers(answers: ScreenedAnswer[]): Promise<void> {
+  for (const schema of new Set(answers.map((a) => a.schema))) {
+    const batch = answers.filter((a) => a.schema === schema);
+    const results = await validateConservationXml(
+      batch.map((a) => ({ name: a.what, xml: a.text })),
+      schema,
     );
-  return { root: element, text: parsed.text };
+    for (const [i, result] of results.entries()) {
+      if (result.errors.length > 0)
+        throw new ConservatorResponseInvalid(
+          `The conservator's ${result.name} does not follow its ParER schema: ${result.errors.slice(0, 3).join('; ')}`,
+          excerpt(batch[i]?.text ?? ''),
+        );
+    }
+  }
+}
+
+/** Screens, parses and validates one answer. */
+export async function readTrustedAnswer(
+  input: Buffer | string,
+  what: string,
+  root: string,
+  schema: ConnectorSchema,
+): Promise<{ root: Element; text: string }> {
+  const answer = screenAnswer(input, what, root, schema);
+  await validateAnswers([answer]);
+  return answer;
 }
 
 /** EsitoGenerale/CodiceEsito, refused when it is none of the known outcomes. */
@@ -94,7 +127,11 @@ export function componentsWithOutcome(
   documentsOf(answerUnit).forEach((doc, document) => {
     for (const c of childElements(pathElement(doc, 'Componenti'), 'Componente')) {
       if (pathValue(c, 'EsitoComponente', 'CodiceEsito') === outcome)
-        out.push({ document, order: pathValue(c, 'OrdinePresentazione'), name: pathValue(c, 'NomeComponente') });
+        out.push({
+          document,
+          order: pathValue(c, 'OrdinePresentazione'),
+          name: pathValue(c, 'NomeComponente'),
+        });
     }
   });
   return out;

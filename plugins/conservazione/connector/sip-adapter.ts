@@ -53,10 +53,14 @@ export async function validateConservationXml(
     xml: docs.map((d, i) => ({ fileName: `doc${i}.xml`, contents: d.xml })),
     schema: schemaFile(schema),
   });
-  return docs.map((d, i) => ({
+  const out = docs.map((d, i) => ({
     name: d.name,
     errors: result.errors
       .filter((e) => e.loc?.fileName === `doc${i}.xml` || (docs.length === 1 && !e.loc))
       .map((e) => (e.loc ? `line ${e.loc.lineNumber}: ${e.message}` : e.message)),
   }));
+  // An invalid result no error could be attributed to fails every document rather than none.
+  if (!result.valid && out.every((d) => d.errors.length === 0))
+    for (const d of out) d.errors.push(`schema validation failed: ${result.rawOutput.slice(0, 300)}`);
+  return out;
 }

@@ -4,7 +4,13 @@ import type { AddressInfo, Socket } from 'node:net';
 import type { Element } from '@xmldom/xmldom';
 import { parseUntrustedXml } from '../../pec/interop/index.js';
 import type { Reason } from '../connector/connector.js';
-import { keyLabel, PARER_CODES, PARER_SERVICES, RECUPERO_VERSION, VERSAMENTO_VERSION } from '../connector/parer-protocol.js';
+import {
+  keyLabel,
+  PARER_CODES,
+  PARER_SERVICES,
+  RECUPERO_VERSION,
+  VERSAMENTO_VERSION,
+} from '../connector/parer-protocol.js';
 import { documentsOf } from '../connector/response-read.js';
 import { validateConservationXml, type UnitKey, type Versatore } from '../connector/sip-adapter.js';
 import { childElements, pathElement, pathValue } from '../connector/xml-elements.js';
@@ -53,6 +59,8 @@ export interface ConservatorSimulator {
   conserved(key: UnitKey): string | undefined;
   /** How many versamento requests named this key (whatever their outcome). */
   receivedCount(key: UnitKey): number;
+  /** Component bytes received so far (all requests), counted as they arrive: shows streaming. */
+  bytesReceived(): number;
   setFault(fault: ConservatorFault | null): Promise<void>;
 }
 
@@ -85,13 +93,16 @@ interface ConservedUnit {
  * the account, validates XMLSIP against WSRequestVersamento.xsd, checks every component's
  * SHA-256 against HashVersato while the bytes stream in, and keeps what it conserved in memory.
  */
-export async function startConservatorSimulator(options: ConservatorSimulatorOptions = {}): Promise<ConservatorSimulator> {
+export async function startConservatorSimulator(
+  options: ConservatorSimulatorOptions = {},
+): Promise<ConservatorSimulator> {
   const user = options.user ?? 'versatore';
   const password = options.password ?? 'versatore-secret';
   const conserved = new Map<string, ConservedUnit>();
   const received = new Map<string, number>();
   const sockets = new Set<Socket>();
   let fault: ConservatorFault | null = null;
+  let bytesReceived = 0;
 
   const server = http.createServer((req, res) => {
     handle(req, res).catch((error: unknown) => {
@@ -113,21 +124,29 @@ export async function startConservatorSimulator(options: ConservatorSimulatorOpt
       return;
     }
     if (req.method !== 'POST') {
-      res.writeHead(405, { 'content-type': 'text/html' }).end('<html><body>Use POST multipart/form-data</body></html>');
+      res
+        .writeHead(405, { 'content-type': 'text/html' })
+        .end('<html><body>Use POST multipart/form-data</body></html>');
       return;
     }
     const current = fault;
     if (current?.kind === 'down') {
       req.resume();
-      res.writeHead(503, { 'content-type': 'text/html' }).end('<html><body>Service Unavailable</body></html>');
+      res
+        .writeHead(503, { 'content-type': 'text/html' })
+        .end('<html><body>Service Unavailable</body></html>');
       return;
     }
     const tamper = current?.kind === 'tamper' && service === PARER_SERVICES.versamento;
     const call = await readCall(req, tamper);
     if (current?.kind === 'delay') await new Promise((r) => setTimeout(r, current.ms));
-    if (current?.kind === 'malformed') return xml(res, '<?xml version="1.0"?><EsitoVersamento><EsitoGenerale><CodiceEsito>POSITIVO');
+    if (current?.kind === 'malformed')
+      return xml(res, '<?xml version="1.0"?><EsitoVersamento><EsitoGenerale><CodiceEsito>POSITIVO');
     if (current?.kind === 'doctype')
-      return xml(res, '<?xml version="1.0"?><!DOCTYPE EsitoVersamento [<!ENTITY x "boom">]><EsitoVersamento>&x;</EsitoVersamento>');
+      return xml(
+        res,
+        '<?xml version="1.0"?><!DOCTYPE EsitoVersamento [<!ENTITY x "boom">]><EsitoVersamento>&x;</EsitoVersamento>',
+      );
     if (current?.kind === 'unknown-code') return xml(res, unknownCodeAnswer(service));
     const now = new Date().toISOString();
     if (service === PARER_SERVICES.versamento) {
@@ -140,7 +159,9 @@ export async function startConservatorSimulator(options: ConservatorSimulatorOpt
     }
     const outcome = await recupero(call, now);
     if (service === PARER_SERVICES.rapporti && outcome.unit) {
-      const zip = storedZip([{ name: 'RapportoVersamento00001.xml', data: Buffer.from(outcome.unit.rapporto, 'utf8') }]);
+      const zip = storedZip([
+        { name: 'RapportoVersamento00001.xml', data: Buffer.from(outcome.unit.rapporto, 'utf8') },
+      ]);
       res.writeHead(200, {
         'content-type': 'application/zip',
         'content-disposition': `attachment; filename="RV-${outcome.label}.zip"`,
@@ -173,13 +194,15 @@ export async function startConservatorSimulator(options: ConservatorSimulatorOpt
         position++;
         if (expected !== undefined) {
           // SacER reads the four fields positionally, each a form field with its exact name.
-          if (head.name !== expected || head.filename !== null) call.structure ??= `Manca il campo ${expected}`;
+          if (head.name !== expected || head.filename !== null)
+            call.structure ??= `Manca il campo ${expected}`;
           const chunks: Buffer[] = [];
           let size = 0;
           return {
             write(chunk) {
               size += chunk.length;
-              if (size > MAX_FIELD_BYTES) throw new MultipartError(`the field ${head.name} is larger than 8 MiB`);
+              if (size > MAX_FIELD_BYTES)
+                throw new MultipartError(`the field ${head.name} is larger than 8 MiB`);
               chunks.push(chunk);
             },
             end() {
@@ -187,7 +210,8 @@ export async function startConservatorSimulator(options: ConservatorSimulatorOpt
             },
           };
         }
-        if (head.filename === null) call.structure ??= 'I campi usati per rappresentare i componenti devono essere di tipo FILE';
+        if (head.filename === null)
+          call.structure ??= 'I campi usati per rappresentare i componenti devono essere di tipo FILE';
         const hash = createHash('sha256');
         let size = 0;
         return {
@@ -199,6 +223,7 @@ export async function startConservatorSimulator(options: ConservatorSimulatorOpt
               tampered = true;
             }
             size += chunk.length;
+            bytesReceived += chunk.length;
             hash.update(chunk);
           },
           end() {
@@ -215,15 +240,37 @@ export async function startConservatorSimulator(options: ConservatorSimulatorOpt
     return call;
   }
 
-  function credentials(call: ParsedCall): { versioneOk: boolean; credentialsOk: boolean; error: Reason | null } {
-    if (call.structure) return { versioneOk: true, credentialsOk: true, error: { code: PARER_CODES.wsCheck, message: `Errore nella struttura della chiamata al Web service: ${call.structure}` } };
+  function credentials(call: ParsedCall): {
+    versioneOk: boolean;
+    credentialsOk: boolean;
+    error: Reason | null;
+  } {
+    if (call.structure)
+      return {
+        versioneOk: true,
+        credentialsOk: true,
+        error: {
+          code: PARER_CODES.wsCheck,
+          message: `Errore nella struttura della chiamata al Web service: ${call.structure}`,
+        },
+      };
     const credentialsOk = call.fields.get('LOGINNAME') === user && call.fields.get('PASSWORD') === password;
     if (!credentialsOk)
-      return { versioneOk: true, credentialsOk, error: { code: PARER_CODES.authentication, message: 'Errore di autenticazione: utente o password errati' } };
+      return {
+        versioneOk: true,
+        credentialsOk,
+        error: {
+          code: PARER_CODES.authentication,
+          message: 'Errore di autenticazione: utente o password errati',
+        },
+      };
     return { versioneOk: true, credentialsOk, error: null };
   }
 
-  async function versamento(call: ParsedCall, now: string): Promise<{ answer: string; conservedKey: string | null }> {
+  async function versamento(
+    call: ParsedCall,
+    now: string,
+  ): Promise<{ answer: string; conservedKey: string | null }> {
     const xmlSip = call.fields.get('XMLSIP') ?? null;
     const base: Omit<EsitoInput, 'outcome' | 'errors'> = {
       versioneChiamata: call.fields.get('VERSIONE') ?? null,
@@ -236,22 +283,49 @@ export async function startConservatorSimulator(options: ConservatorSimulatorOpt
       xmlVersamento: xmlSip,
       now,
     };
-    const refuse = (errors: Reason[], extra: Partial<typeof base> = {}): { answer: string; conservedKey: null } => ({
+    const refuse = (
+      errors: Reason[],
+      extra: Partial<typeof base> = {},
+    ): { answer: string; conservedKey: null } => ({
       answer: esitoVersamentoXml({ ...base, ...extra, outcome: 'NEGATIVO', errors }),
       conservedKey: null,
     });
     const check = credentials(call);
     if (check.error) return refuse([check.error], { credentialsOk: check.credentialsOk });
     if (base.versioneChiamata !== VERSAMENTO_VERSION)
-      return refuse([{ code: PARER_CODES.versionUnsupported, message: `La versione [${base.versioneChiamata ?? ''}] indicata non è supportata` }], { versioneOk: false });
+      return refuse(
+        [
+          {
+            code: PARER_CODES.versionUnsupported,
+            message: `La versione [${base.versioneChiamata ?? ''}] indicata non è supportata`,
+          },
+        ],
+        { versioneOk: false },
+      );
     const parsed = xmlSip ? parseUntrustedXml(xmlSip) : ({ ok: false, reason: 'XMLSIP vuoto' } as const);
     if (!parsed.ok)
-      return refuse([{ code: PARER_CODES.xmlMalformed, message: `Errore: XML malformato nel blocco di dati generali. Eccezione: ${parsed.reason}` }], { xsdOk: false });
+      return refuse(
+        [
+          {
+            code: PARER_CODES.xmlMalformed,
+            message: `Errore: XML malformato nel blocco di dati generali. Eccezione: ${parsed.reason}`,
+          },
+        ],
+        { xsdOk: false },
+      );
     const [validation] = await validateConservationXml([{ name: 'XMLSIP', xml: parsed.text }], 'versamento');
     const root = parsed.doc.documentElement;
     const xsdErrors = validation?.errors ?? [];
     if (xsdErrors.length > 0 || !root || root.localName !== 'UnitaDocumentaria')
-      return refuse([{ code: PARER_CODES.xmlInvalid, message: `Errore di validazione del blocco di dati generali. Eccezione: ${xsdErrors[0] ?? 'root is not UnitaDocumentaria'}` }], { xsdOk: false });
+      return refuse(
+        [
+          {
+            code: PARER_CODES.xmlInvalid,
+            message: `Errore di validazione del blocco di dati generali. Eccezione: ${xsdErrors[0] ?? 'root is not UnitaDocumentaria'}`,
+          },
+        ],
+        { xsdOk: false },
+      );
     const versatore: Versatore = {
       ambiente: pathValue(root, 'Intestazione', 'Versatore', 'Ambiente') ?? '',
       ente: pathValue(root, 'Intestazione', 'Versatore', 'Ente') ?? '',
@@ -266,23 +340,55 @@ export async function startConservatorSimulator(options: ConservatorSimulatorOpt
     const label = keyLabel(key);
     received.set(label, (received.get(label) ?? 0) + 1);
     if (versatore.userId !== user)
-      return refuse([{ code: PARER_CODES.userMismatch, message: `Il valore [${versatore.userId}] indicato nel tag <UserID> non coincide con l'utente indicato nella chiamata al WS` }]);
+      return refuse([
+        {
+          code: PARER_CODES.userMismatch,
+          message: `Il valore [${versatore.userId}] indicato nel tag <UserID> non coincide con l'utente indicato nella chiamata al WS`,
+        },
+      ]);
     const already = conserved.get(label);
     if (already)
       // SacER 1.5 answers a duplicate with the rapporto of the versamento that conserved it.
-      return refuse([{ code: PARER_CODES.alreadyPresent, message: `Unità Documentaria ${label}: la chiave indicata corrisponde ad una Unità Documentaria già presente nel sistema` }], { rapporto: already.rapporto });
+      return refuse(
+        [
+          {
+            code: PARER_CODES.alreadyPresent,
+            message: `Unità Documentaria ${label}: la chiave indicata corrisponde ad una Unità Documentaria già presente nel sistema`,
+          },
+        ],
+        { rapporto: already.rapporto },
+      );
     // The producer's profile makes oggetto and data mandatory (ParER FL_OBBL_OGGETTO / FL_OBBL_DATA).
     if (!pathValue(root, 'ProfiloUnitaDocumentaria', 'Oggetto'))
-      return refuse([{ code: PARER_CODES.oggettoMissing, message: `Unità Documentaria ${label}: L'oggetto è un dato di profilo configurato come obbligatorio` }]);
+      return refuse([
+        {
+          code: PARER_CODES.oggettoMissing,
+          message: `Unità Documentaria ${label}: L'oggetto è un dato di profilo configurato come obbligatorio`,
+        },
+      ]);
     if (!pathValue(root, 'ProfiloUnitaDocumentaria', 'Data'))
-      return refuse([{ code: PARER_CODES.dataMissing, message: `Unità Documentaria ${label}: La data dell'unità documentaria è un dato di profilo configurato come obbligatorio` }]);
+      return refuse([
+        {
+          code: PARER_CODES.dataMissing,
+          message: `Unità Documentaria ${label}: La data dell'unità documentaria è un dato di profilo configurato come obbligatorio`,
+        },
+      ]);
 
     const urn = `urn:${versatore.ambiente}:${versatore.ente}:${versatore.struttura}:${label}`;
-    const unit: SimUnit = { key, versatore, tipologia: pathValue(root, 'Intestazione', 'TipologiaUnitaDocumentaria') ?? '', urn, documents: [] };
+    const unit: SimUnit = {
+      key,
+      versatore,
+      tipologia: pathValue(root, 'Intestazione', 'TipologiaUnitaDocumentaria') ?? '',
+      urn,
+      documents: [],
+    };
     const expected = new Set<string>();
     const errors: Reason[] = [];
     documentsOf(root).forEach((doc: Element, i) => {
-      const chiaveDoc = i === 0 ? 'DOCUMENTO_PRINCIPALE' : `${(doc.localName ?? '').toUpperCase()}_${String(i).padStart(3, '0')}`;
+      const chiaveDoc =
+        i === 0
+          ? 'DOCUMENTO_PRINCIPALE'
+          : `${(doc.localName ?? '').toUpperCase()}_${String(i).padStart(3, '0')}`;
       const simDoc: SimDocument = {
         kind: doc.localName as DocumentKind,
         chiaveDoc,
@@ -302,12 +408,27 @@ export async function startConservatorSimulator(options: ConservatorSimulatorOpt
         let outcome: 'POSITIVO' | 'NEGATIVO' = 'POSITIVO';
         if (file && !hashVersato) {
           outcome = 'NEGATIVO';
-          errors.push({ code: PARER_CODES.hashMissing, message: `Componente ${chiaveComp}: per questo componente è obbligatorio indicare l'hash` });
+          errors.push({
+            code: PARER_CODES.hashMissing,
+            message: `Componente ${chiaveComp}: per questo componente è obbligatorio indicare l'hash`,
+          });
         } else if (file && hashVersato && !sameDigest(hashVersato, file.sha256)) {
           outcome = 'NEGATIVO';
-          errors.push({ code: PARER_CODES.hashMismatch, message: `Componente ${chiaveComp}: l'hash calcolato non coincide con l'hash versato (l'encoding usato è hexBinary, l'algoritmo è SHA-256)` });
+          errors.push({
+            code: PARER_CODES.hashMismatch,
+            message: `Componente ${chiaveComp}: l'hash calcolato non coincide con l'hash versato (l'encoding usato è hexBinary, l'algoritmo è SHA-256)`,
+          });
         }
-        simDoc.components.push({ id, order, name: pathValue(c, 'NomeComponente'), hashVersato, sha256: file?.sha256 ?? null, size: file?.size ?? 0, urn: chiaveComp, outcome });
+        simDoc.components.push({
+          id,
+          order,
+          name: pathValue(c, 'NomeComponente'),
+          hashVersato,
+          sha256: file?.sha256 ?? null,
+          size: file?.size ?? 0,
+          urn: chiaveComp,
+          outcome,
+        });
       }
       unit.documents.push(simDoc);
     });
@@ -315,19 +436,37 @@ export async function startConservatorSimulator(options: ConservatorSimulatorOpt
     const missing = [...expected].filter((id) => !call.files.has(id));
     if (unexpected.length > 0 || missing.length > 0)
       return refuse(
-        [{ code: PARER_CODES.wsCheck, message: unexpected.length > 0 ? `Errore nella struttura della chiamata al Web service: un file caricato non corrisponde a nessun componente dichiarato (${unexpected.join(', ')})` : `Errore nella struttura della chiamata al Web service: non tutti i componenti di tipo FILE hanno un file associato (${missing.join(', ')})` }],
+        [
+          {
+            code: PARER_CODES.wsCheck,
+            message:
+              unexpected.length > 0
+                ? `Errore nella struttura della chiamata al Web service: un file caricato non corrisponde a nessun componente dichiarato (${unexpected.join(', ')})`
+                : `Errore nella struttura della chiamata al Web service: non tutti i componenti di tipo FILE hanno un file associato (${missing.join(', ')})`,
+          },
+        ],
         { filesOk: false },
       );
     if (errors.length > 0) return refuse(errors, { unit });
     const rapporto = rapportoVersamentoXml(unit, now);
     conserved.set(label, { rapporto, urn, versatore });
     return {
-      answer: esitoVersamentoXml({ ...base, outcome: 'POSITIVO', errors: [], unit, rapporto, xmlVersamento: null }),
+      answer: esitoVersamentoXml({
+        ...base,
+        outcome: 'POSITIVO',
+        errors: [],
+        unit,
+        rapporto,
+        xmlVersamento: null,
+      }),
       conservedKey: label,
     };
   }
 
-  async function recupero(call: ParsedCall, now: string): Promise<{ answer: string; unit: ConservedUnit | null; label: string }> {
+  async function recupero(
+    call: ParsedCall,
+    now: string,
+  ): Promise<{ answer: string; unit: ConservedUnit | null; label: string }> {
     const base: Omit<StatoInput, 'outcome' | 'error'> = {
       versioneChiamata: call.fields.get('VERSIONE') ?? null,
       versioneOk: true,
@@ -335,7 +474,10 @@ export async function startConservatorSimulator(options: ConservatorSimulatorOpt
       unit: null,
       now,
     };
-    const refuse = (error: Reason, extra: Partial<typeof base> = {}): { answer: string; unit: null; label: string } => ({
+    const refuse = (
+      error: Reason,
+      extra: Partial<typeof base> = {},
+    ): { answer: string; unit: null; label: string } => ({
       answer: statoConservazioneXml({ ...base, ...extra, outcome: 'NEGATIVO', error }),
       unit: null,
       label: '',
@@ -343,13 +485,29 @@ export async function startConservatorSimulator(options: ConservatorSimulatorOpt
     const check = credentials(call);
     if (check.error) return refuse(check.error, { credentialsOk: check.credentialsOk });
     if (base.versioneChiamata !== RECUPERO_VERSION)
-      return refuse({ code: PARER_CODES.versionUnsupported, message: `La versione [${base.versioneChiamata ?? ''}] indicata non è supportata` }, { versioneOk: false });
+      return refuse(
+        {
+          code: PARER_CODES.versionUnsupported,
+          message: `La versione [${base.versioneChiamata ?? ''}] indicata non è supportata`,
+        },
+        { versioneOk: false },
+      );
     const parsed = parseUntrustedXml(call.fields.get('XMLSIP') ?? '');
-    if (!parsed.ok) return refuse({ code: PARER_CODES.xmlMalformed, message: `Errore: XML malformato nel blocco di dati generali. Eccezione: ${parsed.reason}` });
-    const [validation] = await validateConservationXml([{ name: 'XMLSIP', xml: parsed.text }], 'request-stato');
+    if (!parsed.ok)
+      return refuse({
+        code: PARER_CODES.xmlMalformed,
+        message: `Errore: XML malformato nel blocco di dati generali. Eccezione: ${parsed.reason}`,
+      });
+    const [validation] = await validateConservationXml(
+      [{ name: 'XMLSIP', xml: parsed.text }],
+      'request-stato',
+    );
     const root = parsed.doc.documentElement;
     if ((validation?.errors.length ?? 0) > 0 || root?.localName !== 'Recupero')
-      return refuse({ code: PARER_CODES.xmlInvalid, message: `Errore di validazione del blocco di dati generali. Eccezione: ${validation?.errors[0] ?? 'root is not Recupero'}` });
+      return refuse({
+        code: PARER_CODES.xmlInvalid,
+        message: `Errore di validazione del blocco di dati generali. Eccezione: ${validation?.errors[0] ?? 'root is not Recupero'}`,
+      });
     const key: UnitKey = {
       numero: pathValue(root, 'Chiave', 'Numero') ?? '',
       anno: Number(pathValue(root, 'Chiave', 'Anno')),
@@ -358,9 +516,17 @@ export async function startConservatorSimulator(options: ConservatorSimulatorOpt
     const label = keyLabel(key);
     const unit = conserved.get(label);
     if (!unit)
-      return refuse({ code: PARER_CODES.keyNotFound, message: `Unità Documentaria ${label}: la chiave indicata non corrisponde a nessuna Unità Documentaria presente nel sistema` });
+      return refuse({
+        code: PARER_CODES.keyNotFound,
+        message: `Unità Documentaria ${label}: la chiave indicata non corrisponde a nessuna Unità Documentaria presente nel sistema`,
+      });
     return {
-      answer: statoConservazioneXml({ ...base, outcome: 'POSITIVO', error: null, unit: { versatore: unit.versatore, key, urn: unit.urn } }),
+      answer: statoConservazioneXml({
+        ...base,
+        outcome: 'POSITIVO',
+        error: null,
+        unit: { versatore: unit.versatore, key, urn: unit.urn },
+      }),
       unit,
       label,
     };
@@ -391,6 +557,7 @@ export async function startConservatorSimulator(options: ConservatorSimulatorOpt
     stop: close,
     conserved: (key) => conserved.get(keyLabel(key))?.rapporto,
     receivedCount: (key) => received.get(keyLabel(key)) ?? 0,
+    bytesReceived: () => bytesReceived,
     async setFault(next) {
       const wasRefusing = fault?.kind === 'down' && fault.mode === 'refuse';
       fault = next;
@@ -410,7 +577,8 @@ function sameDigest(declared: string, hex: string): boolean {
 
 function unknownCodeAnswer(service: string): string {
   const now = new Date().toISOString();
-  const general = '<EsitoGenerale><CodiceEsito>FORSE</CodiceEsito><CodiceErrore></CodiceErrore><MessaggioErrore></MessaggioErrore></EsitoGenerale>';
+  const general =
+    '<EsitoGenerale><CodiceEsito>FORSE</CodiceEsito><CodiceErrore></CodiceErrore><MessaggioErrore></MessaggioErrore></EsitoGenerale>';
   if (service === PARER_SERVICES.versamento)
     return `<?xml version="1.0" encoding="UTF-8"?><EsitoVersamento><Versione>1.5</Versione><DataVersamento>${now}</DataVersamento>${general}<EsitoChiamataWS><VersioneWSCorretta>POSITIVO</VersioneWSCorretta><CredenzialiOperatore>POSITIVO</CredenzialiOperatore><FileAttesiRicevuti>POSITIVO</FileAttesiRicevuti></EsitoChiamataWS><EsitoXSD><CodiceEsito>POSITIVO</CodiceEsito></EsitoXSD></EsitoVersamento>`;
   return `<?xml version="1.0" encoding="UTF-8"?><StatoConservazione><DataRichiestaStato>${now}</DataRichiestaStato>${general}<EsitoChiamataWS><VersioneWSCorretta>POSITIVO</VersioneWSCorretta><CredenzialiOperatore>POSITIVO</CredenzialiOperatore></EsitoChiamataWS></StatoConservazione>`;

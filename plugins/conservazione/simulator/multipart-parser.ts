@@ -38,7 +38,8 @@ function parseHead(raw: string): PartHead {
     if (header === 'content-disposition') {
       if (!/^form-data\b/i.test(value)) throw new MultipartError(`a part is "${value}", not form-data`);
       name = /;\s*name="([^"]*)"/i.exec(value)?.[1] ?? /;\s*name=([^;\s]+)/i.exec(value)?.[1] ?? null;
-      filename = /;\s*filename="([^"]*)"/i.exec(value)?.[1] ?? /;\s*filename=([^;\s]+)/i.exec(value)?.[1] ?? null;
+      filename =
+        /;\s*filename="([^"]*)"/i.exec(value)?.[1] ?? /;\s*filename=([^;\s]+)/i.exec(value)?.[1] ?? null;
     }
   }
   if (name === null) throw new MultipartError('a part has no Content-Disposition name');

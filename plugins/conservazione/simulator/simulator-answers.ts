@@ -91,7 +91,9 @@ function esitoUnitXml(unit: SimUnit, now: string, outcome: string): string {
           el('OrdinePresentazione', c.order) +
           el('TipoComponente', 'Contenuto') +
           el('URN', c.urn) +
-          (c.sha256 ? el('Hash', c.sha256) + el('AlgoritmoHash', 'SHA-256') + el('Encoding', 'hexBinary') : '') +
+          (c.sha256
+            ? el('Hash', c.sha256) + el('AlgoritmoHash', 'SHA-256') + el('Encoding', 'hexBinary')
+            : '') +
           el('DimensioneFile', c.size) +
           el('NomeComponente', c.name) +
           el('HashVersato', c.hashVersato) +

@@ -26,11 +26,13 @@ export const conservatorSimulatorCommand: OfflineCliCommand = {
     let port: number | undefined;
     if (values.port !== undefined) {
       port = Number(values.port);
-      if (!Number.isInteger(port) || port < 0 || port > 65535) throw new CliError('--port must be a port number (0-65535)');
+      if (!Number.isInteger(port) || port < 0 || port > 65535)
+        throw new CliError('--port must be a port number (0-65535)');
     }
     if ((values.user === undefined) !== (values.password === undefined))
       throw new CliError('--user and --password go together');
-    if (values.user === '' || values.password === '') throw new CliError('--user and --password must not be empty');
+    if (values.user === '' || values.password === '')
+      throw new CliError('--user and --password must not be empty');
     let simulator;
     try {
       simulator = await startConservatorSimulator({
