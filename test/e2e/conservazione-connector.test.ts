@@ -267,20 +267,22 @@ describe('conservation connector against the ParER-style simulator', () => {
       mediaType: 'application/pdf',
       size: block.length * blocks,
       sha256: digest.digest('hex'),
-      open: async () => {
+      open: () => {
         opened++;
         // The same block again and again, 64 KiB at a time (the source allocates nothing), noting
         // how far the connector has read ahead of the bytes the conservator has received: a
         // connector that buffered the component would read all 200 MiB before any arrived.
-        return Readable.from(
-          (function* () {
-            for (let i = 0; i < blocks; i++)
-              for (let o = 0; o < block.length; o += 65536) {
-                maxAhead = Math.max(maxAhead, produced - (sim.bytesReceived() - start));
-                produced += 65536;
-                yield block.subarray(o, o + 65536);
-              }
-          })(),
+        return Promise.resolve(
+          Readable.from(
+            (function* () {
+              for (let i = 0; i < blocks; i++)
+                for (let o = 0; o < block.length; o += 65536) {
+                  maxAhead = Math.max(maxAhead, produced - (sim.bytesReceived() - start));
+                  produced += 65536;
+                  yield block.subarray(o, o + 65536);
+                }
+            })(),
+          ),
         );
       },
     };

@@ -49,7 +49,7 @@ export function bufferComponent(
     mediaType,
     size: data.length,
     sha256: createHash('sha256').update(data).digest('hex'),
-    open: async () => Readable.from([data]),
+    open: () => Promise.resolve(Readable.from([data])),
   };
 }
 

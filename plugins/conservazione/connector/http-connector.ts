@@ -24,7 +24,7 @@ import {
   screenAnswer,
   validateAnswers,
 } from './response-read.js';
-import { parseUntrustedXml } from '../../pec/interop/index.js';
+import { parseSafeXml } from './safe-xml.js';
 import type { UnitKey, Versatore } from './sip-adapter.js';
 import { pathElement, pathText, pathValue } from './xml-elements.js';
 import { readZipEntries } from './zip-read.js';
@@ -83,7 +83,7 @@ export function httpConnector(config: ConservationConfig, versatore: Versatore):
         filename: c.name,
         mediaType: c.mediaType,
         size: c.size,
-        open: c.open,
+        open: () => c.open(),
       }));
       const answer = await call(PARER_SERVICES.versamento, VERSAMENTO_VERSION, unit.xml, files, signal);
       const esito = screenAnswer(
@@ -255,7 +255,7 @@ function componentReasons(
 ): Reason[] {
   const marked = componentsWithOutcome(pathElement(answerRoot, 'UnitaDocumentaria'), outcome);
   if (marked.length === 0) return [];
-  const request = parseUntrustedXml(requestXml, MAX_RESPONSE_BYTES);
+  const request = parseSafeXml(requestXml, MAX_RESPONSE_BYTES);
   const ids = requestComponentIds(request.ok ? request.doc.documentElement : null);
   const error = errors.find((e) => COMPONENT_CODE.test(e.code)) ?? errors[0];
   return marked.map((m) => {

@@ -50,7 +50,8 @@ export function multipartBody(parts: FormPart[]): {
   const length = heads.reduce((sum, h, i) => sum + h.length + (bodies[i] ?? 0) + 2, 0) + tail.length;
   async function* chunks(): AsyncGenerator<Buffer> {
     for (const [i, part] of parts.entries()) {
-      yield heads[i] as Buffer;
+      const partHead = heads[i];
+      if (partHead) yield partHead;
       if (part.kind === 'field') yield Buffer.from(part.value, 'utf8');
       else {
         let sent = 0;

@@ -1,7 +1,7 @@
 import type { Element } from '@xmldom/xmldom';
-import { parseUntrustedXml } from '../../pec/interop/index.js';
 import type { Reason } from './connector.js';
 import { ConservatorResponseInvalid } from './connector.errors.js';
+import { parseSafeXml } from './safe-xml.js';
 import { validateConservationXml, type ConnectorSchema } from './sip-adapter.js';
 import { childElement, childElements, pathElement, pathValue } from './xml-elements.js';
 
@@ -32,7 +32,7 @@ export function screenAnswer(
   root: string,
   schema: ConnectorSchema,
 ): ScreenedAnswer {
-  const parsed = parseUntrustedXml(input, MAX_RESPONSE_BYTES);
+  const parsed = parseSafeXml(input, MAX_RESPONSE_BYTES);
   const preview = typeof input === 'string' ? input.slice(0, 400) : input.subarray(0, 400).toString('utf8');
   if (!parsed.ok)
     throw new ConservatorResponseInvalid(`The conservator's ${what}: ${parsed.reason}`, excerpt(preview));

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import type { Element } from '@xmldom/xmldom';
-import { parseUntrustedXml } from '../../pec/interop/index.js';
+import { systemClock, type Clock } from '../../../server/clock.js';
 import type { Reason } from '../connector/connector.js';
 import {
   keyLabel,
@@ -12,6 +12,7 @@ import {
   VERSAMENTO_VERSION,
 } from '../connector/parer-protocol.js';
 import { documentsOf } from '../connector/response-read.js';
+import { parseSafeXml } from '../connector/safe-xml.js';
 import { validateConservationXml, type UnitKey, type Versatore } from '../connector/sip-adapter.js';
 import { childElements, pathElement, pathValue } from '../connector/xml-elements.js';
 import { multipartBoundary, MultipartError, parseMultipart } from './multipart-parser.js';
@@ -48,6 +49,8 @@ export interface ConservatorSimulatorOptions {
   /** The producer's account (LOGINNAME / PASSWORD); default 'versatore' / 'versatore-secret'. */
   user?: string;
   password?: string;
+  /** Dates of the answers (DataVersamento, DataRapportoVersamento); the wall clock by default. */
+  clock?: Clock;
 }
 
 export interface ConservatorSimulator {
@@ -98,6 +101,7 @@ export async function startConservatorSimulator(
 ): Promise<ConservatorSimulator> {
   const user = options.user ?? 'versatore';
   const password = options.password ?? 'versatore-secret';
+  const clock = options.clock ?? systemClock;
   const conserved = new Map<string, ConservedUnit>();
   const received = new Map<string, number>();
   const sockets = new Set<Socket>();
@@ -147,8 +151,8 @@ export async function startConservatorSimulator(
         res,
         '<?xml version="1.0"?><!DOCTYPE EsitoVersamento [<!ENTITY x "boom">]><EsitoVersamento>&x;</EsitoVersamento>',
       );
-    if (current?.kind === 'unknown-code') return xml(res, unknownCodeAnswer(service));
-    const now = new Date().toISOString();
+    const now = clock.now().toISOString();
+    if (current?.kind === 'unknown-code') return xml(res, unknownCodeAnswer(service, now));
     if (service === PARER_SERVICES.versamento) {
       const { answer, conservedKey } = await versamento(call, now);
       if (current?.kind === 'drop-after-conserve' && conservedKey) {
@@ -218,7 +222,7 @@ export async function startConservatorSimulator(
           write(chunk) {
             if (tamper && !tampered && chunk.length > 0) {
               const copy = Buffer.from(chunk);
-              copy[0] = (copy[0] as number) ^ 0xff;
+              copy[0] = (copy[0] ?? 0) ^ 0xff;
               chunk = copy;
               tampered = true;
             }
@@ -302,7 +306,9 @@ export async function startConservatorSimulator(
         ],
         { versioneOk: false },
       );
-    const parsed = xmlSip ? parseUntrustedXml(xmlSip) : ({ ok: false, reason: 'XMLSIP vuoto' } as const);
+    const parsed = xmlSip
+      ? parseSafeXml(xmlSip, MAX_FIELD_BYTES)
+      : ({ ok: false, reason: 'XMLSIP vuoto' } as const);
     if (!parsed.ok)
       return refuse(
         [
@@ -492,7 +498,7 @@ export async function startConservatorSimulator(
         },
         { versioneOk: false },
       );
-    const parsed = parseUntrustedXml(call.fields.get('XMLSIP') ?? '');
+    const parsed = parseSafeXml(call.fields.get('XMLSIP') ?? '', MAX_FIELD_BYTES);
     if (!parsed.ok)
       return refuse({
         code: PARER_CODES.xmlMalformed,
@@ -575,8 +581,7 @@ function sameDigest(declared: string, hex: string): boolean {
   return Buffer.from(d, 'base64').toString('hex') === hex;
 }
 
-function unknownCodeAnswer(service: string): string {
-  const now = new Date().toISOString();
+function unknownCodeAnswer(service: string, now: string): string {
   const general =
     '<EsitoGenerale><CodiceEsito>FORSE</CodiceEsito><CodiceErrore></CodiceErrore><MessaggioErrore></MessaggioErrore></EsitoGenerale>';
   if (service === PARER_SERVICES.versamento)
