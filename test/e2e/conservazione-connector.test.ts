@@ -252,6 +252,21 @@ describe('conservation connector against the ParER-style simulator', () => {
     }
   });
 
+  it("a component whose stream has fewer bytes than declared fails the send as our error, not the conservator's", async () => {
+    const key = nextKey();
+    const data = pdf();
+    const short: TestComponent = { ...bufferComponent('1', 'p.pdf', data), size: data.length + 10 };
+    await assert.rejects(connector.send(testSubmission(key, [short])), (e: unknown) => {
+      assert.ok(
+        !(e instanceof ConservatorUnavailable) && !(e instanceof ConservatorResponseInvalid),
+        String(e),
+      );
+      assert.match((e as Error).message, /fewer bytes than its declared size/);
+      return true;
+    });
+    assert.equal(sim.conserved(key), undefined);
+  });
+
   it('a 200 MiB component streams through: never more than a few MiB ahead of what the conservator received', async () => {
     const block = randomBytes(1024 * 1024);
     const blocks = 200;
