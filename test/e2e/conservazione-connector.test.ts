@@ -19,6 +19,8 @@ import {
   startConservatorSimulator,
   type ConservatorSimulator,
 } from '../../plugins/conservazione/simulator/index.js';
+import { parseMultipart } from '../../plugins/conservazione/simulator/multipart-parser.js';
+import { multipartBody } from '../../plugins/conservazione/connector/multipart-body.js';
 import {
   bufferComponent,
   TEST_VERSATORE,
@@ -321,6 +323,53 @@ describe('conservation connector against the ParER-style simulator', () => {
     // Client and simulator share this process; 200 MiB held by either would show here.
     const growth = (peak - before) / (1024 * 1024);
     assert.ok(growth < 128, `RSS grew by ${growth.toFixed(1)} MiB while 200 MiB crossed`);
+  });
+});
+
+describe('multipart body and parser', () => {
+  it('what the connector writes, the simulator reads back part by part, even one byte at a time', async () => {
+    const file = randomBytes(5000);
+    // Bytes that look like the start of a delimiter inside the content must stay content.
+    file.write('\r\n--', 100, 'latin1');
+    const body = multipartBody([
+      { kind: 'field', name: 'VERSIONE', value: '1.5' },
+      { kind: 'field', name: 'XMLSIP', value: '<a>è</a>' },
+      {
+        kind: 'file',
+        name: '1',
+        filename: 'nome "strano".pdf',
+        mediaType: 'application/pdf',
+        size: file.length,
+        open: () => Promise.resolve(Readable.from([file])),
+      },
+    ]);
+    const chunks: Buffer[] = [];
+    for await (const c of body.chunks()) chunks.push(c);
+    const all = Buffer.concat(chunks);
+    assert.equal(all.length, body.length);
+    const boundary = /boundary=(.+)$/.exec(body.contentType)?.[1] ?? '';
+    for (const split of [all.length, 1, 7]) {
+      const pieces: Buffer[] = [];
+      for (let o = 0; o < all.length; o += split) pieces.push(all.subarray(o, o + split));
+      const parts: Array<{ name: string; filename: string | null; data: Buffer }> = [];
+      await parseMultipart(Readable.from(pieces), boundary, (head) => {
+        const got: Buffer[] = [];
+        return {
+          write: (c) => void got.push(Buffer.from(c)),
+          end: () => void parts.push({ name: head.name, filename: head.filename, data: Buffer.concat(got) }),
+        };
+      });
+      assert.deepEqual(
+        parts.map((p) => [p.name, p.filename]),
+        [
+          ['VERSIONE', null],
+          ['XMLSIP', null],
+          ['1', 'nome %22strano%22.pdf'],
+        ],
+      );
+      assert.equal(parts[1]?.data.toString('utf8'), '<a>è</a>');
+      assert.ok(parts[2]?.data.equals(file), `split ${split}`);
+    }
   });
 });
 

@@ -74,7 +74,7 @@ export async function postMultipart(
     if (error instanceof ConservatorResponseInvalid || error instanceof BodyError) throw error;
     if (timeout.aborted)
       throw new ConservatorUnavailable(
-        `The conservator did not answer within ${Math.round(timeoutMs / 1000)} s (${url.origin})`,
+        `The conservator did not answer within ${timeoutMs / 1000} s (${url.origin})`,
       );
     if (signal?.aborted)
       throw new ConservatorUnavailable('The request to the conservator was aborted (shutdown)');
