@@ -20,6 +20,10 @@ import {
   type ConservatorSimulator,
 } from '../../plugins/conservazione/simulator/index.js';
 import { parseMultipart } from '../../plugins/conservazione/simulator/multipart-parser.js';
+import {
+  esitoVersamentoXml,
+  rapportoVersamentoXml,
+} from '../../plugins/conservazione/simulator/simulator-answers.js';
 import { multipartBody } from '../../plugins/conservazione/connector/multipart-body.js';
 import {
   bufferComponent,
@@ -463,6 +467,51 @@ describe('conservation connector against answers no conservator should give', ()
         ),
     );
     assert.ok(missing instanceof ConservatorResponseInvalid, String(missing));
+  });
+
+  it('a WARNING answer is CONSERVED with the warning as a reason and the rapporto verbatim', async () => {
+    const key = nextKey();
+    const now = '2026-12-05T08:00:00.000Z';
+    const rapporto = rapportoVersamentoXml(
+      {
+        key,
+        versatore: TEST_VERSATORE,
+        tipologia: 'PROTOCOLLO IN ARRIVO',
+        urn: 'urn:x:y:z:k',
+        documents: [],
+      },
+      now,
+    );
+    const body = esitoVersamentoXml({
+      versioneChiamata: '1.5',
+      outcome: 'WARNING',
+      errors: [{ code: 'COMP-006-001', message: 'Componente 1: il Formato DOCX non è ammesso' }],
+      versioneOk: true,
+      credentialsOk: true,
+      filesOk: true,
+      xsdOk: true,
+      unit: null,
+      rapporto,
+      xmlVersamento: null,
+      now,
+    });
+    const server = await rawServer((res) =>
+      res.writeHead(200, { 'content-type': 'application/xml' }).end(body),
+    );
+    try {
+      const outcome = await httpConnector(testConservationConfig(server.url), TEST_VERSATORE).send(
+        testSubmission(key, [bufferComponent('1', 'p.pdf', pdf())]),
+      );
+      assert.equal(outcome.kind, 'CONSERVED');
+      assert.ok(outcome.kind === 'CONSERVED');
+      assert.equal(outcome.rapportoXml, rapporto);
+      assert.deepEqual(outcome.warnings, [
+        { code: 'COMP-006-001', message: 'Componente 1: il Formato DOCX non è ammesso' },
+      ]);
+      assert.equal(outcome.conservatorId, 'urn:x:y:z:k:SIP');
+    } finally {
+      await server.close();
+    }
   });
 
   it('a conservator that is not configured is ConservatorUnavailable naming the variables', async () => {
