@@ -1,5 +1,6 @@
 import { defineModule } from '../../server/modules/module.js';
 import { CONSERVATION_PACKAGE } from './package/index.js';
+import { CONSERVATION_SIMULATOR } from './simulator/index.js';
 import { CONSERVATION_TRANSFER } from './transfer/index.js';
 
 /**
@@ -18,7 +19,7 @@ export const plugin = defineModule({
   blobReferences: CONSERVATION_PACKAGE.blobReferences,
   jobs: [...CONSERVATION_TRANSFER.jobs],
   eventHandlers: [...CONSERVATION_TRANSFER.eventHandlers],
-  commands: [...CONSERVATION_TRANSFER.commands],
+  commands: [...CONSERVATION_TRANSFER.commands, ...CONSERVATION_SIMULATOR.commands],
 });
 
 export default plugin;
