@@ -72,7 +72,7 @@ export class ConservationPackage {
   @Field(() => ID, { nullable: true, description: 'The rejected package this one corrects and resends' })
   resentFromId: string | null = null;
 
-  @Property({ type: 'uuid', nullable: true })
+  @Property({ type: 'uuid', nullable: true, fieldName: 'created_by' })
   createdById: string | null = null;
 
   @Property({ type: 'timestamptz' })

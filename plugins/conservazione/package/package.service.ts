@@ -213,6 +213,8 @@ async function insertPackage(
     createdById: tx.user?.id ?? null,
     createdAt: now,
   });
+  // Items refer to the package by a plain column: MikroORM would not order the inserts.
+  await tx.em.flush();
   plan.units.forEach((u, position) =>
     tx.em.create(ConservationItem, {
       packageId: pkg.id,
