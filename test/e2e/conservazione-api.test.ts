@@ -1,7 +1,10 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import { OpenFascicoloDocument } from '../../clients/sdk/generated/graphql.js';
+import {
+  GenerateDevelopmentSegnaturaSealDocument,
+  OpenFascicoloDocument,
+} from '../../clients/sdk/generated/graphql.js';
 import {
   ConservationPackageDocument,
   ConservationPackagesDocument,
@@ -50,7 +53,8 @@ describe('conservation API: packages, states, mutations, routes', () => {
   let fascicoloPackage: string;
 
   before(async () => {
-    env = await startConservationEnv(clock);
+    // The list of fascicoli with their documents and states is costly by design (bench-like).
+    env = await startConservationEnv(clock, { GRAPHQL_MAX_COST: '1000000000' });
     ids = await demoIds(env);
     nodes = await makeTitolario(env, clock, ids.aooId);
     rgd = await env.asUser('rgd');
@@ -59,6 +63,7 @@ describe('conservation API: packages, states, mutations, routes', () => {
     otherAooId = (await createSecondAoo(admin)).aooId;
     const other = await createSecondAoo(admin, { ipaCode: 'c_terzo', aooCode: 'ATERZ01', uorCode: 'SEG' });
     await createMember(admin, other.aooId, other.uorId, 'terzo.archivista', 'ARCHIVISTA');
+    await admin.data(GenerateDevelopmentSegnaturaSealDocument, { aooId: ids.aooId });
     env.platform.orm.em
       .getConnection()
       .getKnex()
@@ -305,7 +310,7 @@ describe('conservation API: packages, states, mutations, routes', () => {
     assert.equal((await get('/conservation/packages/not-an-id/sip.zip')).status, 404);
     const audited = await sql<{ n: string }>(
       env,
-      `select count(*) as n from audit_log where operation like 'conservation.download.%' and target_id = any($1::uuid[])`,
+      `select count(*) as n from audit_event where operation like 'conservation.download.%' and target_id = any($1::text[])`,
       [[pkg, item.id]],
     );
     assert.ok(Number(audited[0]?.n) >= 4, 'downloads are audited');
