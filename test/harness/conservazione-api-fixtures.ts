@@ -154,11 +154,52 @@ export async function registerRecord(
   return documentId;
 }
 
+/** Where a fascicolo is opened, and by whom its documents are made. */
+export interface FascicoloPlace {
+  classificationId: string;
+  uorId: string;
+  rpaId: string;
+  /** The username that makes its documents. */
+  creator: string;
+}
+
 /**
- * A closed top-level fascicolo of the TEC office with `docs` registered documents filed in it,
- * opened and closed at the clock's time (its closing date is that day).
+ * A closed top-level fascicolo with `docs` registered documents filed in it, opened and closed
+ * by `client` at the clock's time (its closing date is that day).
  */
-export async function closedFascicolo(
+export async function closedFascicoloIn(
+  env: TestEnv,
+  client: GraphqlClient,
+  place: FascicoloPlace,
+  clock: { now(): Date },
+  docs: number,
+  oggetto = 'Pratica',
+): Promise<{ id: string; documentIds: string[] }> {
+  const id = (
+    await client.data(OpenFascicoloDocument, {
+      input: {
+        classificationId: place.classificationId,
+        kind: 'AFFARE',
+        oggetto,
+        uorId: place.uorId,
+        rpaId: place.rpaId,
+      },
+    })
+  ).openFascicolo.id;
+  const at = clock.now().toISOString();
+  const documentIds = await registeredDocuments(env, place.uorId, docs, at, place.creator);
+  await sql(
+    env,
+    `insert into fascicolo_filing (fascicolo_id, document_id, action, is_primary, at)
+     select $1, d, 'FILE', true, $3::timestamptz from unnest($2::uuid[]) d`,
+    [id, documentIds, at],
+  );
+  await client.data(CloseFascicoloDocument, { id });
+  return { id, documentIds };
+}
+
+/** A closed top-level fascicolo of the demo TEC office (RPA rpa.tecnico), opened by `rgd`. */
+export function closedFascicolo(
   env: TestEnv,
   rgd: GraphqlClient,
   ids: DemoIds,
@@ -167,26 +208,13 @@ export async function closedFascicolo(
   docs: number,
   oggetto = 'Pratica',
 ): Promise<{ id: string; documentIds: string[] }> {
-  const id = (
-    await rgd.data(OpenFascicoloDocument, {
-      input: {
-        classificationId,
-        kind: 'AFFARE',
-        oggetto,
-        uorId: ids.uor['TEC'] ?? '',
-        rpaId: ids.user['rpa.tecnico'] ?? '',
-      },
-    })
-  ).openFascicolo.id;
-  const documentIds = await registeredDocuments(env, ids.uor['TEC'] ?? '', docs, clock.now().toISOString());
-  await sql(
-    env,
-    `insert into fascicolo_filing (fascicolo_id, document_id, action, is_primary, at)
-     select $1, d, 'FILE', true, $3::timestamptz from unnest($2::uuid[]) d`,
-    [id, documentIds, clock.now().toISOString()],
-  );
-  await rgd.data(CloseFascicoloDocument, { id });
-  return { id, documentIds };
+  const place = {
+    classificationId,
+    uorId: ids.uor['TEC'] ?? '',
+    rpaId: ids.user['rpa.tecnico'] ?? '',
+    creator: 'rgd',
+  };
+  return closedFascicoloIn(env, rgd, place, clock, docs, oggetto);
 }
 
 /** The daily register of a day (the clock must be past it), produced as the job does. */
