@@ -96,7 +96,7 @@ function membersSql(aooId: string, only: ParsedKey | null): Members {
   if (only === null || only.kind === ConservationSeriesKind.REGISTERED_MAIL) {
     parts.push({
       sql: `select 'pec', 'REGISTERED_MAIL', 'Posta elettronica certificata', pr.document_id
-              from protocol_record pr where pr.aoo_id = ? and pr.means_of_transmission = 'PEC'`,
+              from protocol_record pr where pr.aoo_id = ? and upper(pr.means_of_transmission) = 'PEC'`,
       params: [aooId],
     });
   }
