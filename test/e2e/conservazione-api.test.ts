@@ -8,6 +8,7 @@ import {
 import {
   ConservationPackageDocument,
   ConservationPackagesDocument,
+  ConservationPackagesItemsDocument,
   ConserveDailyRegisterDocument,
   ConserveFascicoloDocument,
   ConserveSeriesDocument,
@@ -77,6 +78,7 @@ describe('conservation API: packages, states, mutations, routes', () => {
       });
       series.push(r.conserveSeries.id);
     }
+    clock.set('2025-06-17T11:00:00Z');
     fascicolo = await closedFascicolo(env, rgd, ids, nodes['2025']['VI/3/1'] ?? '', clock, 2, 'Lavori');
     fascicoloPackage = (await archivista.data(ConserveFascicoloDocument, { fascicoloId: fascicolo.id }))
       .conserveFascicolo.id;
@@ -254,6 +256,27 @@ describe('conservation API: packages, states, mutations, routes', () => {
     assert.equal(four.shown, 4);
     assert.equal(four.withState, 4);
     assert.equal(four.statements, one.statements, 'statements grow with the fascicoli listed');
+    // The packages with their documents and the documents' states: the same, whatever the page.
+    const packages = async (first: number) => {
+      statements = 0;
+      const r = await archivista.data(ConservationPackagesItemsDocument, {
+        aooId: ids.aooId,
+        first,
+        items: 5,
+      });
+      const items = r.conservationPackages.edges.flatMap((e) => e.node.items.edges);
+      assert.ok(items.every((i) => i.node.document?.conservation !== null));
+      return {
+        statements,
+        items: items.length,
+        totals: r.conservationPackages.edges.map((e) => e.node.items.totalCount),
+      };
+    };
+    const small = await packages(1);
+    const large = await packages(5);
+    assert.ok(large.items > small.items);
+    assert.ok(large.totals.every((n) => n > 0));
+    assert.equal(large.statements, small.statements, 'statements grow with the packages listed');
   });
 
   it('serves the SIP, the PIndex, each request and the rapporto to the desk, 404 to everyone else', async () => {

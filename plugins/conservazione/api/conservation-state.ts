@@ -54,7 +54,7 @@ const reasonsOf = (raw: unknown): ConservationReason[] =>
  * whatever the number of documents or fascicoli listed. Callers pass only ids the caller sees.
  */
 export const conservationStateLoaders = {
-  /** A document's state: its green item if conserved (final), else its latest item's. */
+  /** A document's state: its green item if conserved (final), else its latest item's (a resend's before the package it resent). */
   ofDocument: (ctx: RequestContext) =>
     loader(
       ctx,
@@ -74,7 +74,9 @@ export const conservationStateLoaders = {
             `select distinct on (i.document_id) i.document_id, i.id, i.package_id, i.colour, i.outcome_at, i.reasons
                from conservation_item i join conservation_package p on p.id = i.package_id
               where i.document_id = any(?::uuid[])
-              order by i.document_id, (i.colour = 'GREEN') desc, p.created_at desc, p.id desc`,
+              order by i.document_id, (i.colour = 'GREEN') desc,
+                       exists (select 1 from conservation_package r where r.resent_from_id = p.id),
+                       p.created_at desc, p.id desc`,
             [pgArray(ids)],
           );
           const by = new Map(
@@ -94,8 +96,9 @@ export const conservationStateLoaders = {
     ),
 
   /**
-   * A fascicolo's state: its latest FASCICOLO package, which is the resend when a rejected one
-   * was resent (a resend names the fascicolo too), with the reasons of its rejected documents.
+   * A fascicolo's state: its latest FASCICOLO package not resent (a resend names the fascicolo
+   * too, so a rejected package resent gives way to its resend, even one made in the same
+   * instant), with the reasons of its rejected documents.
    */
   ofFascicolo: (ctx: RequestContext) =>
     loader(
@@ -119,6 +122,7 @@ export const conservationStateLoaders = {
                from (select distinct on (p.fascicolo_id) p.fascicolo_id, p.id, p.colour, p.colour_changed_at
                        from conservation_package p
                       where p.kind = 'FASCICOLO' and p.fascicolo_id = any(?::uuid[])
+                        and not exists (select 1 from conservation_package r where r.resent_from_id = p.id)
                       order by p.fascicolo_id, p.created_at desc, p.id desc) l`,
             [pgArray(ids)],
           );

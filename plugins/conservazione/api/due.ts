@@ -140,8 +140,8 @@ export async function dueRegisterPage(
 }
 
 /**
- * The due fascicoli as SQL over `fascicolo f` with `l`, its latest FASCICOLO package (a resend
- * is the latest of its chain): top-level fascicoli of the AOO the caller sees, closed before
+ * The due fascicoli as SQL over `fascicolo f` with `l`, its latest FASCICOLO package not resent
+ * (the head of a chain of resends): top-level fascicoli of the AOO the caller sees, closed before
  * the cut-off day, whose latest package is not green.
  */
 export function dueFascicoliSql(
@@ -153,6 +153,7 @@ export function dueFascicoliSql(
     from: `fascicolo f
       left join lateral (select p.id, p.colour from conservation_package p
                           where p.kind = 'FASCICOLO' and p.fascicolo_id = f.id
+                            and not exists (select 1 from conservation_package r where r.resent_from_id = p.id)
                           order by p.created_at desc, p.id desc limit 1) l on true
       where f.aoo_id = ? and f.parent_id is null and f.state = 'CLOSED' and f.closing_date < ?::date
         and (l.colour is null or l.colour <> 'GREEN') and ${v.sql}`,
