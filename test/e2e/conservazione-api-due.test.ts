@@ -26,7 +26,7 @@ import {
   startConservationEnv,
 } from '../harness/conservazione-api-fixtures.js';
 import { makeTitolario, type TitolarioFixture } from '../harness/fascicoli-fixtures.js';
-import { demoIds, errorCode, type DemoIds } from '../harness/files-helpers.js';
+import { demoIds, errorCode, sql, type DemoIds } from '../harness/files-helpers.js';
 import type { GraphqlClient } from '../harness/graphql-client.js';
 import { createMember, createSecondAoo } from '../harness/org-fixtures.js';
 import { draftDocuments } from '../harness/protocol-fixtures.js';
@@ -287,6 +287,16 @@ describe('conservation API: what is due, series, live changes', () => {
       contracts.map((id) => colours.get(id)),
       ['GREEN', 'ORANGE', null],
     );
+    // Row visibility: a contract reserved to those involved leaves the archivist's counts and list
+    // (the RGD who made it still sees it).
+    await sql(env, `update document set reserved_until = '2099-01-01' where id = $1`, [contracts[2]]);
+    assert.equal((await types()).get('repertorio:CONTRATTI')?.total, 2);
+    assert.deepEqual(
+      (await list('repertorio:CONTRATTI', true, 10)).edges.map((e) => e.node.id),
+      [contracts[1]],
+    );
+    const byRgd = await rgd.data(ConservationSeriesTypesDocument, { aooId: ids.aooId });
+    assert.equal(byRgd.conservationSeriesTypes.find((x) => x.typeKey === 'repertorio:CONTRATTI')?.total, 3);
     for (const bad of ['contratti', 'repertorio:', 'tipo:', 'x:y']) {
       const r = await archivista.request(ConservationSeriesDocumentsDocument, {
         aooId: ids.aooId,
