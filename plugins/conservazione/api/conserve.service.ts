@@ -1,5 +1,3 @@
-import { Field, ID, InputType, Int, ObjectType } from 'type-graphql';
-import { Requires } from '../../../server/auth/access.js';
 import type { RequestContext } from '../../../server/context.js';
 import { withTransaction } from '../../../server/db/unit-of-work.js';
 import { DomainError, NotFoundError } from '../../../server/errors/domain-error.js';
@@ -7,69 +5,16 @@ import { isUuid } from '../../../server/errors/input-checks.js';
 import { Fascicolo, visibleFascicoloIds } from '../../../schema/fascicoli/index.js';
 import { DAILY_REGISTER_READ, DailyRegister } from '../../../schema/registro-giornaliero/index.js';
 import {
-  CONSERVATION_MANAGE,
   ConservationColour,
   ConservationPackage,
   createPackage,
-  MAX_SERIES_DOCUMENTS,
   PackageKind,
   resendPackage,
 } from '../package/index.js';
+import type { ConserveSeriesInput } from './conserve.inputs.js';
+import { MAX_DUE_BATCH, type ConserveDueFascicoliResult } from './conserve-due.types.js';
 import { conservationDue, dueFascicoloCounts, dueFascicoliToSend } from './due.js';
 import { readablePackage, requireConservationManage } from './package-access.js';
-
-/** Fascicoli one conserveDueFascicoli call sends (each a package and a transaction); call again for more. */
-export const MAX_DUE_BATCH = 50;
-
-@InputType({ description: 'Documents of a series the archivist chose, sent as one package' })
-export class ConserveSeriesInput {
-  @Field(() => ID, { description: 'The AOO' })
-  aooId!: string;
-
-  @Field({ description: 'What to call the package (1 to 300 characters), e.g. "Contratti 2025"' })
-  label!: string;
-
-  @Field(() => [ID], { description: `The registered documents (at most ${MAX_SERIES_DOCUMENTS})` })
-  documentIds!: string[];
-}
-
-@ObjectType({
-  simpleResolvers: true,
-  description: 'A due fascicolo conserveDueFascicoli did not send, and why',
-})
-@Requires(CONSERVATION_MANAGE)
-export class ConservationSkippedFascicolo {
-  @Field(() => ID, { description: 'The fascicolo' })
-  fascicoloId!: string;
-
-  @Field({
-    description:
-      'The error code (CONSERVATION_IN_PROGRESS, CONSERVATION_EMPTY_PACKAGE, CONSERVATION_FASCICOLO_NOT_CLOSED…)',
-  })
-  code!: string;
-
-  @Field({ description: 'Why, in words' })
-  message!: string;
-}
-
-@ObjectType({ simpleResolvers: true, description: 'What conserveDueFascicoli did' })
-@Requires(CONSERVATION_MANAGE)
-export class ConserveDueFascicoliResult {
-  @Field(() => [ConservationPackage], {
-    description: 'The packages created (a resend for a rejected fascicolo)',
-  })
-  packages!: ConservationPackage[];
-
-  @Field(() => [ConservationSkippedFascicolo], {
-    description: 'The due fascicoli not sent, with their reason',
-  })
-  skipped!: ConservationSkippedFascicolo[];
-
-  @Field(() => Int, {
-    description: `Due fascicoli left for another call (one call handles at most ${MAX_DUE_BATCH})`,
-  })
-  remaining!: number;
-}
 
 /** A closed fascicolo the caller sees, as one package (its whole tree). */
 export async function conserveFascicolo(

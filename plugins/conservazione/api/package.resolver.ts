@@ -3,14 +3,13 @@ import { Requires } from '../../../server/auth/access.js';
 import type { RequestContext } from '../../../server/context.js';
 import { ListSize } from '../../../server/graphql/list-size.js';
 import { CONSERVATION_MANAGE, CONSERVATION_READ, ConservationPackage } from '../package/index.js';
+import { ConserveDueFascicoliResult, MAX_DUE_BATCH } from './conserve-due.types.js';
+import { ConserveSeriesInput } from './conserve.inputs.js';
 import {
   conserveDailyRegister,
   conserveDueFascicoli,
-  ConserveDueFascicoliResult,
   conserveFascicolo,
   conserveSeries,
-  ConserveSeriesInput,
-  MAX_DUE_BATCH,
   resendConservationPackage,
 } from './conserve.service.js';
 import { readablePackage } from './package-access.js';
