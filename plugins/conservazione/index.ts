@@ -1,4 +1,5 @@
 import { defineModule } from '../../server/modules/module.js';
+import { CONSERVATION_API } from './api/index.js';
 import { CONSERVATION_PACKAGE } from './package/index.js';
 import { CONSERVATION_SIMULATOR } from './simulator/index.js';
 import { CONSERVATION_TRANSFER } from './transfer/index.js';
@@ -7,7 +8,9 @@ import { CONSERVATION_TRANSFER } from './transfer/index.js';
  * Conservation (issue 15, DOMAIN §9): pacchetti di versamento to an accredited conservator —
  * the daily register every day, closed fascicoli, series the archivist chooses — with their
  * outcomes tracked green, orange or red. Loaded with DMS_PLUGINS=conservazione; built only on
- * the module contract and other modules' index.ts. Each part spreads its own constant here.
+ * the module contract and other modules' index.ts. Each part spreads its own constant here:
+ * package/ (the model and its rules), sip/ (what is sent), connector/ and simulator/ (the
+ * conservator), transfer/ (the jobs), api/ (the archivist's desk).
  */
 export const plugin = defineModule({
   name: 'conservazione',
@@ -17,6 +20,8 @@ export const plugin = defineModule({
   errorCodes: [...CONSERVATION_PACKAGE.errorCodes],
   events: [...CONSERVATION_PACKAGE.events],
   blobReferences: CONSERVATION_PACKAGE.blobReferences,
+  resolvers: [...CONSERVATION_API.resolvers],
+  routes: [...CONSERVATION_API.routes],
   jobs: [...CONSERVATION_TRANSFER.jobs],
   eventHandlers: [...CONSERVATION_TRANSFER.eventHandlers],
   commands: [...CONSERVATION_TRANSFER.commands, ...CONSERVATION_SIMULATOR.commands],
