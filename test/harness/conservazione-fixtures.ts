@@ -7,7 +7,7 @@ import {
 } from '../../clients/sdk/generated/graphql.js';
 import type { StoredBlob } from '../../server/blob/blob-store.js';
 import type { SettableClock } from './clock.js';
-import { makeTitolario, newDocument, registerAt } from './fascicoli-fixtures.js';
+import { makeTitolario, newDocument, registerAt, type TitolarioFixture } from './fascicoli-fixtures.js';
 import { demoIds, type DemoIds } from './files-helpers.js';
 import type { TestEnv } from './test-env.js';
 
@@ -21,6 +21,8 @@ export interface ClosedTree {
 
 export interface ConservationWorld {
   ids: DemoIds;
+  /** The titolario's node ids (makeTitolario). */
+  nodes: TitolarioFixture;
   /** A fascicolo with a sottofascicolo, documents registered and filed in each; closed unless `close: false`. */
   tree(
     inParent: number,
@@ -50,6 +52,7 @@ export async function conservationWorld(env: TestEnv, clock: SettableClock): Pro
   };
   return {
     ids,
+    nodes,
     registeredDocument,
     async tree(inParent, inChild, { oggetto = 'Costruzione della nuova sede', close = true } = {}) {
       const parent = (

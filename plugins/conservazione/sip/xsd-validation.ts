@@ -1,10 +1,11 @@
 import { readFileSync } from 'node:fs';
-import { memoryPages, validateXML, type XMLFileInfo } from 'xmllint-wasm';
+import { memoryPages, type XMLFileInfo } from 'xmllint-wasm';
+import { runXmllint } from './xmllint-pool.js';
 
 /**
  * Validation against the conservator's XSDs (xsd/, copied unchanged from ParER SacER and UNI
- * SInCRO) by libxml2 in WebAssembly, in process and offline. Each validateXML call starts a fresh
- * instance (100-400 ms), so documents go in batches: one call validates many files.
+ * SInCRO) by libxml2 in WebAssembly, in process and offline, in pooled validators that compile
+ * the module once (xmllint-pool.ts); documents still go in batches, one run for many files.
  */
 
 export type ConservationSchema =
@@ -83,29 +84,37 @@ async function validateBatch(
   results: Array<{ name: string; errors: string[] }>,
 ): Promise<void> {
   const fileOf = (i: number) => `doc${i}.xml`;
-  const xml: XMLFileInfo[] = [];
-  for (let i = start; i < end; i++) xml.push({ fileName: fileOf(i), contents: docs[i]?.xml ?? '' });
+  const files: Array<{ fileName: string; contents: string }> = [];
+  for (let i = start; i < end; i++) files.push({ fileName: fileOf(i), contents: docs[i]?.xml ?? '' });
+  const xsd = schemaFile(schema);
   // Room for the documents, their trees and the schema (the default ceiling is 32 MiB).
   const needed = Math.ceil((64 * 1024 * 1024 + bytes * 12) / (64 * 1024));
-  const result = await validateXML({
-    xml,
-    schema: schemaFile(schema),
-    maxMemoryPages: Math.min(memoryPages.max, Math.max(memoryPages.defaultMaxMemoryPages, needed)),
-  });
-  if (result.valid) return;
+  const run = await runXmllint(
+    [...files, xsd],
+    ['--schema', xsd.fileName, '--noout', ...files.map((f) => f.fileName)],
+    {
+      initialPages: memoryPages.defaultInitialMemoryPages,
+      maxPages: Math.min(memoryPages.max, Math.max(memoryPages.defaultMaxMemoryPages, needed)),
+    },
+  );
+  if (run.exitCode === 0) return;
+  if (run.exitCode !== 3 && run.exitCode !== 4) {
+    throw new Error(`xmllint failed (exit ${run.exitCode}): ${run.stderr.trim().slice(0, 500)}`);
+  }
   const byFile = new Map<string, number>();
   for (let i = start; i < end; i++) byFile.set(fileOf(i), i);
   let attributed = false;
-  for (const e of result.errors) {
-    const index = e.loc ? byFile.get(e.loc.fileName) : undefined;
-    if (index === undefined) continue;
-    results[index]?.errors.push(`line ${e.loc?.lineNumber ?? '?'}: ${e.message}`);
+  for (const line of run.stderr.split('\n')) {
+    const m = /^(doc\d+\.xml):(\d+): (.*)$/.exec(line);
+    const index = m ? byFile.get(m[1] ?? '') : undefined;
+    if (!m || index === undefined) continue;
+    results[index]?.errors.push(`line ${m[2] ?? '?'}: ${m[3] ?? ''}`);
     attributed = true;
   }
   if (!attributed) {
     // Invalid without a located message (an unreadable schema, an out-of-memory): every document
     // of the batch is reported, never passed.
-    const reason = result.rawOutput.trim() || 'xmllint reported the batch invalid without a message';
+    const reason = run.stderr.trim() || 'xmllint reported the batch invalid without a message';
     for (let i = start; i < end; i++) results[i]?.errors.push(reason);
   }
 }

@@ -36,6 +36,9 @@ export interface TransferResult {
   orange: number;
 }
 
+/** Documents sent at once by one transfer run. */
+export const TRANSFER_CONCURRENCY = 4;
+
 export interface TransferOptions {
   /** Tests and the benchmark may pass one; otherwise the configured HTTP connector. */
   connector?: ConservationConnector;
@@ -123,38 +126,66 @@ async function transfer(
     );
     return tally(ctx, result);
   }
-  for (const item of await waiting(ctx, packageId)) {
-    const unit = sip.units.find((u) => u.documentId === item.documentId);
-    if (
-      !unit ||
-      item.registro === null ||
-      item.anno === null ||
-      item.numero === null ||
-      !item.descriptorBlobKey
-    ) {
-      throw new Error(`Package ${packageId}: document ${item.documentId} is not in its built SIP`);
-    }
-    const key = { registro: item.registro, anno: item.anno, numero: item.numero };
-    try {
-      // Sent before and no answer recorded: the conservator may hold it already.
-      let outcome: ConnectorOutcome | { kind: 'UNKNOWN' } =
-        item.sentCount > 0 ? await connector.status(key) : { kind: 'UNKNOWN' };
-      if (outcome.kind === 'UNKNOWN') {
-        await withTransaction(ctx, (tx) => recordItemSending(tx, item.id));
-        result.sent += 1;
-        outcome = await connector.send(await submission(ctx, unit, key, item.descriptorBlobKey));
+  // A few documents in flight at once: the conservator's work (and ours, checking each answer
+  // against its schema) overlaps; the first failure stops taking new ones.
+  const queue = await waiting(ctx, packageId);
+  const failures: Array<{ error: ConservatorUnavailable | ConservatorResponseInvalid; documentId: string }> =
+    [];
+  const worker = async (): Promise<void> => {
+    for (let item = queue.shift(); item && failures.length === 0; item = queue.shift()) {
+      try {
+        result.sent += await transferItem(ctx, connector, sip, item);
+      } catch (err) {
+        if (!(err instanceof ConservatorUnavailable || err instanceof ConservatorResponseInvalid)) throw err;
+        failures.push({ error: err, documentId: item.documentId });
       }
-      await recordOutcome(ctx, item.id, outcome);
-    } catch (err) {
-      if (err instanceof ConservatorUnavailable || err instanceof ConservatorResponseInvalid) {
-        await withTransaction(ctx, (tx) => recordTransferAttempt(tx, packageId, err.message));
-        throw new DomainError(err.code, err.message, { packageId, documentId: item.documentId });
-      }
-      throw err;
     }
+  };
+  await Promise.all(Array.from({ length: TRANSFER_CONCURRENCY }, worker));
+  const [failure] = failures;
+  if (failure) {
+    const { error, documentId } = failure;
+    await withTransaction(ctx, (tx) => recordTransferAttempt(tx, packageId, error.message));
+    throw new DomainError(error.code, error.message, { packageId, documentId });
   }
   await withTransaction(ctx, (tx) => recordTransferAttempt(tx, packageId, null));
   return tally(ctx, result);
+}
+
+/**
+ * One document: asked about first when it was sent before and its answer never recorded (the
+ * conservator may hold it), else sent; its outcome recorded. Returns how many sends it made.
+ */
+async function transferItem(
+  ctx: RequestContext,
+  connector: ConservationConnector,
+  sip: SipPackage,
+  item: ConservationItem,
+): Promise<number> {
+  const unit = sip.units.find((u) => u.documentId === item.documentId);
+  if (
+    !unit ||
+    item.registro === null ||
+    item.anno === null ||
+    item.numero === null ||
+    !item.descriptorBlobKey
+  ) {
+    throw new Error(`Package ${item.packageId}: document ${item.documentId} is not in its built SIP`);
+  }
+  const key = { registro: item.registro, anno: item.anno, numero: item.numero };
+  const known = item.sentCount > 0 ? await connector.status(key) : ({ kind: 'UNKNOWN' } as const);
+  if (known.kind !== 'UNKNOWN') {
+    await recordOutcome(ctx, item.id, known);
+    return 0;
+  }
+  await withTransaction(ctx, (tx) => recordItemSending(tx, item.id));
+  const descriptorBlobKey = item.descriptorBlobKey;
+  await recordOutcome(
+    ctx,
+    item.id,
+    await connector.send(await submission(ctx, unit, key, descriptorBlobKey)),
+  );
+  return 1;
 }
 
 function keyOf(sip: SipPackage, documentId: string): { registro: string; anno: number; numero: string } {
