@@ -134,7 +134,9 @@ async function transfer(
   const worker = async (): Promise<void> => {
     for (let item = queue.shift(); item && failures.length === 0; item = queue.shift()) {
       try {
-        result.sent += await transferItem(ctx, connector, sip, item);
+        // Awaited first: `sent += await …` would add to the value read before the wait.
+        const sends = await transferItem(ctx, connector, sip, item);
+        result.sent += sends;
       } catch (err) {
         if (!(err instanceof ConservatorUnavailable || err instanceof ConservatorResponseInvalid)) throw err;
         failures.push({ error: err, documentId: item.documentId });
