@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import pg from 'pg';
 import { composePlatformModules, seedDemo, startApp, type RunningApp } from '../../server/bootstrap.js';
 import type { Clock } from '../../server/clock.js';
 import { loadConfig, type Config } from '../../server/config.js';
@@ -43,6 +44,12 @@ export interface TestEnv {
   databaseProxy: TcpProxy | undefined;
   /** The S3-protocol server of `blobDriver: 's3'` (fault tests stop it; stop() is idempotent). */
   s3: RunningS3Server | undefined;
+  /**
+   * One statement on the database, directly, through a small pool of the test's own sessions (a
+   * new connection per statement costs tens of milliseconds on a loaded machine). Not for
+   * statements that change the session (SET …): use a client of your own.
+   */
+  query<T>(text: string, params?: unknown[]): Promise<T[]>;
   anonymous: GraphqlClient;
   asUser(username: string): Promise<GraphqlClient>;
   tokenFor(username: string, ttlSeconds?: number): Promise<string>;
@@ -101,6 +108,15 @@ export async function startTestEnv(options: TestEnvOptions = {}): Promise<TestEn
   }
   const baseUrl = `http://127.0.0.1:${app.server.port}`;
   const graphqlUrl = `${baseUrl}/graphql`;
+  let pool: pg.Pool | undefined;
+  const query = async <T>(text: string, params: unknown[] = []): Promise<T[]> => {
+    if (!pool) {
+      pool = new pg.Pool({ connectionString: db.url, max: 4, connectionTimeoutMillis: 10_000 });
+      // A session ended under it (a test terminating backends, the drop) must not crash the run.
+      pool.on('error', () => undefined);
+    }
+    return (await pool.query(text, params)).rows as T[];
+  };
   const tokenFor = async (username: string, ttlSeconds = 3600): Promise<string> => {
     const user = await platform.identity.findActive(platform.orm.em.fork(), { username });
     if (!user) throw new Error(`tokenFor: no active user ${username}`);
@@ -116,6 +132,7 @@ export async function startTestEnv(options: TestEnvOptions = {}): Promise<TestEn
     databaseUrl: db.url,
     databaseProxy,
     s3,
+    query,
     anonymous: new GraphqlClient(graphqlUrl, undefined),
     asUser: async (username) => new GraphqlClient(graphqlUrl, await tokenFor(username)),
     tokenFor,
@@ -124,6 +141,7 @@ export async function startTestEnv(options: TestEnvOptions = {}): Promise<TestEn
       await app.close();
       await s3?.stop();
       await databaseProxy?.close();
+      await pool?.end();
       await db.drop();
       await rm(dataDir, { recursive: true, force: true });
     },
