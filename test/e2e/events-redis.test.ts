@@ -42,7 +42,7 @@ describe('events across replicas (Redis)', () => {
   // `dms token` process per request cost seconds each on a loaded machine. Both replicas accept
   // them: one JWT secret.
   const tokens = new Map<string, string>();
-  const tokenFor = async (username: string): Promise<string> => {
+  const tokenFor = (username: string): string => {
     const token = tokens.get(username);
     assert.ok(token, `a token for ${username} was minted in before()`);
     return token;
@@ -51,7 +51,7 @@ describe('events across replicas (Redis)', () => {
 
   /** A draft in RAG (or `uor`) created through `server`'s HTTP API; returns its id. */
   async function createOn(server: Started, oggetto: string, uor = uorId): Promise<string> {
-    const token = await tokenFor('protocollista');
+    const token = tokenFor('protocollista');
     const base = server.url.replace(/\/graphql$/, '');
     const res = await fetch(`${base}/files`, {
       method: 'POST',
@@ -73,7 +73,7 @@ describe('events across replicas (Redis)', () => {
   /** A draft of `uor` registered in the protocol through `server`; returns the record's id. */
   async function registerOn(server: Started, oggetto: string, uor = uorId): Promise<string> {
     const documentId = await createOn(server, oggetto, uor);
-    const client = new GraphqlClient(server.url, await tokenFor('protocollista'));
+    const client = new GraphqlClient(server.url, tokenFor('protocollista'));
     const registered = await client.data(RegisterProtocolBenchDocument, {
       input: {
         kind: 'ARRIVO',
@@ -88,7 +88,7 @@ describe('events across replicas (Redis)', () => {
   const registrations = async (server: Started, username: string) =>
     TypedSubscriber.open(
       wsUrl(server),
-      await tokenFor(username),
+      tokenFor(username),
       ProtocolRegisteredDocument,
       { aooId },
       (d) => d.protocolRegistered,
@@ -152,8 +152,8 @@ describe('events across replicas (Redis)', () => {
   });
 
   it('a document created on one replica reaches a subscriber of the other, both ways', async () => {
-    const onB = await DocumentEventsSubscriber.open(wsUrl(b), await tokenFor('lettore'), aooId);
-    const onA = await DocumentEventsSubscriber.open(wsUrl(a), await tokenFor('lettore'), aooId);
+    const onB = await DocumentEventsSubscriber.open(wsUrl(b), tokenFor('lettore'), aooId);
+    const onA = await DocumentEventsSubscriber.open(wsUrl(a), tokenFor('lettore'), aooId);
     try {
       await onB.ready(async () => void (await createOn(a, 'sonda')));
       await onA.ready(async () => void (await createOn(b, 'sonda')));
@@ -195,14 +195,14 @@ describe('events across replicas (Redis)', () => {
   it('an assignment made through one replica reaches the assignmentReceived subscriber of the office on the other', async () => {
     const sendOn = async (server: Started, oggetto: string, to: string): Promise<string> => {
       const recordId = await registerOn(server, oggetto);
-      const client = new GraphqlClient(server.url, await tokenFor('protocollista'));
+      const client = new GraphqlClient(server.url, tokenFor('protocollista'));
       await client.data(SmistaProtocolBenchDocument, { input: { recordId, competenza: [to] } });
       return recordId;
     };
     const notices = async (username: string) =>
       TypedSubscriber.open(
         wsUrl(b),
-        await tokenFor(username),
+        tokenFor(username),
         AssignmentReceivedIdsDocument,
         {},
         (d) => d.assignmentReceived,
@@ -229,8 +229,8 @@ describe('events across replicas (Redis)', () => {
       EVENT_CHANNEL_PREFIX: `other-${randomBytes(6).toString('hex')}`,
     });
     servers.push(other);
-    const onOther = await DocumentEventsSubscriber.open(wsUrl(other), await tokenFor('lettore'), aooId);
-    const onB = await DocumentEventsSubscriber.open(wsUrl(b), await tokenFor('lettore'), aooId);
+    const onOther = await DocumentEventsSubscriber.open(wsUrl(other), tokenFor('lettore'), aooId);
+    const onB = await DocumentEventsSubscriber.open(wsUrl(b), tokenFor('lettore'), aooId);
     try {
       // Both subscriptions live: each has received an event of its own deployment's replicas.
       await onOther.ready(async () => void (await createOn(other, 'sonda')));
