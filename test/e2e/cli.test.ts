@@ -8,6 +8,7 @@ import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { jwtVerify } from 'jose';
 import { coreModules } from '../../schema/modules.js';
+import { DEMO_USERS } from '../../schema/organisation/index.js';
 import { composeModules } from '../../server/modules/compose.js';
 import {
   createMigratedTestDatabase,
@@ -75,7 +76,7 @@ describe('dms CLI', () => {
     const users = await withClient(db.url, (c) =>
       c.query<{ n: string }>('select count(*) as n from app_user'),
     );
-    assert.equal(Number(users.rows[0]?.n), 7);
+    assert.equal(Number(users.rows[0]?.n), DEMO_USERS.length, 'each demo user once');
   });
 
   it('token prints a token the server accepts for that user, with the requested lifetime', async () => {
