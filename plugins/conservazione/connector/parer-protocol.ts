@@ -47,6 +47,8 @@ export const PARER_CODES = {
   hashMissing: 'HASH-001-001',
   /** "La versione [..] indicata non è supportata". */
   versionUnsupported: 'UD-001-011',
+  /** "Il valore [..] indicato nel tag <Versione> non coincide con la versione indicata nella chiamata al WS". */
+  versionMismatch: 'UD-001-013',
   /** "Errore di autenticazione". */
   authentication: 'UD-001-012',
   /** "Il valore indicato nel tag <UserID> non coincide con l'utente indicato nella chiamata al WS". */

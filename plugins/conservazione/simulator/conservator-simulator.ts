@@ -332,6 +332,14 @@ export async function startConservatorSimulator(
         ],
         { xsdOk: false },
       );
+    const tagVersione = pathValue(root, 'Intestazione', 'Versione');
+    if (tagVersione !== base.versioneChiamata)
+      return refuse([
+        {
+          code: PARER_CODES.versionMismatch,
+          message: `Il valore [${tagVersione ?? ''}] indicato nel tag <Versione> non coincide con la versione indicata nella chiamata al WS`,
+        },
+      ]);
     const versatore: Versatore = {
       ambiente: pathValue(root, 'Intestazione', 'Versatore', 'Ambiente') ?? '',
       ente: pathValue(root, 'Intestazione', 'Versatore', 'Ente') ?? '',
