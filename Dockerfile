@@ -60,8 +60,7 @@ COPY --from=build /app/schema/schema.graphql ./schema/schema.graphql
 COPY --from=build /app/schema/registro-giornaliero/registro-giornaliero.xsd ./schema/registro-giornaliero/registro-giornaliero.xsd
 # The AgID XSDs the PEC plugin validates Segnatura and interoperability messages against.
 COPY --from=build /app/plugins/pec/interop/xsd ./plugins/pec/interop/xsd
-# The ParER XSDs the conservation connector checks the conservator's answers against.
-COPY --from=build /app/plugins/conservazione/connector/xsd ./plugins/conservazione/connector/xsd
+COPY --from=build /app/plugins/conservazione/sip/xsd ./plugins/conservazione/sip/xsd
 RUN mkdir -p /app/.data && chown node:node /app/.data
 
 USER node

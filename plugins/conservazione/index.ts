@@ -1,4 +1,5 @@
 import { defineModule } from '../../server/modules/module.js';
+import { CONSERVATION_API } from './api/index.js';
 import { CONSERVATION_PACKAGE } from './package/index.js';
 
 /**
@@ -15,6 +16,8 @@ export const plugin = defineModule({
   errorCodes: [...CONSERVATION_PACKAGE.errorCodes],
   events: [...CONSERVATION_PACKAGE.events],
   blobReferences: CONSERVATION_PACKAGE.blobReferences,
+  resolvers: [...CONSERVATION_API.resolvers],
+  routes: [...CONSERVATION_API.routes],
 });
 
 export default plugin;

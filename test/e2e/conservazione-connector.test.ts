@@ -14,7 +14,7 @@ import {
   httpConnector,
   type ConservationConnector,
 } from '../../plugins/conservazione/connector/index.js';
-import type { UnitKey } from '../../plugins/conservazione/connector/sip-adapter.js';
+import type { UnitKey } from '../../plugins/conservazione/sip/index.js';
 import {
   startConservatorSimulator,
   type ConservatorSimulator,

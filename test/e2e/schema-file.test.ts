@@ -22,7 +22,7 @@ describe('schema/schema.graphql', () => {
 
 describe('schema/schema.plugins.graphql', () => {
   it('is exactly the schema the server builds with the plugins of this checkout (run `npm run schema:emit`)', async () => {
-    const plugins = await loadPlugins(['pec']);
+    const plugins = await loadPlugins(['pec', 'conservazione']);
     const built = printAppSchema(
       await buildAppSchema(composeModules([...coreModules, ...plugins]), createAppPubSub(undefined).pubSub),
     );

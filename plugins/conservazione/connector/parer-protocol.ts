@@ -1,4 +1,4 @@
-import type { UnitKey, Versatore } from './sip-adapter.js';
+import type { UnitKey, Versatore } from '../sip/index.js';
 
 /**
  * The ParER SacER ingest and recovery web services as this connector speaks them (read from the

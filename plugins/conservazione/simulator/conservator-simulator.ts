@@ -13,7 +13,7 @@ import {
 } from '../connector/parer-protocol.js';
 import { documentsOf } from '../connector/response-read.js';
 import { parseSafeXml } from '../connector/safe-xml.js';
-import { validateConservationXml, type UnitKey, type Versatore } from '../connector/sip-adapter.js';
+import { validateConservationXml, type UnitKey, type Versatore } from '../sip/index.js';
 import { childElements, pathElement, pathValue } from '../connector/xml-elements.js';
 import { multipartBoundary, MultipartError, parseMultipart } from './multipart-parser.js';
 import {

@@ -1,0 +1,250 @@
+import { createHash } from 'node:crypto';
+import { Readable } from 'node:stream';
+import { BlobNotFoundError, type StoredBlob } from '../../../server/blob/blob-store.js';
+import { DomainError } from '../../../server/errors/domain-error.js';
+import type { Platform } from '../../../server/platform.js';
+import { fascicoloIndexXml } from './fascicolo-index-xml.js';
+import { pindexXml } from './pindex-xml.js';
+import type { BuiltSip, PIndexFile, SipComponent, SipPackage, SipUnit, Versatore } from './sip-types.js';
+import { versamentoRequestXml } from './versamento-xml.js';
+import { safeSegment, unitFolder } from './xml-text.js';
+import { validateConservationXml, type ConservationSchema } from './xsd-validation.js';
+import { zipStream, type ZipEntry, type ZipOptions } from './zip-writer.js';
+
+export const PINDEX_NAME = 'PIndex.xml';
+export const UNIT_REQUEST_NAME = 'UnitaDocumentaria.xml';
+export const FASCICOLO_INDEX_NAME = 'IndiceSIPFascicolo.xml';
+
+/** Stores of small XML blobs at once (the request descriptors, one per unit). */
+const PUT_CONCURRENCY = 16;
+
+export interface WriteSipOptions {
+  /** Test hooks: force the ZIP64 structures below the format's limits. */
+  zip64Threshold?: number;
+  zip64EntryThreshold?: number;
+}
+
+interface PlannedComponent {
+  unit: SipUnit;
+  component: SipComponent;
+  path: string;
+}
+
+/**
+ * Builds and stores the package. Zip layout: `PIndex.xml` at the root, `IndiceSIPFascicolo.xml`
+ * for a fascicolo, then per unit a folder `<registro>-<anno>-<numero>/` with
+ * `UnitaDocumentaria.xml` (the ParER request, AgID metadata inside as DatiSpecifici) and the
+ * components under their names (prefixed `<id>-` when two share a name). Every XML is
+ * validated against its XSD first; then the zip streams into the blob store, each document read
+ * from its blob and its SHA-256 checked as it passes (a difference means the stored bytes were
+ * altered: CONSERVATION_UNIT_NOT_READY, nothing stored); then the PIndex and each request are
+ * stored as blobs of their own.
+ */
+export async function writeSip(
+  platform: Platform,
+  pkg: SipPackage,
+  versatore: Versatore,
+  options: WriteSipOptions = {},
+): Promise<BuiltSip> {
+  const descriptors = pkg.units.map((unit) => ({ unit, xml: versamentoRequestXml(unit, versatore) }));
+  const indice = pkg.kind === 'FASCICOLO' && pkg.aggregation ? fascicoloIndexXml(pkg, versatore) : null;
+
+  const files: PIndexFile[] = [];
+  const planned: PlannedComponent[] = [];
+  if (indice !== null) {
+    files.push({ path: FASCICOLO_INDEX_NAME, ...digestOf(indice), mediaType: 'application/xml', unit: null });
+  }
+  for (const { unit, xml } of descriptors) {
+    const folder = unitFolder(unit.key);
+    files.push({
+      path: `${folder}/${UNIT_REQUEST_NAME}`,
+      ...digestOf(xml),
+      mediaType: 'application/xml',
+      unit: folder,
+    });
+    for (const { component, name } of componentNames(unit)) {
+      const path = `${folder}/${name}`;
+      planned.push({ unit, component, path });
+      files.push({
+        path,
+        sha256: component.sha256,
+        size: component.size,
+        mediaType: component.mediaType,
+        unit: folder,
+      });
+    }
+  }
+  const pindex = pindexXml(pkg, files);
+
+  // Three schemas, three xmllint instances (workers): side by side.
+  await Promise.all([
+    requireValid(
+      descriptors.map((d) => ({ name: `${unitFolder(d.unit.key)}/${UNIT_REQUEST_NAME}`, xml: d.xml })),
+      'versamento',
+    ),
+    requireValid([{ name: PINDEX_NAME, xml: pindex }], 'pindex'),
+    indice !== null ? requireValid([{ name: FASCICOLO_INDEX_NAME, xml: indice }], 'indice-fascicolo') : null,
+  ]);
+
+  const sip = await platform.blobs.put(
+    zipStream(zipEntries(platform, pindex, indice, descriptors, planned), {
+      modifiedAt: romeParts(new Date(pkg.createdAt)),
+      ...pickZip64(options),
+    }),
+  );
+  const pindexBlob = await putText(platform, pindex);
+  const stored: BuiltSip['descriptors'] = [];
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(PUT_CONCURRENCY, descriptors.length) }, async () => {
+      while (next < descriptors.length) {
+        const i = next++;
+        const d = descriptors[i];
+        if (d) {
+          const blob = await putText(platform, d.xml);
+          stored[i] = { documentId: d.unit.documentId, key: d.unit.key, blob, xml: d.xml };
+        }
+      }
+    }),
+  );
+  return { sip, pindex: pindexBlob, descriptors: stored };
+}
+
+function pickZip64(options: WriteSipOptions): Pick<ZipOptions, 'zip64Threshold' | 'zip64EntryThreshold'> {
+  return {
+    ...(options.zip64Threshold !== undefined ? { zip64Threshold: options.zip64Threshold } : {}),
+    ...(options.zip64EntryThreshold !== undefined
+      ? { zip64EntryThreshold: options.zip64EntryThreshold }
+      : {}),
+  };
+}
+
+function digestOf(text: string): { sha256: string; size: number } {
+  const bytes = Buffer.from(text, 'utf8');
+  return { sha256: createHash('sha256').update(bytes).digest('hex'), size: bytes.length };
+}
+
+function putText(platform: Platform, text: string): Promise<StoredBlob> {
+  return platform.blobs.put(Readable.from([Buffer.from(text, 'utf8')]));
+}
+
+async function requireValid(
+  docs: Array<{ name: string; xml: string }>,
+  schema: ConservationSchema,
+): Promise<void> {
+  const invalid = (await validateConservationXml(docs, schema)).filter((r) => r.errors.length > 0);
+  if (invalid.length > 0) {
+    // Our own XML not matching the conservator's schema is a defect here, never the user's input.
+    const detail = invalid
+      .slice(0, 5)
+      .map((r) => `${r.name}: ${r.errors.slice(0, 3).join('; ')}`)
+      .join(' | ');
+    throw new Error(`the package's ${schema} XML does not validate (${invalid.length} files): ${detail}`);
+  }
+}
+
+/** Component names, unique within the unit's folder: `<id>-<name>` where two would collide. */
+function componentNames(unit: SipUnit): Array<{ component: SipComponent; name: string }> {
+  const counts = new Map<string, number>();
+  for (const c of unit.components) {
+    const n = safeSegment(c.name).toLowerCase();
+    counts.set(n, (counts.get(n) ?? 0) + 1);
+  }
+  const reserved = UNIT_REQUEST_NAME.toLowerCase();
+  return unit.components.map((component) => {
+    const name = safeSegment(component.name);
+    const clash = (counts.get(name.toLowerCase()) ?? 0) > 1 || name.toLowerCase() === reserved;
+    return { component, name: clash ? `${component.id}-${name}` : name };
+  });
+}
+
+function* zipEntries(
+  platform: Platform,
+  pindex: string,
+  indice: string | null,
+  descriptors: Array<{ unit: SipUnit; xml: string }>,
+  planned: PlannedComponent[],
+): Generator<ZipEntry> {
+  yield textEntry(PINDEX_NAME, pindex);
+  if (indice !== null) yield textEntry(FASCICOLO_INDEX_NAME, indice);
+  let p = 0;
+  for (const { unit, xml } of descriptors) {
+    yield textEntry(`${unitFolder(unit.key)}/${UNIT_REQUEST_NAME}`, xml);
+    while (p < planned.length && planned[p]?.unit === unit) {
+      const item = planned[p];
+      p += 1;
+      if (item) yield blobEntry(platform, item);
+    }
+  }
+}
+
+function textEntry(name: string, text: string): ZipEntry {
+  const bytes = Buffer.from(text, 'utf8');
+  return {
+    name,
+    size: bytes.length,
+    // A one-chunk stream of the text's bytes (for-await takes it as the others).
+    open: () => Readable.from([bytes]),
+  };
+}
+
+function blobEntry(platform: Platform, { unit, component, path }: PlannedComponent): ZipEntry {
+  const hash = createHash('sha256');
+  const tampered = (why: string) =>
+    new DomainError(
+      'CONSERVATION_UNIT_NOT_READY',
+      `document ${unit.documentId}: the stored file ${component.name} (${component.blobKey}) ${why}; restore it from a backup before conserving`,
+      { documentId: unit.documentId, componentId: component.id },
+    );
+  return {
+    name: path,
+    size: component.size,
+    open: async () => {
+      let body: Readable;
+      try {
+        body = await platform.blobs.get(component.blobKey);
+      } catch (e) {
+        if (e instanceof BlobNotFoundError) throw tampered('is missing from the blob store');
+        throw e;
+      }
+      return (async function* () {
+        let n = 0;
+        for await (const chunk of body as AsyncIterable<Buffer>) {
+          n += chunk.length;
+          if (n > component.size) throw tampered(`is longer than its recorded ${component.size} bytes`);
+          hash.update(chunk);
+          yield chunk;
+        }
+        if (n !== component.size) throw tampered(`has ${n} bytes, ${component.size} recorded`);
+      })();
+    },
+    done: () => {
+      const digest = hash.digest('hex');
+      if (digest !== component.sha256) throw tampered(`has SHA-256 ${digest}, ${component.sha256} recorded`);
+    },
+  };
+}
+
+const ROME = new Intl.DateTimeFormat('en-GB', {
+  timeZone: 'Europe/Rome',
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+  hour: '2-digit',
+  minute: '2-digit',
+  second: '2-digit',
+  hourCycle: 'h23',
+});
+
+/** The wall-clock time in Rome (zip entries keep local MS-DOS times). */
+function romeParts(at: Date): ZipOptions['modifiedAt'] {
+  const p = Object.fromEntries(ROME.formatToParts(at).map((x) => [x.type, x.value]));
+  return {
+    year: Number(p['year']),
+    month: Number(p['month']),
+    day: Number(p['day']),
+    hour: Number(p['hour']),
+    minute: Number(p['minute']),
+    second: Number(p['second']),
+  };
+}
