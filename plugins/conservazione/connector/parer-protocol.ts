@@ -16,8 +16,12 @@ export const PARER_SERVICES = {
   rapporti: 'RecDIPRapportiVersSync',
 } as const;
 
-/** VersamentoSync 1.5: the RapportoVersamento comes back in its own element (TAG_RAPPORTO_VERS_OUT). */
-export const VERSAMENTO_VERSION = '1.5';
+/**
+ * VERSIONE of VersamentoSync calls: the version the request XML states in Intestazione/Versione
+ * (SacER refuses a difference, UD-001-013). 1.5 also returns the RapportoVersamento in its own
+ * element (TAG_RAPPORTO_VERS_OUT), for new and duplicate units alike.
+ */
+export { VERSAMENTO_VERSION } from '../sip/index.js';
 /** The Recupero request schema in use (WSRequestStato_1.3.xsd). */
 export const RECUPERO_VERSION = '1.3';
 
