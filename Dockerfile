@@ -61,8 +61,6 @@ COPY --from=build /app/schema/registro-giornaliero/registro-giornaliero.xsd ./sc
 # The AgID XSDs the PEC plugin validates Segnatura and interoperability messages against.
 COPY --from=build /app/plugins/pec/interop/xsd ./plugins/pec/interop/xsd
 COPY --from=build /app/plugins/conservazione/sip/xsd ./plugins/conservazione/sip/xsd
-# The ParER XSDs the conservation connector checks the conservator's answers against.
-COPY --from=build /app/plugins/conservazione/connector/xsd ./plugins/conservazione/connector/xsd
 RUN mkdir -p /app/.data && chown node:node /app/.data
 
 USER node

@@ -7,7 +7,15 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { jwtVerify } from 'jose';
-import { createTestDatabase, withClient, type TestDatabase } from '../harness/database.js';
+import { coreModules } from '../../schema/modules.js';
+import { DEMO_USERS } from '../../schema/organisation/index.js';
+import { composeModules } from '../../server/modules/compose.js';
+import {
+  createMigratedTestDatabase,
+  createTestDatabase,
+  withClient,
+  type TestDatabase,
+} from '../harness/database.js';
 
 const DMS = fileURLToPath(new URL('../../../bin/dms.js', import.meta.url));
 
@@ -68,7 +76,7 @@ describe('dms CLI', () => {
     const users = await withClient(db.url, (c) =>
       c.query<{ n: string }>('select count(*) as n from app_user'),
     );
-    assert.equal(Number(users.rows[0]?.n), 7);
+    assert.equal(Number(users.rows[0]?.n), DEMO_USERS.length, 'each demo user once');
   });
 
   it('token prints a token the server accepts for that user, with the requested lifetime', async () => {
@@ -81,10 +89,10 @@ describe('dms CLI', () => {
   });
 
   it('create-admin makes the first platform administrator of a fresh database, audited, who can then work', async () => {
-    const fresh = await createTestDatabase();
+    // Fresh and migrated, as `dms migrate` leaves it (its own test above runs it on an empty one).
+    const fresh = await createMigratedTestDatabase(composeModules(coreModules));
     try {
       const run = (...args: string[]) => dmsOn(fresh.url, ...args);
-      assert.equal((await run('migrate')).code, 0);
       const made = await run(
         'create-admin',
         'capo',
@@ -115,18 +123,21 @@ describe('dms CLI', () => {
       assert.deepEqual(rows, [
         { platform_admin: true, subject: 'capo', operation: 'user.createPlatformAdmin', actor_id: null },
       ]);
-      const again = await run('create-admin', 'capo', '--given-name', 'A', '--family-name', 'B');
+      // Independent of one another (each refused call changes nothing): run together.
+      const [again, usage, bad, issued] = await Promise.all([
+        run('create-admin', 'capo', '--given-name', 'A', '--family-name', 'B'),
+        run('create-admin', 'altro'),
+        run('create-admin', 'Non Valido!', '--given-name', 'A', '--family-name', 'B'),
+        run('token', 'capo'),
+      ]);
       assert.equal(again.code, 1);
       assert.match(again.stderr, /exists already/);
-      const usage = await run('create-admin', 'altro');
       assert.equal(usage.code, 2);
       assert.match(usage.stderr, /Usage: dms create-admin/);
-      const bad = await run('create-admin', 'Non Valido!', '--given-name', 'A', '--family-name', 'B');
       assert.equal(bad.code, 1);
       assert.match(bad.stderr, /^username: must be/);
       // The administrator's token works: the platform is ready to be set up through the API.
-      const token = (await run('token', 'capo')).stdout.trim();
-      const { payload } = await jwtVerify(token, new TextEncoder().encode(secret));
+      const { payload } = await jwtVerify(issued.stdout.trim(), new TextEncoder().encode(secret));
       assert.equal(payload.sub, 'capo');
     } finally {
       await fresh.drop();
@@ -134,14 +145,16 @@ describe('dms CLI', () => {
   });
 
   it('token refuses unknown users and bad lifetimes; unknown commands print the usage', async () => {
-    const unknown = await dms('token', 'nessuno');
+    const [unknown, badTtl, bogus] = await Promise.all([
+      dms('token', 'nessuno'),
+      dms('token', 'protocollista', '--ttl', 'forever'),
+      dms('frobnicate'),
+    ]);
     assert.equal(unknown.code, 1);
     assert.match(unknown.stderr, /No active user "nessuno"/);
-    const badTtl = await dms('token', 'protocollista', '--ttl', 'forever');
     assert.equal(badTtl.code, 2);
     assert.match(badTtl.stderr, /^Invalid --ttl "forever"/);
     assert.doesNotMatch(badTtl.stderr, /\n\s+at /, 'a message, not a stack trace');
-    const bogus = await dms('frobnicate');
     assert.equal(bogus.code, 2);
     assert.match(bogus.stderr, /Usage: dms <command>/);
   });

@@ -14,7 +14,7 @@ import {
   httpConnector,
   type ConservationConnector,
 } from '../../plugins/conservazione/connector/index.js';
-import type { UnitKey } from '../../plugins/conservazione/connector/sip-adapter.js';
+import { versamentoRequestXml, type SipUnit, type UnitKey } from '../../plugins/conservazione/sip/index.js';
 import {
   startConservatorSimulator,
   type ConservatorSimulator,
@@ -92,6 +92,53 @@ describe('conservation connector against the ParER-style simulator', () => {
     assert.equal(outcome.conservatorId, 'urn:PARER_TEST:c_a000:AOO1:PG-2026-0000001:SIP');
     assert.match(outcome.responseXml, /<CodiceEsito>POSITIVO<\/CodiceEsito>/);
     assert.equal(sim.receivedCount(key), 1);
+  });
+
+  it('the request the SIP module builds (primary with its detached signature, an attachment) is accepted as it is', async () => {
+    const key = nextKey();
+    const files = [pdf(), Buffer.from('signature bytes'), pdf()];
+    const made = files.map((f, i) =>
+      bufferComponent(String(i + 1), ['principale.pdf', 'principale.pdf.p7s', 'allegato.pdf'][i] ?? '', f),
+    );
+    const unit: SipUnit = {
+      documentId: 'doc-1',
+      key,
+      tipologia: 'PROTOCOLLO IN ARRIVO',
+      oggetto: 'Richiesta di accesso agli atti',
+      date: '2026-12-04',
+      registeredAt: '2026-12-04T09:00:00.000Z',
+      registration: { kind: 'PROTOCOLLO', flow: 'ARRIVO', annulled: false, registerName: null },
+      correspondents: [],
+      classification: null,
+      filing: null,
+      uor: { code: 'SEG', name: 'Segreteria' },
+      rpa: null,
+      riservato: false,
+      components: made.map((c, i) => ({
+        id: c.id,
+        role: (['PRINCIPALE', 'FIRMA', 'ALLEGATO'] as const)[i] ?? 'ALLEGATO',
+        name: c.name,
+        mediaType: c.mediaType,
+        format: i === 1 ? 'P7M' : 'PDF',
+        size: c.size,
+        sha256: c.sha256,
+        blobKey: `blob-${i}`,
+        fileId: `file-${i}`,
+        description: null,
+      })),
+      fascicoloId: null,
+    };
+    const outcome = await connector.send({
+      key,
+      xml: versamentoRequestXml(unit, TEST_VERSATORE),
+      components: made,
+    });
+    assert.equal(
+      outcome.kind,
+      'CONSERVED',
+      JSON.stringify(outcome.kind === 'REJECTED' ? outcome.reasons : null),
+    );
+    assert.match(sim.conserved(key) ?? '', /allegato\.pdf/);
   });
 
   it('a second send of a conserved unit (UD-002-001) is CONSERVED alreadyConserved, with the rapporto from the status services', async () => {

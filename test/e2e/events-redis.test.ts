@@ -11,10 +11,14 @@ import {
   RegisterProtocolBenchDocument,
   SmistaProtocolBenchDocument,
 } from '../../clients/sdk/generated/graphql.js';
-import { createTestDatabase, withClient, type TestDatabase } from '../harness/database.js';
+import { coreModules } from '../../schema/modules.js';
+import { bootstrap, seedDemo } from '../../server/bootstrap.js';
+import { composeModules } from '../../server/modules/compose.js';
+import { loadConfig } from '../../server/config.js';
+import { createMigratedTestDatabase, withClient, type TestDatabase } from '../harness/database.js';
 import { DocumentEventsSubscriber } from '../harness/document-events.js';
 import { GraphqlClient } from '../harness/graphql-client.js';
-import { DMS, exited, run, started, type Started } from '../harness/server-process.js';
+import { DMS, exited, started, type Started } from '../harness/server-process.js';
 import { TypedSubscriber } from '../harness/typed-subscriber.js';
 
 const REDIS_URL = process.env['TEST_REDIS_URL'] ?? 'redis://127.0.0.1:6379';
@@ -34,16 +38,20 @@ describe('events across replicas (Redis)', () => {
   let uorId: string;
   let tecId: string;
 
-  const tokenFor = async (username: string): Promise<string> => {
-    const r = await run(['token', username], env);
-    assert.equal(r.code, 0, r.out);
-    return r.out.trim();
+  // Minted once per user in this process, as `dms token` does (its own test is the CLI's): a
+  // `dms token` process per request cost seconds each on a loaded machine. Both replicas accept
+  // them: one JWT secret.
+  const tokens = new Map<string, string>();
+  const tokenFor = (username: string): string => {
+    const token = tokens.get(username);
+    assert.ok(token, `a token for ${username} was minted in before()`);
+    return token;
   };
   const wsUrl = (s: Started) => s.url.replace(/^http/, 'ws');
 
   /** A draft in RAG (or `uor`) created through `server`'s HTTP API; returns its id. */
   async function createOn(server: Started, oggetto: string, uor = uorId): Promise<string> {
-    const token = await tokenFor('protocollista');
+    const token = tokenFor('protocollista');
     const base = server.url.replace(/\/graphql$/, '');
     const res = await fetch(`${base}/files`, {
       method: 'POST',
@@ -65,7 +73,7 @@ describe('events across replicas (Redis)', () => {
   /** A draft of `uor` registered in the protocol through `server`; returns the record's id. */
   async function registerOn(server: Started, oggetto: string, uor = uorId): Promise<string> {
     const documentId = await createOn(server, oggetto, uor);
-    const client = new GraphqlClient(server.url, await tokenFor('protocollista'));
+    const client = new GraphqlClient(server.url, tokenFor('protocollista'));
     const registered = await client.data(RegisterProtocolBenchDocument, {
       input: {
         kind: 'ARRIVO',
@@ -80,14 +88,14 @@ describe('events across replicas (Redis)', () => {
   const registrations = async (server: Started, username: string) =>
     TypedSubscriber.open(
       wsUrl(server),
-      await tokenFor(username),
+      tokenFor(username),
       ProtocolRegisteredDocument,
       { aooId },
       (d) => d.protocolRegistered,
     );
 
   before(async () => {
-    db = await createTestDatabase();
+    db = await createMigratedTestDatabase(composeModules(coreModules));
     dir = await mkdtemp(path.join(tmpdir(), 'dms-replicas-'));
     env = {
       NODE_ENV: 'development',
@@ -104,10 +112,27 @@ describe('events across replicas (Redis)', () => {
       LOG_LEVEL: 'warn',
       SEED_DEMO: 'false',
     };
-    a = await started(process.execPath, [DMS, 'start'], { ...env, SEED_DEMO: 'true' });
-    servers.push(a);
-    b = await started(process.execPath, [DMS, 'start'], env);
-    servers.push(b);
+    // The demo organisation and every user's token, in this process as `dms seed-demo` and
+    // `dms token` would (a process each costs seconds on a loaded machine); this also creates
+    // the job queue, so the replicas can then start together as a deployment's would.
+    const runtime = await bootstrap(loadConfig(env), coreModules);
+    try {
+      await seedDemo(runtime.platform, ['organisation']);
+      for (const username of ['protocollista', 'lettore', 'rpa.tecnico', 'rpa.ragioneria']) {
+        const user = await runtime.platform.identity.findActive(runtime.platform.orm.em.fork(), { username });
+        assert.ok(user, `the demo user ${username}`);
+        tokens.set(username, await runtime.platform.tokens.issue(user.subject, 3600));
+      }
+    } finally {
+      await runtime.close();
+    }
+    const starts = await Promise.allSettled([
+      started(process.execPath, [DMS, 'start'], env),
+      started(process.execPath, [DMS, 'start'], env),
+    ]);
+    for (const s of starts) if (s.status === 'fulfilled') servers.push(s.value);
+    for (const s of starts) if (s.status === 'rejected') throw s.reason;
+    [a, b] = servers as [Started, Started];
     const ids = await withClient(db.url, (c) =>
       c.query<{ aoo: string; uor: string; tec: string }>(
         `select a.id as aoo, u.id as uor, t.id as tec from aoo a join uor u on u.aoo_id = a.id
@@ -127,8 +152,8 @@ describe('events across replicas (Redis)', () => {
   });
 
   it('a document created on one replica reaches a subscriber of the other, both ways', async () => {
-    const onB = await DocumentEventsSubscriber.open(wsUrl(b), await tokenFor('lettore'), aooId);
-    const onA = await DocumentEventsSubscriber.open(wsUrl(a), await tokenFor('lettore'), aooId);
+    const onB = await DocumentEventsSubscriber.open(wsUrl(b), tokenFor('lettore'), aooId);
+    const onA = await DocumentEventsSubscriber.open(wsUrl(a), tokenFor('lettore'), aooId);
     try {
       await onB.ready(async () => void (await createOn(a, 'sonda')));
       await onA.ready(async () => void (await createOn(b, 'sonda')));
@@ -170,14 +195,14 @@ describe('events across replicas (Redis)', () => {
   it('an assignment made through one replica reaches the assignmentReceived subscriber of the office on the other', async () => {
     const sendOn = async (server: Started, oggetto: string, to: string): Promise<string> => {
       const recordId = await registerOn(server, oggetto);
-      const client = new GraphqlClient(server.url, await tokenFor('protocollista'));
+      const client = new GraphqlClient(server.url, tokenFor('protocollista'));
       await client.data(SmistaProtocolBenchDocument, { input: { recordId, competenza: [to] } });
       return recordId;
     };
     const notices = async (username: string) =>
       TypedSubscriber.open(
         wsUrl(b),
-        await tokenFor(username),
+        tokenFor(username),
         AssignmentReceivedIdsDocument,
         {},
         (d) => d.assignmentReceived,
@@ -204,8 +229,8 @@ describe('events across replicas (Redis)', () => {
       EVENT_CHANNEL_PREFIX: `other-${randomBytes(6).toString('hex')}`,
     });
     servers.push(other);
-    const onOther = await DocumentEventsSubscriber.open(wsUrl(other), await tokenFor('lettore'), aooId);
-    const onB = await DocumentEventsSubscriber.open(wsUrl(b), await tokenFor('lettore'), aooId);
+    const onOther = await DocumentEventsSubscriber.open(wsUrl(other), tokenFor('lettore'), aooId);
+    const onB = await DocumentEventsSubscriber.open(wsUrl(b), tokenFor('lettore'), aooId);
     try {
       // Both subscriptions live: each has received an event of its own deployment's replicas.
       await onOther.ready(async () => void (await createOn(other, 'sonda')));

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { getOperationAST, type DocumentNode } from 'graphql';
+import pg from 'pg';
 import {
   AddMembershipDocument,
   CreateAdministrationDocument,
@@ -17,7 +18,6 @@ import {
   UpdateUorDocument,
   UpdateUserDocument,
 } from '../../clients/sdk/generated/graphql.js';
-import { withClient } from '../harness/database.js';
 import type { GraphqlClient } from '../harness/graphql-client.js';
 import { startTestEnv, type TestEnv } from '../harness/test-env.js';
 
@@ -339,23 +339,35 @@ describe('organisation admin mutations: bad input gets a typed error and changes
   let admin: GraphqlClient;
   const fx: Fixture = {};
 
-  const sql = <T>(text: string, params: unknown[] = []): Promise<T[]> =>
-    withClient(env.databaseUrl, async (c) => (await c.query(text, params)).rows as T[]);
+  // One session for the whole file: a connection per query (a snapshot made six) cost more than
+  // the calls under test.
+  let db: pg.Client;
+  const sql = async <T>(text: string, params: unknown[] = []): Promise<T[]> =>
+    (await db.query(text, params)).rows as T[];
 
-  /** Every organisation row (as jsonb, ordered by id) and the number of audit events. */
+  /** Every organisation row (as jsonb, ordered by id) and the number of audit events, read at once. */
   async function snapshot(): Promise<string> {
-    const tables = await Promise.all(
-      TABLES.map(async (t) => {
-        const [r] = await sql<{ rows: unknown }>(
-          `select jsonb_agg(to_jsonb(t) order by t.id) as rows from ${t} t`,
-        );
-        return [t, r?.rows];
-      }),
+    const [r] = await sql<{ snapshot: Record<string, unknown> }>(
+      `select jsonb_build_object(${TABLES.map(
+        (t) => `'${t}', (select jsonb_agg(to_jsonb(t) order by t.id) from ${t} t)`,
+      ).join(', ')}, 'auditEvents', (select count(*)::int from audit_event)) as snapshot`,
     );
-    const [audit] = await sql<{ n: number }>('select count(*)::int as n from audit_event');
+    const all = r?.snapshot ?? {};
     // Indented, so that a failing comparison shows just the changed values.
-    return JSON.stringify({ ...Object.fromEntries(tables), auditEvents: audit?.n }, null, 1);
+    return JSON.stringify(
+      { ...Object.fromEntries(TABLES.map((t) => [t, all[t]])), auditEvents: all['auditEvents'] },
+      null,
+      1,
+    );
   }
+
+  /**
+   * The database as the last test left it: what each test compares with after its call. Nothing
+   * else writes between tests, so a test's "before" is the previous test's "after".
+   */
+  let current: string | undefined;
+  const lastSnapshot = async (): Promise<string> => (current ??= await snapshot());
+  const newSnapshot = async (): Promise<string> => (current = await snapshot());
 
   function call(m: Mut, flat: Flat) {
     const operation: DocumentNode = OPERATIONS[m];
@@ -372,6 +384,8 @@ describe('organisation admin mutations: bad input gets a typed error and changes
 
   before(async () => {
     env = await startTestEnv();
+    db = new pg.Client({ connectionString: env.databaseUrl });
+    await db.connect();
     admin = await env.asUser('admin');
     const rows = await sql<{ key: string; id: string }>(
       `select 'aoo' as key, id from aoo where code = 'ADEMO01'
@@ -400,13 +414,15 @@ describe('organisation admin mutations: bad input gets a typed error and changes
     fx['activeMembership'] = active.id;
   });
   after(async () => {
+    await db?.end();
     await env?.close();
   });
 
   for (const c of CASES) {
     it(`${c.m}: ${c.name} → ${c.code}`, async () => {
-      const before = await snapshot();
+      const before = await lastSnapshot();
       const r = await call(c.m, { ...GOOD[c.m][1], ...c.patch() });
+      const after = await newSnapshot();
       assert.equal(r.errors?.length, 1, JSON.stringify(r));
       const [error] = r.errors ?? [];
       assert.equal(error?.extensions?.['code'], c.code, error?.message);
@@ -414,17 +430,18 @@ describe('organisation admin mutations: bad input gets a typed error and changes
       if (c.kind !== undefined) assert.equal(error?.extensions?.['kind'], c.kind);
       assert.match(error?.message ?? '', c.msg);
       assert.equal(r.data?.[c.m] ?? null, null);
-      assert.equal(await snapshot(), before, 'the bad call changed the database');
+      assert.equal(after, before, 'the bad call changed the database');
     });
   }
 
   for (const [m, [operation, good]] of Object.entries(GOOD) as Array<[Mut, [string, Flat]]>) {
     it(`${m}: the good call succeeds and is audited once as ${operation}`, async () => {
-      const before = await snapshot();
+      const before = await lastSnapshot();
       const [{ last } = { last: -1 }] = await sql<{ last: number }>(
         'select coalesce(max(id), 0)::int as last from audit_event',
       );
       const r = await call(m, good);
+      const after = await newSnapshot();
       assert.equal(r.errors, undefined, JSON.stringify(r.errors));
       const id = r.data?.[m]?.id;
       assert.ok(id);
@@ -435,7 +452,7 @@ describe('organisation admin mutations: bad input gets a typed error and changes
       assert.deepEqual(events, [
         { operation, actor_id: fx['user.admin'], actor_username: 'admin', target_id: id },
       ]);
-      assert.notEqual(await snapshot(), before);
+      assert.notEqual(after, before);
     });
   }
 });

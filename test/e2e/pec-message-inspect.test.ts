@@ -47,6 +47,31 @@ describe('dms pec inspect', () => {
   let pki: TestPki;
   let dir: string;
 
+  /**
+   * Each distinct command runs once, all of them together from before(): a process start costs
+   * seconds, they read files only, and a command run twice prints the same.
+   */
+  const runs = new Map<string, Promise<Run>>();
+  const pec = (...args: string[]): Promise<Run> => {
+    const key = JSON.stringify(args);
+    let run = runs.get(key);
+    if (!run) {
+      run = dms('pec', ...args);
+      runs.set(key, run);
+    }
+    return run;
+  };
+  const commands = (): string[][] => [
+    ['inspect', path.join(SAMPLES, 'consegna.eml')],
+    ['inspect', path.join(SAMPLES, 'accettazione.daticert.xml')],
+    ['inspect', path.join(dir, 'busta.eml'), '--trust', path.join(dir, 'ca.pem')],
+    ['inspect', path.join(dir, 'busta.eml')],
+    ['inspect', path.join(dir, 'interop.eml'), '--trust', path.join(dir, 'ca.pem')],
+    ['inspect', path.join(dir, 'nope.eml')],
+    ['inspect'],
+    ['explode'],
+  ];
+
   before(() => {
     pki = createTestPki();
     dir = mkdtempSync(path.join(tmpdir(), 'pec-inspect-'));
@@ -58,14 +83,16 @@ describe('dms pec inspect', () => {
     );
     const postacert = originalMessage({ name: 'Segnatura.xml', type: 'application/xml', bytes: segnatura });
     writeFileSync(path.join(dir, 'interop.eml'), signBusta(pki, bustaEntity({ postacert })));
+    for (const args of commands()) void pec(...args);
   });
-  after(() => {
+  after(async () => {
+    await Promise.all(runs.values());
     pki.cleanup();
     rmSync(dir, { recursive: true, force: true });
   });
 
   it('prints a receipt as JSON: kinds, sender, typed recipients, provider, ISO date-time, ids, problems', async () => {
-    const run = await dms('pec', 'inspect', path.join(SAMPLES, 'consegna.eml'));
+    const run = await pec('inspect', path.join(SAMPLES, 'consegna.eml'));
     assert.equal(run.code, 0, run.stderr);
     const report = JSON.parse(run.stdout) as Record<string, unknown>;
     assert.equal(report.kind, 'receipt');
@@ -86,7 +113,7 @@ describe('dms pec inspect', () => {
   });
 
   it('prints a bare daticert.xml', async () => {
-    const run = await dms('pec', 'inspect', path.join(SAMPLES, 'accettazione.daticert.xml'));
+    const run = await pec('inspect', path.join(SAMPLES, 'accettazione.daticert.xml'));
     assert.equal(run.code, 0, run.stderr);
     const report = JSON.parse(run.stdout) as Record<string, unknown>;
     assert.equal(report.kind, 'daticert');
@@ -98,7 +125,7 @@ describe('dms pec inspect', () => {
   });
 
   it('a signed busta with --trust: valid signature, attachments with size and sha256', async () => {
-    const run = await dms('pec', 'inspect', path.join(dir, 'busta.eml'), '--trust', path.join(dir, 'ca.pem'));
+    const run = await pec('inspect', path.join(dir, 'busta.eml'), '--trust', path.join(dir, 'ca.pem'));
     assert.equal(run.code, 0, run.stderr);
     const report = JSON.parse(run.stdout) as {
       kind: string;
@@ -118,18 +145,12 @@ describe('dms pec inspect', () => {
     assert.equal(report.attachments[0]?.name, 'delibera.pdf');
     assert.match(report.attachments[0]?.sha256 ?? '', /^[0-9a-f]{64}$/);
     assert.deepEqual(report.problems, []);
-    const untrusted = await dms('pec', 'inspect', path.join(dir, 'busta.eml'));
+    const untrusted = await pec('inspect', path.join(dir, 'busta.eml'));
     assert.equal((JSON.parse(untrusted.stdout) as typeof report).signature.outcome, 'untrusted');
   });
 
   it("an interoperability attachment: pec-interop's check of it is in the report", async () => {
-    const run = await dms(
-      'pec',
-      'inspect',
-      path.join(dir, 'interop.eml'),
-      '--trust',
-      path.join(dir, 'ca.pem'),
-    );
+    const run = await pec('inspect', path.join(dir, 'interop.eml'), '--trust', path.join(dir, 'ca.pem'));
     assert.equal(run.code, 0, run.stderr);
     const report = JSON.parse(run.stdout) as {
       signature: { outcome: string };
@@ -140,18 +161,18 @@ describe('dms pec inspect', () => {
     assert.equal(report.interop?.fileName, 'Segnatura.xml');
     assert.equal(report.interop?.schemaValid, false);
     assert.notEqual(report.interop?.seal, 'valid');
-    const plain = await dms('pec', 'inspect', path.join(dir, 'busta.eml'));
+    const plain = await pec('inspect', path.join(dir, 'busta.eml'));
     assert.equal((JSON.parse(plain.stdout) as typeof report).interop, null);
   });
 
   it('a file it cannot read or a wrong usage: one line on stderr, non-zero exit', async () => {
-    const missing = await dms('pec', 'inspect', path.join(dir, 'nope.eml'));
+    const missing = await pec('inspect', path.join(dir, 'nope.eml'));
     assert.equal(missing.code, 1);
     assert.match(missing.stderr, /Cannot read the message .*nope\.eml: ENOENT/);
-    const usage = await dms('pec', 'inspect');
+    const usage = await pec('inspect');
     assert.equal(usage.code, 2);
     assert.match(usage.stderr, /Usage: dms pec inspect FILE/);
-    const unknown = await dms('pec', 'explode');
+    const unknown = await pec('explode');
     assert.equal(unknown.code, 2);
   });
 });

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { processCommand } from '../../server/db/instance-file.js';
 import { sleep } from '../harness/files-helpers.js';
-import { DMS, exited, run, started } from '../harness/server-process.js';
+import { DMS, exited, run, started, type Started } from '../harness/server-process.js';
 
 /** A free TCP port on loopback (for the embedded PostgreSQL of one test). */
 async function freePort(): Promise<number> {
@@ -43,6 +43,8 @@ async function gone(pid: number, within = 15_000): Promise<boolean> {
 describe('processes on the embedded database', () => {
   let dataDir: string;
   let env: NodeJS.ProcessEnv;
+  /** A server the previous test left running for the next. */
+  let running: Started | undefined;
   before(async () => {
     dataDir = await mkdtemp(path.join(tmpdir(), 'dms-proc-'));
     // As `.data` is: PostgreSQL runs as the postgres system user when the tests run as root.
@@ -59,6 +61,10 @@ describe('processes on the embedded database', () => {
     };
   });
   after(async () => {
+    if (running) {
+      running.child.kill('SIGTERM');
+      await exited(running.child);
+    }
     const pid = postmaster(dataDir);
     if (pid !== null) process.kill(pid, 'SIGINT');
     await rm(dataDir, { recursive: true, force: true });
@@ -86,6 +92,7 @@ describe('processes on the embedded database', () => {
     await exited(crashed.child);
     assert.notEqual(processCommand(orphan), null, 'kill -9 leaves the PostgreSQL running');
     const next = await started(process.execPath, [DMS, 'start'], env);
+    let handedOver = false;
     try {
       assert.match(next.output(), /stopping the embedded PostgreSQL left behind/);
       assert.ok(await gone(orphan), 'the orphan is gone');
@@ -100,16 +107,28 @@ describe('processes on the embedded database', () => {
         /Another server \(pid \d+, http:\/\/127\.0\.0\.1:\d+\/graphql\) is running on DATA_DIR/,
       );
       assert.doesNotMatch(second.out, /\n\s+at /, 'a message, not a stack trace');
+      // The next test needs a running server: this one (a start costs seconds).
+      running = next;
+      handedOver = true;
     } finally {
-      next.child.kill('SIGTERM');
-      await exited(next.child);
+      if (!handedOver) {
+        next.child.kill('SIGTERM');
+        await exited(next.child);
+      }
     }
   });
 
   it("dms token uses the running server's database and key, or says exactly what differs", async () => {
-    const app = await started(process.execPath, [DMS, 'start'], env);
+    const app = running ?? (await started(process.execPath, [DMS, 'start'], env));
+    running = undefined;
     try {
-      const ok = await run(['token', 'lettore', '--ttl', '10m'], env);
+      // Independent runs (none changes anything): together.
+      const [ok, otherKey, badTtl, elsewhere] = await Promise.all([
+        run(['token', 'lettore', '--ttl', '10m'], env),
+        run(['token', 'lettore'], { ...env, JWT_SECRET: randomBytes(32).toString('hex') }),
+        run(['token', 'lettore', '--ttl', 'forever'], env),
+        run(['token', 'lettore'], { ...env, DATA_DIR: path.join(dataDir, 'altrove') }),
+      ]);
       assert.equal(ok.code, 0, ok.out);
       const token = ok.out.trim();
       const me = await fetch(app.url, {
@@ -118,20 +137,14 @@ describe('processes on the embedded database', () => {
         body: JSON.stringify({ query: '{ me { username } }' }),
       });
       assert.deepEqual(await me.json(), { data: { me: { username: 'lettore' } } });
-      const otherKey = await run(['token', 'lettore'], {
-        ...env,
-        JWT_SECRET: randomBytes(32).toString('hex'),
-      });
       assert.equal(otherKey.code, 1);
       assert.match(
         otherKey.out,
         /verifies tokens with another key: run dms token with the server's JWT_SECRET/,
       );
-      const badTtl = await run(['token', 'lettore', '--ttl', 'forever'], env);
       assert.equal(badTtl.code, 2);
       assert.match(badTtl.out, /^Invalid --ttl "forever"/);
       assert.doesNotMatch(badTtl.out, /\n\s+at /);
-      const elsewhere = await run(['token', 'lettore'], { ...env, DATA_DIR: path.join(dataDir, 'altrove') });
       assert.equal(elsewhere.code, 1);
       assert.match(elsewhere.out, /^No database in .*altrove\/pg: start the server first/);
       assert.doesNotMatch(elsewhere.out, /undefined/);

@@ -74,26 +74,36 @@ export const readsDocs = (a: Actor, place: Place) => covers(a, PROTOCOL_READ, pl
 
 /**
  * Runs one operation of a matrix for every actor on every target: the disagreements with the
- * expectation (one line each) and how many calls were allowed (a matrix where nobody may do
- * anything proves nothing).
+ * expectation (one line each, in actor and target order) and how many calls were allowed (a
+ * matrix where nobody may do anything proves nothing). With `concurrency` above 1, that many
+ * calls at a time: only for operations whose every call makes its own target, so that no call
+ * can see another's effect.
  */
 export async function runMatrix<T extends string>(
   targets: readonly T[],
   run: (a: Actor, target: T) => Promise<boolean>,
   expected: (a: Actor, target: T) => boolean,
+  { concurrency = 1 }: { concurrency?: number } = {},
 ): Promise<{ mismatches: string[]; allowed: number }> {
+  const cases = actors.flatMap((a) => targets.map((target) => ({ a, target })));
+  const got: boolean[] = [];
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    for (let i = next++; i < cases.length; i = next++) {
+      const c = cases[i];
+      if (c) got[i] = await run(c.a, c.target);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, concurrency) }, worker));
   const mismatches: string[] = [];
   let allowed = 0;
-  for (const a of actors) {
-    for (const target of targets) {
-      const got = await run(a, target);
-      const want = expected(a, target);
-      if (got) allowed += 1;
-      if (got !== want)
-        mismatches.push(
-          `${a.username} × ${target}: expected ${want ? 'allow' : 'deny'}, got ${got ? 'allow' : 'deny'}`,
-        );
-    }
-  }
+  cases.forEach(({ a, target }, i) => {
+    const want = expected(a, target);
+    if (got[i]) allowed += 1;
+    if (got[i] !== want)
+      mismatches.push(
+        `${a.username} × ${target}: expected ${want ? 'allow' : 'deny'}, got ${got[i] ? 'allow' : 'deny'}`,
+      );
+  });
   return { mismatches, allowed };
 }

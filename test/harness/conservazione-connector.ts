@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import type { ConservationConfig } from '../../server/config.js';
 import type { UdSubmission } from '../../plugins/conservazione/connector/index.js';
-import type { UnitKey, Versatore } from '../../plugins/conservazione/connector/sip-adapter.js';
+import type { UnitKey, Versatore } from '../../plugins/conservazione/sip/index.js';
 
 /** A conservator account and Versatore matching the simulator's defaults. */
 export const TEST_VERSATORE: Versatore = {

@@ -4,7 +4,6 @@ import {
   type CreateDocumentInput,
   type CreateDocumentMutation,
 } from '../../clients/sdk/generated/graphql.js';
-import { withClient } from './database.js';
 import type { GraphqlResponse, Operation } from './graphql-client.js';
 import type { TestEnv } from './test-env.js';
 
@@ -117,7 +116,7 @@ export async function sql<T = Record<string, unknown>>(
   text: string,
   params: unknown[] = [],
 ): Promise<T[]> {
-  return withClient(env.databaseUrl, async (c) => (await c.query(text, params)).rows as T[]);
+  return env.query<T>(text, params);
 }
 
 export async function count(env: TestEnv, text: string, params: unknown[] = []): Promise<number> {

@@ -1,5 +1,5 @@
 import type { Readable } from 'node:stream';
-import type { UnitKey } from './sip-adapter.js';
+import type { UnitKey } from '../sip/index.js';
 
 /** One unit (unità documentaria) as the connector sends it. */
 export interface UdSubmission {

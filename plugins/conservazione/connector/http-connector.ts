@@ -25,7 +25,7 @@ import {
   validateAnswers,
 } from './response-read.js';
 import { parseSafeXml } from './safe-xml.js';
-import type { UnitKey, Versatore } from './sip-adapter.js';
+import type { UnitKey, Versatore } from '../sip/index.js';
 import { pathElement, pathText, pathValue } from './xml-elements.js';
 import { readZipEntries } from './zip-read.js';
 

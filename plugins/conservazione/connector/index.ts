@@ -5,11 +5,5 @@
 export type { ConnectorOutcome, ConservationConnector, Reason, UdSubmission } from './connector.js';
 export { ConservatorResponseInvalid, ConservatorUnavailable } from './connector.errors.js';
 export { httpConnector } from './http-connector.js';
-export {
-  PARER_CODES,
-  PARER_SERVICES,
-  RECUPERO_VERSION,
-  VERSAMENTO_VERSION,
-  recuperoXml,
-} from './parer-protocol.js';
+export { PARER_CODES, PARER_SERVICES, RECUPERO_VERSION, recuperoXml } from './parer-protocol.js';
 export { MAX_RESPONSE_BYTES } from './response-read.js';

@@ -1,4 +1,4 @@
-import type { UnitKey, Versatore } from './sip-adapter.js';
+import type { UnitKey, Versatore } from '../sip/index.js';
 
 /**
  * The ParER SacER ingest and recovery web services as this connector speaks them (read from the
@@ -16,8 +16,12 @@ export const PARER_SERVICES = {
   rapporti: 'RecDIPRapportiVersSync',
 } as const;
 
-/** VersamentoSync 1.5: the RapportoVersamento comes back in its own element (TAG_RAPPORTO_VERS_OUT). */
-export const VERSAMENTO_VERSION = '1.5';
+/**
+ * VERSIONE of VersamentoSync calls: the version the request XML states in Intestazione/Versione
+ * (SacER refuses a difference, UD-001-013). 1.5 also returns the RapportoVersamento in its own
+ * element (TAG_RAPPORTO_VERS_OUT), for new and duplicate units alike.
+ */
+export { VERSAMENTO_VERSION } from '../sip/index.js';
 /** The Recupero request schema in use (WSRequestStato_1.3.xsd). */
 export const RECUPERO_VERSION = '1.3';
 
@@ -47,6 +51,8 @@ export const PARER_CODES = {
   hashMissing: 'HASH-001-001',
   /** "La versione [..] indicata non è supportata". */
   versionUnsupported: 'UD-001-011',
+  /** "Il valore [..] indicato nel tag <Versione> non coincide con la versione indicata nella chiamata al WS". */
+  versionMismatch: 'UD-001-013',
   /** "Errore di autenticazione". */
   authentication: 'UD-001-012',
   /** "Il valore indicato nel tag <UserID> non coincide con l'utente indicato nella chiamata al WS". */

@@ -2,7 +2,7 @@ import type { Element } from '@xmldom/xmldom';
 import type { Reason } from './connector.js';
 import { ConservatorResponseInvalid } from './connector.errors.js';
 import { parseSafeXml } from './safe-xml.js';
-import { validateConservationXml, type ConnectorSchema } from './sip-adapter.js';
+import { validateConservationXml, type ConservationSchema } from '../sip/index.js';
 import { childElement, childElements, pathElement, pathValue } from './xml-elements.js';
 
 /** Larger than any EsitoVersamento or StatoConservazione (a unit's report is tens of KiB). */
@@ -19,7 +19,7 @@ export interface ScreenedAnswer {
   what: string;
   root: Element;
   text: string;
-  schema: ConnectorSchema;
+  schema: ConservationSchema;
 }
 
 /**
@@ -30,7 +30,7 @@ export function screenAnswer(
   input: Buffer | string,
   what: string,
   root: string,
-  schema: ConnectorSchema,
+  schema: ConservationSchema,
 ): ScreenedAnswer {
   const parsed = parseSafeXml(input, MAX_RESPONSE_BYTES);
   const preview = typeof input === 'string' ? input.slice(0, 400) : input.subarray(0, 400).toString('utf8');
@@ -68,7 +68,7 @@ export async function readTrustedAnswer(
   input: Buffer | string,
   what: string,
   root: string,
-  schema: ConnectorSchema,
+  schema: ConservationSchema,
 ): Promise<{ root: Element; text: string }> {
   const answer = screenAnswer(input, what, root, schema);
   await validateAnswers([answer]);

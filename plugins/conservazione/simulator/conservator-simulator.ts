@@ -13,7 +13,7 @@ import {
 } from '../connector/parer-protocol.js';
 import { documentsOf } from '../connector/response-read.js';
 import { parseSafeXml } from '../connector/safe-xml.js';
-import { validateConservationXml, type UnitKey, type Versatore } from '../connector/sip-adapter.js';
+import { validateConservationXml, type UnitKey, type Versatore } from '../sip/index.js';
 import { childElements, pathElement, pathValue } from '../connector/xml-elements.js';
 import { multipartBoundary, MultipartError, parseMultipart } from './multipart-parser.js';
 import {
@@ -332,6 +332,14 @@ export async function startConservatorSimulator(
         ],
         { xsdOk: false },
       );
+    const tagVersione = pathValue(root, 'Intestazione', 'Versione');
+    if (tagVersione !== base.versioneChiamata)
+      return refuse([
+        {
+          code: PARER_CODES.versionMismatch,
+          message: `Il valore [${tagVersione ?? ''}] indicato nel tag <Versione> non coincide con la versione indicata nella chiamata al WS`,
+        },
+      ]);
     const versatore: Versatore = {
       ambiente: pathValue(root, 'Intestazione', 'Versatore', 'Ambiente') ?? '',
       ente: pathValue(root, 'Intestazione', 'Versatore', 'Ente') ?? '',

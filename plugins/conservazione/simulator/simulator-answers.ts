@@ -1,6 +1,6 @@
 import type { Reason } from '../connector/connector.js';
 import { escapeXml as x } from '../connector/parer-protocol.js';
-import type { UnitKey, Versatore } from '../connector/sip-adapter.js';
+import type { UnitKey, Versatore } from '../sip/index.js';
 
 /**
  * The simulator's answers, shaped as SacER marshals them (WSResponseVersamento.xsd,
