@@ -73,6 +73,8 @@ export interface ConservationConfig {
   struttura: string | undefined;
   /** How long one request to the conservator may take before the item stays orange and is retried (CONSERVATION_TIMEOUT_SECONDS). */
   timeoutMs: number;
+  /** Send each daily register as soon as it is produced (CONSERVATION_AUTO_DAILY_REGISTER); false: the archivist sends them. */
+  autoDailyRegister: boolean;
 }
 
 export interface PecIngestConfig {
@@ -215,6 +217,7 @@ export const CONFIG_VARIABLES = [
   'CONSERVATION_ENTE',
   'CONSERVATION_STRUTTURA',
   'CONSERVATION_TIMEOUT_SECONDS',
+  'CONSERVATION_AUTO_DAILY_REGISTER',
 ] as const;
 
 function nonEmpty(env: Env, name: string): string | undefined {
@@ -482,6 +485,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
       ente: nonEmpty(env, 'CONSERVATION_ENTE'),
       struttura: nonEmpty(env, 'CONSERVATION_STRUTTURA'),
       timeoutMs: intVar(env, 'CONSERVATION_TIMEOUT_SECONDS', 300, 1, 86_400) * 1000,
+      autoDailyRegister: boolVar(env, 'CONSERVATION_AUTO_DAILY_REGISTER', true),
     },
     eventChannelPrefix: eventChannelPrefixVar(env),
     plugins: pluginsVar(env),

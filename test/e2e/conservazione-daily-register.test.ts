@@ -37,6 +37,8 @@ describe('the daily register to conservation', () => {
         CONSERVATION_USER: 'versatore',
         CONSERVATION_PASSWORD: 'segreto',
         DAILY_REGISTER_TIME: '00:30',
+        // As in production: the transfer job runs in the server's process.
+        JOBS_ENABLED: 'true',
       },
     });
     ids = await demoIds(env);
@@ -70,7 +72,12 @@ describe('the daily register to conservation', () => {
           await sql<{ state: string }>(env, 'select state from daily_register where id = $1', [register.id])
         )[0]?.state ?? '';
     }
-    assert.equal(state, 'CONSERVED');
+    const why = await sql<{ last_error: string | null; attempts: number }>(
+      env,
+      'select last_error, attempts from conservation_package where daily_register_id = $1',
+      [register.id],
+    );
+    assert.equal(state, 'CONSERVED', JSON.stringify(why));
     const em = (await systemContext(env.platform, { actorId: null, requestId: randomUUID(), agent: 'test' }))
       .em;
     const pkg = await em.findOneOrFail(ConservationPackage, { dailyRegisterId: register.id });

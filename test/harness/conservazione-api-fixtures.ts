@@ -11,13 +11,10 @@ import {
   ConservationItem,
   markPackageBuilt,
   recordItemOutcome,
-  TRANSFER_JOB,
 } from '../../plugins/conservazione/package/index.js';
 import { produceDailyRegister } from '../../schema/registro-giornaliero/index.js';
 import type { StoredBlob } from '../../server/blob/blob-store.js';
 import { systemContext } from '../../server/context.js';
-import type { DmsModule, JobDefinition } from '../../server/modules/module.js';
-import { plugin } from '../../plugins/conservazione/index.js';
 import type { Clock } from '../../server/clock.js';
 import { inUnit } from './fascicoli-fixtures.js';
 import { sql, type DemoIds } from './files-helpers.js';
@@ -26,22 +23,16 @@ import { draftDocuments } from './protocol-fixtures.js';
 import { startTestEnv, type TestEnv } from './test-env.js';
 
 /**
- * STAND-IN, removed when the transfer (plugins/conservazione/transfer) lands: createPackage
- * enqueues `conservazione.transfer` in its transaction, and the job queue refuses a job no module
- * declares (and a job is named after its module). Until the plugin declares it, the plugin is
- * loaded here with a declaration whose run does nothing; the API tests move packages to green
- * or red themselves, through the lead's services, as the transfer will. Once the plugin declares
- * the job, this adds nothing and the plugin is loaded as it is.
+ * The real stack with the conservation plugin, for the API's tests: its jobs off (the tests move
+ * packages to green or red themselves, through the package services, as the transfer does) and
+ * daily registers left for the archivist to send (CONSERVATION_AUTO_DAILY_REGISTER=false).
  */
-const transferStandIn: JobDefinition = { name: TRANSFER_JOB, run: () => Promise.resolve(undefined) };
-
-export const conservationPluginForTests: DmsModule = plugin.jobs?.some((j) => j.name === TRANSFER_JOB)
-  ? plugin
-  : { ...plugin, jobs: [...(plugin.jobs ?? []), transferStandIn] };
-
-/** The real stack with the conservation plugin (and, until the transfer lands, its stand-in). */
 export function startConservationEnv(clock?: Clock, env?: Record<string, string>): Promise<TestEnv> {
-  return startTestEnv({ modules: [conservationPluginForTests], clock, env });
+  return startTestEnv({
+    plugins: ['conservazione'],
+    clock,
+    env: { JOBS_ENABLED: 'false', CONSERVATION_AUTO_DAILY_REGISTER: 'false', ...env },
+  });
 }
 
 async function putText(env: TestEnv, text: string): Promise<StoredBlob> {

@@ -24,6 +24,7 @@ export function testConservationConfig(
     ente: TEST_VERSATORE.ente,
     struttura: TEST_VERSATORE.struttura,
     timeoutMs: 20_000,
+    autoDailyRegister: true,
     ...overrides,
   };
 }

@@ -26,7 +26,8 @@ function slot(): Slot {
   const index = next++ % SIZE;
   const existing = slots[index];
   if (existing) return existing;
-  const worker = new Worker(new URL('./xmllint-worker.js', import.meta.url));
+  // No inherited execArgv: a process started with `-e` or profiling flags would pass them on.
+  const worker = new Worker(new URL('./xmllint-worker.js', import.meta.url), { execArgv: [] });
   // Idle validators never keep a process alive.
   worker.unref();
   const made: Slot = { worker, pending: new Map() };

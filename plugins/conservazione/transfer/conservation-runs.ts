@@ -74,11 +74,13 @@ export async function conserveDueFascicoliEverywhere(
  */
 export async function sweep(ctx: RequestContext): Promise<{ registers: number; requeued: number }> {
   const em = ctx.em.fork();
-  const ready = await em.find(
-    DailyRegister,
-    { state: DailyRegisterState.READY_FOR_CONSERVATION },
-    { orderBy: { day: 'asc' }, limit: 500 },
-  );
+  const ready = ctx.platform.config.conservation.autoDailyRegister
+    ? await em.find(
+        DailyRegister,
+        { state: DailyRegisterState.READY_FOR_CONSERVATION },
+        { orderBy: { day: 'asc' }, limit: 500 },
+      )
+    : [];
   for (const r of ready) await conserveDailyRegister(ctx, r.id, r.aooId);
   const stale = await em.execute<Array<{ id: string }>>(
     `select p.id from conservation_package p
