@@ -29,9 +29,10 @@ const probe = defineModule({
   eventHandlers: [
     {
       event: ConservationPackageChanged,
-      handle: async (_ctx, e: DomainEvent<object>) => {
+      handle: (_ctx, e: DomainEvent<object>) => {
         const d = e.data as { packageId: string; colour: string };
         colours.push({ packageId: d.packageId, colour: d.colour });
+        return Promise.resolve();
       },
     },
   ],
@@ -108,7 +109,7 @@ describe('conservation packages', () => {
     );
     assert.deepEqual(
       rows.map((r) => r.fascicolo_id),
-      [...Array(3).fill(tree.fascicoloId), ...Array(2).fill(tree.sottofascicoloId)],
+      [...Array<string>(3).fill(tree.fascicoloId), ...Array<string>(2).fill(tree.sottofascicoloId)],
     );
     // The transfer is enqueued with it (jobs are off here: it waits in the queue).
     const queued = await sql<{ n: string }>(
