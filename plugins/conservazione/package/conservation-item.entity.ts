@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Entity, Enum, OptionalProps, PrimaryKey, Property } from '@mikro-orm/core';
 import { Field, ID, Int, ObjectType } from 'type-graphql';
-import { Requires } from '../../../server/auth/access.js';
+import { AnyAuthenticated, Requires } from '../../../server/auth/access.js';
 import { ConservationColour } from './conservation-enums.js';
 import { CONSERVATION_READ } from './permissions.js';
 
@@ -10,6 +10,8 @@ import { CONSERVATION_READ } from './permissions.js';
   simpleResolvers: true,
   description: "A conservator's reason (error or warning) for one document",
 })
+// Reached only through an item (CONSERVATION_READ) or a record's state (its visibility).
+@AnyAuthenticated()
 export class ConservationReason {
   @Field({ description: "The conservator's code (e.g. ParER's)" })
   code!: string;
