@@ -163,9 +163,10 @@ export async function startConservatorSimulator(
     }
     const outcome = await recupero(call, now);
     if (service === PARER_SERVICES.rapporti && outcome.unit) {
-      const zip = storedZip([
-        { name: 'RapportoVersamento00001.xml', data: Buffer.from(outcome.unit.rapporto, 'utf8') },
-      ]);
+      const zip = await storedZip(
+        [{ name: 'RapportoVersamento00001.xml', data: Buffer.from(outcome.unit.rapporto, 'utf8') }],
+        new Date(now),
+      );
       res.writeHead(200, {
         'content-type': 'application/zip',
         'content-disposition': `attachment; filename="RV-${outcome.label}.zip"`,
