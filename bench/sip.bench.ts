@@ -130,8 +130,13 @@ async function main(): Promise<void> {
 
     const rssBefore = process.memoryUsage().rss;
     let peak = rssBefore;
+    let peakHeap = 0;
+    let peakExternal = 0;
     const sampler = setInterval(() => {
-      peak = Math.max(peak, process.memoryUsage().rss);
+      const m = process.memoryUsage();
+      peak = Math.max(peak, m.rss);
+      peakHeap = Math.max(peakHeap, m.heapUsed);
+      peakExternal = Math.max(peakExternal, m.external);
     }, 50);
     const t1 = performance.now();
     const pkg = await inUnit(env, (tx) =>
@@ -168,7 +173,8 @@ async function main(): Promise<void> {
     const growth = (peak - rssBefore) / MiB;
     console.log(
       `RSS ${(rssBefore / MiB).toFixed(0)} MiB before, ${(peak / MiB).toFixed(0)} MiB peak, ` +
-        `${(rssAfter / MiB).toFixed(0)} MiB after: growth ${growth.toFixed(0)} MiB (limit ${MAX_GROWTH_MIB})`,
+        `${(rssAfter / MiB).toFixed(0)} MiB after: growth ${growth.toFixed(0)} MiB (limit ${MAX_GROWTH_MIB}); ` +
+        `main thread's peak V8 heap ${(peakHeap / MiB).toFixed(0)} MiB, external ${(peakExternal / MiB).toFixed(0)} MiB`,
     );
 
     const file = path.join(work, 'sip.zip');

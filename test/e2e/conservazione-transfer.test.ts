@@ -15,6 +15,7 @@ import {
   type ConservatorSimulator,
 } from '../../plugins/conservazione/simulator/index.js';
 import { runTransfer } from '../../plugins/conservazione/transfer/index.js';
+import { yearlyFascicoliJob } from '../../plugins/conservazione/transfer/schedule.jobs.js';
 import { systemContext, type RequestContext } from '../../server/context.js';
 import { SettableClock } from '../harness/clock.js';
 import { conservationWorld, type ConservationWorld } from '../harness/conservazione-fixtures.js';
@@ -254,6 +255,28 @@ describe('conservation transfers', () => {
       assert.equal(i.colour, ConservationColour.GREEN);
       assert.equal(simulator.receivedCount(keyOf(i)), 1, `document ${i.position} sent once`);
     }
+  });
+
+  it('on 2 January the fascicoli closed more than a year before go, each in a package of its own', async () => {
+    const old = await world.tree(2, 1, { oggetto: 'Lavori conclusi' });
+    const ctx = await system();
+    clock.set('2027-01-02T03:00:00Z');
+    const run = (await yearlyFascicoliJob.run(ctx, {})) as { packages: number; skipped: number };
+    const [pkg] = await sql<{ id: string; kind: string; colour: string }>(
+      env,
+      'select id, kind, colour from conservation_package where fascicolo_id = $1',
+      [old.fascicoloId],
+    );
+    assert.ok(pkg, 'the old fascicolo has its package');
+    assert.equal(pkg.kind, 'FASCICOLO');
+    assert.ok(run.packages >= 1);
+    // Conserved or waiting: the next year's run leaves it alone.
+    clock.set('2028-01-02T03:00:00Z');
+    await yearlyFascicoliJob.run(ctx, {});
+    const again = await sql(env, 'select 1 from conservation_package where fascicolo_id = $1', [
+      old.fascicoloId,
+    ]);
+    assert.equal(again.length, 1);
   });
 
   async function readBlob(key: string): Promise<Buffer> {

@@ -134,8 +134,11 @@ async function transfer(
   const worker = async (): Promise<void> => {
     for (let item = queue.shift(); item && failures.length === 0; item = queue.shift()) {
       try {
+        // Each document on an entity manager of its own: a transaction's entities are merged into
+        // its parent's identity map on commit, and thousands of them would stay there.
+        const own = { ...ctx, em: ctx.em.fork({ clear: true }) };
         // Awaited first: `sent += await …` would add to the value read before the wait.
-        const sends = await transferItem(ctx, connector, sip, item);
+        const sends = await transferItem(own, connector, sip, item);
         result.sent += sends;
       } catch (err) {
         if (!(err instanceof ConservatorUnavailable || err instanceof ConservatorResponseInvalid)) throw err;
