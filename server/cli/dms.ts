@@ -12,6 +12,7 @@ import { buildAppSchema, printAppSchema } from '../graphql/schema.js';
 import { ModuleCompositionError } from '../modules/compose.js';
 import type { CliCommand, DmsModule } from '../modules/module.js';
 import { parseTtl } from '../auth/token-service.js';
+import { stopSignal } from './stop-signal.js';
 import { CliError } from './cli-error.js';
 import { verifyExportFile } from '../audit/audit-export.js';
 
@@ -234,7 +235,16 @@ function databaseProblem(e: unknown, config: Config): unknown {
 }
 
 async function start(config: Config, coreModules: readonly DmsModule[]): Promise<number> {
-  const app = await startApp(config, coreModules, { embeddedRole: 'owner' });
+  // Before anything starts: a SIGTERM during startup, or the instant "ready" is printed, must stop
+  // the server gracefully, not kill it with an embedded PostgreSQL left running (see stopSignal).
+  const signal = stopSignal();
+  let app;
+  try {
+    app = await startApp(config, coreModules, { embeddedRole: 'owner' });
+  } catch (e) {
+    signal.release();
+    throw e;
+  }
   const { logger } = app.platform;
   if (config.databaseUrl === undefined) {
     await writeInstance(config.dataDir, {
@@ -254,14 +264,10 @@ async function start(config: Config, coreModules: readonly DmsModule[]): Promise
         `-H 'Content-Type: application/json' -d '{"query":"{ me { username } }"}'\n`,
     );
   }
-  await new Promise<void>((resolve) => {
-    const stop = (signal: string) => {
-      logger.info({ signal }, 'shutting down: finishing in-flight requests');
-      resolve();
-    };
-    process.once('SIGTERM', () => stop('SIGTERM'));
-    process.once('SIGINT', () => stop('SIGINT'));
-  });
+  const received = await signal.received;
+  // A second signal takes Node's default action: an operator's second Ctrl-C still forces the exit.
+  signal.release();
+  logger.info({ signal: received }, 'shutting down: finishing in-flight requests');
   await app.close();
   await removeInstance(config.dataDir, process.pid);
   logger.info('stopped');

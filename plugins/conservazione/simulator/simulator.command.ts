@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { CliError } from '../../../server/cli/cli-error.js';
+import { stopSignal } from '../../../server/cli/stop-signal.js';
 import type { OfflineCliCommand } from '../../../server/modules/module.js';
 import { startConservatorSimulator } from './conservator-simulator.js';
 
@@ -33,6 +34,8 @@ export const conservatorSimulatorCommand: OfflineCliCommand = {
       throw new CliError('--user and --password go together');
     if (values.user === '' || values.password === '')
       throw new CliError('--user and --password must not be empty');
+    // Before the server starts and long before the summary: see stopSignal.
+    const signal = stopSignal();
     let simulator;
     try {
       simulator = await startConservatorSimulator({
@@ -41,6 +44,7 @@ export const conservatorSimulatorCommand: OfflineCliCommand = {
         ...(values.password !== undefined ? { password: values.password } : {}),
       });
     } catch (error) {
+      signal.release();
       throw new CliError(`The conservator simulator did not start: ${(error as Error).message}`);
     }
     const user = values.user ?? 'versatore';
@@ -52,17 +56,11 @@ export const conservatorSimulatorCommand: OfflineCliCommand = {
       console.log(`CONSERVATION_USER=${user}`);
       console.log(`CONSERVATION_PASSWORD=${password}`);
     }
-    let stopping = (): void => undefined;
-    const stopped = new Promise<void>((done) => (stopping = done));
-    const onSignal = (): void => stopping();
-    process.on('SIGINT', onSignal);
-    process.on('SIGTERM', onSignal);
-    await stopped;
+    await signal.received;
     try {
       await simulator.stop();
     } finally {
-      process.off('SIGINT', onSignal);
-      process.off('SIGTERM', onSignal);
+      signal.release();
     }
     return 0;
   },

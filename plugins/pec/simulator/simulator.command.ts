@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { CliError } from '../../../server/cli/cli-error.js';
+import { stopSignal } from '../../../server/cli/stop-signal.js';
 import type { OfflineCliCommand } from '../../../server/modules/module.js';
 import { startPecProvider, type PecMailboxAccount } from './provider.js';
 import { createTestCa, type TestCa } from './test-ca.js';
@@ -131,6 +132,8 @@ export const pecSimulatorCommand: OfflineCliCommand = {
     const domains = config.domains ?? [
       ...new Set(config.mailboxes.map((m) => m.address.slice(m.address.indexOf('@') + 1))),
     ];
+    // Before dovecot starts and long before the summary: see stopSignal.
+    const signal = stopSignal();
     let provider;
     try {
       provider = await startPecProvider({
@@ -147,6 +150,7 @@ export const pecSimulatorCommand: OfflineCliCommand = {
         },
       });
     } catch (error) {
+      signal.release();
       if (ownCaDir) await rm(caDir, { recursive: true, force: true });
       throw new CliError(`The PEC simulator did not start: ${(error as Error).message}`);
     }
@@ -169,19 +173,11 @@ export const pecSimulatorCommand: OfflineCliCommand = {
       console.log(`CA   ${caFile} (trust it to verify the bustas and receipts)`);
       for (const m of summary.mailboxes) console.log(`mailbox ${m.address} password ${m.password}`);
     }
-    // The handlers stay until the provider has stopped: a second Ctrl-C (or a signal reaching the
-    // process while dovecot shuts down) must not kill it half-way.
-    let stopping = (): void => undefined;
-    const stopped = new Promise<void>((done) => (stopping = done));
-    const onSignal = (): void => stopping();
-    process.on('SIGINT', onSignal);
-    process.on('SIGTERM', onSignal);
-    await stopped;
+    await signal.received;
     try {
       await provider.stop();
     } finally {
-      process.off('SIGINT', onSignal);
-      process.off('SIGTERM', onSignal);
+      signal.release();
     }
     if (ownCaDir) await rm(caDir, { recursive: true, force: true });
     return 0;
