@@ -13,12 +13,12 @@ if (pattern) {
   const signal = (process.env.SIGNAL_AT_READY_SIGNAL ?? 'SIGINT') as NodeJS.Signals;
   const write = process.stdout.write.bind(process.stdout) as (...args: unknown[]) => boolean;
   let sent = false;
-  process.stdout.write = ((...args: unknown[]): boolean => {
+  process.stdout.write = (...args: unknown[]): boolean => {
     const written = write(...args);
     if (!sent && ready.test(String(args[0]))) {
       sent = true;
       process.kill(process.pid, signal);
     }
     return written;
-  }) as typeof process.stdout.write;
+  };
 }
