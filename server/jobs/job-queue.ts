@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import PgBoss from 'pg-boss';
+import pg from 'pg';
 import { systemContext, type SystemOrigin } from '../context.js';
 import type { Owned } from '../modules/compose.js';
 import type { JobDefinition } from '../modules/module.js';
@@ -52,14 +53,9 @@ export class JobQueue {
     boss.on('error', (err: Error) => platform.logger.error({ err }, 'job queue error'));
     await boss.start();
     this.boss = boss;
+    await this.createQueues(boss);
+    if (!workers) return;
     for (const { module, item: job } of this.jobs) {
-      await boss.createQueue(job.name, {
-        name: job.name,
-        retryLimit: job.retryLimit ?? 3,
-        retryDelay: job.retryDelaySeconds ?? 30,
-        retryBackoff: true,
-      });
-      if (!workers) continue;
       if (job.cron) await boss.schedule(job.name, job.cron, {});
       await boss.work<Partial<JobPayload>>(job.name, async ([pgJob]) => {
         if (!pgJob) return;
@@ -76,6 +72,36 @@ export class JobQueue {
           'job done',
         );
       });
+    }
+  }
+
+  /**
+   * One queue per job, created where missing. pg-boss's create_queue takes no lock, and two
+   * replicas starting on a brand-new database deadlock in it (one waits on the other's new queue
+   * row, the other's foreign key to the queue table waits on it). The replicas take turns under a
+   * session advisory lock, on a connection of their own: the second finds the queues made.
+   */
+  private async createQueues(boss: PgBoss): Promise<void> {
+    const missing = async () => {
+      const existing = new Set((await boss.getQueues()).map((q) => q.name));
+      return this.jobs.filter(({ item }) => !existing.has(item.name));
+    };
+    if ((await missing()).length === 0) return;
+    const client = new pg.Client({ connectionString: this.databaseUrl, application_name: 'dms-jobs' });
+    await client.connect();
+    try {
+      await client.query(`select pg_advisory_lock(hashtextextended('dms.job-queue.create', 0))`);
+      for (const { item: job } of await missing()) {
+        await boss.createQueue(job.name, {
+          name: job.name,
+          retryLimit: job.retryLimit ?? 3,
+          retryDelay: job.retryDelaySeconds ?? 30,
+          retryBackoff: true,
+        });
+      }
+    } finally {
+      // Ending the session releases the lock, also when a createQueue failed.
+      await client.end();
     }
   }
 
