@@ -25,6 +25,7 @@ import {
   rapportoVersamentoXml,
 } from '../../plugins/conservazione/simulator/simulator-answers.js';
 import { multipartBody } from '../../plugins/conservazione/connector/multipart-body.js';
+import { runSignalledAtReady } from '../harness/signalled-at-ready.js';
 import {
   bufferComponent,
   TEST_VERSATORE,
@@ -607,5 +608,15 @@ describe('dms conservazione-simulator (offline command)', () => {
       child.kill('SIGTERM');
     }
     assert.equal(await exited, 0, stderr);
+  });
+
+  // Regression: its handlers were installed after the summary was printed, so a SIGTERM sent on
+  // reading it killed the process instead of stopping the server.
+  it('a SIGTERM sent the instant the summary is printed stops it cleanly, exit 0', async () => {
+    const run = await runSignalledAtReady(['conservazione-simulator', '--json'], '^\\{', 'SIGTERM', {
+      DMS_PLUGINS: 'conservazione',
+    });
+    assert.equal(run.exit, 0, run.stderr);
+    assert.match(run.stdout, /"url":"http:\/\/127\.0\.0\.1:\d+\/sacerws"/);
   });
 });

@@ -10,6 +10,7 @@ import nodemailer from 'nodemailer';
 import { portAnswers } from '../../plugins/pec/simulator/dovecot.js';
 import { readHeaders } from '../../plugins/pec/simulator/mime.js';
 import { waitForMailbox } from '../harness/dovecot.js';
+import { runSignalledAtReady } from '../harness/signalled-at-ready.js';
 
 const DMS = fileURLToPath(new URL('../../../bin/dms.js', import.meta.url));
 
@@ -127,5 +128,16 @@ describe('dms pec-simulator', () => {
     await assert.rejects(failed.summary);
     assert.equal(await exitOf(failed.child), 1);
     assert.match(failed.stderr(), /mailboxes\[0\]\.address is not an e-mail address/);
+  });
+
+  // Regression (a CI failure): the handlers were installed after the summary was printed, and a
+  // SIGINT sent on reading it killed the simulator, its dovecot left running.
+  it('a SIGINT sent the instant the summary is printed stops it cleanly, dovecot with it', async () => {
+    const run = await runSignalledAtReady(['pec-simulator', '--json'], '^\\{', 'SIGINT', {
+      DMS_PLUGINS: 'pec',
+    });
+    assert.equal(run.exit, 0, run.stderr);
+    const summary = JSON.parse(run.stdout.split('\n').find((l) => l.startsWith('{')) ?? 'null') as Summary;
+    assert.equal(await portAnswers(summary.imap.host, summary.imap.port), false);
   });
 });

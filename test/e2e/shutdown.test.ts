@@ -8,6 +8,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { createTestDatabase, type TestDatabase } from '../harness/database.js';
+import { runSignalledAtReady } from '../harness/signalled-at-ready.js';
 
 const DMS = fileURLToPath(new URL('../../../bin/dms.js', import.meta.url));
 
@@ -24,22 +25,22 @@ describe('graceful shutdown', () => {
     await rm(dataDir, { recursive: true, force: true });
   });
 
+  /** `dms start` as `npm start` runs it (development: libraries behave differently under NODE_ENV=test). */
+  const serverEnv = (): NodeJS.ProcessEnv => ({
+    NODE_ENV: 'development',
+    PORT: '0',
+    HOST: '127.0.0.1',
+    DATABASE_URL: db.url,
+    DATA_DIR: dataDir,
+    JWT_SECRET: randomBytes(32).toString('hex'),
+    SEED_DEMO: 'false',
+    SHUTDOWN_TIMEOUT_MS: '5000',
+    JOBS_ENABLED: 'true',
+  });
+
   it('completes a request that is in flight when SIGTERM arrives, then exits 0', async () => {
     const child = spawn(process.execPath, [DMS, 'start'], {
-      env: {
-        ...process.env,
-        // development, as `npm start` runs: libraries behave differently under NODE_ENV=test.
-        NODE_ENV: 'development',
-        PORT: '0',
-        HOST: '127.0.0.1',
-        DATABASE_URL: db.url,
-        DATA_DIR: dataDir,
-        JWT_SECRET: randomBytes(32).toString('hex'),
-        SEED_DEMO: 'false',
-        LOG_LEVEL: 'warn',
-        SHUTDOWN_TIMEOUT_MS: '5000',
-        JOBS_ENABLED: 'true',
-      },
+      env: { ...process.env, ...serverEnv(), LOG_LEVEL: 'warn' },
     });
     const port = await readyPort(child);
     const body = JSON.stringify({ query: '{ serverInfo { version } }' });
@@ -64,6 +65,18 @@ describe('graceful shutdown', () => {
     assert.match(response, /^HTTP\/1\.1 200/);
     assert.match(response, /"serverInfo":\{"version":"0\.1\.0"\}/);
     assert.equal(await exited, 0);
+  });
+
+  // Regression: the handlers were installed after "GraphQL ready" was printed; a supervisor that
+  // signalled on the announcement killed the server outright (no graceful close).
+  it('a SIGTERM sent the instant "GraphQL ready" is printed still shuts down gracefully, exit 0', async () => {
+    const run = await runSignalledAtReady(['start'], 'GraphQL ready at', 'SIGTERM', {
+      ...serverEnv(),
+      LOG_LEVEL: 'info',
+    });
+    assert.equal(run.exit, 0, run.stderr);
+    // The graceful path ran to its end (pino writes its lines to stdout).
+    assert.match(run.stdout, /"msg":"stopped"/);
   });
 });
 
