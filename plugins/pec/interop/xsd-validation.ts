@@ -1,27 +1,22 @@
 import { readFileSync } from 'node:fs';
-import { validateXML, type XMLFileInfo } from 'xmllint-wasm';
+import { validateAgainstXsd, type XsdFile, type XsdSet } from '../../../server/xml/xsd-validation.js';
 import { PEC_NS, PROT_NS } from './interop-types.js';
 
 /**
- * Validation against the AgID XSDs (xsd/, copied unchanged) by libxml2 in WebAssembly
- * (xmllint-wasm): the same engine as the Debian xmllint, in process, no network. Each call
- * starts a fresh instance (that is how the library works); the schema files are read once.
+ * Validation against the AgID XSDs (xsd/, copied unchanged) by the platform's pooled validators
+ * (server/xml: libxml2 in WebAssembly, compiled once); the schema files are read once.
  */
 
 // dist/plugins/pec/interop/ → the source tree's plugins/pec/interop/xsd/ (the Dockerfile copies it).
 const XSD_DIR = new URL('../../../../plugins/pec/interop/xsd/', import.meta.url);
 
-interface SchemaSet {
-  schema: XMLFileInfo;
-  preload: XMLFileInfo[];
-}
-let schemas: { prot: SchemaSet; pec: SchemaSet } | undefined;
+let schemas: { prot: XsdSet; pec: XsdSet } | undefined;
 
-function file(fileName: string): XMLFileInfo {
+function file(fileName: string): XsdFile {
   return { fileName, contents: readFileSync(new URL(fileName, XSD_DIR), 'utf8') };
 }
 
-function loadSchemas(): { prot: SchemaSet; pec: SchemaSet } {
+function loadSchemas(): { prot: XsdSet; pec: XsdSet } {
   if (!schemas) {
     // The file names are the schemaLocations the imports use, so libxml2 finds them preloaded.
     const dsig = file('import_schemas/xmldsig-core-schema.xsd');
@@ -58,14 +53,11 @@ export async function validateInteropXml(text: string, rootNamespace: string | n
       ],
       schema: null,
     };
-  const result = await validateXML({
-    xml: { fileName: 'document.xml', contents: text },
-    schema: set.schema,
-    preload: set.preload,
-  });
+  const [result] = await validateAgainstXsd([{ name: 'document.xml', xml: text }], set);
+  const errors = result?.errors ?? [];
   return {
-    valid: result.valid,
-    errors: result.errors.map((e) => (e.loc ? `line ${e.loc.lineNumber}: ${e.message}` : e.message)),
+    valid: errors.length === 0,
+    errors,
     schema: set.schema.fileName as XsdResult['schema'],
   };
 }
