@@ -1,11 +1,15 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { LiveSmistaDocument, RegisterProtocolDocument } from '../../clients/sdk/generated/graphql.js';
+import {
+  EndMembershipDocument,
+  LiveSmistaDocument,
+  RegisterProtocolDocument,
+} from '../../clients/sdk/generated/graphql.js';
 import { findVisibleRecord, visibleRecordRow } from '../../schema/protocollo/index.js';
 import { activeCaller } from '../../server/auth/authenticate.js';
 import { createContext, type RequestContext } from '../../server/context.js';
 import { NotFoundError } from '../../server/errors/domain-error.js';
-import { demoIds, type DemoIds } from '../harness/files-helpers.js';
+import { demoIds, sql, type DemoIds } from '../harness/files-helpers.js';
 import type { GraphqlClient } from '../harness/graphql-client.js';
 import { createMember } from '../harness/org-fixtures.js';
 import { draftDocuments } from '../harness/protocol-fixtures.js';
@@ -123,6 +127,27 @@ describe('row visibility of one record for many subscribers at once', () => {
     assert.deepEqual(Object.fromEntries(usernames.map((u, i) => [u, r.batch[i]])), {
       'gruppo.a': true,
       'gruppo.b': true,
+      lettore: false,
+      'rpa.tecnico': true,
+      protocollista: true,
+    });
+  });
+
+  it('answers with the rights of now: a member of the pair whose membership ends stops seeing, the other still sees', async () => {
+    const tec = await sent({ competenza: [ids.uor['TEC'] ?? ''] });
+    const admin = await env.asUser('admin');
+    const [membership] = await sql<{ id: string }>(
+      env,
+      'select id from membership where user_id = $1 and ended_at is null',
+      [userIds.get('gruppo.b')],
+    );
+    assert.ok(membership);
+    await admin.data(EndMembershipDocument, { id: membership.id });
+    const r = await together(tec);
+    assert.deepEqual(r.batch, r.alone);
+    assert.deepEqual(Object.fromEntries(usernames.map((u, i) => [u, r.batch[i]])), {
+      'gruppo.a': true,
+      'gruppo.b': false,
       lettore: false,
       'rpa.tecnico': true,
       protocollista: true,
