@@ -54,9 +54,9 @@ export class LocalFanOut<T> {
 /** One subscriber's events, waiting for it in order. */
 class EventQueue<T> implements AsyncIterableIterator<T> {
   private readonly items: T[] = [];
-  private waiting: { resolve: (r: IteratorResult<T>) => void; reject: (e: unknown) => void } | undefined;
+  private waiting: { resolve: (r: IteratorResult<T>) => void; reject: (e: Error) => void } | undefined;
   private ended = false;
-  private error: unknown;
+  private error: Error | undefined;
 
   constructor(private readonly onEnd: () => void) {}
 
@@ -76,7 +76,7 @@ class EventQueue<T> implements AsyncIterableIterator<T> {
   }
 
   /** Ends the subscriber at once with an error; what was queued is dropped (the client catches up with `since`). */
-  fail(error: unknown): void {
+  private fail(error: Error): void {
     if (this.ended) return;
     this.end();
     this.error = error;

@@ -91,7 +91,8 @@ describe('local fan-out of a channel to the subscribers of a replica', () => {
     await tick();
     let received = 0;
     const reading = (async () => {
-      for await (const _ of fast) if (++received === MAX_QUEUED_EVENTS + 10) return;
+      while (received < MAX_QUEUED_EVENTS + 10 && !(await fast.next()).done) received += 1;
+      await fast.return?.();
     })();
     for (let n = 0; n < MAX_QUEUED_EVENTS + 10; n++) {
       t.publish(n);
