@@ -94,7 +94,13 @@ export async function bootstrap(
     }
     const pubSub = createAppPubSub(config.redisUrl);
     closers.push(() => pubSub.close());
-    const events = new EventBus(pubSub.pubSub, config.eventChannelPrefix, modules.eventHandlers, logger);
+    const events = new EventBus(
+      pubSub.pubSub,
+      pubSub.listen,
+      config.eventChannelPrefix,
+      modules.eventHandlers,
+      logger,
+    );
     closers.push(() => events.drain());
     const jobs = new JobQueue(databaseUrl, modules.jobs);
     // No I/O until the first message: an SMTP server that is down delays notices, not the start.

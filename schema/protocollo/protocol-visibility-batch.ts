@@ -1,5 +1,6 @@
 import type { Grants } from '../../server/auth/grants.js';
 import type { RequestContext } from '../../server/context.js';
+import { pgArray } from '../../server/db/sql-array.js';
 import type { Platform } from '../../server/platform.js';
 import { ProtocolRecord } from './protocol-record.entity.js';
 import { recordVisibilitySql } from './protocol-visibility.js';
@@ -16,8 +17,11 @@ interface Batch {
   }>;
 }
 
-/** Subscribers' visibility predicates in one statement (each with its own parameters). */
+/** Distinct visibility predicates (groups of subscribers with the same grants) in one statement. */
 const PREDICATES_PER_STATEMENT = 100;
+
+/** How a subscriber's id enters the predicate of their group: the column of the group's users. */
+const GROUP_USER_SQL = 'dms_u.id';
 
 const pending = new WeakMap<Platform, Map<string, Batch>>();
 
@@ -29,9 +33,12 @@ const ANSWERS_PER_GRANTS = 256;
 /**
  * The record's row if the subscriber of `ctx` may see it now (the record's row visibility with
  * the subscriber's current rights), else null. An event reaches every subscriber of a replica
- * at once: their questions about one record are put together, in one statement per
- * PREDICATES_PER_STATEMENT subscribers (each its own visibility predicate, as the documents
- * module writes it), instead of one statement each.
+ * at once: their questions about one record are put together in one statement. Subscribers
+ * whose rights are the same (the predicate, as the documents module writes it with the user's
+ * id as a column, and its parameters are equal: members of one office with one profile) are one
+ * group, whose predicate is evaluated once over the list of their ids; each group its own
+ * predicate, PREDICATES_PER_STATEMENT groups a statement. One predicate per subscriber (with
+ * hundreds of parameters) cost PostgreSQL more to plan than to run.
  */
 export function visibleRecordRow(ctx: RequestContext, recordId: string): Promise<RecordRow | null> {
   let answers = byGrants.get(ctx.grants);
@@ -63,25 +70,69 @@ function ask(ctx: RequestContext, recordId: string): Promise<RecordRow | null> {
   return new Promise((resolve, reject) => into.asks.push({ ctx, resolve, reject }));
 }
 
+interface Group {
+  predicate: { sql: string; params: unknown[] };
+  users: Set<string>;
+  asks: Batch['asks'];
+}
+
+/** The batch's askers by predicate: those with the same rights share one. */
+function groupsOf(batch: Batch): Group[] {
+  const groups = new Map<string, Group>();
+  for (const a of batch.asks) {
+    const userId = a.ctx.user?.id;
+    // Nobody sees anything without a user (there is no id to put in a list).
+    if (userId === undefined) {
+      a.resolve(null);
+      continue;
+    }
+    const predicate = recordVisibilitySql(a.ctx, { userSql: GROUP_USER_SQL });
+    const key = JSON.stringify(predicate);
+    let group = groups.get(key);
+    if (!group) groups.set(key, (group = { predicate, users: new Set<string>(), asks: [] }));
+    group.users.add(userId);
+    group.asks.push(a);
+  }
+  return [...groups.values()];
+}
+
 async function answer(batch: Batch): Promise<void> {
-  for (let start = 0; start < batch.asks.length; start += PREDICATES_PER_STATEMENT) {
-    const asks = batch.asks.slice(start, start + PREDICATES_PER_STATEMENT);
+  let groups: Group[];
+  try {
+    groups = groupsOf(batch);
+  } catch (e) {
+    for (const a of batch.asks) a.reject(e);
+    return;
+  }
+  for (let start = 0; start < groups.length; start += PREDICATES_PER_STATEMENT) {
+    const chunk = groups.slice(start, start + PREDICATES_PER_STATEMENT);
+    const asks = chunk.flatMap((g) => g.asks);
     try {
-      const predicates = asks.map((a) => recordVisibilitySql(a.ctx));
       const first = asks[0];
       if (!first) continue;
-      // Through knex with bound parameters: em.execute would inline them all into the text.
-      const result = await first.ctx.em.getKnex().raw<{ rows: RecordRow[] }>(
-        `select ${predicates.map((p, i) => `(${p.sql}) as dms_visible_${i}`).join(', ')}, r.*
-           from protocol_record r where r.id = ?`,
-        [...predicates.flatMap((p) => p.params), batch.recordId] as never,
+      // Per group: the ids of its users who see the record. Through knex with bound parameters:
+      // em.execute would inline them all into the text.
+      const columns = chunk.map(
+        (g, i) =>
+          `array(select ${GROUP_USER_SQL}::text from unnest(?::uuid[]) as dms_u(id) where ${g.predicate.sql}) as dms_visible_${i}`,
       );
-      const rows = result.rows;
-      const found = rows[0];
+      const result = await first.ctx.em
+        .getKnex()
+        .raw<{ rows: RecordRow[] }>(
+          `select ${columns.join(', ')}, r.* from protocol_record r where r.id = ?`,
+          [...chunk.flatMap((g) => [pgArray([...g.users]), ...g.predicate.params]), batch.recordId] as never,
+        );
+      const found = result.rows[0];
       const row: RecordRow | null = found
         ? Object.fromEntries(Object.entries(found).filter(([k]) => !k.startsWith('dms_visible_')))
         : null;
-      asks.forEach((a, i) => a.resolve(found && found[`dms_visible_${i}`] === true ? row : null));
+      chunk.forEach((g, i) => {
+        const seeing = new Set(
+          ((found?.[`dms_visible_${i}`] as string[] | undefined) ?? []).map((id) => id.toLowerCase()),
+        );
+        for (const a of g.asks)
+          a.resolve(row && seeing.has((a.ctx.user?.id ?? '').toLowerCase()) ? row : null);
+      });
     } catch (e) {
       for (const a of asks) a.reject(e);
     }

@@ -9,10 +9,14 @@ import { ProtocolRecord } from './protocol-record.entity.js';
 /**
  * Row visibility of registrations: a record is seen exactly by those who see its document (the
  * documents module's rule: PROTOCOL_READ per office, riservato, particolare), over `document d`
- * joined to `protocol_record r`. A hidden record answers like a nonexistent id.
+ * joined to `protocol_record r`. A hidden record answers like a nonexistent id. `userSql`: as
+ * documentVisibilitySql's (the caller's id as an SQL expression, for many users at once).
  */
-export function recordVisibilitySql(ctx: RequestContext): { sql: string; params: unknown[] } {
-  const v = documentVisibilitySql(ctx);
+export function recordVisibilitySql(
+  ctx: RequestContext,
+  options: { userSql?: string } = {},
+): { sql: string; params: unknown[] } {
+  const v = documentVisibilitySql(ctx, options);
   return {
     sql: `exists (select 1 from document d where d.id = r.document_id and ${v.sql})`,
     params: v.params,

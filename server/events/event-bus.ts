@@ -4,7 +4,8 @@ import type { Owned } from '../modules/compose.js';
 import type { EventHandlerDefinition } from '../modules/module.js';
 import type { Platform } from '../platform.js';
 import type { DomainEvent, DomainEventClass, EventEnvelope, EventOrigin } from './domain-event.js';
-import type { AppPubSub } from './pubsub.js';
+import { LocalFanOut } from './local-fan-out.js';
+import type { AppPubSub, TopicListener } from './pubsub.js';
 
 /**
  * Delivers events after the transaction that produced them has committed (UnitOfWork releases
@@ -15,11 +16,14 @@ import type { AppPubSub } from './pubsub.js';
  */
 export class EventBus {
   private readonly running = new Set<Promise<void>>();
+  private readonly fanOuts = new Map<string, LocalFanOut<EventEnvelope>>();
   private platform: Platform | undefined;
 
   constructor(
     /** The transport (in-process, or Redis across replicas); the schema's subscriptions use it too. */
     readonly pubSub: AppPubSub,
+    /** The transport's events as they arrive, for this replica's subscribers. */
+    private readonly listen: TopicListener,
     private readonly prefix: string,
     private readonly handlers: ReadonlyArray<Owned<EventHandlerDefinition>>,
     private readonly logger: Logger,
@@ -48,13 +52,26 @@ export class EventBus {
     return Promise.resolve();
   }
 
-  /** Every event of these classes, for a GraphQL subscription (every replica's, with Redis). */
+  /**
+   * Every event of these classes, for a GraphQL subscription (every replica's, with Redis), from
+   * the moment of the call: the replica listens once per channel and hands each event to its
+   * subscribers' queues (LocalFanOut).
+   */
   subscribe(...classes: DomainEventClass[]): AsyncIterable<EventEnvelope> {
-    const sources = classes.map((c) => this.pubSub.subscribe(this.channel(c.topic)));
+    const sources = classes.map((c) => this.fanOut(this.channel(c.topic)).open());
     const [only] = sources;
     // One class (most subscriptions): no merging, whose race and extra promise every subscriber
     // paid for every event.
-    return sources.length === 1 && only ? started(only) : merge(sources);
+    return sources.length === 1 && only ? only : merge(sources);
+  }
+
+  private fanOut(channel: string): LocalFanOut<EventEnvelope> {
+    let fanOut = this.fanOuts.get(channel);
+    if (!fanOut) {
+      fanOut = new LocalFanOut<EventEnvelope>((onEvent) => this.listen(channel, onEvent));
+      this.fanOuts.set(channel, fanOut);
+    }
+    return fanOut;
   }
 
   /** Waits for the handlers still running (at shutdown). */
@@ -80,31 +97,6 @@ export class EventBus {
       this.logger.error({ err, module, topic: event.topic }, 'event handler failed');
     }
   }
-}
-
-/**
- * The iterator of `source`, asked for its first item at once: a PubSub iterator listens from its
- * first next(), and a subscription's events must queue from the moment it subscribes (a
- * catch-up read meanwhile relies on it), as `merge` makes them for several.
- */
-function started<T>(source: AsyncIterable<T>): AsyncIterableIterator<T> {
-  const it = source[Symbol.asyncIterator]();
-  let first: Promise<IteratorResult<T>> | undefined = it.next();
-  return {
-    [Symbol.asyncIterator]() {
-      return this;
-    },
-    next(): Promise<IteratorResult<T>> {
-      const pending = first;
-      first = undefined;
-      return pending ?? it.next();
-    },
-    async return(): Promise<IteratorResult<T>> {
-      first = undefined;
-      await it.return?.();
-      return { done: true, value: undefined };
-    },
-  };
 }
 
 /** One iterator over several, ending all of them when it ends. */
