@@ -239,6 +239,91 @@ describe('conservation packages', () => {
     );
   });
 
+  it('the colour counters stay right under concurrent and duplicate outcomes, and on a resend', async () => {
+    const counters = async (id: string) => {
+      const [row] = await sql<{
+        item_count: number;
+        orange_count: number;
+        red_count: number;
+        colour: string;
+      }>(env, 'select item_count, orange_count, red_count, colour from conservation_package where id = $1', [
+        id,
+      ]);
+      const [real] = await sql<{ items: string; orange: string; red: string }>(
+        env,
+        `select count(*) as items, count(*) filter (where colour = 'ORANGE') as orange,
+                count(*) filter (where colour = 'RED') as red from conservation_item where package_id = $1`,
+        [id],
+      );
+      // What the counters say is what counting the items says.
+      assert.deepEqual(
+        [row?.item_count, row?.orange_count, row?.red_count],
+        [Number(real?.items), Number(real?.orange), Number(real?.red)],
+      );
+      return row;
+    };
+    const docs: string[] = [];
+    for (let i = 1; i <= 6; i++) docs.push(await world.registeredDocument(`Delibera ${i}`));
+    const pkg = await create({
+      kind: PackageKind.SERIES,
+      aooId: world.ids.aooId,
+      label: 'Delibere',
+      documentIds: docs,
+    });
+    assert.deepEqual(await counters(pkg.id), {
+      item_count: 6,
+      orange_count: 6,
+      red_count: 0,
+      colour: 'ORANGE',
+    });
+    const all = await items(pkg.id);
+    const [a, b, c, d, e, f] = all;
+    assert.ok(a && b && c && d && e && f);
+    // Outcomes of one package arrive at once (a transfer sends several documents together), the
+    // same answer twice among them, and an item answered green and red at the same time.
+    const results = await Promise.all([
+      green(a.id),
+      green(a.id),
+      red(b.id),
+      green(c.id),
+      red(c.id),
+      green(d.id),
+      red(b.id),
+    ]);
+    assert.equal(results.filter(Boolean).length, 4, 'each item changes once');
+    const mid = await counters(pkg.id);
+    assert.equal(mid?.orange_count, 2);
+    assert.equal(mid?.colour, ConservationColour.RED);
+    await Promise.all([green(e.id), green(f.id), green(f.id)]);
+    const done = await counters(pkg.id);
+    assert.equal(done?.orange_count, 0);
+    assert.equal(done?.colour, ConservationColour.RED, 'red stays red once every document answered');
+
+    const again = await inUnit(env, (tx) => resendPackage(tx, pkg.id));
+    const resent = await counters(again.id);
+    assert.equal(resent?.colour, ConservationColour.ORANGE);
+    assert.equal(resent?.item_count, done?.red_count, 'the rejected documents only');
+    const waiting = await items(again.id);
+    assert.equal(waiting.length, resent?.item_count);
+    await Promise.all(waiting.map((w) => green(w.id)));
+    assert.deepEqual(await counters(again.id), {
+      item_count: waiting.length,
+      orange_count: 0,
+      red_count: 0,
+      colour: 'GREEN',
+    });
+    assert.equal((await counters(pkg.id))?.colour, 'RED', 'the first package keeps its outcome');
+    // What a package carries never changes: nor does its count.
+    await assert.rejects(
+      sql(env, 'update conservation_package set item_count = item_count + 1 where id = $1', [pkg.id]),
+      /what it transfers never changes/,
+    );
+    await assert.rejects(
+      sql(env, 'update conservation_package set orange_count = -1 where id = $1', [pkg.id]),
+      /conservation_package_counts/,
+    );
+  });
+
   it('a red package is resent once its transfer finished, with its red documents only', async () => {
     const docs = [await world.registeredDocument('Atto A'), await world.registeredDocument('Atto B')];
     const pkg = await create({

@@ -32,7 +32,9 @@ export class ConservationPackage {
     | 'builtAt'
     | 'attempts'
     | 'lastAttemptAt'
-    | 'lastError';
+    | 'lastError'
+    | 'orangeCount'
+    | 'redCount';
 
   @PrimaryKey({ type: 'uuid' })
   @Field(() => ID, { description: 'Stable identifier' })
@@ -59,6 +61,20 @@ export class ConservationPackage {
   @Property({ type: 'timestamptz' })
   @Field({ description: 'When the colour last changed (creation, then the outcomes)' })
   colourChangedAt!: Date;
+
+  /** Its documents (fixed at creation). */
+  @Property({ type: 'integer' })
+  itemCount!: number;
+
+  /**
+   * Its documents still orange and those rejected, moved with each outcome under the package's
+   * row lock: the colour follows from them without counting the items at every outcome.
+   */
+  @Property({ type: 'integer' })
+  orangeCount: number = 0;
+
+  @Property({ type: 'integer' })
+  redCount: number = 0;
 
   @Property({ type: 'uuid', nullable: true })
   @Field(() => ID, { nullable: true, description: 'The fascicolo it transfers (FASCICOLO)' })

@@ -1,5 +1,6 @@
 import type { DmsModule } from '../../../server/modules/module.js';
 import { Migration20261207000100_conservazione } from '../migrations/Migration20261207000100_conservazione.js';
+import { Migration20261208000100_conservazione_counters } from '../migrations/Migration20261208000100_conservazione_counters.js';
 import { CONSERVATION_BLOB_REFERENCES } from './blob-references.js';
 import { ConservationItem } from './conservation-item.entity.js';
 import { ConservationPackage } from './conservation-package.entity.js';
@@ -12,6 +13,10 @@ export const CONSERVATION_PACKAGE = {
   entities: [ConservationPackage, ConservationItem],
   migrations: [
     { name: 'Migration20261207000100_conservazione', class: Migration20261207000100_conservazione },
+    {
+      name: 'Migration20261208000100_conservazione_counters',
+      class: Migration20261208000100_conservazione_counters,
+    },
   ],
   permissions: CONSERVATION_PERMISSIONS,
   errorCodes: CONSERVATION_ERROR_CODES,

@@ -177,21 +177,26 @@ export async function recordItemOutcome(
       colour: item.colour,
     }),
   );
-  await recolour(tx, pkg);
+  await recolour(tx, pkg, outcome.colour);
   return true;
 }
 
-/** Red when any document was rejected, green when all are conserved, else orange. */
-async function recolour(tx: UnitOfWork, pkg: ConservationPackage): Promise<void> {
-  const [counts] = await tx.em.execute<Array<{ red: string; orange: string }>>(
-    `select count(*) filter (where colour = 'RED') as red, count(*) filter (where colour = 'ORANGE') as orange
-       from conservation_item where package_id = ?`,
-    [pkg.id],
-  );
+/**
+ * Red when any document was rejected, green when all are conserved, else orange: from the
+ * package's counters, moved here by the one outcome just recorded (the caller holds the
+ * package's row lock, so concurrent outcomes move them one at a time).
+ */
+async function recolour(
+  tx: UnitOfWork,
+  pkg: ConservationPackage,
+  outcome: ConservationColour,
+): Promise<void> {
+  pkg.orangeCount -= 1;
+  if (outcome === ConservationColour.RED) pkg.redCount += 1;
   const colour =
-    Number(counts?.red) > 0
+    pkg.redCount > 0
       ? ConservationColour.RED
-      : Number(counts?.orange) > 0
+      : pkg.orangeCount > 0
         ? ConservationColour.ORANGE
         : ConservationColour.GREEN;
   if (colour === pkg.colour) return;

@@ -207,6 +207,8 @@ async function insertPackage(
     kind,
     label: plan.label,
     colourChangedAt: now,
+    itemCount: plan.units.length,
+    orangeCount: plan.units.length,
     fascicoloId: plan.fascicoloId,
     dailyRegisterId: plan.dailyRegisterId,
     resentFromId,

@@ -143,5 +143,5 @@ export interface BuiltSip {
   sip: StoredBlob;
   pindex: StoredBlob;
   /** Each unit's versamento request, stored: in the order of the package's units. */
-  descriptors: Array<{ documentId: string; key: UnitKey; blob: StoredBlob; xml: string }>;
+  descriptors: Array<{ documentId: string; key: UnitKey; blob: StoredBlob }>;
 }

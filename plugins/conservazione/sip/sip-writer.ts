@@ -8,6 +8,7 @@ import { pindexXml } from './pindex-xml.js';
 import type { BuiltSip, PIndexFile, SipComponent, SipPackage, SipUnit, Versatore } from './sip-types.js';
 import { versamentoRequestXml } from './versamento-xml.js';
 import { safeSegment, unitFolder } from './xml-text.js';
+import { XSD_BATCH_BYTES } from '../../../server/xml/xsd-validation.js';
 import { validateConservationXml, type ConservationSchema } from './xsd-validation.js';
 import { zipStream, type ZipEntry, type ZipOptions } from './zip-writer.js';
 
@@ -30,6 +31,14 @@ interface PlannedComponent {
   path: string;
 }
 
+/** A unit's request as the PIndex states it: the text itself is made again when it is written. */
+interface PlannedRequest {
+  unit: SipUnit;
+  path: string;
+  sha256: string;
+  size: number;
+}
+
 /**
  * Builds and stores the package. Zip layout: `PIndex.xml` at the root, `IndiceSIPFascicolo.xml`
  * for a fascicolo, then per unit a folder `<registro>-<anno>-<numero>/` with
@@ -39,6 +48,10 @@ interface PlannedComponent {
  * from its blob and its SHA-256 checked as it passes (a difference means the stored bytes were
  * altered: CONSERVATION_UNIT_NOT_READY, nothing stored); then the PIndex and each request are
  * stored as blobs of their own.
+ *
+ * Memory stays bounded by the batch, not the package: the requests are made and validated a
+ * batch at a time and only their digests kept; each is made again (the same bytes, checked
+ * against the digest the PIndex states) when the zip and the store take it.
  */
 export async function writeSip(
   platform: Platform,
@@ -46,48 +59,54 @@ export async function writeSip(
   versatore: Versatore,
   options: WriteSipOptions = {},
 ): Promise<BuiltSip> {
-  const descriptors = pkg.units.map((unit) => ({ unit, xml: versamentoRequestXml(unit, versatore) }));
   const indice = pkg.kind === 'FASCICOLO' && pkg.aggregation ? fascicoloIndexXml(pkg, versatore) : null;
+  const indiceValid =
+    indice !== null ? requireValid([{ name: FASCICOLO_INDEX_NAME, xml: indice }], 'indice-fascicolo') : null;
+  // Not awaited yet: if the requests fail first, this one's failure must not go unhandled.
+  indiceValid?.catch(() => undefined);
 
   const files: PIndexFile[] = [];
   const planned: PlannedComponent[] = [];
+  const requests: PlannedRequest[] = [];
   if (indice !== null) {
     files.push({ path: FASCICOLO_INDEX_NAME, ...digestOf(indice), mediaType: 'application/xml', unit: null });
   }
-  for (const { unit, xml } of descriptors) {
+  let batch: Array<{ name: string; xml: string }> = [];
+  let batchBytes = 0;
+  for (const unit of pkg.units) {
+    const xml = versamentoRequestXml(unit, versatore);
     const folder = unitFolder(unit.key);
-    files.push({
-      path: `${folder}/${UNIT_REQUEST_NAME}`,
-      ...digestOf(xml),
-      mediaType: 'application/xml',
-      unit: folder,
-    });
+    const path = `${folder}/${UNIT_REQUEST_NAME}`;
+    const digest = digestOf(xml);
+    requests.push({ unit, path, ...digest });
+    files.push({ path, ...digest, mediaType: 'application/xml', unit: folder });
     for (const { component, name } of componentNames(unit)) {
-      const path = `${folder}/${name}`;
-      planned.push({ unit, component, path });
+      const componentPath = `${folder}/${name}`;
+      planned.push({ unit, component, path: componentPath });
       files.push({
-        path,
+        path: componentPath,
         sha256: component.sha256,
         size: component.size,
         mediaType: component.mediaType,
         unit: folder,
       });
     }
+    batch.push({ name: path, xml });
+    batchBytes += xml.length;
+    if (batchBytes >= XSD_BATCH_BYTES) {
+      await requireValid(batch, 'versamento');
+      batch = [];
+      batchBytes = 0;
+    }
   }
+  if (batch.length > 0) await requireValid(batch, 'versamento');
+  batch = [];
   const pindex = pindexXml(pkg, files);
-
-  // Three schemas, three xmllint instances (workers): side by side.
-  await Promise.all([
-    requireValid(
-      descriptors.map((d) => ({ name: `${unitFolder(d.unit.key)}/${UNIT_REQUEST_NAME}`, xml: d.xml })),
-      'versamento',
-    ),
-    requireValid([{ name: PINDEX_NAME, xml: pindex }], 'pindex'),
-    indice !== null ? requireValid([{ name: FASCICOLO_INDEX_NAME, xml: indice }], 'indice-fascicolo') : null,
-  ]);
+  files.length = 0;
+  await Promise.all([requireValid([{ name: PINDEX_NAME, xml: pindex }], 'pindex'), indiceValid]);
 
   const sip = await platform.blobs.put(
-    zipStream(zipEntries(platform, pindex, indice, descriptors, planned), {
+    zipStream(zipEntries(platform, versatore, pindex, indice, requests, planned), {
       modifiedAt: romeParts(new Date(pkg.createdAt)),
       ...pickZip64(options),
     }),
@@ -96,18 +115,29 @@ export async function writeSip(
   const stored: BuiltSip['descriptors'] = [];
   let next = 0;
   await Promise.all(
-    Array.from({ length: Math.min(PUT_CONCURRENCY, descriptors.length) }, async () => {
-      while (next < descriptors.length) {
+    Array.from({ length: Math.min(PUT_CONCURRENCY, requests.length) }, async () => {
+      while (next < requests.length) {
         const i = next++;
-        const d = descriptors[i];
-        if (d) {
-          const blob = await putText(platform, d.xml);
-          stored[i] = { documentId: d.unit.documentId, key: d.unit.key, blob, xml: d.xml };
+        const r = requests[i];
+        if (r) {
+          const blob = await putText(platform, requestText(r, versatore));
+          stored[i] = { documentId: r.unit.documentId, key: r.unit.key, blob };
         }
       }
     }),
   );
   return { sip, pindex: pindexBlob, descriptors: stored };
+}
+
+/** The request of a unit made again, refused unless it is the one the PIndex states. */
+function requestText(request: PlannedRequest, versatore: Versatore): string {
+  const xml = versamentoRequestXml(request.unit, versatore);
+  const digest = digestOf(xml);
+  if (digest.sha256 !== request.sha256 || digest.size !== request.size) {
+    // The request is a pure function of the unit: a difference is a defect here, never input.
+    throw new Error(`the request of ${request.path} changed between its digest and its writing`);
+  }
+  return xml;
 }
 
 function pickZip64(options: WriteSipOptions): Pick<ZipOptions, 'zip64Threshold' | 'zip64EntryThreshold'> {
@@ -160,17 +190,22 @@ function componentNames(unit: SipUnit): Array<{ component: SipComponent; name: s
 
 function* zipEntries(
   platform: Platform,
+  versatore: Versatore,
   pindex: string,
   indice: string | null,
-  descriptors: Array<{ unit: SipUnit; xml: string }>,
-  planned: PlannedComponent[],
+  requests: readonly PlannedRequest[],
+  planned: readonly PlannedComponent[],
 ): Generator<ZipEntry> {
   yield textEntry(PINDEX_NAME, pindex);
   if (indice !== null) yield textEntry(FASCICOLO_INDEX_NAME, indice);
   let p = 0;
-  for (const { unit, xml } of descriptors) {
-    yield textEntry(`${unitFolder(unit.key)}/${UNIT_REQUEST_NAME}`, xml);
-    while (p < planned.length && planned[p]?.unit === unit) {
+  for (const request of requests) {
+    yield {
+      name: request.path,
+      size: request.size,
+      open: () => Readable.from([Buffer.from(requestText(request, versatore), 'utf8')]),
+    };
+    while (p < planned.length && planned[p]?.unit === request.unit) {
       const item = planned[p];
       p += 1;
       if (item) yield blobEntry(platform, item);

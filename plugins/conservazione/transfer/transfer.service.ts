@@ -20,7 +20,7 @@ import {
   type ConservationConnector,
   type UdSubmission,
 } from '../connector/index.js';
-import { loadSipPackage, writeSip, type SipPackage, type SipUnit } from '../sip/index.js';
+import { loadSipPackage, writeSip, type SipUnit, type UnitKey } from '../sip/index.js';
 import { withPackageLease } from './package-lease.js';
 import { versatoreFor } from './versatore.js';
 
@@ -77,13 +77,13 @@ async function transfer(
     red: 0,
     orange: 0,
   };
-  if ((await waiting(ctx, packageId)).length === 0) return tally(ctx, result);
+  if (!(await nextWaiting(ctx, packageId, -1, 1)).length) return tally(ctx, result);
   const config = ctx.platform.config.conservation;
   const versatore = await versatoreFor(em, config, pkg.aooId);
-  let sip: SipPackage;
+  let components: Map<string, SipUnit['components']>;
   try {
     const items = await em.find(ConservationItem, { packageId }, { orderBy: { position: 'asc' } });
-    sip = await loadSipPackage(em, {
+    const sip = await loadSipPackage(em, {
       packageId,
       aooId: pkg.aooId,
       kind: pkg.kind,
@@ -95,18 +95,22 @@ async function transfer(
     });
     if (!pkg.builtAt) {
       const built = await writeSip(ctx.platform, sip, versatore);
+      const keys = new Map(sip.units.map((u) => [u.documentId, u.key]));
       const stored: BuiltPackage = {
         sip: built.sip,
         pindex: built.pindex,
         items: built.descriptors.map((d) => ({
           documentId: d.documentId,
-          key: keyOf(sip, d.documentId),
+          key: keyOf(keys, d.documentId),
           descriptor: d.blob,
         })),
       };
       await withTransaction(ctx, (tx) => markPackageBuilt(tx, packageId, stored));
       result.builtNow = true;
     }
+    // Sending needs each document's files, nothing else of the SIP: the units, their metadata and
+    // the entities they were read from are let go before the first send.
+    components = new Map(sip.units.map((u) => [u.documentId, u.components]));
   } catch (err) {
     // A document that cannot be packaged stays orange with the reason; retrying would not help.
     if (err instanceof DomainError) {
@@ -114,6 +118,8 @@ async function transfer(
       return tally(ctx, result);
     }
     throw err;
+  } finally {
+    em.clear();
   }
   const connector = options.connector ?? (config.url ? httpConnector(config, versatore) : null);
   if (!connector) {
@@ -127,18 +133,38 @@ async function transfer(
     return tally(ctx, result);
   }
   // A few documents in flight at once: the conservator's work (and ours, checking each answer
-  // against its schema) overlaps; the first failure stops taking new ones.
-  const queue = await waiting(ctx, packageId);
+  // against its schema) overlaps; the first failure stops taking new ones. The waiting items are
+  // read a page at a time (by position), so a package of any size holds one page of them.
   const failures: Array<{ error: ConservatorUnavailable | ConservatorResponseInvalid; documentId: string }> =
     [];
+  let page: ConservationItem[] = [];
+  let after = -1;
+  let exhausted = false;
+  let reading: Promise<void> | null = null;
+  const take = async (): Promise<ConservationItem | undefined> => {
+    while (page.length === 0 && !exhausted) {
+      // One read at a time; the other workers wait for its page.
+      reading ??= nextWaiting(ctx, packageId, after, WAITING_PAGE)
+        .then((items) => {
+          page = items;
+          exhausted = items.length < WAITING_PAGE;
+          after = items.at(-1)?.position ?? after;
+        })
+        .finally(() => {
+          reading = null;
+        });
+      await reading;
+    }
+    return page.shift();
+  };
   const worker = async (): Promise<void> => {
-    for (let item = queue.shift(); item && failures.length === 0; item = queue.shift()) {
+    for (let item = await take(); item && failures.length === 0; item = await take()) {
       try {
         // Each document on an entity manager of its own: a transaction's entities are merged into
         // its parent's identity map on commit, and thousands of them would stay there.
         const own = { ...ctx, em: ctx.em.fork({ clear: true }) };
         // Awaited first: `sent += await …` would add to the value read before the wait.
-        const sends = await transferItem(own, connector, sip, item);
+        const sends = await transferItem(own, connector, components.get(item.documentId), item);
         result.sent += sends;
       } catch (err) {
         if (!(err instanceof ConservatorUnavailable || err instanceof ConservatorResponseInvalid)) throw err;
@@ -164,12 +190,11 @@ async function transfer(
 async function transferItem(
   ctx: RequestContext,
   connector: ConservationConnector,
-  sip: SipPackage,
+  components: SipUnit['components'] | undefined,
   item: ConservationItem,
 ): Promise<number> {
-  const unit = sip.units.find((u) => u.documentId === item.documentId);
   if (
-    !unit ||
+    !components ||
     item.registro === null ||
     item.anno === null ||
     item.numero === null ||
@@ -188,41 +213,51 @@ async function transferItem(
   await recordOutcome(
     ctx,
     item.id,
-    await connector.send(await submission(ctx, unit, key, descriptorBlobKey)),
+    await connector.send(await submission(ctx, components, key, descriptorBlobKey)),
   );
   return 1;
 }
 
-function keyOf(sip: SipPackage, documentId: string): { registro: string; anno: number; numero: string } {
-  const unit = sip.units.find((u) => u.documentId === documentId);
-  if (!unit) throw new Error(`The SIP has a descriptor of document ${documentId} it does not carry`);
-  return unit.key;
+function keyOf(keys: ReadonlyMap<string, UnitKey>, documentId: string): UnitKey {
+  const key = keys.get(documentId);
+  if (!key) throw new Error(`The SIP has a descriptor of document ${documentId} it does not carry`);
+  return key;
 }
 
-async function waiting(ctx: RequestContext, packageId: string): Promise<ConservationItem[]> {
+/** Waiting items read at once by a transfer run. */
+const WAITING_PAGE = 100;
+
+/** The next `limit` orange items of the package after `position`, on a fork of their own. */
+async function nextWaiting(
+  ctx: RequestContext,
+  packageId: string,
+  position: number,
+  limit: number,
+): Promise<ConservationItem[]> {
   return ctx.em
-    .fork()
+    .fork({ clear: true })
     .find(
       ConservationItem,
-      { packageId, colour: ConservationColour.ORANGE },
-      { orderBy: { position: 'asc' } },
+      { packageId, colour: ConservationColour.ORANGE, position: { $gt: position } },
+      { orderBy: { position: 'asc' }, limit },
     );
 }
 
+/** How many items of the package are of each colour (the package's counters). */
 async function tally(ctx: RequestContext, result: TransferResult): Promise<TransferResult> {
-  const items = await ctx.em.fork().find(ConservationItem, { packageId: result.packageId });
-  for (const i of items) {
-    if (i.colour === ConservationColour.GREEN) result.green += 1;
-    else if (i.colour === ConservationColour.RED) result.red += 1;
-    else result.orange += 1;
-  }
+  const pkg = await ctx.em
+    .fork({ clear: true })
+    .findOneOrFail(ConservationPackage, { id: result.packageId }, { refresh: true });
+  result.red = pkg.redCount;
+  result.orange = pkg.orangeCount;
+  result.green = pkg.itemCount - pkg.redCount - pkg.orangeCount;
   return result;
 }
 
 /** The request as built (read back from storage) and the files, streamed from the blob store. */
 async function submission(
   ctx: RequestContext,
-  unit: SipUnit,
+  components: SipUnit['components'],
   key: UdSubmission['key'],
   descriptorBlobKey: string,
 ): Promise<UdSubmission> {
@@ -231,7 +266,7 @@ async function submission(
   return {
     key,
     xml: Buffer.concat(chunks).toString('utf8'),
-    components: unit.components.map((c) => ({
+    components: components.map((c) => ({
       id: c.id,
       name: c.name,
       mediaType: c.mediaType,
