@@ -225,8 +225,7 @@ function document(parent: XmlSink, name: string, d: SegnaturaDocument, field: st
  */
 export function buildSegnaturaDocument(input: SegnaturaInput): XMLBuilder {
   const doc = create({ version: '1.0', encoding: 'UTF-8' });
-  // xmlbuilder2's builder has the three methods the writer uses (its `ele`/`att` overloads).
-  writeSegnatura(doc as unknown as XmlSink, input);
+  writeSegnatura(doc, input);
   return doc;
 }
 

@@ -115,7 +115,7 @@ function mergeable(q: QueryConfig): boolean {
 }
 
 function completed(command: string): pg.QueryResult {
-  return { command, rowCount: null, oid: 0, rows: [], fields: [] } as unknown as pg.QueryResult;
+  return { command, rowCount: null, oid: 0, rows: [], fields: [] };
 }
 
 /** As pg answers: through the callback (later, never in the call), else a promise. */

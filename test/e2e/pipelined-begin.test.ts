@@ -93,7 +93,7 @@ describe('pipelined BEGIN', () => {
       await client.query({ ...named, values: [id, 'n'] });
       await client.query('COMMIT;');
     }
-    assert.equal((await other.query('select count(*)::int as n from t')).rows[0].n, 3);
+    assert.equal((await other.query<{ n: number }>('select count(*)::int as n from t')).rows[0]?.n, 3);
     const parsed = (client as unknown as { connection: { parsedStatements: Record<string, string> } })
       .connection.parsedStatements;
     assert.equal(parsed['insert-t'], named.text);
@@ -116,15 +116,17 @@ describe('pipelined BEGIN', () => {
 
   it('keeps the isolation level of BEGIN TRANSACTION …, and callbacks work as pg’s', async () => {
     await client.query('BEGIN TRANSACTION ISOLATION LEVEL SERIALIZABLE;');
-    const level = await new Promise<pg.QueryResult>((resolve, reject) =>
+    const level = await new Promise<pg.QueryResult<{ level: string }>>((resolve, reject) =>
       client.query(
         { text: 'select current_setting($1) as level', values: ['transaction_isolation'] },
         (err, res) => (err ? reject(err) : resolve(res)),
       ),
     );
-    assert.equal(level.rows[0].level, 'serializable');
+    assert.equal(level.rows[0]?.level, 'serializable');
     await client.query('COMMIT;');
-    const outside = await client.query('select current_setting($1) as level', ['transaction_isolation']);
-    assert.equal(outside.rows[0].level, 'read committed');
+    const outside = await client.query<{ level: string }>('select current_setting($1) as level', [
+      'transaction_isolation',
+    ]);
+    assert.equal(outside.rows[0]?.level, 'read committed');
   });
 });
