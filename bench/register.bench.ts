@@ -49,6 +49,8 @@ interface BenchServer {
   asUser(username: string): Promise<GraphqlClient>;
   /** CPU time the server process has used so far, in ms (its own process only). */
   cpuMs?: () => Promise<number>;
+  /** Read and write system calls the server process has made so far (its own process only). */
+  syscalls?: () => Promise<Syscalls>;
   /** The statements the server ran for `work` (in-process only). */
   trace?: (work: () => Promise<unknown>) => Promise<string[]>;
   close(): Promise<void>;
@@ -89,6 +91,7 @@ async function childServer(): Promise<BenchServer> {
   return {
     databaseUrl,
     cpuMs: () => processCpuMs(child.pid ?? 0),
+    syscalls: () => processSyscalls(child.pid ?? 0),
     asUser: async (username) => {
       const rows = await client.query<{ subject: string }>(
         'select subject from app_user where username = $1',
@@ -117,6 +120,26 @@ async function processCpuMs(pid: number): Promise<number> {
     return (Number(stat[11]) + Number(stat[12])) * 10;
   } catch {
     return 0;
+  }
+}
+
+interface Syscalls {
+  reads: number;
+  writes: number;
+}
+
+/**
+ * Read and write system calls of a local process so far (/proc/PID/io: syscr, syscw; sockets
+ * included); zeros when it is gone or not readable. Unlike CPU time, a count the machine's load
+ * does not change: each statement costs the server a socket write and at least one read.
+ */
+async function processSyscalls(pid: number): Promise<Syscalls> {
+  try {
+    const io = await readFile(`/proc/${pid}/io`, 'utf8');
+    const field = (name: string) => Number(new RegExp(`^${name}: (\\d+)$`, 'm').exec(io)?.[1] ?? 0);
+    return { reads: field('syscr'), writes: field('syscw') };
+  } catch {
+    return { reads: 0, writes: 0 };
   }
 }
 
@@ -151,6 +174,9 @@ interface Figures {
   databaseCpuMs: number;
   /** This process's CPU per registration (ms): the clients, or the baseline's pg work. */
   benchCpuMs: number;
+  /** The server process's read and write system calls per registration. */
+  serverReads: number;
+  serverWrites: number;
   rate: number;
   p50: number;
   p99: number;
@@ -209,7 +235,15 @@ async function drive<T>(
 
 function figures(
   label: string,
-  run: { latencies: number[]; seconds: number; cpuMs?: number; databaseCpuMs?: number; benchCpuMs?: number },
+  run: {
+    latencies: number[];
+    seconds: number;
+    cpuMs?: number;
+    databaseCpuMs?: number;
+    benchCpuMs?: number;
+    reads?: number;
+    writes?: number;
+  },
 ): Figures {
   const sorted = [...run.latencies].sort((a, b) => a - b);
   return {
@@ -217,6 +251,8 @@ function figures(
     serverCpuMs: (run.cpuMs ?? 0) / run.latencies.length,
     databaseCpuMs: (run.databaseCpuMs ?? 0) / run.latencies.length,
     benchCpuMs: (run.benchCpuMs ?? 0) / run.latencies.length,
+    serverReads: (run.reads ?? 0) / run.latencies.length,
+    serverWrites: (run.writes ?? 0) / run.latencies.length,
     rate: run.latencies.length / run.seconds,
     p50: pct(sorted, 0.5),
     p99: pct(sorted, 0.99),
@@ -396,12 +432,15 @@ async function main(): Promise<void> {
       cpuMs: 0,
       databaseCpuMs: 0,
       benchCpuMs: 0,
+      reads: 0,
+      writes: 0,
     }));
     const chunk = Math.ceil(REGISTRATIONS / ROUNDS);
     for (let round = 0; round < ROUNDS; round++) {
       for (const [i, phase] of phases.entries()) {
         const from = WARMUP + round * chunk;
         const cpu = (await env.cpuMs?.()) ?? 0;
+        const calls = await env.syscalls?.();
         const database = await databaseCpuMs(pool);
         const bench = process.cpuUsage();
         const run = await drive(
@@ -415,6 +454,9 @@ async function main(): Promise<void> {
           const used = process.cpuUsage(bench);
           runs[i].benchCpuMs += (used.user + used.system) / 1000;
           runs[i].cpuMs += ((await env.cpuMs?.()) ?? 0) - cpu;
+          const callsAfter = await env.syscalls?.();
+          runs[i].reads += (callsAfter?.reads ?? 0) - (calls?.reads ?? 0);
+          runs[i].writes += (callsAfter?.writes ?? 0) - (calls?.writes ?? 0);
           runs[i].databaseCpuMs += cpuBetween(database, await databaseCpuMs(pool));
         }
       }
@@ -438,6 +480,13 @@ async function main(): Promise<void> {
     console.log(line(unsealedRun));
     console.log(line(sealedRun));
     for (const f of [sqlRun, unsealedRun, sealedRun]) console.log(cpuLine(f));
+    // During the baseline the server only seals the baseline's audit rows (its audit sealer).
+    if (env.syscalls)
+      for (const f of [unsealedRun, sealedRun])
+        console.log(
+          `${f.label.padEnd(18)} server system calls a registration: ${f.serverWrites.toFixed(2)} writes, ` +
+            `${f.serverReads.toFixed(2)} reads`,
+        );
     console.log(
       `sealing costs ${(100 * (1 - sealedRun.rate / unsealedRun.rate)).toFixed(0)} % of the unsealed rate ` +
         `(p50 +${(sealedRun.p50 - unsealedRun.p50).toFixed(1)} ms)`,

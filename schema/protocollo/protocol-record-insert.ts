@@ -30,8 +30,8 @@ function recordColumns(em: EntityManager): readonly Column[] {
  * instant (registration time, and the Europe/Rome day of it) from the counter, and the document
  * marked PROTOCOLLATO at that time. While the counter row is locked (to the commit) every
  * statement makes the AOO's other registrations wait: this was three (number, record, document).
- * The record is an entity made with `em.create(…, { persist: false })`; its number, time and
- * day are set from what the statement returns.
+ * The record is an entity instance the EntityManager does not manage (never flushed); its
+ * number, time and day are set from what the statement returns.
  */
 export async function insertNumberedRecord(
   em: EntityManager,

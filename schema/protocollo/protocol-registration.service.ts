@@ -152,31 +152,30 @@ export async function registerProtocol(
     await prepareSegnatura(tx, aooId, reads);
     const counter = nextNumberSql({ series: 'protocollo', within: [aooId], yearly: true }, before);
     const userId = tx.user?.id ?? '';
-    const record = tx.em.create(
-      ProtocolRecord,
-      {
-        aooId,
-        documentId: doc.id,
-        kind: input.kind,
-        // number, date and registeredAt: from the counter, in the INSERT (insertNumberedRecord).
-        number: 0,
-        year: counter.year ?? Number(romeDay(before).slice(0, 4)),
-        date: romeDay(before),
-        registeredAt: before,
-        registeredById: userId,
-        oggetto,
-        primarySha256: digestOf(primary),
-        attachmentCount: attachments.length,
-        uorId,
-        rpaId,
-        classificationId,
-        fascicoloId,
-        documentType,
-        meansOfTransmission: means,
-        ...special.columns,
-      },
-      { persist: false },
-    );
+    // A plain instance with these values (what em.create with persist: false gave, all columns
+    // scalar): the record is written by insertNumberedRecord, never by the flush, and MikroORM's
+    // factory (hydrator, entity helper, identity-map lookup) cost a tenth of the statement's time.
+    const record = Object.assign(new ProtocolRecord(), {
+      aooId,
+      documentId: doc.id,
+      kind: input.kind,
+      // number, date and registeredAt: from the counter, in the INSERT (insertNumberedRecord).
+      number: 0,
+      year: counter.year ?? Number(romeDay(before).slice(0, 4)),
+      date: romeDay(before),
+      registeredAt: before,
+      registeredById: userId,
+      oggetto,
+      primarySha256: digestOf(primary),
+      attachmentCount: attachments.length,
+      uorId,
+      rpaId,
+      classificationId,
+      fascicoloId,
+      documentType,
+      meansOfTransmission: means,
+      ...special.columns,
+    });
     try {
       // The number, the record and the document marked PROTOCOLLATO: one statement.
       await insertNumberedRecord(tx.em, record, counter);

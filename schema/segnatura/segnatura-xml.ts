@@ -35,17 +35,17 @@ function text(value: string): string {
 }
 
 /** Elements and attributes of the protocol namespace (attributeFormDefault="qualified"). */
-function ele(parent: XMLBuilder, name: string, value?: string): XMLBuilder {
+function ele(parent: XmlSink, name: string, value?: string): XmlSink {
   const child = parent.ele(PROT_NS, `prot:${name}`);
   if (value !== undefined) child.txt(text(value));
   return child;
 }
 
-function att(node: XMLBuilder, name: string, value: string): XMLBuilder {
+function att(node: XmlSink, name: string, value: string): XmlSink {
   return node.att(PROT_NS, `prot:${name}`, text(value));
 }
 
-function identifier(parent: XMLBuilder, name: string, id: SegnaturaIdentifier, field: string): void {
+function identifier(parent: XmlSink, name: string, id: SegnaturaIdentifier, field: string): void {
   if (!CODICE_REGISTRO.test(id.codiceRegistro))
     throw new InvalidInputError(`${field}.codiceRegistro`, 'must match [A-Za-z0-9_.-]{1,16}');
   if (!Number.isSafeInteger(id.numero) || id.numero < 1)
@@ -74,7 +74,7 @@ function required(field: string, value: string | undefined): string {
   return v;
 }
 
-function classification(parent: XMLBuilder, c: SegnaturaClassification, field: string): void {
+function classification(parent: XmlSink, c: SegnaturaClassification, field: string): void {
   const node = ele(parent, 'Classifica');
   ele(node, 'Denominazione', required(`${field}.denominazione`, c.denominazione));
   if (c.levels && c.levels.length > 0) {
@@ -91,7 +91,7 @@ function classification(parent: XMLBuilder, c: SegnaturaClassification, field: s
 }
 
 function intestazioneCore(
-  parent: XMLBuilder,
+  parent: XmlSink,
   r: {
     identifier: SegnaturaIdentifier;
     primaRegistrazione?: SegnaturaIdentifier;
@@ -113,7 +113,7 @@ function intestazioneCore(
   }
 }
 
-function contacts(parent: XMLBuilder, name: string, c: SegnaturaContacts | undefined): void {
+function contacts(parent: XmlSink, name: string, c: SegnaturaContacts | undefined): void {
   if (!c) return;
   // Only addresses the XSD can hold (6-digit CAP, 6-digit ISTAT code): see SegnaturaPostalAddress.
   const postal = (c.indirizziPostali ?? []).filter(
@@ -144,7 +144,7 @@ function contacts(parent: XMLBuilder, name: string, c: SegnaturaContacts | undef
   for (const t of phones) ele(node, 'Telefono', t.trim());
 }
 
-function person(parent: XMLBuilder, p: SegnaturaPerson, field: string): void {
+function person(parent: XmlSink, p: SegnaturaPerson, field: string): void {
   const node = ele(parent, 'PersonaFisica');
   ele(node, 'Nome', required(`${field}.nome`, p.nome));
   ele(node, 'Cognome', required(`${field}.cognome`, p.cognome));
@@ -154,12 +154,12 @@ function person(parent: XMLBuilder, p: SegnaturaPerson, field: string): void {
   contacts(node, 'Contatti', p.contatti);
 }
 
-function ipaCode(parent: XMLBuilder, name: string, office: SegnaturaIpaOffice, field: string): void {
+function ipaCode(parent: XmlSink, name: string, office: SegnaturaIpaOffice, field: string): void {
   const node = ele(parent, name, required(field, office.codiceIPA));
   if (office.denominazione) att(node, 'descrizione', office.denominazione);
 }
 
-function correspondent(node: XMLBuilder, c: SegnaturaCorrespondent, field: string): void {
+function correspondent(node: XmlSink, c: SegnaturaCorrespondent, field: string): void {
   switch (c.type) {
     case 'PERSONA_FISICA':
       person(node, c, field);
@@ -206,7 +206,7 @@ function correspondent(node: XMLBuilder, c: SegnaturaCorrespondent, field: strin
   }
 }
 
-function document(parent: XMLBuilder, name: string, d: SegnaturaDocument, field: string): void {
+function document(parent: XmlSink, name: string, d: SegnaturaDocument, field: string): void {
   const sha = d.sha256.toLowerCase();
   if (!SHA256_HEX.test(sha))
     throw new InvalidInputError(`${field}.sha256`, 'must be 64 hexadecimal characters');
@@ -224,9 +224,110 @@ function document(parent: XMLBuilder, name: string, d: SegnaturaDocument, field:
  * the XSD except the mandatory `ds:Signature`, which `sealSegnatura` appends as last child.
  */
 export function buildSegnaturaDocument(input: SegnaturaInput): XMLBuilder {
-  if (input.destinatari.length === 0) throw new InvalidInputError('destinatari', 'at least one is required');
   const doc = create({ version: '1.0', encoding: 'UTF-8' });
-  const root = doc.ele(PROT_NS, 'prot:SegnaturaInformatica');
+  writeSegnatura(doc, input);
+  return doc;
+}
+
+/**
+ * The exclusive canonical form (exc-c14n, no comments) of the root element of
+ * `buildSegnaturaDocument(input)`, written directly: the same characters `canonicalElement`
+ * takes from that document's DOM (the tests compare the two), without building the DOM and
+ * walking it, which cost more than the rest of a registration's segnatura but its signature.
+ */
+export function canonicalSegnatura(input: SegnaturaInput): string {
+  const top = new CanonicalElement('');
+  writeSegnatura(top, input);
+  return top.rootText();
+}
+
+/** What the segnatura is written to: xmlbuilder2's builder, or the canonical writer below. */
+interface XmlSink {
+  ele(namespace: string, qualifiedName: string): XmlSink;
+  txt(content: string): XmlSink;
+  att(namespace: string, qualifiedName: string, value: string): XmlSink;
+}
+
+const PROT_PREFIX = 'prot:';
+
+/**
+ * An element of the protocol namespace written in exclusive canonical form, as xmldsigjs's
+ * exc-c14n renders what the writer builds: every element and attribute is `prot:`-qualified,
+ * so `xmlns:prot` is declared once, on the root (the apex), and nowhere below; attributes in
+ * order of namespace URI then local name (one namespace: local names, compared as JavaScript
+ * strings, as xmldsigjs does); every element as start and end tag; text with &, <, > and CR
+ * escaped, attribute values with &, <, ", TAB, LF and CR.
+ */
+class CanonicalElement implements XmlSink {
+  private readonly attributes: Array<{ local: string; value: string }> = [];
+  private readonly children: Array<CanonicalElement | string> = [];
+
+  constructor(private readonly name: string) {}
+
+  ele(namespace: string, qualifiedName: string): CanonicalElement {
+    if (namespace !== PROT_NS || !qualifiedName.startsWith(PROT_PREFIX))
+      throw new Error(`canonical segnatura: ${qualifiedName} is not of the protocol namespace`);
+    const child = new CanonicalElement(qualifiedName);
+    this.children.push(child);
+    return child;
+  }
+
+  txt(content: string): CanonicalElement {
+    this.children.push(content.replace(TEXT_ESCAPED, (c) => TEXT_ESCAPES[c] ?? c));
+    return this;
+  }
+
+  att(namespace: string, qualifiedName: string, value: string): CanonicalElement {
+    if (namespace !== PROT_NS || !qualifiedName.startsWith(PROT_PREFIX))
+      throw new Error(`canonical segnatura: ${qualifiedName} is not of the protocol namespace`);
+    const local = qualifiedName.slice(PROT_PREFIX.length);
+    const escaped = value.replace(ATTRIBUTE_ESCAPED, (c) => ATTRIBUTE_ESCAPES[c] ?? c);
+    // As a DOM's setAttribute: a second value replaces the first.
+    const existing = this.attributes.find((a) => a.local === local);
+    if (existing) existing.value = escaped;
+    else this.attributes.push({ local, value: escaped });
+    return this;
+  }
+
+  /** The canonical text of the single root element written into this (document-level) node. */
+  rootText(): string {
+    const [root] = this.children;
+    if (!(root instanceof CanonicalElement) || this.children.length !== 1)
+      throw new Error('canonical segnatura: one root element expected');
+    const out: string[] = [];
+    root.write(out, ` xmlns:prot="${PROT_NS}"`);
+    return out.join('');
+  }
+
+  private write(out: string[], namespaces: string): void {
+    out.push('<', this.name, namespaces);
+    const sorted = [...this.attributes].sort((x, y) => (x.local < y.local ? -1 : x.local > y.local ? 1 : 0));
+    for (const a of sorted) out.push(' ', PROT_PREFIX, a.local, '="', a.value, '"');
+    out.push('>');
+    for (const child of this.children) {
+      if (typeof child === 'string') out.push(child);
+      else child.write(out, '');
+    }
+    out.push('</', this.name, '>');
+  }
+}
+
+const TEXT_ESCAPED = /[&<>\r]/g;
+const TEXT_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '\r': '&#xD;' };
+const ATTRIBUTE_ESCAPED = /[&<"\t\n\r]/g;
+const ATTRIBUTE_ESCAPES: Record<string, string> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '"': '&quot;',
+  '\t': '&#x9;',
+  '\n': '&#xA;',
+  '\r': '&#xD;',
+};
+
+/** The segnatura's elements, from the root down, to `top` (a document). */
+function writeSegnatura(top: XmlSink, input: SegnaturaInput): void {
+  if (input.destinatari.length === 0) throw new InvalidInputError('destinatari', 'at least one is required');
+  const root = top.ele(PROT_NS, 'prot:SegnaturaInformatica');
   att(root, 'versione', '3.0.0');
   att(root, 'lang', 'it');
 
@@ -248,5 +349,4 @@ export function buildSegnaturaDocument(input: SegnaturaInput): XMLBuilder {
   });
   document(descrizione, 'DocumentoPrimario', input.documentoPrimario, 'documentoPrimario');
   input.allegati.forEach((a, i) => document(descrizione, 'Allegato', a, `allegati[${i}]`));
-  return doc;
 }

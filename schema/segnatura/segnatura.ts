@@ -1,6 +1,6 @@
 import { InvalidInputError } from '../../server/errors/domain-error.js';
 import type { SegnaturaInput } from './segnatura-input.js';
-import { buildSegnaturaDocument, PROT_NS } from './segnatura-xml.js';
+import { buildSegnaturaDocument, canonicalSegnatura, PROT_NS } from './segnatura-xml.js';
 import type { Element } from '@xmldom/xmldom';
 import { canonicalElement, DS_NS, parseXml, sealCanonical, type SealKey } from './xades-seal.js';
 
@@ -35,12 +35,17 @@ export async function sealSegnaturaXml(xml: string, key: SealKey, signingTime: D
 }
 
 /**
- * `sealSegnaturaXml(buildSegnatura(input), …)` without the round trip through text: the
- * canonical form is taken from the built document's own DOM (the same characters the parsed
- * text would give; the tests compare the two), so no XML is written and parsed again.
+ * `sealSegnaturaXml(buildSegnatura(input), …)` without the round trip through text, nor a DOM:
+ * the root's canonical form is written directly (`canonicalSegnatura`: the same characters
+ * exc-c14n takes from the built document's DOM, and the parsed text would give; the tests
+ * compare the three).
  */
 export function sealSegnaturaInput(input: SegnaturaInput, key: SealKey, signingTime: Date): string {
+  return sealCanonical(canonicalSegnatura(input), key, signingTime);
+}
+
+/** The canonical root of `buildSegnaturaDocument(input)` taken from its DOM (the tests' reference). */
+export function canonicalSegnaturaOfDom(input: SegnaturaInput): string {
   // xmlbuilder2's DOM has the node interface exc-c14n reads (names, namespaces, attributes, text).
-  const root = buildSegnaturaDocument(input).root().node as unknown as Element;
-  return sealCanonical(canonicalElement(root), key, signingTime);
+  return canonicalElement(buildSegnaturaDocument(input).root().node as unknown as Element);
 }

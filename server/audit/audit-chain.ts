@@ -139,27 +139,34 @@ export interface SealerConnection {
 export async function sealPending(db: SealerConnection): Promise<number> {
   let total = 0;
   for (;;) {
-    await db.query('begin');
     let sealed = 0;
     try {
-      await db.query('select pg_advisory_xact_lock($1)', [SEAL_LOCK]);
+      // BEGIN and the lock in one simple query (a constant, no parameter): one round trip.
+      await db.query(`begin; select pg_advisory_xact_lock(${SEAL_LOCK})`);
+      // The pending rows and the head of each of their chains, in one statement (the heads
+      // move only in a pass, which holds the lock): a round trip less per pass.
       const rows = (
-        await db.query<ChainedRowColumns>(
-          `select ${CHAINED_ROW_COLUMNS} from audit_event e
-            where e.id > coalesce((select max(s.audit_id) from audit_seal s), 0) - ${SEAL_WINDOW}
-              and not exists (select 1 from audit_seal s where s.audit_id = e.id)
-            order by e.id limit ${SEAL_BATCH}`,
+        await db.query<ChainedRowColumns & { head_seq: string | null; head_hash: string | null }>(
+          `with r as (
+             select ${CHAINED_ROW_COLUMNS} from audit_event e
+              where e.id > coalesce((select max(s.audit_id) from audit_seal s), 0) - ${SEAL_WINDOW}
+                and not exists (select 1 from audit_seal s where s.audit_id = e.id)
+              order by e.id limit ${SEAL_BATCH}),
+           heads as (
+             select c.chain, h.seq, h.hash
+               from (select distinct coalesce(r.aoo_id, '${PLATFORM_CHAIN}') as chain from r) c
+               cross join lateral (select s.seq::text as seq, s.hash from audit_seal s
+                                    where s.chain = c.chain order by s.seq desc limit 1) h)
+           select r.*, h.seq as head_seq, h.hash as head_hash
+             from r left join heads h on h.chain = coalesce(r.aoo_id, '${PLATFORM_CHAIN}')
+            order by r.id::bigint`,
         )
       ).rows;
       if (rows.length > 0) {
-        const chains = [...new Set(rows.map((r) => chainOf(r.aoo_id)))];
-        const heads = await db.query<{ chain: string; seq: string; hash: string }>(
-          // Ordered by the column, not by the text alias ('9' > '10').
-          `select distinct on (s.chain) s.chain, s.seq::text as seq, s.hash from audit_seal s
-            where s.chain = any($1::text[]) order by s.chain, s.seq desc`,
-          [chains],
-        );
-        const last = new Map(heads.rows.map((h) => [h.chain, { seq: BigInt(h.seq), hash: h.hash }]));
+        const last = new Map<string, { seq: bigint; hash: string }>();
+        for (const r of rows)
+          if (r.head_seq !== null && r.head_hash !== null && !last.has(chainOf(r.aoo_id)))
+            last.set(chainOf(r.aoo_id), { seq: BigInt(r.head_seq), hash: r.head_hash });
         const values: unknown[] = [];
         for (const r of rows) {
           const chain = chainOf(r.aoo_id);

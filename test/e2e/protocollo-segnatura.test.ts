@@ -104,6 +104,34 @@ describe('protocollo segnatura', () => {
     );
   });
 
+  it('a registration after the seal is replaced is sealed with the new key, not a cached old one', async () => {
+    const register = async () => {
+      const reg = await prot.data(RegisterProtocolDocument, {
+        input: {
+          kind: 'ARRIVO',
+          documentId: await draft(ids.uor['PROT'] ?? '', 'protocollista'),
+          oggetto: 'Istanza prima e dopo il rinnovo del sigillo',
+          correspondents: [{ kind: 'PERSONA_FISICA', nome: 'Anna', cognome: 'Bianchi' }],
+        },
+      });
+      const s = (await prot.data(ProtocolSegnaturaDocument, { id: reg.registerProtocol.id })).segnatura;
+      assert.ok(s);
+      return s.xml;
+    };
+    // The AOO's key opened and cached by a registration, then the seal replaced.
+    const first = await register();
+    assert.ok(xmlsecVerify(first, certificatePem).ok);
+    const admin = await env.asUser('admin');
+    const renewed = (await admin.data(GenerateDevelopmentSegnaturaSealDocument, { aooId: ids.aooId }))
+      .generateDevelopmentSegnaturaSeal.certificatePem;
+    assert.notEqual(renewed, certificatePem);
+    const second = await register();
+    const withNew = xmlsecVerify(second, renewed);
+    assert.ok(withNew.ok, withNew.output);
+    assert.equal(xmlsecVerify(second, certificatePem).ok, false, 'not sealed with the replaced key');
+    certificatePem = renewed;
+  });
+
   it('a hidden record’s segnatura looks like a missing one; an AOO without a seal registers with none', async () => {
     const doc = await draft(ids.uor['PROT'] ?? '', 'protocollista');
     const reg = await prot.data(RegisterProtocolDocument, {

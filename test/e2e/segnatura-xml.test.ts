@@ -10,6 +10,8 @@ import {
   type SegnaturaInput,
 } from '../../schema/segnatura/index.js';
 import type { SealMaterial } from '../../schema/segnatura/seal-keystore.js';
+import { canonicalSegnaturaOfDom } from '../../schema/segnatura/segnatura.js';
+import { canonicalSegnatura } from '../../schema/segnatura/segnatura-xml.js';
 import {
   canonicalElement,
   parseXml,
@@ -74,6 +76,82 @@ describe('segnatura XML and XAdES seal', () => {
         );
       }
     }
+  });
+
+  it('the canonical form written directly is the one exc-c14n takes from the DOM, for every part of the XSD', () => {
+    // Every character the canonical form escapes (text: & < > CR; attributes: & < " TAB LF CR),
+    // and some it does not (> ' in attributes, non-Latin, beyond the BMP), in every kind of field.
+    const odd = ' \t tab \n line \r\n crlf & <a> "q" \'s\' ]]> \u{1F4C4} 中文 \u0001';
+    const base = segnaturaInput('PARTENZA', CORRESPONDENTS.personaFisica);
+    const inputs: SegnaturaInput[] = [];
+    for (const kind of ['ARRIVO', 'PARTENZA', 'INTERNO'] as const)
+      for (const correspondent of Object.values(CORRESPONDENTS))
+        inputs.push(segnaturaInput(kind, correspondent));
+    inputs.push({
+      ...base,
+      oggetto: `Oggetto${odd}`,
+      identifier: {
+        ...base.identifier,
+        denominazioneAmministrazione: `Comune${odd}`,
+        denominazioneAOO: `AOO${odd}`,
+      },
+      primaRegistrazione: { ...base.identifier, numero: 7, ora: undefined },
+      classification: {
+        denominazione: `Classe${odd}`,
+        codice: 'VI',
+        levels: [
+          { codice: 'VI', descrizione: `Livello${odd}` },
+          { codice: '3' },
+          { codice: '12', descrizione: 'x' },
+        ],
+      },
+      fascicolo: { denominazione: `Fascicolo${odd}`, codice: `F${odd}` },
+      riservato: { note: `Nota${odd}` },
+      riferimento: {
+        identifier: { ...base.identifier, numero: 3 },
+        oggetto: `Riferimento${odd}`,
+        classification: { denominazione: 'NC', codice: 'NC' },
+      },
+      mittente: {
+        type: 'PERSONA_GIURIDICA',
+        denominazione: `Société "Les Amis" & Cie${odd}`,
+        partitaIvaOCodiceFiscale: '01234567890',
+        contatti: {
+          email: [`a@b.it`],
+          pec: ['p@pec.it'],
+          url: ['https://example.it/?a=1&b=2'],
+          telefoni: [`06 1234${odd}`],
+          indirizziPostali: [
+            {
+              dug: `Via${odd}`,
+              duf: 'Roma',
+              civico: '1',
+              cap: '000100',
+              comune: `Roma${odd}`,
+              codiceIstatComune: '058091',
+            },
+          ],
+        },
+        persone: [
+          { nome: 'Zoë', cognome: "D'Àngelo", titolo: `Dott.ssa${odd}`, codiceFiscale: 'rssmra80a01h501u' },
+        ],
+      },
+      destinatari: [
+        { ...CORRESPONDENTS.amministrazione, confermaRicezione: false, perConoscenza: true },
+        { type: 'AMMINISTRAZIONE_ESTERA', denominazione: `Estera${odd}`, ufficio: `Ufficio${odd}` },
+      ],
+      documentoPrimario: {
+        ...base.documentoPrimario,
+        nomeFile: `a${odd}.pdf`,
+        mimeType: `x/y${odd}`,
+        descrizione: `D${odd}`,
+      },
+      allegati: [{ nomeFile: `b${odd}`, mimeType: 'application/pdf', sha256: base.documentoPrimario.sha256 }],
+    });
+    for (const input of inputs) assert.equal(canonicalSegnatura(input), canonicalSegnaturaOfDom(input));
+    // The refusals are the same (the checks are shared): nothing is written for them.
+    assert.throws(() => canonicalSegnatura({ ...base, destinatari: [] }), code('BAD_USER_INPUT'));
+    assert.throws(() => canonicalSegnatura({ ...base, oggetto: ' ' }), code('BAD_USER_INPUT'));
   });
 
   it('the template seal is byte for byte the seal xadesjs builds (RSA), and has its form (ECDSA)', async () => {
