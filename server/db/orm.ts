@@ -3,7 +3,6 @@ import { Migrator } from '@mikro-orm/migrations';
 import { PostgreSqlDriver } from '@mikro-orm/postgresql';
 import pg from 'pg';
 import type { Logger } from '../logger.js';
-import { pipelineBegin } from './pipelined-begin.js';
 
 export type Orm = MikroORM<PostgreSqlDriver>;
 
@@ -32,13 +31,7 @@ export function ormOptions(clientUrl: string, logger: Logger, schema: Schema): O
     // Request work must use a fork (RequestContext.em); the global manager is off limits.
     allowGlobalContext: false,
     forceUtcTimezone: true,
-    pool: {
-      min: 0,
-      max: 10,
-      // Each transaction's BEGIN goes with its first statement (one round trip less each).
-      afterCreate: (connection: pg.Client, done: (err: Error | null, connection: pg.Client) => void) =>
-        done(null, pipelineBegin(connection)),
-    },
+    pool: { min: 0, max: 10 },
     logger: (message: string) => logger.debug({ component: 'orm' }, message),
     // knex would print pool warnings ("Connection Error: …" during an outage) to the console.
     driverOptions: {
