@@ -14,7 +14,9 @@ import {
   startConservatorSimulator,
   type ConservatorSimulator,
 } from '../../plugins/conservazione/simulator/index.js';
+import { httpConnector, type ConservationConnector } from '../../plugins/conservazione/connector/index.js';
 import { runTransfer } from '../../plugins/conservazione/transfer/index.js';
+import { versatoreFor } from '../../plugins/conservazione/transfer/versatore.js';
 import { yearlyFascicoliJob } from '../../plugins/conservazione/transfer/schedule.jobs.js';
 import { systemContext, type RequestContext } from '../../server/context.js';
 import { SettableClock } from '../harness/clock.js';
@@ -255,6 +257,46 @@ describe('conservation transfers', () => {
       assert.equal(i.colour, ConservationColour.GREEN);
       assert.equal(simulator.receivedCount(keyOf(i)), 1, `document ${i.position} sent once`);
     }
+  });
+
+  it('a page marked sent, then the process dies after one send: each document conserved exactly once', async () => {
+    const pkg = await series('Verbali', 6);
+    const ctx = await system();
+    const config = env.platform.config.conservation;
+    const real = httpConnector(config, await versatoreFor(ctx.em, config, world.ids.aooId));
+    // The first document reaches the conservator and the process "dies" before its answer is
+    // recorded; nothing else is sent or asked (a dead process sends nothing).
+    let calls = 0;
+    const dying: ConservationConnector = {
+      ...real,
+      send: async (submission) => {
+        calls += 1;
+        if (calls === 1) await real.send(submission);
+        throw new Error('the process died');
+      },
+      status: () => Promise.reject(new Error('the process died')),
+    };
+    await assert.rejects(runTransfer(ctx, pkg.id, { connector: dying }), /the process died/);
+    const died = await stateOf(pkg.id);
+    // The whole page was marked sent before the first send, in one transaction.
+    assert.ok(died.items.every((i) => i.sentCount === 1 && i.colour === ConservationColour.ORANGE));
+    const first = died.items.find((i) => simulator.receivedCount(keyOf(i)) === 1);
+    assert.ok(first, 'one document reached the conservator');
+    assert.equal(died.items.filter((i) => simulator.receivedCount(keyOf(i)) > 0).length, 1);
+    // The restart asks about every marked document: the one kept is recorded, the others sent once.
+    const result = await transfer(pkg.id);
+    assert.deepEqual({ sent: result.sent, green: result.green }, { sent: 5, green: 6 });
+    const { pkg: done, items } = await stateOf(pkg.id);
+    assert.equal(done.colour, ConservationColour.GREEN);
+    for (const i of items) {
+      assert.equal(i.colour, ConservationColour.GREEN);
+      assert.equal(simulator.receivedCount(keyOf(i)), 1, `document ${i.position} sent once`);
+      assert.equal(i.alreadyConserved, i.id === first.id, `document ${i.position} already conserved`);
+    }
+    // A third run finds nothing to do and sends nothing.
+    const again = await transfer(pkg.id);
+    assert.deepEqual({ sent: again.sent, green: again.green }, { sent: 0, green: 6 });
+    assert.equal(simulator.receivedCount(keyOf(first)), 1);
   });
 
   it('on 2 January the fascicoli closed more than a year before go, each in a package of its own', async () => {
