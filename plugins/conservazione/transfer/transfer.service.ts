@@ -234,8 +234,12 @@ async function transferItem(
     }
     await withTransaction(ctx, (tx) => recordItemsSending(tx, [item.id]));
   }
-  const answer = await connector.send(await submission(ctx, components, key, descriptorBlobKey));
-  await outcomes.add(item.id, await itemOutcome(ctx, answer));
+  // No name for the answer: its texts (the whole response, the rapporto) are not kept past
+  // storing the rapporto.
+  await outcomes.add(
+    item.id,
+    await itemOutcome(ctx, await connector.send(await submission(ctx, components, key, descriptorBlobKey))),
+  );
   return 1;
 }
 
@@ -335,24 +339,34 @@ async function submission(
   };
 }
 
-/** The conservator's answer as an outcome to record; a rapporto is stored first. */
-async function itemOutcome(ctx: RequestContext, outcome: ConnectorOutcome): Promise<ItemOutcome> {
+/**
+ * The conservator's answer as an outcome to record; a rapporto is stored first. Not async itself:
+ * the answer (with the whole response text) is read here and let go, and only the rapporto's
+ * bytes wait for the blob store (an async function would hold its argument until it returns).
+ */
+function itemOutcome(ctx: RequestContext, outcome: ConnectorOutcome): Promise<ItemOutcome> {
   if (outcome.kind === 'CONSERVED') {
-    const rapporto = await ctx.platform.blobs.put(Readable.from([Buffer.from(outcome.rapportoXml, 'utf8')]));
-    return {
+    return storedRapporto(ctx, Buffer.from(outcome.rapportoXml, 'utf8'), {
       colour: ConservationColour.GREEN,
       outcomeCode: outcome.alreadyConserved ? 'GIA_CONSERVATO' : 'POSITIVO',
       conservatorId: outcome.conservatorId,
-      rapporto,
       warnings: outcome.warnings.map((w) => ({ ...w, componentId: w.componentId ?? null })),
       alreadyConserved: outcome.alreadyConserved,
-    };
+    });
   }
-  return {
+  return Promise.resolve({
     colour: ConservationColour.RED,
     outcomeCode: 'NEGATIVO',
     reasons: outcome.reasons.map((r) => ({ ...r, componentId: r.componentId ?? null })),
-  };
+  });
+}
+
+async function storedRapporto(
+  ctx: RequestContext,
+  rapporto: Buffer,
+  outcome: Omit<Extract<ItemOutcome, { colour: ConservationColour.GREEN }>, 'rapporto'>,
+): Promise<ItemOutcome> {
+  return { ...outcome, rapporto: await ctx.platform.blobs.put(Readable.from([rapporto])) };
 }
 
 /** Outcomes recorded at once by a transfer run (one transaction for the batch). */
