@@ -259,33 +259,49 @@ describe('conservation transfers', () => {
     }
   });
 
-  it('a page marked sent, then the process dies after one send: each document conserved exactly once', async () => {
+  it('a page marked sent, then an answer lost to an unexpected error: the run stops, each document conserved exactly once', async () => {
     const pkg = await series('Verbali', 6);
     const ctx = await system();
     const config = env.platform.config.conservation;
     const real = httpConnector(config, await versatoreFor(ctx.em, config, world.ids.aooId));
-    // The first document reaches the conservator and the process "dies" before its answer is
-    // recorded; nothing else is sent or asked (a dead process sends nothing).
+    // The first document reaches the conservator and its answer is lost to an unexpected error
+    // (as if the process died); the three sent beside it go only after that error.
     let calls = 0;
+    let died: () => void = () => undefined;
+    const death = new Promise<void>((resolve) => {
+      died = resolve;
+    });
     const dying: ConservationConnector = {
       ...real,
       send: async (submission) => {
         calls += 1;
-        if (calls === 1) await real.send(submission);
-        throw new Error('the process died');
+        if (calls === 1) {
+          await real.send(submission);
+          died();
+          throw new Error('the process died');
+        }
+        await death;
+        return real.send(submission);
       },
-      status: () => Promise.reject(new Error('the process died')),
     };
     await assert.rejects(runTransfer(ctx, pkg.id, { connector: dying }), /the process died/);
-    const died = await stateOf(pkg.id);
+    // The unexpected error stops every worker: none takes another document after it.
+    assert.equal(calls, 4, 'documents sent by the run');
+    const stopped = await stateOf(pkg.id);
     // The whole page was marked sent before the first send, in one transaction.
-    assert.ok(died.items.every((i) => i.sentCount === 1 && i.colour === ConservationColour.ORANGE));
-    const first = died.items.find((i) => simulator.receivedCount(keyOf(i)) === 1);
-    assert.ok(first, 'one document reached the conservator');
-    assert.equal(died.items.filter((i) => simulator.receivedCount(keyOf(i)) > 0).length, 1);
+    assert.ok(stopped.items.every((i) => i.sentCount === 1));
+    const [first] = stopped.items.filter(
+      (i) => simulator.receivedCount(keyOf(i)) === 1 && i.colour === ConservationColour.ORANGE,
+    );
+    assert.ok(first, 'the document whose answer was lost is orange');
+    assert.deepEqual(
+      stopped.items.map((i) => i.colour).sort(),
+      ['GREEN', 'GREEN', 'GREEN', 'ORANGE', 'ORANGE', 'ORANGE'],
+      'the answers received were recorded',
+    );
     // The restart asks about every marked document: the one kept is recorded, the others sent once.
     const result = await transfer(pkg.id);
-    assert.deepEqual({ sent: result.sent, green: result.green }, { sent: 5, green: 6 });
+    assert.deepEqual({ sent: result.sent, green: result.green }, { sent: 2, green: 6 });
     const { pkg: done, items } = await stateOf(pkg.id);
     assert.equal(done.colour, ConservationColour.GREEN);
     for (const i of items) {

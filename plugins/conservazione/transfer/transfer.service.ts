@@ -165,7 +165,11 @@ async function transfer(
     return page.shift();
   };
   const worker = async (): Promise<void> => {
-    for (let item = await take(); item && failures.length === 0 && !outcomes.failed; item = await take()) {
+    for (
+      let item = await take();
+      item && failures.length === 0 && !broken && !outcomes.failed;
+      item = await take()
+    ) {
       try {
         // Awaited first: `sent += await …` would add to the value read before the wait.
         const sends = await transferItem(ctx, connector, components.get(item.documentId), item, outcomes);
@@ -383,7 +387,7 @@ const OUTCOME_BATCH = 25;
 class OutcomeRecorder {
   private pending: Array<{ itemId: string; outcome: ItemOutcome }> = [];
   private writing: Promise<void> = Promise.resolve();
-  private error: unknown = null;
+  private error: Error | null = null;
 
   constructor(private readonly ctx: RequestContext) {}
 
@@ -418,7 +422,7 @@ class OutcomeRecorder {
         const own = { ...this.ctx, em: this.ctx.em.fork({ clear: true }) };
         await withTransaction(own, (tx) => recordItemOutcomes(tx, batch));
       } catch (err) {
-        this.error = err;
+        this.error = err instanceof Error ? err : new Error(String(err));
       }
     });
   }
