@@ -9,6 +9,7 @@ import {
   markPackageBuilt,
   PackageKind,
   recordItemOutcome,
+  recordItemOutcomes,
   resendPackage,
   type CreatePackageInput,
 } from '../../plugins/conservazione/package/index.js';
@@ -237,6 +238,65 @@ describe('conservation packages', () => {
       ),
       'CONSERVATION_ALREADY_CONSERVED',
     );
+  });
+
+  it('outcomes recorded in one batch: each once, in order, audited each; the colour moves once', async () => {
+    const docs = [
+      await world.registeredDocument('Atto 1'),
+      await world.registeredDocument('Atto 2'),
+      await world.registeredDocument('Atto 3'),
+    ];
+    const pkg = await create({
+      kind: PackageKind.SERIES,
+      aooId: world.ids.aooId,
+      label: 'Atti',
+      documentIds: docs,
+    });
+    const [a, b, c] = await items(pkg.id);
+    assert.ok(a && b && c);
+    colours.length = 0;
+    const conserved = async (itemId: string) => ({
+      itemId,
+      outcome: {
+        colour: ConservationColour.GREEN as const,
+        outcomeCode: 'POSITIVO',
+        conservatorId: `UD-${itemId}`,
+        rapporto: await storeText(env, `<RapportoVersamento>${itemId}</RapportoVersamento>`),
+        warnings: [],
+        alreadyConserved: false,
+      },
+    });
+    const rejected = {
+      itemId: b.id,
+      outcome: {
+        colour: ConservationColour.RED as const,
+        outcomeCode: 'NEGATIVO',
+        reasons: [{ code: 'COMP-006-001', message: 'Hash non coincidente', componentId: '1' }],
+      },
+    };
+    const recorded = await inUnit(env, async (tx) =>
+      recordItemOutcomes(tx, [await conserved(a.id), rejected, await conserved(a.id), await conserved(c.id)]),
+    );
+    assert.deepEqual(recorded, [true, true, false, true], 'the duplicate in the batch changes nothing');
+    assert.deepEqual(
+      (await items(pkg.id)).map((r) => r.colour),
+      ['GREEN', 'RED', 'GREEN'],
+    );
+    const row = await reload(pkg.id);
+    assert.deepEqual(
+      { colour: row.colour, orange: row.orangeCount, red: row.redCount },
+      { colour: ConservationColour.RED, orange: 0, red: 1 },
+    );
+    const audited = await sql<{ operation: string; n: string }>(
+      env,
+      `select operation, count(*) as n from audit_event
+        where target_id in ($1, $2, $3, $4) group by operation`,
+      [a.id, b.id, c.id, pkg.id],
+    );
+    assert.equal(audited.find((r) => r.operation === 'conservation.outcome')?.n, '3');
+    assert.equal(audited.find((r) => r.operation === 'conservation.packageColour')?.n, '1');
+    await eventsSettled();
+    assert.deepEqual(colours, [{ packageId: pkg.id, colour: 'RED' }]);
   });
 
   it('the colour counters stay right under concurrent and duplicate outcomes, and on a resend', async () => {

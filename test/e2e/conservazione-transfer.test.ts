@@ -14,7 +14,9 @@ import {
   startConservatorSimulator,
   type ConservatorSimulator,
 } from '../../plugins/conservazione/simulator/index.js';
+import { httpConnector, type ConservationConnector } from '../../plugins/conservazione/connector/index.js';
 import { runTransfer } from '../../plugins/conservazione/transfer/index.js';
+import { versatoreFor } from '../../plugins/conservazione/transfer/versatore.js';
 import { yearlyFascicoliJob } from '../../plugins/conservazione/transfer/schedule.jobs.js';
 import { systemContext, type RequestContext } from '../../server/context.js';
 import { SettableClock } from '../harness/clock.js';
@@ -255,6 +257,62 @@ describe('conservation transfers', () => {
       assert.equal(i.colour, ConservationColour.GREEN);
       assert.equal(simulator.receivedCount(keyOf(i)), 1, `document ${i.position} sent once`);
     }
+  });
+
+  it('a page marked sent, then an answer lost to an unexpected error: the run stops, each document conserved exactly once', async () => {
+    const pkg = await series('Verbali', 6);
+    const ctx = await system();
+    const config = env.platform.config.conservation;
+    const real = httpConnector(config, await versatoreFor(ctx.em, config, world.ids.aooId));
+    // The first document reaches the conservator and its answer is lost to an unexpected error
+    // (as if the process died); the three sent beside it go only after that error.
+    let calls = 0;
+    let died: () => void = () => undefined;
+    const death = new Promise<void>((resolve) => {
+      died = resolve;
+    });
+    const dying: ConservationConnector = {
+      ...real,
+      send: async (submission) => {
+        calls += 1;
+        if (calls === 1) {
+          await real.send(submission);
+          died();
+          throw new Error('the process died');
+        }
+        await death;
+        return real.send(submission);
+      },
+    };
+    await assert.rejects(runTransfer(ctx, pkg.id, { connector: dying }), /the process died/);
+    // The unexpected error stops every worker: none takes another document after it.
+    assert.equal(calls, 4, 'documents sent by the run');
+    const stopped = await stateOf(pkg.id);
+    // The whole page was marked sent before the first send, in one transaction.
+    assert.ok(stopped.items.every((i) => i.sentCount === 1));
+    const [first] = stopped.items.filter(
+      (i) => simulator.receivedCount(keyOf(i)) === 1 && i.colour === ConservationColour.ORANGE,
+    );
+    assert.ok(first, 'the document whose answer was lost is orange');
+    assert.deepEqual(
+      stopped.items.map((i) => i.colour).sort(),
+      ['GREEN', 'GREEN', 'GREEN', 'ORANGE', 'ORANGE', 'ORANGE'],
+      'the answers received were recorded',
+    );
+    // The restart asks about every marked document: the one kept is recorded, the others sent once.
+    const result = await transfer(pkg.id);
+    assert.deepEqual({ sent: result.sent, green: result.green }, { sent: 2, green: 6 });
+    const { pkg: done, items } = await stateOf(pkg.id);
+    assert.equal(done.colour, ConservationColour.GREEN);
+    for (const i of items) {
+      assert.equal(i.colour, ConservationColour.GREEN);
+      assert.equal(simulator.receivedCount(keyOf(i)), 1, `document ${i.position} sent once`);
+      assert.equal(i.alreadyConserved, i.id === first.id, `document ${i.position} already conserved`);
+    }
+    // A third run finds nothing to do and sends nothing.
+    const again = await transfer(pkg.id);
+    assert.deepEqual({ sent: again.sent, green: again.green }, { sent: 0, green: 6 });
+    assert.equal(simulator.receivedCount(keyOf(first)), 1);
   });
 
   it('on 2 January the fascicoli closed more than a year before go, each in a package of its own', async () => {

@@ -23,6 +23,7 @@ import {
   requestComponentIds,
   screenAnswer,
   validateAnswers,
+  type ScreenedAnswer,
 } from './response-read.js';
 import { parseSafeXml } from './safe-xml.js';
 import type { UnitKey, Versatore } from '../sip/index.js';
@@ -85,68 +86,37 @@ export function httpConnector(config: ConservationConfig, versatore: Versatore):
         size: c.size,
         open: () => c.open(),
       }));
-      const answer = await call(PARER_SERVICES.versamento, VERSAMENTO_VERSION, unit.xml, files, signal);
-      const esito = screenAnswer(
-        xmlBody(answer, PARER_SERVICES.versamento),
-        'EsitoVersamento',
-        'EsitoVersamento',
-        'response-versamento',
+      // Read into plain facts before the schema check (an xmllint run) is awaited: the answer's
+      // DOM would otherwise outlive that wait, with the other documents' work allocating, and be
+      // promoted to V8's old generation for every document sent.
+      const read = readVersamento(
+        xmlBody(
+          await call(PARER_SERVICES.versamento, VERSAMENTO_VERSION, unit.xml, files, signal),
+          PARER_SERVICES.versamento,
+        ),
+        unit,
       );
-      const { root, text } = esito;
-      const code = outcomeCode(root, 'EsitoVersamento');
-      if (code !== 'NEGATIVO') {
-        const rapportoXml = pathText(root, 'RapportoVersamento');
-        if (!rapportoXml?.trim())
-          throw new ConservatorResponseInvalid(
-            `The conservator answered ${code} for ${keyLabel(unit.key)} without a RapportoVersamento`,
-          );
-        // The answer and the rapporto it carries (escaped text) in one schema check.
-        const rapportoAnswer = screenAnswer(
-          rapportoXml,
-          'RapportoVersamento',
-          'RapportoVersamento',
-          'response-versamento',
-        );
-        await validateAnswers([esito, rapportoAnswer]);
-        const rapporto = rapportoRoot(rapportoAnswer.root);
-        const warnings: Reason[] = [
-          ...(code === 'WARNING' ? [generalError(root)].filter((r): r is Reason => r !== null) : []),
-          ...furtherWarnings(root),
-          ...componentReasons(root, unit.xml, 'WARNING', []),
-        ];
+      await validateAnswers(read.answers);
+      if (read.kind === 'CONSERVED') {
         return {
           kind: 'CONSERVED',
-          conservatorId: pathValue(rapporto, 'SIP', 'URNSIP') ?? pathValue(root, 'URNSIP'),
-          rapportoXml,
-          responseXml: text,
-          warnings,
+          conservatorId: read.conservatorId,
+          rapportoXml: read.rapportoXml,
+          responseXml: read.responseXml,
+          warnings: read.warnings,
           alreadyConserved: false,
         };
       }
-      await validateAnswers([esito]);
-      const general = generalError(root);
-      if (
-        general &&
-        (general.code === PARER_CODES.alreadyPresent || general.code === PARER_CODES.alreadyPresentOld)
-      ) {
+      if (read.kind === 'ALREADY_PRESENT') {
         // A resend after a lost answer: what the conservator holds decides, with its rapporto.
         const known = await connector.status(unit.key, signal);
         if (known.kind !== 'CONSERVED')
           throw new ConservatorResponseInvalid(
-            `The conservator says ${keyLabel(unit.key)} is already present (${general.code}) but its status service does not know it`,
+            `The conservator says ${keyLabel(unit.key)} is already present (${read.code}) but its status service does not know it`,
           );
-        return { ...known, responseXml: text, alreadyConserved: true };
+        return { ...known, responseXml: read.responseXml, alreadyConserved: true };
       }
-      const errors = [...(general ? [general] : []), ...furtherErrors(root)];
-      const reasons = componentReasons(root, unit.xml, 'NEGATIVO', errors);
-      const attributed = new Set(reasons.map((r) => r.code));
-      for (const e of errors) if (!attributed.has(e.code) || !COMPONENT_CODE.test(e.code)) reasons.push(e);
-      if (reasons.length === 0)
-        reasons.push({
-          code: 'NEGATIVO',
-          message: 'The conservator refused the unit without naming an error',
-        });
-      return { kind: 'REJECTED', reasons: dedupe(reasons), responseXml: text };
+      return { kind: 'REJECTED', reasons: read.reasons, responseXml: read.responseXml };
     },
 
     async status(key: UnitKey, signal?: AbortSignal): Promise<ConnectorOutcome | { kind: 'UNKNOWN' }> {
@@ -233,6 +203,74 @@ async function readRapporto(xml: string): Promise<Element> {
 }
 
 /** A rapporto is the proof of a conservation: one that says NEGATIVO proves nothing. */
+/** What an EsitoVersamento says, read from its DOM (and its rapporto's), with the texts to validate. */
+type VersamentoRead = { answers: SchemaCheck[]; responseXml: string } & (
+  | { kind: 'CONSERVED'; conservatorId: string | null; rapportoXml: string; warnings: Reason[] }
+  | { kind: 'ALREADY_PRESENT'; code: string }
+  | { kind: 'REJECTED'; reasons: Reason[] }
+);
+
+/** A text and the schema it must follow (no DOM: only the text is validated). */
+type SchemaCheck = Pick<ScreenedAnswer, 'what' | 'text' | 'schema'>;
+
+function schemaCheck({ what, text, schema }: ScreenedAnswer): SchemaCheck {
+  return { what, text, schema };
+}
+
+/**
+ * Screens and parses an answer to VersamentoSync (and the rapporto it carries) and reads what it
+ * says; the caller validates `answers` before using any of it. Throws ConservatorResponseInvalid.
+ */
+function readVersamento(body: Buffer, unit: UdSubmission): VersamentoRead {
+  const esito = screenAnswer(body, 'EsitoVersamento', 'EsitoVersamento', 'response-versamento');
+  const { root, text } = esito;
+  const code = outcomeCode(root, 'EsitoVersamento');
+  if (code !== 'NEGATIVO') {
+    const rapportoXml = pathText(root, 'RapportoVersamento');
+    if (!rapportoXml?.trim())
+      throw new ConservatorResponseInvalid(
+        `The conservator answered ${code} for ${keyLabel(unit.key)} without a RapportoVersamento`,
+      );
+    // The answer and the rapporto it carries (escaped text) in one schema check.
+    const rapportoAnswer = screenAnswer(
+      rapportoXml,
+      'RapportoVersamento',
+      'RapportoVersamento',
+      'response-versamento',
+    );
+    const rapporto = rapportoRoot(rapportoAnswer.root);
+    const warnings: Reason[] = [
+      ...(code === 'WARNING' ? [generalError(root)].filter((r): r is Reason => r !== null) : []),
+      ...furtherWarnings(root),
+      ...componentReasons(root, unit.xml, 'WARNING', []),
+    ];
+    return {
+      kind: 'CONSERVED',
+      answers: [schemaCheck(esito), schemaCheck(rapportoAnswer)],
+      responseXml: text,
+      conservatorId: pathValue(rapporto, 'SIP', 'URNSIP') ?? pathValue(root, 'URNSIP'),
+      rapportoXml,
+      warnings,
+    };
+  }
+  const general = generalError(root);
+  if (
+    general &&
+    (general.code === PARER_CODES.alreadyPresent || general.code === PARER_CODES.alreadyPresentOld)
+  )
+    return { kind: 'ALREADY_PRESENT', answers: [schemaCheck(esito)], responseXml: text, code: general.code };
+  const errors = [...(general ? [general] : []), ...furtherErrors(root)];
+  const reasons = componentReasons(root, unit.xml, 'NEGATIVO', errors);
+  const attributed = new Set(reasons.map((r) => r.code));
+  for (const e of errors) if (!attributed.has(e.code) || !COMPONENT_CODE.test(e.code)) reasons.push(e);
+  if (reasons.length === 0)
+    reasons.push({
+      code: 'NEGATIVO',
+      message: 'The conservator refused the unit without naming an error',
+    });
+  return { kind: 'REJECTED', answers: [schemaCheck(esito)], responseXml: text, reasons: dedupe(reasons) };
+}
+
 function rapportoRoot(root: Element): Element {
   const code = outcomeCode(root, 'RapportoVersamento');
   if (code === 'NEGATIVO')

@@ -46,7 +46,9 @@ export function screenAnswer(
 }
 
 /** Validates screened answers against their ParER schemas, one xmllint call per schema. */
-export async function validateAnswers(answers: ScreenedAnswer[]): Promise<void> {
+export async function validateAnswers(
+  answers: ReadonlyArray<Pick<ScreenedAnswer, 'what' | 'text' | 'schema'>>,
+): Promise<void> {
   for (const schema of new Set(answers.map((a) => a.schema))) {
     const batch = answers.filter((a) => a.schema === schema);
     const results = await validateConservationXml(

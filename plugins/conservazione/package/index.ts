@@ -38,7 +38,8 @@ export {
 export {
   markPackageBuilt,
   recordItemOutcome,
-  recordItemSending,
+  recordItemOutcomes,
+  recordItemsSending,
   recordTransferAttempt,
   type BuiltPackage,
   type ItemOutcome,

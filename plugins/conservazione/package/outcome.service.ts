@@ -1,5 +1,6 @@
 import { LockMode } from '@mikro-orm/core';
 import type { StoredBlob } from '../../../server/blob/blob-store.js';
+import { pgArray } from '../../../server/db/sql-array.js';
 import type { UnitOfWork } from '../../../server/db/unit-of-work.js';
 import { DomainError } from '../../../server/errors/domain-error.js';
 import {
@@ -78,13 +79,19 @@ export async function markPackageBuilt(
   });
 }
 
-/** Committed before a document is sent: if the answer is lost, the retry asks the conservator first. */
-export async function recordItemSending(tx: UnitOfWork, itemId: string): Promise<void> {
-  const item = await tx.em.findOne(ConservationItem, { id: itemId });
-  if (!item || item.colour !== ConservationColour.ORANGE) return;
-  item.sentCount += 1;
-  item.lastSentAt = tx.clock.now();
-  await tx.em.flush();
+/**
+ * Committed before documents are sent (a transfer run marks a page of them at once): if an answer
+ * is lost, or a marked document never went, the retry asks the conservator first. Items already
+ * green or red are left alone.
+ */
+export async function recordItemsSending(tx: UnitOfWork, itemIds: readonly string[]): Promise<void> {
+  if (itemIds.length === 0) return;
+  // One statement for the page; nothing of it is needed as entities.
+  await tx.em.execute(
+    `update conservation_item set sent_count = sent_count + 1, last_sent_at = ?
+      where id = any(?::uuid[]) and colour = ?`,
+    [tx.clock.now(), pgArray(itemIds), ConservationColour.ORANGE],
+  );
 }
 
 /** One transfer attempt of a package ended: with the reason it did not finish, or null. */
@@ -116,83 +123,122 @@ export async function recordItemOutcome(
   itemId: string,
   outcome: ItemOutcome,
 ): Promise<boolean> {
-  const item = await tx.em.findOne(ConservationItem, { id: itemId });
-  if (!item) throw new DomainError('NOT_FOUND', `No conservation item ${itemId}`, { itemId });
-  const pkg = await lockedPackage(tx, item.packageId);
-  await tx.em.refresh(item);
-  if (item.colour !== ConservationColour.ORANGE) return false;
+  const [recorded] = await recordItemOutcomes(tx, [{ itemId, outcome }]);
+  return recorded ?? false;
+}
+
+/**
+ * The outcomes of several documents in one transaction (a transfer run records the answers it
+ * got in batches): each as `recordItemOutcome` would, in order, its audit row and event each;
+ * the packages' rows locked once (in id order) and their colours moved once. Returns, per
+ * outcome, whether it was recorded.
+ */
+export async function recordItemOutcomes(
+  tx: UnitOfWork,
+  outcomes: ReadonlyArray<{ itemId: string; outcome: ItemOutcome }>,
+): Promise<boolean[]> {
+  if (outcomes.length === 0) return [];
+  const ids = [...new Set(outcomes.map((o) => o.itemId))];
+  const found = await tx.em.find(ConservationItem, { id: { $in: ids } });
+  const byId = new Map(found.map((i) => [i.id, i]));
+  for (const id of ids) {
+    if (!byId.has(id)) throw new DomainError('NOT_FOUND', `No conservation item ${id}`, { itemId: id });
+  }
+  const packages = new Map<string, { pkg: ConservationPackage; orange: number; red: number }>();
+  for (const packageId of [...new Set(found.map((i) => i.packageId))].sort()) {
+    packages.set(packageId, { pkg: await lockedPackage(tx, packageId), orange: 0, red: 0 });
+  }
+  // Read again under the packages' locks: a concurrent run may have recorded one meanwhile.
+  await tx.em.find(ConservationItem, { id: { $in: ids } }, { refresh: true });
   const now = tx.clock.now();
-  item.colour = outcome.colour;
-  item.outcomeCode = outcome.outcomeCode.slice(0, 100);
-  item.outcomeAt = now;
-  if (outcome.colour === ConservationColour.GREEN) {
-    item.reasons = [...outcome.warnings];
-    item.rapportoBlobKey = outcome.rapporto.key;
-    item.rapportoSha256 = outcome.rapporto.sha256;
-    item.conservatorId = outcome.conservatorId?.slice(0, 300) ?? null;
-    item.alreadyConserved = outcome.alreadyConserved;
-  } else {
-    item.reasons =
-      outcome.reasons.length > 0
-        ? [...outcome.reasons]
-        : [
-            {
-              code: outcome.outcomeCode,
-              message: 'Rejected by the conservator without a reason',
-              componentId: null,
-            },
-          ];
-  }
-  await tx.em.flush();
-  if (item.dailyRegisterId) {
-    await setDailyRegisterConservationState(
-      tx,
-      item.dailyRegisterId,
-      outcome.colour === ConservationColour.GREEN
-        ? DailyRegisterState.CONSERVED
-        : DailyRegisterState.CONSERVATION_FAILED,
-    );
-  }
-  await tx.audit({
-    aooId: item.aooId,
-    operation: 'conservation.outcome',
-    targetType: 'ConservationItem',
-    targetId: item.id,
-    changes: {
-      packageId: item.packageId,
-      documentId: item.documentId,
-      colour: item.colour,
-      outcomeCode: item.outcomeCode,
-      reasons: item.reasons.map((r) => r.code),
-      rapportoSha256: item.rapportoSha256,
-      alreadyConserved: item.alreadyConserved,
-    },
-  });
-  tx.publish(
-    new ConservationItemChanged({
-      itemId: item.id,
-      packageId: item.packageId,
+  const recorded: boolean[] = [];
+  for (const { itemId, outcome } of outcomes) {
+    const item = byId.get(itemId);
+    const moved = item ? packages.get(item.packageId) : undefined;
+    if (!item || !moved || item.colour !== ConservationColour.ORANGE) {
+      recorded.push(false);
+      continue;
+    }
+    item.colour = outcome.colour;
+    item.outcomeCode = outcome.outcomeCode.slice(0, 100);
+    item.outcomeAt = now;
+    if (outcome.colour === ConservationColour.GREEN) {
+      item.reasons = [...outcome.warnings];
+      item.rapportoBlobKey = outcome.rapporto.key;
+      item.rapportoSha256 = outcome.rapporto.sha256;
+      item.conservatorId = outcome.conservatorId?.slice(0, 300) ?? null;
+      item.alreadyConserved = outcome.alreadyConserved;
+    } else {
+      item.reasons =
+        outcome.reasons.length > 0
+          ? [...outcome.reasons]
+          : [
+              {
+                code: outcome.outcomeCode,
+                message: 'Rejected by the conservator without a reason',
+                componentId: null,
+              },
+            ];
+    }
+    await tx.em.flush();
+    if (item.dailyRegisterId) {
+      await setDailyRegisterConservationState(
+        tx,
+        item.dailyRegisterId,
+        outcome.colour === ConservationColour.GREEN
+          ? DailyRegisterState.CONSERVED
+          : DailyRegisterState.CONSERVATION_FAILED,
+      );
+    }
+    await tx.audit({
       aooId: item.aooId,
-      documentId: item.documentId,
-      colour: item.colour,
-    }),
-  );
-  await recolour(tx, pkg, outcome.colour);
-  return true;
+      operation: 'conservation.outcome',
+      targetType: 'ConservationItem',
+      targetId: item.id,
+      changes: {
+        packageId: item.packageId,
+        documentId: item.documentId,
+        colour: item.colour,
+        outcomeCode: item.outcomeCode,
+        reasons: item.reasons.map((r) => r.code),
+        rapportoSha256: item.rapportoSha256,
+        alreadyConserved: item.alreadyConserved,
+      },
+    });
+    tx.publish(
+      new ConservationItemChanged({
+        itemId: item.id,
+        packageId: item.packageId,
+        aooId: item.aooId,
+        documentId: item.documentId,
+        colour: item.colour,
+      }),
+    );
+    moved.orange += 1;
+    if (outcome.colour === ConservationColour.RED) moved.red += 1;
+    recorded.push(true);
+  }
+  for (const { pkg, orange, red } of packages.values()) {
+    if (orange > 0) await recolour(tx, pkg, orange, red);
+  }
+  return recorded;
 }
 
 /**
  * Red when any document was rejected, green when all are conserved, else orange: from the
- * package's counters, moved here by the one outcome just recorded (the caller holds the
- * package's row lock, so concurrent outcomes move them one at a time).
+ * package's counters, moved here by the outcomes just recorded (`decided` items left orange,
+ * `rejected` of them red; the caller holds the package's row lock, so concurrent outcomes move
+ * them one batch at a time). Red is final and green needs every item decided, so the colour
+ * moves as it would one outcome at a time: at most once, audited and published once.
  */
 async function recolour(
   tx: UnitOfWork,
   pkg: ConservationPackage,
-  outcome: ConservationColour,
+  decided: number,
+  rejected: number,
 ): Promise<void> {
-  pkg.orangeCount -= 1;
-  if (outcome === ConservationColour.RED) pkg.redCount += 1;
+  pkg.orangeCount -= decided;
+  pkg.redCount += rejected;
   const colour =
     pkg.redCount > 0
       ? ConservationColour.RED
