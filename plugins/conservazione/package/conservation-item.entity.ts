@@ -108,11 +108,14 @@ export class ConservationItem {
   colour: ConservationColour = ConservationColour.ORANGE;
 
   @Property({ type: 'integer' })
-  @Field(() => Int, { description: 'Times it was sent' })
+  @Field(() => Int, {
+    description:
+      'Times a transfer took it up to send (a page of items is marked before its sends: a run stopped in between counts one that never left; the next run asks the conservator first)',
+  })
   sentCount: number = 0;
 
   @Property({ type: 'timestamptz', nullable: true })
-  @Field(() => Date, { nullable: true, description: 'When it was last sent' })
+  @Field(() => Date, { nullable: true, description: 'When a transfer last took it up to send' })
   lastSentAt: Date | null = null;
 
   @Property({ length: 100, nullable: true })
