@@ -14,6 +14,7 @@ import { Fascicolo, fascicoloVisibilitySql } from '../../../schema/fascicoli/ind
 import { DAILY_REGISTER_READ, DailyRegister } from '../../../schema/registro-giornaliero/index.js';
 import { CONSERVATION_READ, ConservationColour } from '../package/index.js';
 import { requireConservationRead } from './package-access.js';
+import { fascicoliDueBefore } from '../package/fascicoli-due-before.js';
 
 export const MAX_DUE_PAGE = 100;
 
@@ -75,15 +76,8 @@ export class ConservationDueFascicoloConnection extends Connection(Fascicolo, 'C
 /** The due view of an AOO whose desk the caller reads (NOT_FOUND otherwise), as of the request clock. */
 export function conservationDue(ctx: RequestContext, aooId: string): ConservationDue {
   requireConservationRead(ctx, aooId);
-  const today = romeDay(ctx.clock.now());
-  return { aooId, today, closedBefore: yearBefore(today) };
-}
-
-/** The same calendar day one year earlier (29 February → 28 February). */
-export function yearBefore(day: string): string {
-  const [y, m, d] = day.split('-').map(Number) as [number, number, number];
-  const last = new Date(Date.UTC(y - 1, m, 0)).getUTCDate();
-  return `${String(y - 1).padStart(4, '0')}-${String(m).padStart(2, '0')}-${String(Math.min(d, last)).padStart(2, '0')}`;
+  const now = ctx.clock.now();
+  return { aooId, today: romeDay(now), closedBefore: fascicoliDueBefore(now) };
 }
 
 const readsRegisters = (ctx: RequestContext, aooId: string) => ctx.grants.has(DAILY_REGISTER_READ, aooId);
