@@ -152,6 +152,8 @@ export async function registerProtocol(
     await prepareSegnatura(tx, aooId, reads);
     const counter = nextNumberSql({ series: 'protocollo', within: [aooId], yearly: true }, before);
     const userId = tx.user?.id ?? '';
+    // The managed fields (DOMAIN §5): the record's first values and the history's initial version.
+    const managed = { uorId, rpaId, classificationId, fascicoloId, documentType, meansOfTransmission: means };
     // A plain instance with these values (what em.create with persist: false gave, all columns
     // scalar): the record is written by insertNumberedRecord, never by the flush, and MikroORM's
     // factory (hydrator, entity helper, identity-map lookup) cost a tenth of the statement's time.
@@ -168,12 +170,7 @@ export async function registerProtocol(
       oggetto,
       primarySha256: digestOf(primary),
       attachmentCount: attachments.length,
-      uorId,
-      rpaId,
-      classificationId,
-      fascicoloId,
-      documentType,
-      meansOfTransmission: means,
+      ...managed,
       ...special.columns,
     });
     try {
@@ -204,15 +201,7 @@ export async function registerProtocol(
         })),
       ),
     );
-    const initial = {
-      uorId,
-      rpaId,
-      classificationId,
-      fascicoloId,
-      documentType,
-      meansOfTransmission: means,
-      ...ccLinks.initial,
-    };
+    const initial = { ...managed, ...ccLinks.initial };
     for (const text of annotations) {
       tx.em.create(ProtocolAnnotation, { recordId: record.id, text, createdAt: at, createdById: userId });
     }
