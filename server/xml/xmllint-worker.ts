@@ -5,8 +5,9 @@ import { runInThisContext } from 'node:vm';
 import { parentPort } from 'node:worker_threads';
 
 /**
- * A long-lived xmllint (libxml2 in WebAssembly, the xmllint-wasm package) for xmllint-pool.ts (shared by the modules and plugins that validate XML).
- * xmllint-wasm starts a worker and compiles its 780 KB module for every call (100-400 ms); here
+ * A long-lived xmllint (libxml2 in WebAssembly, the xmllint-wasm package) for xmllint-pool.ts,
+ * which the modules and plugins that validate XML share (xsd-validation.ts). xmllint-wasm itself
+ * starts a worker and compiles its 780 KB module for every call (100-400 ms); here
  * the module is compiled once and each call only instantiates it (fresh memory and files, as a
  * process of its own would have), so validating one conservator's answer costs milliseconds.
  */
