@@ -233,6 +233,9 @@ export async function registerProtocol(
           },
         },
         {
+          // The registration's last write: its COMMIT goes with it, so the counter row locked by
+          // the numbered INSERT is held for this one statement, not for one more round trip.
+          last: true,
           // The rest of the registratura, in the audit row's statement (after the record's own
           // INSERT, whose row the "registratura closed" triggers of these tables look for).
           with: registraturaWrites({

@@ -54,7 +54,12 @@ export interface AuditWith {
 }
 
 /** Writes the rows in one INSERT, in their order (audit_event ids follow the VALUES order). */
-async function insertRows(em: EntityManager, rows: readonly AuditRow[], along?: AuditWith): Promise<void> {
+async function insertRows(
+  em: EntityManager,
+  rows: readonly AuditRow[],
+  along?: AuditWith,
+  thenCommit = false,
+): Promise<void> {
   if (rows.length === 0) return;
   const parts = along?.parts ?? [];
   await directSql(
@@ -76,21 +81,24 @@ async function insertRows(em: EntityManager, rows: readonly AuditRow[], along?: 
         r.changes,
       ]),
     ),
+    { thenCommit },
   );
 }
 
 /**
  * Appends one audit row through `em` (in a UnitOfWork: the transaction's, so the record of a
  * change commits or rolls back with it). The time is the request clock's, to the microsecond.
- * `along`: the change's own writes, in the same statement (see AuditWith).
+ * `along`: the change's own writes, in the same statement (see AuditWith). `thenCommit`: the
+ * transaction commits in the statement's round trip (the unit's last write, see UnitOfWork.audit).
  */
 export async function appendAudit(
   ctx: RequestContext,
   em: EntityManager,
   entry: AuditEntry,
   along?: AuditWith,
+  thenCommit = false,
 ): Promise<void> {
-  await insertRows(em, [rowOf(ctx, entry)], along);
+  await insertRows(em, [rowOf(ctx, entry)], along, thenCommit);
 }
 
 /**

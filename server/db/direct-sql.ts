@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type pg from 'pg';
+import { StatementThenCommit } from './statement-then-commit.js';
 
 /**
  * A raw statement run on the `pg` connection under the EntityManager (the transaction's, or one
@@ -20,10 +21,15 @@ export async function directSql<T extends object = Record<string, unknown>>(
   em: EntityManager,
   text: string,
   params: readonly unknown[] = [],
+  options: { thenCommit?: boolean } = {},
 ): Promise<T[]> {
   const knex = em.getConnection().getKnex();
   const client = knex.client as KnexClient;
   const trx = em.getTransactionContext<{ client: KnexClient } | undefined>();
+  if (options.thenCommit && !trx) throw new Error('directSql: thenCommit outside a transaction');
+  if (trx && committedEarly.has(trx)) {
+    throw new Error('directSql: a statement after its unit of work committed (thenCommit)');
+  }
   const owner = trx?.client ?? client;
   let connection: pg.Client;
   try {
@@ -37,15 +43,48 @@ export async function directSql<T extends object = Record<string, unknown>>(
   const event = { sql: text, bindings: values, method: 'raw', __knexQueryUid: uid, __knexTxId: undefined };
   client.emit('query', event);
   try {
-    const result = await connection.query<T>({ name: statement.name, text: statement.text, values });
-    client.emit('query-response', result.rows, event);
-    return result.rows;
+    const rows =
+      options.thenCommit && trx
+        ? await thenCommit<T>(connection, statement, values, trx)
+        : (await connection.query<T>({ name: statement.name, text: statement.text, values })).rows;
+    client.emit('query-response', rows, event);
+    return rows;
   } catch (e) {
     client.emit('query-error', e, event);
     throw em.getDriver().convertException(e as Error);
   } finally {
     if (!trx) await client.releaseConnection(connection);
   }
+}
+
+/**
+ * Transactions whose COMMIT went with their last statement (StatementThenCommit): what runs on
+ * them after is in the empty transaction that follows, outside the unit, so directSql refuses it.
+ */
+const committedEarly = new WeakSet<object>();
+
+async function thenCommit<T>(
+  connection: pg.Client,
+  statement: Prepared,
+  values: unknown[],
+  trx: object,
+): Promise<T[]> {
+  const results = await new Promise<unknown>((resolve, reject) => {
+    void connection.query(
+      new StatementThenCommit({ ...statement, values }, (error, answer) =>
+        error ? reject(error) : resolve(answer),
+      ),
+    );
+  });
+  committedEarly.add(trx);
+  const [first] = results as Array<{ rows: T[] }>;
+  return first?.rows ?? [];
+}
+
+/** Whether the transaction of `em` committed with a statement of directSql (thenCommit). */
+export function committedWithStatement(em: EntityManager): boolean {
+  const trx = em.getTransactionContext<object | undefined>();
+  return trx !== undefined && committedEarly.has(trx);
 }
 
 /** What of knex's client this uses (its pool, its events). */

@@ -12,8 +12,11 @@ export interface UnitOfWork extends RequestContext {
   /**
    * Flushes the pending entity changes, then appends the audit row, in this transaction. `with`:
    * the change's own writes (data-modifying WITH parts), made in the audit row's statement.
+   * `last`: nothing of the unit writes after this; when the unit is not joined by an outer one,
+   * its COMMIT goes in the statement's round trip (a lock taken before, such as a register's
+   * counter row, is held one wait less). Writing anything after it is an error.
    */
-  audit(entry: AuditEntry, options?: { with?: AuditWith }): Promise<void>;
+  audit(entry: AuditEntry, options?: { with?: AuditWith; last?: boolean }): Promise<void>;
   /** Delivered to handlers and subscribers after the commit; never for a rollback. */
   publish(event: DomainEvent): void;
   /** A job of a module, inserted in this transaction: it runs once, if the transaction commits. */
@@ -22,6 +25,13 @@ export interface UnitOfWork extends RequestContext {
 
 function isUnitOfWork(ctx: RequestContext): ctx is UnitOfWork {
   return 'publish' in ctx && typeof (ctx as Partial<UnitOfWork>).publish === 'function';
+}
+
+/** How many withTransaction calls have joined a unit and are running in it. */
+const joined = new WeakMap<UnitOfWork, number>();
+
+function afterCommit(what: string): Error {
+  return new Error(`${what} after the unit of work committed with its last write (audit { last: true })`);
 }
 
 /**
@@ -34,9 +44,22 @@ export async function withTransaction<T>(
   ctx: RequestContext,
   work: (tx: UnitOfWork) => Promise<T>,
 ): Promise<T> {
-  if (isUnitOfWork(ctx)) return work(ctx);
+  if (isUnitOfWork(ctx)) {
+    joined.set(ctx, (joined.get(ctx) ?? 0) + 1);
+    try {
+      return await work(ctx);
+    } finally {
+      joined.set(ctx, (joined.get(ctx) ?? 1) - 1);
+    }
+  }
   const events: DomainEvent[] = [];
   let audited = false;
+  // Set when the unit's last write committed it (audit { last: true }); `done` once its work
+  // has returned with nothing written after: the ORM's own COMMIT then only closes the empty
+  // transaction that followed, and its failure does not undo what is already committed.
+  let committed = false;
+  let done = false;
+  let value: T | undefined;
   const origin: SystemOrigin = {
     actorId: ctx.user?.id ?? null,
     requestId: ctx.requestId,
@@ -45,31 +68,50 @@ export async function withTransaction<T>(
   // clear: the transaction's fork starts empty. By default MikroORM copies the request fork's
   // identity map into it, and its final flush would then write the request's unrelated pending
   // changes; services load what they change through tx.em.
-  const result = await ctx.em.transactional(
-    async (em) => {
-      const tx: UnitOfWork = {
-        ...ctx,
-        em,
-        // A viewing inside the transaction is written in it, as before (not queued).
-        auditedReads: undefined,
-        audit: async (entry, options) => {
-          await em.flush();
-          await appendAudit(tx, em, entry, options?.with);
-          audited = true;
-        },
-        publish: (event) => {
-          events.push(event);
-        },
-        enqueue: async (job, data, options) => {
-          await ctx.platform.jobs.enqueue(em, job, data, origin, options);
-        },
-      };
-      const value = await work(tx);
-      await em.flush();
-      return value;
-    },
-    { clear: true },
-  );
+  let result: T;
+  try {
+    result = await ctx.em.transactional(
+      async (em) => {
+        const tx: UnitOfWork = {
+          ...ctx,
+          em,
+          // A viewing inside the transaction is written in it, as before (not queued).
+          auditedReads: undefined,
+          audit: async (entry, options) => {
+            if (committed) throw afterCommit('an audit row');
+            await em.flush();
+            const last = options?.last === true && (joined.get(tx) ?? 0) === 0;
+            await appendAudit(tx, em, entry, options?.with, last);
+            audited = true;
+            committed = last;
+          },
+          publish: (event) => {
+            events.push(event);
+          },
+          enqueue: async (job, data, options) => {
+            if (committed) throw afterCommit('a job');
+            await ctx.platform.jobs.enqueue(em, job, data, origin, options);
+          },
+        };
+        value = await work(tx);
+        if (committed) {
+          const uow = em.getUnitOfWork();
+          uow.computeChangeSets();
+          if (uow.getChangeSets().length > 0) throw afterCommit('an entity change');
+        } else await em.flush();
+        done = true;
+        return value;
+      },
+      { clear: true },
+    );
+  } catch (e) {
+    if (!(committed && done)) throw e;
+    ctx.platform.logger.warn(
+      { err: e, requestId: ctx.requestId },
+      'closing the empty transaction after a committed unit of work failed',
+    );
+    result = value as T;
+  }
   // The rows are committed: into their chain now, beside the request.
   if (audited) ctx.platform.auditSealer.kick();
   if (events.length > 0) {
