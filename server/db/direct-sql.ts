@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type pg from 'pg';
-import { StatementThenCommit } from './statement-then-commit.js';
+import { absorbClose, StatementThenCommit } from './statement-then-commit.js';
 
 /**
  * A raw statement run on the `pg` connection under the EntityManager (the transaction's, or one
@@ -58,8 +58,8 @@ export async function directSql<T extends object = Record<string, unknown>>(
 }
 
 /**
- * Transactions whose COMMIT went with their last statement (StatementThenCommit): what runs on
- * them after is in the empty transaction that follows, outside the unit, so directSql refuses it.
+ * Transactions whose COMMIT went with their last statement (StatementThenCommit): what would run
+ * on their connection after is outside the unit (in no transaction), so directSql refuses it.
  */
 const committedEarly = new WeakSet<object>();
 
@@ -77,6 +77,7 @@ async function thenCommit<T>(
     );
   });
   committedEarly.add(trx);
+  absorbClose(connection);
   const [first] = results as Array<{ rows: T[] }>;
   return first?.rows ?? [];
 }

@@ -15,19 +15,17 @@ interface ProtocolConnection {
 }
 
 /**
- * A prepared statement of a transaction, then COMMIT, then BEGIN, written at once and answered
- * once (one Sync): the transaction commits in the statement's round trip instead of a round trip
- * of its own. A unit of work whose last statement takes a lock (the counter row of a register)
- * holds it only until that statement has run, not for one more wait on a busy event loop.
- *
- * BEGIN opens an empty transaction where the ORM still believes its own is: its COMMIT closes
- * that one, and nothing else can run between. If the statement fails, PostgreSQL skips the rest
- * to the Sync (nothing committed, the transaction aborted for the ORM's ROLLBACK); if COMMIT
- * fails (a deferred constraint), it has rolled back and the ORM's ROLLBACK finds no transaction.
+ * A prepared statement of a transaction, then COMMIT, written at once and answered once (one
+ * Sync): the transaction commits in the statement's round trip instead of a round trip of its
+ * own. A unit of work whose last statement takes a lock (the counter row of a register) holds it
+ * only until that statement has run, not for one more wait on a busy event loop. If the
+ * statement fails, PostgreSQL skips the COMMIT (the transaction is aborted, for the ORM's
+ * ROLLBACK); if the COMMIT fails (a deferred constraint), the transaction has rolled back.
  *
  * A `Submittable` of pg (its documented extension point, as pg-cursor is one): pg's own Query
- * handles the answers (rows of the statement, then the command tags of COMMIT and BEGIN, so the
- * rows are the first of three results); only what is sent differs.
+ * handles the answers (the statement's rows, then COMMIT's command tag, so the rows are the first
+ * of two results); only what is sent differs. The ORM still ends its transaction on the
+ * connection: absorbClose answers that COMMIT (or ROLLBACK) without sending it.
  */
 export class StatementThenCommit extends pg.Query {
   constructor(
@@ -47,14 +45,37 @@ export class StatementThenCommit extends pg.Query {
       connection.bind({ statement: name, portal: '', values, valueMapper: prepareValue });
       connection.describe({ type: 'P', name: '' });
       connection.execute({ portal: '', rows: 0 });
-      for (const command of ['COMMIT', 'BEGIN']) {
-        connection.parse({ text: command, name: '' });
-        connection.bind({ statement: '', portal: '' });
-        connection.execute({ portal: '', rows: 0 });
-      }
+      connection.parse({ text: 'COMMIT', name: '' });
+      connection.bind({ statement: '', portal: '' });
+      connection.execute({ portal: '', rows: 0 });
       connection.sync();
     } finally {
       connection.stream.uncork?.();
     }
   }
+}
+
+type QueryCallback = (error: Error | null, result?: unknown) => void;
+
+/**
+ * After a StatementThenCommit has committed, the ORM (knex) still closes its transaction with a
+ * COMMIT of its own, and a ROLLBACK if the unit fails after: on a connection no longer in a
+ * transaction PostgreSQL would answer with a warning (logged by the server), after a round trip.
+ * The next query on the connection is therefore looked at once: that COMMIT or ROLLBACK is
+ * answered here, as PostgreSQL answers it, without being sent; anything else (the ORM changed its
+ * ways, the connection's next user begins) goes to the server as it is.
+ */
+export function absorbClose(connection: pg.Client): void {
+  const query = connection.query;
+  const absorbing = function (this: pg.Client, config: unknown, ...rest: unknown[]): unknown {
+    connection.query = query;
+    const text = typeof config === 'object' && config !== null ? (config as { text?: unknown }).text : config;
+    const callback = rest.find((r): r is QueryCallback => typeof r === 'function');
+    const command = typeof text === 'string' ? /^\s*(COMMIT|ROLLBACK)\s*;?\s*$/i.exec(text)?.[1] : undefined;
+    if (command === undefined || callback === undefined) return Reflect.apply(query, this, [config, ...rest]);
+    const tag = command.toUpperCase();
+    process.nextTick(() => callback(null, { command: tag, rowCount: null, rows: [], fields: [] }));
+    return undefined;
+  };
+  connection.query = absorbing as typeof connection.query;
 }

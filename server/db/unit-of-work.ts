@@ -55,8 +55,8 @@ export async function withTransaction<T>(
   const events: DomainEvent[] = [];
   let audited = false;
   // Set when the unit's last write committed it (audit { last: true }); `done` once its work
-  // has returned with nothing written after: the ORM's own COMMIT then only closes the empty
-  // transaction that followed, and its failure does not undo what is already committed.
+  // has returned with nothing written after: what the ORM does then (its own COMMIT, answered
+  // without a round trip, see absorbClose) cannot undo what is committed, nor fail the unit.
   let committed = false;
   let done = false;
   let value: T | undefined;
@@ -108,7 +108,7 @@ export async function withTransaction<T>(
     if (!(committed && done)) throw e;
     ctx.platform.logger.warn(
       { err: e, requestId: ctx.requestId },
-      'closing the empty transaction after a committed unit of work failed',
+      "the ORM's close of a unit of work already committed failed",
     );
     result = value as T;
   }

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
+import type pg from 'pg';
 import {
   GenerateDevelopmentSegnaturaSealDocument,
   RegisterProtocolDocument,
@@ -76,6 +77,21 @@ describe('the last write of a unit of work commits with it', () => {
     });
     // The unit's own close (the ORM's COMMIT of the empty transaction after) changed nothing.
     assert.equal(await auditRows(target), 1);
+  });
+
+  it('lets the ORM close its transaction without a round trip: PostgreSQL sees no COMMIT outside a transaction', async () => {
+    const notices: string[] = [];
+    const target = randomUUID();
+    await withTransaction(ctx, async (tx) => {
+      // The transaction's own connection: PostgreSQL warns on it ("there is no transaction in
+      // progress") if a COMMIT reaches it after the unit has committed.
+      const trx = tx.em.getTransactionContext<{ client: { acquireConnection(): Promise<pg.Client> } }>();
+      const connection = await trx?.client.acquireConnection();
+      connection?.on('notice', (n) => notices.push(n.message ?? ''));
+      await tx.audit(entry(target), { last: true });
+    });
+    assert.equal(await auditRows(target), 1);
+    assert.deepEqual(notices, []);
   });
 
   it('refuses any write after it: an audit row, a job, a statement, an entity change', async () => {
