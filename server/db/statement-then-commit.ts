@@ -66,16 +66,20 @@ type QueryCallback = (error: Error | null, result?: unknown) => void;
  * ways, the connection's next user begins) goes to the server as it is.
  */
 export function absorbClose(connection: pg.Client): void {
-  const query = connection.query;
-  const absorbing = function (this: pg.Client, config: unknown, ...rest: unknown[]): unknown {
-    connection.query = query;
+  const target = connection as unknown as { query: (...args: unknown[]) => unknown };
+  const own = Object.hasOwn(connection, 'query');
+  const query = target.query;
+  target.query = function (this: unknown, ...args: unknown[]): unknown {
+    // Once: the connection's own query again (the prototype's, unless it had one of its own).
+    if (own) target.query = query;
+    else delete (target as { query?: unknown }).query;
+    const [config] = args;
     const text = typeof config === 'object' && config !== null ? (config as { text?: unknown }).text : config;
-    const callback = rest.find((r): r is QueryCallback => typeof r === 'function');
+    const callback = args.find((a): a is QueryCallback => typeof a === 'function');
     const command = typeof text === 'string' ? /^\s*(COMMIT|ROLLBACK)\s*;?\s*$/i.exec(text)?.[1] : undefined;
-    if (command === undefined || callback === undefined) return Reflect.apply(query, this, [config, ...rest]);
+    if (command === undefined || callback === undefined) return Reflect.apply(query, this, args);
     const tag = command.toUpperCase();
     process.nextTick(() => callback(null, { command: tag, rowCount: null, rows: [], fields: [] }));
     return undefined;
   };
-  connection.query = absorbing as typeof connection.query;
 }
