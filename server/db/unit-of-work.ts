@@ -27,8 +27,20 @@ function isUnitOfWork(ctx: RequestContext): ctx is UnitOfWork {
   return 'publish' in ctx && typeof (ctx as Partial<UnitOfWork>).publish === 'function';
 }
 
-/** How many withTransaction calls have joined a unit and are running in it. */
-const joined = new WeakMap<UnitOfWork, number>();
+/**
+ * A unit's own state, under a symbol key of its context: contexts made from it for a callee
+ * (`{ ...tx, user: registrar }`) copy the key, so a withTransaction joining any of them counts
+ * in the one unit.
+ */
+const UNIT = Symbol('unit of work');
+interface UnitState {
+  /** How many withTransaction calls have joined the unit and are running in it. */
+  joins: number;
+}
+
+function unitState(ctx: UnitOfWork): UnitState | undefined {
+  return (ctx as UnitOfWork & { [UNIT]?: UnitState })[UNIT];
+}
 
 function afterCommit(what: string): Error {
   return new Error(`${what} after the unit of work committed with its last write (audit { last: true })`);
@@ -45,11 +57,12 @@ export async function withTransaction<T>(
   work: (tx: UnitOfWork) => Promise<T>,
 ): Promise<T> {
   if (isUnitOfWork(ctx)) {
-    joined.set(ctx, (joined.get(ctx) ?? 0) + 1);
+    const state = unitState(ctx);
+    if (state) state.joins++;
     try {
       return await work(ctx);
     } finally {
-      joined.set(ctx, (joined.get(ctx) ?? 1) - 1);
+      if (state) state.joins--;
     }
   }
   const events: DomainEvent[] = [];
@@ -72,15 +85,17 @@ export async function withTransaction<T>(
   try {
     result = await ctx.em.transactional(
       async (em) => {
-        const tx: UnitOfWork = {
+        const state: UnitState = { joins: 0 };
+        const tx: UnitOfWork & { [UNIT]: UnitState } = {
           ...ctx,
+          [UNIT]: state,
           em,
           // A viewing inside the transaction is written in it, as before (not queued).
           auditedReads: undefined,
           audit: async (entry, options) => {
             if (committed) throw afterCommit('an audit row');
             await em.flush();
-            const last = options?.last === true && (joined.get(tx) ?? 0) === 0;
+            const last = options?.last === true && state.joins === 0;
             await appendAudit(tx, em, entry, options?.with, last);
             audited = true;
             committed = last;

@@ -131,11 +131,15 @@ describe('the last write of a unit of work commits with it', () => {
     assert.equal(uor?.email, before, 'the change after the last write is not written');
   });
 
-  it('does not commit a unit joined by an outer one: the outer failing undoes it', async () => {
+  it('does not commit a unit joined by an outer one, also through a context made from it: the outer failing undoes it', async () => {
     const target = randomUUID();
     await assert.rejects(
       withTransaction(ctx, async (outer) => {
         await withTransaction(outer, async (inner) => {
+          await inner.audit(entry(randomUUID()), { last: true });
+        });
+        // As the PEC ingest registers: as the registrar, in a context made from the unit's.
+        await withTransaction({ ...outer, requestId: 'as-registrar' }, async (inner) => {
           await inner.audit(entry(target), { last: true });
         });
         assert.equal(await auditRows(target), 0, 'not committed while the outer unit runs');
