@@ -9,7 +9,7 @@ import {
   setDailyRegisterConservationState,
 } from '../../../schema/registro-giornaliero/index.js';
 import { ConservationColour } from './conservation-enums.js';
-import { ConservationItem, type ConservationReason } from './conservation-item.entity.js';
+import type { ConservationReason } from './conservation-item.entity.js';
 import { ConservationPackage } from './conservation-package.entity.js';
 import { ConservationItemChanged, ConservationPackageChanged } from './conservation.events.js';
 
@@ -54,16 +54,37 @@ export async function markPackageBuilt(
 ): Promise<void> {
   const pkg = await lockedPackage(tx, packageId);
   if (pkg.builtAt) return;
-  const items = await tx.em.find(ConservationItem, { packageId });
+  // Plain rows and one UPDATE: a package's items are thousands, and as entities each would be
+  // hydrated, snapshot and compared at the flush for five columns.
+  const items = await directSql<{ id: string; document_id: string }>(
+    tx.em,
+    'select id, document_id from conservation_item where package_id = ?',
+    [packageId],
+  );
   const byDocument = new Map(built.items.map((b) => [b.documentId, b]));
-  for (const item of items) {
-    const b = byDocument.get(item.documentId);
-    if (!b) throw new Error(`The SIP of package ${packageId} lacks document ${item.documentId}`);
-    item.registro = b.key.registro;
-    item.anno = b.key.anno;
-    item.numero = b.key.numero;
-    item.descriptorBlobKey = b.descriptor.key;
-    item.descriptorSha256 = b.descriptor.sha256;
+  const rows = items.map((item) => {
+    const b = byDocument.get(item.document_id);
+    if (!b) throw new Error(`The SIP of package ${packageId} lacks document ${item.document_id}`);
+    return { id: item.id, b };
+  });
+  if (rows.length > 0) {
+    await directSql(
+      tx.em,
+      `update conservation_item c
+          set registro = v.registro, anno = v.anno, numero = v.numero,
+              descriptor_blob_key = v.blob_key, descriptor_sha256 = v.sha256
+         from unnest(?::uuid[], ?::text[], ?::int[], ?::text[], ?::text[], ?::text[])
+              as v(id, registro, anno, numero, blob_key, sha256)
+        where c.id = v.id`,
+      [
+        rows.map((r) => r.id),
+        rows.map((r) => r.b.key.registro),
+        rows.map((r) => r.b.key.anno),
+        rows.map((r) => r.b.key.numero),
+        rows.map((r) => r.b.descriptor.key),
+        rows.map((r) => r.b.descriptor.sha256),
+      ],
+    );
   }
   pkg.sipBlobKey = built.sip.key;
   pkg.sipSha256 = built.sip.sha256;
