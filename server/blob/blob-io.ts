@@ -1,10 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { createWriteStream, type WriteStream } from 'node:fs';
-import { once } from 'node:events';
-import { mkdir, open, readdir, stat, unlink } from 'node:fs/promises';
+import { mkdir, open, readdir, stat, unlink, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
-import { Transform, type Readable, type TransformCallback } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
+import type { Readable } from 'node:stream';
 import {
   BlobMismatchError,
   BlobTooLargeError,
@@ -19,35 +16,6 @@ export interface SpooledFile {
   path: string;
   sha256: string;
   size: number;
-}
-
-/**
- * Counts and hashes the bytes passing through, failing the pipeline at the first byte beyond
- * maxBytes (or beyond expectedSize) so an oversized upload is cut off instead of being read
- * to the end.
- */
-class MeasuringStream extends Transform {
-  readonly hash = createHash('sha256');
-  size = 0;
-
-  constructor(private readonly options: PutOptions) {
-    super();
-  }
-
-  override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
-    this.size += chunk.length;
-    const { maxBytes, expectedSize } = this.options;
-    if (maxBytes !== undefined && this.size > maxBytes) {
-      callback(new BlobTooLargeError(maxBytes));
-      return;
-    }
-    if (expectedSize !== undefined && this.size > expectedSize) {
-      callback(new BlobMismatchError(`The content is longer than the expected ${expectedSize} bytes`));
-      return;
-    }
-    this.hash.update(chunk);
-    callback(null, chunk);
-  }
 }
 
 function isNonNegativeInteger(n: number | undefined): boolean {
@@ -83,8 +51,14 @@ export async function removeQuietly(file: string): Promise<void> {
 
 /**
  * Streams `body` into a new file under `dir` while hashing and counting, in constant memory,
- * enforces the put options and, when `durable`, fsyncs the file. On any failure (source error,
- * too large, mismatch, disk error) the file is removed before the promise rejects.
+ * enforces the put options (cutting an oversized body off at its first byte beyond the limit)
+ * and, when `durable`, fsyncs the file. On any failure (source error, too large, mismatch, disk
+ * error) the body is destroyed and the file removed before the promise rejects.
+ *
+ * A plain loop over the body writing to a file handle, not a stream pipeline: a put of a few
+ * KiB made through pipeline(body, meter, file stream) left ~9 KiB in V8's old generation (2,000
+ * puts, --trace-gc-nvp), against next to nothing this way; a conservation transfer makes two
+ * puts per document.
  */
 export async function spoolToFile(
   body: Readable,
@@ -101,30 +75,57 @@ export async function spoolToFile(
     throw err;
   }
   const file = path.join(dir, randomUUID());
-  const meter = new MeasuringStream(options);
-  let sink: WriteStream | undefined;
+  const { maxBytes, expectedSize } = options;
+  const hash = createHash('sha256');
+  let size = 0;
+  let sink: FileHandle | undefined;
   try {
-    // `flush` fsyncs before close, so a crash after we report success cannot lose the bytes.
-    // A spool that is only re-read at once (s3) skips it: a crash loses the upload anyway.
-    await pipeline(
-      body,
-      meter,
-      (sink = createWriteStream(file, { flags: 'wx', mode: 0o600, flush: durable })),
-    );
-    const sha256 = meter.hash.digest('hex');
-    if (options.expectedSize !== undefined && meter.size !== options.expectedSize) {
-      throw new BlobMismatchError(`Expected ${options.expectedSize} bytes, got ${meter.size}`);
+    sink = await open(file, 'wx', 0o600);
+    for await (const chunk of body as AsyncIterable<Buffer | string>) {
+      try {
+        const bytes = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;
+        size += bytes.length;
+        if (maxBytes !== undefined && size > maxBytes) throw new BlobTooLargeError(maxBytes);
+        if (expectedSize !== undefined && size > expectedSize) {
+          throw new BlobMismatchError(`The content is longer than the expected ${expectedSize} bytes`);
+        }
+        hash.update(bytes);
+        await writeAll(sink, bytes);
+      } catch (err) {
+        // The body fails with the reason (as a pipeline would fail it), before leaving the loop
+        // would destroy it without one: whoever feeds it sees why.
+        body.destroy(err as Error);
+        throw err;
+      }
+    }
+    // Fsynced before close, so a crash after we report success cannot lose the bytes. A spool
+    // that is only re-read at once (s3) skips it: a crash loses the upload anyway.
+    if (durable) await sink.sync();
+    const closing = sink;
+    sink = undefined;
+    await closing.close();
+    const sha256 = hash.digest('hex');
+    if (expectedSize !== undefined && size !== expectedSize) {
+      throw new BlobMismatchError(`Expected ${expectedSize} bytes, got ${size}`);
     }
     if (options.expectedSha256 !== undefined && options.expectedSha256.toLowerCase() !== sha256) {
       throw new BlobMismatchError(`Expected SHA-256 ${options.expectedSha256.toLowerCase()}, got ${sha256}`);
     }
-    return { path: file, sha256, size: meter.size };
+    return { path: file, sha256, size };
   } catch (err) {
-    // A sink destroyed while its file was still being opened creates the file afterwards:
-    // wait for it to close, or the removal below could run first and leave the file behind.
-    if (sink && !sink.closed) await once(sink, 'close').catch(() => undefined);
+    body.destroy(err as Error);
+    await sink?.close().catch(() => undefined);
     await removeQuietly(file);
     throw err;
+  }
+}
+
+/** Writes the whole buffer at the file's current position (a write may take only part of it). */
+async function writeAll(handle: FileHandle, bytes: Buffer): Promise<void> {
+  let offset = 0;
+  while (offset < bytes.length) {
+    const { bytesWritten } = await handle.write(bytes, offset, bytes.length - offset);
+    offset += bytesWritten;
   }
 }
 

@@ -1,7 +1,5 @@
 import http from 'node:http';
 import https from 'node:https';
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import { ConservatorResponseInvalid, ConservatorUnavailable } from './connector.errors.js';
 import { multipartBody, type FormPart } from './multipart-body.js';
 import { MAX_RESPONSE_BYTES } from './response-read.js';
@@ -20,6 +18,11 @@ class BodyError extends Error {}
  * MAX_RESPONSE_BYTES. Transport failures (refused, reset, timeout, abort) become
  * ConservatorUnavailable; an answer over the limit is ConservatorResponseInvalid; a failure
  * reading our own components is rethrown as it is.
+ *
+ * What a call allocates should die with it (a transfer makes thousands): its timer is cleared
+ * when it ends (AbortSignal.timeout's stays armed, holding its signal, for the whole timeout),
+ * and the body is written by a plain loop rather than a stream pipeline, whose objects were
+ * measured to outlive the call and reach V8's old generation (~10 KiB a call).
  */
 export async function postMultipart(
   url: URL,
@@ -27,8 +30,9 @@ export async function postMultipart(
   timeoutMs: number,
   signal?: AbortSignal,
 ): Promise<HttpAnswer> {
-  const timeout = AbortSignal.timeout(timeoutMs);
-  const combined = signal ? AbortSignal.any([timeout, signal]) : timeout;
+  const timer = new AbortController();
+  const clock = setTimeout(() => timer.abort(), timeoutMs);
+  const combined = signal ? AbortSignal.any([timer.signal, signal]) : timer.signal;
   const body = multipartBody(parts);
   const client = url.protocol === 'https:' ? https : http;
   const request = client.request(url, {
@@ -48,15 +52,8 @@ export async function postMultipart(
     // 'on', not 'once': a late socket error after the answer must not go unhandled.
     request.on('error', reject);
   });
-  async function* produce(): AsyncGenerator<Buffer> {
-    try {
-      yield* body.chunks();
-    } catch (error) {
-      throw new BodyError((error as Error).message, { cause: error });
-    }
-  }
   // The conservator may answer (and close) before reading the whole body: the answer wins.
-  const sent = pipeline(Readable.from(produce()), request).catch((error: unknown) => error);
+  const sent = writeBody(request, body.chunks()).catch((error: unknown) => error);
   try {
     const response = await answered;
     const bytes = await readLimited(response);
@@ -72,7 +69,7 @@ export async function postMultipart(
     const sendFailure = await Promise.race([sent, new Promise((r) => setTimeout(r, 0, undefined))]);
     if (sendFailure instanceof BodyError) throw new Error(sendFailure.message, { cause: sendFailure.cause });
     if (error instanceof ConservatorResponseInvalid || error instanceof BodyError) throw error;
-    if (timeout.aborted)
+    if (timer.signal.aborted)
       throw new ConservatorUnavailable(
         `The conservator did not answer within ${timeoutMs / 1000} s (${url.origin})`,
       );
@@ -83,7 +80,46 @@ export async function postMultipart(
       `The conservator at ${url.origin} could not be reached: ${e.code ? `${e.code} ` : ''}${e.message}`,
       { cause: error },
     );
+  } finally {
+    clearTimeout(clock);
   }
+}
+
+/**
+ * Writes the body's chunks into the request as it drains, then ends it; stops (closing the
+ * component being read) once the request is closed: answered early, reset, aborted. A failure
+ * producing the body destroys the request with a BodyError, which it also throws.
+ */
+async function writeBody(request: http.ClientRequest, chunks: AsyncGenerator<Buffer>): Promise<void> {
+  let closed = false;
+  const onClose = () => {
+    closed = true;
+  };
+  request.once('close', onClose);
+  // Until the request can take more, or is closed (a closed request never drains).
+  const drained = () =>
+    new Promise<void>((resolve) => {
+      const done = () => {
+        request.off('drain', done);
+        request.off('close', done);
+        resolve();
+      };
+      request.on('drain', done);
+      request.on('close', done);
+    });
+  try {
+    for await (const chunk of chunks) {
+      if (closed) return;
+      if (!request.write(chunk)) await drained();
+    }
+  } catch (error) {
+    const failure = new BodyError((error as Error).message, { cause: error });
+    request.destroy(failure);
+    throw failure;
+  } finally {
+    request.off('close', onClose);
+  }
+  if (!closed) request.end();
 }
 
 async function readLimited(response: http.IncomingMessage): Promise<Buffer> {

@@ -1,5 +1,6 @@
 import { LockMode } from '@mikro-orm/core';
 import type { StoredBlob } from '../../../server/blob/blob-store.js';
+import { directSql } from '../../../server/db/direct-sql.js';
 import { pgArray } from '../../../server/db/sql-array.js';
 import type { UnitOfWork } from '../../../server/db/unit-of-work.js';
 import { DomainError } from '../../../server/errors/domain-error.js';
@@ -8,7 +9,7 @@ import {
   setDailyRegisterConservationState,
 } from '../../../schema/registro-giornaliero/index.js';
 import { ConservationColour } from './conservation-enums.js';
-import { ConservationItem, type ConservationReason } from './conservation-item.entity.js';
+import type { ConservationReason } from './conservation-item.entity.js';
 import { ConservationPackage } from './conservation-package.entity.js';
 import { ConservationItemChanged, ConservationPackageChanged } from './conservation.events.js';
 
@@ -53,16 +54,37 @@ export async function markPackageBuilt(
 ): Promise<void> {
   const pkg = await lockedPackage(tx, packageId);
   if (pkg.builtAt) return;
-  const items = await tx.em.find(ConservationItem, { packageId });
+  // Plain rows and one UPDATE: a package's items are thousands, and as entities each would be
+  // hydrated, snapshot and compared at the flush for five columns.
+  const items = await directSql<{ id: string; document_id: string }>(
+    tx.em,
+    'select id, document_id from conservation_item where package_id = ?',
+    [packageId],
+  );
   const byDocument = new Map(built.items.map((b) => [b.documentId, b]));
-  for (const item of items) {
-    const b = byDocument.get(item.documentId);
-    if (!b) throw new Error(`The SIP of package ${packageId} lacks document ${item.documentId}`);
-    item.registro = b.key.registro;
-    item.anno = b.key.anno;
-    item.numero = b.key.numero;
-    item.descriptorBlobKey = b.descriptor.key;
-    item.descriptorSha256 = b.descriptor.sha256;
+  const rows = items.map((item) => {
+    const b = byDocument.get(item.document_id);
+    if (!b) throw new Error(`The SIP of package ${packageId} lacks document ${item.document_id}`);
+    return { id: item.id, b };
+  });
+  if (rows.length > 0) {
+    await directSql(
+      tx.em,
+      `update conservation_item c
+          set registro = v.registro, anno = v.anno, numero = v.numero,
+              descriptor_blob_key = v.blob_key, descriptor_sha256 = v.sha256
+         from unnest(?::uuid[], ?::text[], ?::int[], ?::text[], ?::text[], ?::text[])
+              as v(id, registro, anno, numero, blob_key, sha256)
+        where c.id = v.id`,
+      [
+        rows.map((r) => r.id),
+        rows.map((r) => r.b.key.registro),
+        rows.map((r) => r.b.key.anno),
+        rows.map((r) => r.b.key.numero),
+        rows.map((r) => r.b.descriptor.key),
+        rows.map((r) => r.b.descriptor.sha256),
+      ],
+    );
   }
   pkg.sipBlobKey = built.sip.key;
   pkg.sipSha256 = built.sip.sha256;
@@ -127,11 +149,34 @@ export async function recordItemOutcome(
   return recorded ?? false;
 }
 
+/** What recording an outcome reads of its item (a plain row: no entity, nothing to flush). */
+interface OutcomeItemRow {
+  id: string;
+  package_id: string;
+  aoo_id: string;
+  document_id: string;
+  daily_register_id: string | null;
+  colour: ConservationColour;
+}
+
+async function outcomeItemRows(tx: UnitOfWork, ids: readonly string[]): Promise<OutcomeItemRow[]> {
+  return directSql<OutcomeItemRow>(
+    tx.em,
+    `select id, package_id, aoo_id, document_id, daily_register_id, colour
+       from conservation_item where id = any(?::uuid[])`,
+    [pgArray(ids)],
+  );
+}
+
 /**
  * The outcomes of several documents in one transaction (a transfer run records the answers it
  * got in batches): each as `recordItemOutcome` would, in order, its audit row and event each;
  * the packages' rows locked once (in id order) and their colours moved once. Returns, per
  * outcome, whether it was recorded.
+ *
+ * The items are read and written as plain rows, each one's UPDATE made in its audit row's
+ * statement: as entities, every audit row's flush compared every item of the batch, a garbage
+ * growing with the square of the batch that was most of what a transfer allocated per document.
  */
 export async function recordItemOutcomes(
   tx: UnitOfWork,
@@ -139,38 +184,33 @@ export async function recordItemOutcomes(
 ): Promise<boolean[]> {
   if (outcomes.length === 0) return [];
   const ids = [...new Set(outcomes.map((o) => o.itemId))];
-  const found = await tx.em.find(ConservationItem, { id: { $in: ids } });
-  const byId = new Map(found.map((i) => [i.id, i]));
+  const found = await outcomeItemRows(tx, ids);
+  const known = new Set(found.map((i) => i.id));
   for (const id of ids) {
-    if (!byId.has(id)) throw new DomainError('NOT_FOUND', `No conservation item ${id}`, { itemId: id });
+    if (!known.has(id)) throw new DomainError('NOT_FOUND', `No conservation item ${id}`, { itemId: id });
   }
   const packages = new Map<string, { pkg: ConservationPackage; orange: number; red: number }>();
-  for (const packageId of [...new Set(found.map((i) => i.packageId))].sort()) {
+  for (const packageId of [...new Set(found.map((i) => i.package_id))].sort()) {
     packages.set(packageId, { pkg: await lockedPackage(tx, packageId), orange: 0, red: 0 });
   }
   // Read again under the packages' locks: a concurrent run may have recorded one meanwhile.
-  await tx.em.find(ConservationItem, { id: { $in: ids } }, { refresh: true });
+  const byId = new Map((await outcomeItemRows(tx, ids)).map((i) => [i.id, i]));
   const now = tx.clock.now();
   const recorded: boolean[] = [];
   for (const { itemId, outcome } of outcomes) {
     const item = byId.get(itemId);
-    const moved = item ? packages.get(item.packageId) : undefined;
+    const moved = item ? packages.get(item.package_id) : undefined;
     if (!item || !moved || item.colour !== ConservationColour.ORANGE) {
       recorded.push(false);
       continue;
     }
+    // A second outcome of the same item in the batch finds it decided.
     item.colour = outcome.colour;
-    item.outcomeCode = outcome.outcomeCode.slice(0, 100);
-    item.outcomeAt = now;
-    if (outcome.colour === ConservationColour.GREEN) {
-      item.reasons = [...outcome.warnings];
-      item.rapportoBlobKey = outcome.rapporto.key;
-      item.rapportoSha256 = outcome.rapporto.sha256;
-      item.conservatorId = outcome.conservatorId?.slice(0, 300) ?? null;
-      item.alreadyConserved = outcome.alreadyConserved;
-    } else {
-      item.reasons =
-        outcome.reasons.length > 0
+    const outcomeCode = outcome.outcomeCode.slice(0, 100);
+    const reasons: ConservationReason[] =
+      outcome.colour === ConservationColour.GREEN
+        ? [...outcome.warnings]
+        : outcome.reasons.length > 0
           ? [...outcome.reasons]
           : [
               {
@@ -179,39 +219,66 @@ export async function recordItemOutcomes(
                 componentId: null,
               },
             ];
-    }
-    await tx.em.flush();
-    if (item.dailyRegisterId) {
+    const green = outcome.colour === ConservationColour.GREEN ? outcome : null;
+    if (item.daily_register_id) {
       await setDailyRegisterConservationState(
         tx,
-        item.dailyRegisterId,
-        outcome.colour === ConservationColour.GREEN
-          ? DailyRegisterState.CONSERVED
-          : DailyRegisterState.CONSERVATION_FAILED,
+        item.daily_register_id,
+        green ? DailyRegisterState.CONSERVED : DailyRegisterState.CONSERVATION_FAILED,
       );
     }
-    await tx.audit({
-      aooId: item.aooId,
-      operation: 'conservation.outcome',
-      targetType: 'ConservationItem',
-      targetId: item.id,
-      changes: {
-        packageId: item.packageId,
-        documentId: item.documentId,
-        colour: item.colour,
-        outcomeCode: item.outcomeCode,
-        reasons: item.reasons.map((r) => r.code),
-        rapportoSha256: item.rapportoSha256,
-        alreadyConserved: item.alreadyConserved,
+    await tx.audit(
+      {
+        aooId: item.aoo_id,
+        operation: 'conservation.outcome',
+        targetType: 'ConservationItem',
+        targetId: item.id,
+        changes: {
+          packageId: item.package_id,
+          documentId: item.document_id,
+          colour: outcome.colour,
+          outcomeCode,
+          reasons: reasons.map((r) => r.code),
+          rapportoSha256: green?.rapporto.sha256 ?? null,
+          alreadyConserved: green?.alreadyConserved ?? false,
+        },
       },
-    });
+      {
+        with: green
+          ? {
+              parts: [
+                `update conservation_item set colour = ?, outcome_code = ?, outcome_at = ?, reasons = ?::jsonb,
+                   rapporto_blob_key = ?, rapporto_sha256 = ?, conservator_id = ?, already_conserved = ?
+                 where id = ?`,
+              ],
+              params: [
+                outcome.colour,
+                outcomeCode,
+                now,
+                JSON.stringify(reasons),
+                green.rapporto.key,
+                green.rapporto.sha256,
+                green.conservatorId?.slice(0, 300) ?? null,
+                green.alreadyConserved,
+                item.id,
+              ],
+            }
+          : {
+              parts: [
+                `update conservation_item set colour = ?, outcome_code = ?, outcome_at = ?, reasons = ?::jsonb
+                 where id = ?`,
+              ],
+              params: [outcome.colour, outcomeCode, now, JSON.stringify(reasons), item.id],
+            },
+      },
+    );
     tx.publish(
       new ConservationItemChanged({
         itemId: item.id,
-        packageId: item.packageId,
-        aooId: item.aooId,
-        documentId: item.documentId,
-        colour: item.colour,
+        packageId: item.package_id,
+        aooId: item.aoo_id,
+        documentId: item.document_id,
+        colour: outcome.colour,
       }),
     );
     moved.orange += 1;

@@ -1,6 +1,8 @@
+import { randomUUID } from 'node:crypto';
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { UnitOfWork } from '../../../server/db/unit-of-work.js';
 import { DomainError } from '../../../server/errors/domain-error.js';
+import { directSql } from '../../../server/db/direct-sql.js';
 import { pgArray } from '../../../server/db/sql-array.js';
 import { visibleDocumentIds } from '../../../schema/documents/index.js';
 import {
@@ -217,18 +219,24 @@ async function insertPackage(
   });
   // Items refer to the package by a plain column: MikroORM would not order the inserts.
   await tx.em.flush();
-  plan.units.forEach((u, position) =>
-    tx.em.create(ConservationItem, {
-      packageId: pkg.id,
-      aooId,
-      documentId: u.documentId,
-      dailyRegisterId: u.dailyRegisterId,
-      fascicoloId: u.fascicoloId,
-      position,
-    }),
-  );
   try {
-    await tx.em.flush();
+    // One statement for the items (a package may carry thousands): as entities they would stay
+    // in the unit's identity map, compared at each of its flushes, and outlive it.
+    await directSql(
+      tx.em,
+      `insert into conservation_item (id, package_id, aoo_id, document_id, daily_register_id, fascicolo_id, position)
+       select u.id, ?, ?, u.document_id, u.daily_register_id, u.fascicolo_id, u.position - 1
+         from unnest(?::uuid[], ?::uuid[], ?::uuid[], ?::uuid[]) with ordinality
+              as u(id, document_id, daily_register_id, fascicolo_id, position)`,
+      [
+        pkg.id,
+        aooId,
+        plan.units.map(() => randomUUID()),
+        plan.units.map((u) => u.documentId),
+        plan.units.map((u) => u.dailyRegisterId),
+        plan.units.map((u) => u.fascicoloId),
+      ],
+    );
   } catch (err) {
     // Another package took one of the documents meanwhile (the unique index of orange items).
     if (err instanceof UniqueConstraintViolationException) throw inProgress(null, null);

@@ -1,7 +1,6 @@
-import { create } from 'xmlbuilder2';
-import type { XMLBuilder } from 'xmlbuilder2/lib/interfaces.js';
 import type { SipAggregation, SipPackage, Versatore } from './sip-types.js';
 import { nonEmpty, xmlText } from './xml-text.js';
+import { xmlDocument, type XmlElement } from './xml-writer.js';
 
 export const INDICE_FASCICOLO_VERSION = '1.0';
 export const AGID_AGGREGATION_VERSION = 'AgID-LG-2021-Allegato5-AggregazioneDocumentaleInformatica';
@@ -22,7 +21,8 @@ export function fascicoloIndexXml(pkg: SipPackage, versatore: Versatore): string
   const agg = pkg.aggregation;
   if (!agg)
     throw new Error(`package ${pkg.id} has no aggregation: the fascicolo index is for FASCICOLO packages`);
-  const root = create({ version: '1.0', encoding: 'UTF-8' }).ele('IndiceSIPFascicolo');
+  // The package's element writer, not a DOM builder: the index lists every unit of the tree.
+  const root = xmlDocument('IndiceSIPFascicolo');
 
   const params = root.ele('Parametri');
   params.ele('VersioneIndiceSIPFascicolo').txt(INDICE_FASCICOLO_VERSION);
@@ -77,11 +77,11 @@ export function fascicoloIndexXml(pkg: SipPackage, versatore: Versatore): string
       e.ele('Posizione').txt(String(i + 1));
     });
   }
-  return root.end({ prettyPrint: true });
+  return root.end();
 }
 
 /** The AgID aggregation metadata of a fascicolo, its sottofascicoli nested inside. */
-function appendAggregation(parent: XMLBuilder, a: SipAggregation, pkg: SipPackage): void {
+function appendAggregation(parent: XmlElement, a: SipAggregation, pkg: SipPackage): void {
   const e = parent.ele('AggregazioneDocumentaleInformatica');
   const id = e.ele('IdAgg');
   id.ele('TipoAggregazione').txt('Fascicolo');

@@ -1,8 +1,7 @@
-import { create } from 'xmlbuilder2';
-import type { XMLBuilder } from 'xmlbuilder2/lib/interfaces.js';
 import { VERSION } from '../../../server/version.js';
 import type { PIndexFile, SipPackage } from './sip-types.js';
 import { nonEmpty, xmlText } from './xml-text.js';
+import { xmlDocument, type XmlElement } from './xml-writer.js';
 
 export const SINCRO_NS = 'http://www.uni.com/U3011/sincro-v2/';
 
@@ -19,15 +18,15 @@ export function pindexPath(path: string): string {
  * and signer, the package's creation time). The PIndex does not list itself.
  */
 export function pindexXml(pkg: SipPackage, files: readonly PIndexFile[]): string {
-  const doc = create({ version: '1.0', encoding: 'UTF-8' });
-  const root = doc.ele(SINCRO_NS, 'sincro:PIndex', {
+  const root = xmlDocument('sincro:PIndex', {
+    'xmlns:sincro': SINCRO_NS,
     'sincro:language': 'it',
     'sincro:uri': 'http://www.uni.com/U3011/sincro-v2/PIndex.xsd',
     'sincro:sincroVersion': '2.0',
   });
-  const ele = (parent: XMLBuilder, name: string, attrs?: Record<string, string>) =>
-    parent.ele(SINCRO_NS, `sincro:${name}`, attrs);
-  const id = (parent: XMLBuilder, value: string) =>
+  const ele = (parent: XmlElement, name: string, attrs?: Record<string, string>) =>
+    parent.ele(`sincro:${name}`, attrs);
+  const id = (parent: XmlElement, value: string) =>
     ele(parent, 'ID', { 'sincro:scheme': 'local' }).txt(value);
 
   const self = ele(root, 'SelfDescription');
@@ -85,5 +84,5 @@ export function pindexXml(pkg: SipPackage, files: readonly PIndexFile[]): string
   ele(process, 'LawsAndRegulations').txt(
     'D.Lgs. 82/2005 (CAD); Linee Guida AgID sulla formazione, gestione e conservazione dei documenti informatici (2021)',
   );
-  return doc.end({ prettyPrint: true });
+  return root.end();
 }

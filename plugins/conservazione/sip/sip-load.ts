@@ -1,20 +1,22 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { DomainError } from '../../../server/errors/domain-error.js';
 import { romeDay } from '../../../server/clock.js';
-import { Document, DocumentFile } from '../../../schema/documents/index.js';
 import { Fascicolo, FascicoloState } from '../../../schema/fascicoli/index.js';
 import { Aoo, Uor, User } from '../../../schema/organisation/index.js';
-import {
-  ProtocolCorrespondent,
-  ProtocolKind,
-  ProtocolRecord,
-  ProtocolState,
-} from '../../../schema/protocollo/index.js';
+import { ProtocolKind, ProtocolState } from '../../../schema/protocollo/index.js';
 import { DailyRegister } from '../../../schema/registro-giornaliero/index.js';
-import { Repertorio, RepertorioEntry, RepertorioEntryState } from '../../../schema/repertori/index.js';
+import { Repertorio, RepertorioEntryState } from '../../../schema/repertori/index.js';
 import { TitolarioNode } from '../../../schema/titolario/index.js';
 import { DAILY_REGISTER_TIPOLOGIA } from './agid-metadata.js';
-import type { SipAggregation, SipComponent, SipFiling, SipPackage, SipUnit } from './sip-types.js';
+import { pgArray } from '../../../server/db/sql-array.js';
+import type {
+  SipAggregation,
+  SipComponent,
+  SipCorrespondent,
+  SipFiling,
+  SipPackage,
+  SipUnit,
+} from './sip-types.js';
 
 export interface LoadSipInput {
   packageId: string;
@@ -158,43 +160,158 @@ function aggregationOf(
   return root;
 }
 
+/** A document as loadUnits reads it (a plain row, with its UOR). */
+interface DocumentRow {
+  id: string;
+  aoo_id: string;
+  oggetto: string;
+  created_at: string;
+  registered_at: string | null;
+  reserved_until: string | null;
+  particolare: boolean;
+  uor_code: string;
+  uor_name: string;
+}
+
+/** A current file of a document, with what the SIP says of its stored bytes. */
+interface FileRow {
+  document_id: string;
+  position: number;
+  description: string | null;
+  file_id: string;
+  original_name: string;
+  media_type: string;
+  format: string;
+  size: string | number;
+  sha256: string;
+  blob_key: string;
+}
+
+interface RecordRow {
+  id: string;
+  document_id: string;
+  kind: ProtocolKind;
+  number: number;
+  year: number;
+  date: string;
+  registered_at: string;
+  oggetto: string;
+  uor_id: string;
+  rpa_id: string | null;
+  classification_id: string | null;
+  state: ProtocolState;
+}
+
+interface CorrespondentRow {
+  record_id: string;
+  role: SipCorrespondent['role'];
+  kind: string;
+  denominazione: string | null;
+  nome: string | null;
+  cognome: string | null;
+  codice_fiscale: string | null;
+  partita_iva: string | null;
+  ipa_amministrazione: string | null;
+  ipa_aoo: string | null;
+}
+
+interface EntryRow {
+  document_id: string;
+  repertorio_id: string;
+  number: number;
+  year: number;
+  date: string;
+  registered_at: string;
+  state: RepertorioEntryState;
+}
+
+/**
+ * The units of the documents, read as plain rows: a package carries thousands, and as entities
+ * (documents, their files and stored files, registrations) they were hydrated, snapshot and kept
+ * in the identity map through the whole build, most of what loading a package allocated.
+ */
 async function loadUnits(em: EntityManager, aoo: Aoo, ids: string[]): Promise<SipUnit[]> {
   const conn = em.getConnection();
+  const platform = em.getPlatform();
+  const date = (value: string): Date => {
+    const parsed = platform.parseDate(value);
+    if (!(parsed instanceof Date)) throw new Error(`unreadable timestamp ${value}`);
+    return parsed;
+  };
+  const rows = <T>(sql: string, chunk: readonly string[]): Promise<T[]> =>
+    conn.execute<T[]>(sql, [pgArray(chunk)]);
   const docs = new Map(
-    (await inChunks(ids, (c) => em.find(Document, { id: { $in: c } }, { populate: ['uor'] }))).map((d) => [
+    (
+      await inChunks(ids, (c) =>
+        rows<DocumentRow>(
+          `select d.id, d.aoo_id, d.oggetto, d.created_at, d.registered_at, d.reserved_until, d.particolare,
+                  u.code as uor_code, u.name as uor_name
+             from document d join uor u on u.id = d.uor_id where d.id = any(?::uuid[])`,
+          c,
+        ),
+      )
+    ).map((d) => [
       d.id,
-      d,
+      {
+        ...d,
+        createdAt: date(d.created_at),
+        registeredAt: d.registered_at === null ? null : date(d.registered_at),
+      },
     ]),
   );
   const files = await inChunks(ids, (c) =>
-    em.find(
-      DocumentFile,
-      { document: { $in: c }, supersededAt: null },
-      { populate: ['file'], orderBy: { position: 'asc' } },
+    rows<FileRow>(
+      `select df.document_id, df.position, df.description, f.id as file_id, f.original_name, f.media_type,
+              f.format, f.size, f.sha256, f.blob_key
+         from document_file df join stored_file f on f.id = df.file_id
+        where df.document_id = any(?::uuid[]) and df.superseded_at is null
+        order by df.position`,
+      c,
     ),
   );
   const records = new Map(
-    (await inChunks(ids, (c) => em.find(ProtocolRecord, { documentId: { $in: c } }))).map((r) => [
-      r.documentId,
-      r,
-    ]),
+    (
+      await inChunks(ids, (c) =>
+        rows<RecordRow>(
+          `select id, document_id, kind, number, year, date, registered_at, oggetto, uor_id, rpa_id,
+                  classification_id, state
+             from protocol_record where document_id = any(?::uuid[])`,
+          c,
+        ),
+      )
+    ).map((r) => [r.document_id, r]),
   );
   const correspondents = await inChunks(
     [...records.values()].map((r) => r.id),
-    (c) => em.find(ProtocolCorrespondent, { recordId: { $in: c } }, { orderBy: { position: 'asc' } }),
+    (c) =>
+      rows<CorrespondentRow>(
+        `select record_id, role, kind, denominazione, nome, cognome, codice_fiscale, partita_iva,
+                ipa_amministrazione, ipa_aoo
+           from protocol_correspondent where record_id = any(?::uuid[]) order by position`,
+        c,
+      ),
   );
   const entries = new Map(
-    (await inChunks(ids, (c) => em.find(RepertorioEntry, { documentId: { $in: c } }))).map((e) => [
-      e.documentId,
-      e,
-    ]),
+    (
+      await inChunks(ids, (c) =>
+        rows<EntryRow>(
+          `select document_id, repertorio_id, number, year, date, registered_at, state
+             from repertorio_entry where document_id = any(?::uuid[])`,
+          c,
+        ),
+      )
+    ).map((e) => [e.document_id, e]),
   );
   const repertori = new Map((await em.find(Repertorio, { aooId: aoo.id })).map((r) => [r.id, r]));
   const registers = new Map(
-    (await inChunks(ids, (c) => em.find(DailyRegister, { documentId: { $in: c } }))).map((r) => [
-      r.documentId,
-      r,
-    ]),
+    (
+      await inChunks(ids, (c) =>
+        rows<{ document_id: string; signature_file_id: string }>(
+          'select document_id, signature_file_id from daily_register where document_id = any(?::uuid[])',
+          c,
+        ),
+      )
+    ).map((r) => [r.document_id, r]),
   );
   // Current filings (any) and the classification of documents non protocollati.
   const filings = await inChunks(ids, (c) =>
@@ -219,7 +336,7 @@ async function loadUnits(em: EntityManager, aoo: Aoo, ids: string[]): Promise<Si
   );
 
   const classificationIds = new Set<string>();
-  for (const r of records.values()) if (r.classificationId) classificationIds.add(r.classificationId);
+  for (const r of records.values()) if (r.classification_id) classificationIds.add(r.classification_id);
   for (const c of npClassification) classificationIds.add(c.classification_id);
   const nodes = new Map(
     (await inChunks([...classificationIds], (c) => em.find(TitolarioNode, { id: { $in: c } }))).map((n) => [
@@ -228,29 +345,29 @@ async function loadUnits(em: EntityManager, aoo: Aoo, ids: string[]): Promise<Si
     ]),
   );
   const chains = await filingChains(em, [...new Set(primaryOf.values())]);
-  const uorIds = [...records.values()].map((r) => r.uorId);
+  const uorIds = [...new Set([...records.values()].map((r) => r.uor_id))];
   const uors = new Map(
     (await inChunks(uorIds, (c) => em.find(Uor, { id: { $in: c } }))).map((u) => [u.id, u]),
   );
-  const rpaIds = [...records.values()].flatMap((r) => (r.rpaId ? [r.rpaId] : []));
+  const rpaIds = [...new Set([...records.values()].flatMap((r) => (r.rpa_id ? [r.rpa_id] : [])))];
   const users = new Map(
     (await inChunks(rpaIds, (c) => em.find(User, { id: { $in: c } }))).map((u) => [u.id, u]),
   );
   const classOfNp = new Map(npClassification.map((c) => [c.document_id, c.classification_id]));
 
-  const filesOf = groupBy(files, (f) => f.document.id);
-  const correspondentsOf = groupBy(correspondents, (c) => c.recordId);
+  const filesOf = groupBy(files, (f) => f.document_id);
+  const correspondentsOf = groupBy(correspondents, (c) => c.record_id);
 
   const units: SipUnit[] = [];
   for (const id of ids) {
     const doc = docs.get(id);
-    if (!doc || doc.aoo.id !== aoo.id) throw notReady(id, 'no such document in the AOO');
+    if (!doc || doc.aoo_id !== aoo.id) throw notReady(id, 'no such document in the AOO');
     const record = records.get(id);
     const entry = entries.get(id);
     const register = registers.get(id);
     const docFiles = filesOf.get(id) ?? [];
     if (!docFiles.some((f) => f.position === 0)) throw notReady(id, 'it has no primary file');
-    const components = componentsOf(docFiles, register?.signatureFileId ?? null);
+    const components = componentsOf(docFiles, register?.signature_file_id ?? null);
     const fascicoloId = primaryOf.get(id) ?? null;
     const filing = fascicoloId ? (chains.get(fascicoloId) ?? null) : null;
     const base = {
@@ -259,11 +376,12 @@ async function loadUnits(em: EntityManager, aoo: Aoo, ids: string[]): Promise<Si
       components,
       fascicoloId,
       filing,
-      riservato: doc.reservedUntil !== null || doc.particolare,
+      riservato: doc.reserved_until !== null || doc.particolare,
     };
+    const docUor = { code: doc.uor_code, name: doc.uor_name };
     if (record) {
-      const uor = uors.get(record.uorId) ?? doc.uor;
-      const rpa = record.rpaId ? users.get(record.rpaId) : undefined;
+      const uor = uors.get(record.uor_id) ?? docUor;
+      const rpa = record.rpa_id ? users.get(record.rpa_id) : undefined;
       units.push({
         ...base,
         key: {
@@ -279,7 +397,7 @@ async function loadUnits(em: EntityManager, aoo: Aoo, ids: string[]): Promise<Si
               : 'PROTOCOLLO INTERNO',
         oggetto: record.oggetto,
         date: record.date,
-        registeredAt: record.registeredAt.toISOString(),
+        registeredAt: date(record.registered_at).toISOString(),
         registration: {
           kind: 'PROTOCOLLO',
           flow: record.kind,
@@ -292,24 +410,24 @@ async function loadUnits(em: EntityManager, aoo: Aoo, ids: string[]): Promise<Si
           denominazione: c.denominazione,
           nome: c.nome,
           cognome: c.cognome,
-          codiceFiscale: c.codiceFiscale,
-          partitaIva: c.partitaIva,
-          ipaAmministrazione: c.ipaAmministrazione,
-          ipaAoo: c.ipaAoo,
+          codiceFiscale: c.codice_fiscale,
+          partitaIva: c.partita_iva,
+          ipaAmministrazione: c.ipa_amministrazione,
+          ipaAoo: c.ipa_aoo,
         })),
-        classification: record.classificationId ? (nodes.get(record.classificationId) ?? null) : null,
+        classification: record.classification_id ? (nodes.get(record.classification_id) ?? null) : null,
         uor: { code: uor.code, name: uor.name },
         rpa: rpa ? `${rpa.givenName} ${rpa.familyName}` : null,
       });
     } else if (entry) {
-      const repertorio = repertori.get(entry.repertorioId);
-      if (!repertorio) throw notReady(id, `its repertorio ${entry.repertorioId} is not of the AOO`);
+      const repertorio = repertori.get(entry.repertorio_id);
+      if (!repertorio) throw notReady(id, `its repertorio ${entry.repertorio_id} is not of the AOO`);
       units.push({
         ...base,
         key: { registro: repertorio.code, anno: entry.year, numero: String(entry.number) },
         tipologia: register ? DAILY_REGISTER_TIPOLOGIA : repertorio.name,
         date: entry.date,
-        registeredAt: entry.registeredAt.toISOString(),
+        registeredAt: date(entry.registered_at).toISOString(),
         registration: {
           kind: 'REPERTORIO',
           flow: null,
@@ -318,7 +436,7 @@ async function loadUnits(em: EntityManager, aoo: Aoo, ids: string[]): Promise<Si
         },
         correspondents: [],
         classification: classOfNp.has(id) ? (nodes.get(classOfNp.get(id) ?? '') ?? null) : null,
-        uor: { code: doc.uor.code, name: doc.uor.name },
+        uor: docUor,
         rpa: null,
       });
     } else if (filedClosed.has(id) || doc.registeredAt !== null) {
@@ -337,7 +455,7 @@ async function loadUnits(em: EntityManager, aoo: Aoo, ids: string[]): Promise<Si
         registration: { kind: 'NESSUNA', flow: null, annulled: false, registerName: null },
         correspondents: [],
         classification: classOfNp.has(id) ? (nodes.get(classOfNp.get(id) ?? '') ?? null) : null,
-        uor: { code: doc.uor.code, name: doc.uor.name },
+        uor: docUor,
         rpa: null,
       });
     } else {
@@ -371,24 +489,24 @@ function groupBy<T>(items: readonly T[], keyOf: (item: T) => string): Map<string
   return map;
 }
 
-function componentsOf(files: DocumentFile[], signatureFileId: string | null): SipComponent[] {
-  const component = (f: DocumentFile, role: SipComponent['role']): Omit<SipComponent, 'id'> => ({
+function componentsOf(files: FileRow[], signatureFileId: string | null): SipComponent[] {
+  const component = (f: FileRow, role: SipComponent['role']): Omit<SipComponent, 'id'> => ({
     role,
-    name: f.file.originalName,
-    mediaType: f.file.mediaType,
-    format: f.file.format,
-    size: f.file.size,
-    sha256: f.file.sha256,
-    blobKey: f.file.blobKey,
-    fileId: f.file.id,
+    name: f.original_name,
+    mediaType: f.media_type,
+    format: f.format,
+    size: Number(f.size),
+    sha256: f.sha256,
+    blobKey: f.blob_key,
+    fileId: f.file_id,
     description: f.description,
   });
   const primary = files.filter((f) => f.position === 0).map((f) => component(f, 'PRINCIPALE'));
   const signature = files
-    .filter((f) => f.position > 0 && f.file.id === signatureFileId)
+    .filter((f) => f.position > 0 && f.file_id === signatureFileId)
     .map((f) => component(f, 'FIRMA'));
   const attachments = files
-    .filter((f) => f.position > 0 && f.file.id !== signatureFileId)
+    .filter((f) => f.position > 0 && f.file_id !== signatureFileId)
     .map((f) => component(f, 'ALLEGATO'));
   return [...primary, ...signature, ...attachments].map((c, i) => ({ id: String(i + 1), ...c }));
 }

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, type Hash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { BlobNotFoundError, type StoredBlob } from '../../../server/blob/blob-store.js';
 import { DomainError } from '../../../server/errors/domain-error.js';
@@ -242,22 +242,34 @@ function blobEntry(platform: Platform, { unit, component, path }: PlannedCompone
         if (e instanceof BlobNotFoundError) throw tampered('is missing from the blob store');
         throw e;
       }
-      return (async function* () {
-        let n = 0;
-        for await (const chunk of body as AsyncIterable<Buffer>) {
-          n += chunk.length;
-          if (n > component.size) throw tampered(`is longer than its recorded ${component.size} bytes`);
-          hash.update(chunk);
-          yield chunk;
-        }
-        if (n !== component.size) throw tampered(`has ${n} bytes, ${component.size} recorded`);
-      })();
+      return checkedBytes(body, component.size, hash, tampered);
     },
     done: () => {
       const digest = hash.digest('hex');
       if (digest !== component.sha256) throw tampered(`has SHA-256 ${digest}, ${component.sha256} recorded`);
     },
   };
+}
+
+/**
+ * A stored file's bytes, counted and hashed as they pass. A generator of the module, not one
+ * declared per entry: V8 gives every generator function created at run time a map of its own in
+ * the old generation, which holds it and what it closes over until a full collection.
+ */
+async function* checkedBytes(
+  body: Readable,
+  size: number,
+  hash: Hash,
+  tampered: (why: string) => DomainError,
+): AsyncGenerator<Buffer> {
+  let n = 0;
+  for await (const chunk of body as AsyncIterable<Buffer>) {
+    n += chunk.length;
+    if (n > size) throw tampered(`is longer than its recorded ${size} bytes`);
+    hash.update(chunk);
+    yield chunk;
+  }
+  if (n !== size) throw tampered(`has ${n} bytes, ${size} recorded`);
 }
 
 const ROME = new Intl.DateTimeFormat('en-GB', {

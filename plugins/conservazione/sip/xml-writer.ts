@@ -4,12 +4,14 @@
  * builder. Text and attribute values are escaped here; callers pass text already screened by
  * xmlText (characters XML 1.0 allows). Names are the callers' constants.
  */
+const NO_ATTRIBUTES: Readonly<Record<string, string>> = Object.freeze({});
+
 export class XmlElement {
   private readonly children: Array<XmlElement | string> = [];
 
   constructor(
     readonly name: string,
-    private readonly attrs: Readonly<Record<string, string>> = {},
+    private readonly attrs: Readonly<Record<string, string>> = NO_ATTRIBUTES,
   ) {}
 
   /** Appends a child element and returns it. */

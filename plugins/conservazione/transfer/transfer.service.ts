@@ -4,7 +4,6 @@ import { withTransaction } from '../../../server/db/unit-of-work.js';
 import { DomainError } from '../../../server/errors/domain-error.js';
 import {
   ConservationColour,
-  ConservationItem,
   ConservationPackage,
   markPackageBuilt,
   recordItemOutcomes,
@@ -85,14 +84,17 @@ async function transfer(
   const versatore = await versatoreFor(em, config, pkg.aooId);
   let components: Map<string, SipUnit['components']>;
   try {
-    const items = await em.find(ConservationItem, { packageId }, { orderBy: { position: 'asc' } });
+    const items = await em.execute<Array<{ document_id: string }>>(
+      'select document_id from conservation_item where package_id = ? order by position',
+      [packageId],
+    );
     const sip = await loadSipPackage(em, {
       packageId,
       aooId: pkg.aooId,
       kind: pkg.kind,
       label: pkg.label,
       createdAt: pkg.createdAt,
-      documentIds: items.map((i) => i.documentId),
+      documentIds: items.map((i) => i.document_id),
       fascicoloId: pkg.fascicoloId,
       dailyRegisterId: pkg.dailyRegisterId,
     });
