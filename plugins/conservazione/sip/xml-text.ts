@@ -6,6 +6,9 @@
 export function xmlText(value: string, maxLength = Number.POSITIVE_INFINITY): string {
   // eslint-disable-next-line no-control-regex
   const clean = value.replace(/[^\x09\x0A\x0D\x20-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu, '');
+  // Fewer UTF-16 units than the limit is fewer characters too: no need to split it (a build
+  // passes thousands of texts through here).
+  if (clean.length <= maxLength) return clean;
   const chars = Array.from(clean);
   return chars.length > maxLength ? chars.slice(0, maxLength).join('') : clean;
 }

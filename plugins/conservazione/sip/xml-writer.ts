@@ -36,7 +36,9 @@ export class XmlElement {
 
   private write(out: string[], indent: string): void {
     let open = `${indent}<${this.name}`;
-    for (const [k, v] of Object.entries(this.attrs)) open += ` ${k}="${escapeAttribute(v)}"`;
+    if (this.attrs !== NO_ATTRIBUTES) {
+      for (const [k, v] of Object.entries(this.attrs)) open += ` ${k}="${escapeAttribute(v)}"`;
+    }
     if (this.children.length === 0) {
       out.push(`${open}/>\n`);
       return;
@@ -60,12 +62,17 @@ export function xmlDocument(rootName: string, attrs?: Readonly<Record<string, st
   return new XmlElement(rootName, attrs);
 }
 
+const TEXT_ESCAPED = /[&<>]/;
+const ATTRIBUTE_ESCAPED = /[&<>"\t\n\r]/;
+
 function escapeText(text: string): string {
-  // '>' too: `]]>` may not appear in text.
+  // '>' too: `]]>` may not appear in text. Most texts need nothing: tested first, not copied.
+  if (!TEXT_ESCAPED.test(text)) return text;
   return text.replace(/[&<>]/g, (c) => (c === '&' ? '&amp;' : c === '<' ? '&lt;' : '&gt;'));
 }
 
 function escapeAttribute(text: string): string {
+  if (!ATTRIBUTE_ESCAPED.test(text)) return text;
   return text.replace(/[&<>"\t\n\r]/g, (c) => {
     switch (c) {
       case '&':
