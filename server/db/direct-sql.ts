@@ -82,12 +82,6 @@ async function thenCommit<T>(
   return first?.rows ?? [];
 }
 
-/** Whether the transaction of `em` committed with a statement of directSql (thenCommit). */
-export function committedWithStatement(em: EntityManager): boolean {
-  const trx = em.getTransactionContext<object | undefined>();
-  return trx !== undefined && committedEarly.has(trx);
-}
-
 /** What of knex's client this uses (its pool, its events). */
 interface KnexClient {
   acquireConnection(): Promise<pg.Client>;
