@@ -3,6 +3,7 @@ import { Migrator } from '@mikro-orm/migrations';
 import { PostgreSqlDriver } from '@mikro-orm/postgresql';
 import pg from 'pg';
 import type { Logger } from '../logger.js';
+import { beginWithFirstStatement } from './begin-with-first-statement.js';
 
 export type Orm = MikroORM<PostgreSqlDriver>;
 
@@ -31,7 +32,15 @@ export function ormOptions(clientUrl: string, logger: Logger, schema: Schema): O
     // Request work must use a fork (RequestContext.em); the global manager is off limits.
     allowGlobalContext: false,
     forceUtcTimezone: true,
-    pool: { min: 0, max: 10 },
+    pool: {
+      min: 0,
+      max: 10,
+      // Every connection of the pool sends a transaction's BEGIN with its first statement.
+      afterCreate: (connection: pg.Client, done: (error: Error | null, connection: pg.Client) => void) => {
+        beginWithFirstStatement(connection);
+        done(null, connection);
+      },
+    },
     logger: (message: string) => logger.debug({ component: 'orm' }, message),
     // knex would print pool warnings ("Connection Error: …" during an outage) to the console.
     driverOptions: {
