@@ -207,6 +207,37 @@ describe('conservation transfers', () => {
     });
   }
 
+  for (const [attests, error] of [
+    [
+      'other-bytes',
+      /does not attest the files sent: no component with SHA-256 [0-9a-f]{64}; components with digests not sent [0-9a-f]{64}/,
+    ],
+    ['other-unit', /names unit \S+9$/],
+  ] as const) {
+    it(`a rapporto attesting ${attests}: never green, the error kept, and asked again it stays so`, async () => {
+      const pkg = await series(`Rapporto ${attests}`, 1);
+      await simulator.setFault({ kind: 'false-rapporto', attests });
+      const refused = (e: { message?: string; extensions?: { code?: string } }) =>
+        e.extensions?.code === 'CONSERVATOR_RESPONSE_INVALID' && error.test(e.message ?? '');
+      await assert.rejects(transfer(pkg.id), refused);
+      await simulator.setFault(null);
+      const first = await stateOf(pkg.id);
+      assert.equal(first.pkg.colour, ConservationColour.ORANGE);
+      assert.match(first.pkg.lastError ?? '', error);
+      assert.equal(first.items[0]?.colour, ConservationColour.ORANGE);
+      assert.equal(first.items[0]?.rapportoBlobKey, null);
+      // The next run asks the conservator, which holds the unit with that same rapporto.
+      await assert.rejects(transfer(pkg.id), refused);
+      const { pkg: after, items } = await stateOf(pkg.id);
+      const [item] = items;
+      assert.ok(item);
+      assert.equal(after.colour, ConservationColour.ORANGE);
+      assert.equal(item.colour, ConservationColour.ORANGE);
+      assert.equal(item.rapportoBlobKey, null);
+      assert.equal(simulator.receivedCount(keyOf(item)), 1, 'asked, not sent again');
+    });
+  }
+
   it('the process killed mid-transfer: after the restart each document is conserved exactly once', async () => {
     const pkg = await series('Determine', 6);
     // Each answer takes a while, so the kill lands between documents (or during one).

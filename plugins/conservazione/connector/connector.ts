@@ -17,6 +17,16 @@ export interface UdSubmission {
   }>;
 }
 
+/**
+ * What a rapporto di versamento attests: the unit it names (null when it names none) and the
+ * SHA-256 the conservator computed of each component it holds, lowercase hex, in its order (a
+ * digest it gives otherwise is `ALGORITHM:value`, comparable to nothing of ours).
+ */
+export interface Attested {
+  key: UnitKey | null;
+  sha256: string[];
+}
+
 /** Why the conservator refused (or warned about) a unit, per item or component. */
 export interface Reason {
   code: string;
@@ -30,6 +40,8 @@ export type ConnectorOutcome =
       conservatorId: string | null;
       /** The conservator's RapportoVersamento, verbatim. */
       rapportoXml: string;
+      /** What that rapporto attests (the transfer checks it against what was sent). */
+      attested: Attested;
       responseXml: string;
       warnings: Reason[];
       /** The conservator already held the unit (a resend after a lost answer). */

@@ -1,6 +1,6 @@
 import type { Element } from '@xmldom/xmldom';
 import type { ConservationConfig } from '../../../server/config.js';
-import type { ConnectorOutcome, ConservationConnector, Reason, UdSubmission } from './connector.js';
+import type { Attested, ConnectorOutcome, ConservationConnector, Reason, UdSubmission } from './connector.js';
 import { ConservatorResponseInvalid, ConservatorUnavailable } from './connector.errors.js';
 import { postMultipart, type HttpAnswer } from './http-transport.js';
 import type { FormPart } from './multipart-body.js';
@@ -28,6 +28,7 @@ import {
 import { parseSafeXml } from './safe-xml.js';
 import type { UnitKey, Versatore } from '../sip/index.js';
 import { pathElement, pathText, pathValue } from './xml-elements.js';
+import { rapportoAttests } from './rapporto-attests.js';
 import { readZipEntries } from './zip-read.js';
 
 // Codes ParER gives to a problem of one component (hash, format, signature, file).
@@ -102,6 +103,7 @@ export function httpConnector(config: ConservationConfig, versatore: Versatore):
           kind: 'CONSERVED',
           conservatorId: read.conservatorId,
           rapportoXml: read.rapportoXml,
+          attested: read.attested,
           responseXml: read.responseXml,
           warnings: read.warnings,
           alreadyConserved: false,
@@ -141,11 +143,12 @@ export function httpConnector(config: ConservationConfig, versatore: Versatore):
         throw new ConservatorResponseInvalid(
           `The conservator's status for ${keyLabel(key)} names no UnitaDocumentaria`,
         );
-      const rapportoXml = await fetchRapporto(key, request, signal);
+      const { rapportoXml, attested } = await fetchRapporto(key, request, signal);
       return {
         kind: 'CONSERVED',
         conservatorId: pathValue(root, 'UnitaDocumentaria', 'urnUD'),
         rapportoXml,
+        attested,
         responseXml: text,
         warnings: [],
         alreadyConserved: true,
@@ -153,7 +156,11 @@ export function httpConnector(config: ConservationConfig, versatore: Versatore):
     },
   };
 
-  async function fetchRapporto(key: UnitKey, request: string, signal?: AbortSignal): Promise<string> {
+  async function fetchRapporto(
+    key: UnitKey,
+    request: string,
+    signal?: AbortSignal,
+  ): Promise<{ rapportoXml: string; attested: Attested }> {
     const answer = await call(PARER_SERVICES.rapporti, RECUPERO_VERSION, request, [], signal);
     if (answer.status === 200 && answer.body.subarray(0, 4).equals(Buffer.from([0x50, 0x4b, 0x03, 0x04]))) {
       let entries: Array<{ name: string; data: Buffer }>;
@@ -171,9 +178,8 @@ export function httpConnector(config: ConservationConfig, versatore: Versatore):
         throw new ConservatorResponseInvalid(
           `The conservator's rapporti of ${keyLabel(key)} hold no XML file`,
         );
-      const xml = first.data.toString('utf8');
-      await readRapporto(xml);
-      return xml;
+      const rapportoXml = first.data.toString('utf8');
+      return { rapportoXml, attested: rapportoAttests(await readRapporto(rapportoXml)) };
     }
     // No zip: a StatoConservazione saying why (UD-005-004: no rapporto produced).
     const { root } = await readTrustedAnswer(
@@ -205,7 +211,13 @@ async function readRapporto(xml: string): Promise<Element> {
 /** A rapporto is the proof of a conservation: one that says NEGATIVO proves nothing. */
 /** What an EsitoVersamento says, read from its DOM (and its rapporto's), with the texts to validate. */
 type VersamentoRead = { answers: SchemaCheck[]; responseXml: string } & (
-  | { kind: 'CONSERVED'; conservatorId: string | null; rapportoXml: string; warnings: Reason[] }
+  | {
+      kind: 'CONSERVED';
+      conservatorId: string | null;
+      rapportoXml: string;
+      attested: Attested;
+      warnings: Reason[];
+    }
   | { kind: 'ALREADY_PRESENT'; code: string }
   | { kind: 'REJECTED'; reasons: Reason[] }
 );
@@ -250,6 +262,7 @@ function readVersamento(body: Buffer, unit: UdSubmission): VersamentoRead {
       responseXml: text,
       conservatorId: pathValue(rapporto, 'SIP', 'URNSIP') ?? pathValue(root, 'URNSIP'),
       rapportoXml,
+      attested: rapportoAttests(rapporto),
       warnings,
     };
   }

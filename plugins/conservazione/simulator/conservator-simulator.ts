@@ -38,6 +38,12 @@ export type ConservatorFault =
   | { kind: 'drop-after-conserve' }
   /** Flip a byte of the first component received, before the digest check (corruption on the way). */
   | { kind: 'tamper' }
+  /**
+   * Conserve the unit as received, but give it a rapporto (kept, and answered again on request)
+   * that attests something else: 'other-bytes', its first component's digest not the one
+   * computed; 'other-unit', another unit's key. A conservator whose proof is wrong.
+   */
+  | { kind: 'false-rapporto'; attests: 'other-bytes' | 'other-unit' }
   /** Answer with a broken document instead of the real one. */
   | { kind: 'malformed' }
   | { kind: 'doctype' }
@@ -463,7 +469,10 @@ export async function startConservatorSimulator(
         { filesOk: false },
       );
     if (errors.length > 0) return refuse(errors, { unit });
-    const rapporto = rapportoVersamentoXml(unit, now);
+    const rapporto = rapportoVersamentoXml(
+      fault?.kind === 'false-rapporto' ? falsified(unit, fault.attests) : unit,
+      now,
+    );
     conserved.set(label, { rapporto, urn, versatore });
     return {
       answer: esitoVersamentoXml({
@@ -584,6 +593,21 @@ export async function startConservatorSimulator(
 }
 
 /** HashVersato as ParER accepts it: hex or base64 of the digest. */
+/** The unit as a false rapporto describes it (ConservatorFault 'false-rapporto'). */
+function falsified(unit: SimUnit, attests: 'other-bytes' | 'other-unit'): SimUnit {
+  if (attests === 'other-unit') return { ...unit, key: { ...unit.key, numero: `${unit.key.numero}9` } };
+  let first = true;
+  const documents = unit.documents.map((d) => ({
+    ...d,
+    components: d.components.map((c) => {
+      if (!first || c.sha256 === null) return c;
+      first = false;
+      return { ...c, sha256: createHash('sha256').update(c.sha256).digest('hex') };
+    }),
+  }));
+  return { ...unit, documents };
+}
+
 function sameDigest(declared: string, hex: string): boolean {
   const d = declared.trim();
   if (/^[0-9a-fA-F]{64}$/.test(d)) return d.toLowerCase() === hex;

@@ -22,6 +22,7 @@ import {
 } from '../connector/index.js';
 import { loadSipPackage, writeSip, type SipUnit, type UnitKey } from '../sip/index.js';
 import { withPackageLease } from './package-lease.js';
+import { checkedOutcome } from './rapporto-check.js';
 import { versatoreFor } from './versatore.js';
 
 /** Where a package stands after one transfer run. */
@@ -233,7 +234,7 @@ async function transferItem(
     throw new Error(`Package ${item.packageId}: document ${item.documentId} is not in its built SIP`);
   }
   if (item.askFirst) {
-    const known = await connector.status(key);
+    const known = checkedOutcome(await connector.status(key), key, components);
     if (known.kind !== 'UNKNOWN') {
       await outcomes.add(item.id, await itemOutcome(ctx, known));
       return 0;
@@ -244,7 +245,14 @@ async function transferItem(
   // storing the rapporto.
   await outcomes.add(
     item.id,
-    await itemOutcome(ctx, await connector.send(await submission(ctx, components, key, descriptorBlobKey))),
+    await itemOutcome(
+      ctx,
+      checkedOutcome(
+        await connector.send(await submission(ctx, components, key, descriptorBlobKey)),
+        key,
+        components,
+      ),
+    ),
   );
   return 1;
 }
