@@ -108,6 +108,8 @@ export { protocolloLoaders } from './protocollo-loaders.js';
 export { RegisterProtocolInput, ProtocolCorrespondentInput, ProtocolCcInput } from './protocollo.inputs.js';
 export { checkCorrespondent, MAX_CORRESPONDENTS } from './protocol-input-checks.js';
 export { CORRESPONDENT_DATA_FIELDS } from './protocol-directory-correspondent.js';
+// For the daily register and conservation: registrations' correspondents as registered.
+export { registeredCorrespondents, type RegisteredCorrespondent } from './registered-correspondents.js';
 // For the daily register (registro-giornaliero): what the register says about one day.
 export {
   protocolDay,

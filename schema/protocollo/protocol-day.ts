@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { pgArray } from '../../server/db/sql-array.js';
+import { registeredCorrespondents } from './registered-correspondents.js';
 
 /** A correspondent of a registration as registered (personal data included: the register is complete). */
 export interface DayCorrespondent {
@@ -114,27 +115,7 @@ export async function protocolDay(
     [to, day, to, aooId, day],
   );
   const ids = records.map((r) => r.id);
-  const correspondents = ids.length
-    ? await em.execute<
-        Array<{
-          record_id: string;
-          role: string;
-          kind: string;
-          denominazione: string | null;
-          nome: string | null;
-          cognome: string | null;
-          codice_fiscale: string | null;
-          partita_iva: string | null;
-          ipa_amministrazione: string | null;
-          ipa_aoo: string | null;
-        }>
-      >(
-        `select record_id, role, kind, denominazione, nome, cognome, codice_fiscale, partita_iva,
-                ipa_amministrazione, ipa_aoo
-           from protocol_correspondent where record_id = any(?::uuid[]) order by record_id, position`,
-        [pgArray(ids)],
-      )
-    : [];
+  const correspondents = await registeredCorrespondents(em, ids);
   const files = ids.length
     ? await em.execute<
         Array<{ record_id: string; position: number; sha256: string; description: string | null }>
@@ -144,6 +125,14 @@ export async function protocolDay(
         [pgArray(ids)],
       )
     : [];
+  // Each record's files, in order (one pass, not a scan of the day's files per record).
+  const filesOf = new Map<string, DayRegistration['files']>();
+  for (const f of files) {
+    const file = { position: f.position, sha256: f.sha256.trim(), description: f.description };
+    const list = filesOf.get(f.record_id);
+    if (list) list.push(file);
+    else filesOf.set(f.record_id, [file]);
+  }
   const registrations: DayRegistration[] = records.map((r) => ({
     recordId: r.id,
     number: r.number,
@@ -154,20 +143,16 @@ export async function protocolDay(
     confidential: r.confidential,
     anonymousSender: r.anonymous_sender,
     variDestinatari: r.vari_destinatari,
-    correspondents: correspondents
-      .filter((c) => c.record_id === r.id)
-      .map((c) => ({
-        role: c.role,
-        kind: c.kind,
-        name: c.denominazione ?? [c.nome, c.cognome].filter(Boolean).join(' '),
-        codiceFiscale: c.codice_fiscale,
-        partitaIva: c.partita_iva,
-        ipaAmministrazione: c.ipa_amministrazione,
-        ipaAoo: c.ipa_aoo,
-      })),
-    files: files
-      .filter((f) => f.record_id === r.id)
-      .map((f) => ({ position: f.position, sha256: f.sha256.trim(), description: f.description })),
+    correspondents: (correspondents.get(r.id) ?? []).map((c) => ({
+      role: c.role,
+      kind: c.kind,
+      name: c.denominazione ?? [c.nome, c.cognome].filter(Boolean).join(' '),
+      codiceFiscale: c.codiceFiscale,
+      partitaIva: c.partitaIva,
+      ipaAmministrazione: c.ipaAmministrazione,
+      ipaAoo: c.ipaAoo,
+    })),
+    files: filesOf.get(r.id) ?? [],
     attachmentCount: r.attachment_count,
     classification: r.classification,
     uorCode: r.uor_code,

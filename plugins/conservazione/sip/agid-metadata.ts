@@ -1,3 +1,4 @@
+import { CorrespondentRole } from '../../../schema/protocollo/index.js';
 import type { SipCorrespondent, SipUnit } from './sip-types.js';
 import { hexToBase64, nonEmpty, xmlText } from './xml-text.js';
 import type { XmlElement } from './xml-writer.js';
@@ -112,7 +113,7 @@ function flowCode(unit: SipUnit): 'E' | 'U' | 'I' {
 }
 
 function appendCorrespondent(soggetti: XmlElement, c: SipCorrespondent): void {
-  const tag = c.role === 'MITTENTE' ? 'Mittente' : 'Destinatario';
+  const tag = c.role === CorrespondentRole.MITTENTE ? 'Mittente' : 'Destinatario';
   const r = soggetti.ele('Ruolo').ele(tag);
   r.ele('TipoRuolo').txt(tag);
   if (c.kind === 'PERSONA_FISICA') {

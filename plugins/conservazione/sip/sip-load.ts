@@ -3,20 +3,13 @@ import { DomainError } from '../../../server/errors/domain-error.js';
 import { romeDay } from '../../../server/clock.js';
 import { Fascicolo, FascicoloState } from '../../../schema/fascicoli/index.js';
 import { Aoo, Uor, User } from '../../../schema/organisation/index.js';
-import { ProtocolKind, ProtocolState } from '../../../schema/protocollo/index.js';
+import { ProtocolKind, ProtocolState, registeredCorrespondents } from '../../../schema/protocollo/index.js';
 import { DailyRegister } from '../../../schema/registro-giornaliero/index.js';
 import { Repertorio, RepertorioEntryState } from '../../../schema/repertori/index.js';
 import { TitolarioNode } from '../../../schema/titolario/index.js';
 import { DAILY_REGISTER_TIPOLOGIA } from './agid-metadata.js';
 import { pgArray } from '../../../server/db/sql-array.js';
-import type {
-  SipAggregation,
-  SipComponent,
-  SipCorrespondent,
-  SipFiling,
-  SipPackage,
-  SipUnit,
-} from './sip-types.js';
+import type { SipAggregation, SipComponent, SipFiling, SipPackage, SipUnit } from './sip-types.js';
 
 export interface LoadSipInput {
   packageId: string;
@@ -202,19 +195,6 @@ interface RecordRow {
   state: ProtocolState;
 }
 
-interface CorrespondentRow {
-  record_id: string;
-  role: SipCorrespondent['role'];
-  kind: string;
-  denominazione: string | null;
-  nome: string | null;
-  cognome: string | null;
-  codice_fiscale: string | null;
-  partita_iva: string | null;
-  ipa_amministrazione: string | null;
-  ipa_aoo: string | null;
-}
-
 interface EntryRow {
   document_id: string;
   repertorio_id: string;
@@ -281,15 +261,9 @@ async function loadUnits(em: EntityManager, aoo: Aoo, ids: string[]): Promise<Si
       )
     ).map((r) => [r.document_id, r]),
   );
-  const correspondents = await inChunks(
+  const correspondentsOf = await registeredCorrespondents(
+    em,
     [...records.values()].map((r) => r.id),
-    (c) =>
-      rows<CorrespondentRow>(
-        `select record_id, role, kind, denominazione, nome, cognome, codice_fiscale, partita_iva,
-                ipa_amministrazione, ipa_aoo
-           from protocol_correspondent where record_id = any(?::uuid[]) order by position`,
-        c,
-      ),
   );
   const entries = new Map(
     (
@@ -356,7 +330,6 @@ async function loadUnits(em: EntityManager, aoo: Aoo, ids: string[]): Promise<Si
   const classOfNp = new Map(npClassification.map((c) => [c.document_id, c.classification_id]));
 
   const filesOf = groupBy(files, (f) => f.document_id);
-  const correspondentsOf = groupBy(correspondents, (c) => c.record_id);
 
   const units: SipUnit[] = [];
   for (const id of ids) {
@@ -404,17 +377,7 @@ async function loadUnits(em: EntityManager, aoo: Aoo, ids: string[]): Promise<Si
           annulled: record.state === ProtocolState.ANNULLATO,
           registerName: null,
         },
-        correspondents: (correspondentsOf.get(record.id) ?? []).map((c) => ({
-          role: c.role,
-          kind: c.kind,
-          denominazione: c.denominazione,
-          nome: c.nome,
-          cognome: c.cognome,
-          codiceFiscale: c.codice_fiscale,
-          partitaIva: c.partita_iva,
-          ipaAmministrazione: c.ipa_amministrazione,
-          ipaAoo: c.ipa_aoo,
-        })),
+        correspondents: correspondentsOf.get(record.id) ?? [],
         classification: record.classification_id ? (nodes.get(record.classification_id) ?? null) : null,
         uor: { code: uor.code, name: uor.name },
         rpa: rpa ? `${rpa.givenName} ${rpa.familyName}` : null,

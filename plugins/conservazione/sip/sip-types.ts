@@ -1,3 +1,4 @@
+import type { RegisteredCorrespondent } from '../../../schema/protocollo/index.js';
 import type { StoredBlob } from '../../../server/blob/blob-store.js';
 
 /** The key of a unit at the conservator (ParER Chiave): register code, year, number. */
@@ -31,18 +32,11 @@ export interface SipComponent {
   description: string | null;
 }
 
-/** A correspondent of a protocol registration (AgID Allegato 5: Soggetti, Mittente/Destinatario). */
-export interface SipCorrespondent {
-  role: 'MITTENTE' | 'DESTINATARIO';
-  kind: string;
-  denominazione: string | null;
-  nome: string | null;
-  cognome: string | null;
-  codiceFiscale: string | null;
-  partitaIva: string | null;
-  ipaAmministrazione: string | null;
-  ipaAoo: string | null;
-}
+/**
+ * A correspondent of a protocol registration as registered (AgID Allegato 5: Soggetti,
+ * Mittente/Destinatario), as the protocollo module reads it.
+ */
+export type SipCorrespondent = RegisteredCorrespondent;
 
 /** The fascicolo a unit is filed in as its primary, and the chain up to the top fascicolo. */
 export interface SipFiling {
