@@ -559,6 +559,49 @@ describe('PEC send', () => {
     assert.equal((await download(env, rawUrl)).status, 401);
   });
 
+  it('a presa in carico is kept without moving; a preavviso moves to PREAVVISO, the consegna after it to DELIVERED; a virus notice is final', async () => {
+    const record = await register('PARTENZA', ['c@pec.ente1.it', 'd@pec.ente2.it']);
+    const deliveries = (await prot.data(SendProtocolByPecDocument, { recordId: record.id, mailboxId }))
+      .sendProtocolByPec;
+    const c = deliveries.find((d) => d.recipientAddress === 'c@pec.ente1.it');
+    const d = deliveries.find((x) => x.recipientAddress === 'd@pec.ente2.it');
+    assert.ok(c && d);
+    for (const job of await jobsOf([c.id, d.id])) assert.equal((await runJob(job)).outcome, 'sent');
+    const about = async (kind: string, delivery: { messageId: string; recipientAddress: string | null }) =>
+      match(
+        await storeReceipt(mailboxId, {
+          kind,
+          riferimento: delivery.messageId,
+          sender: MAILBOX,
+          recipients: [delivery.recipientAddress ?? ''],
+          consegna: delivery.recipientAddress ?? '',
+        }),
+      );
+
+    const presa = await about('presa-in-carico', c);
+    assert.equal(presa?.delivery?.id, c.id);
+    assert.equal(presa?.moved, null);
+    assert.deepEqual((await about('preavviso-errore-consegna', c))?.moved, { from: 'SENT', to: 'PREAVVISO' });
+    assert.deepEqual((await about('avvenuta-consegna', c))?.moved, { from: 'PREAVVISO', to: 'DELIVERED' });
+    assert.deepEqual((await about('rilevazione-virus', d))?.moved, { from: 'SENT', to: 'VIRUS' });
+    // A consegna read after the virus notice is kept; a final state stays.
+    assert.equal((await about('avvenuta-consegna', d))?.moved, null);
+
+    const view = await deliveriesOf(record.id);
+    const viewC = view?.pecDeliveries.find((x) => x.recipientAddress === 'c@pec.ente1.it');
+    const viewD = view?.pecDeliveries.find((x) => x.recipientAddress === 'd@pec.ente2.it');
+    assert.equal(viewC?.state, 'DELIVERED');
+    assert.deepEqual(
+      viewC?.receipts.map((r) => r.kind),
+      ['presa-in-carico', 'preavviso-errore-consegna', 'avvenuta-consegna'],
+    );
+    assert.equal(viewD?.state, 'VIRUS');
+    assert.deepEqual(
+      viewD?.receipts.map((r) => r.kind),
+      ['rilevazione-virus', 'avvenuta-consegna'],
+    );
+  });
+
   it('who may send: the mailbox’s send grant, PEC_MAILBOX_USE, the record’s visibility, partenza only, recipients needed', async () => {
     const record = await register('PARTENZA', ['acl@pec.ente1.it']);
     const send = (who: GraphqlClient, recordId = record.id, mailbox = mailboxId, recipients?: string[]) =>
