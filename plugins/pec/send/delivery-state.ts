@@ -1,4 +1,5 @@
 import { registerEnumType } from 'type-graphql';
+import type { PecReceiptKind } from '../message/index.js';
 
 /** Where one outgoing PEC message to one recipient stands (DOMAIN §8). */
 export enum PecDeliveryState {
@@ -58,17 +59,8 @@ export const STATE_RANK: Readonly<Record<PecDeliveryState, number>> = {
   VIRUS: 4,
 };
 
-/** The kinds of receipt a provider returns (the contract's PecReceiptKind, X-Ricevuta). */
-export const PEC_RECEIPT_KINDS = [
-  'accettazione',
-  'non-accettazione',
-  'presa-in-carico',
-  'avvenuta-consegna',
-  'errore-consegna',
-  'preavviso-errore-consegna',
-  'rilevazione-virus',
-] as const;
-export type ReceiptKind = (typeof PEC_RECEIPT_KINDS)[number];
+/** The kinds of receipt a provider returns (X-Ricevuta): the message area's. */
+export type ReceiptKind = PecReceiptKind;
 
 /** The state a receipt moves a delivery to; null: recorded only (presa in carico is between providers). */
 export function stateOfReceipt(kind: ReceiptKind): PecDeliveryState | null {

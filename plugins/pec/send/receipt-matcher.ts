@@ -1,11 +1,11 @@
 import type { UnitOfWork } from '../../../server/db/unit-of-work.js';
 import { markSentByPec } from '../../../schema/protocollo/index.js';
 import { DomainError } from '../../../server/errors/domain-error.js';
+import { PEC_RECEIPT_KINDS } from '../message/index.js';
 import { PecDelivery } from './delivery.entity.js';
 import {
   isConsegnaReceipt,
   movesForward,
-  PEC_RECEIPT_KINDS,
   PecDeliveryState,
   type ReceiptKind,
   stateOfReceipt,
