@@ -208,7 +208,6 @@ async function readRapporto(xml: string): Promise<Element> {
   return rapportoRoot(root);
 }
 
-/** A rapporto is the proof of a conservation: one that says NEGATIVO proves nothing. */
 /** What an EsitoVersamento says, read from its DOM (and its rapporto's), with the texts to validate. */
 type VersamentoRead = { answers: SchemaCheck[]; responseXml: string } & (
   | {
@@ -284,6 +283,7 @@ function readVersamento(body: Buffer, unit: UdSubmission): VersamentoRead {
   return { kind: 'REJECTED', answers: [schemaCheck(esito)], responseXml: text, reasons: dedupe(reasons) };
 }
 
+/** A rapporto is the proof of a conservation: one that says NEGATIVO proves nothing. */
 function rapportoRoot(root: Element): Element {
   const code = outcomeCode(root, 'RapportoVersamento');
   if (code === 'NEGATIVO')

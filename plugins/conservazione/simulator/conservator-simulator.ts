@@ -592,7 +592,6 @@ export async function startConservatorSimulator(
   };
 }
 
-/** HashVersato as ParER accepts it: hex or base64 of the digest. */
 /** The unit as a false rapporto describes it (ConservatorFault 'false-rapporto'). */
 function falsified(unit: SimUnit, attests: 'other-bytes' | 'other-unit'): SimUnit {
   if (attests === 'other-unit') return { ...unit, key: { ...unit.key, numero: `${unit.key.numero}9` } };
@@ -608,6 +607,7 @@ function falsified(unit: SimUnit, attests: 'other-bytes' | 'other-unit'): SimUni
   return { ...unit, documents };
 }
 
+/** HashVersato as ParER accepts it: hex or base64 of the digest. */
 function sameDigest(declared: string, hex: string): boolean {
   const d = declared.trim();
   if (/^[0-9a-fA-F]{64}$/.test(d)) return d.toLowerCase() === hex;
