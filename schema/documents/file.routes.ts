@@ -5,6 +5,7 @@ import type { RequestContext } from '../../server/context.js';
 import { contentDisposition } from '../../server/http/content-disposition.js';
 import type { RequestAuthentication } from '../../server/http/authentication.js';
 import { sendError } from '../../server/http/error-response.js';
+import { discardRefusedBody } from '../../server/http/refused-body.js';
 import { runModuleRoute } from '../../server/http/module-route.js';
 import type { Platform } from '../../server/platform.js';
 import { verifyDownloadLink } from './download-link.js';
@@ -127,11 +128,10 @@ function uploadBody(req: Request): Readable {
   return body;
 }
 
-/** Answers before reading the body, then discards what is left of it and closes the connection. */
+/** Answers before reading the body, then discards what is left of it (bounded: discardRefusedBody). */
 function refuseBody(req: Request, res: Response, status: number, code: string, message: string): void {
-  res.setHeader('Connection', 'close');
   sendError(req, res, status, code, message);
-  req.resume();
+  discardRefusedBody(req);
 }
 
 /** A download's signed link (GET and HEAD only), verified with the clock it was signed with. */

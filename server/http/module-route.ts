@@ -6,6 +6,7 @@ import { createContext, type RequestContext } from '../context.js';
 import type { Platform } from '../platform.js';
 import { authenticateRequest, sendUnauthenticated, type RequestAuthentication } from './authentication.js';
 import { sendError } from './error-response.js';
+import { discardRefusedBody } from './refused-body.js';
 
 /**
  * The one way a module's HTTP route runs its work: authenticates the caller (a bearer token, or
@@ -47,9 +48,10 @@ export function runModuleRoute(
         next(e);
         return;
       }
-      // A refused upload whose body was not read: close the connection rather than drain it.
-      if (req.method === 'POST' && !req.readableEnded) res.setHeader('Connection', 'close');
       sendError(req, res, status, code, e.message, e.extensions);
+      // A refused upload whose body was not all read: the rest is discarded (bounded) so the
+      // client, still sending, gets this answer rather than a reset connection.
+      discardRefusedBody(req);
     }
   })();
 }

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { randomBytes, randomUUID } from 'node:crypto';
+import { once } from 'node:events';
 import { readdir } from 'node:fs/promises';
+import { connect } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { buildPdf } from '../fixtures/pdf-fixture.js';
 import { cmsSign, createTestPki, type TestPki } from '../fixtures/pki-fixture.js';
@@ -470,6 +472,48 @@ for (const driver of ['fs', 's3'] as const) {
       assert.equal((await post(chunked(4, 250))).status, 201, 'a streamed body of exactly the limit');
       assert.equal((await post(randomBytes(1000))).status, 201);
       assert.equal(await count(env, 'select 1 from stored_file'), rows + 2);
+    });
+
+    it('a client still sending after the 413 gets it, is not reset, and its connection serves the next request', async () => {
+      const { hostname, port } = new URL(env.baseUrl);
+      const token = await env.tokenFor('protocollista');
+      for (const framing of ['chunked', 'declared'] as const) {
+        const socket = connect(Number(port), hostname);
+        await once(socket, 'connect');
+        let answer = '';
+        const errors: Error[] = [];
+        socket.on('data', (d: Buffer) => (answer += d.toString('latin1')));
+        socket.on('error', (e) => errors.push(e));
+        const chunk = randomBytes(300);
+        socket.write(
+          `POST /files HTTP/1.1\r\nHost: ${hostname}\r\nAuthorization: Bearer ${token}\r\nX-File-Name: big.bin\r\n` +
+            (framing === 'chunked'
+              ? 'Transfer-Encoding: chunked\r\n\r\n'
+              : `Content-Length: ${20 * 300}\r\n\r\n`),
+        );
+        // Well past the limit, and for a while after the answer has come back.
+        for (let i = 0; i < 20; i++) {
+          socket.write(
+            framing === 'chunked'
+              ? Buffer.concat([Buffer.from('12c\r\n'), chunk, Buffer.from('\r\n')])
+              : chunk,
+          );
+          await sleep(15);
+        }
+        if (framing === 'chunked') socket.write('0\r\n\r\n');
+        await sleep(100);
+        assert.deepEqual(errors, [], `${framing}: the connection was not reset`);
+        assert.match(answer, /^HTTP\/1\.1 413 /, framing);
+        assert.match(answer, /PAYLOAD_TOO_LARGE/, framing);
+        // The same connection answers the next request.
+        answer = '';
+        socket.write(
+          `GET /files/${randomUUID()} HTTP/1.1\r\nHost: ${hostname}\r\nAuthorization: Bearer ${token}\r\n\r\n`,
+        );
+        await sleep(300);
+        assert.match(answer, /^HTTP\/1\.1 404 /, `${framing}: the next request on the connection`);
+        socket.destroy();
+      }
     });
   });
 }
