@@ -28,5 +28,8 @@ export function discardRefusedBody(req: IncomingMessage): void {
   });
   req.once('end', () => clearTimeout(timer));
   req.once('close', () => clearTimeout(timer));
+  // A reader set up for the body and never started (an upload refused before it began) would
+  // hold the body back once its buffer filled: it is let go, and the rest read here.
+  req.unpipe();
   req.resume();
 }

@@ -474,44 +474,51 @@ for (const driver of ['fs', 's3'] as const) {
       assert.equal(await count(env, 'select 1 from stored_file'), rows + 2);
     });
 
-    it('a client still sending after the 413 gets it, is not reset, and its connection serves the next request', async () => {
+    it('a client still sending after a refusal gets it, is not reset, and its connection serves the next request', async () => {
       const { hostname, port } = new URL(env.baseUrl);
       const token = await env.tokenFor('protocollista');
-      for (const framing of ['chunked', 'declared'] as const) {
+      const cases = [
+        { framing: 'chunked', name: 'X-File-Name: big.bin\r\n', status: 413, code: 'PAYLOAD_TOO_LARGE' },
+        { framing: 'declared', name: 'X-File-Name: big.bin\r\n', status: 413, code: 'PAYLOAD_TOO_LARGE' },
+        // Refused before a byte of the body is read (its reader was set up, never started).
+        { framing: 'chunked', name: '', status: 400, code: 'BAD_USER_INPUT' },
+      ] as const;
+      for (const { framing, name, status, code } of cases) {
+        const label = `${framing} ${status}`;
         const socket = connect(Number(port), hostname);
         await once(socket, 'connect');
         let answer = '';
         const errors: Error[] = [];
         socket.on('data', (d: Buffer) => (answer += d.toString('latin1')));
         socket.on('error', (e) => errors.push(e));
-        const chunk = randomBytes(300);
+        const chunk = randomBytes(4000);
         socket.write(
-          `POST /files HTTP/1.1\r\nHost: ${hostname}\r\nAuthorization: Bearer ${token}\r\nX-File-Name: big.bin\r\n` +
+          `POST /files HTTP/1.1\r\nHost: ${hostname}\r\nAuthorization: Bearer ${token}\r\n${name}` +
             (framing === 'chunked'
               ? 'Transfer-Encoding: chunked\r\n\r\n'
-              : `Content-Length: ${20 * 300}\r\n\r\n`),
+              : `Content-Length: ${20 * chunk.length}\r\n\r\n`),
         );
-        // Well past the limit, and for a while after the answer has come back.
+        // Well past the limit and past what stream buffers hold, for a while after the answer.
         for (let i = 0; i < 20; i++) {
           socket.write(
             framing === 'chunked'
-              ? Buffer.concat([Buffer.from('12c\r\n'), chunk, Buffer.from('\r\n')])
+              ? Buffer.concat([Buffer.from(`${chunk.length.toString(16)}\r\n`), chunk, Buffer.from('\r\n')])
               : chunk,
           );
           await sleep(15);
         }
         if (framing === 'chunked') socket.write('0\r\n\r\n');
         await sleep(100);
-        assert.deepEqual(errors, [], `${framing}: the connection was not reset`);
-        assert.match(answer, /^HTTP\/1\.1 413 /, framing);
-        assert.match(answer, /PAYLOAD_TOO_LARGE/, framing);
+        assert.deepEqual(errors, [], `${label}: the connection was not reset`);
+        assert.match(answer, new RegExp(`^HTTP/1\\.1 ${status} `), label);
+        assert.match(answer, new RegExp(code), label);
         // The same connection answers the next request.
         answer = '';
         socket.write(
           `GET /files/${randomUUID()} HTTP/1.1\r\nHost: ${hostname}\r\nAuthorization: Bearer ${token}\r\n\r\n`,
         );
         await sleep(300);
-        assert.match(answer, /^HTTP\/1\.1 404 /, `${framing}: the next request on the connection`);
+        assert.match(answer, /^HTTP\/1\.1 404 /, `${label}: the next request on the connection`);
         socket.destroy();
       }
     });
